@@ -1,0 +1,163 @@
+"""The `dyadwatch` command: thin commands over the Python API.
+
+Each command parses its options, calls one API function and prints the
+result; a `DyadwatchError` becomes one line on stderr and exit code 1 (see
+`main`). Read commands live in `reads.py`, the server in `serve.py`; this
+module holds the writing and coding commands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ..config import Settings
+from ..errors import DyadwatchError, InputError
+from ._common import DEFAULT_DB_PATH, DbOption, console
+
+app = typer.Typer(
+    name="dyadwatch",
+    help="News articles in, auditable political event data out (who did what to whom, "
+         "when and where, with evidence).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .jsonl, "
+                                                     "feeds), read recursively.")],
+    db: DbOption = DEFAULT_DB_PATH,
+    batch_size: Annotated[int, typer.Option(help="Documents per spaCy batch.")] = 64,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Read, code and store articles; print a summary. Re-running adds nothing new."""
+    from .. import pipeline
+    from ..analysis import overview
+    from ..store import Store
+
+    settings = Settings.from_env(batch_size=batch_size)
+    err = console(stderr=True)
+    with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
+                  BarColumn(), TextColumn("{task.completed} docs read, {task.fields[stored]} "
+                                          "stored"), TimeElapsedColumn(),
+                  console=err, disable=quiet, transient=False) as bar:
+        task = bar.add_task("coding", total=None, stored=0)
+        with Store.open(db) as store:
+            report = pipeline.process(
+                [str(p) for p in paths], db, settings, store=store,
+                command="ingest " + " ".join(map(str, paths)),
+                progress=lambda n, s: bar.update(task, completed=n, stored=s))
+            bar.update(task, completed=report.n_read, stored=report.n_stored, total=report.n_read)
+            summary = overview(store.cursor())
+    for f in report.failures[:20]:
+        where = f"{f.path}:{f.line}" if f.line else f.path
+        err.print(f"[yellow]skipped[/] {escape(where)}: {escape(f.reason)}")
+    if len(report.failures) > 20:
+        err.print(f"... and {len(report.failures) - 20} more (see the errors table)")
+    if not quiet:
+        _print_run(report, summary, db)
+
+
+def _print_run(report, summary: dict, db: Path) -> None:
+    out = console()
+    out.print(f"[bold]{db}[/]: read {report.n_read} documents, stored {report.n_stored}, "
+              f"{report.n_duplicate} already there, {report.n_failed} failed, "
+              f"{report.n_events} events ({report.seconds:.1f} s)")
+    out.print(f"database: {summary['articles']} articles, {summary['sentences']} sentences, "
+              f"{summary['events']} events, {summary['canonical_events']} canonical events")
+    by_type = summary.get("events_by_type") or {}
+    if by_type:
+        out.print("events by type: " + ", ".join(f"{k} {v}" for k, v in by_type.items()))
+    dyads = summary.get("top_dyads") or []
+    if dyads:
+        out.print("top dyads: " + ", ".join(f"{d['source']}-{d['target']} {d['n']}"
+                                            for d in dyads[:8]))
+
+
+@app.command()
+def code(
+    infile: Annotated[Path, typer.Argument(help="JSON Lines: {\"id\", \"text\", \"date\"} per line.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Write JSON Lines here (default stdout).")] = None,
+) -> None:
+    """Code records without storing them: the same records come out with "events".
+
+    The stable machine interface; field names are those of the gold files.
+    Lines that are not valid records are reported on stderr with their line
+    number and skipped.
+    """
+    from ..evaluate import code_records
+    from ..pipeline import Pipeline
+
+    records = _read_jsonl(infile)
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        for rec in code_records(records, Pipeline(Settings.from_env())):
+            out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+    finally:
+        if output:
+            out.close()
+
+
+def _read_jsonl(path: Path):
+    """Yield dict records; report malformed lines (file:line: why) and go on."""
+    err = console(stderr=True)
+    if not path.is_file():
+        raise InputError("no such file.", path=str(path))
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                err.print(f"[yellow]skipped[/] {path}:{n}: not JSON ({exc.msg})")
+                continue
+            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+                err.print(f"[yellow]skipped[/] {path}:{n}: a record needs a \"text\" string")
+                continue
+            yield rec
+
+
+@app.command("eval")
+def eval_(
+    gold: Annotated[list[Path], typer.Argument(help="Gold JSON Lines files (see ../shared/data).")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON.")] = None,
+    misses: Annotated[int, typer.Option(help="How many misses to list.")] = 10,
+) -> None:
+    """Precision, recall and F1 of (source country, target country, PLOVER type)
+    triples and of the type alone, per type and overall."""
+    from ..evaluate import evaluate_files, render
+
+    report = evaluate_files(gold, Settings.from_env())
+    render(report, console(), misses=misses)
+    if json_out:
+        json_out.write_text(json.dumps(report.to_json(), indent=1), encoding="utf-8")
+        console(stderr=True).print(f"wrote {json_out}")
+
+
+def _register_submodules() -> None:
+    from . import reads
+
+    reads.register(app)
+
+
+_register_submodules()
+
+
+def main() -> None:
+    """Console entry point: domain errors become one clean line, exit 1."""
+    try:
+        app()
+    except DyadwatchError as exc:
+        console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}")
+        sys.exit(1)

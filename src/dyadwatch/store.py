@@ -1,0 +1,295 @@
+"""DuckDB storage: one writer, bulk Arrow appends, one transaction per batch.
+
+DuckDB lets one process hold a database file for writing, and then no other
+process can open it, not even read-only. So a `Store` is the single writer of
+its file (as datasette's Database is for SQLite): the CLI opens one per
+command, the HTTP server owns one for its lifetime and runs ingests itself,
+and readers in the same process use `store.cursor()` (one cursor per thread).
+
+Writes are bulk: the `DocResult`s of a batch become one Arrow table per SQL
+table (`results_to_arrow`, also what Dask workers write as Parquet shards)
+and are appended with `INSERT ... SELECT` in one transaction. An article is
+either stored with all its rows or absent, so a killed run leaves no half
+article, and because articles are keyed by the hash of their text a re-run
+skips what is there: the rows end up the same as after an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .errors import StoreError, StoreLockedError, StoreReadOnlyError
+from .types import Actor, DocResult, Event, Failure
+
+SCHEMA_VERSION = "1"
+
+#: Column order of each table as written from DocResults. Arrow tables are
+#: built with exactly these columns, and INSERTs name them, so a schema
+#: change that forgets one fails loudly instead of shifting values.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": ("id", "doc_id", "title", "outlet", "byline", "date", "date_text", "url",
+                 "source_path", "source_line", "text", "n_sentences"),
+    "article_minhash": ("article_id", "signature"),
+    "sentences": ("article_id", "idx", "text", "start_char", "end_char"),
+    "actors": ("article_id", "idx", "sentence_idx", "text", "start_char", "end_char", "code",
+               "country", "sector", "name", "kind", "antecedent", "confidence"),
+    "events": ("id", "article_id", "sentence_idx", "sentence", "trigger", "trigger_start",
+               "trigger_end", "plover", "cameo", "goldstein", "quad_class",
+               "source", "source_country", "source_sector", "source_name", "source_text",
+               "target", "target_country", "target_sector", "target_name", "target_text",
+               "date", "date_source", "date_text", "confidence", "negated", "modality",
+               "pattern", "quote_id", "geo_name", "geo_id", "geo_country", "geo_admin1",
+               "lat", "lon", "geo_precision", "geo_text"),
+    "quotes": ("id", "article_id", "text", "start_char", "end_char", "kind", "speaker_text",
+               "speaker", "speaker_country", "speaker_sector", "speaker_name", "verb",
+               "sentence_start", "sentence_end"),
+}
+
+_TYPES: dict[str, pa.DataType] = {
+    "date": pa.date32(), "source_line": pa.int32(), "n_sentences": pa.int32(),
+    "idx": pa.int32(), "start_char": pa.int32(), "end_char": pa.int32(),
+    "sentence_idx": pa.int32(), "trigger_start": pa.int32(), "trigger_end": pa.int32(),
+    "sentence_start": pa.int32(), "sentence_end": pa.int32(), "quad_class": pa.int8(),
+    "goldstein": pa.float64(), "confidence": pa.float64(), "negated": pa.bool_(),
+    "geo_id": pa.int64(), "lat": pa.float64(), "lon": pa.float64(),
+    "signature": pa.list_(pa.uint64()),
+}
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    stored: tuple[str, ...]  # article ids newly stored
+    duplicates: tuple[str, ...]  # article ids already present (or twice in the batch)
+    n_events: int
+
+
+def _actor_cols(actor: Actor | None) -> tuple:
+    if actor is None:
+        return (None, None, None, None)
+    return (actor.code, actor.country, actor.sector, actor.name)
+
+
+def _event_row(e: Event) -> tuple:
+    loc = e.location
+    geo = (None,) * 8 if loc is None else (
+        loc.name, loc.geonameid, loc.country, loc.admin1, loc.lat, loc.lon, loc.precision, loc.text)
+    return (e.id, e.article_id, e.sentence_index, e.sentence, e.trigger, e.trigger_start,
+            e.trigger_end, e.plover, e.cameo, e.goldstein, e.quad_class,
+            *_actor_cols(e.source), e.source_text, *_actor_cols(e.target), e.target_text,
+            e.date, e.date_source, e.date_text, e.confidence, e.negated, e.modality,
+            e.pattern, e.quote_id, *geo)
+
+
+def results_to_rows(results: Iterable[DocResult]) -> dict[str, list[tuple]]:
+    """Flatten DocResults into rows per table (duplicate article ids and
+    duplicate event/quote ids inside the batch are dropped: first wins)."""
+    rows: dict[str, list[tuple]] = {name: [] for name in COLUMNS}
+    seen_articles: set[str] = set()
+    seen_ids: set[str] = set()
+    for r in results:
+        a = r.article
+        if a.id in seen_articles:
+            continue
+        seen_articles.add(a.id)
+        rows["articles"].append((a.id, a.doc_id, a.title, a.outlet, a.byline, a.date, a.date_text,
+                                 a.url, a.source_path, a.source_line, a.text, len(r.sentences)))
+        if r.minhash:
+            rows["article_minhash"].append((a.id, list(r.minhash)))
+        rows["sentences"].extend((a.id, s.index, s.text, s.start, s.end) for s in r.sentences)
+        rows["actors"].extend(
+            (a.id, i, m.sentence_index, m.text, m.start, m.end, m.actor.code, m.actor.country,
+             m.actor.sector, m.actor.name, m.actor.kind, m.antecedent, m.confidence)
+            for i, m in enumerate(r.mentions))
+        for e in r.events:
+            if e.id not in seen_ids:
+                seen_ids.add(e.id)
+                rows["events"].append(_event_row(e))
+        for q in r.quotes:
+            if q.id not in seen_ids:
+                seen_ids.add(q.id)
+                sp = _actor_cols(q.speaker)
+                rows["quotes"].append((q.id, a.id, q.text, q.start, q.end, q.kind, q.speaker_text,
+                                       *sp, q.verb, q.sentence_start, q.sentence_end))
+    return rows
+
+
+def rows_to_arrow(name: str, rows: list[tuple]) -> pa.Table:
+    cols = COLUMNS[name]
+    arrays = []
+    for i, col in enumerate(cols):
+        values = [row[i] for row in rows]
+        arrays.append(pa.array(values, type=_TYPES.get(col, pa.string())))
+    return pa.Table.from_arrays(arrays, names=list(cols))
+
+
+def results_to_arrow(results: Iterable[DocResult]) -> dict[str, pa.Table]:
+    """One Arrow table per SQL table: the bulk-insert unit, and the shard
+    format Dask workers write as Parquet."""
+    return {name: rows_to_arrow(name, rows) for name, rows in results_to_rows(results).items()}
+
+
+_LOCK_RE = re.compile(r"PID (\d+)")
+
+
+class Store:
+    """The one writer of a dyadwatch DuckDB file (see the module docstring)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str, read_only: bool) -> None:
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False) -> "Store":
+        path = str(path)
+        if read_only and path != ":memory:" and not Path(path).exists():
+            raise StoreError(f"database {path} does not exist.",
+                             hint="Create it with `dyadwatch ingest PATH --db FILE`.")
+        try:
+            con = duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            raise _open_error(path, exc) from exc
+        store = cls(con, path, read_only)
+        if not read_only:
+            store._migrate()
+        return store
+
+    def _migrate(self) -> None:
+        sql = resources.files("dyadwatch").joinpath("schema.sql").read_text(encoding="utf-8")
+        try:
+            self.con.execute(sql)
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                             [SCHEMA_VERSION])
+        except (duckdb.IOException, duckdb.PermissionException) as exc:
+            raise StoreReadOnlyError(f"cannot write to {self.path}: {exc}",
+                                     hint="Check that the file and its folder are writable "
+                                          "and the disk is not full.") from exc
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for reads in the calling thread (DuckDB cursors are
+        per-thread views of the same database)."""
+        return self.con.cursor()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writes ---------------------------------------------------------
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        rows = self.con.execute("SELECT id FROM articles WHERE list_contains(?, id)",
+                                [list(ids)]).fetchall()
+        return {r[0] for r in rows}
+
+    def write(self, results: Sequence[DocResult]) -> WriteReport:
+        """Store a batch in one transaction; articles already present are
+        skipped (their ids are reported as duplicates)."""
+        ids = [r.article.id for r in results]
+        present = self.existing_ids(ids)
+        fresh: list[DocResult] = []
+        dup: list[str] = []
+        seen: set[str] = set()
+        for r in results:
+            if r.article.id in present or r.article.id in seen:
+                dup.append(r.article.id)
+            else:
+                seen.add(r.article.id)
+                fresh.append(r)
+        if fresh:
+            self.write_tables(results_to_arrow(fresh))
+        return WriteReport(tuple(r.article.id for r in fresh), tuple(dup),
+                           sum(len(r.events) for r in fresh))
+
+    def write_tables(self, tables: dict[str, pa.Table]) -> None:
+        """Append Arrow tables (one per SQL table) in a single transaction.
+
+        Articles already stored are filtered out inside the transaction, with
+        their rows in the other tables, so loading the same shard twice is a
+        no-op (this is what makes Dask shard loading resumable).
+        """
+        con = self.con
+        try:
+            con.begin()
+            art = tables["articles"]
+            con.register("_new_articles", art)
+            con.execute("CREATE OR REPLACE TEMP TABLE _fresh AS SELECT id FROM _new_articles "
+                        "WHERE id NOT IN (SELECT id FROM articles)")
+            for name, cols in COLUMNS.items():
+                table = tables.get(name)
+                if table is None or table.num_rows == 0:
+                    continue
+                key = "id" if name == "articles" else "article_id"
+                col_list = ", ".join(f'"{c}"' for c in cols)
+                view = f"_new_{name}"
+                con.register(view, table.select(list(cols)))
+                con.execute(f"INSERT INTO {name} ({col_list}) SELECT {col_list} FROM {view} "
+                            f"WHERE {key} IN (SELECT id FROM _fresh)")
+                con.unregister(view)
+            con.execute("DROP TABLE _fresh")
+            con.commit()
+        except duckdb.Error as exc:
+            _rollback(con)
+            if isinstance(exc, (duckdb.IOException, duckdb.PermissionException)):
+                raise StoreReadOnlyError(f"cannot write to {self.path}: {exc}",
+                                         hint="Nothing of this batch was stored; free disk space "
+                                              "or fix permissions and run again.") from exc
+            raise StoreError(f"write to {self.path} failed and was rolled back: {exc}") from exc
+
+    def record_failures(self, failures: Iterable[Failure], run_id: str | None = None) -> int:
+        rows = [(f.path, f.line, f.doc_id, f.code, f.reason, run_id) for f in failures]
+        if rows:
+            self.con.executemany(
+                "INSERT INTO errors (path, line, doc_id, code, reason, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)", rows)
+        return len(rows)
+
+    def start_run(self, command: str) -> str:
+        run_id = uuid.uuid4().hex[:12]
+        self.con.execute("INSERT INTO runs (id, command) VALUES (?, ?)", [run_id, command])
+        return run_id
+
+    def finish_run(self, run_id: str, *, n_read: int, n_stored: int, n_duplicate: int,
+                   n_failed: int) -> None:
+        self.con.execute(
+            "UPDATE runs SET finished_at = ?, n_read = ?, n_stored = ?, n_duplicate = ?, "
+            "n_failed = ? WHERE id = ?",
+            [dt.datetime.now(), n_read, n_stored, n_duplicate, n_failed, run_id])
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.rollback()
+    except duckdb.Error:
+        pass
+
+
+def _open_error(path: str, exc: duckdb.IOException) -> StoreError:
+    text = str(exc)
+    if "lock" in text.lower():
+        m = _LOCK_RE.search(text)
+        who = f"process {m.group(1)}" if m else "another process"
+        return StoreLockedError(
+            f"database {path} is held for writing by {who}.",
+            hint="DuckDB allows one writer per file. If a `dyadwatch serve` owns it, use its "
+                 "HTTP API (POST /api/articles, GET /api/events) instead; otherwise wait for "
+                 "the other command to finish.")
+    if "read-only" in text.lower() or "permission" in text.lower():
+        return StoreReadOnlyError(f"cannot open {path} for writing: {text}",
+                                  hint="Check the file's permissions, or pass a writable --db.")
+    return StoreError(f"cannot open database {path}: {text}",
+                      hint="Is it a DuckDB file? Pass another --db to start a new one.")
