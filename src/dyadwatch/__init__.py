@@ -17,11 +17,15 @@ import functools
 from collections.abc import Sequence
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .config import Settings
 from .errors import DyadwatchError
-from .pipeline import Pipeline, RunReport
-from .store import Store
 from .types import Actor, Article, DocResult, Event, Failure, Location, Mention, Quote, Sentence
+
+if TYPE_CHECKING:
+    from .pipeline import Pipeline, RunReport
+    from .store import Store
 
 __version__ = "0.1.0"
 
@@ -32,15 +36,31 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str):
+    # Heavy modules (spaCy, DuckDB) load on first use, so `import dyadwatch`
+    # stays cheap and a stage module can import the package's types freely.
+    if name in ("Pipeline", "RunReport"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    if name == "Store":
+        from .store import Store
+
+        return Store
+    raise AttributeError(f"module 'dyadwatch' has no attribute {name!r}")
+
+
 @functools.cache
-def _pipeline(settings: Settings) -> Pipeline:
+def _pipeline(settings: Settings) -> "Pipeline":
     # One loaded pipeline per distinct settings, per process: spaCy and the
     # dictionaries are loaded once however often code_text is called.
+    from .pipeline import Pipeline
+
     return Pipeline(settings)
 
 
 def process(paths: Sequence[str | Path], db: str | Path = "dyadwatch.duckdb",
-            settings: Settings | None = None, **kwargs) -> RunReport:
+            settings: Settings | None = None, **kwargs) -> "RunReport":
     """Read, code and store files or folders into the DuckDB file `db`."""
     from .pipeline import process as _process
 
@@ -58,6 +78,8 @@ def code_text(text: str, *, date=None, settings: Settings | None = None) -> list
     return list(_pipeline(settings or Settings()).code_text(text, date=date).events)
 
 
-def open_store(path: str | Path, *, read_only: bool = False) -> Store:
+def open_store(path: str | Path, *, read_only: bool = False) -> "Store":
     """Open a dyadwatch DuckDB file (one writer per file; see store.py)."""
+    from .store import Store
+
     return Store.open(path, read_only=read_only)

@@ -1,0 +1,115 @@
+"""The store on real DuckDB files: bulk writes, idempotence, transactions,
+and clear errors for a locked or unwritable file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+
+from dyadwatch.errors import StoreError, StoreLockedError, StoreReadOnlyError
+from dyadwatch.store import Store, results_to_arrow
+from dyadwatch.types import Actor, Article, DocResult, Event, Failure, Mention, Sentence
+
+CHN = Actor("CHNGOV", "CHN", "GOV", "China")
+PRK = Actor("PRK", "PRK", None, "North Korea")
+
+
+def make_result(n: int, text: str | None = None) -> DocResult:
+    text = text or f"China urged North Korea to return to talks, story {n}."
+    art = Article(id=f"a{n:04d}", text=text, date=dt.date(2024, 1, 1 + n % 28), title=f"T{n}")
+    sent = Sentence(art.id, 0, text, 0, len(text))
+    ev = Event(id=f"e{n:04d}", article_id=art.id, sentence_index=0, sentence=text,
+               trigger="urged", trigger_start=6, trigger_end=11, plover="REQUEST", cameo="020",
+               goldstein=-2.0, quad_class=3, source=CHN, target=PRK, date=art.date,
+               date_source="article")
+    m = Mention("China", 0, 5, 0, 1, 0, CHN)
+    return DocResult(art, (sent,), (m,), (ev,), (), (1, 2, 3))
+
+
+def counts(store: Store) -> dict[str, int]:
+    return {t: store.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("articles", "sentences", "actors", "events", "article_minhash")}
+
+
+def test_write_is_bulk_and_idempotent(db_path):
+    with Store.open(db_path) as store:
+        rep = store.write([make_result(i) for i in range(10)])
+        assert len(rep.stored) == 10 and rep.n_events == 10
+        again = store.write([make_result(i) for i in range(12)])
+        assert again.stored == ("a0010", "a0011")
+        assert len(again.duplicates) == 10
+        assert counts(store) == {"articles": 12, "sentences": 12, "actors": 12, "events": 12,
+                                 "article_minhash": 12}
+
+
+def test_same_article_twice_in_one_batch_is_stored_once(db_path):
+    with Store.open(db_path) as store:
+        rep = store.write([make_result(1), make_result(1)])
+        assert rep.stored == ("a0001",) and rep.duplicates == ("a0001",)
+        assert counts(store)["events"] == 1
+
+
+def test_reloading_the_same_tables_is_a_no_op(db_path):
+    tables = results_to_arrow([make_result(i) for i in range(5)])
+    with Store.open(db_path) as store:
+        store.write_tables(tables)
+        store.write_tables(tables)
+        assert counts(store)["events"] == 5
+
+
+def test_failed_transaction_leaves_nothing_half_written(db_path):
+    good = make_result(1)
+    bad_event = Event(**{**{f: getattr(good.events[0], f) for f in good.events[0].__slots__},
+                         "plover": None})  # NOT NULL violation in events
+    bad = DocResult(good.article, good.sentences, good.mentions, (bad_event,))
+    with Store.open(db_path) as store:
+        with pytest.raises(StoreError):
+            store.write([bad])
+        assert counts(store) == {t: 0 for t in counts(store)}
+        store.write([good])  # the connection is usable after the rollback
+        assert counts(store)["events"] == 1
+
+
+def test_failures_are_recorded(db_path):
+    with Store.open(db_path) as store:
+        store.record_failures([Failure("in.jsonl", "not JSON", line=3, code="E103")], "run1")
+        row = store.con.execute("SELECT path, line, code, reason, run_id FROM errors").fetchone()
+    assert row == ("in.jsonl", 3, "E103", "not JSON", "run1")
+
+
+def test_second_writer_gets_a_clear_lock_error(db_path):
+    with Store.open(db_path):
+        code = ("from dyadwatch.store import Store\n"
+                "from dyadwatch.errors import StoreLockedError\n"
+                f"try:\n    Store.open({str(db_path)!r})\n"
+                "except StoreLockedError as e:\n    print('LOCKED', e)\n")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=60)
+    assert "LOCKED" in out.stdout, out.stderr
+    assert "held for writing by process" in out.stdout and "/api/" in out.stdout
+
+
+def test_read_only_open_of_missing_file_says_what_to_do(tmp_path):
+    with pytest.raises(StoreError, match="dyadwatch ingest"):
+        Store.open(tmp_path / "missing.duckdb", read_only=True)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def test_unwritable_folder_is_a_clear_error(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    with pytest.raises((StoreReadOnlyError, StoreError)):
+        Store.open(folder / "x.duckdb")
+
+
+def test_not_a_database_file(tmp_path):
+    bogus = tmp_path / "notes.duckdb"
+    bogus.write_text("these are notes, not a database\n" * 100)
+    with pytest.raises(StoreError, match="DuckDB"):
+        Store.open(bogus)
+    assert StoreLockedError.code != StoreError.code
