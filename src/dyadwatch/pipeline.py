@@ -14,8 +14,12 @@ groups stories and canonical events.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
+import multiprocessing
 import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -169,9 +173,12 @@ def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str |
     report = RunReport()
     try:
         report.run_id = store.start_run(command)
-        items = _items(paths)
-        for chunk in batched(items, max(settings.batch_size, 1) * 4):
-            _process_chunk(chunk, pipeline, store, report)
+        chunks = _prepared(_items(paths), store, report, max(settings.batch_size, 1) * 4)
+        for results, failures in _coded(chunks, pipeline, settings.n_process):
+            _write(results, store, report, failures)
+            store.record_failures(failures, report.run_id)
+            report.n_failed += len(failures)
+            report.failures.extend(failures)
             if progress:
                 progress(report.n_read, report.n_stored)
         dedup.update(store.con, settings)
@@ -191,27 +198,65 @@ def _items(paths) -> Iterator[Article | Failure]:
     return ingest.read_paths(paths)
 
 
-def _process_chunk(chunk: list[Article | Failure], pipeline: Pipeline, store: Store,
-                   report: RunReport) -> None:
-    failures = [x for x in chunk if isinstance(x, Failure)]
-    articles = [x for x in chunk if isinstance(x, Article)]
-    report.n_read += len(articles)
-    present = store.existing_ids([a.id for a in articles])
-    fresh, seen = [], set(present)
-    for a in articles:
-        if a.id in seen:
-            report.n_duplicate += 1
-            report.duplicate_ids.append(a.id)
-        else:
-            seen.add(a.id)
-            fresh.append(a)
-    results: list[DocResult] = []
-    for r in pipeline.code_articles(fresh):
+def _prepared(items: Iterable[Article | Failure], store: Store, report: RunReport,
+              size: int) -> Iterator[tuple[list[Article], list[Failure]]]:
+    """Chunks of articles not stored yet (and the read failures among them)."""
+    seen: set[str] = set()
+    for chunk in batched(items, size):
+        failures = [x for x in chunk if isinstance(x, Failure)]
+        articles = [x for x in chunk if isinstance(x, Article)]
+        report.n_read += len(articles)
+        present = store.existing_ids([a.id for a in articles])
+        fresh = []
+        for a in articles:
+            if a.id in present or a.id in seen:
+                report.n_duplicate += 1
+                report.duplicate_ids.append(a.id)
+            else:
+                seen.add(a.id)
+                fresh.append(a)
+        yield fresh, failures
+
+
+@functools.cache
+def worker_pipeline(settings: Settings) -> Pipeline:
+    """The pipeline of a worker process (pool or Dask), loaded on its first
+    task and kept for the rest: the model loads once per process."""
+    return Pipeline(settings).warm_up()
+
+
+def _code_chunk(settings: Settings, articles: list[Article]) -> list[DocResult | Failure]:
+    return list(worker_pipeline(settings).code_articles(articles))
+
+
+def _split(coded: Iterable[DocResult | Failure], failures: list[Failure]) -> list[DocResult]:
+    results = []
+    for r in coded:
         (failures if isinstance(r, Failure) else results).append(r)
-    _write(results, store, report, failures)
-    store.record_failures(failures, report.run_id)
-    report.n_failed += len(failures)
-    report.failures.extend(failures)
+    return results
+
+
+def _coded(chunks: Iterator[tuple[list[Article], list[Failure]]], pipeline: Pipeline,
+           n_process: int) -> Iterator[tuple[list[DocResult], list[Failure]]]:
+    """Code chunks in this process, or in `n_process` worker processes with
+    at most two chunks per worker in flight (memory stays bounded), results
+    in input order. Workers are spawned, not forked: the parent holds DuckDB
+    threads, and a fork could copy a held lock."""
+    if n_process <= 1:
+        for fresh, failures in chunks:
+            yield _split(pipeline.code_articles(fresh), failures), failures
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(n_process, mp_context=ctx) as pool:
+        pending: deque = deque()
+        for fresh, failures in chunks:
+            pending.append((pool.submit(_code_chunk, pipeline.settings, fresh), failures))
+            if len(pending) >= 2 * n_process:
+                fut, f = pending.popleft()
+                yield _split(fut.result(), f), f
+        while pending:
+            fut, f = pending.popleft()
+            yield _split(fut.result(), f), f
 
 
 def _write(results: list[DocResult], store: Store, report: RunReport,

@@ -158,6 +158,12 @@ CREATE TABLE IF NOT EXISTS runs (
     n_failed    INTEGER
 );
 
+-- Dask shards already loaded (scale.py), so a resumed run loads each once.
+CREATE TABLE IF NOT EXISTS shards (
+    name      VARCHAR PRIMARY KEY,
+    loaded_at TIMESTAMP DEFAULT current_timestamp
+);
+
 -- Stories: one row per group of near-duplicate articles.
 CREATE OR REPLACE VIEW stories AS
 SELECT coalesce(story_id, id)          AS story_id,

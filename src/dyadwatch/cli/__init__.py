@@ -37,6 +37,12 @@ def ingest(
                                                      "feeds), read recursively.")],
     db: DbOption = DEFAULT_DB_PATH,
     batch_size: Annotated[int, typer.Option(help="Documents per spaCy batch.")] = 64,
+    workers: Annotated[int, typer.Option(help="Worker processes for coding.")] = 1,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Run on Dask: local (a LocalCluster of --workers processes), processes, or "
+             "tcp://HOST:PORT (an existing scheduler).")] = None,
+    shard_dir: Annotated[Path | None, typer.Option(
+        help="With --scheduler: where Parquet shards go (default DB.shards).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
     """Read, code and store articles; print a summary. Re-running adds nothing new."""
@@ -44,7 +50,10 @@ def ingest(
     from ..analysis import overview
     from ..store import Store
 
-    settings = Settings.from_env(batch_size=batch_size)
+    settings = Settings.from_env(batch_size=batch_size, n_process=workers)
+    if scheduler:
+        _ingest_dask(paths, db, settings, scheduler, workers, shard_dir, quiet)
+        return
     err = console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
                   BarColumn(), TextColumn("{task.completed} docs read, {task.fields[stored]} "
@@ -58,13 +67,40 @@ def ingest(
                 progress=lambda n, s: bar.update(task, completed=n, stored=s))
             bar.update(task, completed=report.n_read, stored=report.n_stored, total=report.n_read)
             summary = overview(store.cursor())
+    _print_failures(report)
+    if not quiet:
+        _print_run(report, summary, db)
+
+
+def _ingest_dask(paths: list[Path], db: Path, settings: Settings, scheduler: str, workers: int,
+                 shard_dir: Path | None, quiet: bool) -> None:
+    from .. import scale
+    from ..analysis import overview
+    from ..store import Store
+
+    err = console(stderr=True)
+    with Progress(TextColumn("shards"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=err, disable=quiet) as bar:
+        task = bar.add_task("shards", total=None)
+        report = scale.run([str(p) for p in paths], db, settings, scheduler=scheduler,
+                           workers=workers, shard_dir=shard_dir,
+                           progress=lambda done, total: bar.update(task, completed=done,
+                                                                   total=total),
+                           on_dashboard=lambda url: err.print(f"Dask dashboard: {url}"))
+    with Store.open(db) as store:
+        summary = overview(store.cursor())
+    _print_failures(report)
+    if not quiet:
+        _print_run(report, summary, db)
+
+
+def _print_failures(report) -> None:
+    err = console(stderr=True)
     for f in report.failures[:20]:
         where = f"{f.path}:{f.line}" if f.line else f.path
         err.print(f"[yellow]skipped[/] {escape(where)}: {escape(f.reason)}")
     if len(report.failures) > 20:
         err.print(f"... and {len(report.failures) - 20} more (see the errors table)")
-    if not quiet:
-        _print_run(report, summary, db)
 
 
 def _print_run(report, summary: dict, db: Path) -> None:
