@@ -1,0 +1,228 @@
+"""Event dates: find the date expressions of a sentence and resolve them
+against the article's date.
+
+Why our own resolver in front of dateparser: news text dates events relative to
+the day of publication ("on Friday", "earlier this month", "two weeks ago"),
+and dateparser either returns None for such phrases ("earlier this month",
+"the weekend", "late February") or guesses wrongly ("three days" without "ago"
+becomes a date, "the 1970s" becomes today). So relative phrases are resolved
+here with explicit conventions, and dateparser only sees strings that name a
+month, a year or a numeric date.
+
+Conventions (documented because every one of them is a choice):
+
+- Weekdays: news reports past events, so "on Friday" / "Friday night" / "last
+  Friday" is the most recent Friday *on or before* the anchor (the article's
+  date); a paper dated Friday that says "on Friday" means that same day.
+  "next Friday" is the first Friday after the anchor.
+- Periods resolve to their first day and say so in `how`: "last month" is the
+  1st of the previous month ("relative-month"), "earlier this month" / "this
+  month" the 1st of the anchor's month, "last week" / "this week" the Monday
+  of that week ("relative-week"), "last year" / "this year" 1 January.
+- "N days/weeks/months/years ago" counts back from the anchor.
+- A month or a day without a year ("on Sept. 19", "in March") is the most
+  recent such date on or before the anchor (dateparser, PREFER_DATES_FROM=past).
+- Without an anchor only expressions that carry their own year resolve.
+
+`how` is one of: "absolute-day", "absolute-month", "absolute-year",
+"weekday", "relative-day", "relative-week", "relative-month",
+"relative-year", "no-anchor" (relative phrase, no article date) and
+"unresolved".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAY_WORD = re.compile(r"\b(today|tonight|yesterday|tomorrow|last night|overnight|"
+                       r"this morning|this afternoon|this evening)\b")
+_DAY_OFFSETS = {"yesterday": -1, "last night": -1, "tomorrow": 1}
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "several": 3, "a few": 3, "few": 3, "couple of": 2, "a couple of": 2,
+}
+_AGO = re.compile(
+    r"\b(?P<n>\d+|a couple of|couple of|a few|few|several|an?|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve)\s+(?P<unit>day|week|month|year)s?\s+(ago|earlier|before)\b",
+    re.I,
+)
+_WEEKDAY = re.compile(r"\b(?P<rel>last|next|this|past)?\s*(?P<day>" + "|".join(_WEEKDAYS) + r")\b", re.I)
+_PERIOD = re.compile(
+    r"\b(?P<rel>last|past|previous|this|earlier this|later this|next|the coming|current)\s+"
+    r"(?P<unit>week|weekend|month|year)\b",
+    re.I,
+)
+_MONTH_WORD = re.compile(r"\b(" + "|".join(_MONTHS) + r")[a-z]*\.?(\b|$)", re.I)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b(?!s)")
+_NUMERIC_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+_DECADE = re.compile(r"\b\d{2,4}'?s\b")
+
+
+def resolve(text: str, anchor: dt.date | None) -> tuple[dt.date | None, str]:
+    """Resolve a date expression against `anchor` (the article's date).
+
+    Returns (date or None, how); see the module docstring for the conventions
+    and the values of `how`.
+    """
+    raw = " ".join(text.split())
+    low = raw.lower()
+    if not low:
+        return None, "unresolved"
+    if isinstance(anchor, dt.datetime):
+        anchor = anchor.date()
+
+    relative = _resolve_relative(low, anchor)
+    if relative is not None:
+        return relative
+    return _resolve_absolute(raw, anchor)
+
+
+def _resolve_relative(low: str, anchor: dt.date | None) -> tuple[dt.date | None, str] | None:
+    """Relative phrases; None when the text is not one of them."""
+    if (m := _DAY_WORD.search(low)):
+        if anchor is None:
+            return None, "no-anchor"
+        return anchor + dt.timedelta(days=_DAY_OFFSETS.get(m.group(1), 0)), "relative-day"
+    if (m := _AGO.search(low)):
+        if anchor is None:
+            return None, "no-anchor"
+        n_text = m.group("n").lower()
+        n = int(n_text) if n_text.isdigit() else _NUMBERS.get(n_text, 1)
+        unit = m.group("unit").lower()
+        if unit == "day":
+            return anchor - dt.timedelta(days=n), "relative-day"
+        if unit == "week":
+            return anchor - dt.timedelta(weeks=n), "relative-week"
+        if unit == "month":
+            return _add_months(anchor, -n), "relative-month"
+        return _safe_replace(anchor, anchor.year - n), "relative-year"
+    if (m := _PERIOD.search(low)):
+        if anchor is None:
+            return None, "no-anchor"
+        return _period(m.group("rel").lower(), m.group("unit").lower(), anchor)
+    if re.search(r"\bweekend\b", low):
+        if anchor is None:
+            return None, "no-anchor"
+        return _weekday(anchor, 5, None), "weekday"
+    if (m := _WEEKDAY.search(low)) and not _MONTH_WORD.search(low) and not _YEAR.search(low):
+        if anchor is None:
+            return None, "no-anchor"
+        rel = (m.group("rel") or "").lower() or None
+        return _weekday(anchor, _WEEKDAYS.index(m.group("day").lower()), rel), "weekday"
+    return None
+
+
+def _resolve_absolute(raw: str, anchor: dt.date | None) -> tuple[dt.date | None, str]:
+    """Month names, years and numeric dates, through dateparser."""
+    if _DECADE.search(raw) and not _MONTH_WORD.search(raw):
+        return None, "unresolved"
+    has_year = bool(_YEAR.search(raw))
+    has_month = bool(_MONTH_WORD.search(raw)) and not re.fullmatch(r"(?i)\s*may\s*", raw)
+    numeric = bool(_NUMERIC_DATE.search(raw))
+    if not (has_year or has_month or numeric):
+        return None, "unresolved"
+    if anchor is None and not (has_year or numeric):
+        return None, "no-anchor"
+    if has_year and not has_month and not numeric:
+        year = int(_YEAR.search(raw).group(1))
+        return dt.date(year, 1, 1), "absolute-year"
+    cleaned = re.sub(r"(?i)\b(late|early|mid|on|in|the|of|since|until|by)\b|-", " ", raw)
+    data = _parser(anchor).get_date_data(" ".join(cleaned.split()))
+    if data is None or data.date_obj is None:
+        return None, "unresolved"
+    value = data.date_obj.date()
+    period = data.period or "day"
+    if anchor is not None and not has_year and value > anchor:
+        value = _safe_replace(value, value.year - 1)
+    return value, f"absolute-{'month' if period == 'month' else 'year' if period == 'year' else 'day'}"
+
+
+@functools.lru_cache(maxsize=64)
+def _parser(anchor: dt.date | None):
+    """One dateparser per anchor date (building one is cheap, parsing its first string is not)."""
+    from dateparser.date import DateDataParser
+
+    settings = {"PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first",
+                "RETURN_AS_TIMEZONE_AWARE": False}
+    if anchor is not None:
+        settings["RELATIVE_BASE"] = dt.datetime.combine(anchor, dt.time())
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def _weekday(anchor: dt.date, day: int, rel: str | None) -> dt.date:
+    """Most recent `day` on or before anchor; "next" gives the first one after it;
+    "last" when the anchor is that weekday means a week earlier only for "last"."""
+    back = (anchor.weekday() - day) % 7
+    if rel == "next":
+        ahead = (day - anchor.weekday()) % 7 or 7
+        return anchor + dt.timedelta(days=ahead)
+    if rel == "last" and back == 0:
+        back = 7
+    return anchor - dt.timedelta(days=back)
+
+
+def _period(rel: str, unit: str, anchor: dt.date) -> tuple[dt.date, str]:
+    step = -1 if rel in ("last", "past", "previous") else 1 if rel in ("next", "the coming") else 0
+    if unit == "weekend":  # the most recent Saturday; "last weekend" on a weekend: the one before
+        sat = _weekday(anchor, 5, None)
+        if step < 0 and anchor.weekday() >= 5:
+            sat -= dt.timedelta(weeks=1)
+        return sat + dt.timedelta(weeks=max(step, 0)), "weekday"
+    if unit == "week":
+        monday = anchor - dt.timedelta(days=anchor.weekday())
+        return monday + dt.timedelta(weeks=step), "relative-week"
+    if unit == "month":
+        first = _add_months(anchor.replace(day=1), step)
+        return first, "relative-month"
+    return dt.date(anchor.year + step, 1, 1), "relative-year"
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def _safe_replace(day: dt.date, year: int) -> dt.date:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return day.replace(year=year, day=28)
+
+
+def find_dates(sent) -> list[tuple[str, int, int]]:
+    """Date expressions of a spaCy sentence Span: (text, token_start, token_end).
+
+    spaCy's DATE and TIME entities ("on Friday", "last month", "Friday
+    night"); token offsets index the Doc, so a caller can check which clause
+    an expression belongs to.
+    """
+    return [(ent.text, ent.start, ent.end) for ent in sent.ents if ent.label_ in ("DATE", "TIME")]
+
+
+def parse_iso(value) -> dt.date | None:
+    """A record's "date" field (ISO string, date or None) as a date.
+
+    Raises DateError for a string that is not an ISO date, so a bad record is
+    reported rather than silently coded without an anchor.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError as exc:
+        from .errors import DateError
+
+        raise DateError(f"date {value!r} is not an ISO date (YYYY-MM-DD).",
+                        hint="Give the date as YYYY-MM-DD or leave it out.") from exc
