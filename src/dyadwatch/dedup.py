@@ -1,0 +1,362 @@
+"""Stories (near-duplicate articles) and canonical events (deduplicated events).
+
+Analysts distrust counts inflated by one wire story printed ten times, so
+dyadwatch groups near-duplicate articles into *stories* and reports of the
+same happening into *canonical events*, while keeping every article and every
+event mention as evidence.
+
+Stories
+    `signature` turns an article's cleaned text into a MinHash (datasketch,
+    `settings.minhash_perm` values) over word shingles of
+    `settings.shingle_size` words, lowercased with punctuation stripped. It
+    runs per document in the workers; the store keeps it in
+    `article_minhash`. `update` rebuilds a MinHashLSH index from all stored
+    signatures, confirms each candidate pair by its estimated Jaccard
+    similarity (>= `settings.story_threshold`) and joins confirmed pairs with
+    union-find, so a story is a connected group of near-duplicates (a chain
+    A~B~C is one story even if A and C are further apart). The story id is
+    the id of its earliest article (date, then id; undated articles last),
+    which depends only on the set of stored articles: a re-run, or ingesting
+    in several runs, gives the same ids as one run over everything. Exact
+    duplicates never get here: the store keys articles by content hash.
+
+Canonical events
+    Built from the events that are not negated ("X did not sanction Y" is not
+    a report of a sanction). Modality is part of the key, so a canonical event
+    never mixes "will impose sanctions" with "imposed sanctions"; every member
+    has the same modality, which is that of `first_event_id` (analysis filters
+    asserted ones by joining it, or through `factual_events`). Events with the
+    same source, target, PLOVER type and modality are sorted by (date, id)
+    and cut into clusters greedily: an event joins the current cluster when
+    its date is at most `settings.event_window_days` after the cluster's
+    *first* date, else it starts a new cluster. Anchoring on the first date
+    (not the previous event) stops daily reports from chaining into a
+    months-long "event". Events without a date cannot be placed in time, so
+    they are grouped per story instead: the undated mentions of one key in
+    copies of one story are one canonical event.
+
+    The id is sha1("v1|source|target|plover|modality|date:<first date>") (or
+    "story:<story id>" for undated ones), 16 hex digits. It does not include
+    an event id, so adding another report of a known event leaves the id
+    unchanged; within a key, clusters have distinct first dates, so ids are
+    unique. `n_stories` counts distinct stories among the mentions: ten
+    syndicated copies of one story are one independent report.
+
+Everything is rebuilt from what is stored, in one transaction, with the
+heavy lifting in DuckDB (window functions, joins, bulk UPDATE ... FROM temp
+tables). The only Python loops are the LSH queries (one per article), the
+union-find over confirmed pairs and one pass over the date-sorted events, so
+the cost grows with the number of articles and events, not with its square
+(see bench/dedup.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import time
+import zlib
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from .config import Settings
+from .errors import ConfigError, StoreError
+
+#: Words after lowercasing: runs of letters and digits (punctuation and
+#: underscores are separators), so "U.S." and "US" differ but "talks," and
+#: "talks" do not.
+_WORD = re.compile(r"[^\W_]+")
+
+#: datasketch's default scheme since 2.0: 32-bit values, stored as UBIGINT.
+_SCHEME = "affine32"
+_SEED = 1
+_MAX_VALUE = (1 << 32) - 1
+
+#: Prefix of the canonical id hash input; bump it if the clustering changes,
+#: so that ids from different definitions never collide.
+_ID_VERSION = "v1"
+
+
+@dataclass(frozen=True)
+class DedupReport:
+    """What `update` found, for the CLI summary and tests."""
+
+    articles: int  # articles stored
+    signed: int  # articles with a signature (the others are stories of their own)
+    stories: int
+    grouped_articles: int  # articles in a story with at least one other article
+    candidate_pairs: int  # LSH candidates checked
+    story_changes: int  # articles whose story_id changed in this update
+    events: int  # not-negated event mentions clustered
+    canonical_events: int
+    canonical_changes: int  # events whose canonical_id changed in this update
+    seconds: float
+
+
+# -- signatures (workers) ------------------------------------------------------
+
+def words(text: str) -> list[str]:
+    """The normalised words of a cleaned text (lowercase, no punctuation)."""
+    return _WORD.findall(text.lower())
+
+
+def shingles(tokens: list[str], size: int) -> list[bytes]:
+    """Word n-grams of `size` words; a text shorter than that is one shingle."""
+    if len(tokens) <= size:
+        return [" ".join(tokens).encode()] if tokens else []
+    return [" ".join(tokens[i:i + size]).encode() for i in range(len(tokens) - size + 1)]
+
+
+@functools.cache
+def _template(num_perm: int) -> MinHash:
+    """An empty MinHash to copy: building one draws `num_perm` permutations,
+    which costs more than hashing a short article, so each process does it
+    once. Never updated itself (callers `copy()` it).
+
+    zlib.crc32 replaces datasketch's default SHA-1 hash: it is deterministic
+    across processes and runs (Python's `hash` is not), 32-bit as the affine32
+    scheme expects, and on 400-word texts makes `signature` 1.7x faster with
+    the same estimation error (bench/dedup.py, README "Story threshold")."""
+    return MinHash(num_perm=num_perm, seed=_SEED, hashfunc=zlib.crc32, scheme=_SCHEME)
+
+
+def signature(text: str, settings: Settings) -> tuple[int, ...]:
+    """MinHash signature of a cleaned text: `settings.minhash_perm` ints.
+
+    Empty for a text without words: an empty MinHash would look identical to
+    every other empty one, so such articles are never grouped.
+    """
+    grams = shingles(words(text), settings.shingle_size)
+    if not grams:
+        return ()
+    m = _template(settings.minhash_perm).copy()
+    m.update_batch(grams)
+    return tuple(m.hashvalues.tolist())
+
+
+def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """Estimated Jaccard similarity of two signatures (share of equal values)."""
+    if not a or len(a) != len(b):
+        return 0.0
+    return float(np.count_nonzero(np.asarray(a) == np.asarray(b))) / len(a)
+
+
+# -- update (writer) -----------------------------------------------------------
+
+def update(con: duckdb.DuckDBPyConnection, settings: Settings) -> DedupReport:
+    """Regroup stories and rebuild canonical events from everything stored.
+
+    One transaction: readers see either the previous grouping or the new one.
+    Idempotent: a second call changes nothing.
+    """
+    _check_settings(settings)
+    started = time.perf_counter()
+    try:
+        con.begin()
+        stories = _update_stories(con, settings)
+        events = _update_canonical_events(con, settings)
+        for table in ("_dedup_story", "_dedup_ev", "_dedup_cluster", "_dedup_member"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.commit()
+    except duckdb.Error as exc:
+        _rollback(con)
+        raise StoreError(f"story and event deduplication failed and was rolled back: {exc}",
+                         hint="The articles and events are stored; run the ingest again to "
+                              "retry the grouping.") from exc
+    except BaseException:
+        _rollback(con)
+        raise
+    return DedupReport(**stories, **events, seconds=time.perf_counter() - started)
+
+
+def _check_settings(settings: Settings) -> None:
+    if not 0.0 < settings.story_threshold <= 1.0:
+        raise ConfigError(f"story_threshold={settings.story_threshold} is not in (0, 1].",
+                          hint="Set DYADWATCH_STORY_THRESHOLD to a Jaccard similarity such "
+                               "as 0.5.")
+    if settings.minhash_perm < 2:
+        raise ConfigError(f"minhash_perm={settings.minhash_perm} is too small.",
+                          hint="Use 64 or more permutations.")
+    if settings.event_window_days < 0:
+        raise ConfigError(f"event_window_days={settings.event_window_days} is negative.",
+                          hint="Use 0 (same day only) or more days.")
+
+
+def _read_signatures(con: duckdb.DuckDBPyConnection,
+                     settings: Settings) -> tuple[list[str], np.ndarray]:
+    """Article ids in story-id order (date, then id, undated last) and their
+    signatures as an (n, num_perm) uint32 matrix, in one Arrow query."""
+    table = con.sql(
+        "SELECT a.id, m.signature FROM articles a JOIN article_minhash m ON m.article_id = a.id "
+        "ORDER BY a.date NULLS LAST, a.id").to_arrow_table()
+    ids = table.column("id").to_pylist()
+    perm = settings.minhash_perm
+    if not ids:
+        return ids, np.empty((0, perm), dtype=np.uint32)
+    sigs = table.column("signature").combine_chunks()
+    lengths = sigs.value_lengths().to_numpy(zero_copy_only=False)
+    if (lengths != perm).any():
+        found = sorted(set(lengths.tolist()) - {perm})
+        raise ConfigError(
+            f"{int((lengths != perm).sum())} stored story signatures have {found} values but "
+            f"minhash_perm is {perm}.",
+            hint=f"Run with the setting the database was built with "
+                 f"(DYADWATCH_MINHASH_PERM={found[0]}), or ingest into a new database.")
+    flat = sigs.flatten().to_numpy()
+    if flat.max() > _MAX_VALUE:
+        raise ConfigError("stored story signatures are not 32-bit datasketch MinHash values.",
+                          hint="Ingest into a new database with this version of dyadwatch.")
+    return ids, flat.astype(np.uint32).reshape(len(ids), perm)
+
+
+def _story_roots(matrix: np.ndarray, threshold: float) -> tuple[list[int], int]:
+    """For each row, the index of the first row of its story, and the number
+    of LSH candidate pairs checked.
+
+    Candidates come from a datasketch MinHashLSH (bands tuned to the
+    threshold); each is confirmed by its estimated Jaccard similarity, all
+    at once in numpy. Union-find keeps the smallest index as the root, and
+    rows are in (date, id) order, so the root is the story's earliest article.
+    """
+    n, perm = matrix.shape
+    lsh = MinHashLSH(threshold=threshold, num_perm=perm)
+    sketches = [LeanMinHash(seed=_SEED, hashvalues=row, scheme=_SCHEME) for row in matrix]
+    with lsh.insertion_session() as session:
+        for i, sketch in enumerate(sketches):
+            session.insert(i, sketch, check_duplication=False)
+    left: list[int] = []
+    right: list[int] = []
+    for i, sketch in enumerate(sketches):
+        for j in lsh.query(sketch):
+            if j > i:
+                left.append(i)
+                right.append(j)
+    parent = list(range(n))
+    if left:
+        a = np.asarray(left)
+        b = np.asarray(right)
+        sim = np.count_nonzero(matrix[a] == matrix[b], axis=1) / perm
+        keep = sim >= threshold
+        for i, j in zip(a[keep].tolist(), b[keep].tolist()):
+            ri, rj = _find(parent, i), _find(parent, j)
+            if ri != rj:
+                parent[max(ri, rj)] = min(ri, rj)
+    return [_find(parent, i) for i in range(n)], len(left)
+
+
+def _find(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _update_stories(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
+    ids, matrix = _read_signatures(con, settings)
+    roots, n_candidates = _story_roots(matrix, settings.story_threshold)
+    members = [(ids[i], ids[r]) for i, r in enumerate(roots) if r != i]
+    grouped = len(members) + len({r for i, r in enumerate(roots) if r != i})
+    story = pa.table({"id": pa.array([m[0] for m in members], pa.string()),
+                      "story_id": pa.array([m[1] for m in members], pa.string())})
+    con.register("_dedup_story_arrow", story)
+    con.execute("CREATE OR REPLACE TEMP TABLE _dedup_story AS SELECT * FROM _dedup_story_arrow")
+    con.unregister("_dedup_story_arrow")
+    changed = _count(con.execute(
+        "UPDATE articles SET story_id = s.story_id FROM _dedup_story s "
+        "WHERE articles.id = s.id AND articles.story_id IS DISTINCT FROM s.story_id"))
+    changed += _count(con.execute(
+        "UPDATE articles SET story_id = id WHERE story_id IS DISTINCT FROM id "
+        "AND id NOT IN (SELECT id FROM _dedup_story)"))
+    n_articles, n_stories = con.execute(
+        "SELECT count(*), count(DISTINCT story_id) FROM articles").fetchone()
+    return {"articles": n_articles, "signed": len(ids), "stories": n_stories,
+            "grouped_articles": grouped, "candidate_pairs": n_candidates,
+            "story_changes": changed}
+
+
+def _update_canonical_events(con: duckdb.DuckDBPyConnection,
+                             settings: Settings) -> dict[str, int]:
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _dedup_ev AS
+        SELECT e.id, e.article_id, a.story_id AS story, e.source, e.source_country,
+               e.target, e.target_country, e.plover, e.modality, e.cameo, e.goldstein,
+               e.quad_class, e.date, e.confidence,
+               dense_rank() OVER (ORDER BY e.source, e.target, e.plover, e.modality) AS grp
+        FROM events e JOIN articles a ON a.id = e.article_id
+        WHERE NOT e.negated""")
+    _cluster_dated(con, settings.event_window_days)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _dedup_member AS
+        SELECT ev.*, c.first_date,
+               substr(sha1(concat_ws('|', '{_ID_VERSION}', coalesce(ev.source, ''),
+                   coalesce(ev.target, ''), ev.plover, ev.modality,
+                   CASE WHEN ev.date IS NULL THEN 'story:' || ev.story
+                        ELSE 'date:' || strftime(c.first_date, '%Y-%m-%d') END)), 1, 16) AS cid
+        FROM _dedup_ev ev LEFT JOIN _dedup_cluster c ON c.id = ev.id""")
+    con.execute("DELETE FROM canonical_events")
+    con.execute("""
+        INSERT INTO canonical_events (id, source, source_country, target, target_country,
+            plover, cameo, goldstein, quad_class, date, n_mentions, n_stories, n_articles,
+            first_event_id, confidence)
+        WITH code AS (
+            SELECT cid, cameo, min(goldstein) AS goldstein, min(quad_class) AS quad_class,
+                   row_number() OVER (PARTITION BY cid
+                                      ORDER BY count(*) DESC, cameo NULLS LAST) AS rank
+            FROM _dedup_member GROUP BY cid, cameo)
+        SELECT m.cid, min(m.source), min(m.source_country), min(m.target),
+               min(m.target_country), min(m.plover), c.cameo, c.goldstein, c.quad_class,
+               min(m.first_date), count(*), count(DISTINCT m.story),
+               count(DISTINCT m.article_id), first(m.id ORDER BY m.date NULLS LAST, m.id),
+               max(m.confidence)
+        FROM _dedup_member m JOIN code c ON c.cid = m.cid AND c.rank = 1
+        GROUP BY m.cid, c.cameo, c.goldstein, c.quad_class""")
+    changed = _count(con.execute(
+        "UPDATE events SET canonical_id = m.cid FROM _dedup_member m "
+        "WHERE events.id = m.id AND events.canonical_id IS DISTINCT FROM m.cid"))
+    changed += _count(con.execute(
+        "UPDATE events SET canonical_id = NULL WHERE canonical_id IS NOT NULL "
+        "AND id NOT IN (SELECT id FROM _dedup_member)"))
+    n_events, n_canonical = con.execute(
+        "SELECT count(*), count(DISTINCT cid) FROM _dedup_member").fetchone()
+    return {"events": n_events, "canonical_events": n_canonical, "canonical_changes": changed}
+
+
+def _cluster_dated(con: duckdb.DuckDBPyConnection, window: int) -> None:
+    """Temp table _dedup_cluster(id, first_date): the first date of each dated
+    event's cluster. The greedy cut (a new cluster when the date is more
+    than `window` days after the cluster's first date) depends on the
+    cluster's own start, which window functions cannot express, so it is one
+    Python pass over the (key, date, id)-sorted events."""
+    table = con.sql("SELECT id, grp, date FROM _dedup_ev "
+                    "WHERE date IS NOT NULL ORDER BY grp, date, id").to_arrow_table()
+    groups = table.column("grp").to_pylist()
+    days = table.column("date").cast(pa.int32()).to_pylist()
+    firsts: list[int] = []
+    prev_group, first = None, 0
+    for group, day in zip(groups, days):
+        if group != prev_group or day - first > window:
+            prev_group, first = group, day
+        firsts.append(first)
+    clusters = pa.table({"id": table.column("id"),
+                         "first_date": pa.array(firsts, pa.int32()).cast(pa.date32())})
+    con.register("_dedup_cluster_arrow", clusters)
+    con.execute("CREATE OR REPLACE TEMP TABLE _dedup_cluster AS "
+                "SELECT * FROM _dedup_cluster_arrow")
+    con.unregister("_dedup_cluster_arrow")
+
+
+def _count(result: duckdb.DuckDBPyConnection) -> int:
+    """Rows changed by an UPDATE (DuckDB returns the count as a one-row result)."""
+    row = result.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.rollback()
+    except duckdb.Error:
+        pass
