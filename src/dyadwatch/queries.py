@@ -1,0 +1,583 @@
+"""Read queries: events, articles, quotes and actors with filters, and one
+event with all its evidence.
+
+Every function takes a DuckDB connection or cursor (`Store.cursor()`) and
+returns a pandas DataFrame or a plain dict, so the CLI, the HTTP API and the
+dashboard print the same rows. User values only ever reach SQL as bound
+parameters; the only text formatted into SQL is column names and keywords
+chosen from fixed sets in this module, so a filter like `'; DROP TABLE x`
+is just a string that matches nothing.
+
+Actor arguments are CAMEO-style codes: a country ("CHN") or a country plus
+sectors ("KORGOV", "PRKMIL"). They match stored codes by prefix, so "KOR"
+covers KORGOV, KORMIL and KOR itself while "KORGOV" covers only the
+government. A dyad ("CHN", "PRK") covers both directions unless `directed`.
+
+By default only factual events count (the `factual_events` view: not
+negated, asserted); `include_nonfactual=True` adds denied, future and
+hypothetical ones. Listings are ordered by (date, id), which is total, so
+`limit`/`offset` pages never overlap or skip rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import NotFoundError, QueryError
+from .types import PLOVER_TYPES
+
+#: Mean Earth radius (IUGG), for great-circle distances in SQL.
+EARTH_RADIUS_KM = 6371.0088
+#: Radius used by `near` when no `within_km` is given.
+DEFAULT_NEAR_KM = 50.0
+UNITS = ("canonical", "mentions")
+
+_CODE_RE = re.compile(r"^[A-Z]{3}(?:[A-Z0-9]{3}){0,4}$")
+_PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
+_DISTANCE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km|kilometers?|kilometres?|mi|miles?)?\s*$",
+                          re.IGNORECASE)
+_LATLON_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+# -- argument parsing (shared by the CLI and the HTTP API) ----------------------
+
+def parse_date(value: str | dt.date | None, *, name: str = "date",
+               end: bool = False) -> dt.date | None:
+    """A date from YYYY-MM-DD, YYYY-MM or YYYY (a date object passes through).
+
+    Partial dates mean the start of the period, or its last day with
+    `end=True`, so `--since 2019 --until 2019` covers the whole year.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    m = _PARTIAL_DATE_RE.match(text)
+    if m:
+        year, month = int(m.group(1)), m.group(2)
+        try:
+            if month is None:
+                return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+            start = dt.date(year, int(month), 1)
+        except ValueError:
+            pass
+        else:
+            if not end:
+                return start
+            following = dt.date(year + (start.month == 12), start.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+    raise QueryError(f"{name}: {text!r} is not a date.",
+                     hint="Use YYYY-MM-DD (or YYYY-MM, or YYYY).")
+
+
+def parse_actor(code: str, *, name: str = "actor") -> str:
+    """Normalise an actor code ("chn" -> "CHN"); reject anything that is not
+    a country code optionally followed by sector codes."""
+    text = str(code).strip().upper()
+    if not _CODE_RE.match(text):
+        raise QueryError(f"{name}: {code!r} is not an actor code.",
+                         hint="Use a country code (CHN, PRK, USA) or country+sector "
+                              "(KORGOV, PRKMIL); `dyadwatch actors` lists the codes in use.")
+    return text
+
+
+def parse_dyad(value: str | Sequence[str]) -> tuple[str, str]:
+    """("CHN", "PRK") from "CHN-PRK", "CHN PRK", "CHN,PRK" or a pair."""
+    parts = re.split(r"[\s,\-/]+", value.strip()) if isinstance(value, str) else list(value)
+    parts = [p for p in parts if p]
+    if len(parts) != 2:
+        raise QueryError(f"dyad: {value!r} is not two actors.",
+                         hint="Write it as CHN-PRK (or two codes).")
+    return parse_actor(parts[0], name="dyad"), parse_actor(parts[1], name="dyad")
+
+
+def parse_plover(value: str) -> str:
+    text = str(value).strip().upper()
+    if text not in PLOVER_TYPES:
+        raise QueryError(f"type: {value!r} is not a PLOVER event type.",
+                         hint="One of: " + ", ".join(PLOVER_TYPES) + ".")
+    return text
+
+
+def parse_distance_km(value: str | float) -> float:
+    """Kilometres from "100km", "100 km", "60mi" or a bare number (km)."""
+    if isinstance(value, (int, float)):
+        km = float(value)
+    else:
+        m = _DISTANCE_RE.match(str(value))
+        if not m:
+            raise QueryError(f"within: {value!r} is not a distance.",
+                             hint="Write it as 100km or 60mi.")
+        km = float(m.group(1))
+        if (m.group(2) or "km").lower().startswith("mi"):
+            km *= 1.609344
+    if not km > 0 or math.isinf(km):
+        raise QueryError(f"within: {value!r} must be a positive distance.")
+    return km
+
+
+def parse_latlon(value: str) -> tuple[float, float] | None:
+    """(lat, lon) from "35.18,129.08", or None when the text is not a
+    coordinate pair (then it is a place name for the geocoder)."""
+    m = _LATLON_RE.match(value)
+    if not m:
+        return None
+    return _check_latlon((float(m.group(1)), float(m.group(2))))
+
+
+def _check_latlon(near: Sequence[float]) -> tuple[float, float]:
+    try:
+        lat, lon = float(near[0]), float(near[1])
+    except (TypeError, ValueError, IndexError) as exc:
+        raise QueryError(f"near: {near!r} is not a (latitude, longitude) pair.") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise QueryError(f"near: ({lat}, {lon}) is outside the globe.",
+                         hint="Latitude is within ±90 and longitude within ±180.")
+    return lat, lon
+
+
+def check_unit(unit: str) -> str:
+    if unit not in UNITS:
+        raise QueryError(f"unit: {unit!r} is not one of {', '.join(UNITS)}.",
+                         hint="'canonical' counts each deduplicated event once; 'mentions' "
+                              "counts every report of it.")
+    return unit
+
+
+def _check_page(limit: int | None, offset: int) -> None:
+    if limit is not None and (not isinstance(limit, int) or limit < 0):
+        raise QueryError(f"limit: {limit!r} must be a whole number >= 0.")
+    if not isinstance(offset, int) or offset < 0:
+        raise QueryError(f"offset: {offset!r} must be a whole number >= 0.")
+
+
+# -- SQL building blocks ---------------------------------------------------------
+
+class Where:
+    """WHERE clauses with their bound parameters, in order.
+
+    Clause text comes from this module only (column names are fixed);
+    every user value is appended to `params` and appears as `?`.
+    """
+
+    def __init__(self) -> None:
+        self.clauses: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, clause: str, *params: Any) -> "Where":
+        self.clauses.append(f"({clause})")
+        self.params.extend(params)
+        return self
+
+    def sql(self, keyword: str = "WHERE") -> str:
+        return f"{keyword} " + " AND ".join(self.clauses) if self.clauses else ""
+
+    def actor(self, code: str, cols: Sequence[str]) -> "Where":
+        """The actor (by code prefix) in any of `cols`."""
+        code = parse_actor(code)
+        return self.add(" OR ".join(f"starts_with({c}, ?)" for c in cols), *[code] * len(cols))
+
+    def dyad(self, dyad: Sequence[str], directed: bool, src: str, tgt: str) -> "Where":
+        a, b = parse_dyad(dyad)
+        clause = f"starts_with({src}, ?) AND starts_with({tgt}, ?)"
+        if directed:
+            return self.add(clause, a, b)
+        return self.add(f"({clause}) OR ({clause})", a, b, b, a)
+
+    def dates(self, col: str, since: Any, until: Any) -> "Where":
+        lo = parse_date(since, name="since")
+        hi = parse_date(until, name="until", end=True)
+        if lo and hi and lo > hi:
+            raise QueryError(f"since ({lo}) is after until ({hi}).")
+        if lo:
+            self.add(f"{col} >= ?", lo)
+        if hi:
+            self.add(f"{col} <= ?", hi)
+        return self
+
+
+def base_events_sql(unit: str = "canonical", include_nonfactual: bool = False) -> str:
+    """SQL (a subquery) with one row per counted event, the unit of analysis.
+
+    Columns: id, event_id (a stored mention to show as evidence), source,
+    source_country, target, target_country, plover, cameo, goldstein,
+    quad_class, date, n_stories, n_mentions.
+
+    With unit="canonical" a row is a deduplicated event that has at least one
+    factual mention (any mention with `include_nonfactual`); events that dedup
+    has not grouped yet (canonical_id NULL) count as their own canonical
+    event, so a database is analysable even before `dedup.update` ran. With
+    unit="mentions" a row is a stored event mention.
+    """
+    check_unit(unit)
+    events = "events" if include_nonfactual else "factual_events"
+    cols = ("source, source_country, target, target_country, plover, cameo, goldstein, "
+            "quad_class, date")
+    if unit == "mentions":
+        return (f"SELECT id, id AS event_id, {cols}, 1 AS n_stories, 1 AS n_mentions "
+                f"FROM {events}")
+    member = "" if include_nonfactual else (
+        " WHERE id IN (SELECT canonical_id FROM factual_events WHERE canonical_id IS NOT NULL)")
+    return (f"SELECT id, first_event_id AS event_id, {cols}, n_stories, n_mentions "
+            f"FROM canonical_events{member} "
+            f"UNION ALL SELECT id, id AS event_id, {cols}, 1 AS n_stories, 1 AS n_mentions "
+            f"FROM {events} WHERE canonical_id IS NULL")
+
+
+def first_row(con: Any, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+    """The first row of a query, or None. Fetches everything so that no
+    result is left open on the connection (DuckDB refuses relation calls
+    such as `write_csv` while an execute() result is unfinished)."""
+    rows = con.execute(sql, list(params)).fetchall()
+    return rows[0] if rows else None
+
+
+def frame(con: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    """Run a query into a DataFrame with dates as `datetime.date` (so tables,
+    CSV and JSON show 2024-02-23, not timestamps) and lists as lists."""
+    df = con.execute(sql, list(params)).df()
+    for col in df.columns:
+        series = df[col]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            df[col] = [None if pd.isna(v) else v.date() for v in series]
+        elif series.dtype == object and any(isinstance(v, np.ndarray) for v in series):
+            df[col] = [v.tolist() if isinstance(v, np.ndarray) else v for v in series]
+    return df
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+
+def _plain(v: Any) -> Any:
+    """NaN -> None and numpy scalars -> Python, for dicts that become JSON."""
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if hasattr(v, "item") and not isinstance(v, (list, dict, str)):
+        try:
+            return v.item()
+        except (ValueError, AttributeError):
+            return v
+    return v
+
+
+# -- events --------------------------------------------------------------------
+
+EVENT_COLUMNS = (
+    "e.id, e.date, e.source, e.source_name, e.target, e.target_name, e.plover, e.cameo, "
+    "e.goldstein, e.quad_class, e.trigger, e.sentence, e.article_id, a.title, a.outlet, "
+    "e.canonical_id, e.negated, e.modality, e.geo_name, e.geo_country, e.lat, e.lon")
+
+
+def event_where(*, actor: str | None = None, dyad: Sequence[str] | str | None = None,
+                directed: bool = False, plover: str | None = None,
+                quad_class: int | None = None, since: Any = None, until: Any = None,
+                text: str | None = None, country: str | None = None,
+                near: Sequence[float] | None = None, within_km: float | None = None,
+                include_nonfactual: bool = False, canonical: bool = False,
+                alias: str = "e") -> Where:
+    """The filters of `list_events` over `events AS e` (also used by export)."""
+    w = Where()
+    p = alias
+    if not include_nonfactual:
+        w.add(f"NOT {p}.negated AND {p}.modality = 'asserted'")
+    if actor:
+        w.actor(actor, (f"{p}.source", f"{p}.target"))
+    if dyad:
+        w.dyad(dyad, directed, f"{p}.source", f"{p}.target")
+    if plover:
+        w.add(f"{p}.plover = ?", parse_plover(plover))
+    if quad_class is not None:
+        if quad_class not in (1, 2, 3, 4):
+            raise QueryError(f"quad: {quad_class!r} is not a QuadClass.",
+                             hint="1 verbal cooperation, 2 material cooperation, "
+                                  "3 verbal conflict, 4 material conflict.")
+        w.add(f"{p}.quad_class = ?", quad_class)
+    w.dates(f"{p}.date", since, until)
+    if text:
+        w.add(f"contains(lower({p}.sentence), lower(?))", str(text))
+    if country:
+        w.add(f"{p}.geo_country = ?", parse_actor(country, name="country")[:3])
+    if near is not None:
+        lat, lon = _check_latlon(near)
+        km = DEFAULT_NEAR_KM if within_km is None else parse_distance_km(within_km)
+        w.add(f"{distance_sql(p)} <= ?", lat, lat, lon, km)
+    if canonical:
+        w.add(f"{p}.canonical_id IS NULL OR {p}.id = "
+              f"(SELECT first_event_id FROM canonical_events c WHERE c.id = {p}.canonical_id)")
+    return w
+
+
+def distance_sql(alias: str = "e") -> str:
+    """Haversine distance in km from (?, ?, ?) = (lat, lat, lon) to the event."""
+    return (f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians({alias}.lat - ?) / 2), 2) + "
+            f"cos(radians(?)) * cos(radians({alias}.lat)) * "
+            f"pow(sin(radians({alias}.lon - ?) / 2), 2)))")
+
+
+def list_events(con: Any, *, actor: str | None = None, dyad: Sequence[str] | str | None = None,
+                directed: bool = False, plover: str | None = None,
+                quad_class: int | None = None, since: Any = None, until: Any = None,
+                text: str | None = None, country: str | None = None,
+                near: Sequence[float] | None = None, within_km: float | None = None,
+                include_nonfactual: bool = False, canonical: bool = False,
+                limit: int | None = 100, offset: int = 0) -> pd.DataFrame:
+    """Event mentions matching every given filter, ordered by (date, id).
+
+    `canonical=True` keeps one mention per canonical event (its first).
+    With `near=(lat, lon)` only events located within `within_km` (default
+    50 km) are kept and a `distance_km` column is added.
+    """
+    _check_page(limit, offset)
+    w = event_where(actor=actor, dyad=dyad, directed=directed, plover=plover,
+                    quad_class=quad_class, since=since, until=until, text=text,
+                    country=country, near=near, within_km=within_km,
+                    include_nonfactual=include_nonfactual, canonical=canonical)
+    cols = EVENT_COLUMNS
+    params: list[Any] = []
+    if near is not None:
+        lat, lon = _check_latlon(near)
+        cols += f", round({distance_sql('e')}, 1) AS distance_km"
+        params += [lat, lat, lon]
+    sql = (f"SELECT {cols} FROM events e LEFT JOIN articles a ON a.id = e.article_id "
+           f"{w.sql()} ORDER BY e.date NULLS LAST, e.id")
+    params += w.params
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    if offset:
+        sql += " OFFSET ?"
+        params.append(offset)
+    return frame(con, sql, params)
+
+
+def count_events(con: Any, **filters: Any) -> int:
+    """How many rows `list_events` would give without limit/offset."""
+    w = event_where(**filters)
+    return first_row(con, f"SELECT count(*) FROM events e {w.sql()}", w.params)[0]
+
+
+def get_event(con: Any, event_id: str) -> dict[str, Any]:
+    """One event with its evidence, for `dyadwatch show` and the event page.
+
+    Keys: event (all stored columns), sentence (text plus trigger/source/
+    target [start, end) offsets relative to the sentence, for highlighting),
+    article (id, title, outlet, date, url, byline, story_id), quotes (the
+    quote the event was said in), canonical (its canonical event) and
+    other_mentions (the other reports of the same canonical event).
+    """
+    cur = con.execute(
+        "SELECT e.*, s.text AS _sent_text, s.start_char AS _sent_start, "
+        "a.title AS _title, a.outlet AS _outlet, a.date AS _adate, a.url AS _url, "
+        "a.byline AS _byline, a.story_id AS _story "
+        "FROM events e LEFT JOIN articles a ON a.id = e.article_id "
+        "LEFT JOIN sentences s ON s.article_id = e.article_id AND s.idx = e.sentence_idx "
+        "WHERE e.id = ?", [str(event_id)])
+    rows = cur.fetchall()
+    if not rows:
+        raise NotFoundError(f"no event with id {event_id!r}.",
+                            hint="`dyadwatch events` lists event ids.")
+    rec = dict(zip([d[0] for d in cur.description], rows[0]))
+    article = {"id": rec["article_id"], "title": rec.pop("_title"), "outlet": rec.pop("_outlet"),
+               "date": rec.pop("_adate"), "url": rec.pop("_url"), "byline": rec.pop("_byline"),
+               "story_id": rec.pop("_story")}
+    sent_text, sent_start = rec.pop("_sent_text"), rec.pop("_sent_start")
+    if sent_text is None:  # sentence row missing: fall back to the copy on the event
+        sent_text, sent_start = rec["sentence"], None
+    sentence = {
+        "text": sent_text, "index": rec["sentence_idx"],
+        "trigger": _span(sent_text, rec["trigger"], rec["trigger_start"], sent_start),
+        "source": _role_span(con, rec, "source", sent_text, sent_start),
+        "target": _role_span(con, rec, "target", sent_text, sent_start),
+    }
+    quotes = _records(frame(
+        con, "SELECT id, text, kind, speaker_text, speaker, speaker_country, speaker_name, verb "
+             "FROM quotes WHERE id = ?", [rec["quote_id"]])) if rec["quote_id"] else []
+    canonical = None
+    others: list[dict[str, Any]] = []
+    if rec["canonical_id"]:
+        df = frame(con, "SELECT * FROM canonical_events WHERE id = ?", [rec["canonical_id"]])
+        canonical = _records(df)[0] if len(df) else None
+        others = _records(frame(
+            con, "SELECT e.id AS event_id, e.article_id, a.title, a.outlet, a.date, a.url, "
+                 "e.sentence, e.negated, e.modality FROM events e "
+                 "LEFT JOIN articles a ON a.id = e.article_id "
+                 "WHERE e.canonical_id = ? AND e.id <> ? ORDER BY a.date NULLS LAST, e.id",
+            [rec["canonical_id"], rec["id"]]))
+    return {"event": {k: _plain(v) for k, v in rec.items()}, "sentence": sentence,
+            "article": article, "quotes": quotes, "canonical": canonical,
+            "other_mentions": others}
+
+
+def _span(sentence: str, text: str | None, abs_start: int | None,
+          sent_start: int | None) -> list[int] | None:
+    """[start, end) of `text` in `sentence`: from the article offsets when
+    they agree with the text, else its first occurrence."""
+    if not text:
+        return None
+    if abs_start is not None and sent_start is not None:
+        rel = abs_start - sent_start
+        if sentence[rel:rel + len(text)] == text:
+            return [rel, rel + len(text)]
+    found = sentence.find(text)
+    return None if found < 0 else [found, found + len(text)]
+
+
+def _role_span(con: Any, rec: dict[str, Any], role: str, sentence: str,
+               sent_start: int | None) -> list[int] | None:
+    """Where the source/target was named: the stored mention with that text
+    in the event's sentence (it has exact offsets), else a text search."""
+    text = rec[f"{role}_text"]
+    if not text:
+        return None
+    hit = first_row(
+        con, "SELECT start_char FROM actors WHERE article_id = ? AND sentence_idx = ? "
+             "AND text = ? ORDER BY (code = ?) DESC, idx LIMIT 1",
+        [rec["article_id"], rec["sentence_idx"], text, rec[role]])
+    return _span(sentence, text, hit[0] if hit else None, sent_start)
+
+
+# -- articles ------------------------------------------------------------------
+
+def list_articles(con: Any, *, since: Any = None, until: Any = None, outlet: str | None = None,
+                  text: str | None = None, story_id: str | None = None,
+                  limit: int | None = 100, offset: int = 0) -> pd.DataFrame:
+    """Articles ordered by (date, id) with their event counts; `text`
+    searches title and body (case-insensitive, literal)."""
+    _check_page(limit, offset)
+    w = Where().dates("a.date", since, until)
+    if outlet:
+        w.add("lower(a.outlet) = lower(?)", outlet)
+    if text:
+        w.add("contains(lower(a.title), lower(?)) OR contains(lower(a.text), lower(?))",
+              text, text)
+    if story_id:
+        w.add("coalesce(a.story_id, a.id) = ?", story_id)
+    sql = ("SELECT a.id, a.date, a.title, a.outlet, a.url, a.n_sentences, "
+           "(SELECT count(*) FROM events e WHERE e.article_id = a.id) AS n_events, "
+           "coalesce(a.story_id, a.id) AS story_id, a.doc_id, a.source_path "
+           f"FROM articles a {w.sql()} ORDER BY a.date NULLS LAST, a.id")
+    params = list(w.params)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    if offset:
+        sql += " OFFSET ?"
+        params.append(offset)
+    return frame(con, sql, params)
+
+
+def get_article(con: Any, article_id: str) -> dict[str, Any]:
+    """An article with its text, events, quotes and the other articles of its story."""
+    df = frame(con, "SELECT * FROM articles WHERE id = ?", [str(article_id)])
+    if not len(df):
+        raise NotFoundError(f"no article with id {article_id!r}.",
+                            hint="`dyadwatch` article ids are content hashes; list them with "
+                                 "the HTTP API /api/articles.")
+    article = _records(df)[0]
+    events = _records(frame(
+        con, "SELECT id, sentence_idx, date, source, target, plover, cameo, goldstein, "
+             "quad_class, trigger, trigger_start, trigger_end, negated, modality, canonical_id "
+             "FROM events WHERE article_id = ? ORDER BY sentence_idx, trigger_start, id",
+        [article_id]))
+    quotes = _records(frame(
+        con, "SELECT id, text, start_char, end_char, kind, speaker_text, speaker, "
+             "speaker_country, verb FROM quotes WHERE article_id = ? ORDER BY start_char, id",
+        [article_id]))
+    story = article.get("story_id") or article["id"]
+    siblings = [r[0] for r in con.execute(
+        "SELECT id FROM articles WHERE coalesce(story_id, id) = ? AND id <> ? "
+        "ORDER BY date NULLS LAST, id", [story, article_id]).fetchall()]
+    return {"article": article, "events": events, "quotes": quotes,
+            "story_id": story, "story_articles": siblings}
+
+
+# -- quotes --------------------------------------------------------------------
+
+def list_quotes(con: Any, *, speaker: str | None = None,
+                dyad: Sequence[str] | str | None = None, since: Any = None, until: Any = None,
+                text: str | None = None, limit: int | None = 100,
+                offset: int = 0) -> pd.DataFrame:
+    """Quotes with speakers, ordered by (article date, article id, position).
+
+    Rows carry text, speaker, speaker_country, article_id and event_ids (the
+    events found inside the quote). A `dyad` keeps quotes that contain an
+    event of the dyad, or whose speaker is one side and that name the other
+    side inside the quote.
+    """
+    _check_page(limit, offset)
+    w = Where().dates("a.date", since, until)
+    if speaker:
+        w.add("starts_with(q.speaker, ?)", parse_actor(speaker, name="speaker"))
+    if text:
+        w.add("contains(lower(q.text), lower(?))", str(text))
+    if dyad:
+        a, b = parse_dyad(dyad)
+        inside = ("EXISTS (SELECT 1 FROM actors m WHERE m.article_id = q.article_id "
+                  "AND m.start_char >= q.start_char AND m.end_char <= q.end_char "
+                  "AND starts_with(m.code, ?))")
+        linked = ("EXISTS (SELECT 1 FROM events v WHERE v.quote_id = q.id AND "
+                  "((starts_with(v.source, ?) AND starts_with(v.target, ?)) OR "
+                  "(starts_with(v.source, ?) AND starts_with(v.target, ?))))")
+        w.add(f"{linked} OR (starts_with(q.speaker, ?) AND {inside}) "
+              f"OR (starts_with(q.speaker, ?) AND {inside})", a, b, b, a, a, b, b, a)
+    sql = ("SELECT q.id, a.date, q.text, q.speaker, q.speaker_country, q.speaker_name, "
+           "q.speaker_text, q.verb, q.kind, q.article_id, a.title, a.outlet, "
+           "coalesce((SELECT list(v.id ORDER BY v.id) FROM events v WHERE v.quote_id = q.id), "
+           "[]::VARCHAR[]) AS event_ids "
+           "FROM quotes q LEFT JOIN articles a ON a.id = q.article_id "
+           f"{w.sql()} ORDER BY a.date NULLS LAST, q.article_id, q.start_char, q.id")
+    params = list(w.params)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    if offset:
+        sql += " OFFSET ?"
+        params.append(offset)
+    df = frame(con, sql, params)
+    df["event_ids"] = [list(v) for v in df["event_ids"]]
+    return df
+
+
+# -- actors --------------------------------------------------------------------
+
+def list_actors(con: Any, *, prefix: str | None = None, since: Any = None, until: Any = None,
+                include_nonfactual: bool = False, limit: int | None = 100,
+                offset: int = 0) -> pd.DataFrame:
+    """Actor codes seen in events, with counts as source, as target and in
+    total, most frequent first; `prefix` ("KOR") keeps codes that start with it."""
+    _check_page(limit, offset)
+    events = "events" if include_nonfactual else "factual_events"
+    w = Where().dates("date", since, until)
+    if prefix:
+        w.add("starts_with(code, ?)", parse_actor(prefix, name="prefix"))
+    roles = (f"SELECT source AS code, source_country AS country, source_sector AS sector, "
+             f"source_name AS name, 1 AS s, 0 AS t, date FROM {events} WHERE source IS NOT NULL "
+             f"UNION ALL SELECT target, target_country, target_sector, target_name, 0, 1, date "
+             f"FROM {events} WHERE target IS NOT NULL")
+    sql = (f"SELECT code, any_value(country) AS country, any_value(sector) AS sector, "
+           f"mode(name) AS name, sum(s)::BIGINT AS n_as_source, sum(t)::BIGINT AS n_as_target, "
+           f"count(*) AS n_events FROM ({roles}) r {w.sql()} GROUP BY code "
+           f"ORDER BY n_events DESC, code")
+    params = list(w.params)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    if offset:
+        sql += " OFFSET ?"
+        params.append(offset)
+    return frame(con, sql, params)
