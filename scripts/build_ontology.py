@@ -12,7 +12,7 @@ this script and `git diff` the result. Facts only come from the tables:
 - cameo_to_plover.tsv: the CAMEO->PLOVER table of PLOVER draft 0.8 (2021),
   resolved by longest prefix (full code, then 3 digits, then the 2-digit root).
 
-Three decisions are ours and are written into the YAML next to the data:
+Four decisions are ours and are written into the YAML next to the data:
 
 - QuadClass per PLOVER type follows the PLOVER manual's own labels
   (each category section is headed VERBAL/MATERIAL COOPERATION/CONFLICT):
@@ -21,7 +21,9 @@ Three decisions are ours and are written into the YAML next to the data:
 - CAMEO 02 (APPEAL) is dropped by the 2021 table. dyadwatch codes appeals
   ("called on", "urged", "asked") as REQUEST, the 2023 name of the former
   DEMAND category, so that requests addressed to several parties are counted.
-  This is the one override of the table; it is listed under `plover_overrides`.
+- CAMEO 163 (impose sanctions) is SANCTION, as the PLOVER manual's SANCTION
+  section says, not COERCE as the 2021 table has it.
+  These two overrides are listed under `plover_overrides` in the output.
 - CAMEO codes without a GDELT Goldstein score (1213, 1214, 1951, 1952) take the
   score of their 3-digit parent, marked `goldstein_from`.
 """
@@ -65,6 +67,9 @@ QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal con
 OVERRIDES = {
     "02": ("REQUEST", "CAMEO 02 APPEAL is dropped by the 2021 table; dyadwatch codes appeals as "
                       "REQUEST (2023 name of DEMAND) so that calls on several parties are counted."),
+    "163": ("SANCTION", "The 2021 table maps 163 (impose embargo, boycott or sanctions) to COERCE, "
+                        "but the PLOVER manual lists 'Impose embargo, boycott, or sanctions' under "
+                        "SANCTION; the manual wins."),
 }
 
 

@@ -1,0 +1,611 @@
+"""Event coding: who did what to whom, from the dependency parse.
+
+For every sentence, triggers are found by lemma (data/patterns/*.yaml: verbs,
+light verbs with their object, phrasal verbs, nominal events), then the
+arguments are read off the parse:
+
+- source = the subject (nsubj), the "by" agent of a passive, the subject
+  inherited through coordination ("arrested A and killed B"), control
+  ("agreed to meet": the subject of agree; "urged X to meet": X) or a relative
+  clause ("rebels, who attacked ..."); a pronoun nobody resolved falls back
+  to the speaker of the reporting verb ("X said it would ...");
+- target = the pattern's slots in order: direct object, indirect object or
+  the object of a listed preposition, also on the light verb's object ("talks
+  with X", "sanctions on X"); the addressee of "call on X", "urge X";
+- an argument token is mapped to the actor Mentions (from actors.ActorCoder)
+  that cover it, or cover one of its modifiers ("Haiti's efforts", "Hungarian
+  and Romanian officials", "doctors from two American groups"); coordinated
+  arguments give one event per pair; symmetric patterns (talks, agreements)
+  give both directions.
+
+What the clause says about the event is kept, not thrown away (PLOVER
+"context"): negation ("did not sign", "refused to sign", "denied plans to")
+sets `negated`; "will/would/plans to/is ready to" make it "future"; an "if" or
+"unless" clause "conditional"; "could/might/may" and requested or alleged
+acts "hypothetical". Following the PLOVER manual, a stated cooperative
+intention is itself an AGREE event and a stated conflictual one a THREATEN
+event, and "Y must Z" in X's reported speech is X's REQUEST to Y; these
+derived events are asserted and name the pattern that produced them.
+
+Confidence = pattern strength x actor resolution confidence x a parse factor
+(1.0 argument found directly, lower when inherited, nested in a modifier or
+taken from the speaker), so a user can trade precision for recall.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from itertools import permutations
+
+from . import dates
+from .ontology import Ontology
+from .patterns import Pattern, PatternSet
+from .types import Actor, Article, Event, Mention
+
+#: Parse factors of the confidence (see module docstring).
+HOW_FACTOR = {"direct": 1.0, "conj": 0.95, "inherited": 0.9, "nested": 0.85, "speaker": 0.75,
+              "missing": 0.6}
+#: Nouns whose clausal modifier states an intention ("plans to", "a decision to").
+INTENT_NOUNS = frozenset({"plan", "intention", "decision", "bid", "attempt", "readiness",
+                          "willingness", "offer", "promise", "pledge", "proposal", "commitment",
+                          "determination", "effort", "move", "threat", "vow", "desire", "ability"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+#: Dependency labels that link a clause to the word governing it.
+CLAUSAL = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "relcl", "conj", "csubj", "acomp",
+                     "parataxis"})
+
+
+def event_id(article_id: str, sentence_index: int, trigger_start: int, plover: str,
+             source_code: str | None, target_code: str | None) -> str:
+    """Deterministic event id: a re-run over the same text gives the same ids."""
+    key = "|".join([article_id, str(sentence_index), str(trigger_start), plover,
+                    source_code or "", target_code or ""])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class _Arg:
+    """An argument found in the parse: the actor mention and how it was reached."""
+
+    mention: Mention | None
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    pattern: Pattern
+    trigger: object  # spaCy Token
+    obj: object | None  # the object token a light-verb pattern required
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the clause around a trigger says about it."""
+
+    modality: str = "asserted"
+    negated: bool = False
+    derive_intent: bool = False  # future/conditional from grammar, not from a coded governor
+    derive_from: object | None = None  # a "promise/vow to" governor whose event this replaces
+    obligation: bool = False  # "Y must Z"
+    speaker: object | None = None  # subject token of the reporting verb above
+    allege: bool = False  # inside "accuse X of ...": not coded
+
+
+class EventCoder:
+    """Codes events from a parsed article and its actor mentions."""
+
+    def __init__(self, ontology: Ontology, patterns: PatternSet, actor_coder=None) -> None:
+        self.ontology = ontology
+        self.patterns = patterns
+        self.actor_coder = actor_coder
+        self.words = patterns.modality
+
+    @classmethod
+    def from_package(cls, actor_coder=None) -> "EventCoder":
+        ontology = Ontology.from_package()
+        return cls(ontology, PatternSet.from_package(ontology), actor_coder)
+
+    # -- entry point ---------------------------------------------------------
+    def code(self, doc, article: Article, mentions) -> tuple[Event, ...]:
+        by_token: dict[int, list[Mention]] = {}
+        for m in mentions:
+            for i in range(m.token_start, m.token_end):
+                by_token.setdefault(i, []).append(m)
+        events: dict[str, Event] = {}
+        for index, sent in enumerate(doc.sents):
+            for event in self._code_sentence(sent, index, article, by_token):
+                if event.id not in events or _rank(event) > _rank(events[event.id]):
+                    events[event.id] = event
+        return tuple(sorted(events.values(), key=lambda e: (e.sentence_index, e.trigger_start, e.id)))
+
+    def _code_sentence(self, sent, index: int, article: Article, by_token) -> list[Event]:
+        matches = self._matches(sent, by_token)
+        at = {m.trigger.i: m for m in matches}
+        out: list[Event] = []
+        for match in matches:
+            ctx = self._context(match.trigger, at)
+            if ctx.allege:
+                continue
+            if match.pattern.complement == "derive" and self._embedded(match.trigger, at):
+                continue  # "vowed to fight": the embedded event makes the intent event
+            out.extend(self._events(match, ctx, sent, index, article, by_token, at))
+        return out
+
+    # -- triggers --------------------------------------------------------------
+    def _matches(self, sent, by_token) -> list[_Match]:
+        matches: list[_Match] = []
+        consumed: set[int] = set()
+        for tok in sent:
+            for pattern in self.patterns.verbs.get(tok.lemma_.lower(), ()):
+                obj = self._fits(tok, pattern)
+                if obj is not False:
+                    matches.append(_Match(pattern, tok, obj))
+                    if obj is not None:
+                        consumed.add(obj.i)
+                    consumed.add(tok.i)
+                    break
+        for tok in sent:
+            if tok.i in consumed or tok.i in by_token:
+                continue
+            for pattern in self.patterns.nouns.get(tok.lemma_.lower(), ()):
+                if tok.pos_ in pattern.pos and not self._governed_by_match(tok, consumed):
+                    matches.append(_Match(pattern, tok, None))
+                    break
+        return matches
+
+    def _fits(self, tok, p: Pattern):
+        """The object token (or None) when the pattern fits the token, else False."""
+        if tok.pos_ not in p.pos and not (tok.tag_.startswith("VB") and "VERB" in p.pos):
+            return False
+        if p.preps and not any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in p.preps
+                               for c in tok.children):
+            return False
+        objects = list(_objects(tok))
+        if p.objects_not and any(_lemmas(o) & p.objects_not for o in objects if o.dep_ != "pobj"):
+            return False
+        if not p.objects:
+            return None
+        for o in objects:
+            if _lemmas(o) & p.objects:
+                return o
+        return False
+
+    @staticmethod
+    def _governed_by_match(tok, consumed: set[int]) -> bool:
+        """A noun that is the object of a matched verb is coded by that verb."""
+        head = tok.head
+        if tok.dep_ in ("dobj", "nsubjpass", "attr") and head.i in consumed:
+            return True
+        return tok.dep_ == "pobj" and head.head.i in consumed
+
+    def _embedded(self, tok, at: dict) -> list:
+        """Matched triggers in the clausal complement of `tok` (xcomp/ccomp and their conj)."""
+        found = []
+        for c in tok.children:
+            if c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "dobj" and c.lemma_ in INTENT_NOUNS):
+                for t in [c, *c.conjuncts]:
+                    if t.i in at:
+                        found.append(t)
+                    for cc in t.children:
+                        if cc.dep_ in ("acl", "xcomp") and cc.i in at:
+                            found.append(cc)
+        return found
+
+    # -- modality ----------------------------------------------------------------
+    def _context(self, tok, at: dict) -> _Context:
+        w = self.words
+        modality, negated, derive, obligation = "asserted", False, False, False
+        derive_from = speaker = None
+        if self._negated(tok):
+            negated = True
+        auxes = {c.lemma_.lower() for c in tok.children if c.dep_ in ("aux", "auxpass")}
+        if auxes & w["future_aux"]:
+            modality, derive = "future", True
+        elif auxes & w["obligation_aux"]:
+            modality, obligation = "hypothetical", True
+        elif auxes & w["hypothetical_aux"]:
+            modality = "hypothetical"
+        if self._condition_child(tok):
+            modality, derive = "conditional", True
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in w["condition_marks"]
+                                       for c in tok.children):
+            return _Context("hypothetical", negated)
+        # climb the clause chain
+        cur = tok
+        for _ in range(6):
+            dep, gov = cur.dep_, cur.head
+            if gov is cur or dep not in CLAUSAL | {"dobj"}:
+                break
+            if dep == "dobj" and cur is not tok:
+                break
+            glemma = gov.lemma_.lower()
+            if dep == "conj" or (dep == "acomp" and glemma == "be"):
+                cur = gov
+                continue
+            if dep == "acl" and glemma in INTENT_NOUNS:
+                # "plans to build": the noun's own governor decides (denied plans -> negated)
+                if gov.dep_ == "dobj" and gov.head.lemma_.lower() in w["negating_verbs"]:
+                    negated = True
+                elif modality == "asserted":
+                    modality, derive = "future", True
+                cur = gov.head if gov.dep_ in ("dobj", "nsubj", "attr") else gov
+                if self._negated(cur):
+                    negated = True
+                continue
+            if dep == "pcomp" or (dep in ("xcomp", "ccomp") and glemma in w["allegation_verbs"]):
+                if glemma in w["allegation_verbs"] or gov.head.lemma_.lower() in w["allegation_verbs"]:
+                    return _Context(allege=True)
+                break
+            gov_match = at.get(gov.i)
+            comp = gov_match.pattern.complement if gov_match else None
+            if self._negated(gov):
+                negated = True
+            if comp == "derive":
+                if modality == "asserted":
+                    modality = "future"
+                derive, derive_from = True, gov
+                break
+            if comp in ("intent", "threat"):
+                if modality == "asserted":
+                    modality = "future"
+                derive = False
+                break
+            if comp == "negate" or glemma in w["negating_verbs"]:
+                negated, derive = True, False
+                break
+            if comp == "request" or (dep == "xcomp" and glemma in w["request_verbs"]):
+                return _Context("hypothetical", negated)
+            if glemma in w["speech_verbs"] and dep in ("ccomp", "conj", "parataxis", "xcomp"):
+                speaker = _subject_token(gov)
+                if obligation:
+                    return _Context("hypothetical", negated, obligation=True, speaker=speaker)
+                break
+            if glemma in w["intent_verbs"] or glemma in w["intent_adjectives"]:
+                if modality == "asserted" or modality == "hypothetical":
+                    modality = "future"
+                derive = True
+                if self._condition_child(gov):
+                    modality = "conditional"
+                gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ == "aux"}
+                if gov_aux & w["hypothetical_aux"] and modality != "conditional":
+                    modality, derive = "hypothetical", False
+                cur = gov
+                continue
+            if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in w["condition_marks"]
+                                      for c in cur.children):
+                return _Context("hypothetical", negated)
+            break
+        if obligation and speaker is None:
+            return _Context("hypothetical", negated)
+        return _Context(modality, negated, derive and modality in ("future", "conditional"),
+                        derive_from, obligation, speaker)
+
+    def _negated(self, tok) -> bool:
+        neg = self.words["negation_words"]
+        if any(c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in ("never", "no"))
+               for c in tok.children):
+            return True
+        return any(c.dep_ == "dobj" and any(g.dep_ == "det" and g.lower_ == "no" for g in c.children)
+                   for c in tok.children) and "no" in neg
+
+    def _condition_child(self, tok) -> bool:
+        marks = self.words["condition_marks"]
+        return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in c.children)
+                   for c in tok.children)
+
+    # -- arguments -------------------------------------------------------------
+    def _events(self, match: _Match, ctx: _Context, sent, index: int, article: Article,
+                by_token, at: dict) -> list[Event]:
+        p, tok = match.pattern, match.trigger
+        if p.kind == "noun":
+            pairs = self._noun_pairs(tok, p, by_token)
+        else:
+            pairs = self._verb_pairs(tok, p, match.obj, ctx, by_token, at)
+        if not pairs:
+            return []
+        date, date_source, date_text = self._date(sent, tok, article)
+        out: list[Event] = []
+        for src, tgt in pairs:
+            cameo = p.cameo if tgt.mention is not None or not p.untargeted else p.untargeted
+            base = self._event(article, sent, index, match, cameo, src, tgt, ctx.modality, ctx.negated,
+                               date, date_source, date_text, p.id)
+            out.append(base)
+            out.extend(self._derived(base, match, ctx, src, tgt, article, sent, index, by_token,
+                                     date, date_source, date_text))
+        return out
+
+    def _derived(self, base: Event, match: _Match, ctx: _Context, src: _Arg, tgt: _Arg,
+                 article, sent, index, by_token, date, date_source, date_text) -> list[Event]:
+        """Intent (AGREE/THREATEN), refusal (REJECT) and demand (REQUEST) events."""
+        m = self.words
+        plover = base.plover
+        coop = self.ontology.is_cooperative(plover)
+        if ctx.obligation and ctx.speaker is not None:
+            speakers = self._actors(ctx.speaker, by_token)
+            return [self._event(article, sent, index, match, m.demand[plover], s, src, "asserted",
+                                False, date, date_source, date_text, f"demand:{base.pattern}",
+                                factor=0.85)
+                    for s in speakers if s.mention is not None and src.mention is not None
+                    and s.mention.actor.code != src.mention.actor.code]
+        if not ctx.derive_intent:
+            return []
+        if ctx.negated:
+            if not coop or plover not in m.refusal:
+                return []
+            return [self._event(article, sent, index, match, m.refusal[plover], src, tgt, "asserted",
+                                False, date, date_source, date_text, f"refusal:{base.pattern}",
+                                factor=0.85)]
+        goal = "AGREE" if coop else "THREATEN"
+        table = m.intent[goal]
+        if plover not in table:
+            return []
+        return [self._event(article, sent, index, match, table[plover], src, tgt, "asserted", False,
+                            date, date_source, date_text, f"intent:{base.pattern}", factor=0.9)]
+
+    def _verb_pairs(self, tok, p: Pattern, obj, ctx: _Context, by_token, at) -> list[tuple[_Arg, _Arg]]:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+        if passive:
+            sources = [a for c in tok.children if c.dep_ == "agent"
+                       for pobj in c.children if pobj.dep_ == "pobj" for a in self._actors(pobj, by_token)]
+            targets = [a for c in tok.children if c.dep_ == "nsubjpass" for a in self._actors(c, by_token)]
+            if not targets:
+                targets = self._targets(tok, p, obj, by_token, skip=("dobj",))
+        else:
+            sources = self._subjects(tok, by_token, ctx)
+            targets = self._targets(tok, p, obj, by_token)
+            if not targets and p.complement == "request":
+                targets = [a for c in tok.children if c.dep_ in ("ccomp", "xcomp")
+                           for s in c.children if s.dep_ in ("nsubj", "nsubjpass")
+                           for a in self._actors(s, by_token)]
+        sources = _unique(sources)
+        source_keys = {_key(a.mention) for a in sources if a.mention}
+        targets = [t for t in _unique(targets) if _key(t.mention) not in source_keys]
+        if not sources and not (passive and targets):
+            return []
+        if not sources:
+            sources = [_Arg(None, "missing")]
+        if p.symmetric == "all" or (p.symmetric == "subjects" and not targets and len(sources) > 1):
+            return _symmetric(sources, targets)
+        return [(s, t) for s in sources for t in (targets or [_Arg(None, "direct")])]
+
+    def _noun_pairs(self, tok, p: Pattern, by_token) -> list[tuple[_Arg, _Arg]]:
+        sources = [a for c in tok.children if c.dep_ in ("poss", "amod", "compound", "nmod")
+                   for a in self._actors(c, by_token, depth=0)]
+        sources += [a for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
+                    for o in c.children if o.dep_ == "pobj" for a in self._actors(o, by_token)]
+        targets = [a for slot in p.targets for c in tok.children
+                   if c.dep_ == "prep" and c.lower_ == slot
+                   for o in c.children if o.dep_ == "pobj" for a in self._actors(o, by_token)]
+        sources, targets = _unique(sources), _unique(targets)
+        if p.symmetric:
+            people = _unique(sources + targets)
+            if len(people) >= 2:
+                return [(a, b) for a, b in permutations(people, 2)
+                        if a.mention.actor.code != b.mention.actor.code]
+            return []
+        return [(s, t) for s in sources for t in targets
+                if s.mention.actor.code != t.mention.actor.code]
+
+    def _subjects(self, tok, by_token, ctx: _Context, depth: int = 0) -> list[_Arg]:
+        w = self.words
+        subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj", "expl")]
+        if tok.dep_ == "relcl" and (not subj or subj[0].lower_ in RELATIVE_PRONOUNS):
+            return [_Arg(a.mention, "inherited") for a in self._actors(tok.head, by_token)]
+        if subj:
+            found = [a for s in subj for a in self._actors(s, by_token)]
+            if found or not ctx.speaker:
+                return found
+            if subj[0].lower_ in w["pronouns"]:
+                return [_Arg(a.mention, "speaker") for a in self._actors(ctx.speaker, by_token)]
+            return []
+        if depth > 4 or tok.head is tok:
+            return []
+        gov = tok.head
+        if tok.dep_ == "xcomp" and gov.lemma_.lower() in w["object_control_verbs"]:
+            addressees = [a for c in gov.children if c.dep_ in ("dobj", "dative")
+                          for a in self._actors(c, by_token)]
+            addressees += [a for c in gov.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                           for o in c.children if o.dep_ == "pobj" for a in self._actors(o, by_token)]
+            if addressees:
+                return [_Arg(a.mention, "inherited") for a in addressees]
+        if tok.dep_ == "acl" and gov.lemma_.lower() in INTENT_NOUNS:
+            poss = [a for c in gov.children if c.dep_ in ("poss", "amod", "compound")
+                    for a in self._actors(c, by_token, depth=0)]
+            if poss:
+                return [_Arg(a.mention, "nested") for a in poss]
+            gov = gov.head
+        if tok.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp", "acomp") or gov is not tok.head:
+            how = "conj" if tok.dep_ == "conj" else "inherited"
+            return [_Arg(a.mention, how if a.how == "direct" else a.how)
+                    for a in self._subjects(gov, by_token, ctx, depth + 1)]
+        return []
+
+    def _targets(self, tok, p: Pattern, obj, by_token, skip: tuple[str, ...] = ()) -> list[_Arg]:
+        heads = [tok] + ([obj] if obj is not None and obj is not tok else [])
+        for slot in p.targets:
+            if slot in skip:
+                continue
+            found: list[_Arg] = []
+            for head in heads:
+                for c in head.children:
+                    if c.pos_ == "ADP" and c.dep_ in ("prep", "prt", "dative"):
+                        if c.lower_ != slot and not (slot == "dative" and c.lower_ == "to"):
+                            continue
+                        for o in c.children:
+                            if o.dep_ in ("pobj", "pcomp"):
+                                found += self._actors(o, by_token)
+                    elif slot in ("dobj", "dative") and c.dep_ == slot and c is not obj:
+                        found += self._actors(c, by_token)
+                    elif slot in ("dobj", "dative") and c.dep_ == slot and c is obj:
+                        found += self._actors(c, by_token, depth=1, self_ok=False)
+            if found:
+                return found
+        return []
+
+    def _actors(self, tok, by_token, depth: int = 2, self_ok: bool = True) -> list[_Arg]:
+        """Actor mentions naming the argument headed by `tok` (and its conjuncts)."""
+        out: list[_Arg] = []
+        for i, t in enumerate([tok, *tok.conjuncts]):
+            how = "direct" if i == 0 else "conj"
+            direct = by_token.get(t.i) if self_ok or t is not tok else None
+            if direct:
+                out += [_Arg(m, how) for m in direct]
+                continue
+            nested = [m for c in t.children if c.dep_ in ("poss", "compound", "amod", "nmod", "appos")
+                      for cc in [c, *c.conjuncts] for m in by_token.get(cc.i, ())]
+            if nested:
+                out += [_Arg(m, "nested") for m in _dedupe(nested)]
+                continue
+            if depth > 0:
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ in ("of", "from", "by", "in"):
+                        for o in c.children:
+                            if o.dep_ == "pobj":
+                                out += [_Arg(a.mention, "nested") for a in self._actors(o, by_token, depth - 1)]
+        return out
+
+    # -- dates and records -------------------------------------------------------
+    def _date(self, sent, tok, article: Article):
+        """The sentence's date expression closest to the trigger's clause, resolved
+        against the article date; else the article date."""
+        anchor = article.date
+        chain = []
+        cur = tok
+        for _ in range(8):
+            chain.append(cur.i)
+            if cur.head is cur:
+                break
+            cur = cur.head
+        ranked = []
+        for text, start, end in dates.find_dates(sent):
+            root = sent.doc[start:end].root
+            verb = root
+            while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+                verb = verb.head
+            rank = chain.index(verb.i) if verb.i in chain else 99
+            ranked.append((rank, start, text))
+        for _, _, text in sorted(ranked):
+            value, how = dates.resolve(text, anchor)
+            if value is not None:
+                return value, "sentence", text
+        if anchor is not None:
+            return anchor, "article", None
+        return None, "none", None
+
+    def _event(self, article: Article, sent, index: int, match: _Match, cameo: str, src: _Arg,
+               tgt: _Arg, modality: str, negated: bool, date, date_source, date_text,
+               pattern_id: str, factor: float = 1.0) -> Event:
+        entry = self.ontology.code(cameo)
+        plover = entry.plover
+        s_actor: Actor | None = src.mention.actor if src.mention else None
+        t_actor: Actor | None = tgt.mention.actor if tgt.mention else None
+        start, end = _trigger_span(match)
+        doc = sent.doc
+        confidences = [a.mention.confidence for a in (src, tgt) if a.mention is not None] or [0.5]
+        parse = min(HOW_FACTOR.get(src.how, 0.8), HOW_FACTOR.get(tgt.how, 0.8) if tgt.mention else 1.0)
+        confidence = match.pattern.strength * (sum(confidences) / len(confidences)) * parse * factor
+        return Event(
+            id=event_id(article.id, index, doc[start].idx, plover,
+                        s_actor.code if s_actor else None, t_actor.code if t_actor else None),
+            article_id=article.id, sentence_index=index, sentence=sent.text,
+            trigger=doc[start:end].text, trigger_start=doc[start].idx,
+            trigger_end=doc[end - 1].idx + len(doc[end - 1].text),
+            plover=plover, cameo=cameo, goldstein=entry.goldstein,
+            quad_class=self.ontology.quad_class(plover),
+            source=s_actor, target=t_actor,
+            source_text=src.mention.text if src.mention else None,
+            target_text=tgt.mention.text if tgt.mention else None,
+            date=date, date_source=date_source, date_text=date_text,
+            confidence=round(min(max(confidence, 0.0), 1.0), 4), negated=negated,
+            modality=modality, pattern=pattern_id,
+        )
+
+
+# -- helpers -----------------------------------------------------------------
+def _objects(tok):
+    """Object candidates of a verb: direct objects (and their conjuncts), the
+    subject of a passive, prepositional objects and attributes."""
+    for c in tok.children:
+        if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative"):
+            yield c
+            yield from c.conjuncts
+        elif c.dep_ in ("prep", "prt", "advmod", "acomp"):
+            yield c
+            for o in c.children:
+                if o.dep_ in ("pobj", "dobj", "pcomp"):
+                    yield o
+                    yield from o.conjuncts
+
+
+def _lemmas(tok) -> set[str]:
+    """The lemma of a token with its compound/adjective modifiers ("hunger strike")."""
+    out = {tok.lemma_.lower(), tok.lower_}
+    out.update(c.lemma_.lower() for c in tok.children if c.dep_ in ("compound", "amod", "nmod"))
+    return out
+
+
+def _subject_token(verb):
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            return c
+    for c in verb.children:  # "..., according to X"
+        if c.dep_ == "prep" and c.lower_ == "according":
+            for cc in c.children:
+                for o in cc.children if cc.dep_ == "prep" else [cc]:
+                    if o.dep_ == "pobj":
+                        return o
+    return None
+
+
+def _key(m: Mention | None):
+    return None if m is None else (m.token_start, m.token_end, m.actor.code)
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    seen, out = set(), []
+    for m in mentions:
+        if _key(m) not in seen:
+            seen.add(_key(m))
+            out.append(m)
+    return out
+
+
+def _unique(args: list[_Arg]) -> list[_Arg]:
+    seen, out = set(), []
+    for a in args:
+        k = _key(a.mention)
+        if a.mention is not None and k not in seen:
+            seen.add(k)
+            out.append(a)
+    return out
+
+
+def _symmetric(sources: list[_Arg], targets: list[_Arg]) -> list[tuple[_Arg, _Arg]]:
+    """Joint acts: every ordered pair of distinct participants."""
+    people = [a for a in sources + targets if a.mention is not None]
+    if len(people) < 2:
+        return [(s, _Arg(None, "direct")) for s in sources if s.mention is not None]
+    if not targets:
+        return [(a, b) for a, b in permutations(people, 2) if a.mention.actor.code != b.mention.actor.code]
+    pairs = [(s, t) for s in sources for t in targets] + [(t, s) for s in sources for t in targets]
+    return [(a, b) for a, b in pairs if a.mention is not None and b.mention is not None
+            and a.mention.actor.code != b.mention.actor.code]
+
+
+def _trigger_span(match: _Match) -> tuple[int, int]:
+    """Token span of the trigger: the word, extended over a light verb's object
+    or a particle when they follow within three tokens."""
+    tok = match.trigger
+    start, end = tok.i, tok.i + 1
+    extra = [match.obj] if match.obj is not None else []
+    extra += [c for c in tok.children if c.dep_ == "prt"]
+    for e in extra:
+        if 0 < e.i - tok.i <= 3:
+            end = max(end, e.i + 1)
+    return start, end
+
+
+def _rank(e: Event) -> tuple:
+    """Which of two events with the same id to keep: asserted, not negated, confident."""
+    return (e.modality == "asserted", not e.negated, e.confidence)
