@@ -1,0 +1,71 @@
+"""Date resolution against an article date (no spaCy needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dyadwatch.dates import parse_iso, resolve
+from dyadwatch.errors import DateError
+
+WED = dt.date(2024, 3, 6)  # a Wednesday
+
+
+@pytest.mark.parametrize("text, expected, how", [
+    # weekdays: the most recent one on or before the anchor
+    ("on Friday", dt.date(2024, 3, 1), "weekday"),
+    ("Friday night", dt.date(2024, 3, 1), "weekday"),
+    ("on Wednesday", WED, "weekday"),
+    ("last Wednesday", dt.date(2024, 2, 28), "weekday"),
+    ("next Friday", dt.date(2024, 3, 8), "weekday"),
+    ("over the weekend", dt.date(2024, 3, 2), "weekday"),
+    # days
+    ("yesterday", dt.date(2024, 3, 5), "relative-day"),
+    ("today", WED, "relative-day"),
+    ("three days ago", dt.date(2024, 3, 3), "relative-day"),
+    ("two weeks ago", dt.date(2024, 2, 21), "relative-week"),
+    # periods: their first day
+    ("last month", dt.date(2024, 2, 1), "relative-month"),
+    ("earlier this month", dt.date(2024, 3, 1), "relative-month"),
+    ("this week", dt.date(2024, 3, 4), "relative-week"),
+    ("last week", dt.date(2024, 2, 26), "relative-week"),
+    ("last year", dt.date(2023, 1, 1), "relative-year"),
+    ("six months ago", dt.date(2023, 9, 6), "relative-month"),
+    # absolute dates: a date without a year is the latest one not after the anchor
+    ("on Sept. 19", dt.date(2023, 9, 19), "absolute-day"),
+    ("March 2", dt.date(2024, 3, 2), "absolute-day"),
+    ("Sept. 19, 2019", dt.date(2019, 9, 19), "absolute-day"),
+    ("in April", dt.date(2023, 4, 1), "absolute-month"),
+    ("1988", dt.date(1988, 1, 1), "absolute-year"),
+    ("2003-04-05", dt.date(2003, 4, 5), "absolute-day"),
+])
+def test_resolve(text, expected, how):
+    assert resolve(text, WED) == (expected, how)
+
+
+@pytest.mark.parametrize("text", ["the 1970s", "three days", "the second day", "", "May"])
+def test_not_a_date(text):
+    value, how = resolve(text, WED)
+    assert value is None and how == "unresolved"
+
+
+def test_anchor_on_the_weekday_itself_and_month_end():
+    sunday = dt.date(2024, 3, 31)
+    assert resolve("on Sunday", sunday) == (sunday, "weekday")
+    assert resolve("a month ago", sunday) == (dt.date(2024, 2, 29), "relative-month")
+
+
+def test_without_anchor_only_self_contained_dates():
+    assert resolve("on Friday", None) == (None, "no-anchor")
+    assert resolve("last month", None) == (None, "no-anchor")
+    assert resolve("March 3", None) == (None, "no-anchor")
+    assert resolve("March 3, 2021", None) == (dt.date(2021, 3, 3), "absolute-day")
+
+
+def test_parse_iso():
+    assert parse_iso("2024-03-06") == WED
+    assert parse_iso(None) is None
+    assert parse_iso(WED) == WED
+    with pytest.raises(DateError):
+        parse_iso("6 March")

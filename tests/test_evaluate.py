@@ -1,0 +1,122 @@
+"""Evaluation metrics on a tiny hand-made gold/prediction pair with known figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from dyadwatch.errors import InputError
+from dyadwatch.evaluate import EVENT_FIELDS, NONE, event_record, evaluate, read_gold, render, score
+from dyadwatch.types import Actor, Event
+
+
+def ev(src, tgt, plover, **extra):
+    return {"source": src, "target": tgt, "source_country": src, "target_country": tgt,
+            "plover": plover, **extra}
+
+
+GOLD = [
+    {"id": "r1", "text": "one", "events": [ev("USA", "CHN", "REQUEST"), ev("USA", "PRK", "REQUEST")]},
+    {"id": "r2", "text": "two", "events": [ev("RUS", "UKR", "ASSAULT")]},
+    {"id": "r3", "text": "three", "events": []},
+    {"id": "r4", "text": "four", "events": [ev("PRK", "KOR", "ASSAULT")]},
+    {"id": "r5", "text": "five", "events": [ev("JPN", "KOR", "CONSULT"), ev("KOR", "JPN", "CONSULT")]},
+]
+PRED = [
+    {"id": "r1", "events": [ev("USA", "CHN", "REQUEST", confidence=0.9),
+                            ev("USA", "CHN", "ACCUSE", confidence=0.3)]},
+    # negated and future events never count
+    {"id": "r2", "events": [ev("RUS", "UKR", "ASSAULT", negated=True),
+                            ev("RUS", None, "ASSAULT", modality="future")]},
+    {"id": "r3", "events": [ev("ISR", "IRN", "THREATEN", confidence=0.4)]},
+    {"id": "r4", "events": [ev("PRK", "KOR", "MOBILIZE", confidence=0.8)]},
+    {"id": "r5", "events": [ev("JPN", "KOR", "CONSULT", confidence=0.9),
+                            ev("KOR", "JPN", "CONSULT", confidence=0.9)]},
+]
+
+
+def test_triples_types_macro_and_confusion():
+    rep = score(GOLD, PRED)
+    m = rep.triples.micro
+    assert (m.tp, m.fp, m.fn) == (3, 3, 3)
+    assert m.precision == pytest.approx(0.5) and m.recall == pytest.approx(0.5)
+    assert m.f1 == pytest.approx(0.5)
+    req = rep.triples.label("REQUEST")
+    assert (req.tp, req.fp, req.fn) == (1, 0, 1) and req.f1 == pytest.approx(2 / 3)
+    assert rep.triples.label("CONSULT").f1 == pytest.approx(1.0)
+    # six labels seen (REQUEST, ACCUSE, ASSAULT, THREATEN, MOBILIZE, CONSULT)
+    assert rep.triples.macro_f1 == pytest.approx((2 / 3 + 1.0) / 6)
+    t = rep.types.micro
+    assert (t.tp, t.fp, t.fn) == (2, 3, 2)
+    assert t.f1 == pytest.approx(2 * 0.4 * 0.5 / 0.9)
+    assert rep.types.macro_f1 == pytest.approx(2 / 6)
+    assert rep.confusion == {("REQUEST", "REQUEST"): 1, (NONE, "ACCUSE"): 1, ("ASSAULT", NONE): 1,
+                             (NONE, "THREATEN"): 1, ("ASSAULT", "MOBILIZE"): 1,
+                             ("CONSULT", "CONSULT"): 1}
+    assert [miss["id"] for miss in rep.misses] == ["r1", "r2", "r3", "r4"]
+    assert rep.misses[0]["missed"] == [["USA", "PRK", "REQUEST"]]
+    assert rep.n_gold == 6 and rep.n_pred == 6  # the negated and future events are not counted
+
+
+def test_min_confidence_trades_recall_for_precision():
+    rep = score(GOLD, PRED, min_confidence=0.5)
+    m = rep.triples.micro
+    assert (m.tp, m.fp, m.fn) == (3, 1, 3)
+    assert m.precision == pytest.approx(0.75)
+
+
+def test_cameo_roots_and_dropped_appeals():
+    gold = [{"id": "a", "events": [ev("GBR", "RUS", "ACCUSE", cameo="112"),
+                                   ev("CHN", "PRK", None, cameo="020")]}]
+    pred = [{"id": "a", "events": [ev("GBR", "RUS", "ACCUSE", cameo="111"),
+                                   ev("CHN", "PRK", "REQUEST", cameo="020")]}]
+    rep = score(gold, pred)
+    # the appeal has no PLOVER type in this gold set, so it is left out on both sides
+    assert (rep.triples.micro.tp, rep.triples.micro.fp, rep.triples.micro.fn) == (1, 0, 0)
+    assert rep.cameo_root_accuracy == (1, 2)
+    assert rep.cameo_root_triples.micro.tp == 1 and rep.cameo_root_triples.micro.fn == 1
+
+
+def test_pentaclass():
+    gold = [{"id": "p", "events": [{"pentaclass": 1}, {"pentaclass": 3}]}]
+    pred = [{"id": "p", "events": [ev("A", "B", "CONSULT", cameo="042"), ev("A", "B", "ASSAULT", cameo="190")]}]
+    rep = score(gold, pred)
+    per = rep.pentaclass.per_label
+    assert (per["1"].tp, per["3"].fn, per["4"].fp) == (1, 1, 1)
+    assert rep.pentaclass.macro_f1 == pytest.approx(1 / 3)
+
+
+def test_evaluate_reads_gold_file_and_reports_json(tmp_path, capsys):
+    path = tmp_path / "dev.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in GOLD) + "\n", encoding="utf-8")
+    rep = evaluate(path, PRED)
+    assert rep.name == f"{tmp_path.name}/dev"
+    data = rep.to_json()
+    assert data["triples"]["micro"]["f1"] == 0.5
+    assert {"gold": "ASSAULT", "predicted": "MOBILIZE", "n": 1} in data["confusion"]
+    json.dumps(data)  # serialisable
+    render(rep, misses=1)
+    out = capsys.readouterr().out
+    assert "REQUEST" in out and "r1" in out
+
+
+def test_bad_gold_line_names_file_and_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "x", "events": []}\n{not json\n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_gold(path)
+    assert "bad.jsonl:2" in str(info.value)
+
+
+def test_event_record_fields():
+    e = Event(id="e1", article_id="a", sentence_index=0, sentence="Seoul hosted talks.",
+              trigger="hosted", trigger_start=6, trigger_end=12, plover="CONSULT", cameo="043",
+              goldstein=2.8, quad_class=1, source=Actor("KORGOV", "KOR", "GOV"), target=None,
+              date=dt.date(2024, 3, 6), date_source="article", confidence=0.81234,
+              pattern="consult.host")
+    rec = event_record(e)
+    assert tuple(rec) == EVENT_FIELDS
+    assert rec["source"] == "KORGOV" and rec["source_country"] == "KOR"
+    assert rec["target"] is None and rec["date"] == "2024-03-06" and rec["confidence"] == 0.8123
