@@ -1,0 +1,236 @@
+"""Event coding on sentences written for these tests, parsed by the real spaCy model.
+
+Actor mentions are given by hand (`HandActors`: a surface string -> actor codes)
+so that each test checks the event coder's syntax handling and not the actor
+dictionary; one test at the end runs the package's own ActorCoder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import shutil
+
+import pytest
+
+from dyadwatch.config import data_path
+from dyadwatch.errors import DataTableError
+from dyadwatch.events import EventCoder, event_id
+from dyadwatch.ontology import Ontology
+from dyadwatch.patterns import PatternSet
+from dyadwatch.types import Actor, Article, Mention
+
+ANCHOR = dt.date(2024, 3, 6)  # a Wednesday
+
+
+class HandActors:
+    """Mentions for the listed names wherever they occur (test helper, not a coder)."""
+
+    def __init__(self, names: dict[str, str | list[str]]) -> None:
+        self.names = names
+
+    def code(self, doc, article):
+        sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
+        out = []
+        for name, codes in self.names.items():
+            for m in re.finditer(rf"\b{re.escape(name)}\b", doc.text):
+                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                for code in [codes] if isinstance(codes, str) else codes:
+                    country = code[:3] if code[:3] not in ("IGO", "NGO") else None
+                    out.append(Mention(name, span.start_char, span.end_char, span.start, span.end,
+                                       sent_of[span.start], Actor(code, country, code[3:] or None)))
+        return tuple(out)
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return EventCoder.from_package()
+
+
+def run(nlp, coder, text, names, date=ANCHOR):
+    article = Article(id="a" * 40, text=text, date=date)
+    doc = nlp(text)
+    return coder.code(doc, article, HandActors(names).code(doc, article))
+
+
+def triples(events, *, counted_only=True):
+    return sorted((e.source.code if e.source else None, e.target.code if e.target else None, e.plover)
+                  for e in events if not counted_only or (not e.negated and e.modality == "asserted"))
+
+
+def test_simple_verb_with_date_and_audit_fields(nlp, coder):
+    text = "Australia condemned Iran on Friday."
+    events = run(nlp, coder, text, {"Australia": "AUS", "Iran": "IRN"})
+    assert triples(events) == [("AUS", "IRN", "ACCUSE")]
+    e = events[0]
+    assert e.trigger == "condemned" and text[e.trigger_start:e.trigger_end] == "condemned"
+    assert e.cameo == "111" and e.quad_class == 3 and e.goldstein == pytest.approx(-2.0)
+    assert e.date == dt.date(2024, 3, 1) and e.date_source == "sentence" and e.date_text == "Friday"
+    assert e.pattern == "accuse.condemn" and 0 < e.confidence <= 1
+    assert e.id == event_id("a" * 40, 0, e.trigger_start, "ACCUSE", "AUS", "IRN")
+    assert e.id == run(nlp, coder, text, {"Australia": "AUS", "Iran": "IRN"})[0].id  # deterministic
+
+
+def test_article_date_when_the_sentence_has_none(nlp, coder):
+    (e,) = run(nlp, coder, "Germany praised Chile.", {"Germany": "DEU", "Chile": "CHL"})
+    assert (e.plover, e.date, e.date_source) == ("SUPPORT", ANCHOR, "article")
+    (e,) = run(nlp, coder, "Germany praised Chile.", {"Germany": "DEU", "Chile": "CHL"}, date=None)
+    assert (e.date, e.date_source) == (None, "none")
+
+
+def test_passive_agent_is_the_source(nlp, coder):
+    events = run(nlp, coder, "The Kenyan convoy was attacked by Somali militants last week.",
+                 {"Kenyan": "KENMIL", "Somali": "SOMREB"})
+    assert triples(events) == [("SOMREB", "KENMIL", "ASSAULT")]
+    assert events[0].date == dt.date(2024, 2, 26)
+
+
+def test_coordinated_subjects_give_one_event_each(nlp, coder):
+    events = run(nlp, coder, "Saudi Arabia and Bahrain cut ties with Iran.",
+                 {"Saudi Arabia": "SAU", "Bahrain": "BHR", "Iran": "IRN"})
+    assert triples(events) == [("BHR", "IRN", "SANCTION"), ("SAU", "IRN", "SANCTION")]
+
+
+def test_coordinated_objects_give_one_event_each(nlp, coder):
+    events = run(nlp, coder, "Canada criticized China and Russia.",
+                 {"Canada": "CAN", "China": "CHN", "Russia": "RUS"})
+    assert triples(events) == [("CAN", "CHN", "ACCUSE"), ("CAN", "RUS", "ACCUSE")]
+
+
+def test_x_and_y_agreed_gives_both_directions(nlp, coder):
+    events = run(nlp, coder, "Chile and Peru agreed to share intelligence.",
+                 {"Chile": "CHL", "Peru": "PER"})
+    assert triples(events) == [("CHL", "PER", "AGREE"), ("PER", "CHL", "AGREE")]
+    shared = [e for e in events if e.plover == "COOPERATE"]
+    assert shared and all(e.modality == "future" for e in shared)  # agreed, not yet done
+
+
+def test_request_to_several_parties(nlp, coder):
+    events = run(nlp, coder, "Washington called on both Koreas to show restraint.",
+                 {"Washington": "USAGOV", "both Koreas": ["PRK", "KOR"]})
+    assert triples(events) == [("USAGOV", "KOR", "REQUEST"), ("USAGOV", "PRK", "REQUEST")]
+
+
+def test_light_verbs(nlp, coder):
+    events = run(nlp, coder, "Brazil held talks with Argentina on trade.",
+                 {"Brazil": "BRA", "Argentina": "ARG"})
+    assert triples(events) == [("ARG", "BRA", "CONSULT"), ("BRA", "ARG", "CONSULT")]
+    events = run(nlp, coder, "Norway expressed deep concern over Ethiopia's decision.",
+                 {"Norway": "NOR", "Ethiopia": "ETH"})
+    assert triples(events) == [("NOR", "ETH", "ACCUSE")]
+    events = run(nlp, coder, "The European Union imposed sanctions on Belarus.",
+                 {"The European Union": "IGOEU", "Belarus": "BLR"})
+    assert triples(events) == [("IGOEU", "BLR", "SANCTION")]
+
+
+def test_nominal_events(nlp, coder):
+    events = run(nlp, coder, "Macron's visit to Algeria ended on Monday.",
+                 {"Macron": "FRAGOV", "Algeria": "DZA"})
+    assert triples(events) == [("FRAGOV", "DZA", "CONSULT")]
+    assert events[0].cameo == "042"
+    events = run(nlp, coder, "Talks between Ethiopia and Egypt resumed in Cairo.",
+                 {"Ethiopia": "ETH", "Egypt": "EGY"})
+    assert triples(events) == [("EGY", "ETH", "CONSULT"), ("ETH", "EGY", "CONSULT")]
+
+
+def test_negation_keeps_the_event_flagged(nlp, coder):
+    events = run(nlp, coder, "Poland did not sign the declaration.", {"Poland": "POL"})
+    assert triples(events) == []
+    assert [(e.plover, e.negated) for e in events] == [("SUPPORT", True)]
+
+    events = run(nlp, coder, "Hungary refused to sign the declaration.", {"Hungary": "HUN"})
+    assert triples(events) == [("HUN", None, "REJECT")]
+    assert [e.plover for e in events if e.negated] == ["SUPPORT"]
+
+    events = run(nlp, coder, "Iran denied plans to attack Israel.", {"Iran": "IRN", "Israel": "ISR"})
+    assert triples(events) == []
+    assert [(e.plover, e.negated) for e in events] == [("ASSAULT", True)]
+
+
+def test_future_is_marked_and_states_an_intention(nlp, coder):
+    events = run(nlp, coder, "Turkey will send aid to Syria.", {"Turkey": "TUR", "Syria": "SYR"})
+    assert triples(events) == [("TUR", "SYR", "AGREE")]
+    assert [(e.plover, e.modality) for e in events if e.modality != "asserted"] == [("AID", "future")]
+
+    events = run(nlp, coder, "Iran said it would close the border to Iraqi trucks if attacked.",
+                 {"Iran": "IRN", "Iraqi": "IRQ"})
+    assert all(e.plover != "RETREAT" or e.modality != "asserted" for e in events)
+
+
+def test_conditional_threat_and_hypothetical(nlp, coder):
+    events = run(nlp, coder, "Vietnam threatened to seize Chinese boats unless Beijing withdraws.",
+                 {"Vietnam": "VNM", "Chinese": "CHN", "Beijing": "CHNGOV"})
+    assert ("VNM", None, "THREATEN") in triples(events) or ("VNM", "CHN", "THREATEN") in triples(events)
+    assert all(e.plover != "COERCE" or e.modality != "asserted" for e in events)
+
+    events = run(nlp, coder, "Greece could expel Turkish diplomats.", {"Greece": "GRC", "Turkish": "TUR"})
+    assert triples(events) == []
+    assert {e.modality for e in events} == {"hypothetical"}
+
+    events = run(nlp, coder, "If Serbia attacks Kosovo, the alliance will respond.",
+                 {"Serbia": "SRB", "Kosovo": "XKX"})
+    assert [(e.plover, e.modality) for e in events] == [("ASSAULT", "hypothetical")]
+
+
+def test_reported_speech_codes_the_embedded_event_for_its_own_subject(nlp, coder):
+    events = run(nlp, coder, "Norway said Sweden shelled Finland on Sunday.",
+                 {"Norway": "NOR", "Sweden": "SWE", "Finland": "FIN"})
+    assert triples(events) == [("SWE", "FIN", "ASSAULT")]
+    assert events[0].date == dt.date(2024, 3, 3)
+
+    events = run(nlp, coder, "Kenya said Uganda will send troops to Somalia.",
+                 {"Kenya": "KEN", "Uganda": "UGA", "Somalia": "SOM"})
+    assert triples(events) == [("UGA", "SOM", "AGREE")]
+
+    events = run(nlp, coder, "France said Iran must release the prisoners.", {"France": "FRA", "Iran": "IRN"})
+    assert triples(events) == [("FRA", "IRN", "REQUEST")]
+
+
+def test_allegations_are_not_coded_as_events(nlp, coder):
+    events = run(nlp, coder, "Britain accused Russia of attacking Ukraine.",
+                 {"Britain": "GBR", "Russia": "RUS", "Ukraine": "UKR"})
+    assert triples(events, counted_only=False) == [("GBR", "RUS", "ACCUSE")]
+
+
+def test_confidence_is_lower_for_inherited_arguments(nlp, coder):
+    events = run(nlp, coder, "Egyptian police arrested 12 students and shot two protesters.",
+                 {"Egyptian police": "EGYCOP"})
+    by_type = {e.plover: e for e in events}
+    assert set(by_type) == {"COERCE", "ASSAULT"}
+    assert by_type["ASSAULT"].confidence < by_type["COERCE"].confidence
+
+
+def test_ontology_and_pattern_validation(tmp_path):
+    onto = Ontology.from_package()
+    assert len(onto.plover) == 16
+    assert {p.quad_class for p in onto.plover.values()} == {1, 2, 3, 4}
+    assert onto.plover["PROTEST"].quad_class == 4 and onto.plover["REQUEST"].quad_class == 3
+    assert onto.plover_of("163") == "SANCTION" and onto.plover_of("0211") == "REQUEST"
+    folder = tmp_path / "patterns"
+    folder.mkdir()
+    shutil.copy(data_path("patterns") / "modality.yaml", folder / "modality.yaml")
+    (folder / "verbs.yaml").write_text(
+        'patterns:\n- {id: x.meet, lemma: meet, cameo: "040"}\n'
+        '- {id: x.bad, lemma: greet, cameo: "010"}\n', encoding="utf-8")
+    with pytest.raises(DataTableError) as info:
+        PatternSet.from_dir(folder, onto)
+    assert "verbs.yaml" in str(info.value) and "x.bad" in str(info.value)
+    (folder / "verbs.yaml").write_text('patterns:\n- {id: x.meet, lemma: meet, cameo: "040", colour: red}\n',
+                                       encoding="utf-8")
+    with pytest.raises(DataTableError, match="colour"):
+        PatternSet.from_dir(folder, onto)
+
+
+def test_with_the_package_actor_coder(nlp):
+    actors = pytest.importorskip("dyadwatch.actors")
+    actor_coder = actors.ActorCoder.from_package()
+    coder = EventCoder.from_package(actor_coder)
+    text = "China's foreign ministry on Monday urged North Korea and South Korea to resume talks."
+    article = Article(id="b" * 40, text=text, date=ANCHOR)
+    doc = nlp(text)
+    events = coder.code(doc, article, actor_coder.code(doc, article))
+    got = {(e.source.country if e.source else None, e.target.country if e.target else None, e.plover)
+           for e in events if e.modality == "asserted" and not e.negated}
+    assert {("CHN", "PRK", "REQUEST"), ("CHN", "KOR", "REQUEST")} <= got
+    assert dataclasses.asdict(events[0])["date"] == dt.date(2024, 3, 4)
