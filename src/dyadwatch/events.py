@@ -46,10 +46,13 @@ from .types import Actor, Article, Event, Mention
 #: Parse factors of the confidence (see module docstring).
 HOW_FACTOR = {"direct": 1.0, "conj": 0.95, "inherited": 0.9, "nested": 0.85, "speaker": 0.75,
               "missing": 0.6}
-#: Nouns whose clausal modifier states an intention ("plans to", "a decision to").
-INTENT_NOUNS = frozenset({"plan", "intention", "decision", "bid", "attempt", "readiness",
-                          "willingness", "offer", "promise", "pledge", "proposal", "commitment",
-                          "determination", "effort", "move", "threat", "vow", "desire", "ability"})
+#: Dependency labels of a word used as a noun or modifier: such a word is not a verb trigger
+#: ("the wounded", "the besieged town").
+NOMINAL_DEPS = frozenset({"amod", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "poss", "attr",
+                          "appos", "nmod"})
+#: Prepositions inside an argument phrase that lead to the actor it names
+#: ("leaders of the coalition", "doctors from two American groups").
+NESTED_PREPS = frozenset({"of", "from", "by", "in", "for"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 #: Dependency labels that link a clause to the word governing it.
 CLAUSAL = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "relcl", "conj", "csubj", "acomp",
@@ -158,6 +161,12 @@ class EventCoder:
         """The object token (or None) when the pattern fits the token, else False."""
         if tok.pos_ not in p.pos and not (tok.tag_.startswith("VB") and "VERB" in p.pos):
             return False
+        if p.kind == "verb" and "VERB" in p.pos and tok.dep_ in NOMINAL_DEPS:
+            return False
+        if p.subjects or p.subjects_not:
+            subj = {x for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for x in _lemmas(c)}
+            if p.subjects and not subj & p.subjects or subj & p.subjects_not:
+                return False
         if p.preps and not any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in p.preps
                                for c in tok.children):
             return False
@@ -183,7 +192,7 @@ class EventCoder:
         """Matched triggers in the clausal complement of `tok` (xcomp/ccomp and their conj)."""
         found = []
         for c in tok.children:
-            if c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "dobj" and c.lemma_ in INTENT_NOUNS):
+            if c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "dobj" and c.lemma_ in self.words["intent_nouns"]):
                 for t in [c, *c.conjuncts]:
                     if t.i in at:
                         found.append(t)
@@ -223,7 +232,9 @@ class EventCoder:
             if dep == "conj" or (dep == "acomp" and glemma == "be"):
                 cur = gov
                 continue
-            if dep == "acl" and glemma in INTENT_NOUNS:
+            if dep == "acl" and glemma in w["request_nouns"] and glemma not in w["intent_nouns"]:
+                return _Context("hypothetical", negated)  # "a call to withdraw"
+            if dep == "acl" and glemma in w["intent_nouns"]:
                 # "plans to build": the noun's own governor decides (denied plans -> negated)
                 if gov.dep_ == "dobj" and gov.head.lemma_.lower() in w["negating_verbs"]:
                     negated = True
@@ -275,6 +286,9 @@ class EventCoder:
             if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in w["condition_marks"]
                                       for c in cur.children):
                 return _Context("hypothetical", negated)
+            if dep == "xcomp" and gov_match is None:
+                cur = gov  # "help (to) defend": the governing verb's clause decides
+                continue
             break
         if obligation and speaker is None:
             return _Context("hypothetical", negated)
@@ -306,13 +320,14 @@ class EventCoder:
             return []
         date, date_source, date_text = self._date(sent, tok, article)
         out: list[Event] = []
-        for src, tgt in pairs:
+        for src, tgt, primary in pairs:
             cameo = p.cameo if tgt.mention is not None or not p.untargeted else p.untargeted
             base = self._event(article, sent, index, match, cameo, src, tgt, ctx.modality, ctx.negated,
                                date, date_source, date_text, p.id)
             out.append(base)
-            out.extend(self._derived(base, match, ctx, src, tgt, article, sent, index, by_token,
-                                     date, date_source, date_text))
+            if primary:
+                out.extend(self._derived(base, match, ctx, src, tgt, article, sent, index, by_token,
+                                         date, date_source, date_text))
         return out
 
     def _derived(self, base: Event, match: _Match, ctx: _Context, src: _Arg, tgt: _Arg,
@@ -343,33 +358,57 @@ class EventCoder:
         return [self._event(article, sent, index, match, table[plover], src, tgt, "asserted", False,
                             date, date_source, date_text, f"intent:{base.pattern}", factor=0.9)]
 
-    def _verb_pairs(self, tok, p: Pattern, obj, ctx: _Context, by_token, at) -> list[tuple[_Arg, _Arg]]:
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+    def _verb_pairs(self, tok, p: Pattern, obj, ctx: _Context, by_token, at) -> list[tuple[_Arg, _Arg, bool]]:
+        """(source, target, primary) triples; primary is False for the reverse
+        direction of a symmetric act, which states no intention of its own."""
+        reduced = tok.dep_ == "acl" and tok.tag_ == "VBN"  # "refugees expelled by X"
+        passive = reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
         if passive:
-            sources = [a for c in tok.children if c.dep_ == "agent"
-                       for pobj in c.children if pobj.dep_ == "pobj" for a in self._actors(pobj, by_token)]
-            targets = [a for c in tok.children if c.dep_ == "nsubjpass" for a in self._actors(c, by_token)]
+            sources = self._agents(tok, by_token)
+            targets = (self._actors(tok.head, by_token) if reduced else
+                       [a for c in tok.children if c.dep_ == "nsubjpass" for a in self._actors(c, by_token)])
             if not targets:
                 targets = self._targets(tok, p, obj, by_token, skip=("dobj",))
         else:
             sources = self._subjects(tok, by_token, ctx)
             targets = self._targets(tok, p, obj, by_token)
-            if not targets and p.complement == "request":
-                targets = [a for c in tok.children if c.dep_ in ("ccomp", "xcomp")
-                           for s in c.children if s.dep_ in ("nsubj", "nsubjpass")
-                           for a in self._actors(s, by_token)]
+        if not targets and p.complement in ("request", "allege"):
+            targets = [a for c in tok.children if c.dep_ in ("ccomp", "xcomp")
+                       for x in c.children if x.dep_ in ("nsubj", "nsubjpass")
+                       for a in self._actors(x, by_token)]
         sources = _unique(sources)
         source_keys = {_key(a.mention) for a in sources if a.mention}
+        if not targets and p.complement in ("intent", "derive", "negate", "threat"):
+            targets = self._clause_targets(tok, by_token, source_keys)
         targets = [t for t in _unique(targets) if _key(t.mention) not in source_keys]
+        if p.needs_target and not targets:
+            return []
         if not sources and not (passive and targets):
             return []
         if not sources:
             sources = [_Arg(None, "missing")]
         if p.symmetric == "all" or (p.symmetric == "subjects" and not targets and len(sources) > 1):
             return _symmetric(sources, targets)
-        return [(s, t) for s in sources for t in (targets or [_Arg(None, "direct")])]
+        return [(s, t, True) for s in sources for t in (targets or [_Arg(None, "direct")])]
 
-    def _noun_pairs(self, tok, p: Pattern, by_token) -> list[tuple[_Arg, _Arg]]:
+    def _agents(self, tok, by_token) -> list[_Arg]:
+        return [a for c in tok.children if c.dep_ == "agent"
+                for pobj in c.children if pobj.dep_ == "pobj" for a in self._actors(pobj, by_token)]
+
+    def _clause_targets(self, tok, by_token, exclude: set) -> list[_Arg]:
+        """The first actor named as an object in the trigger's clausal complement
+        ("agreed to lift the embargo on Cuba" -> Cuba)."""
+        for c in tok.children:
+            if c.dep_ not in ("xcomp", "ccomp"):
+                continue
+            for t in c.subtree:
+                if t.dep_ in ("dobj", "pobj", "dative") and t.i in by_token:
+                    found = [a for a in self._actors(t, by_token) if _key(a.mention) not in exclude]
+                    if found:
+                        return [_Arg(a.mention, "nested") for a in found]
+        return []
+
+    def _noun_pairs(self, tok, p: Pattern, by_token) -> list[tuple[_Arg, _Arg, bool]]:
         sources = [a for c in tok.children if c.dep_ in ("poss", "amod", "compound", "nmod")
                    for a in self._actors(c, by_token, depth=0)]
         sources += [a for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
@@ -381,10 +420,10 @@ class EventCoder:
         if p.symmetric:
             people = _unique(sources + targets)
             if len(people) >= 2:
-                return [(a, b) for a, b in permutations(people, 2)
+                return [(a, b, True) for a, b in permutations(people, 2)
                         if a.mention.actor.code != b.mention.actor.code]
             return []
-        return [(s, t) for s in sources for t in targets
+        return [(s, t, True) for s in sources for t in targets
                 if s.mention.actor.code != t.mention.actor.code]
 
     def _subjects(self, tok, by_token, ctx: _Context, depth: int = 0) -> list[_Arg]:
@@ -409,7 +448,7 @@ class EventCoder:
                            for o in c.children if o.dep_ == "pobj" for a in self._actors(o, by_token)]
             if addressees:
                 return [_Arg(a.mention, "inherited") for a in addressees]
-        if tok.dep_ == "acl" and gov.lemma_.lower() in INTENT_NOUNS:
+        if tok.dep_ == "acl" and gov.lemma_.lower() in w["intent_nouns"]:
             poss = [a for c in gov.children if c.dep_ in ("poss", "amod", "compound")
                     for a in self._actors(c, by_token, depth=0)]
             if poss:
@@ -417,8 +456,10 @@ class EventCoder:
             gov = gov.head
         if tok.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp", "acomp") or gov is not tok.head:
             how = "conj" if tok.dep_ == "conj" else "inherited"
-            return [_Arg(a.mention, how if a.how == "direct" else a.how)
-                    for a in self._subjects(gov, by_token, ctx, depth + 1)]
+            passive_gov = any(c.dep_ in ("nsubjpass", "auxpass") for c in gov.children)
+            found = (self._agents(gov, by_token) if passive_gov and tok.dep_ != "conj"
+                     else self._subjects(gov, by_token, ctx, depth + 1))
+            return [_Arg(a.mention, how if a.how == "direct" else a.how) for a in found]
         return []
 
     def _targets(self, tok, p: Pattern, obj, by_token, skip: tuple[str, ...] = ()) -> list[_Arg]:
@@ -444,13 +485,18 @@ class EventCoder:
         return []
 
     def _actors(self, tok, by_token, depth: int = 2, self_ok: bool = True) -> list[_Arg]:
-        """Actor mentions naming the argument headed by `tok` (and its conjuncts)."""
+        """Actor mentions naming the argument headed by `tok` (and its conjuncts).
+
+        A mention with no country ("security forces", "the rebels") takes the
+        country named inside the same phrase ("security forces in Guinea",
+        "Iraqi rebels") when the actor coder left it open."""
         out: list[_Arg] = []
         for i, t in enumerate([tok, *tok.conjuncts]):
             how = "direct" if i == 0 else "conj"
             direct = by_token.get(t.i) if self_ok or t is not tok else None
             if direct:
-                out += [_Arg(m, how) for m in direct]
+                for m in direct:
+                    out.append(_Arg(self._with_country(m, t, by_token), how))
                 continue
             nested = [m for c in t.children if c.dep_ in ("poss", "compound", "amod", "nmod", "appos")
                       for cc in [c, *c.conjuncts] for m in by_token.get(cc.i, ())]
@@ -459,11 +505,32 @@ class EventCoder:
                 continue
             if depth > 0:
                 for c in t.children:
-                    if c.dep_ == "prep" and c.lower_ in ("of", "from", "by", "in"):
+                    if c.dep_ == "prep" and c.lower_ in NESTED_PREPS:
                         for o in c.children:
                             if o.dep_ == "pobj":
                                 out += [_Arg(a.mention, "nested") for a in self._actors(o, by_token, depth - 1)]
         return out
+
+    def _with_country(self, m: Mention, head, by_token) -> Mention:
+        if m.actor.country is not None or m.actor.kind in ("igo", "ngo") or not m.actor.sector:
+            return m
+        for c in head.children:
+            if c.i in range(m.token_start, m.token_end) and c.dep_ not in ("amod", "compound", "poss"):
+                continue
+            cands = []
+            if c.dep_ in ("amod", "compound", "poss", "nmod"):
+                cands = [c]
+            elif c.dep_ == "prep" and c.lower_ in ("in", "of", "from"):
+                cands = [o for o in c.children if o.dep_ == "pobj"]
+            for x in cands:
+                for other in by_token.get(x.i, ()):
+                    country = other.actor.country
+                    if country and other is not m and other.actor.sector in (None, "GOV") and other.actor.kind in ("country", "capital", "demonym"):
+                        actor = Actor(country + m.actor.sector, country, m.actor.sector, m.actor.name,
+                                      m.actor.kind)
+                        return Mention(m.text, m.start, m.end, m.token_start, m.token_end,
+                                       m.sentence_index, actor, m.antecedent, m.confidence * 0.9)
+        return m
 
     # -- dates and records -------------------------------------------------------
     def _date(self, sent, tok, article: Article):
@@ -530,6 +597,9 @@ def _objects(tok):
         if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative"):
             yield c
             yield from c.conjuncts
+            for p in c.children:  # "700 kg of medicine", "a state of siege"
+                if p.dep_ == "prep" and p.lower_ == "of":
+                    yield from (o for o in p.children if o.dep_ == "pobj")
         elif c.dep_ in ("prep", "prt", "advmod", "acomp"):
             yield c
             for o in c.children:
@@ -581,15 +651,17 @@ def _unique(args: list[_Arg]) -> list[_Arg]:
     return out
 
 
-def _symmetric(sources: list[_Arg], targets: list[_Arg]) -> list[tuple[_Arg, _Arg]]:
-    """Joint acts: every ordered pair of distinct participants."""
+def _symmetric(sources: list[_Arg], targets: list[_Arg]) -> list[tuple[_Arg, _Arg, bool]]:
+    """Joint acts: every ordered pair of distinct participants; the pairs that
+    start from a subject are primary."""
     people = [a for a in sources + targets if a.mention is not None]
     if len(people) < 2:
-        return [(s, _Arg(None, "direct")) for s in sources if s.mention is not None]
+        return [(s, _Arg(None, "direct"), True) for s in sources if s.mention is not None]
     if not targets:
-        return [(a, b) for a, b in permutations(people, 2) if a.mention.actor.code != b.mention.actor.code]
-    pairs = [(s, t) for s in sources for t in targets] + [(t, s) for s in sources for t in targets]
-    return [(a, b) for a, b in pairs if a.mention is not None and b.mention is not None
+        return [(a, b, True) for a, b in permutations(people, 2)
+                if a.mention.actor.code != b.mention.actor.code]
+    pairs = [(s, t, True) for s in sources for t in targets] + [(t, s, False) for s in sources for t in targets]
+    return [(a, b, primary) for a, b, primary in pairs if a.mention is not None and b.mention is not None
             and a.mention.actor.code != b.mention.actor.code]
 
 

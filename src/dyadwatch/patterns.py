@@ -14,6 +14,9 @@ Schema of data/patterns/verbs.yaml and nouns.yaml (a list under `patterns:`):
       strength: 0.9           # 0..1, how reliably the words mean this event (default 0.8)
       object: [talk, negotiation]   # required lemma of the direct object (light verbs)
       object_not: [minister]  # the pattern does not fire with these object lemmas
+      subject: [peacekeeper]  # required lemma of the subject ("peacekeepers arrived")
+      subject_not: [troop]    # the pattern does not fire with these subject lemmas
+      needs_target: true      # no event without a target ("X charged" alone is a verb of saying)
       prep: [on]              # required preposition or particle child ("call on", "cut off")
       pos: [VERB]             # allowed parts of speech of the trigger (default VERB for verbs,
                               # NOUN/PROPN for nouns)
@@ -50,12 +53,13 @@ from .errors import DataTableError
 from .ontology import Ontology
 
 PATTERN_KEYS = {"id", "lemma", "cameo", "strength", "object", "object_not", "prep", "pos", "target",
-                "symmetric", "untargeted", "complement", "note"}
+                "symmetric", "untargeted", "complement", "note", "subject", "subject_not",
+                "needs_target"}
 COMPLEMENTS = {"intent", "derive", "negate", "request", "allege", "threat"}
 DEFAULT_TARGETS = ("dative", "dobj", "to", "with", "against", "on", "at", "into", "toward",
                    "towards", "upon", "for", "from")
 MODALITY_LISTS = ("future_aux", "hypothetical_aux", "obligation_aux", "intent_verbs",
-                  "intent_adjectives", "negating_verbs", "speech_verbs", "allegation_verbs",
+                  "intent_adjectives", "intent_nouns", "request_nouns", "negating_verbs", "speech_verbs", "allegation_verbs",
                   "request_verbs", "object_control_verbs", "condition_marks", "negation_words",
                   "pronouns")
 MODALITY_TABLES = ("intent", "refusal", "demand")
@@ -70,6 +74,9 @@ class Pattern:
     strength: float = 0.8
     objects: frozenset[str] = frozenset()
     objects_not: frozenset[str] = frozenset()
+    subjects: frozenset[str] = frozenset()
+    subjects_not: frozenset[str] = frozenset()
+    needs_target: bool = False
     preps: frozenset[str] = frozenset()
     pos: frozenset[str] = frozenset()
     targets: tuple[str, ...] = DEFAULT_TARGETS
@@ -81,7 +88,7 @@ class Pattern:
     @property
     def specificity(self) -> int:
         """Patterns that demand more (an object, a preposition) are tried first."""
-        return 2 * bool(self.objects) + bool(self.preps)
+        return 2 * bool(self.objects) + bool(self.preps) + bool(self.subjects)
 
 
 @dataclass(frozen=True)
@@ -224,6 +231,9 @@ def _pattern(path: Path, i: int, entry, kind: str, ontology: Ontology) -> Patter
         cameo=_cameo(entry["cameo"], path, where, "cameo", ontology), kind=kind,
         strength=float(strength), objects=_words(entry.get("object"), path, where, "object"),
         objects_not=_words(entry.get("object_not"), path, where, "object_not"),
+        subjects=_words(entry.get("subject"), path, where, "subject"),
+        subjects_not=_words(entry.get("subject_not"), path, where, "subject_not"),
+        needs_target=bool(entry.get("needs_target", False)),
         preps=_words(entry.get("prep"), path, where, "prep"),
         pos=frozenset(p.upper() for p in pos), targets=tuple(t.lower() for t in targets),
         symmetric=_symmetric_value(entry.get("symmetric"), path, where),
