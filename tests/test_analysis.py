@@ -292,3 +292,32 @@ def test_export_csv_and_parquet(con, tmp_path):
     assert pq.loc[2, "n_stories"] == 2 and pq.loc[0, "source_sector"] == "GOV"
     with pytest.raises(QueryError):
         analysis.export_events(con, tmp_path / "x.xlsx")
+
+
+def test_canonical_events_count_only_when_factual(tmp_path):
+    # dedup keys canonical events by modality too, so the asserted report and
+    # the announced one are two canonical events; only the first is a fact.
+    path = tmp_path / "modality.duckdb"
+    build_db(path, [
+        Ev("m1", "2024-05-02", "CHNGOV", "PRKGOV", "AID", 2, 7.4,
+           "China delivered rice to North Korea.", "delivered"),
+        Ev("m2", "2024-05-03", "CHNGOV", "PRKGOV", "AID", 2, 7.4,
+           "Beijing's rice shipment reached Pyongyang.", "reached"),
+        Ev("m3", "2024-05-03", "CHNGOV", "PRKGOV", "AID", 2, 7.4,
+           "China will deliver more rice to North Korea.", "deliver", modality="future"),
+        Ev("m4", "2024-05-04", "CHNGOV", "PRKGOV", "AID", 2, 7.4,
+           "China did not deliver fertiliser to North Korea.", "deliver", negated=True),
+    ])
+    with Store.open(path, read_only=True) as store:
+        con = store.cursor()
+        assert con.execute("SELECT count(*) FROM canonical_events").fetchall() == [(2,)]
+
+        def count(**kw) -> int:
+            return int(analysis.dyad_series(con, "CHN", "PRK", **kw)["n_events"].sum())
+
+        assert count() == 1
+        assert count(include_nonfactual=True) == 3  # + the future one + the negated mention
+        assert count(unit="mentions") == 2
+        assert count(unit="mentions", include_nonfactual=True) == 4
+        timeline = analysis.timeline(con, "CHN", "PRK")
+        assert list(timeline["event_id"]) == ["m1"] and timeline["n_mentions"][0] == 2

@@ -1,0 +1,221 @@
+"""The read commands end to end through typer's CliRunner, on real DuckDB
+files: JSON/CSV/Parquet output that scripts parse, errors that name the bad
+argument, and the pictures."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+import test_analysis
+import test_queries
+from dyadwatch.cli.reads import register
+from dyadwatch.errors import NotFoundError, QueryError
+from test_queries import build_db
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer()
+    register(app)
+    return app
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "small.duckdb"
+    build_db(path, test_queries.SPECS)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "analysis.duckdb"
+    build_db(path, test_analysis.SPECS)
+    return str(path)
+
+
+def run(app, *args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.stdout
+
+
+def run_json(app, *args: str):
+    return json.loads(run(app, *args, "--format", "json"))
+
+
+def test_events_json_with_filters(app, small):
+    rows = run_json(app, "events", "--db", small, "--dyad", "CHN-PRK")
+    assert [r["id"] for r in rows] == ["e01", "e02", "e05", "e06"]
+    assert rows[0]["date"] == "2024-03-04" and rows[0]["sentence"] == test_queries.SPECS[0].sentence
+    rows = run_json(app, "events", "--db", small, "--dyad", "CHN-PRK", "--directed",
+                    "--type", "request")
+    assert [r["id"] for r in rows] == ["e05"]
+    rows = run_json(app, "events", "--db", small, "--quad", "4", "--all")
+    assert [r["id"] for r in rows] == ["e03", "e07"]
+
+
+def test_events_csv_pages(app, small):
+    first = pd.read_csv(io.StringIO(
+        run(app, "events", "--db", small, "--limit", "3", "--format", "csv")))
+    second = pd.read_csv(io.StringIO(
+        run(app, "events", "--db", small, "--limit", "3", "--offset", "3", "--format", "csv")))
+    assert list(first["id"]) + list(second["id"]) == ["e01", "e02", "e03", "e04", "e05", "e06"]
+
+
+def test_events_table_shows_the_evidence(app, small):
+    out = run(app, "events", "--db", small, "--actor", "USA")
+    assert "e08" in out and "shipped" in out and "USAGOV" in out
+
+
+def test_events_near_coordinates_and_country(app, small):
+    rows = run_json(app, "events", "--db", small, "--near", "35.18,129.08", "--within", "20km")
+    assert [(r["id"], r["distance_km"]) for r in rows] == [("e03", 9.6), ("e08", 0.0)]
+    rows = run_json(app, "events", "--db", small, "--country", "JPN")
+    assert [r["id"] for r in rows] == ["e09"]
+
+
+def test_events_near_a_place_name(app, small):
+    pytest.importorskip("dyadwatch.geo")
+    rows = run_json(app, "events", "--db", small, "--near", "Busan", "--within", "100km")
+    assert [r["id"] for r in rows] == ["e03", "e08"]
+    result = runner.invoke(app, ["events", "--db", small, "--near", "Qwzxqwzx Town"])
+    assert isinstance(result.exception, QueryError)
+
+
+def test_injection_text_returns_nothing(app, small):
+    assert run_json(app, "events", "--db", small, "--text", "'; DROP TABLE events; --") == []
+    assert len(run_json(app, "events", "--db", small)) == 9
+
+
+@pytest.mark.parametrize("args", [["events", "--since", "2024-02-31"],
+                                  ["events", "--until", "soon"],
+                                  ["dyad", "CHN", "PRK", "--since", "March"],
+                                  ["events", "--dyad", "CHINA"],
+                                  ["events", "--type", "HUG"],
+                                  ["events", "--within", "far", "--near", "1,1"]])
+def test_bad_arguments_are_query_errors(app, small, args):
+    result = runner.invoke(app, [*args, "--db", small])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, QueryError), result.exception
+
+
+def test_missing_database_is_a_clear_error(app, tmp_path):
+    result = runner.invoke(app, ["events", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code != 0 and "does not exist" in str(result.exception)
+
+
+def test_show_highlights_and_cites(app, small):
+    out = run(app, "show", "e04", "--db", small)
+    assert "Seoul accused Pyongyang" in out.replace("\n", " ")
+    assert "Report art-e04" in out and "this attack crossed a red line" in out
+    ev = run_json(app, "show", "e04", "--db", small)
+    text = ev["sentence"]["text"]
+    assert text[slice(*ev["sentence"]["trigger"])] == "accused"
+    assert text[slice(*ev["sentence"]["target"])] == "Pyongyang"
+    result = runner.invoke(app, ["show", "nope", "--db", small])
+    assert isinstance(result.exception, NotFoundError)
+
+
+def test_show_renders_styles(small):
+    from rich.console import Console
+
+    from dyadwatch import queries
+    from dyadwatch.cli.reads import render_event
+    from dyadwatch.store import Store
+
+    with Store.open(small, read_only=True) as store:
+        ev = queries.get_event(store.cursor(), "e04")
+    con = Console(record=True, width=200, force_terminal=True, color_system="truecolor")
+    con.print(render_event(ev))
+    html = con.export_html(inline_styles=True)
+    assert "font-weight: bold\">accused" in html
+    assert "color: #008000\">Seoul" in html and "color: #800000\">Pyongyang" in html
+
+
+def test_quotes_json_fields(app, small):
+    rows = run_json(app, "quotes", "--db", small, "--speaker", "KOR")
+    assert rows == [{**rows[0], "text": "this attack crossed a red line", "speaker": "KORGOV",
+                     "speaker_country": "KOR", "article_id": "art-e04", "event_ids": ["e04"]}]
+    assert run_json(app, "quotes", "--db", small, "--dyad", "CHN-PRK") == []
+
+
+def test_actors(app, small):
+    rows = run_json(app, "actors", "--db", small, "--prefix", "CHN")
+    assert [(r["code"], r["n_events"]) for r in rows] == [("CHNGOV", 4)]
+
+
+def test_dyad_series_and_plots(app, big, tmp_path):
+    rows = run_json(app, "dyad", "IND", "PAK", "--db", big)
+    assert [(r["period"], r["n_events"]) for r in rows] == [
+        ("2023-01-01", 2), ("2023-02-01", 0), ("2023-03-01", 2)]
+    rows = run_json(app, "dyad", "IND", "PAK", "--db", big, "--directed", "--unit", "mentions")
+    assert [r["n_events"] for r in rows] == [1, 0, 2]
+    png, svg = tmp_path / "d.png", tmp_path / "d.svg"
+    run(app, "dyad", "CHN", "PRK", "--db", big, "--freq", "week", "--plot", str(png))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    run(app, "dyad", "CHN", "PRK", "--db", big, "--plot", str(svg), "--format", "csv")
+    assert "<svg" in svg.read_text()[:1000]
+    result = runner.invoke(app, ["dyad", "CHN", "PRK", "--db", big, "--plot",
+                                 str(tmp_path / "d.gif")])
+    assert isinstance(result.exception, QueryError)
+
+
+def test_alerts(app, big):
+    rows = run_json(app, "alerts", "--db", big)
+    assert [(r["dyad"], r["z"]) for r in rows] == [("CHN-PRK", 48.0), ("JPN-KOR", 3.372),
+                                                  ("RUS-UKR", 3.192)]
+    assert rows[0]["event_ids"][:2] == ["cp-a0", "pc-a2"]
+    assert [r["dyad"] for r in run_json(app, "alerts", "--db", big, "--threshold", "10")] == [
+        "CHN-PRK"]
+    out = run(app, "alerts", "--db", big, "--as-of", "2024-05-31")
+    assert "no dyad crosses the threshold" in out
+    csv = run(app, "alerts", "--db", big, "--format", "csv")
+    assert "cp-a0, pc-a2" in csv and "2 2 2 2 2 2" in csv
+
+
+def test_timeline_and_summary(app, big):
+    rows = run_json(app, "timeline", "CHN", "PRK", "--db", big, "--since", "2024-06-01")
+    assert [r["event_id"] for r in rows] == ["pc-a12", "cp-a10", "cp-a5", "pc-a2", "cp-a0"]
+    s = run_json(app, "summary", "CHN", "PRK", "--db", big, "--since", "2024-06-01", "-n", "2")
+    assert [x["event_id"] for x in s["sentences"]] == ["pc-a2", "cp-a0"]
+    sentences = {e.id: e.sentence for e in test_analysis.SPECS}
+    assert all(x["text"] == sentences[x["event_id"]] for x in s["sentences"])
+    out = run(app, "summary", "CHN", "PRK", "--db", big, "--since", "2024-06-01", "-n", "2")
+    assert "[1] North Korean guns answered" in out and "Report art-cp-a0" in out
+
+
+def test_stats_and_summary_without_dyad(app, big):
+    ov = run_json(app, "stats", "--db", big)
+    assert (ov["articles"], ov["canonical_events"]) == (64, 61)
+    out = run(app, "summary", "--db", big)
+    assert "canonical events" in out and "USA->RUS 21" in out
+
+
+def test_network_and_plot(app, big, tmp_path):
+    rows = run_json(app, "network", "--db", big, "--since", "2024-06-01", "--min-events", "3")
+    assert [(r["source"], r["target"], r["n_events"]) for r in rows] == [
+        ("CHN", "PRK", 3), ("RUS", "UKR", 3), ("USA", "RUS", 3)]
+    svg = tmp_path / "net.svg"
+    run(app, "network", "--db", big, "--plot", str(svg))
+    assert "<svg" in svg.read_text()[:1000]
+
+
+def test_export_and_parquet_output(app, big, tmp_path):
+    out = tmp_path / "ip.parquet"
+    run(app, "export", str(out), "--db", big, "--dyad", "IND-PAK")
+    df = pd.read_parquet(out)
+    assert list(df["event_id"]) == ["ip1", "ip2", "ip3", "ip3b", "ip4"]
+    pq = tmp_path / "series.parquet"
+    run(app, "dyad", "IND", "PAK", "--db", big, "--format", "parquet", "-o", str(pq))
+    assert list(pd.read_parquet(pq)["n_events"]) == [2, 0, 2]
+    result = runner.invoke(app, ["dyad", "IND", "PAK", "--db", big, "--format", "parquet"])
+    assert result.exit_code != 0
