@@ -25,6 +25,7 @@ from .config import Settings
 from .errors import QueryError
 from .queries import (
     Where, base_events_sql, check_unit, event_where, first_row, frame, parse_actor, parse_date,
+    records,
 )
 from .types import PLOVER_TYPES, QUAD_NAMES
 
@@ -253,8 +254,9 @@ def summary(con: Any, a: str, b: str, *, directed: bool = False, since: Any = No
             until: Any = None, max_sentences: int = 5, unit: str = "canonical",
             include_nonfactual: bool = False) -> dict[str, Any]:
     """An extractive summary of the dyad: up to `max_sentences` evidence
-    sentences, verbatim, each with its citation. Nothing is generated, so
-    every sentence can be found in its source.
+    sentences, verbatim (only surrounding whitespace trimmed), each with its
+    citation. Nothing is generated, so every sentence can be found in its
+    source.
 
     Ranking: events reported by more independent stories first, then the
     strongest (|Goldstein|), then the most recent; one sentence per event,
@@ -287,7 +289,7 @@ def summary(con: Any, a: str, b: str, *, directed: bool = False, since: Any = No
     chosen: list[dict[str, Any]] = []
     seen_events: set[str] = set()
     seen_words: list[set[str]] = []
-    for row in cand.to_dict(orient="records"):
+    for row in records(cand):
         if row["cid"] in seen_events:
             continue
         words = set(re.findall(r"\w+", row["sentence"].lower()))
@@ -300,9 +302,9 @@ def summary(con: Any, a: str, b: str, *, directed: bool = False, since: Any = No
             break
     chosen.sort(key=lambda r: (r["_ord"], -r["n_stories"], r["event_id"]))
     sentences = [{
-        "text": r["sentence"], "date": r["date"], "event_id": r["event_id"],
+        "text": r["sentence"].strip(), "date": r["date"], "event_id": r["event_id"],
         "canonical_id": r["cid"], "plover": r["plover"], "n_stories": int(r["n_stories"]),
-        "goldstein": None if pd.isna(r["goldstein"]) else float(r["goldstein"]),
+        "goldstein": r["goldstein"],
         "citation": {"article_id": r["article_id"], "title": r["title"],
                      "outlet": r["outlet"], "date": r["article_date"], "url": r["url"]},
     } for r in chosen]

@@ -272,7 +272,8 @@ def frame(con: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     return df
 
 
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts of plain Python values (NaN -> None), ready for JSON."""
     return [{k: _plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
 
 
@@ -417,15 +418,15 @@ def get_event(con: Any, event_id: str) -> dict[str, Any]:
         "source": _role_span(con, rec, "source", sent_text, sent_start),
         "target": _role_span(con, rec, "target", sent_text, sent_start),
     }
-    quotes = _records(frame(
+    quotes = records(frame(
         con, "SELECT id, text, kind, speaker_text, speaker, speaker_country, speaker_name, verb "
              "FROM quotes WHERE id = ?", [rec["quote_id"]])) if rec["quote_id"] else []
     canonical = None
     others: list[dict[str, Any]] = []
     if rec["canonical_id"]:
         df = frame(con, "SELECT * FROM canonical_events WHERE id = ?", [rec["canonical_id"]])
-        canonical = _records(df)[0] if len(df) else None
-        others = _records(frame(
+        canonical = records(df)[0] if len(df) else None
+        others = records(frame(
             con, "SELECT e.id AS event_id, e.article_id, a.title, a.outlet, a.date, a.url, "
                  "e.sentence, e.negated, e.modality FROM events e "
                  "LEFT JOIN articles a ON a.id = e.article_id "
@@ -501,13 +502,13 @@ def get_article(con: Any, article_id: str) -> dict[str, Any]:
         raise NotFoundError(f"no article with id {article_id!r}.",
                             hint="`dyadwatch` article ids are content hashes; list them with "
                                  "the HTTP API /api/articles.")
-    article = _records(df)[0]
-    events = _records(frame(
+    article = records(df)[0]
+    events = records(frame(
         con, "SELECT id, sentence_idx, date, source, target, plover, cameo, goldstein, "
              "quad_class, trigger, trigger_start, trigger_end, negated, modality, canonical_id "
              "FROM events WHERE article_id = ? ORDER BY sentence_idx, trigger_start, id",
         [article_id]))
-    quotes = _records(frame(
+    quotes = records(frame(
         con, "SELECT id, text, start_char, end_char, kind, speaker_text, speaker, "
              "speaker_country, verb FROM quotes WHERE article_id = ? ORDER BY start_char, id",
         [article_id]))

@@ -123,6 +123,8 @@ def _columns(df: pd.DataFrame, fmt: Format, cols: list[str] | None = None) -> pd
     for c in df.columns:
         if pd.api.types.is_float_dtype(df[c]):
             df[c] = df[c].round(2)
+        elif df[c].dtype == object:  # sentences end with the paragraph's newlines
+            df[c] = [v.strip() if isinstance(v, str) else v for v in df[c]]
     return df
 
 
@@ -375,6 +377,7 @@ def render_event(ev: dict[str, Any]) -> Group:
     for key, style in (("source", "green"), ("target", "red"), ("trigger", "bold")):
         if s[key]:
             sentence.stylize(style, *s[key])
+    sentence.rstrip()
     head = Text.assemble(
         (f"{e['id']}  ", "dim"), (e["plover"], "bold"),
         f"  CAMEO {e['cameo'] or '-'}  QuadClass {e['quad_class'] or '-'}  "
