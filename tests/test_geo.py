@@ -157,6 +157,13 @@ def test_coast_without_owner_is_the_source_country(geocoder, nlp):
     assert loc.geonameid == 1873107
 
 
+def test_coast_owner_is_the_clause_subject(geocoder, nlp):
+    text = ("SEOUL, Jan. 17 (Yonhap) -- North Korea fired two missiles off its east coast on Friday, "
+            "South Korea's military said.")
+    loc = _locate(geocoder, nlp, text, "fired", "KOR")  # a source misread by an upstream coder
+    assert (loc.country, loc.precision) == ("PRK", "country")
+
+
 def test_country_named_after_locative(geocoder, nlp):
     loc = _locate(geocoder, nlp, "Cuban doctors arrived in Italy to fight the outbreak.", "arrived", "CUB", "ITA")
     assert (loc.country, loc.precision) == ("ITA", "country")

