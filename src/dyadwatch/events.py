@@ -34,6 +34,7 @@ taken from the speaker), so a user can trade precision for recall.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from itertools import permutations
@@ -45,7 +46,7 @@ from .types import Actor, Article, Event, Mention
 
 #: Parse factors of the confidence (see module docstring).
 HOW_FACTOR = {"direct": 1.0, "conj": 0.95, "inherited": 0.9, "nested": 0.85, "speaker": 0.75,
-              "missing": 0.6}
+              "default": 0.7, "missing": 0.6}
 #: Dependency labels of a word used as a noun or modifier: such a word is not a verb trigger
 #: ("the wounded", "the besieged town").
 NOMINAL_DEPS = frozenset({"amod", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "poss", "attr",
@@ -53,6 +54,14 @@ NOMINAL_DEPS = frozenset({"amod", "compound", "nsubj", "nsubjpass", "dobj", "pob
 #: Prepositions inside an argument phrase that lead to the actor it names
 #: ("leaders of the coalition", "doctors from two American groups").
 NESTED_PREPS = frozenset({"of", "from", "by", "in", "for"})
+#: Prepositions that place an event ("in Haiti", "into Lebanon").
+LOCATIVE_PREPS = frozenset({"in", "at", "into", "inside", "near", "across", "throughout", "within"})
+#: Types whose unnamed patient is taken to be domestic even when no patient is
+#: named: a protest, a repression or a concession with no named target is
+#: directed at the country's own government or people.
+DOMESTIC_TYPES = frozenset({"PROTEST", "COERCE", "CONCEDE"})
+#: Actor kinds that name a place as well as an actor.
+PLACE_KINDS = frozenset({"country", "capital"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 #: Dependency labels that link a clause to the word governing it.
 CLAUSAL = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "relcl", "conj", "csubj", "acomp",
@@ -376,18 +385,21 @@ class EventCoder:
             targets = [a for c in tok.children if c.dep_ in ("ccomp", "xcomp")
                        for x in c.children if x.dep_ in ("nsubj", "nsubjpass")
                        for a in self._actors(x, by_token)]
-        sources = _unique(sources)
+        sources = [self._placed(a, tok, obj, by_token) for a in _unique(sources)]
         source_keys = {_key(a.mention) for a in sources if a.mention}
-        if not targets and p.complement in ("intent", "derive", "negate", "threat"):
-            targets = self._clause_targets(tok, by_token, source_keys)
         targets = [t for t in _unique(targets) if _key(t.mention) not in source_keys]
+        targets = self._domestic(targets, sources)
+        symmetric = p.symmetric == "all" or (p.symmetric == "subjects" and not targets and len(sources) > 1)
+        if not targets and sources and not p.needs_target and not (symmetric and len(sources) > 1):
+            targets = self._fallback_targets(tok, p, obj, sources, passive, by_token)
+            symmetric = symmetric and not any(t.how == "default" for t in targets)
         if p.needs_target and not targets:
             return []
         if not sources and not (passive and targets):
             return []
         if not sources:
             sources = [_Arg(None, "missing")]
-        if p.symmetric == "all" or (p.symmetric == "subjects" and not targets and len(sources) > 1):
+        if symmetric:
             return _symmetric(sources, targets)
         return [(s, t, True) for s in sources for t in (targets or [_Arg(None, "direct")])]
 
@@ -395,11 +407,112 @@ class EventCoder:
         return [a for c in tok.children if c.dep_ == "agent"
                 for pobj in c.children if pobj.dep_ == "pobj" for a in self._actors(pobj, by_token)]
 
+    @staticmethod
+    def _domestic(targets: list[_Arg], sources: list[_Arg]) -> list[_Arg]:
+        """A target group the actor coder could not place ("students", "the
+        opposition") is taken to be of the source's country when the sources
+        share one: an unnamed patient is domestic."""
+        countries = {a.mention.actor.country for a in sources if a.mention and a.mention.actor.country}
+        if len(countries) != 1:
+            return targets
+        country = next(iter(countries))
+        out = []
+        for t in targets:
+            a = t.mention.actor
+            if a.country is None and a.kind not in ("igo", "ngo") and a.sector and not a.code.startswith(("IGO", "NGO")):
+                actor = Actor(country + a.sector, country, a.sector, a.name, a.kind)
+                t = _Arg(dataclasses.replace(t.mention, actor=actor, confidence=t.mention.confidence * 0.8), "default")
+            out.append(t)
+        return out
+
+    def _fallback_targets(self, tok, p: Pattern, obj, sources: list[_Arg], passive: bool,
+                          by_token) -> list[_Arg]:
+        """A target when no argument names one, in this order: an object of the
+        clausal complement or purpose clause ("agreed to lift the embargo on
+        Cuba", "rallied to demand the resignation of X"); for material acts, a
+        country or capital where it happened ("shelled targets in Lebanon");
+        another country named in the trigger's clause; finally the source's own
+        country when the act has an unnamed patient ("arrested opponents") or is
+        domestic by nature (protests, repression, concessions)."""
+        exclude = {_key(a.mention) for a in sources if a.mention}
+        countries = {a.mention.actor.country for a in sources if a.mention and a.mention.actor.country}
+        found = self._clause_targets(tok, by_token, exclude)
+        if found:
+            return found
+        plover = self.ontology.plover_of(p.cameo)
+        if self.ontology.quad_class(plover) in (2, 4) and plover != "CONSULT":
+            placed = [a for a in self._places(tok, obj, by_token) if a.mention.actor.country not in countries]
+            if placed:
+                return placed[:1]
+        subject_tokens = {t.i for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "agent")
+                          for t in c.subtree}
+        for t in tok.subtree:
+            if t.i in subject_tokens or t.i == tok.i:
+                continue
+            for m in by_token.get(t.i, ()):
+                if m.actor.country and m.actor.country not in countries and _key(m) not in exclude:
+                    return [_Arg(m, "nested")]
+        patient = self._patient(tok, p, obj, passive)
+        if len(countries) == 1 and (patient is not None or plover in DOMESTIC_TYPES):
+            country = next(iter(countries))
+            span = patient if patient is not None else tok
+            left, right = span.left_edge.i, span.right_edge.i + 1
+            doc = tok.doc
+            sentence_index = next(a.mention.sentence_index for a in sources if a.mention)
+            m = Mention(doc[left:right].text, doc[left].idx, doc[right - 1].idx + len(doc[right - 1]),
+                        left, right, sentence_index, Actor(country, country, None, None, "country"),
+                        None, 0.7)
+            return [_Arg(m, "default")]
+        return []
+
+    @staticmethod
+    def _patient(tok, p: Pattern, obj, passive: bool):
+        """The phrase the act is done to, when it names no actor ("opponents")."""
+        for c in tok.children:
+            if c is obj:
+                continue
+            if c.dep_ in ("dobj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN"):
+                return c
+            if c.dep_ == "prep" and c.lower_ in p.targets:
+                for o in c.children:
+                    if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN"):
+                        return o
+        if tok.dep_ == "acl" and tok.tag_ == "VBN":
+            return tok.head
+        return obj if obj is not None and p.objects and obj.pos_ in ("NOUN", "PROPN") and passive else None
+
+    def _places(self, tok, obj, by_token) -> list[_Arg]:
+        """Countries and capitals named as where the act happened."""
+        out = []
+        for head in (tok, obj):
+            if head is None:
+                continue
+            for c in head.children:
+                if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS:
+                    for o in c.children:
+                        if o.dep_ == "pobj":
+                            out += [_Arg(m, "nested") for m in by_token.get(o.i, ())
+                                    if m.actor.kind in PLACE_KINDS and m.actor.country]
+        return out
+
+    def _placed(self, arg: _Arg, tok, obj, by_token) -> _Arg:
+        """A source with a sector but no country ("the military government")
+        takes the country where it acted ("... in Haiti")."""
+        m = arg.mention
+        if m is None or m.actor.country is not None or m.actor.kind in ("igo", "ngo") or not m.actor.sector:
+            return arg
+        for place in self._places(tok, obj, by_token):
+            country = place.mention.actor.country
+            actor = Actor(country + m.actor.sector, country, m.actor.sector, m.actor.name, m.actor.kind)
+            return _Arg(dataclasses.replace(m, actor=actor, confidence=m.confidence * 0.8), "nested")
+        return arg
+
     def _clause_targets(self, tok, by_token, exclude: set) -> list[_Arg]:
         """The first actor named as an object in the trigger's clausal complement
-        ("agreed to lift the embargo on Cuba" -> Cuba)."""
+        or purpose clause ("agreed to lift the embargo on Cuba" -> Cuba)."""
         for c in tok.children:
-            if c.dep_ not in ("xcomp", "ccomp"):
+            purpose = c.dep_ == "advcl" and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children)
+            if c.dep_ not in ("xcomp", "ccomp") and not purpose:
                 continue
             for t in c.subtree:
                 if t.dep_ in ("dobj", "pobj", "dative") and t.i in by_token:
@@ -512,24 +625,30 @@ class EventCoder:
         return out
 
     def _with_country(self, m: Mention, head, by_token) -> Mention:
+        """A country-less mention takes the actor of a fuller mention inside the
+        same phrase ("British Defence Secretary Tom King" where only "King" was
+        coded as a title) or the country of a place in it ("forces in Guinea")."""
         if m.actor.country is not None or m.actor.kind in ("igo", "ngo") or not m.actor.sector:
             return m
         for c in head.children:
-            if c.i in range(m.token_start, m.token_end) and c.dep_ not in ("amod", "compound", "poss"):
-                continue
-            cands = []
             if c.dep_ in ("amod", "compound", "poss", "nmod"):
                 cands = [c]
             elif c.dep_ == "prep" and c.lower_ in ("in", "of", "from"):
                 cands = [o for o in c.children if o.dep_ == "pobj"]
+            else:
+                continue
             for x in cands:
                 for other in by_token.get(x.i, ()):
-                    country = other.actor.country
-                    if country and other is not m and other.actor.sector in (None, "GOV") and other.actor.kind in ("country", "capital", "demonym"):
+                    if other is m or not other.actor.country:
+                        continue
+                    if other.actor.kind == "person" and other.token_end == m.token_start:
+                        return dataclasses.replace(other, start=min(m.start, other.start), end=m.end,
+                                                   token_end=m.token_end, text=head.doc[other.token_start:m.token_end].text)
+                    if other.actor.kind in PLACE_KINDS | {"demonym"}:
+                        country = other.actor.country
                         actor = Actor(country + m.actor.sector, country, m.actor.sector, m.actor.name,
                                       m.actor.kind)
-                        return Mention(m.text, m.start, m.end, m.token_start, m.token_end,
-                                       m.sentence_index, actor, m.antecedent, m.confidence * 0.9)
+                        return dataclasses.replace(m, actor=actor, confidence=m.confidence * 0.9)
         return m
 
     # -- dates and records -------------------------------------------------------
@@ -570,7 +689,7 @@ class EventCoder:
         start, end = _trigger_span(match)
         doc = sent.doc
         confidences = [a.mention.confidence for a in (src, tgt) if a.mention is not None] or [0.5]
-        parse = min(HOW_FACTOR.get(src.how, 0.8), HOW_FACTOR.get(tgt.how, 0.8) if tgt.mention else 1.0)
+        parse = HOW_FACTOR.get(src.how, 0.8) * (HOW_FACTOR.get(tgt.how, 0.8) if tgt.mention else 1.0)
         confidence = match.pattern.strength * (sum(confidences) / len(confidences)) * parse * factor
         return Event(
             id=event_id(article.id, index, doc[start].idx, plover,
