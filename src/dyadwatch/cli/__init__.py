@@ -181,6 +181,26 @@ def eval_(
         console(stderr=True).print(f"wrote {json_out}")
 
 
+@app.command("eval-geo")
+def eval_geo(
+    gold: Annotated[Path, typer.Argument(help="Geo gold JSON Lines (tests/data/geo_gold.jsonl).")],
+    misses: Annotated[int, typer.Option(help="How many misses to list.")] = 10,
+) -> None:
+    """Exact-match and within-161-km accuracy of place resolution against a gold file."""
+    from ..geo import Geocoder, evaluate_geo
+
+    report = evaluate_geo(str(gold), Geocoder.from_package())
+    out = console()
+    flat = {k: v for k, v in report.items() if isinstance(v, (int, float, str))}
+    for key, sub in report.items():
+        if isinstance(sub, dict):
+            flat.update({f"{key}[{k}]": v for k, v in sub.items()})
+    for key, value in flat.items():
+        out.print(f"{key:32} {value:.3f}" if isinstance(value, float) else f"{key:32} {value}")
+    for miss in (report.get("misses") or [])[:misses]:
+        out.print(f"[yellow]miss[/] {escape(str(miss))}")
+
+
 def _register_submodules() -> None:
     from . import reads
 
