@@ -148,6 +148,16 @@ def test_hard_wrapped_text_is_joined_with_spaces():
     assert art.text.split("\n\n")[0] == " ".join(para.split("\n"))
 
 
+def test_bylines_need_a_name():
+    for line, byline in (("By Kim Tong-hyung and Lee Min-ji", "Kim Tong-hyung and Lee Min-ji"),
+                         ("BY Jean de la Fontaine, Harbour Times", "Jean de la Fontaine, "
+                                                                   "Harbour Times"),
+                         ("By 2030, Seoul aims to double trade", None)):
+        art = ingest.article_from_text(f"{line}\n\n{BODY[0]}")
+        assert art.byline == byline, line
+        assert (art.title == line) is (byline is None)
+
+
 def test_title_only_from_a_short_first_line_without_final_period():
     assert ingest.article_from_text("\n\n".join(BODY)).title is None
     one_line = ingest.article_from_text("Talks resume in Geneva")

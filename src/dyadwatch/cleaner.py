@@ -49,6 +49,8 @@ _LONE_OUTLET = re.compile(rf"\((?P<o>{_OUTLET_NAME})\)")
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
 _BREAKS = re.compile(r"[\u2028\u2029\f\v\x85]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
+_NAME_PARTICLES = frozenset({"and", "of", "the", "in", "de", "del", "da", "di", "du", "la", "le",
+                             "van", "von", "der", "al", "bin", "ibn", "bint", "y"})
 _SENTENCE_END = ".!?:\"”’)"
 _WHITESPACE = re.compile(r"\s{2,}|[^\S ]")  # only runs that are not already one space
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -237,7 +239,7 @@ class Cleaner:
                 found.byline = m["by"].strip()
             return True
         m = _BYLINE.fullmatch(line)
-        if m and len(m["by"].split()) <= 8:
+        if m and _looks_like_name(m["by"]):
             found.byline = found.byline or m["by"].strip()
             return True
         m = _SOURCE_LINE.fullmatch(line)
@@ -351,6 +353,14 @@ def _join_wrapped(paragraph: str, line: str) -> str:
     if paragraph.endswith("-") and line[:1].islower():
         return paragraph + line
     return paragraph + " " + line
+
+
+def _looks_like_name(text: str) -> bool:
+    """"Kim Tong-hyung and Lee Min-ji", "정성조": yes; "2030, China aims higher",
+    "contrast, the ministry said": no (a headline or sentence opening with "By")."""
+    words = text.replace(",", " ").split()
+    return 1 <= len(words) <= 8 and all(
+        w[0].isupper() or not w[0].isascii() or w in _NAME_PARTICLES for w in words)
 
 
 def _looks_like_title(line: str) -> bool:

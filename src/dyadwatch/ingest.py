@@ -654,8 +654,10 @@ def _entry_date(entry: Mapping, name: str) -> dt.date | None:
     """The entry's date as its feed states it (local date of "Thu, 14 Sep 2023
     07:45 +0900" is the 14th; feedparser's parsed value is UTC, the 13th),
     falling back on feedparser's parse for forms dateparser does not read."""
-    stated = entry.get("published") or entry.get("updated")
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    # dict.get, not FeedParserDict.get: the latter aliases "updated" to
+    # "published" with a DeprecationWarning on every entry.
+    stated = dict.get(entry, "published") or dict.get(entry, "updated")
+    parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     if not stated:
         return None
     try:
