@@ -166,7 +166,7 @@ def load_shard(store: Store, shard_dir: Path, name: str, run_id: str | None,
                report: RunReport) -> None:
     """Load one completed shard into DuckDB (skipped if it was loaded before)."""
     con = store.con
-    if con.execute("SELECT 1 FROM shards WHERE name = ?", [name]).fetchone():
+    if con.execute("SELECT 1 FROM shards WHERE name = ?", [name]).fetchall():
         return
     folder = shard_dir / name
     tables = {t: pq.read_table(folder / f"{t}.parquet") for t in COLUMNS}
