@@ -85,7 +85,14 @@ ALIASES: dict[str, str] = {
     "CAF": "Central African Republic|CAR",
     "LBY": "Libya",
     "UKR": "Ukraine",
+    # Regions whose name stands for the state that governs them in event data
+    # ("Darfur rebels" are Sudanese rebels); contested territories are left out.
+    "SDN": "Sudan|Darfur",
+    "KHM": "Cambodia|Kampuchea",
 }
+
+#: Demonyms of the regions above ("Chechen refugees" -> RUS).
+REGION_DEMONYMS: dict[str, str] = {"RUS": "Chechen|Chechens", "KHM": "Kampuchean"}
 
 #: Nationality adjectives and plural nouns; "Sino"/"Russo" are the prefixes of
 #: "Sino-U.S." and "Russo-Ukrainian".
@@ -227,7 +234,7 @@ def rows() -> list[dict[str, str]]:
             "iso3": iso3,
             "name": name,
             "aliases": "|".join(a for a in aliases if a != name),
-            "demonyms": DEMONYMS.get(iso3, ""),
+            "demonyms": "|".join(filter(None, [DEMONYMS.get(iso3, ""), REGION_DEMONYMS.get(iso3, "")])),
             "capitals": "|".join(capitals),
         })
     return dedupe(out)

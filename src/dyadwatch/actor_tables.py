@@ -23,6 +23,7 @@ import yaml
 
 from .config import data_path
 from .errors import DataTableError
+from .types import Actor
 
 PEOPLE_COLUMNS = ("name", "aliases", "country", "sector", "role", "start", "end")
 ORG_COLUMNS = ("name", "aliases", "code", "country", "sector", "kind", "start", "end")
@@ -33,6 +34,11 @@ EXTRA_SECTORS = frozenset({"ELI", "PPL", "ENV", "DEV", "MNC"})
 #: When two entries share a surface form, the first kind in this order wins.
 KIND_PRIORITY = ("nonactor", "plural_ref", "group", "org", "person", "country", "capital",
                  "demonym", "north_south", "bare_korea", "role")
+#: Confidence of a person's code: in office on the article's date; undated
+#: article (latest office assumed); out of office (ELI) or not yet in office.
+PERSON_IN_OFFICE = 0.95
+PERSON_UNDATED = 0.75
+PERSON_OUT_OF_OFFICE = 0.7
 _CODE_RE = re.compile(r"^(?:[A-Z]{3}|---)(?:[A-Z0-9]{3})*$")
 
 
@@ -149,6 +155,45 @@ class ActorTables:
         used = (countries, sectors, titles, organisations, rules) + ((people,) if people else ())
         return cls(ordered, country_names, frozenset(known_sectors), org_codes, rule_set,
                    tuple(str(p) for p in used))
+
+    def lookup(self, name: str, date: dt.date | None = None) -> Actor | None:
+        """The actor a user means by a name or code: "China", "CHN", "Chinese",
+        "Wang Yi" (by date), "KORGOV", "IGOUNO". None when the name is unknown
+        or names no single actor (a title alone, "both Koreas")."""
+        text = " ".join(name.split())
+        if not text:
+            return None
+        if text.isupper() and len(text) >= 3:
+            actor = self._from_code(text)
+            if actor is not None:
+                return actor
+        for entry in self.index.get(text.lower(), ()):
+            if entry.kind in ("country", "demonym", "capital"):
+                iso3 = entry.countries[0]
+                return Actor(iso3 + (entry.sector or ""), iso3, entry.sector,
+                             self.countries.get(iso3), "country")
+            if entry.kind == "org":
+                variant = dated(entry.orgs, date)
+                if variant is not None:
+                    return Actor(variant.code, variant.country, variant.sector, entry.name,
+                                 variant.kind)
+            if entry.kind == "person" and entry.person is not None:
+                return person_actor(entry.person, date, self.countries)[0]
+        return None
+
+    def _from_code(self, code: str) -> Actor | None:
+        variant = self.org_codes.get(code)
+        if variant is not None:
+            return Actor(variant.code, variant.country, variant.sector, None, variant.kind)
+        country, rest = code[:3], code[3:]
+        blocks = [rest[i:i + 3] for i in range(0, len(rest), 3)]
+        if ((country in self.countries or country == "---") and len(rest) % 3 == 0
+                and all(b in self.sectors for b in blocks)):
+            return Actor(code, None if country == "---" else country, blocks[0] if blocks else None,
+                         self.countries.get(country), "country")
+        if code[:3] in ("IGO", "NGO", "IMG") and len(code) % 3 == 0:
+            return Actor(code, None, None, None, "ngo" if code.startswith("NGO") else "igo")
+        return None
 
 
 def plural_forms(phrase: str) -> tuple[str, ...]:
@@ -380,3 +425,45 @@ def load_people(path: Path, entries: list[Entry], countries: dict[str, str],
         person = Person(name, tuple(sorted(offices, key=lambda o: o.start or dt.date.min)))
         for surface in [name] + aliases:
             entries.append(Entry("person", surface, name=name, person=person))
+
+
+def dated(variants: tuple[OrgVariant, ...], date: dt.date | None) -> OrgVariant | None:
+    """The organisation's code on a date; undated, the latest row."""
+    if not variants:
+        return None
+    if date is None:
+        return variants[-1]
+    for v in variants:
+        if (v.start is None or v.start <= date) and (v.end is None or date <= v.end):
+            return v
+    return variants[-1]
+
+
+def person_actor(person: Person, date: dt.date | None,
+                  countries: dict[str, str]) -> tuple[Actor, float]:
+    """A person's actor on a date: the office held then (GOV over others); after
+    leaving every office, the last country with sector ELI (former office
+    holders are elites, as CAMEO codes them); before the first office, the
+    country alone. Without a date, the latest office, with lower confidence."""
+    offices = person.offices
+    priority = {"GOV": 0, "MIL": 1, "LEG": 2}
+
+    def actor(country: str, sector: str | None) -> Actor:
+        if country in countries:
+            return Actor(country + (sector or ""), country, sector, person.name, "person")
+        return Actor(country, None, sector, person.name, "person")
+
+    if date is None:
+        best = max(offices, key=lambda o: (o.end is None, o.start or dt.date.min))
+        return actor(best.country, best.sector), PERSON_UNDATED
+    active = [o for o in offices if (o.start is None or o.start <= date)
+              and (o.end is None or date <= o.end)]
+    if active:
+        best = min(active, key=lambda o: (priority.get(o.sector or "", 9),
+                                          -(o.start or dt.date.min).toordinal()))
+        return actor(best.country, best.sector), PERSON_IN_OFFICE
+    past = [o for o in offices if o.end is not None and o.end < date]
+    if past:
+        last = max(past, key=lambda o: o.end)
+        return actor(last.country, "ELI"), PERSON_OUT_OF_OFFICE
+    return actor(offices[0].country, None), PERSON_OUT_OF_OFFICE

@@ -23,12 +23,11 @@ bench/actors.py for the measured ratio.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .actor_tables import ActorTables, Entry, OrgVariant, Person
+from .actor_tables import ActorTables, Entry, Person, dated, person_actor
 from .types import Actor, Article, Mention
 
 CONF_NAMED = 0.95  # a country, organisation or dated person with its role
@@ -38,8 +37,6 @@ CONF_CAPITAL = 0.8  # a capital standing for its government
 CONF_KOREA_CONTEXT = 0.8  # "the North" in an article about Korea
 CONF_BARE_KOREA = 0.7
 CONF_TITLE_COUNTRY = 0.7  # the country a title implies ("Secretary of State")
-CONF_PERSON_UNDATED = 0.75
-CONF_PERSON_OUT_OF_OFFICE = 0.7
 CONF_SURNAME = 0.8
 CONF_CONJ = 0.75
 CONF_DEFINITE = 0.7
@@ -70,7 +67,8 @@ class _Piece:
     entry: Entry | None = None
     countries: tuple[str, ...] = ()
     conf: float = 1.0
-    hyphen: bool = False
+    hyphen: bool = False  # "Iran-backed": names a country, but not the head's
+    adjectival: bool = False  # "Chinese", "U.S.-led": coordinates with its own kind
 
 
 @dataclass(slots=True)
@@ -88,8 +86,13 @@ class _Found:
     place: bool = False  # a country or capital used as a place ("talks in Seoul")
 
     def source(self, doc) -> str:
-        """The text a resolved mention points back to: the first naming."""
-        return self.antecedent or doc[self.start:self.end].text
+        """The text a resolved mention points back to: the first naming, and for
+        a person the name alone ("Wang Yi", not "Foreign Minister Wang Yi")."""
+        if self.antecedent:
+            return self.antecedent
+        if self.person and self.name_tokens:
+            return " ".join(self.name_tokens)
+        return doc[self.start:self.end].text
 
 
 @dataclass(slots=True)
@@ -191,6 +194,15 @@ class ActorCoder:
                 taken[p.start:p.end] = b"\x01" * (p.end - p.start)
                 if p.kind != "-":
                     pieces.append(p)
+        for p in pieces:
+            # "Vietnamese - led forces" (split by the tokenizer) like "U.S.-led forces"
+            if (p.kind == "C" and p.end + 1 < len(doc) and doc[p.end].text == "-"
+                    and doc[p.end + 1].lower_ in self.rules.hyphen_suffixes
+                    and not any(taken[p.end:p.end + 2])):
+                p.hyphen = doc[p.end + 1].lower_ != "led"
+                p.adjectival = True
+                taken[p.end:p.end + 2] = b"\x01\x01"
+                p.end += 2
         for token in doc:
             if not taken[token.i] and "-" in token.text.strip("-") and len(token.text) > 3:
                 piece = self._hyphenated(token)
@@ -248,14 +260,17 @@ class ActorCoder:
                 if not st.south:
                     continue
                 return _Piece(start, end, "C", entry, ("KOR",), CONF_BARE_KOREA)
+            if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("anti", "pro", "non"):
+                continue  # "anti-Syria journalist" is not Syrian
             conf = {"capital": CONF_CAPITAL, "demonym": CONF_DEMONYM}.get(kind, CONF_COUNTRY)
-            return _Piece(start, end, "C", entry, entry.countries, conf)
+            return _Piece(start, end, "C", entry, entry.countries, conf, adjectival=kind == "demonym")
         return None
 
     def _hyphenated(self, token) -> _Piece | None:
         """"U.S.-led", "Iran-backed", "U.S.-China": countries inside one token."""
         parts = [p for p in token.text.split("-") if p]
-        if parts and parts[-1].lower() in self.rules.hyphen_suffixes:
+        suffix = parts[-1].lower() if parts and parts[-1].lower() in self.rules.hyphen_suffixes else None
+        if suffix:
             parts = parts[:-1]
         countries: list[str] = []
         for part in parts:
@@ -269,7 +284,9 @@ class ActorCoder:
             countries += [c for c in found.countries if c not in countries]
         if not countries:
             return None
-        return _Piece(token.i, token.i + 1, "C", None, tuple(countries), CONF_DEMONYM, hyphen=True)
+        # "U.S.-led forces" are the country's; "Iran-backed rebels" are not Iran's.
+        return _Piece(token.i, token.i + 1, "C", None, tuple(countries), CONF_DEMONYM,
+                      hyphen=suffix not in (None, "led"), adjectival=True)
 
     # ------------------------------------------------------------ phrases
     def _phrases(self, doc, pieces: list[_Piece], sent_of: list[int]) -> list[list[_Piece]]:
@@ -295,7 +312,7 @@ class ActorCoder:
         words = {t.lower_ for t in gap}
         coordinated = bool(words & {"and", "or", "&", ",", "-"})
         if pair in ("CC", "OO"):
-            if not coordinated:
+            if not coordinated or (left.adjectival != nxt.adjectival and "-" not in words):
                 return False
         elif pair in ("PC", "PO", "RC", "RO"):
             if not words & {"of", "in"} or has_country:
@@ -308,7 +325,7 @@ class ActorCoder:
                 continue
             if low in ("and", "or", "&", "-", "–") and pair in ("CC", "OO"):
                 continue
-            if low == "," and pair == "CC" and _demonym(left) and _demonym(nxt):
+            if low == "," and pair == "CC" and left.adjectival and nxt.adjectival:
                 continue
             if low == "of" and has_role and not has_country and nxt.kind in ("C", "O"):
                 continue
@@ -409,7 +426,7 @@ class ActorCoder:
         names = tuple(t.text for t in doc[person.start:person.end])
         known = person.entry.person if person.entry is not None else None
         if known is not None:
-            actor, pconf = _person_actor(known, st.date, self.tables.countries)
+            actor, pconf = person_actor(known, st.date, self.tables.countries)
             kinds = kinds | self._office_kinds(known, st.date)
             country = countries[0] if countries else actor.country
             if countries or roles or former:
@@ -478,7 +495,7 @@ class ActorCoder:
     def _org_actor(self, org: _Piece, cs: list[_Piece], sector: str | None,
                    date: dt.date | None) -> Actor:
         entry = org.entry
-        variant = _dated(entry.orgs, date) if entry is not None else None
+        variant = dated(entry.orgs, date) if entry is not None else None
         if variant is None:
             return Actor("---", None)
         if variant.country is None:
@@ -503,8 +520,7 @@ class ActorCoder:
             low = t.lower_
             if t.pos_ == "PRON" and low in self.rules.person_pronouns:
                 out.append(_Pending(t.i, t.i + 1, "pronoun"))
-            elif (t.pos_ == "PRON" and low in self.rules.thing_pronouns
-                  and t.dep_ in ("nsubj", "nsubjpass")
+            elif (t.pos_ == "PRON" and low in self.rules.thing_pronouns and t.dep_ == "nsubj"
                   and t.head.lemma_.lower() not in self.rules.expletive_heads):
                 out.append(_Pending(t.i, t.i + 1, "it"))
             elif t.pos_ == "PROPN" and t.text[:1].isupper():
@@ -512,31 +528,27 @@ class ActorCoder:
         return out
 
     def _resolve(self, st: _Article, pending: list[_Pending]) -> None:
-        """Pass 3: resolve in text order against what came before."""
+        """Pass 3: resolve in text order; `history` holds every mention that
+        starts before the item (pass-1 and resolved), sorted by position."""
         base = sorted(st.found, key=lambda f: f.start)
-        starts = [f.start for f in base]
-        extra: list[_Found] = []
+        history: list[_Found] = []
         registry: dict[str, _Found] = {}
-        registered = 0
         cover: dict[int, list[_Found]] = {}
         for f in base:
             for i in range(f.start, f.end):
                 cover.setdefault(i, []).append(f)
+        pointer = 0
         for item in pending:
-            limit = bisect.bisect_left(starts, item.start)
-            while registered < limit:
-                self._register(registry, base[registered])
-                registered += 1
-            history = [f for f in base[:limit] if st.sent_of[f.start] >= st.sent_of[item.start] - WINDOW]
-            history += [f for f in extra if f.start < item.start]
-            history.sort(key=lambda f: f.start)
-            found = self._resolve_one(st, item, history, registry, cover)
-            for f in found:
-                extra.append(f)
+            while pointer < len(base) and base[pointer].start < item.start:
+                history.append(base[pointer])
+                self._register(registry, base[pointer])
+                pointer += 1
+            for f in self._resolve_one(st, item, history, registry, cover):
+                history.append(f)
+                st.found.append(f)
                 self._register(registry, f)
                 for i in range(f.start, f.end):
                     cover.setdefault(i, []).append(f)
-        st.found.extend(extra)
 
     def _resolve_one(self, st: _Article, item: _Pending, history: list[_Found],
                      registry: dict[str, _Found], cover: dict[int, list[_Found]]) -> list[_Found]:
@@ -551,13 +563,15 @@ class ActorCoder:
                                antecedent=_name(hit), kinds=hit.kinds, person=True,
                                name_tokens=hit.name_tokens)]
             if item.what == "person" and item.sector:
-                return [_Found(item.start, item.end, Actor("---" + item.sector, None, item.sector,
-                                                           text, "person"),
-                               CONF_UNKNOWN_COUNTRY, kinds=item.kinds, person=True,
+                iso3 = self._context_country(st, item.start)
+                code = (iso3 or "---") + item.sector
+                return [_Found(item.start, item.end, Actor(code, iso3, item.sector, text, "person"),
+                               CONF_CONTEXT if iso3 else CONF_UNKNOWN_COUNTRY, kinds=item.kinds,
+                               person=True,
                                name_tokens=tuple(t.text for t in doc[item.piece.start:item.piece.end]))]
             return []
         if item.what == "pronoun":
-            for f in reversed(history):
+            for f in _recent(st, history, item.start):
                 if f.person:
                     return [_Found(item.start, item.end, f.actor, min(f.conf, CONF_PRONOUN),
                                    antecedent=f.antecedent or _name(f) or f.source(doc),
@@ -578,7 +592,7 @@ class ActorCoder:
         doc = st.doc
         sector = item.sector
         if item.definite:
-            for f in reversed(history):
+            for f in _recent(st, history, item.start):
                 if (f.kinds & item.kinds and f.actor.country is not None and not f.place
                         and f.actor.sector in (sector, "ELI" if f.person else sector)):
                     if item.person_title and f.person:
@@ -608,10 +622,30 @@ class ActorCoder:
         return [_Found(item.start, item.end, Actor("---" + sector, None, sector, None, kind),
                        CONF_UNKNOWN_COUNTRY, kinds=item.kinds, person=item.person_title)]
 
+    def _context_country(self, st: _Article, i: int) -> str | None:
+        """The country an unnamed office holder most likely serves ("President X
+        declared a curfew in Haiti"): the only country named in the sentence,
+        else the article's dominant country (two thirds of its country mentions)."""
+        sentence = st.sent_of[i]
+        here = {f.actor.country for f in st.found if st.sent_of[f.start] == sentence} - {None}
+        if len(here) == 1:
+            return next(iter(here))
+        if here:
+            return None
+        counts: dict[str, int] = {}
+        for f in st.found:
+            if f.actor.country is not None:
+                counts[f.actor.country] = counts.get(f.actor.country, 0) + 1
+        if not counts:
+            return None
+        top = max(counts, key=counts.get)
+        total = sum(counts.values())
+        return top if counts[top] >= 2 and counts[top] * 3 >= total * 2 else None
+
     def _plural(self, st: _Article, item: _Pending, history: list[_Found]) -> list[_Found]:
         entry = item.piece.entry
         chosen: list[_Found] = []
-        for f in reversed(history):
+        for f in _recent(st, history, item.start):
             country = f.actor.country
             if country is not None and not f.place and all(c.actor.country != country for c in chosen):
                 chosen.append(f)
@@ -675,42 +709,18 @@ class ActorCoder:
 
     # ------------------------------------------------------------ lookup
     def lookup(self, name: str, date: dt.date | None = None) -> Actor | None:
-        """The actor a user means by a name or code: "China", "CHN", "Chinese",
-        "Wang Yi", "KORGOV". None when the name is unknown or names no single actor."""
-        text = " ".join(name.split())
-        if not text:
-            return None
-        if text.isupper() and len(text) >= 3:
-            actor = self._from_code(text)
-            if actor is not None:
-                return actor
-        for entry in self.tables.index.get(text.lower(), ()):
-            if entry.kind in ("country", "demonym", "bare_korea"):
-                return self._actor(entry.countries[0], None, "country")
-            if entry.kind == "capital":
-                return self._actor(entry.countries[0], "GOV", "country")
-            if entry.kind == "org":
-                variant = _dated(entry.orgs, date)
-                if variant is not None:
-                    return Actor(variant.code, variant.country, variant.sector, entry.name, variant.kind)
-            if entry.kind == "person" and entry.person is not None:
-                return _person_actor(entry.person, date, self.tables.countries)[0]
-        return None
+        """The actor a user means by a name or code ("China", "CHN", "Chinese",
+        "Wang Yi", "KORGOV"); see `ActorTables.lookup`."""
+        return self.tables.lookup(name, date)
 
-    def _from_code(self, code: str) -> Actor | None:
-        variant = self.tables.org_codes.get(code)
-        if variant is not None:
-            return Actor(variant.code, variant.country, variant.sector, None, variant.kind)
-        country, rest = code[:3], code[3:]
-        blocks = [rest[i:i + 3] for i in range(0, len(rest), 3)]
-        if (country in self.tables.countries or country == "---") and all(
-                b in self.tables.sectors for b in blocks) and len(rest) % 3 == 0:
-            iso3 = None if country == "---" else country
-            sector = blocks[0] if blocks else None
-            return Actor(code, iso3, sector, self.tables.countries.get(country), "country")
-        if code[:3] in ("IGO", "NGO", "IMG") and len(code) % 3 == 0:
-            return Actor(code, None, None, None, "ngo" if code.startswith("NGO") else "igo")
-        return None
+
+def _recent(st: _Article, history: list[_Found], i: int):
+    """Mentions before token i, nearest first, within WINDOW sentences."""
+    floor = st.sent_of[i] - WINDOW
+    for f in reversed(history):
+        if st.sent_of[f.start] < floor:
+            return
+        yield f
 
 
 def _sentence_index(doc) -> list[int]:
@@ -734,10 +744,6 @@ def _case_ok(surface, span) -> bool:
     return True
 
 
-def _demonym(piece: _Piece) -> bool:
-    return piece.entry is not None and piece.entry.kind == "demonym"
-
-
 def _role(roles: list[_Piece]) -> tuple[str | None, frozenset[str], bool]:
     """Sector of a run of role words: the last one decides, except that an
     inheriting word ("spokesman", "official", "chief") keeps the sector of the
@@ -755,47 +761,6 @@ def _role(roles: list[_Piece]) -> tuple[str | None, frozenset[str], bool]:
             kinds.add(entry.role_kind)
         titled = entry.person_title
     return sector, frozenset(kinds), titled
-
-
-def _dated(variants: tuple[OrgVariant, ...], date: dt.date | None) -> OrgVariant | None:
-    if not variants:
-        return None
-    if date is None:
-        return variants[-1]
-    for v in variants:
-        if (v.start is None or v.start <= date) and (v.end is None or date <= v.end):
-            return v
-    return variants[-1]
-
-
-def _person_actor(person: Person, date: dt.date | None,
-                  countries: dict[str, str]) -> tuple[Actor, float]:
-    """A person's actor on a date: the office held then (GOV over others); after
-    leaving every office, the last country with sector ELI (former office
-    holders are elites, as CAMEO codes them); before the first office, the
-    country alone. Without a date, the latest office, with lower confidence."""
-    offices = person.offices
-    priority = {"GOV": 0, "MIL": 1, "LEG": 2}
-
-    def actor(country: str, sector: str | None) -> Actor:
-        if country in countries:
-            return Actor(country + (sector or ""), country, sector, person.name, "person")
-        return Actor(country, None, sector, person.name, "person")
-
-    if date is None:
-        best = max(offices, key=lambda o: (o.end is None, o.start or dt.date.min))
-        return actor(best.country, best.sector), CONF_PERSON_UNDATED
-    active = [o for o in offices if (o.start is None or o.start <= date)
-              and (o.end is None or date <= o.end)]
-    if active:
-        best = min(active, key=lambda o: (priority.get(o.sector or "", 9),
-                                          -(o.start or dt.date.min).toordinal()))
-        return actor(best.country, best.sector), CONF_NAMED
-    past = [o for o in offices if o.end is not None and o.end < date]
-    if past:
-        last = max(past, key=lambda o: o.end)
-        return actor(last.country, "ELI"), CONF_PERSON_OUT_OF_OFFICE
-    return actor(offices[0].country, None), CONF_PERSON_OUT_OF_OFFICE
 
 
 def _replace_kind(actor: Actor, kind: str) -> Actor:

@@ -1,0 +1,307 @@
+"""Actor coder: each construction, dated people, coreference, lookup, bad tables.
+
+Sentences are written for these tests. People are fictional and live in a
+people.csv made here, so the tests do not depend on the shipped table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dyadwatch.actors import ActorCoder
+from dyadwatch.errors import DataTableError
+from dyadwatch.types import Article
+
+PEOPLE = """\
+# fictional office holders for the tests
+name,aliases,country,sector,role,start,end
+Arden Vale,A. Vale,KOR,GOV,foreign_minister,2019-01-01,2021-06-30
+Arden Vale,A. Vale,KOR,GOV,head_of_government,2022-03-01,
+Tomas Reyk,,CHN,GOV,fm_spokesperson,2020-01-01,
+Mira Holt,,IGOUNO,,un_secretary_general,2018-01-01,
+Oren Sall,,PRK,MIL,chief_of_general_staff,2015-01-01,2020-12-31
+"""
+
+
+@pytest.fixture(scope="session")
+def coder(tmp_path_factory) -> ActorCoder:
+    path = tmp_path_factory.mktemp("tables") / "people.csv"
+    path.write_text(PEOPLE, encoding="utf-8")
+    return ActorCoder.from_paths(people=path)
+
+
+@pytest.fixture(scope="session")
+def run(nlp, coder):
+    def code(text: str, date: dt.date | None = dt.date(2023, 5, 10)):
+        article = Article(id="t", text=text, date=date)
+        return coder.code(nlp(text), article)
+    return code
+
+
+def codes(mentions, text: str) -> list[str]:
+    """Codes of the mentions whose span is exactly `text` (first occurrence)."""
+    return sorted(m.actor.code for m in mentions if m.text == text)
+
+
+def covering(mentions, word: str, text: str) -> list[str]:
+    """Codes of the mentions covering the first occurrence of `word`."""
+    at = text.index(word)
+    return sorted(m.actor.code for m in mentions if m.start <= at < m.end)
+
+
+# ---------------------------------------------------------------- noun phrases
+def test_full_noun_phrase_is_one_mention(run):
+    text = "Chinese Foreign Ministry spokesperson Lin Hao told reporters the plan was unfair."
+    ms = run(text)
+    assert codes(ms, "Chinese Foreign Ministry spokesperson Lin Hao") == ["CHNGOV"]
+    assert covering(ms, "spokesperson", text) == ["CHNGOV"]
+    assert covering(ms, "Hao", text) == ["CHNGOV"]
+
+
+@pytest.mark.parametrize("text, span, code", [
+    ("South Korea's military raised its alert level.", "South Korea's military", "KORMIL"),
+    ("The South Korean military raised its alert level.", "South Korean military", "KORMIL"),
+    ("A North Korean soldier crossed the border on foot.", "North Korean soldier", "PRKMIL"),
+    ("Seoul officials welcomed the offer on Tuesday.", "Seoul officials", "KORGOV"),
+    ("Kenyan police arrested three men.", "Kenyan police", "KENCOP"),
+    ("Police in Manila detained two activists.", "Police in Manila", "PHLCOP"),
+    ("An army spokesman in Bangkok denied the report.", "army spokesman", "---MIL"),
+    ("The president of Brazil called for calm.", "president of Brazil", "BRAGOV"),
+    ("Vietnamese state media reported the arrests.", "Vietnamese state media", "VNMMED"),
+    ("The Pentagon said the drills would continue.", "Pentagon", "USAMIL"),
+])
+def test_country_and_sector_phrases(run, text, span, code):
+    assert code in codes(run(text), span)
+
+
+def test_capital_used_as_actor_is_the_government(run):
+    ms = run("Beijing rejected the proposal within hours.")
+    assert codes(ms, "Beijing") == ["CHNGOV"]
+
+
+def test_capital_as_a_place_has_lower_confidence(run):
+    actor_use = run("Beijing rejected the proposal.")[0]
+    place_use = [m for m in run("The envoys met in Beijing.") if m.text == "Beijing"][0]
+    assert place_use.confidence < actor_use.confidence
+
+
+def test_coordinated_demonyms_give_two_mentions_over_one_span(run):
+    text = "Chinese and South Korean top diplomats met for three hours."
+    ms = run(text)
+    span = "Chinese and South Korean top diplomats"
+    assert codes(ms, span) == ["CHNGOV", "KORGOV"]
+    assert covering(ms, "diplomats", text) == ["CHNGOV", "KORGOV"]
+
+
+def test_coordinated_countries_without_a_shared_head_are_separate(run):
+    ms = run("Ghana and Senegal signed the accord.")
+    assert codes(ms, "Ghana") == ["GHA"] and codes(ms, "Senegal") == ["SEN"]
+
+
+@pytest.mark.parametrize("phrase", ["Both Koreas", "the two Koreas", "North and South Korea",
+                                    "both South and North Korea"])
+def test_both_koreas_are_two_actors(run, phrase):
+    text = f"{phrase} agreed to reopen the liaison office."
+    ms = run(text)
+    first = text.split()[0]
+    assert covering(ms, first, text) == ["KOR", "PRK"]
+
+
+def test_the_north_and_the_south_need_a_korean_context(run):
+    text = "Seoul said the North fired a missile, and the South responded with drills."
+    ms = run(text)
+    assert codes(ms, "North") == ["PRK"]
+    assert codes(ms, "South") == ["KOR"]
+    ms = run("Farmers in the North protested about the price of grain.")
+    assert all(m.actor.country is None for m in ms)
+
+
+def test_possessive_north_takes_the_sector_of_its_head(run):
+    ms = run("Pyongyang hosted a parade. The North's leader watched it.")
+    assert codes(ms, "North's leader") == ["PRKGOV"]
+
+
+def test_bare_korea_is_coded_only_when_the_south_is_named(run):
+    assert codes(run("Seoul and Tokyo met. Korea will send aid."), "Korea") == ["KOR"]
+    assert codes(run("Korea's winters are long and the Korean Peninsula is cold."), "Korea") == []
+
+
+def test_sino_prefix_and_hyphenated_countries(run):
+    text = "Sino-U.S. trade talks stalled while U.S.-led forces waited."
+    ms = run(text)
+    assert "CHN" in covering(ms, "Sino", text)
+    assert "USA" in covering(ms, "U.S.", text)
+    assert covering(ms, "U.S.-led", text) == ["USAMIL"]
+
+
+def test_case_distinguishes_acronyms_from_words(run):
+    ms = run("Let us hope the US and the UN can help us.")
+    assert sorted(m.actor.code for m in ms) == ["IGOUNO", "USA"]
+
+
+def test_places_named_after_countries_are_not_actors(run):
+    ms = run("Ships sailed through the South China Sea after the Korean War memorial.")
+    assert all(m.actor.country not in ("CHN", "KOR", "PRK") for m in ms)
+
+
+def test_anti_prefix_does_not_make_a_nationality(run):
+    ms = run("An anti-Syria journalist was attacked.")
+    assert all(m.actor.country != "SYR" for m in ms)
+
+
+def test_organisations_and_dated_codes(run):
+    ms = run("NATO and the IAEA issued a statement.")
+    assert codes(ms, "NATO") == ["IGOWSTNAT"] and codes(ms, "IAEA") == ["IGOUNOIAE"]
+    assert [m.actor.country for m in ms] == [None, None]
+    assert codes(run("The Taliban attacked a convoy.", dt.date(2010, 1, 1)), "Taliban") == ["AFGREBTAL"]
+    assert codes(run("The Taliban issued a decree.", dt.date(2022, 1, 1)), "Taliban") == ["AFGGOVTAL"]
+    assert codes(run("UN peacekeepers left the town."), "UN peacekeepers") == ["IGOUNOMIL"]
+
+
+def test_title_with_its_own_country(run):
+    text = "The Deputy Special Representative for North Korea arrived on Friday."
+    ms = run(text)
+    assert covering(ms, "Representative", text) == ["USAGOV"]
+    assert all(m.actor.country != "PRK" for m in ms)
+
+
+def test_offsets_and_sentence_index(run):
+    text = "Rain fell. Japanese officials then spoke."
+    ms = run(text)
+    assert [(m.text, m.sentence_index) for m in ms] == [("Japanese officials", 1)]
+    m = ms[0]
+    assert text[m.start:m.end] == m.text and m.token_end - m.token_start == 2
+
+
+# ---------------------------------------------------------------- people
+@pytest.mark.parametrize("date, code", [
+    (dt.date(2020, 5, 1), "KORGOV"),   # foreign minister
+    (dt.date(2021, 12, 1), "KORELI"),  # between offices: a former minister is no longer GOV
+    (dt.date(2024, 1, 1), "KORGOV"),   # head of government
+    (dt.date(2010, 1, 1), "KOR"),      # before any office
+])
+def test_person_resolves_by_article_date(run, date, code):
+    assert codes(run("Arden Vale spoke to the press.", date), "Arden Vale") == [code]
+
+
+def test_person_alias_and_undated_article(run):
+    ms = run("A. Vale spoke to the press.", None)
+    assert codes(ms, "A. Vale") == ["KORGOV"]
+    assert ms[0].confidence < 0.9
+
+
+def test_person_of_an_organisation_and_former_marker(run):
+    assert codes(run("Mira Holt urged restraint."), "Mira Holt") == ["IGOUNO"]
+    ms = run("Former general Oren Sall criticised the plan.", dt.date(2019, 1, 1))
+    assert [m.actor.code for m in ms] == ["PRKELI"]
+
+
+def test_unknown_person_takes_title_and_adjacent_country(run):
+    ms = run("South Korean Foreign Minister Park Hae-jin met the press.")
+    assert codes(ms, "South Korean Foreign Minister Park Hae-jin") == ["KORGOV"]
+
+
+def test_unknown_person_without_any_country_is_not_invented(run):
+    ms = run("Foreign Minister Tarn Oduya said the talks would go on.")
+    assert [m.actor.code for m in ms] == ["---GOV"]
+    assert ms[0].actor.country is None and ms[0].confidence <= 0.5
+
+
+def test_unknown_person_takes_the_only_country_of_the_sentence(run):
+    ms = run("President Ilse Maran declared a curfew in Ecuador.")
+    assert codes(ms, "President Ilse Maran") == ["ECUGOV"]
+
+
+# ---------------------------------------------------------------- coreference
+def test_surname_and_pronoun_after_the_full_name(run):
+    text = "Korean Foreign Minister Arden Vale arrived. Vale said he was hopeful."
+    ms = run(text, dt.date(2020, 2, 2))
+    vale = [m for m in ms if m.text == "Vale"][0]
+    he = [m for m in ms if m.text == "he"][0]
+    assert vale.actor.code == he.actor.code == "KORGOV"
+    assert vale.antecedent == "Arden Vale" and vale.confidence < 1
+    assert he.antecedent == "Arden Vale"
+
+
+def test_pronoun_without_a_person_before_is_left_alone(run):
+    assert run("He said nothing.") == ()
+
+
+def test_surname_before_the_full_name_is_not_resolved(run):
+    ms = run("Vale arrived late. Then Arden Vale spoke.", dt.date(2020, 2, 2))
+    assert codes(ms, "Vale") == []
+
+
+def test_definite_descriptions_resolve_to_the_last_matching_actor(run):
+    text = ("The Japanese foreign ministry summoned the envoy. Japanese Defense Minister "
+            "Ken Ota agreed. The ministry said the minister would travel.")
+    ms = run(text)
+    ministry = [m for m in ms if m.text == "ministry"][0]
+    minister = [m for m in ms if m.text == "minister"][0]
+    assert ministry.actor.code == "JPNGOV" and ministry.antecedent
+    assert minister.actor.code == "JPNGOV" and minister.antecedent == "Ken Ota"
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("The two sides", ["JPN", "KOR"]),
+    ("The allies", ["JPN", "KOR"]),
+    ("The three countries", ["CHN", "JPN", "KOR"]),
+])
+def test_plural_references(run, phrase, expected):
+    text = f"China, Japan and South Korea met in Busan. {phrase} issued a statement."
+    if "three" not in phrase:
+        text = f"Chinese ships were seen. Japan and South Korea met. {phrase} issued a statement."
+    ms = run(text)
+    assert codes(ms, phrase) == expected
+    assert all(m.antecedent and m.confidence < 1 for m in ms if m.text == phrase)
+
+
+def test_it_only_for_an_organisation_or_country_subject(run):
+    ms = run("Egypt said it would reopen the crossing.")
+    assert codes(ms, "it") == ["EGY"]
+    ms = run("Peru closed its embassy. It is expected that talks resume.")
+    assert codes(ms, "It") == []
+
+
+# ---------------------------------------------------------------- lookup
+@pytest.mark.parametrize("name, code", [
+    ("China", "CHN"), ("CHN", "CHN"), ("Chinese", "CHN"), ("KORGOV", "KORGOV"),
+    ("IGOUNO", "IGOUNO"), ("United Nations", "IGOUNO"), ("Pyongyang", "PRKGOV"),
+    ("US", "USA"), ("---REB", "---REB"),
+])
+def test_lookup(coder, name, code):
+    assert coder.lookup(name).code == code
+
+
+def test_lookup_people_by_date_and_unknown_names(coder):
+    assert coder.lookup("Arden Vale", dt.date(2020, 1, 1)).code == "KORGOV"
+    assert coder.lookup("Arden Vale", dt.date(2021, 12, 1)).code == "KORELI"
+    assert coder.lookup("Nowhereland") is None
+    assert coder.lookup("XYZGOV") is None
+
+
+# ---------------------------------------------------------------- bad tables
+@pytest.mark.parametrize("row, message", [
+    ("Bad Date,,KOR,GOV,minister,2020-13-01,", "line 3: start '2020-13-01' is not a date"),
+    ("Bad Country,,ZZZ,GOV,minister,2020-01-01,", "line 3: country 'ZZZ'"),
+    ("Bad Order,,KOR,GOV,minister,2020-01-01,2019-01-01", "line 3: end 2019-01-01 is before start"),
+    ("Bad Sector,,KOR,XXX,minister,2020-01-01,", "line 3: unknown sector 'XXX'"),
+    ("Too,Many,Columns,KOR,GOV,minister,2020-01-01,", "line 3: expected 7 columns"),
+])
+def test_bad_people_row_names_file_and_line(tmp_path: Path, row, message):
+    path = tmp_path / "people.csv"
+    path.write_text("# comment\nname,aliases,country,sector,role,start,end\n" + row + "\n",
+                    encoding="utf-8")
+    with pytest.raises(DataTableError) as err:
+        ActorCoder.from_paths(people=path)
+    assert str(path) in str(err.value) and message in str(err.value)
+
+
+def test_bad_people_header(tmp_path: Path):
+    path = tmp_path / "people.csv"
+    path.write_text("name,country,start\nX,KOR,2020-01-01\n", encoding="utf-8")
+    with pytest.raises(DataTableError, match="header must be name,aliases,country"):
+        ActorCoder.from_paths(people=path)
