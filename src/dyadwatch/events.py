@@ -102,6 +102,7 @@ class _Context:
     obligation: bool = False  # "Y must Z"
     speaker: object | None = None  # subject token of the reporting verb above
     allege: bool = False  # inside "accuse X of ...": not coded
+    refuse: bool = False  # "failed to Z": a cooperative Z becomes a REJECT
 
 
 class EventCoder:
@@ -136,7 +137,10 @@ class EventCoder:
         at = {m.trigger.i: m for m in matches}
         out: list[Event] = []
         for match in matches:
-            ctx = self._context(match.trigger, at)
+            if match.pattern.complement == "obligation":
+                out.extend(self._obligation(match, sent, index, article, by_token, at))
+                continue
+            ctx = self._context(self._clause_head(match), at)
             if ctx.allege:
                 continue
             if match.pattern.complement == "derive" and self._embedded(match.trigger, at):
@@ -144,12 +148,41 @@ class EventCoder:
             out.extend(self._events(match, ctx, sent, index, article, by_token, at))
         return out
 
+    def _clause_head(self, match: _Match):
+        """The word whose clause says whether the event happened: the trigger,
+        or for a noun the support verb it is the object of ("will complete the
+        withdrawal")."""
+        tok = match.trigger
+        if match.pattern.kind == "noun" and tok.dep_ in ("dobj", "nsubjpass") and \
+                tok.head.lemma_.lower() in self.words["support_verbs"]:
+            return tok.head
+        return tok
+
+    def _obligation(self, match: _Match, sent, index: int, article: Article, by_token, at) -> list[Event]:
+        """"X said Y must Z": X's REQUEST to Y, whatever Z is (a coded Z makes
+        its own demand event in `_derived`)."""
+        verb = match.trigger.head
+        if match.trigger.dep_ != "aux" or verb.i in at:
+            return []
+        ctx = self._context(verb, at)
+        if not (ctx.obligation and ctx.speaker is not None):
+            return []
+        speakers = _unique(self._actors(ctx.speaker, by_token))
+        addressees = _unique(self._subjects(verb, by_token, _Context()))
+        if not speakers or not addressees:
+            return []
+        date, date_source, date_text = self._date(sent, verb, article)
+        return [self._event(article, sent, index, match, match.pattern.cameo, s, a, "asserted", ctx.negated,
+                            date, date_source, date_text, match.pattern.id)
+                for s in speakers for a in addressees
+                if s.mention.actor.code != a.mention.actor.code]
+
     # -- triggers --------------------------------------------------------------
     def _matches(self, sent, by_token) -> list[_Match]:
         matches: list[_Match] = []
         consumed: set[int] = set()
         for tok in sent:
-            for pattern in self.patterns.verbs.get(tok.lemma_.lower(), ()):
+            for pattern in self.patterns.verbs.get(_lemma_key(tok, self.patterns.verbs), ()):
                 obj = self._fits(tok, pattern)
                 if obj is not False:
                     matches.append(_Match(pattern, tok, obj))
@@ -272,8 +305,8 @@ class EventCoder:
                 derive = False
                 break
             if comp == "negate" or glemma in w["negating_verbs"]:
-                negated, derive = True, False
-                break
+                refuse = gov_match is None and glemma in w["refusal_verbs"]
+                return _Context(modality, True, refuse=refuse)
             if comp == "request" or (dep == "xcomp" and glemma in w["request_verbs"]):
                 return _Context("hypothetical", negated)
             if glemma in w["speech_verbs"] and dep in ("ccomp", "conj", "parataxis", "xcomp"):
@@ -345,6 +378,10 @@ class EventCoder:
         m = self.words
         plover = base.plover
         coop = self.ontology.is_cooperative(plover)
+        if ctx.refuse and coop and plover in m.refusal:
+            return [self._event(article, sent, index, match, m.refusal[plover], src, tgt, "asserted",
+                                False, date, date_source, date_text, f"refusal:{base.pattern}",
+                                factor=0.8)]
         if ctx.obligation and ctx.speaker is not None:
             speakers = self._actors(ctx.speaker, by_token)
             return [self._event(article, sent, index, match, m.demand[plover], s, src, "asserted",
@@ -524,6 +561,10 @@ class EventCoder:
     def _noun_pairs(self, tok, p: Pattern, by_token) -> list[tuple[_Arg, _Arg, bool]]:
         sources = [a for c in tok.children if c.dep_ in ("poss", "amod", "compound", "nmod")
                    for a in self._actors(c, by_token, depth=0)]
+        supported = (tok.dep_ in ("dobj", "nsubjpass")
+                     and tok.head.lemma_.lower() in self.words["support_verbs"])
+        if not sources and supported:
+            sources = self._subjects(tok.head, by_token, _Context())
         sources += [a for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
                     for o in c.children if o.dep_ == "pobj" for a in self._actors(o, by_token)]
         targets = [a for slot in p.targets for c in tok.children
@@ -536,6 +577,8 @@ class EventCoder:
                 return [(a, b, True) for a, b in permutations(people, 2)
                         if a.mention.actor.code != b.mention.actor.code]
             return []
+        if supported and not targets:
+            return [(s, _Arg(None, "direct"), True) for s in sources]
         return [(s, t, True) for s in sources for t in targets
                 if s.mention.actor.code != t.mention.actor.code]
 
@@ -613,6 +656,9 @@ class EventCoder:
                 continue
             nested = [m for c in t.children if c.dep_ in ("poss", "compound", "amod", "nmod", "appos")
                       for cc in [c, *c.conjuncts] for m in by_token.get(cc.i, ())]
+            if not nested and depth > 0:  # "Kenzo Oshima, the United Nations coordinator"
+                nested = [a.mention for c in t.children if c.dep_ == "appos"
+                          for a in self._actors(c, by_token, depth - 1)]
             if nested:
                 out += [_Arg(m, "nested") for m in _dedupe(nested)]
                 continue
@@ -725,6 +771,25 @@ def _objects(tok):
                 if o.dep_ in ("pobj", "dobj", "pcomp"):
                     yield o
                     yield from o.conjuncts
+
+
+def _lemma_key(tok, index: dict) -> str:
+    """The token's lemma, or when spaCy's lemmatizer got an inflected verb wrong
+    ("staged" -> "stag"), the first regular de-inflection of the word that the
+    pattern index knows."""
+    lemma = tok.lemma_.lower()
+    if lemma in index or not tok.tag_.startswith("VB"):
+        return lemma
+    word = tok.lower_
+    candidates = [word]
+    for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", ""),
+                         ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)] + repl
+            candidates.append(stem)
+            if repl == "" and len(stem) > 3 and stem[-1] == stem[-2]:
+                candidates.append(stem[:-1])  # "shelled" -> "shell" is fine, "planned" -> "plan"
+    return next((c for c in candidates if c in index), lemma)
 
 
 def _lemmas(tok) -> set[str]:

@@ -31,7 +31,9 @@ Schema of data/patterns/verbs.yaml and nouns.yaml (a list under `patterns:`):
                               #   intent (agree/offer to X: future), derive (promise/vow to X:
                               #   the governor takes AGREE or THREATEN from X), negate (refuse
                               #   to X), request (urge X to Y: Y is hypothetical, its subject
-                              #   is X), allege (accuse X of Y: Y is not coded), threat
+                              #   is X), allege (accuse X of Y: Y is not coded), threat,
+                              #   obligation (the trigger is a modal: "X said Y must Z" is X's
+                              #   REQUEST to Y whatever Z is)
       note: "free text"       # why the pattern exists or what it deliberately leaves out
 
 data/patterns/modality.yaml holds the grammar words that mark negation,
@@ -55,11 +57,12 @@ from .ontology import Ontology
 PATTERN_KEYS = {"id", "lemma", "cameo", "strength", "object", "object_not", "prep", "pos", "target",
                 "symmetric", "untargeted", "complement", "note", "subject", "subject_not",
                 "needs_target"}
-COMPLEMENTS = {"intent", "derive", "negate", "request", "allege", "threat"}
+COMPLEMENTS = {"intent", "derive", "negate", "request", "allege", "threat", "obligation"}
 DEFAULT_TARGETS = ("dative", "dobj", "to", "with", "against", "on", "at", "into", "toward",
                    "towards", "upon", "for", "from")
 MODALITY_LISTS = ("future_aux", "hypothetical_aux", "obligation_aux", "intent_verbs",
-                  "intent_adjectives", "intent_nouns", "request_nouns", "negating_verbs", "speech_verbs", "allegation_verbs",
+                  "intent_adjectives", "intent_nouns", "request_nouns", "negating_verbs",
+                  "refusal_verbs", "support_verbs", "speech_verbs", "allegation_verbs",
                   "request_verbs", "object_control_verbs", "condition_marks", "negation_words",
                   "pronouns")
 MODALITY_TABLES = ("intent", "refusal", "demand")
