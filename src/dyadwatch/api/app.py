@@ -1,0 +1,230 @@
+"""The FastAPI application: `create_app(db_path, settings)`.
+
+One app serves the JSON API under /api/ and the dashboard at /. Its
+lifespan opens the database read-write and starts the writer thread
+(`server.Server`), and closes both at shutdown. Every error leaves as JSON
+`{"error": {"code", "message"}}` (dashboard pages get the same message as
+an HTML page), with a message a user can act on and never a stack trace
+or a server file path. Request bodies are limited before they are read:
+by Content-Length, and by counting bytes as they stream in.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import __version__
+from ..config import Settings
+from ..errors import (DyadwatchError, InputError, ModelError, NotFoundError, QueryError,
+                      StoreError)
+from ..pipeline import Pipeline
+from .server import ApiError, Server
+
+log = logging.getLogger("dyadwatch.api")
+
+DESCRIPTION = """\
+Political event data coded from news articles: who did what to whom, when and
+where, each event with the sentence it was found in.
+
+Reads are open unless the server was started with a read token; writes
+(`POST /api/articles`) need the API token as `Authorization: Bearer TOKEN`.
+Errors are JSON: `{"error": {"code": ..., "message": ...}}`. Listings are
+ordered by (date, id) and paged with `limit`/`offset`; `next_offset` is null
+on the last page.
+"""
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 408: "timeout", 413: "too_large",
+               415: "unsupported_media_type", 422: "invalid_request", 429: "busy",
+               503: "unavailable"}
+
+
+class PayloadTooLarge(StarletteHTTPException):
+    """Raised while a body streams in; an HTTPException so that FastAPI's own
+    body parsing passes it through instead of turning it into a 400."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than the server's limit of "
+                              f"{limit:,} bytes. Send fewer articles per request, or raise "
+                              f"DYADWATCH_MAX_BODY_BYTES on the server.")
+
+
+class BodyLimit:
+    """ASGI middleware: refuse bodies over `limit` bytes before reading them
+    (Content-Length), and stop reading a chunked body once it passes it."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None:
+            problem = None
+            if not declared.strip().isdigit():
+                problem = (400, "bad_request", "Content-Length is not a number.")
+            elif int(declared) > self.limit:
+                problem = (413, "too_large", PayloadTooLarge(self.limit).detail)
+            if problem:
+                await JSONResponse(_body(problem[1], problem[2]), status_code=problem[0],
+                                   headers={"Connection": "close"})(scope, receive, send)
+                return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise PayloadTooLarge(self.limit)
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def _body(code: str, message: str) -> dict:
+    return {"error": {"code": code, "message": message}}
+
+
+def path_scrubber(db_path: str) -> Callable[[str], str]:
+    """A function that removes server folders from text sent to clients
+    (error messages quote the database and upload paths)."""
+    db = Path(db_path)
+    prefixes = {str(db.resolve().parent), str(db.parent), tempfile.gettempdir(),
+                str(Path.home()), os.getcwd()}
+    prefixes = sorted((p for p in prefixes if p not in ("", ".", "/")), key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(p.rstrip("/")) + "/" for p in prefixes)) \
+        if prefixes else None
+
+    def scrub(text: str) -> str:
+        return pattern.sub("", text) if pattern else text
+
+    return scrub
+
+
+def _domain_status(exc: DyadwatchError) -> int:
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, QueryError):
+        return 400
+    if isinstance(exc, InputError):
+        return 422
+    if isinstance(exc, (StoreError, ModelError)):
+        return 503
+    return 500
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = [str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body")]
+        name = ".".join(loc) or "request"
+        msg = err.get("msg", "is invalid")
+        if name == "limit" and err.get("type") == "less_than_equal":
+            msg += "; this is the server's maximum page size, page with offset instead"
+        parts.append(f"{name}: {msg}")
+    return "; ".join(parts) + "."
+
+
+def create_app(db_path: str | Path, settings: Settings | None = None, *,
+               pipeline: Pipeline | None = None, warm_up: bool = True) -> FastAPI:
+    """The dyadwatch web app over the DuckDB file `db_path`.
+
+    The app opens the file read-write when it starts (creating it if it
+    does not exist) and holds it until it stops, so run one server per
+    database and send writes to it rather than running CLI ingests beside
+    it. `pipeline` lets a caller share already loaded models (tests do);
+    `warm_up=False` defers loading them to the first POST.
+    """
+    settings = settings or Settings.from_env()
+    server = Server(db_path, settings, pipeline)
+    scrub = path_scrubber(str(db_path))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(server.start, warm_up=warm_up)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(server.stop)
+
+    app = FastAPI(title="dyadwatch", version=__version__, description=DESCRIPTION,
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.server = server
+    app.state.scrub = scrub
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    def respond(request: Request, status: int, code: str, message: str,
+                headers: dict[str, str] | None = None) -> Response:
+        message = scrub(message)
+        render = getattr(app.state, "render_error", None)
+        if render is not None and _wants_html(request):
+            return render(request, status, message)
+        return JSONResponse(_body(code, message), status_code=status, headers=headers)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        return respond(request, exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(DyadwatchError)
+    async def domain_error(request: Request, exc: DyadwatchError) -> Response:
+        status = _domain_status(exc)
+        if status >= 500:
+            log.warning("%s %s: %s", request.method, request.url.path, exc)
+        text = exc.message + (f" {exc.hint}" if exc.hint else "")
+        return respond(request, status, exc.code, text)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return respond(request, 422, "invalid_request", _validation_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = (f"there is no page or endpoint at {request.url.path}. The API is "
+                       "under /api/ (GET /openapi.json lists it); the dashboard is at /.")
+        elif exc.status_code == 405:
+            message = f"{request.method} is not allowed on {request.url.path}."
+        return respond(request, exc.status_code, _HTTP_CODES.get(exc.status_code, "error"),
+                       message, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return respond(request, 500, "internal",
+                       "internal error while answering this request; the server log has the "
+                       "details. Please report it with the URL you asked for.")
+
+    from ..web.pages import install as install_pages
+    from .reads import build_router as read_routes
+    from .writes import build_router as write_routes
+
+    app.include_router(read_routes(server))
+    app.include_router(write_routes(server))
+    install_pages(app, server)
+    return app
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api", "/static", "/openapi")):
+        return False
+    return "text/html" in request.headers.get("accept", "")

@@ -1,0 +1,211 @@
+"""What the HTTP server owns while it runs: its database, one writer thread,
+the loaded pipeline, and the rules for who may read and write.
+
+DuckDB lets one process hold a file for writing and then nobody else may
+open it, so the server is the database's only writer for its lifetime
+(as datasette is for SQLite). Writes (POSTed ingests) run one at a time on
+a single writer thread through the `Store`; every read request gets its own
+cursor, a separate DuckDB connection to the same database, so reads see the
+last committed state and keep being answered while an ingest runs (DuckDB's
+MVCC: readers never wait for the writer). Each read is bounded in time by a
+timer that calls `cursor.interrupt()`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from fastapi import Request
+
+from ..config import Settings
+from ..pipeline import Pipeline, RunReport
+from ..store import Store
+
+#: POSTed ingests allowed to wait for the writer before new ones are refused
+#: with 503: each holds its parsed documents in memory while it waits.
+MAX_QUEUED_INGESTS = 8
+#: Name of the cookie the dashboard keeps the read token in (see pages.py).
+TOKEN_COOKIE = "dyadwatch_token"
+
+
+class ApiError(Exception):
+    """An HTTP-level error with a status, a stable code and an actionable message."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+
+
+class QueryTimeout(ApiError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(504, "timeout",
+                         f"the query took longer than {seconds:g} s and was stopped. Narrow it "
+                         "(a dyad or actor, a date range) or ask for a smaller page.")
+
+
+class Server:
+    """The database, writer thread and pipeline of one running app."""
+
+    def __init__(self, db_path: str | Path, settings: Settings,
+                 pipeline: Pipeline | None = None) -> None:
+        self.db_path = str(db_path)
+        self.settings = settings
+        self.pipeline = pipeline or Pipeline(settings)
+        self.store: Store | None = None
+        self._root: duckdb.DuckDBPyConnection | None = None
+        self._root_lock = threading.Lock()
+        self._writer: ThreadPoolExecutor | None = None
+        self._status_lock = threading.Lock()
+        self._queued = 0
+        self._running = False
+        self.last_run_id: str | None = None
+
+    # -- lifetime ------------------------------------------------------------
+    def start(self, *, warm_up: bool = True) -> None:
+        """Open the database read-write (creating it if needed) and start the writer.
+
+        The pipeline's models load on the writer thread in the background,
+        so the server answers reads at once and the first POST waits for
+        the load instead of paying for it on every request.
+        """
+        self.store = Store.open(self.db_path)
+        # Reader cursors are made from this connection, never from the
+        # writer's, so request threads do not touch the writer's connection.
+        self._root = self.store.cursor()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dyadwatch-writer")
+        if warm_up:
+            self._writer.submit(self.pipeline.warm_up)
+
+    def stop(self) -> None:
+        """Finish the running ingest (queued ones too), then close the database."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True, cancel_futures=False)
+            self._writer = None
+        if self._root is not None:
+            self._root.close()
+            self._root = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    # -- reads ---------------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A fresh cursor for one request, interrupted after `query_timeout_s`."""
+        if self._root is None:
+            raise ApiError(503, "unavailable", "the server is starting or stopping; retry "
+                                               "in a moment.")
+        with self._root_lock:
+            cur = self._root.cursor()
+        limit = self.settings.query_timeout_s
+        timer = threading.Timer(limit, cur.interrupt)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield cur
+        except duckdb.InterruptException as exc:
+            raise QueryTimeout(limit) from exc
+        finally:
+            timer.cancel()
+            cur.close()
+
+    # -- writes --------------------------------------------------------------
+    def submit_ingest(self, items: list[Any], command: str) -> Future:
+        """Queue documents (Articles/Failures) for the writer thread; the
+        future's result is the pipeline's RunReport."""
+        if self._writer is None or self.store is None:
+            raise ApiError(503, "unavailable", "the server is stopping; retry later.")
+        with self._status_lock:
+            if self._queued >= MAX_QUEUED_INGESTS:
+                raise ApiError(503, "busy", f"{self._queued} ingests are already waiting for "
+                                            "the writer; retry when they are done "
+                                            "(GET /api/stats shows the queue).",
+                               headers={"Retry-After": "10"})
+            self._queued += 1
+        return self._writer.submit(self._ingest, items, command)
+
+    def _ingest(self, items: list[Any], command: str) -> RunReport:
+        from .. import pipeline as pipeline_mod
+
+        with self._status_lock:
+            self._queued -= 1
+            self._running = True
+        try:
+            report = pipeline_mod.process(items, self.db_path, self.settings, store=self.store,
+                                          pipeline=self.pipeline, command=command)
+            self.last_run_id = report.run_id
+            return report
+        finally:
+            with self._status_lock:
+                self._running = False
+
+    def ingest_status(self) -> dict[str, Any]:
+        with self._status_lock:
+            return {"running": self._running, "queued": self._queued,
+                    "last_run_id": self.last_run_id}
+
+    # -- access --------------------------------------------------------------
+    @property
+    def writes_enabled(self) -> bool:
+        return bool(self.settings.api_token)
+
+    def check_read(self, request: Request) -> None:
+        """Reads are open unless a read token is set; the write token also reads."""
+        if not self.settings.read_token:
+            return
+        given = bearer(request) or request.cookies.get(TOKEN_COOKIE)
+        if not given:
+            raise ApiError(401, "unauthorized",
+                           "this server requires a token to read. Send "
+                           "'Authorization: Bearer <token>' (or open the dashboard once "
+                           "with ?token=<token>).", headers={"WWW-Authenticate": "Bearer"})
+        if not (tokens_match(given, self.settings.read_token)
+                or tokens_match(given, self.settings.api_token)):
+            raise ApiError(401, "unauthorized", "the token is not valid for reading; check it "
+                                                "with whoever runs the server.",
+                           headers={"WWW-Authenticate": "Bearer"})
+
+    def check_write(self, request: Request) -> None:
+        if not self.settings.api_token:
+            raise ApiError(403, "writes_disabled",
+                           "writes are disabled on this server because no API token is "
+                           "configured. Restart it with `dyadwatch serve --token TOKEN` or "
+                           "with DYADWATCH_API_TOKEN=TOKEN in its environment, then send "
+                           "'Authorization: Bearer TOKEN'.")
+        given = bearer(request)
+        if not given:
+            raise ApiError(401, "unauthorized", "writing needs the API token: send "
+                                                "'Authorization: Bearer <token>'.",
+                           headers={"WWW-Authenticate": "Bearer"})
+        if not tokens_match(given, self.settings.api_token):
+            raise ApiError(401, "unauthorized", "the API token is wrong; check the value the "
+                                                "server was started with.",
+                           headers={"WWW-Authenticate": "Bearer"})
+
+
+def bearer(request: Request) -> str | None:
+    value = request.headers.get("authorization", "")
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def tokens_match(given: str | None, expected: str | None) -> bool:
+    """Constant-time comparison (hmac.compare_digest), so response time
+    does not tell an attacker how many leading characters were right."""
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
