@@ -44,6 +44,7 @@ CONF_PRONOUN = 0.7
 CONF_PLURAL = 0.7
 CONF_IT = 0.6
 CONF_CONTEXT = 0.6
+CONF_LEAD = 0.5  # "the ministry" read as the government of the article's lead subject
 CONF_UNKNOWN_COUNTRY = 0.4
 LOCATIVE_FACTOR = 0.6
 #: Named-entity labels whose spans are not actors: a country name inside them
@@ -82,6 +83,7 @@ class _Found:
     antecedent: str | None = None
     kinds: frozenset[str] = frozenset()
     person: bool = False
+    name: str | None = None  # a person's name as written, and its tokens, for "Wang" after "Wang Yi"
     name_tokens: tuple[str, ...] = ()
     place: bool = False  # a country or capital used as a place ("talks in Seoul")
 
@@ -90,8 +92,8 @@ class _Found:
         a person the name alone ("Wang Yi", not "Foreign Minister Wang Yi")."""
         if self.antecedent:
             return self.antecedent
-        if self.person and self.name_tokens:
-            return " ".join(self.name_tokens)
+        if self.person and self.name:
+            return self.name
         return doc[self.start:self.end].text
 
 
@@ -259,7 +261,8 @@ class ActorCoder:
             if kind == "bare_korea":
                 if not st.south:
                     continue
-                return _Piece(start, end, "C", entry, ("KOR",), CONF_BARE_KOREA)
+                return _Piece(start, end, "C", entry, ("KOR",), CONF_BARE_KOREA,
+                              adjectival=entry.surface == "Korean")
             if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("anti", "pro", "non"):
                 continue  # "anti-Syria journalist" is not Syrian
             conf = {"capital": CONF_CAPITAL, "demonym": CONF_DEMONYM}.get(kind, CONF_COUNTRY)
@@ -353,6 +356,7 @@ class ActorCoder:
             sector = "ELI"
         person = people[-1] if people else None
         names = tuple(t.text for t in doc[person.start:person.end]) if person else ()
+        name = doc[person.start:person.end].text if person else None
         if orgs:
             shared = len(orgs) == 1 or phrase[-1].kind in ("R", "P")
             for org in orgs:
@@ -360,7 +364,8 @@ class ActorCoder:
                 kind = "person" if person else actor.kind
                 span = (start, end) if shared else (org.start, org.end)
                 st.found.append(_Found(*span, _replace_kind(actor, kind), CONF_NAMED,
-                                       kinds=kinds, person=person is not None, name_tokens=names))
+                                       kinds=kinds, person=person is not None, name=name,
+                                       name_tokens=names))
             return
         countries = [c for p in cs for c in p.countries]
         countries = list(dict.fromkeys(countries))
@@ -384,10 +389,12 @@ class ActorCoder:
     def _countries_only(self, st: _Article, cs: list[_Piece]) -> None:
         doc = st.doc
         last = cs[-1]
-        shared_end = max((self._extend(doc, p.end, st.sent_of) for p in cs if not p.hyphen),
-                         default=last.end)
+        shared_end = max((self._extend(doc, p.end, st.sent_of) for p in cs
+                          if p.adjectival and not p.hyphen), default=last.end)
         shared = shared_end > last.end
         for p in cs:
+            if p.entry is not None and p.entry.kind == "bare_korea" and p.adjectival:
+                continue  # "the Korean issue": only "Korean officials" says which Korea
             start, end = (cs[0].start, shared_end) if shared else (p.start, p.end)
             conf = p.conf
             head = doc[p.end - 1]
@@ -396,7 +403,7 @@ class ActorCoder:
             if place:
                 conf *= LOCATIVE_FACTOR
             entry_kind = p.entry.kind if p.entry is not None else "country"
-            sector = "GOV" if entry_kind == "capital" else None
+            sector = "GOV" if entry_kind == "capital" and not p.hyphen else None
             for iso3 in p.countries:
                 st.found.append(_Found(start, end, self._actor(iso3, sector, "country"), conf,
                                        kinds=frozenset({"country"}), place=place))
@@ -424,6 +431,7 @@ class ActorCoder:
                      pending: list[_Pending]) -> None:
         doc = st.doc
         names = tuple(t.text for t in doc[person.start:person.end])
+        label = doc[person.start:person.end].text
         known = person.entry.person if person.entry is not None else None
         if known is not None:
             actor, pconf = person_actor(known, st.date, self.tables.countries)
@@ -437,19 +445,19 @@ class ActorCoder:
                     actor = Actor(country + (sector or ""), country, sector, known.name, "person")
                 pconf = max(pconf, conf if countries else pconf)
             st.found.append(_Found(start, end, actor, pconf, kinds=kinds, person=True,
-                                   name_tokens=names))
+                                   name=label, name_tokens=names))
             return
-        label = doc[person.start:person.end].text
-        if countries and (roles or len(names) > 0):
+        if countries:
             st.found.append(_Found(start, end, Actor(countries[0] + (sector or ""), countries[0],
                                                      sector, label, "person"),
-                                   conf, kinds=kinds, person=True, name_tokens=names))
+                                   conf, kinds=kinds, person=True, name=label, name_tokens=names))
             return
         default = roles[-1].entry.default_country if roles and roles[-1].entry else None
         if default:
             st.found.append(_Found(start, end, Actor(default + (sector or ""), default, sector,
                                                      label, "person"),
-                                   CONF_TITLE_COUNTRY, kinds=kinds, person=True, name_tokens=names))
+                                   CONF_TITLE_COUNTRY, kinds=kinds, person=True, name=label,
+                                   name_tokens=names))
             return
         pending.append(_Pending(start, end, "person", piece=person, sector=sector, kinds=kinds))
 
@@ -561,13 +569,13 @@ class ActorCoder:
             if hit is not None:
                 return [_Found(item.start, item.end, hit.actor, min(hit.conf, CONF_SURNAME),
                                antecedent=_name(hit), kinds=hit.kinds, person=True,
-                               name_tokens=hit.name_tokens)]
+                               name=hit.name, name_tokens=hit.name_tokens)]
             if item.what == "person" and item.sector:
                 iso3 = self._context_country(st, item.start)
                 code = (iso3 or "---") + item.sector
                 return [_Found(item.start, item.end, Actor(code, iso3, item.sector, text, "person"),
                                CONF_CONTEXT if iso3 else CONF_UNKNOWN_COUNTRY, kinds=item.kinds,
-                               person=True,
+                               person=True, name=text,
                                name_tokens=tuple(t.text for t in doc[item.piece.start:item.piece.end]))]
             return []
         if item.what == "pronoun":
@@ -575,7 +583,8 @@ class ActorCoder:
                 if f.person:
                     return [_Found(item.start, item.end, f.actor, min(f.conf, CONF_PRONOUN),
                                    antecedent=f.antecedent or _name(f) or f.source(doc),
-                                   person=True, kinds=f.kinds, name_tokens=f.name_tokens)]
+                                   person=True, kinds=f.kinds, name=f.name,
+                                   name_tokens=f.name_tokens)]
             return []
         if item.what == "it":
             antecedent = self._it_antecedent(st, item.start, cover)
@@ -602,6 +611,7 @@ class ActorCoder:
                     return [_Found(item.start, item.end, actor, min(f.conf, CONF_DEFINITE),
                                    antecedent=f.source(doc), kinds=item.kinds,
                                    person=item.person_title and f.person,
+                                   name=f.name if item.person_title else None,
                                    name_tokens=f.name_tokens if item.person_title else ())]
         head = doc[item.end - 1]
         if head.dep_ == "conj":
@@ -616,11 +626,34 @@ class ActorCoder:
                 iso3 = next(iter(places))
                 return [_Found(item.start, item.end, self._actor(iso3, sector, "group"),
                                CONF_CONTEXT, kinds=item.kinds)]
+        lead = self._lead_country(st) if item.definite and sector == "GOV" else None
+        if lead is not None:
+            kind = "title" if item.person_title else "country"
+            return [_Found(item.start, item.end, self._actor(lead, sector, kind), CONF_LEAD,
+                           kinds=item.kinds)]
         if sector is None:
             return []
         kind = "title" if item.person_title else "group"
         return [_Found(item.start, item.end, Actor("---" + sector, None, sector, None, kind),
                        CONF_UNKNOWN_COUNTRY, kinds=item.kinds, person=item.person_title)]
+
+    @staticmethod
+    def _lead_country(st: _Article) -> str | None:
+        """The country whose government "the ministry" or "the government" means
+        when nothing before names one: the subject of the article's first
+        clause that has a country subject ("South Korea has expressed ...,
+        the foreign ministry said"), if that subject is a single country."""
+        doc = st.doc
+        for f in sorted(st.found, key=lambda f: f.start):
+            if st.sent_of[f.start] > 1:
+                return None
+            if f.actor.country is None or f.place:
+                continue
+            if any(t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX")
+                   for t in doc[f.start:f.end]):
+                same = {g.actor.country for g in st.found if g.start == f.start and g.end == f.end}
+                return f.actor.country if len(same) == 1 else None
+        return None
 
     def _context_country(self, st: _Article, i: int) -> str | None:
         """The country an unnamed office holder most likely serves ("President X
@@ -643,20 +676,53 @@ class ActorCoder:
         return top if counts[top] >= 2 and counts[top] * 3 >= total * 2 else None
 
     def _plural(self, st: _Article, item: _Pending, history: list[_Found]) -> list[_Found]:
-        entry = item.piece.entry
+        """"the two sides": the latest group of exactly that many countries named
+        together ("Japan and South Korea", "Chinese and Korean diplomats"), else
+        the last distinct countries named, nearest first. Places do not count."""
+        count = item.piece.entry.count
         chosen: list[_Found] = []
         for f in _recent(st, history, item.start):
-            country = f.actor.country
-            if country is not None and not f.place and all(c.actor.country != country for c in chosen):
-                chosen.append(f)
-                if len(chosen) == entry.count:
-                    break
-        if len(chosen) < entry.count:
+            group = self._coordinated(st.doc, history, f)
+            if len(group) == count:
+                chosen = group
+                break
+        if not chosen:
+            for f in _recent(st, history, item.start):
+                country = f.actor.country
+                if country is not None and not f.place and all(c.actor.country != country for c in chosen):
+                    chosen.append(f)
+                    if len(chosen) == count:
+                        break
+            chosen.reverse()
+        if len(chosen) < count:
             return []
-        chosen.reverse()
-        antecedent = "; ".join(f.source(st.doc) for f in chosen)
-        return [_Found(item.start, item.end, self._actor(f.actor.country, entry.sector, "country"),
-                       CONF_PLURAL, antecedent=antecedent) for f in chosen]
+        return [_Found(item.start, item.end, self._actor(f.actor.country, item.piece.entry.sector,
+                                                         "country"),
+                       CONF_PLURAL, antecedent=f.source(st.doc)) for f in chosen]
+
+    @staticmethod
+    def _coordinated(doc, history: list[_Found], f: _Found) -> list[_Found]:
+        """The countries named together with f: over the same span ("Chinese and
+        Korean diplomats") or next to it across "and", "or", commas ("Japan and
+        South Korea"), found in the text rather than the parse, which often
+        attaches such lists wrongly. One mention per country, in text order."""
+        joiners = {"and", "or", ",", "&", "the", "both", "(", ")"}
+        members = [g for g in history if g.start == f.start and g.end == f.end]
+        left, right = f.start, f.end
+        for g in reversed(history):
+            if g.end <= left and all(t.lower_ in joiners for t in doc[g.end:left]) and g.end < left:
+                members.append(g)
+                left = g.start
+        for g in history:
+            if g.start >= right and all(t.lower_ in joiners for t in doc[right:g.start]) and g.start > right:
+                members.append(g)
+                right = g.end
+        group: list[_Found] = []
+        for g in sorted(members, key=lambda g: g.start):
+            if (g.actor.country is not None and not g.place
+                    and all(c.actor.country != g.actor.country for c in group)):
+                group.append(g)
+        return group
 
     def _it_antecedent(self, st: _Article, i: int, cover: dict[int, list[_Found]]) -> _Found | None:
         """"it" is an organisation or country only when one is the subject of a
@@ -667,7 +733,8 @@ class ActorCoder:
             for child in token.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and child.i != i:
                     for f in cover.get(child.i, []):
-                        if not f.person and f.actor.kind != "title" and not f.place:
+                        if (not f.person and f.actor.kind != "title" and not f.place
+                                and f.actor.country is not None):
                             return f
             if token.head.i == token.i:
                 break
@@ -679,15 +746,15 @@ class ActorCoder:
         for child in prev.root.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 for f in cover.get(child.i, []):
-                    if not f.person and f.actor.kind != "title":
+                    if not f.person and f.actor.kind != "title" and f.actor.country is not None:
                         return f
         return None
 
     @staticmethod
     def _register(registry: dict[str, _Found], f: _Found) -> None:
-        if not f.person or not f.name_tokens:
+        if not f.person or not f.name or not f.name_tokens:
             return
-        registry[" ".join(f.name_tokens)] = f
+        registry[f.name] = f
         for token in (f.name_tokens[0], f.name_tokens[-1]):
             if len(token) > 1 and token[:1].isupper():
                 registry[token] = f
@@ -768,5 +835,5 @@ def _replace_kind(actor: Actor, kind: str) -> Actor:
 
 
 def _name(f: _Found) -> str | None:
-    return " ".join(f.name_tokens) if f.name_tokens else f.actor.name
+    return f.name or f.actor.name
 
