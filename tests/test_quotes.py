@@ -8,6 +8,7 @@ these tests pin the quote rules independently of the actor dictionaries.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -41,7 +42,11 @@ def run(nlp, qx, text, mentions=(), events=()):
         previous_end = q.end
         assert q.id == quote_id("art-1", q.start, q.end)
         assert q.kind in ("direct", "indirect")
-        assert 0 <= q.sentence_start <= q.sentence_end < len(list(doc.sents))
+        sents = list(doc.sents)
+        assert sents[q.sentence_start].start_char <= q.start < sents[q.sentence_start].end_char \
+            or sents[q.sentence_start].start_char <= q.start  # a start in trailing space
+        assert q.sentence_start <= q.sentence_end < len(sents)
+        assert q.end - 1 >= sents[q.sentence_end].start_char
         if q.speaker is not None:
             assert q.speaker_text is not None
     return quotes, out_events
@@ -289,6 +294,20 @@ def test_mention_containing_the_head_word_wins(nlp, qx):
     assert quotes[0].speaker == LIU  # the head word "Han", not the possessor "Seoul"
 
 
+
+def test_coded_mention_wins_over_a_head_of_unknown_country(nlp, qx):
+    unknown = Actor(code="---GOV", country=None, sector="GOV", kind="title")
+    text = "The spokesperson for the Chinese foreign ministry said the vessels were on routine patrol."
+    quotes, _ = run(nlp, qx, text, [mention("spokesperson", unknown),
+                                    mention("Chinese foreign ministry", CHNGOV)])
+    assert quotes[0].speaker == CHNGOV
+
+
+def test_quoted_fragment_in_reported_speech_keeps_its_closing_mark(nlp, qx):
+    text = "Pak said the launch was “a warning to every enemy of the republic.” The sea was calm."
+    quotes, _ = run(nlp, qx, text)
+    assert [q.text for q in quotes] == ["the launch was “a warning to every enemy of the republic.”"]
+
 # ----------------------------------------------------------- events linking
 
 def test_events_inside_a_quote_are_linked_both_ways(nlp, qx):
@@ -394,3 +413,82 @@ def test_bad_reporting_verb_table_raises_a_data_table_error(tmp_path, content):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(DataTableError):
         QuoteExtractor.from_file(path)
+
+
+# ------------------------------------------- with the real actor coder
+
+@pytest.fixture(scope="module")
+def coder():
+    from dyadwatch.actors import ActorCoder
+
+    return ActorCoder.from_package()
+
+
+def coded(nlp, qx, coder, text):
+    doc = nlp(text)
+    article = Article(id="art-2", text=text, date=dt.date(2024, 5, 14))
+    quotes, _ = qx.extract(doc, article, coder.code(doc, article), [])
+    for q in quotes:
+        assert q.text == text[q.start:q.end]
+    return quotes
+
+
+def test_real_coder_spokesperson_and_pronoun_coreference(nlp, qx, coder):
+    text = ("Chinese Foreign Ministry spokesperson Lin Jian said on Tuesday that Beijing "
+            "opposed the new missile battery. “The peninsula needs fewer weapons, not more,” "
+            "he said.")
+    quotes = coded(nlp, qx, coder, text)
+    assert [(q.kind, q.speaker.code if q.speaker else None, q.verb) for q in quotes] == [
+        ("indirect", "CHNGOV", "say"), ("direct", "CHNGOV", "say")]
+    assert quotes[1].speaker_text == "he"
+
+
+def test_real_coder_ministry_short_form_is_the_same_speaker(nlp, qx, coder):
+    text = ("North Korea’s foreign ministry said in a statement that the joint drills were "
+            "a rehearsal for an attack. “We will answer with countermeasures of our own,” "
+            "the ministry warned.")
+    quotes = coded(nlp, qx, coder, text)
+    assert [(q.speaker.code if q.speaker else None, q.verb) for q in quotes] == [
+        ("PRKGOV", "say"), ("PRKGOV", "warn")]
+    assert quotes[1].speaker_text == "the ministry"
+
+
+def test_real_coder_organisation_inside_the_speaker_phrase(nlp, qx, coder):
+    text = ("A spokesperson for the South Korean defence ministry told reporters that the "
+            "patrols would continue through the summer.")
+    quotes = coded(nlp, qx, coder, text)
+    assert len(quotes) == 1
+    assert quotes[0].speaker is not None and quotes[0].speaker.country == "KOR"
+    assert quotes[0].speaker_text == "A spokesperson for the South Korean defence ministry"
+
+
+def test_real_coder_never_invents_a_speaker(nlp, qx, coder):
+    text = ("Seoul and Beijing held talks on Monday.\n\n"
+            "“Nobody in this room wants the crisis to grow any further.”")
+    quotes = coded(nlp, qx, coder, text)
+    assert len(quotes) == 1
+    assert quotes[0].speaker is None and quotes[0].speaker_text is None
+
+
+def test_real_event_coder_events_linked_both_ways(nlp, qx, coder):
+    from dyadwatch.events import EventCoder
+
+    text = ("Chinese Foreign Ministry spokesperson Lin Jian said that China condemned the "
+            "sanctions imposed by Washington. “We urge the United States to stop interfering "
+            "in our affairs,” he said. Seoul hosted a Japanese delegation on Monday.")
+    doc = nlp(text)
+    article = Article(id="art-3", text=text, date=dt.date(2024, 5, 14))
+    mentions = coder.code(doc, article)
+    events = EventCoder.from_package(coder).code(doc, article, mentions)
+    quotes, linked = qx.extract(doc, article, mentions, events)
+    by_quote = {q.id: q for q in quotes}
+    for ev in linked:
+        inside = [q for q in quotes if q.start <= ev.trigger_start < q.end]
+        assert ev.quote_id == (inside[0].id if inside else None)
+        if ev.quote_id:
+            assert ev.id in by_quote[ev.quote_id].event_ids
+    assert sum(len(q.event_ids) for q in quotes) == sum(1 for ev in linked if ev.quote_id)
+    assert [(q.kind, q.speaker.code if q.speaker else None) for q in quotes] == [
+        ("indirect", "CHNGOV"), ("direct", "CHNGOV")]
+    assert any(ev.quote_id for ev in linked)  # the coder finds events in what was said ...
+    assert all(ev.quote_id is None for ev in linked if "hosted" in ev.trigger)  # ... and outside it

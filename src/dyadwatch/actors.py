@@ -103,7 +103,7 @@ class _Pending:
 
     start: int
     end: int
-    what: str  # role | person | pronoun | it | surname | plural
+    what: str  # role | person | pronoun | it | surname | plural | owned
     piece: _Piece | None = None
     sector: str | None = None
     kinds: frozenset[str] = frozenset()
@@ -318,7 +318,7 @@ class ActorCoder:
             if not coordinated or (left.adjectival != nxt.adjectival and "-" not in words):
                 return False
         elif pair in ("PC", "PO", "RC", "RO"):
-            if not words & {"of", "in"} or has_country:
+            if not words & {"of", "in", "for"} or has_country:
                 return False
         elif pair not in ("CR", "CP", "CO", "OR", "OP", "RR", "RP", "OC"):
             return False
@@ -332,6 +332,9 @@ class ActorCoder:
                 continue
             if low == "of" and has_role and not has_country and nxt.kind in ("C", "O"):
                 continue
+            if (low == "for" and left.kind == "R" and left.entry is not None
+                    and left.entry.person_title and not has_country):
+                continue  # "a spokeswoman for President Moon", "spokesman for the ministry"
             if (low == "in" and left.kind == "R" and not has_country and nxt.kind == "C"
                     and left.entry is not None and left.entry.sector in self.rules.context_sectors
                     and nxt.entry is not None and nxt.entry.kind in ("country", "capital")):
@@ -482,7 +485,14 @@ class ActorCoder:
         doc = st.doc
         entry = head.entry
         start, end = phrase[0].start, phrase[-1].end
-        if entry is None or entry.needs_country or doc[head.end - 1].pos_ == "ADJ":
+        if entry is None or doc[head.end - 1].pos_ == "ADJ":
+            return
+        owner = doc[start - 1].lower_ if start > 0 else ""
+        if owner in ("its", "their"):  # "its state media", "their defence ministries"
+            pending.append(_Pending(start - 1, end, "owned", sector=sector, kinds=kinds,
+                                    definite=owner == "their"))
+            return
+        if entry.needs_country:
             return
         if entry.without_country:
             variant = self.tables.org_codes.get(entry.without_country)
@@ -594,6 +604,8 @@ class ActorCoder:
                            antecedent=antecedent.source(doc), kinds=antecedent.kinds)]
         if item.what == "plural":
             return self._plural(st, item, history)
+        if item.what == "owned":
+            return self._owned(st, item, history, cover)
         return self._role_reference(st, item, history, cover)
 
     def _role_reference(self, st: _Article, item: _Pending, history: list[_Found],
@@ -700,6 +712,29 @@ class ActorCoder:
                                                          "country"),
                        CONF_PLURAL, antecedent=f.source(st.doc)) for f in chosen]
 
+    def _owned(self, st: _Article, item: _Pending, history: list[_Found],
+               cover: dict[int, list[_Found]]) -> list[_Found]:
+        """"its state media": the organisation or country "it" would be;
+        "their ministries": each country of the last group named together."""
+        doc = st.doc
+        if item.definite:  # "their"
+            for f in _recent(st, history, item.start):
+                group = self._coordinated(doc, history, f)
+                if len(group) >= 2:
+                    return [_Found(item.start, item.end, self._actor(g.actor.country, item.sector,
+                                                                     "country"),
+                                   CONF_PLURAL, antecedent=g.source(doc)) for g in group]
+            return []
+        owner = self._it_antecedent(st, item.start, cover, skip=(item.start, item.end))
+        if owner is None:
+            owner = next((f for f in _recent(st, history, item.start)
+                          if st.sent_of[f.start] == st.sent_of[item.start] and not f.person
+                          and f.actor.country is not None and not f.place), None)
+        if owner is None:
+            return []
+        return [_Found(item.start, item.end, self._actor(owner.actor.country, item.sector, "country"),
+                       min(owner.conf, CONF_IT), antecedent=owner.source(doc), kinds=item.kinds)]
+
     @staticmethod
     def _coordinated(doc, history: list[_Found], f: _Found) -> list[_Found]:
         """The countries named together with f: over the same span ("Chinese and
@@ -724,14 +759,16 @@ class ActorCoder:
                 group.append(g)
         return group
 
-    def _it_antecedent(self, st: _Article, i: int, cover: dict[int, list[_Found]]) -> _Found | None:
+    def _it_antecedent(self, st: _Article, i: int, cover: dict[int, list[_Found]],
+                       skip: tuple[int, int] | None = None) -> _Found | None:
         """"it" is an organisation or country only when one is the subject of a
         governing clause ("China said it would ...") or of the previous sentence."""
         doc = st.doc
         token = doc[i].head
         while True:
             for child in token.children:
-                if child.dep_ in ("nsubj", "nsubjpass") and child.i != i:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.i != i and not (
+                        skip and skip[0] <= child.i < skip[1]):
                     for f in cover.get(child.i, []):
                         if (not f.person and f.actor.kind != "title" and not f.place
                                 and f.actor.country is not None):

@@ -473,7 +473,8 @@ class EventCoder:
     def _domestic(targets: list[_Arg], sources: list[_Arg]) -> list[_Arg]:
         """A target group the actor coder could not place ("students", "the
         opposition") is taken to be of the source's country when the sources
-        share one: an unnamed patient is domestic."""
+        share one: an unnamed patient is domestic. People and titles are left
+        alone ("President Reagan" without a date is not the source's compatriot)."""
         countries = {a.mention.actor.country for a in sources if a.mention and a.mention.actor.country}
         if len(countries) != 1:
             return targets
@@ -481,7 +482,7 @@ class EventCoder:
         out = []
         for t in targets:
             a = t.mention.actor
-            if a.country is None and a.kind not in ("igo", "ngo") and a.sector and not a.code.startswith(("IGO", "NGO")):
+            if a.country is None and a.kind == "group" and a.sector and not a.code.startswith(("IGO", "NGO")):
                 actor = Actor(country + a.sector, country, a.sector, a.name, a.kind)
                 t = _Arg(dataclasses.replace(t.mention, actor=actor, confidence=t.mention.confidence * 0.8), "default")
             out.append(t)
@@ -593,7 +594,9 @@ class EventCoder:
             sources = self._subjects(tok.head, by_token, _Context())
         sources += [a for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
                     for o in c.children if o.dep_ == "pobj" for a in self._actors(o, by_token)]
-        targets = [a for slot in p.targets for c in tok.children
+        heads = [tok] + [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                         for o in c.children if o.dep_ == "pobj"]  # "suspension of links with X"
+        targets = [a for slot in p.targets for h in heads for c in h.children
                    if c.dep_ == "prep" and c.lower_ == slot
                    for o in c.children if o.dep_ == "pobj" for a in self._actors(o, by_token)]
         sources, targets = _unique(sources), _unique(targets)

@@ -56,7 +56,7 @@ Overlaps (quotes never overlap, so an event links to at most one quote):
     reading of the same verb ("Wang said: '...'");
   * a direct quote that is the whole complement of an indirect one ("Wang said
     that '...'") stays direct and takes that speaker; a quoted fragment inside
-    reported speech is part of the indirect quote;
+    reported speech is part of the indirect quote (with both its marks);
   * of nested reported speech ("Hong said Kim told him that ..."), the
     outermost is kept.
 
@@ -64,9 +64,10 @@ Speaker
   * `speaker_text` is the speaker phrase as written (the subject noun phrase
     up to its first comma: "Wang, the foreign minister," -> "Wang");
     `speaker` is the Actor of the actor coder's Mention covering that phrase
-    (a mention containing the head word first, else the longest inside the
-    phrase). No mention -> `speaker` None; no speaker phrase -> both None.
-    Nothing is ever guessed.
+    (see `_Context.mention_for` for the preference order). No mention ->
+    `speaker` None; no speaker phrase -> both None. Nothing is ever guessed:
+    a pronoun the actor coder did not resolve stays `speaker_text` "he" with
+    `speaker` None.
 
 Cost: one regex-free pass over the characters for marks, one pass over the
 tokens for reporting verbs, bounded windows around each mark; no regular
@@ -83,6 +84,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy
 import yaml
 
 from .config import data_path
@@ -318,7 +320,7 @@ class QuoteExtractor:
         """Complement clauses of reporting verbs, and "according to" clauses."""
         doc = ctx.doc
         found: list[_Span] = []
-        for tok in doc:
+        for tok in self._candidates(doc):
             if self._is_reporting(tok):
                 if _negated(tok) or _is_infinitive(tok):
                     continue
@@ -338,6 +340,19 @@ class QuoteExtractor:
                     self._add_indirect(ctx, found, rng, tok, source)
         return found
 
+    def _candidates(self, doc):
+        """Tokens whose lemma or word could start a reporting construction.
+
+        Selected on the Doc's arrays, so no Token object is built for the
+        other tokens (on long documents, building them all dominates).
+        """
+        strings = doc.vocab.strings
+        lemma_ids = [strings[w] for v in self.verbs | {p for p, _ in self.particle_verbs}
+                     for w in (v, v.capitalize())]
+        word_ids = [strings[w] for w, _ in self.source_phrases]
+        mask = numpy.isin(doc.to_array("LEMMA"), lemma_ids) | numpy.isin(doc.to_array("LOWER"), word_ids)
+        return (doc[int(i)] for i in numpy.flatnonzero(mask))
+
     def _add_indirect(self, ctx, found: list[_Span], rng: tuple[int, int] | None, verb_tok,
                       attribution: _Attribution) -> None:
         if rng is None:
@@ -345,8 +360,17 @@ class QuoteExtractor:
         a, b = rng
         if sum(1 for t in ctx.doc[a:b] if not t.is_punct and not t.is_space) < 2:
             return
+        text = ctx.text
         start, end = ctx.doc[a].idx, ctx.doc[b - 1].idx + len(ctx.doc[b - 1].text)
-        end = _rtrim(ctx.text, start, end)
+        end = _rtrim(text, start, end)
+        content = text[start:end]
+        if sum(content.count(c) for c in OPENERS) > sum(content.count(c) for c in CLOSERS) \
+                or content.count(STRAIGHT) % 2:
+            k = end  # keep the closing mark of a quoted fragment: said it was “a ... revolution.”
+            while k < min(end + 3, len(text)) and text[k] in ".,;:!?":
+                k += 1
+            if k < len(text) and (text[k] in CLOSERS or text[k] == STRAIGHT):
+                end = k + 1
         found.append(_Span(start=start, end=end, kind="indirect", attribution=attribution,
                            verb_char=verb_tok.idx))
 
@@ -473,8 +497,11 @@ class _Context:
     def __init__(self, doc, mentions: Iterable[Mention]) -> None:
         self.doc = doc
         self.text = doc.text
-        self.token_starts = [t.idx for t in doc]
-        self.sent_starts = [s.start_char for s in doc.sents]
+        # from the Doc's arrays: one Token object per token would cost more
+        # than the whole extraction on long documents
+        self.token_starts = doc.to_array("IDX").tolist()
+        starts = numpy.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
+        self.sent_starts = [0] + [self.token_starts[i] for i in starts if i > 0]
         self.paragraphs = _paragraphs(self.text)
         self.para_starts = [p[0] for p in self.paragraphs]
         self.by_token: dict[int, list[Mention]] = {}
@@ -497,15 +524,18 @@ class _Context:
         return max(bisect.bisect_right(self.para_starts, char) - 1, 0)
 
     def mention_for(self, a: int, b: int, head: int | None) -> Mention | None:
-        """The mention naming tokens a..b. Preference: one containing the head
-        word; then one on a name in apposition to it ("Seoul's envoy Han");
-        then the longest in the phrase (the rightmost on ties)."""
+        """The mention naming tokens a..b. Preference: a coded actor over one
+        whose country the actor coder could not tell ("---GOV" for "a
+        spokesperson for the Chinese foreign ministry"); then one containing
+        the head word; then one on a name in apposition to it ("Seoul's envoy
+        Han"); then the longest in the phrase (the rightmost on ties)."""
         best, best_key = None, None
         for i in range(a, b):
             tok = self.doc[i]
             rank = 2 if i == head else 1 if tok.dep_ == "appos" and tok.head.i == head else 0
             for m in self.by_token.get(i, ()):
-                key = (rank, m.token_end - m.token_start, m.token_start)
+                known = not m.actor.code.startswith("---")
+                key = (known, rank, m.token_end - m.token_start, m.token_start)
                 if best_key is None or key > best_key:
                     best, best_key = m, key
         return best
@@ -665,7 +695,6 @@ def _resolve_overlaps(direct: list[_Span], indirect: list[_Span], text: str) -> 
     """
     ends = [d.close_mark if d.close_mark is not None else d.end for d in direct]
     absorbed: set[int] = set()  # quoted fragments that are part of reported speech
-    promoted: set[int] = set()  # labels that are the whole complement of a reporting verb
     kept_indirect: list[_Span] = []
     kept_starts: list[int] = []  # starts of kept_indirect, which stays sorted and disjoint
     for cand in sorted(indirect, key=lambda s: (-(s.end - s.start), s.start)):
@@ -687,7 +716,7 @@ def _resolve_overlaps(direct: list[_Span], indirect: list[_Span], text: str) -> 
                                                           + text[d.end:cand.end]).replace("that", "")):
                 if d.attribution is None:  # Wang said that "...": direct, and Wang's
                     d.attribution = dataclasses.replace(cand.attribution, own=False)
-                    promoted.add(k)
+                    d.label = False
                 drop = True
             elif d.label:
                 continue  # a scare quote changes nothing about the reported speech
@@ -703,8 +732,12 @@ def _resolve_overlaps(direct: list[_Span], indirect: list[_Span], text: str) -> 
         absorbed.update(k for k in touching if _covers(text, cand, direct[k]))
         kept_indirect.insert(pos, cand)
         kept_starts.insert(pos, cand.start)
-    kept = [d for k, d in enumerate(direct) if k not in absorbed and (not d.label or k in promoted)]
-    return sorted([*kept, *kept_indirect], key=lambda s: s.start)
+    kept = [d for k, d in enumerate(direct) if k not in absorbed and not d.label]
+    out: list[_Span] = []
+    for span in sorted([*kept, *kept_indirect], key=lambda s: (s.start, -s.end)):
+        if not out or span.start >= out[-1].end:  # guarantee: an event links to one quote
+            out.append(span)
+    return out
 
 
 def _covers(text: str, outer: _Span, inner: _Span) -> bool:
