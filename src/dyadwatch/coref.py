@@ -1,0 +1,375 @@
+"""In-article coreference for the actor coder: what a phrase cannot code by
+itself is resolved against the mentions before it, in text order.
+
+Why rule-based: the cases that matter for event data are few and regular
+("Wang" after "Wang Yi", "he", "the ministry", "the two sides", "its state
+media", "China said it would ...") and each rule is measured in
+tests/test_actors.py; a learned resolver would need a model download. Every
+resolved Mention keeps the text it points back to (`antecedent`) and a lower
+confidence than a named one, so users can filter them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .actor_tables import Rules
+from .types import Actor
+
+CONF_SURNAME = 0.8
+CONF_CONJ = 0.75
+CONF_DEFINITE = 0.7
+CONF_PRONOUN = 0.7
+CONF_PLURAL = 0.7
+CONF_IT = 0.6
+CONF_CONTEXT = 0.6  # a country taken from the sentence or the article
+CONF_LEAD = 0.5  # "the ministry" read as the government of the article's lead subject
+CONF_UNKNOWN_COUNTRY = 0.4  # "---GOV": the sector is known, the country is not
+#: How far back coreference looks, in sentences.
+WINDOW = 8
+
+
+@dataclass(slots=True)
+class Found:
+    """A Mention being built, with what coreference needs to know about it."""
+
+    start: int
+    end: int
+    actor: Actor
+    conf: float
+    antecedent: str | None = None
+    kinds: frozenset[str] = frozenset()
+    person: bool = False
+    name: str | None = None  # a person's name as written, and its tokens, for "Wang" after "Wang Yi"
+    name_tokens: tuple[str, ...] = ()
+    place: bool = False  # a country or capital used as a place ("talks in Seoul")
+
+    def source(self, doc) -> str:
+        """The text a resolved mention points back to: the first naming, and for
+        a person the name alone ("Wang Yi", not "Foreign Minister Wang Yi")."""
+        if self.antecedent:
+            return self.antecedent
+        if self.person and self.name:
+            return self.name
+        return doc[self.start:self.end].text
+
+
+@dataclass(slots=True)
+class Pending:
+    """Something only the article before it can resolve (pass 3)."""
+
+    start: int
+    end: int
+    what: str  # role | person | pronoun | it | surname | plural | owned
+    sector: str | None = None
+    kinds: frozenset[str] = frozenset()
+    definite: bool = False  # "the ministry"; for "owned", "their" rather than "its"
+    person_title: bool = False
+    count: int = 0  # "the three countries" -> 3
+    name_tokens: tuple[str, ...] = ()  # an unknown person's name
+
+
+@dataclass(slots=True)
+class ArticleState:
+    """Per-document state, thrown away after `code` returns."""
+
+    doc: object
+    date: dt.date | None
+    sent_of: list[int]
+    korean: bool
+    south: bool
+    found: list[Found] = field(default_factory=list)
+    places: dict[int, set[str]] = field(default_factory=dict)  # sentence -> countries named as places
+
+
+class Coreference:
+    """Pass 3 of `ActorCoder.code`; holds only the (immutable) rules."""
+
+    def __init__(self, rules: Rules, countries: dict[str, str]) -> None:
+        self.rules = rules
+        self.countries = countries
+
+    def _actor(self, iso3: str, sector: str | None, kind: str) -> Actor:
+        return Actor(iso3 + (sector or ""), iso3, sector, self.countries.get(iso3), kind)
+
+    def candidates(self, doc, covered: bytearray) -> list[Pending]:
+        """Tokens outside every table match that may refer back: he/she, "it" as
+        a subject, capitalised names (surnames)."""
+        out: list[Pending] = []
+        for t in doc:
+            if covered[t.i]:
+                continue
+            low = t.lower_
+            if t.pos_ == "PRON" and low in self.rules.person_pronouns:
+                out.append(Pending(t.i, t.i + 1, "pronoun"))
+            elif (t.pos_ == "PRON" and low in self.rules.thing_pronouns and t.dep_ == "nsubj"
+                  and t.head.lemma_.lower() not in self.rules.expletive_heads):
+                out.append(Pending(t.i, t.i + 1, "it"))
+            elif t.pos_ == "PROPN" and t.text[:1].isupper():
+                out.append(Pending(t.i, t.i + 1, "surname"))
+        return out
+
+    def resolve(self, st: ArticleState, pending: list[Pending]) -> None:
+        """Pass 3: resolve in text order; `history` holds every mention that
+        starts before the item (pass-1 and resolved), sorted by position."""
+        base = sorted(st.found, key=lambda f: f.start)
+        history: list[Found] = []
+        registry: dict[str, Found] = {}
+        cover: dict[int, list[Found]] = {}
+        for f in base:
+            for i in range(f.start, f.end):
+                cover.setdefault(i, []).append(f)
+        pointer = 0
+        for item in pending:
+            while pointer < len(base) and base[pointer].start < item.start:
+                history.append(base[pointer])
+                self._register(registry, base[pointer])
+                pointer += 1
+            for f in self._resolve_one(st, item, history, registry, cover):
+                history.append(f)
+                st.found.append(f)
+                self._register(registry, f)
+                for i in range(f.start, f.end):
+                    cover.setdefault(i, []).append(f)
+
+    def _resolve_one(self, st: ArticleState, item: Pending, history: list[Found],
+                     registry: dict[str, Found], cover: dict[int, list[Found]]) -> list[Found]:
+        doc = st.doc
+        text = doc[item.start:item.end].text
+        if item.what in ("surname", "person"):
+            hit = registry.get(text)
+            if hit is None and item.end - item.start == 1:
+                hit = registry.get(doc[item.start].text)
+            if hit is not None:
+                return [Found(item.start, item.end, hit.actor, min(hit.conf, CONF_SURNAME),
+                               antecedent=_name(hit), kinds=hit.kinds, person=True,
+                               name=hit.name, name_tokens=hit.name_tokens)]
+            if item.what == "person" and item.sector:
+                iso3 = self._context_country(st, item.start)
+                code = (iso3 or "---") + item.sector
+                return [Found(item.start, item.end, Actor(code, iso3, item.sector, text, "person"),
+                               CONF_CONTEXT if iso3 else CONF_UNKNOWN_COUNTRY, kinds=item.kinds,
+                               person=True, name=text,
+                               name_tokens=item.name_tokens)]
+            return []
+        if item.what == "pronoun":
+            for f in recent(st, history, item.start):
+                if f.person:
+                    return [Found(item.start, item.end, f.actor, min(f.conf, CONF_PRONOUN),
+                                   antecedent=f.antecedent or _name(f) or f.source(doc),
+                                   person=True, kinds=f.kinds, name=f.name,
+                                   name_tokens=f.name_tokens)]
+            return []
+        if item.what == "it":
+            antecedent = self._it_antecedent(st, item.start, cover)
+            if antecedent is None:
+                return []
+            return [Found(item.start, item.end, antecedent.actor, min(antecedent.conf, CONF_IT),
+                           antecedent=antecedent.source(doc), kinds=antecedent.kinds)]
+        if item.what == "plural":
+            return self._plural(st, item, history)
+        if item.what == "owned":
+            return self._owned(st, item, history, cover)
+        return self._role_reference(st, item, history, cover)
+
+    def _role_reference(self, st: ArticleState, item: Pending, history: list[Found],
+                        cover: dict[int, list[Found]]) -> list[Found]:
+        doc = st.doc
+        sector = item.sector
+        if item.definite:
+            for f in recent(st, history, item.start):
+                if (f.kinds & item.kinds and f.actor.country is not None and not f.place
+                        and f.actor.sector in (sector, "ELI" if f.person else sector)):
+                    if item.person_title and f.person:
+                        actor = f.actor
+                    else:
+                        actor = self._actor(f.actor.country, f.actor.sector, "country")
+                    return [Found(item.start, item.end, actor, min(f.conf, CONF_DEFINITE),
+                                   antecedent=f.source(doc), kinds=item.kinds,
+                                   person=item.person_title and f.person,
+                                   name=f.name if item.person_title else None,
+                                   name_tokens=f.name_tokens if item.person_title else ())]
+        head = doc[item.end - 1]
+        if head.dep_ == "conj":
+            for f in cover.get(head.head.i, []):
+                if f.actor.country is not None:
+                    iso3 = f.actor.country
+                    return [Found(item.start, item.end, self._actor(iso3, sector, "group"),
+                                   CONF_CONJ, antecedent=f.source(doc), kinds=item.kinds)]
+        if sector in self.rules.context_sectors:
+            places = st.places.get(st.sent_of[item.start], set())
+            if len(places) == 1:
+                iso3 = next(iter(places))
+                return [Found(item.start, item.end, self._actor(iso3, sector, "group"),
+                               CONF_CONTEXT, kinds=item.kinds)]
+        lead = self._lead_country(st) if item.definite and sector == "GOV" else None
+        if lead is not None:
+            kind = "title" if item.person_title else "country"
+            return [Found(item.start, item.end, self._actor(lead, sector, kind), CONF_LEAD,
+                           kinds=item.kinds)]
+        if sector is None:
+            return []
+        kind = "title" if item.person_title else "group"
+        return [Found(item.start, item.end, Actor("---" + sector, None, sector, None, kind),
+                       CONF_UNKNOWN_COUNTRY, kinds=item.kinds, person=item.person_title)]
+
+    @staticmethod
+    def _lead_country(st: ArticleState) -> str | None:
+        """The country whose government "the ministry" or "the government" means
+        when nothing before names one: the subject of the article's first
+        clause that has a country subject ("South Korea has expressed ...,
+        the foreign ministry said"), if that subject is a single country."""
+        doc = st.doc
+        for f in sorted(st.found, key=lambda f: f.start):
+            if st.sent_of[f.start] > 1:
+                return None
+            if f.actor.country is None or f.place:
+                continue
+            if any(t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX")
+                   for t in doc[f.start:f.end]):
+                same = {g.actor.country for g in st.found if g.start == f.start and g.end == f.end}
+                return f.actor.country if len(same) == 1 else None
+        return None
+
+    def _context_country(self, st: ArticleState, i: int) -> str | None:
+        """The country an unnamed office holder most likely serves ("President X
+        declared a curfew in Haiti"): the only country named in the sentence,
+        else the article's dominant country (two thirds of its country mentions)."""
+        sentence = st.sent_of[i]
+        here = {f.actor.country for f in st.found if st.sent_of[f.start] == sentence} - {None}
+        if len(here) == 1:
+            return next(iter(here))
+        if here:
+            return None
+        counts: dict[str, int] = {}
+        for f in st.found:
+            if f.actor.country is not None:
+                counts[f.actor.country] = counts.get(f.actor.country, 0) + 1
+        if not counts:
+            return None
+        top = max(counts, key=counts.get)
+        total = sum(counts.values())
+        return top if counts[top] >= 2 and counts[top] * 3 >= total * 2 else None
+
+    def _plural(self, st: ArticleState, item: Pending, history: list[Found]) -> list[Found]:
+        """"the two sides": the latest group of exactly that many countries named
+        together ("Japan and South Korea", "Chinese and Korean diplomats"), else
+        the last distinct countries named, nearest first. Places do not count."""
+        count = item.count
+        chosen: list[Found] = []
+        for f in recent(st, history, item.start):
+            group = self._coordinated(st.doc, history, f)
+            if len(group) == count:
+                chosen = group
+                break
+        if not chosen:
+            for f in recent(st, history, item.start):
+                country = f.actor.country
+                if country is not None and not f.place and all(c.actor.country != country for c in chosen):
+                    chosen.append(f)
+                    if len(chosen) == count:
+                        break
+            chosen.reverse()
+        if len(chosen) < count:
+            return []
+        return [Found(item.start, item.end, self._actor(f.actor.country, item.sector,
+                                                         "country"),
+                       CONF_PLURAL, antecedent=f.source(st.doc)) for f in chosen]
+
+    def _owned(self, st: ArticleState, item: Pending, history: list[Found],
+               cover: dict[int, list[Found]]) -> list[Found]:
+        """"its state media": the organisation or country "it" would be;
+        "their ministries": each country of the last group named together."""
+        doc = st.doc
+        if item.definite:  # "their"
+            for f in recent(st, history, item.start):
+                group = self._coordinated(doc, history, f)
+                if len(group) >= 2:
+                    return [Found(item.start, item.end, self._actor(g.actor.country, item.sector,
+                                                                     "country"),
+                                   CONF_PLURAL, antecedent=g.source(doc)) for g in group]
+            return []
+        owner = self._it_antecedent(st, item.start, cover, skip=(item.start, item.end))
+        if owner is None:
+            owner = next((f for f in recent(st, history, item.start)
+                          if st.sent_of[f.start] == st.sent_of[item.start] and not f.person
+                          and f.actor.country is not None and not f.place), None)
+        if owner is None:
+            return []
+        return [Found(item.start, item.end, self._actor(owner.actor.country, item.sector, "country"),
+                       min(owner.conf, CONF_IT), antecedent=owner.source(doc), kinds=item.kinds)]
+
+    @staticmethod
+    def _coordinated(doc, history: list[Found], f: Found) -> list[Found]:
+        """The countries named together with f: over the same span ("Chinese and
+        Korean diplomats") or next to it across "and", "or", commas ("Japan and
+        South Korea"), found in the text rather than the parse, which often
+        attaches such lists wrongly. One mention per country, in text order."""
+        joiners = {"and", "or", ",", "&", "the", "both", "(", ")"}
+        members = [g for g in history if g.start == f.start and g.end == f.end]
+        left, right = f.start, f.end
+        for g in reversed(history):
+            if g.end <= left and all(t.lower_ in joiners for t in doc[g.end:left]) and g.end < left:
+                members.append(g)
+                left = g.start
+        for g in history:
+            if g.start >= right and all(t.lower_ in joiners for t in doc[right:g.start]) and g.start > right:
+                members.append(g)
+                right = g.end
+        group: list[Found] = []
+        for g in sorted(members, key=lambda g: g.start):
+            if (g.actor.country is not None and not g.place
+                    and all(c.actor.country != g.actor.country for c in group)):
+                group.append(g)
+        return group
+
+    def _it_antecedent(self, st: ArticleState, i: int, cover: dict[int, list[Found]],
+                       skip: tuple[int, int] | None = None) -> Found | None:
+        """"it" is an organisation or country only when one is the subject of a
+        governing clause ("China said it would ...") or of the previous sentence."""
+        doc = st.doc
+        token = doc[i].head
+        while True:
+            for child in token.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.i != i and not (
+                        skip and skip[0] <= child.i < skip[1]):
+                    for f in cover.get(child.i, []):
+                        if (not f.person and f.actor.kind != "title" and not f.place
+                                and f.actor.country is not None):
+                            return f
+            if token.head.i == token.i:
+                break
+            token = token.head
+        sent = st.sent_of[i]
+        if sent == 0:
+            return None
+        prev = [s for s in doc.sents][sent - 1]
+        for child in prev.root.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                for f in cover.get(child.i, []):
+                    if not f.person and f.actor.kind != "title" and f.actor.country is not None:
+                        return f
+        return None
+
+    @staticmethod
+    def _register(registry: dict[str, Found], f: Found) -> None:
+        if not f.person or not f.name or not f.name_tokens:
+            return
+        registry[f.name] = f
+        for token in (f.name_tokens[0], f.name_tokens[-1]):
+            if len(token) > 1 and token[:1].isupper():
+                registry[token] = f
+
+
+def recent(st: ArticleState, history: list[Found], i: int):
+    """Mentions before token i, nearest first, within WINDOW sentences."""
+    floor = st.sent_of[i] - WINDOW
+    for f in reversed(history):
+        if st.sent_of[f.start] < floor:
+            return
+        yield f
+
+
+def _name(f: Found) -> str | None:
+    return f.name or f.actor.name
