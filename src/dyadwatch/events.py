@@ -147,6 +147,8 @@ class EventCoder:
             if match.pattern.complement == "obligation":
                 out.extend(self._obligation(match, sent, index, article, by_token, at))
                 continue
+            if self._consequence(match, at):
+                continue
             ctx = self._context(self._clause_head(match), at)
             if ctx.allege:
                 continue
@@ -154,6 +156,17 @@ class EventCoder:
                 continue  # "vowed to fight": the embedded event makes the intent event
             out.extend(self._events(match, ctx, sent, index, article, by_token, at))
         return out
+
+    def _consequence(self, match: _Match, at: dict) -> bool:
+        """"attacked the camp, killing 156": a participle of the same type without
+        its own subject is the consequence of the act it hangs on, not a second act."""
+        tok = match.trigger
+        if tok.dep_ != "advcl" or tok.tag_ != "VBG" or any(c.dep_ == "nsubj" for c in tok.children):
+            return False
+        gov = at.get(tok.head.i)
+        if gov is None:
+            return False
+        return self.ontology.plover_of(gov.pattern.cameo) == self.ontology.plover_of(match.pattern.cameo)
 
     def _clause_head(self, match: _Match):
         """The word whose clause says whether the event happened: the trigger,
@@ -248,6 +261,8 @@ class EventCoder:
                     for cc in t.children:
                         if cc.dep_ in ("acl", "xcomp") and cc.i in at:
                             found.append(cc)
+                        elif cc.dep_ == "dobj" and cc.i in at and at[cc.i].pattern.kind == "noun":
+                            found.append(cc)  # "promised to continue aid"
         return found
 
     # -- modality ----------------------------------------------------------------
@@ -283,14 +298,18 @@ class EventCoder:
             if dep == "conj" or (dep == "acomp" and glemma == "be"):
                 cur = gov
                 continue
-            if dep == "acl" and glemma in w["request_nouns"] and glemma not in w["intent_nouns"]:
-                return _Context("hypothetical", negated)  # "a call to withdraw"
-            if dep == "acl" and glemma in w["intent_nouns"]:
+            if dep in ("acl", "ccomp") and gov.pos_ in ("NOUN", "PROPN") and glemma not in w["intent_nouns"] \
+                    and (glemma in w["content_nouns"] or glemma in w["request_nouns"]):
+                return _Context("hypothetical", negated)  # "a call to withdraw", "an admission that"
+            if dep == "acl" and gov.pos_ in ("NOUN", "PROPN") and glemma in w["intent_nouns"]:
                 # "plans to build": the noun's own governor decides (denied plans -> negated)
                 if gov.dep_ == "dobj" and gov.head.lemma_.lower() in w["negating_verbs"]:
                     negated = True
                 elif modality == "asserted":
                     modality, derive = "future", True
+                if gov.dep_ == "dobj" and gov.head.i in at:
+                    derive = False  # "reached a consensus to Z": the coded verb is the agreement
+                    break
                 cur = gov.head if gov.dep_ in ("dobj", "nsubj", "attr") else gov
                 if self._negated(cur):
                     negated = True
@@ -454,7 +473,7 @@ class EventCoder:
         if not targets and sources and not p.needs_target and not (symmetric and len(sources) > 1):
             targets = self._domestic(self._fallback_targets(tok, p, obj, sources, passive, by_token),
                                      sources)
-            symmetric = symmetric and not any(t.how == "default" for t in targets)
+            symmetric = False  # a fallback target is not a partner in a joint act
         if p.needs_target and not targets:
             return []
         if not sources and not (passive and targets):
@@ -507,11 +526,7 @@ class EventCoder:
             placed = [a for a in self._places(tok, obj, by_token) if a.mention.actor.country not in countries]
             if placed:
                 return placed[:1]
-        subject_tokens = {t.i for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "agent")
-                          for t in c.subtree}
-        for t in tok.subtree:
-            if t.i in subject_tokens or t.i == tok.i:
-                continue
+        for t in _clause_tokens(tok):
             for m in by_token.get(t.i, ()):
                 if m.actor.country and m.actor.country not in countries and _key(m) not in exclude:
                     return [_Arg(m, "nested")]
@@ -633,6 +648,8 @@ class EventCoder:
                            for o in c.children if o.dep_ == "pobj" for a in self._actors(o, by_token)]
             if addressees:
                 return [_Arg(a.mention, "inherited") for a in addressees]
+        if tok.dep_ == "acl" and gov.lemma_.lower() not in w["intent_nouns"]:
+            return [_Arg(a.mention, "inherited") for a in self._actors(gov, by_token)]
         if tok.dep_ == "acl" and gov.lemma_.lower() in w["intent_nouns"]:
             poss = [a for c in gov.children if c.dep_ in ("poss", "amod", "compound")
                     for a in self._actors(c, by_token, depth=0)]
@@ -828,6 +845,24 @@ def _lemmas(tok) -> set[str]:
     """The lemma of a token with its compound/adjective modifiers ("hunger strike")."""
     out = {tok.lemma_.lower(), tok.lower_}
     out.update(c.lemma_.lower() for c in tok.children if c.dep_ in ("compound", "amod", "nmod"))
+    return out
+
+
+#: Clauses that describe a noun ("the demonstration staged by students to protest
+#: X"): what they name is not a participant of the act the noun is the object of.
+NOUN_CLAUSES = frozenset({"acl", "relcl"})
+
+
+def _clause_tokens(tok):
+    """Tokens under the trigger, breadth first, leaving out its subject and the
+    clauses that describe nouns."""
+    out = []
+    frontier = [c for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj")
+                and c.dep_ not in NOUN_CLAUSES]
+    while frontier:
+        t = frontier.pop(0)
+        out.append(t)
+        frontier.extend(c for c in t.children if c.dep_ not in NOUN_CLAUSES)
     return out
 
 
