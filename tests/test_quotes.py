@@ -42,11 +42,9 @@ def run(nlp, qx, text, mentions=(), events=()):
         previous_end = q.end
         assert q.id == quote_id("art-1", q.start, q.end)
         assert q.kind in ("direct", "indirect")
-        sents = list(doc.sents)
-        assert sents[q.sentence_start].start_char <= q.start < sents[q.sentence_start].end_char \
-            or sents[q.sentence_start].start_char <= q.start  # a start in trailing space
-        assert q.sentence_start <= q.sentence_end < len(sents)
-        assert q.end - 1 >= sents[q.sentence_end].start_char
+        starts = [sent.start_char for sent in doc.sents]
+        assert q.sentence_start == sum(1 for c in starts if c <= q.start) - 1
+        assert q.sentence_end == sum(1 for c in starts if c <= q.end - 1) - 1
         if q.speaker is not None:
             assert q.speaker_text is not None
     return quotes, out_events

@@ -204,10 +204,10 @@ class QuoteExtractor:
         `doc` is the spaCy Doc of `article.text` (offsets are shared);
         `mentions` come from the actor coder, with coreference resolved.
         """
-        text = doc.text
+        text = doc.text  # spaCy joins every token for this: read it once
         if not text.strip():
             return (), tuple(events)
-        ctx = _Context(doc, mentions)
+        ctx = _Context(doc, text, mentions)
         direct = self._direct_spans(ctx)
         indirect = self._indirect_spans(ctx)
         spans = _resolve_overlaps(direct, indirect, text)
@@ -494,9 +494,9 @@ class _Context:
     """Per-document lookups built once: token, sentence and paragraph by
     character offset, and mentions by token."""
 
-    def __init__(self, doc, mentions: Iterable[Mention]) -> None:
+    def __init__(self, doc, text: str, mentions: Iterable[Mention]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = text
         # from the Doc's arrays: one Token object per token would cost more
         # than the whole extraction on long documents
         self.token_starts = doc.to_array("IDX").tolist()
