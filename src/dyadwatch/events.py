@@ -298,7 +298,10 @@ class EventCoder:
             if dep == "conj" or (dep == "acomp" and glemma == "be"):
                 cur = gov
                 continue
-            if dep in ("acl", "ccomp") and gov.pos_ in ("NOUN", "PROPN") and glemma not in w["intent_nouns"] \
+            noun_gov = gov.pos_ in ("NOUN", "PROPN") and dep in ("acl", "ccomp", "relcl")
+            if noun_gov and glemma in w["negating_nouns"]:
+                return _Context(modality, True)  # "the government's refusal to accept"
+            if noun_gov and glemma not in w["intent_nouns"] \
                     and (glemma in w["content_nouns"] or glemma in w["request_nouns"]):
                 return _Context("hypothetical", negated)  # "a call to withdraw", "an admission that"
             if dep == "acl" and gov.pos_ in ("NOUN", "PROPN") and glemma in w["intent_nouns"]:
@@ -359,11 +362,25 @@ class EventCoder:
             if dep == "xcomp" and gov_match is None:
                 cur = gov  # "help (to) defend": the governing verb's clause decides
                 continue
+            if noun_gov and self._in_condition(gov):
+                return _Context("hypothetical", negated)  # "unless X made peace with rebels fighting Y"
             break
         if obligation and speaker is None:
             return _Context("hypothetical", negated)
         return _Context(modality, negated, derive and modality in ("future", "conditional"),
                         derive_from, obligation, speaker)
+
+    def _in_condition(self, noun) -> bool:
+        """Is this noun inside an "if"/"unless" clause?"""
+        marks = self.words["condition_marks"]
+        cur = noun
+        for _ in range(8):
+            if cur.head is cur:
+                return False
+            if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in marks for c in cur.children):
+                return True
+            cur = cur.head
+        return False
 
     @staticmethod
     def _purpose(tok, at: dict) -> bool:
