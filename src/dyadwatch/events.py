@@ -110,6 +110,7 @@ class _Context:
     speaker: object | None = None  # subject token of the reporting verb above
     allege: bool = False  # inside "accuse X of ...": not coded
     refuse: bool = False  # "failed to Z": a cooperative Z becomes a REJECT
+    prepare: bool = False  # "prepared to shell": military preparation (MOBILIZE), not a threat
 
 
 class EventCoder:
@@ -158,15 +159,20 @@ class EventCoder:
         return out
 
     def _consequence(self, match: _Match, at: dict) -> bool:
-        """"attacked the camp, killing 156": a participle of the same type without
-        its own subject is the consequence of the act it hangs on, not a second act."""
+        """"attacked the camp, killing 156", "rioted, setting fire to mattresses": a
+        participle without its own subject, of the same type or both material
+        conflict, describes the act it hangs on, not a second act."""
         tok = match.trigger
+        while tok.dep_ == "conj" and tok.tag_ == "VBG":
+            tok = tok.head  # "..., killing one and arresting 12"
         if tok.dep_ != "advcl" or tok.tag_ != "VBG" or any(c.dep_ == "nsubj" for c in tok.children):
             return False
         gov = at.get(tok.head.i)
         if gov is None:
             return False
-        return self.ontology.plover_of(gov.pattern.cameo) == self.ontology.plover_of(match.pattern.cameo)
+        mine = self.ontology.plover_of(match.pattern.cameo)
+        theirs = self.ontology.plover_of(gov.pattern.cameo)
+        return mine == theirs or (self.ontology.quad_class(mine) == 4 and self.ontology.quad_class(theirs) == 4)
 
     def _clause_head(self, match: _Match):
         """The word whose clause says whether the event happened: the trigger,
@@ -254,7 +260,9 @@ class EventCoder:
         """Matched triggers in the clausal complement of `tok` (xcomp/ccomp and their conj)."""
         found = []
         for c in tok.children:
-            if c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "dobj" and c.lemma_ in self.words["intent_nouns"]):
+            infinitive = c.dep_ == "advcl" and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children)
+            if c.dep_ in ("xcomp", "ccomp") or infinitive or \
+                    (c.dep_ == "dobj" and c.lemma_ in self.words["intent_nouns"]):
                 for t in [c, *c.conjuncts]:
                     if t.i in at:
                         found.append(t)
@@ -268,7 +276,7 @@ class EventCoder:
     # -- modality ----------------------------------------------------------------
     def _context(self, tok, at: dict) -> _Context:
         w = self.words
-        modality, negated, derive, obligation = "asserted", False, False, False
+        modality, negated, derive, obligation, prepare = "asserted", False, False, False, False
         derive_from = speaker = None
         if self._negated(tok):
             negated = True
@@ -317,6 +325,12 @@ class EventCoder:
                 if self._negated(cur):
                     negated = True
                 continue
+            if dep == "pcomp" and gov.head.pos_ in ("NOUN", "PROPN"):
+                noun = gov.head.lemma_.lower()  # "an appeal for deploying troops"
+                if noun in w["request_nouns"] or noun in w["content_nouns"]:
+                    return _Context("hypothetical", negated)
+                if noun in w["intent_nouns"]:
+                    return _Context("future", negated)
             if dep == "pcomp" or (dep in ("xcomp", "ccomp") and glemma in w["allegation_verbs"]):
                 if glemma in w["allegation_verbs"] or gov.head.lemma_.lower() in w["allegation_verbs"]:
                     return _Context(allege=True)
@@ -349,6 +363,7 @@ class EventCoder:
                 if modality == "asserted" or modality == "hypothetical":
                     modality = "future"
                 derive = True
+                prepare = prepare or glemma in w["preparation_verbs"]
                 if self._condition_child(gov):
                     modality = "conditional"
                 gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ == "aux"}
@@ -368,7 +383,7 @@ class EventCoder:
         if obligation and speaker is None:
             return _Context("hypothetical", negated)
         return _Context(modality, negated, derive and modality in ("future", "conditional"),
-                        derive_from, obligation, speaker)
+                        derive_from, obligation, speaker, prepare=prepare)
 
     def _in_condition(self, noun) -> bool:
         """Is this noun inside an "if"/"unless" clause?"""
@@ -390,10 +405,12 @@ class EventCoder:
             infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
             if not infinitive:
                 continue
+            gov = at.get(t.head.i)
+            if gov is not None and gov.pattern.complement is not None:
+                return False  # "vowed to fight" (parsed as advcl or xcomp): the complement
             if t.dep_ == "advcl":
                 return True
-            gov = at.get(t.head.i)
-            if t.dep_ == "xcomp" and gov is not None and gov.pattern.complement is None:
+            if t.dep_ == "xcomp" and gov is not None:
                 return True
         return False
 
@@ -457,6 +474,9 @@ class EventCoder:
             return [self._event(article, sent, index, match, m.refusal[plover], src, tgt, "asserted",
                                 False, date, date_source, date_text, f"refusal:{base.pattern}",
                                 factor=0.85)]
+        if ctx.prepare and self.ontology.quad_class(plover) == 4 and plover != "PROTEST":
+            return [self._event(article, sent, index, match, m.preparation, src, tgt, "asserted", False,
+                                date, date_source, date_text, f"prepare:{base.pattern}", factor=0.9)]
         goal = "AGREE" if coop else "THREATEN"
         table = m.intent[goal]
         if plover not in table:
@@ -467,8 +487,8 @@ class EventCoder:
     def _verb_pairs(self, tok, p: Pattern, obj, ctx: _Context, by_token, at) -> list[tuple[_Arg, _Arg, bool]]:
         """(source, target, primary) triples; primary is False for the reverse
         direction of a symmetric act, which states no intention of its own."""
-        reduced = tok.dep_ == "acl" and tok.tag_ == "VBN"  # "refugees expelled by X"
-        passive = reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+        reduced = tok.dep_ == "acl" and tok.tag_ == "VBN" and not p.active  # "refugees expelled by X"
+        passive = not p.active and (reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children))
         if passive:
             sources = self._agents(tok, by_token)
             targets = (self._actors(tok.head, by_token) if reduced else
@@ -611,8 +631,8 @@ class EventCoder:
             if c.dep_ not in ("xcomp", "ccomp") and not purpose:
                 continue
             for t in c.subtree:
-                if t.dep_ in ("dobj", "pobj", "dative") and t.i in by_token:
-                    found = [a for a in self._actors(t, by_token) if _key(a.mention) not in exclude]
+                if t.dep_ in ("dobj", "pobj", "dative"):
+                    found = [a for a in self._actors(t, by_token, depth=1) if _key(a.mention) not in exclude]
                     if found:
                         return [_Arg(a.mention, "nested") for a in found]
         return []
@@ -645,7 +665,7 @@ class EventCoder:
 
     def _subjects(self, tok, by_token, ctx: _Context, depth: int = 0) -> list[_Arg]:
         w = self.words
-        subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj", "expl")]
+        subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj", "expl", "nsubjpass")]
         if tok.dep_ == "relcl" and (not subj or subj[0].lower_ in RELATIVE_PRONOUNS):
             return [_Arg(a.mention, "inherited") for a in self._actors(tok.head, by_token)]
         if subj:

@@ -17,6 +17,8 @@ Schema of data/patterns/verbs.yaml and nouns.yaml (a list under `patterns:`):
       subject: [peacekeeper]  # required lemma of the subject ("peacekeepers arrived")
       subject_not: [troop]    # the pattern does not fire with these subject lemmas
       needs_target: true      # no event without a target ("X charged" alone is a verb of saying)
+      active: true            # adjectival participles read as active ("X is opposed to Y",
+                              # "forces were engaged in cleansing"): the subject is the source
       prep: [on]              # required preposition or particle child ("call on", "cut off")
       pos: [VERB]             # allowed parts of speech of the trigger (default VERB for verbs,
                               # NOUN/PROPN for nouns)
@@ -56,16 +58,16 @@ from .ontology import Ontology
 
 PATTERN_KEYS = {"id", "lemma", "cameo", "strength", "object", "object_not", "prep", "pos", "target",
                 "symmetric", "untargeted", "complement", "note", "subject", "subject_not",
-                "needs_target"}
+                "needs_target", "active"}
 COMPLEMENTS = {"intent", "derive", "negate", "request", "allege", "threat", "obligation"}
 DEFAULT_TARGETS = ("dative", "dobj", "to", "with", "against", "on", "at", "into", "toward",
                    "towards", "upon", "for", "from")
 MODALITY_LISTS = ("future_aux", "hypothetical_aux", "obligation_aux", "intent_verbs",
-                  "intent_adjectives", "intent_nouns", "request_nouns", "content_nouns", "negating_nouns", "negating_verbs",
+                  "intent_adjectives", "intent_nouns", "request_nouns", "content_nouns", "negating_nouns", "preparation_verbs", "negating_verbs",
                   "refusal_verbs", "support_verbs", "speech_verbs", "allegation_verbs",
                   "request_verbs", "object_control_verbs", "condition_marks", "negation_words",
                   "pronouns")
-MODALITY_TABLES = ("intent", "refusal", "demand")
+MODALITY_TABLES = ("intent", "refusal", "demand", "preparation")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,7 @@ class Pattern:
     subjects: frozenset[str] = frozenset()
     subjects_not: frozenset[str] = frozenset()
     needs_target: bool = False
+    active: bool = False
     preps: frozenset[str] = frozenset()
     pos: frozenset[str] = frozenset()
     targets: tuple[str, ...] = DEFAULT_TARGETS
@@ -102,6 +105,7 @@ class Modality:
     intent: dict[str, dict[str, str]]   # AGREE|THREATEN -> {embedded PLOVER type -> CAMEO}
     refusal: dict[str, str]             # embedded PLOVER type -> REJECT CAMEO code
     demand: dict[str, str]              # embedded PLOVER type -> REQUEST CAMEO code
+    preparation: str                    # MOBILIZE code for "prepared to <attack>"
 
     def __getitem__(self, name: str) -> frozenset[str]:
         return self.words[name]
@@ -237,6 +241,7 @@ def _pattern(path: Path, i: int, entry, kind: str, ontology: Ontology) -> Patter
         subjects=_words(entry.get("subject"), path, where, "subject"),
         subjects_not=_words(entry.get("subject_not"), path, where, "subject_not"),
         needs_target=bool(entry.get("needs_target", False)),
+        active=bool(entry.get("active", False)),
         preps=_words(entry.get("prep"), path, where, "prep"),
         pos=frozenset(p.upper() for p in pos), targets=tuple(t.lower() for t in targets),
         symmetric=_symmetric_value(entry.get("symmetric"), path, where),
@@ -285,5 +290,8 @@ def _modality(path: Path, data, ontology: Ontology) -> Modality:
     if not isinstance(intent, dict) or set(intent) != {"AGREE", "THREATEN"}:
         raise DataTableError(f"{path}: `intent` must have exactly the keys AGREE and THREATEN.")
     intent_tables = {goal: table(intent[goal], f"intent.{goal}", goal) for goal in ("AGREE", "THREATEN")}
+    preparation = _cameo(data.get("preparation"), path, "preparation", "preparation", ontology)
+    if ontology.cameo[preparation].plover != "MOBILIZE":
+        raise DataTableError(f"{path}: `preparation` must be a MOBILIZE code.")
     return Modality(words, intent_tables, table(data.get("refusal"), "refusal", "REJECT"),
-                    table(data.get("demand"), "demand", "REQUEST"))
+                    table(data.get("demand"), "demand", "REQUEST"), preparation)
