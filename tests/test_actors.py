@@ -23,6 +23,9 @@ Arden Vale,A. Vale,KOR,GOV,head_of_government,2022-03-01,
 Tomas Reyk,,CHN,GOV,fm_spokesperson,2020-01-01,
 Mira Holt,,IGOUNO,,un_secretary_general,2018-01-01,
 Oren Sall,,PRK,MIL,chief_of_general_staff,2015-01-01,2020-12-31
+Lena Marsh,,GBR,GOV,head_of_government,2020-01-01,
+Piet Marsh,,NLD,GOV,head_of_state,2008-01-01,2014-12-31
+Dora Brown,,CAN,GOV,head_of_government,2010-01-01,
 """
 
 
@@ -199,6 +202,28 @@ def test_person_of_an_organisation_and_former_marker(run):
     assert [m.actor.code for m in ms] == ["PRKELI"]
 
 
+@pytest.mark.parametrize("date, code", [
+    (dt.date(2021, 3, 1), "GBRGOV"),  # two Marshes in the table: the one in office
+    (dt.date(2012, 3, 1), "NLDGOV"),
+    (dt.date(2016, 3, 1), None),       # neither in office: ambiguous, not coded
+])
+def test_bare_surname_of_a_known_office_holder(run, date, code):
+    ms = run("Marsh said the talks were useful.", date)
+    assert [m.actor.code for m in ms] == ([code] if code else [])
+    assert all(m.confidence < 0.95 for m in ms)
+
+
+def test_surname_that_is_a_common_word_is_not_coded_alone(run):
+    assert codes(run("Brown said the talks were useful."), "Brown") == []
+    assert codes(run("Dora Brown said the talks were useful."), "Dora Brown") == ["CANGOV"]
+
+
+def test_a_persons_government_is_the_country(run):
+    ms = run("The Marsh government rejected the bill.", dt.date(2021, 3, 1))
+    assert [(m.text, m.actor.code, m.actor.kind) for m in ms] == [
+        ("Marsh government", "GBRGOV", "country")]
+
+
 def test_unknown_person_takes_title_and_adjacent_country(run):
     ms = run("South Korean Foreign Minister Park Hae-jin met the press.")
     assert codes(ms, "South Korean Foreign Minister Park Hae-jin") == ["KORGOV"]
@@ -264,6 +289,42 @@ def test_it_only_for_an_organisation_or_country_subject(run):
     assert codes(ms, "it") == ["EGY"]
     ms = run("Peru closed its embassy. It is expected that talks resume.")
     assert codes(ms, "It") == []
+
+
+def test_it_from_the_previous_sentence_subject(run):
+    ms = run("Norway announced new aid. It will send two ships.")
+    assert codes(ms, "It") == ["NOR"]
+    assert [m.antecedent for m in ms if m.text == "It"] == ["Norway"]
+
+
+def test_possessive_its_and_their_with_a_role(run):
+    ms = run("Laos stayed silent, but its state media criticised the visit.")
+    assert codes(ms, "its state media") == ["LAOMED"]
+    ms = run("Chile and Peru met. They will link their defence ministries.")
+    assert codes(ms, "their defence ministries") == ["CHLGOV", "PERGOV"]
+
+
+def test_the_ministry_without_antecedent_is_the_lead_subjects(run):
+    text = "Mexico voiced concern over the vote, the foreign ministry said on Monday."
+    assert codes(run(text), "foreign ministry") == ["MEXGOV"]
+
+
+def test_spokesperson_for_a_named_office_holder(run):
+    ms = run("A spokeswoman for President Arden Vale denied it.", dt.date(2024, 1, 1))
+    assert codes(ms, "spokeswoman for President Arden Vale") == ["KORGOV"]
+
+
+def test_backed_is_not_the_heads_country(run):
+    text = "Iran-backed rebels fired rockets, and Saudi-led forces answered."
+    ms = run(text)
+    assert "IRN" in covering(ms, "Iran", text)
+    assert all(m.actor.code != "IRNREB" for m in ms)
+    assert covering(ms, "forces", text) == ["SAUMIL"]
+
+
+def test_korean_adjective_alone_is_not_a_country(run):
+    ms = run("Seoul hosted talks on the Korean issue.")
+    assert all(m.text != "Korean" for m in ms)
 
 
 # ---------------------------------------------------------------- lookup

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +95,7 @@ class Entry:
     count: int = 0
     orgs: tuple[OrgVariant, ...] = ()
     person: Person | None = None
+    surname: bool = False  # a bare surname ("Putin"), coded only when one holder fits the date
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,10 @@ class Rules:
     person_pronouns: frozenset[str]
     thing_pronouns: frozenset[str]
     expletive_heads: frozenset[str]
+    family_name_first: frozenset[str]
+    surname_stoplist: frozenset[str]
+    surname_roles: frozenset[str]
+    surname_roles_family_first: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,7 @@ class ActorTables:
         rule_set = _load_rules(Path(rules), entries, country_names)
         if people is not None:
             load_people(Path(people), entries, country_names, known_sectors)
+            _add_surnames(entries, rule_set)
         index: dict[str, list[Entry]] = {}
         for entry in entries:
             index.setdefault(entry.surface.lower(), []).append(entry)
@@ -390,7 +397,11 @@ def _load_rules(path: Path, entries: list[Entry], countries: dict[str, str]) -> 
                  words("modifiers"), words("former_markers"), words("locative_prepositions"),
                  frozenset(str(s) for s in data.get("context_sectors", [])),
                  words("hyphen_suffixes"), words("person_pronouns"), words("thing_pronouns"),
-                 words("expletive_heads"))
+                 words("expletive_heads"),
+                 frozenset(str(c) for c in data.get("family_name_first", [])),
+                 frozenset(str(w) for w in data.get("surname_stoplist", [])),
+                 frozenset(str(w) for w in data.get("surname_roles", [])),
+                 frozenset(str(w) for w in data.get("surname_roles_family_first", [])))
 
 
 def load_people(path: Path, entries: list[Entry], countries: dict[str, str],
@@ -425,6 +436,40 @@ def load_people(path: Path, entries: list[Entry], countries: dict[str, str],
         person = Person(name, tuple(sorted(offices, key=lambda o: o.start or dt.date.min)))
         for surface in [name] + aliases:
             entries.append(Entry("person", surface, name=name, person=person))
+
+
+def _add_surnames(entries: list[Entry], rules: Rules) -> None:
+    """Bare surnames of people.csv ("Putin", "Merkel", "Xi"): news names the
+    best-known office holders by surname alone, often in the first mention.
+    The family name is the first word for the countries in
+    rules.family_name_first. A surname shared with another person's first or
+    last name, or an ordinary word (rules.surname_stoplist), is left out; one
+    shared by two people of the table is kept for both and coded only when a
+    single one of them holds office on the article's date."""
+    people = {e.person.name: e.person for e in entries if e.kind == "person" and e.person}
+    users: dict[str, set[str]] = {}
+    chosen: dict[str, str] = {}
+    for name, person in people.items():
+        words = name.split()
+        if len(words) < 2:
+            continue
+        for word in {words[0], words[-1]}:
+            users.setdefault(word, set()).add(name)
+        roles = {o.role for o in person.offices}
+        first = person.offices[0].country in rules.family_name_first
+        if roles & (rules.surname_roles_family_first if first else rules.surname_roles):
+            chosen[name] = words[0] if first else words[-1]
+    for name, surname in chosen.items():
+        if (surname in rules.surname_stoplist or not surname[:1].isupper() or len(surname) < 2
+                or any(other not in people or chosen.get(other) != surname
+                       for other in users[surname] if other != name)):
+            continue
+        forms = {surname, re.sub(r"^(?:al|el|Al|El)-", "", surname)}
+        folded = {unicodedata.normalize("NFKD", f).encode("ascii", "ignore").decode() for f in forms}
+        forms |= {f for f in folded if len(f) == len(surname) or f in forms}
+        for form in forms:
+            if len(form) > 1 and form not in rules.surname_stoplist:
+                entries.append(Entry("person", form, name=name, person=people[name], surname=True))
 
 
 def dated(variants: tuple[OrgVariant, ...], date: dt.date | None) -> OrgVariant | None:

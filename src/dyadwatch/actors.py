@@ -40,6 +40,7 @@ CONF_CAPITAL = 0.8  # a capital standing for its government
 CONF_KOREA_CONTEXT = 0.8  # "the North" in an article about Korea
 CONF_BARE_KOREA = 0.7
 CONF_TITLE_COUNTRY = 0.7  # the country a title implies ("Secretary of State")
+CONF_SURNAME_ONLY = 0.9  # factor for a person named by surname alone ("Putin said")
 LOCATIVE_FACTOR = 0.6
 #: Named-entity labels whose spans are not actors: a country name inside them
 #: ("the Korean War", "Chinese New Year", "Jordan" in a person's name) is dropped.
@@ -190,6 +191,8 @@ class ActorCoder:
                 return _Piece(start, end, "R", entry)
             if kind == "org":
                 return _Piece(start, end, "O", entry)
+            if kind == "person" and entry.surname:
+                return self._surname_piece(st, start, end, options, span)
             if kind == "person":
                 return _Piece(start, end, "P", entry)
             if kind == "north_south":
@@ -209,6 +212,20 @@ class ActorCoder:
             conf = {"capital": CONF_CAPITAL, "demonym": CONF_DEMONYM}.get(kind, CONF_COUNTRY)
             return _Piece(start, end, "C", entry, entry.countries, conf, adjectival=kind == "demonym")
         return None
+
+    @staticmethod
+    def _surname_piece(st: ArticleState, start: int, end: int, options, span) -> _Piece | None:
+        """A bare surname ("Putin") names its only holder in the table; when two
+        holders share it ("Castro"), the one in office on the article's date."""
+        holders = {e.person.name: e for e, surface in options
+                   if e.kind == "person" and e.surname and e.person and _case_ok(surface, span)}
+        if len(holders) > 1 and st.date is not None:
+            holders = {n: e for n, e in holders.items()
+                       if any((o.start is None or o.start <= st.date)
+                              and (o.end is None or st.date <= o.end) for o in e.person.offices)}
+        if len(holders) != 1:
+            return None
+        return _Piece(start, end, "P", next(iter(holders.values())), conf=CONF_SURNAME_ONLY)
 
     def _hyphenated(self, token) -> _Piece | None:
         """"U.S.-led", "Iran-backed", "U.S.-China": countries inside one token."""
@@ -260,6 +277,10 @@ class ActorCoder:
                 return False
         elif pair in ("PC", "PO", "RC", "RO"):
             if not words & ({"of", "in", "for"} if pair == "RO" else {"of", "in"}) or has_country:
+                return False
+        elif pair == "PR":  # "the Trump administration", "Putin's government"
+            if (nxt.entry is None or nxt.entry.person_title or nxt.entry.sector != "GOV"
+                    or any(t.tag_ != "POS" for t in gap)):
                 return False
         elif pair not in ("CR", "CP", "CO", "OR", "OP", "RR", "RP", "OC"):
             return False
@@ -313,6 +334,14 @@ class ActorCoder:
             return
         countries = [c for p in cs for c in p.countries]
         countries = list(dict.fromkeys(countries))
+        known = person.entry.person if person is not None and person.entry is not None else None
+        if known is not None and phrase[-1].kind == "R" and not titled:
+            # a person's government: the country, not the person
+            actor, conf = person_actor(known, st.date, self.tables.countries)
+            if actor.country is not None:
+                st.found.append(Found(start, end, self._actor(actor.country, sector, "country"),
+                                      conf * min(person.conf, 1.0), kinds=kinds))
+            return
         if person is not None:
             self._code_person(st, start, end, person, countries, roles, sector, kinds, former,
                               min([p.conf for p in cs], default=CONF_NAMED), pending)
@@ -379,6 +408,7 @@ class ActorCoder:
         known = person.entry.person if person.entry is not None else None
         if known is not None:
             actor, pconf = person_actor(known, st.date, self.tables.countries)
+            pconf *= min(person.conf, 1.0)
             kinds = kinds | self._office_kinds(known, st.date)
             country = countries[0] if countries else actor.country
             if countries or roles or former:
