@@ -32,7 +32,6 @@ def main() -> None:
         raise SystemExit("no demo/*.txt articles to measure")
     texts = (texts * (args.docs // len(texts) + 1))[:args.docs]
     nlp = nlp_mod.load()
-    start = time.perf_counter()
     load = time.perf_counter()
     coder = ActorCoder.from_package()
     load = time.perf_counter() - load
