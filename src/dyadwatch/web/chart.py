@@ -85,7 +85,7 @@ def series_svg(points: Sequence[dict], freq: str = "month",
     step = nice_step(ymax)
     ytop = step * math.ceil(ymax / step)
     band = box.plot_w / n
-    bar_w = max(1.0, band * 0.78)
+    bar_w = min(56.0, max(1.0, band * 0.78))
 
     def y(count: float) -> float:
         return box.top + box.plot_h * (1 - count / ytop)
