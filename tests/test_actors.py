@@ -229,6 +229,20 @@ def test_unknown_person_takes_title_and_adjacent_country(run):
     assert codes(ms, "South Korean Foreign Minister Park Hae-jin") == ["KORGOV"]
 
 
+def test_unknown_person_takes_the_code_of_its_apposition(run):
+    text = "Tarn Oduya, Kenya's foreign minister, called the deal fair. Oduya then left."
+    ms = run(text)
+    assert codes(ms, "Tarn Oduya") == ["KENGOV"]
+    assert [m.antecedent for m in ms if m.text == "Oduya"] == ["Tarn Oduya"]
+
+
+def test_chinese_and_us_troops_but_not_a_country_and_a_demonym(run):
+    text = "South Korean and U.S. troops held drills. Syria and Palestinian leaders met."
+    ms = run(text)
+    assert covering(ms, "troops", text) == ["KORMIL", "USAMIL"]
+    assert codes(ms, "Syria") == ["SYR"] and codes(ms, "Palestinian leaders") == ["PSEGOV"]
+
+
 def test_unknown_person_without_any_country_is_not_invented(run):
     ms = run("Foreign Minister Tarn Oduya said the talks would go on.")
     assert [m.actor.code for m in ms] == ["---GOV"]

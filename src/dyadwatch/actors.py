@@ -273,7 +273,8 @@ class ActorCoder:
         words = {t.lower_ for t in gap}
         coordinated = bool(words & {"and", "or", "&", ",", "-"})
         if pair in ("CC", "OO"):
-            if not coordinated or (left.adjectival != nxt.adjectival and "-" not in words):
+            # "Chinese and U.S. troops" coordinates, "Syria and Palestinian leader" does not
+            if not coordinated or (not left.adjectival and nxt.adjectival and "-" not in words):
                 return False
         elif pair in ("PC", "PO", "RC", "RO"):
             if not words & ({"of", "in", "for"} if pair == "RO" else {"of", "in"}) or has_country:

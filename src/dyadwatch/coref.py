@@ -18,6 +18,7 @@ from .actor_tables import Rules
 from .types import Actor
 
 CONF_SURNAME = 0.8
+CONF_APPOSITION = 0.85
 CONF_CONJ = 0.75
 CONF_DEFINITE = 0.7
 CONF_PRONOUN = 0.7
@@ -26,6 +27,9 @@ CONF_IT = 0.6
 CONF_CONTEXT = 0.6  # a country taken from the sentence or the article
 CONF_LEAD = 0.5  # "the ministry" read as the government of the article's lead subject
 CONF_UNKNOWN_COUNTRY = 0.4  # "---GOV": the sector is known, the country is not
+#: Named-entity labels of capitalised words that are not people's names.
+NOT_NAMES = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "ORG", "NORP", "EVENT", "MONEY",
+                       "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 #: How far back coreference looks, in sentences.
 WINDOW = 8
 
@@ -95,10 +99,20 @@ class Coreference:
 
     def candidates(self, doc, covered: bytearray) -> list[Pending]:
         """Tokens outside every table match that may refer back: he/she, "it" as
-        a subject, capitalised names (surnames)."""
+        a subject, and runs of capitalised names ("Oduya", "Tarn Oduya") that
+        the named-entity recogniser did not mark as people."""
         out: list[Pending] = []
+        run_start = None
         for t in doc:
-            if covered[t.i]:
+            name = (not covered[t.i] and t.pos_ == "PROPN" and t.text[:1].isupper()
+                    and t.ent_type_ not in NOT_NAMES)
+            if name and run_start is None:
+                run_start = t.i
+            if not name and run_start is not None:
+                out.append(Pending(run_start, t.i, "surname",
+                                   name_tokens=tuple(x.text for x in doc[run_start:t.i])))
+                run_start = None
+            if covered[t.i] or name:
                 continue
             low = t.lower_
             if t.pos_ == "PRON" and low in self.rules.person_pronouns:
@@ -106,8 +120,9 @@ class Coreference:
             elif (t.pos_ == "PRON" and low in self.rules.thing_pronouns and t.dep_ == "nsubj"
                   and t.head.lemma_.lower() not in self.rules.expletive_heads):
                 out.append(Pending(t.i, t.i + 1, "it"))
-            elif t.pos_ == "PROPN" and t.text[:1].isupper():
-                out.append(Pending(t.i, t.i + 1, "surname"))
+        if run_start is not None:
+            out.append(Pending(run_start, len(doc), "surname",
+                               name_tokens=tuple(x.text for x in doc[run_start:])))
         return out
 
     def resolve(self, st: ArticleState, pending: list[Pending]) -> None:
@@ -145,6 +160,14 @@ class Coreference:
                 return [Found(item.start, item.end, hit.actor, min(hit.conf, CONF_SURNAME),
                                antecedent=_name(hit), kinds=hit.kinds, person=True,
                                name=hit.name, name_tokens=hit.name_tokens)]
+            if item.what == "person" or item.end - item.start > 1 or self._appositive(st, item):
+                title = self._apposition(st, item)
+                if title is not None:
+                    return [Found(item.start, item.end,
+                                  Actor(title.actor.code, title.actor.country, title.actor.sector,
+                                        text, "person"),
+                                  min(title.conf, CONF_APPOSITION), kinds=title.kinds, person=True,
+                                  name=text, name_tokens=item.name_tokens)]
             if item.what == "person" and item.sector:
                 iso3 = self._context_country(st, item.start)
                 code = (iso3 or "---") + item.sector
@@ -172,6 +195,26 @@ class Coreference:
         if item.what == "owned":
             return self._owned(st, item, history, cover)
         return self._role_reference(st, item, history, cover)
+
+    @staticmethod
+    def _appositive(st: ArticleState, item: Pending) -> bool:
+        """Is the single capitalised word a name with an appositive ("Oduya, the
+        minister")? Only then may a lone word be coded from its apposition."""
+        head = st.doc[item.start]
+        return any(c.dep_ == "appos" for c in head.children)
+
+    @staticmethod
+    def _apposition(st: ArticleState, item: Pending) -> Found | None:
+        """"Tarn Oduya, Kenya's foreign minister, said": an unknown name followed by
+        a comma and a titled phrase with a country takes that phrase's code."""
+        doc = st.doc
+        if item.end >= len(doc) or doc[item.end].text != ",":
+            return None
+        for f in st.found:
+            if (f.start == item.end + 1 and f.actor.country is not None and not f.person
+                    and f.actor.kind == "title"):
+                return f
+        return None
 
     def _role_reference(self, st: ArticleState, item: Pending, history: list[Found],
                         cover: dict[int, list[Found]]) -> list[Found]:
