@@ -125,7 +125,7 @@ class ActorCoder:
     def _pieces(self, st: ArticleState) -> list[_Piece]:
         doc = st.doc
         candidates: list[_Piece] = []
-        veto = [(e.start, e.end) for e in doc.ents if e.label_ in VETO_LABELS]
+        veto = [(e.start, e.end, e.label_) for e in doc.ents if e.label_ in VETO_LABELS]
         for match_id, start, end in self._matcher(doc):
             piece = self._piece(st, start, end, self._by_hash[match_id], veto)
             if piece is not None:
@@ -169,17 +169,16 @@ class ActorCoder:
 
     def _piece(self, st: ArticleState, start: int, end: int,
                options: list[tuple[Entry, tuple[str, ...]]],
-               veto: list[tuple[int, int]]) -> _Piece | None:
+               veto: list[tuple[int, int, str]]) -> _Piece | None:
         doc = st.doc
         span = doc[start:end]
         for entry, surface in options:
             if len(surface) != len(span) or not _case_ok(surface, span):
                 continue
             kind = entry.kind
-            if kind in COUNTRY_KINDS or kind in ("org", "person"):
-                if any(vs <= start and end <= ve and (ve - vs) > (end - start) for vs, ve in veto):
-                    if not (kind == "demonym" and any(vs == start for vs, _ in veto)):
-                        continue
+            if (kind in COUNTRY_KINDS or kind in ("org", "person")) and self._vetoed(
+                    doc, start, end, kind, veto):
+                continue
             if kind == "nonactor":
                 return _Piece(start, end, "-", entry)
             if kind == "plural_ref":
@@ -212,6 +211,26 @@ class ActorCoder:
             conf = {"capital": CONF_CAPITAL, "demonym": CONF_DEMONYM}.get(kind, CONF_COUNTRY)
             return _Piece(start, end, "C", entry, entry.countries, conf, adjectival=kind == "demonym")
         return None
+
+    def _vetoed(self, doc, start: int, end: int, kind: str,
+                veto: list[tuple[int, int, str]]) -> bool:
+        """Is the match part of a larger named entity that is not an actor
+        ("the South China Sea", "Jordan" in "Michael Jordan", "Bush" in "Jeb
+        Bush")? A demonym opening the entity ("Chinese President Xi" tagged
+        PERSON) and a known name after a title ("Foreign Minister Wang Yi")
+        are kept."""
+        for vs, ve, label in veto:
+            if not (vs <= start and end <= ve and ve - vs > end - start):
+                continue
+            if kind == "demonym" and vs == start:
+                continue
+            if kind == "person" and label == "PERSON":
+                around = [doc[i] for i in (start - 1, end) if vs <= i < ve]
+                if not any(t.pos_ == "PROPN" and not any(
+                        e.kind == "role" for e in self.tables.index.get(t.lower_, ())) for t in around):
+                    continue
+            return True
+        return False
 
     @staticmethod
     def _surname_piece(st: ArticleState, start: int, end: int, options, span) -> _Piece | None:
