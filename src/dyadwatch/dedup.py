@@ -25,8 +25,7 @@ Canonical events
     Built from the events that are not negated ("X did not sanction Y" is not
     a report of a sanction). Modality is part of the key, so a canonical event
     never mixes "will impose sanctions" with "imposed sanctions"; every member
-    has the same modality, which is that of `first_event_id` (analysis filters
-    asserted ones by joining it, or through `factual_events`). Events with the
+    has the same modality, stored in `canonical_events.modality`. Events with the
     same source, target, PLOVER type and modality are sorted by (date, id)
     and cut into clusters greedily: an event joins the current cluster when
     its date is at most `settings.event_window_days` after the cluster's
@@ -332,7 +331,7 @@ def _update_canonical_events(con: duckdb.DuckDBPyConnection,
     con.execute("DELETE FROM canonical_events")
     con.execute("""
         INSERT INTO canonical_events (id, source, source_country, target, target_country,
-            plover, cameo, goldstein, quad_class, date, n_mentions, n_stories, n_articles,
+            plover, modality, cameo, goldstein, quad_class, date, n_mentions, n_stories, n_articles,
             first_event_id, confidence)
         WITH code AS (
             SELECT cid, cameo, min(goldstein) AS goldstein, min(quad_class) AS quad_class,
@@ -340,7 +339,7 @@ def _update_canonical_events(con: duckdb.DuckDBPyConnection,
                                       ORDER BY count(*) DESC, cameo NULLS LAST) AS rank
             FROM _dedup_member GROUP BY cid, cameo)
         SELECT m.cid, min(m.source), min(m.source_country), min(m.target),
-               min(m.target_country), min(m.plover), c.cameo, c.goldstein, c.quad_class,
+               min(m.target_country), min(m.plover), min(m.modality), c.cameo, c.goldstein, c.quad_class,
                min(m.first_date), count(*), count(DISTINCT m.story),
                count(DISTINCT m.article_id), first(m.id ORDER BY m.date NULLS LAST, m.id),
                max(m.confidence)

@@ -300,7 +300,7 @@ class EventCoder:
             dep, gov = cur.dep_, cur.head
             if gov is cur or dep not in CLAUSAL | {"dobj"}:
                 break
-            if dep == "dobj" and cur is not tok:
+            if dep == "dobj" and cur != tok:
                 break
             glemma = gov.lemma_.lower()
             if dep == "conj" or (dep == "acomp" and glemma == "be"):
@@ -390,7 +390,7 @@ class EventCoder:
         marks = self.words["condition_marks"]
         cur = noun
         for _ in range(8):
-            if cur.head is cur:
+            if cur.head == cur:
                 return False
             if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in marks for c in cur.children):
                 return True
@@ -675,7 +675,7 @@ class EventCoder:
             if subj[0].lower_ in w["pronouns"]:
                 return [_Arg(a.mention, "speaker") for a in self._actors(ctx.speaker, by_token)]
             return []
-        if depth > 4 or tok.head is tok:
+        if depth > 4 or tok.head == tok:
             return []
         gov = tok.head
         if tok.dep_ == "xcomp" and gov.lemma_.lower() in w["object_control_verbs"]:
@@ -693,7 +693,7 @@ class EventCoder:
             if poss:
                 return [_Arg(a.mention, "nested") for a in poss]
             gov = gov.head
-        if tok.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp", "acomp") or gov is not tok.head:
+        if tok.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp", "acomp") or gov != tok.head:
             how = "conj" if tok.dep_ == "conj" else "inherited"
             passive_gov = any(c.dep_ in ("nsubjpass", "auxpass") for c in gov.children)
             found = (self._agents(gov, by_token) if passive_gov and tok.dep_ != "conj"
@@ -702,7 +702,7 @@ class EventCoder:
         return []
 
     def _targets(self, tok, p: Pattern, obj, by_token, skip: tuple[str, ...] = ()) -> list[_Arg]:
-        heads = [tok] + ([obj] if obj is not None and obj is not tok else [])
+        heads = [tok] + ([obj] if obj is not None and obj != tok else [])
         for slot in p.targets:
             if slot in skip:
                 continue
@@ -732,7 +732,7 @@ class EventCoder:
         out: list[_Arg] = []
         for i, t in enumerate([tok, *tok.conjuncts]):
             how = "direct" if i == 0 else "conj"
-            direct = by_token.get(t.i) if self_ok or t is not tok else None
+            direct = by_token.get(t.i) if self_ok or t != tok else None
             if direct:
                 for m in direct:
                     out.append(_Arg(self._with_country(m, t, by_token), how))
@@ -792,14 +792,14 @@ class EventCoder:
         cur = tok
         for _ in range(8):
             chain.append(cur.i)
-            if cur.head is cur:
+            if cur.head == cur:
                 break
             cur = cur.head
         ranked = []
         for text, start, end in dates.find_dates(sent):
             root = sent.doc[start:end].root
             verb = root
-            while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+            while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
                 verb = verb.head
             rank = chain.index(verb.i) if verb.i in chain else 99
             ranked.append((rank, start, text))

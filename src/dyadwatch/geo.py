@@ -201,7 +201,7 @@ class Geocoder:
         if c.actor or place is None or not (place.kind == "country" or place.capital):
             return False
         tok = c.token
-        while tok.dep_ in ("conj", "appos", "compound") and tok.head is not tok:
+        while tok.dep_ in ("conj", "appos", "compound") and tok.head != tok:
             tok = tok.head
         if tok.dep_ in ("dobj", "iobj"):
             return tok.head.lemma_.lower() not in self.hints.destination_verbs
@@ -318,7 +318,7 @@ class Geocoder:
         "the border county of" / "the coast of"?"""
         cur = tok
         for _ in range(4):
-            while cur.dep_ in ("compound", "appos", "amod", "nmod", "conj") and cur.head is not cur:
+            while cur.dep_ in ("compound", "appos", "amod", "nmod", "conj") and cur.head != cur:
                 cur = cur.head
             if cur.dep_ != "pobj":
                 return False
@@ -343,7 +343,7 @@ class Geocoder:
         tok = c.token
         if self._locative_head(tok):
             return c
-        while tok.dep_ in ("conj", "appos") and tok.head is not tok:
+        while tok.dep_ in ("conj", "appos") and tok.head != tok:
             tok = tok.head  # "Japan and South Korea agreed": both subjects
         overlaps = lambda spans: any(s < c.end and c.start < e for s, e in spans)  # noqa: E731
         destination = tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.hints.destination_verbs
@@ -427,7 +427,7 @@ class Geocoder:
             if cur.dep_ == "prep" and cur.lower_ in self.hints.locative_preps and (
                     weak_ok or cur.lower_ not in self.hints.weak_preps):
                 seen_prep = True
-            if cur.head is cur:
+            if cur.head == cur:
                 return None
             cur = cur.head
         return None
@@ -459,7 +459,7 @@ class Geocoder:
         """The country of the clause's subject, which "its" refers to
         ("North Korea fired ... off its east coast, Seoul said")."""
         verb = tok
-        while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+        while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
             verb = verb.head
         subjects = [t for t in verb.lefts if t.dep_ in ("nsubj", "nsubjpass")]
         if not subjects:

@@ -298,7 +298,7 @@ class QuoteExtractor:
                         and not any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
                     return self._attribution_of(verb)
                 return None
-            if node.head is node:
+            if node.head == node:
                 return None
             node = node.head
         return None
@@ -309,7 +309,7 @@ class QuoteExtractor:
         for _ in range(5):
             if self._is_reporting(node):
                 return node if not _negated(node) else None
-            if node.dep_ not in _CLIMB_DEPS or node.head is node:
+            if node.dep_ not in _CLIMB_DEPS or node.head == node:
                 return None
             node = node.head
         return None
@@ -377,7 +377,7 @@ class QuoteExtractor:
     def _source_clause(self, doc, according) -> tuple[int, int] | None:
         """The clause an "according to X" phrase hangs on, without the phrase."""
         head = according.head
-        if head is according:
+        if head == according:
             return None
         lo, hi = head.left_edge.i, head.right_edge.i + 1
         a_lo, a_hi = according.left_edge.i, according.right_edge.i + 1
@@ -405,7 +405,7 @@ class QuoteExtractor:
                 obj = next((g for g in c.children if g.dep_ == "pobj"), None)
                 if obj is not None:
                     return obj
-        if depth >= 3 or verb.head is verb:
+        if depth >= 3 or verb.head == verb:
             return None
         head = verb.head
         if verb.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):

@@ -124,6 +124,7 @@ CREATE TABLE IF NOT EXISTS canonical_events (
     target         VARCHAR,
     target_country VARCHAR,
     plover         VARCHAR NOT NULL,
+    modality       VARCHAR NOT NULL,      -- every member event has this modality
     cameo          VARCHAR,
     goldstein      DOUBLE,
     quad_class     TINYINT,
