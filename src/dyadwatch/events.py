@@ -585,7 +585,7 @@ class EventCoder:
     def _patient(tok, p: Pattern, obj, passive: bool):
         """The phrase the act is done to, when it names no actor ("opponents")."""
         for c in tok.children:
-            if c is obj:
+            if c == obj:
                 continue
             if c.dep_ in ("dobj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN"):
                 return c
@@ -715,9 +715,9 @@ class EventCoder:
                         for o in c.children:
                             if o.dep_ in ("pobj", "pcomp"):
                                 found += self._actors(o, by_token)
-                    elif slot in ("dobj", "dative") and c.dep_ == slot and c is not obj:
+                    elif slot in ("dobj", "dative") and c.dep_ == slot and c != obj:
                         found += self._actors(c, by_token)
-                    elif slot in ("dobj", "dative") and c.dep_ == slot and c is obj:
+                    elif slot in ("dobj", "dative") and c.dep_ == slot and c == obj:
                         found += self._actors(c, by_token, depth=1, self_ok=False)
             if found:
                 return found
