@@ -35,7 +35,6 @@ chromium:
 
 demo: install
 	$(BIN)/dyadwatch ingest demo --db $(DB)
-	$(BIN)/dyadwatch summary --db $(DB)
 
 test: install-test
 	$(BIN)/python -m pytest -q
