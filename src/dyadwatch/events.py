@@ -359,6 +359,8 @@ class EventCoder:
                 if obligation:
                     return _Context("hypothetical", negated, obligation=True, speaker=speaker)
                 break
+            if glemma in w["intent_verbs"] and dep == "xcomp" and any(c.dep_ == "dobj" for c in gov.children):
+                return _Context("hypothetical", negated)  # "X wants Y to Z": X's wish, not Y's intent
             if glemma in w["intent_verbs"] or glemma in w["intent_adjectives"]:
                 if modality == "asserted" or modality == "hypothetical":
                     modality = "future"
