@@ -281,11 +281,16 @@ def score(gold: Sequence[dict], coded_records: Iterable[dict], *, name: str = "g
 def _score_record(report: Report, rec: dict, pred: list[dict], cameo_gold: bool) -> None:
     gold_events = rec["events"]
     if report.pentaclass is not None:
-        _score_sets(report.pentaclass,
-                    {str(e["pentaclass"]) for e in gold_events if e.get("pentaclass") is not None},
-                    {str(PENTACLASS[e["cameo"][:2]]) for e in pred if e.get("cameo", "")[:2] in PENTACLASS})
+        g_classes = {str(e["pentaclass"]) for e in gold_events if e.get("pentaclass") is not None}
+        p_classes = {str(PENTACLASS[e["cameo"][:2]]) for e in pred if (e.get("cameo") or "")[:2] in PENTACLASS}
+        _score_sets(report.pentaclass, g_classes, p_classes)
         report.n_gold += len(gold_events)
         report.n_pred += len(pred)
+        if g_classes != p_classes:
+            report.misses.append({"id": rec["id"], "text": rec.get("text"),
+                                  "missed": sorted(g_classes - p_classes),
+                                  "spurious": sorted(p_classes - g_classes),
+                                  "predicted": [_brief(e) for e in pred]})
         return
     if cameo_gold:
         pred = [e for e in pred if not (e.get("cameo") or "").startswith(("01", "02"))]
@@ -310,9 +315,12 @@ def _score_record(report: Report, rec: dict, pred: list[dict], cameo_gold: bool)
         report.misses.append({
             "id": rec["id"], "text": rec.get("text"),
             "missed": [list(t) for t in missed], "spurious": [list(t) for t in spurious],
-            "predicted": [{k: e.get(k) for k in ("source", "target", "plover", "cameo", "trigger",
-                                                 "pattern", "confidence")} for e in pred],
+            "predicted": [_brief(e) for e in pred],
         })
+
+
+def _brief(e: dict) -> dict:
+    return {k: e.get(k) for k in ("source", "target", "plover", "cameo", "trigger", "pattern", "confidence")}
 
 
 def _triple(e: dict, label: str) -> tuple[str | None, str | None, str]:
@@ -402,6 +410,9 @@ def render(report: Report | Reports, console=None, *, misses: int = 10) -> None:
         if rep.pentaclass is not None:
             _scores_table(console, Table, rep.pentaclass, "PentaClass (per record)",
                           names={str(k): f"{k} {v}" for k, v in PENTACLASS_NAMES.items()})
+            for miss in rep.misses[:misses]:
+                console.print(f"[yellow]{miss['id']}[/] {miss['text']}\n"
+                              f"   missed classes {miss['missed']}  spurious {miss['spurious']}")
             continue
         table = Table(title="PLOVER triples (source country, target country, type) and types")
         for col in ("type", "support", "triple P", "triple R", "triple F1", "type P", "type R", "type F1"):

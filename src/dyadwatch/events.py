@@ -235,7 +235,8 @@ class EventCoder:
             subj = {x for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for x in _lemmas(c)}
             if p.subjects and not subj & p.subjects or subj & p.subjects_not:
                 return False
-        if p.preps and not any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in p.preps
+        if p.preps and not any(c.dep_ in ("prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp")
+                               and c.lower_ in p.preps
                                for c in tok.children):
             return False
         objects = list(_objects(tok))
