@@ -229,6 +229,8 @@ class EventCoder:
         """The object token (or None) when the pattern fits the token, else False."""
         if tok.pos_ not in p.pos and not (tok.tag_.startswith("VB") and "VERB" in p.pos):
             return False
+        if p.no_object and any(c.dep_ == "dobj" for c in tok.children):
+            return False
         if p.kind == "verb" and "VERB" in p.pos and tok.dep_ in NOMINAL_DEPS:
             return False
         if p.subjects or p.subjects_not:
@@ -400,10 +402,11 @@ class EventCoder:
             cur = cur.head
         return False
 
-    @staticmethod
-    def _purpose(tok, at: dict) -> bool:
-        """A purpose clause ("to demand reforms", "to disperse protesters") states
-        what an act aimed at, not a second act that happened."""
+    def _purpose(self, tok, at: dict) -> bool:
+        """A purpose clause ("to demand reforms", "used tear gas to disperse
+        protesters", "a resolution that aims to tighten sanctions") states what an
+        act aimed at, not a second act that happened."""
+        w = self.words
         for t in [tok, *([tok.head] if tok.dep_ == "conj" else [])]:
             infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
             if not infinitive:
@@ -413,17 +416,26 @@ class EventCoder:
                 return False  # "vowed to fight" (parsed as advcl or xcomp): the complement
             if t.dep_ == "advcl":
                 return True
-            if t.dep_ == "xcomp" and gov is not None:
+            if t.dep_ != "xcomp":
+                continue
+            glemma = t.head.lemma_.lower()
+            if gov is not None or glemma in w["purpose_verbs"]:
                 return True
+            controlled = (glemma in w["object_control_verbs"] or glemma in w["intent_verbs"]
+                          or glemma in w["request_verbs"] or glemma in w["negating_verbs"])
+            if not controlled and any(c.dep_ == "dobj" for c in t.head.children):
+                return True  # "V something to Z": Z is what V was for
         return False
 
     def _negated(self, tok) -> bool:
+        """"did not sign", "never met", "held no talks", "no deadline was set"."""
         neg = self.words["negation_words"]
-        if any(c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in ("never", "no"))
+        if any(c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in neg)
                for c in tok.children):
             return True
-        return any(c.dep_ == "dobj" and any(g.dep_ == "det" and g.lower_ == "no" for g in c.children)
-                   for c in tok.children) and "no" in neg
+        return any(c.dep_ in ("dobj", "nsubjpass") and any(g.dep_ == "det" and g.lower_ in neg
+                                                           for g in c.children)
+                   for c in tok.children)
 
     def _condition_child(self, tok) -> bool:
         marks = self.words["condition_marks"]
@@ -846,7 +858,10 @@ class EventCoder:
 # -- helpers -----------------------------------------------------------------
 def _objects(tok):
     """Object candidates of a verb: direct objects (and their conjuncts), the
-    subject of a passive, prepositional objects and attributes."""
+    subject of a passive or the noun a passive participle modifies, prepositional
+    objects and attributes."""
+    if tok.dep_ == "acl" and tok.tag_ == "VBN":
+        yield tok.head  # "property seized by the army"
     for c in tok.children:
         if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative"):
             yield c

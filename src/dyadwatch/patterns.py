@@ -17,6 +17,8 @@ Schema of data/patterns/verbs.yaml and nouns.yaml (a list under `patterns:`):
       subject: [peacekeeper]  # required lemma of the subject ("peacekeepers arrived")
       subject_not: [troop]    # the pattern does not fire with these subject lemmas
       needs_target: true      # no event without a target ("X charged" alone is a verb of saying)
+      no_object: true         # only without a direct object ("returned to Geneva", not
+                              # "returned the land")
       active: true            # adjectival participles read as active ("X is opposed to Y",
                               # "forces were engaged in cleansing"): the subject is the source
       prep: [on]              # required preposition or particle child ("call on", "cut off")
@@ -58,12 +60,12 @@ from .ontology import Ontology
 
 PATTERN_KEYS = {"id", "lemma", "cameo", "strength", "object", "object_not", "prep", "pos", "target",
                 "symmetric", "untargeted", "complement", "note", "subject", "subject_not",
-                "needs_target", "active"}
+                "needs_target", "active", "no_object"}
 COMPLEMENTS = {"intent", "derive", "negate", "request", "allege", "threat", "obligation"}
 DEFAULT_TARGETS = ("dative", "dobj", "to", "with", "against", "on", "at", "into", "toward",
                    "towards", "upon", "for", "from")
 MODALITY_LISTS = ("future_aux", "hypothetical_aux", "obligation_aux", "intent_verbs",
-                  "intent_adjectives", "intent_nouns", "request_nouns", "content_nouns", "negating_nouns", "preparation_verbs", "negating_verbs",
+                  "intent_adjectives", "intent_nouns", "request_nouns", "content_nouns", "negating_nouns", "preparation_verbs", "purpose_verbs", "negating_verbs",
                   "refusal_verbs", "support_verbs", "speech_verbs", "allegation_verbs",
                   "request_verbs", "object_control_verbs", "condition_marks", "negation_words",
                   "pronouns")
@@ -83,6 +85,7 @@ class Pattern:
     subjects_not: frozenset[str] = frozenset()
     needs_target: bool = False
     active: bool = False
+    no_object: bool = False
     preps: frozenset[str] = frozenset()
     pos: frozenset[str] = frozenset()
     targets: tuple[str, ...] = DEFAULT_TARGETS
@@ -242,6 +245,7 @@ def _pattern(path: Path, i: int, entry, kind: str, ontology: Ontology) -> Patter
         subjects_not=_words(entry.get("subject_not"), path, where, "subject_not"),
         needs_target=bool(entry.get("needs_target", False)),
         active=bool(entry.get("active", False)),
+        no_object=bool(entry.get("no_object", False)),
         preps=_words(entry.get("prep"), path, where, "prep"),
         pos=frozenset(p.upper() for p in pos), targets=tuple(t.lower() for t in targets),
         symmetric=_symmetric_value(entry.get("symmetric"), path, where),
