@@ -144,7 +144,13 @@ class EventCoder:
         matches = self._matches(sent, by_token)
         at = {m.trigger.i: m for m in matches}
         out: list[Event] = []
+        main = [m for m in matches if m.trigger.dep_ != "acl"]
         for match in matches:
+            if match.trigger.dep_ == "acl" and main and not any(
+                    c.dep_ in ("nsubj", "nsubjpass") for c in match.trigger.children):
+                continue  # "forces backed by warplanes", "sanctions imposed on X": background
+            if match.pattern.complement == "negate" and self._no_comment(match.trigger):
+                continue  # "declined to comment" (CAMEO 011): no event
             if match.pattern.complement == "obligation":
                 out.extend(self._obligation(match, sent, index, article, by_token, at))
                 continue
@@ -157,6 +163,10 @@ class EventCoder:
                 continue  # "vowed to fight": the embedded event makes the intent event
             out.extend(self._events(match, ctx, sent, index, article, by_token, at))
         return out
+
+    def _no_comment(self, tok) -> bool:
+        comment = self.words["comment_verbs"]
+        return any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in comment for c in tok.children)
 
     def _consequence(self, match: _Match, at: dict) -> bool:
         """"attacked the camp, killing 156", "rioted, setting fire to mattresses": a
@@ -229,7 +239,7 @@ class EventCoder:
         """The object token (or None) when the pattern fits the token, else False."""
         if tok.pos_ not in p.pos and not (tok.tag_.startswith("VB") and "VERB" in p.pos):
             return False
-        if p.no_object and any(c.dep_ == "dobj" for c in tok.children):
+        if p.no_object and any(c.dep_ in ("dobj", "nsubjpass", "auxpass") for c in tok.children):
             return False
         if p.kind == "verb" and "VERB" in p.pos and tok.dep_ in NOMINAL_DEPS:
             return False
@@ -307,8 +317,20 @@ class EventCoder:
                 break
             glemma = gov.lemma_.lower()
             if dep == "conj" or (dep == "acomp" and glemma == "be"):
+                # "must ensure security and provide aid", "must be ready to mediate"
+                gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ in ("aux", "auxpass")}
+                if modality == "asserted" and gov_aux & w["obligation_aux"]:
+                    modality, obligation, derive = "hypothetical", True, False
+                elif modality == "asserted" and gov_aux & w["hypothetical_aux"]:
+                    modality, derive = "hypothetical", False
+                elif modality == "asserted" and dep == "conj" and gov_aux & w["future_aux"]:
+                    modality, derive = "future", True
+                if self._negated(gov) and dep == "acomp":
+                    negated = True
                 cur = gov
                 continue
+            if glemma in w["deliberation_verbs"] and dep in ("xcomp", "ccomp", "advcl"):
+                return _Context("hypothetical", negated)  # "is considering sending aid"
             noun_gov = gov.pos_ in ("NOUN", "PROPN") and dep in ("acl", "ccomp", "relcl")
             if noun_gov and glemma in w["negating_nouns"]:
                 return _Context(modality, True)  # "the government's refusal to accept"
