@@ -1,0 +1,432 @@
+"""Who did it and to whom: the arguments of a trigger, read off the parse.
+
+Source = the subject, the "by" agent of a passive, or a subject inherited through
+coordination, control ("agreed to meet", "urged X to meet") or a relative clause;
+target = the pattern's slots in order (direct object, indirect object, listed
+prepositions, also on a light verb's object). An argument token is mapped to the
+actor Mentions that cover it or one of its modifiers. When no slot names a target,
+`fallback_targets` tries the clausal complement, the place of a material act,
+another country in the clause and, for physical acts against unnamed people, the
+source's own country (documented conventions, measured on plover_gsr dev).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from itertools import permutations
+
+from .event_context import Context
+from .ontology import Ontology
+from .patterns import Pattern
+from .types import Actor, Mention
+
+#: Prepositions inside an argument phrase that lead to the actor it names
+#: ("leaders of the coalition", "doctors from two American groups").
+NESTED_PREPS = frozenset({"of", "from", "by", "in", "for", "against"})
+#: Prepositions that place an event ("in Haiti", "into Lebanon").
+LOCATIVE_PREPS = frozenset({"in", "at", "into", "inside", "near", "across", "throughout", "within"})
+#: Types whose unnamed patient is taken to be domestic even when no patient is
+#: named: a protest, a repression or a concession with no named target is
+#: directed at the country's own government or people.
+DOMESTIC_TYPES = frozenset({"PROTEST", "COERCE", "CONCEDE"})
+#: Types whose unnamed patient ("arrested opponents", "shelled the town") is
+#: taken to be domestic: physical acts against people nobody named are mostly
+#: inside the actor's country. Diplomatic and verbal types (AGREE, CONSULT,
+#: REJECT, REQUEST, ...) are mostly international, so for them an unnamed
+#: patient leaves the target open. Chosen on plover_gsr dev (triple F1 0.605
+#: with every type, 0.620 with these).
+PATIENT_DOMESTIC_TYPES = DOMESTIC_TYPES | {"ASSAULT"}
+#: Actor kinds that name a place as well as an actor.
+PLACE_KINDS = frozenset({"country", "capital"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+#: Clauses that describe a noun ("the demonstration staged by students to protest
+#: X"): what they name is not a participant of the act the noun is the object of.
+NOUN_CLAUSES = frozenset({"acl", "relcl"})
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """An argument found in the parse: the actor mention and how it was reached."""
+
+    mention: Mention | None
+    how: str
+
+
+class ArgumentFinder:
+    """Finds sources and targets for a trigger (see the module docstring)."""
+
+    def __init__(self, ontology: Ontology, words) -> None:
+        self.ontology = ontology
+        self.words = words
+
+    def verb_pairs(self, tok, p: Pattern, obj, ctx: Context, by_token, at) -> list[tuple[Arg, Arg, bool]]:
+        """(source, target, primary) triples; primary is False for the reverse
+        direction of a symmetric act, which states no intention of its own."""
+        reduced = tok.dep_ == "acl" and tok.tag_ == "VBN" and not p.active  # "refugees expelled by X"
+        passive = not p.active and (reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children))
+        if passive:
+            sources = self._agents(tok, by_token)
+            targets = (self.actors(tok.head, by_token) if reduced else
+                       [a for c in tok.children if c.dep_ == "nsubjpass" for a in self.actors(c, by_token)])
+            if not targets:
+                targets = self._targets(tok, p, obj, by_token, skip=("dobj",))
+        else:
+            sources = self.subjects(tok, by_token, ctx)
+            targets = self._targets(tok, p, obj, by_token)
+        if not targets and p.complement in ("request", "allege"):
+            targets = [a for c in tok.children if c.dep_ in ("ccomp", "xcomp")
+                       for x in c.children if x.dep_ in ("nsubj", "nsubjpass")
+                       for a in self.actors(x, by_token)]
+        sources = [self._placed(a, tok, obj, by_token) for a in unique(sources)]
+        source_keys = {key(a.mention) for a in sources if a.mention}
+        targets = [t for t in unique(targets) if key(t.mention) not in source_keys]
+        targets = self._domestic(targets, sources)
+        symmetric = p.symmetric == "all" or (p.symmetric == "subjects" and not targets and len(sources) > 1)
+        if not targets and sources and not p.needs_target and not (symmetric and len(sources) > 1):
+            targets = self._domestic(self._fallback_targets(tok, p, obj, sources, passive, by_token),
+                                     sources)
+            symmetric = False  # a fallback target is not a partner in a joint act
+        if p.needs_target and not targets:
+            return []
+        if not sources and not (passive and targets):
+            return []
+        if not sources:
+            sources = [Arg(None, "missing")]
+        if symmetric:
+            return _symmetric(sources, targets)
+        return [(s, t, True) for s in sources for t in (targets or [Arg(None, "direct")])]
+
+    def _agents(self, tok, by_token) -> list[Arg]:
+        return [a for c in tok.children if c.dep_ == "agent"
+                for pobj in c.children if pobj.dep_ == "pobj" for a in self.actors(pobj, by_token)]
+
+    @staticmethod
+    def _domestic(targets: list[Arg], sources: list[Arg]) -> list[Arg]:
+        """A target group the actor coder could not place ("students", "the
+        opposition") is taken to be of the source's country when the sources
+        share one: an unnamed patient is domestic. People and titles are left
+        alone ("President Reagan" without a date is not the source's compatriot)."""
+        countries = {a.mention.actor.country for a in sources if a.mention and a.mention.actor.country}
+        if len(countries) != 1:
+            return targets
+        country = next(iter(countries))
+        out = []
+        for t in targets:
+            a = t.mention.actor
+            if a.country is None and a.kind == "group" and a.sector and not a.code.startswith(("IGO", "NGO")):
+                actor = Actor(country + a.sector, country, a.sector, a.name, a.kind)
+                t = Arg(dataclasses.replace(t.mention, actor=actor, confidence=t.mention.confidence * 0.8), "default")
+            out.append(t)
+        return out
+
+    def _fallback_targets(self, tok, p: Pattern, obj, sources: list[Arg], passive: bool,
+                          by_token) -> list[Arg]:
+        """A target when no argument names one, in this order: an object of the
+        clausal complement or purpose clause ("agreed to lift the embargo on
+        Cuba", "rallied to demand the resignation of X"); for material acts, a
+        country or capital where it happened ("shelled targets in Lebanon");
+        another country named in the trigger's clause; finally the source's own
+        country when the act has an unnamed patient ("arrested opponents") or is
+        domestic by nature (protests, repression, concessions)."""
+        exclude = {key(a.mention) for a in sources if a.mention}
+        countries = {a.mention.actor.country for a in sources if a.mention and a.mention.actor.country}
+        found = self._clause_targets(tok, by_token, exclude)
+        if found:
+            return found
+        plover = self.ontology.plover_of(p.cameo)
+        if self.ontology.quad_class(plover) in (2, 4) and plover != "CONSULT":
+            placed = [a for a in self._places(tok, obj, by_token) if a.mention.actor.country not in countries]
+            if placed:
+                return placed[:1]
+        for t in _clause_tokens(tok):
+            for m in by_token.get(t.i, ()):
+                if m.actor.country and m.actor.country not in countries and key(m) not in exclude:
+                    return [Arg(m, "nested")]
+        patient = self._patient(tok, p, obj, passive)
+        if len(countries) == 1 and (plover in DOMESTIC_TYPES or
+                                    (patient is not None and plover in PATIENT_DOMESTIC_TYPES)):
+            country = next(iter(countries))
+            span = patient if patient is not None else tok
+            left, right = span.left_edge.i, span.right_edge.i + 1
+            doc = tok.doc
+            sentence_index = next(a.mention.sentence_index for a in sources if a.mention)
+            m = Mention(doc[left:right].text, doc[left].idx, doc[right - 1].idx + len(doc[right - 1]),
+                        left, right, sentence_index, Actor(country, country, None, None, "country"),
+                        None, 0.7)
+            return [Arg(m, "default")]
+        return []
+
+    @staticmethod
+    def _patient(tok, p: Pattern, obj, passive: bool):
+        """The phrase the act is done to, when it names no actor ("opponents")."""
+        for c in tok.children:
+            if c == obj:
+                continue
+            if c.dep_ in ("dobj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN"):
+                return c
+            if c.dep_ == "prep" and c.lower_ in p.targets:
+                for o in c.children:
+                    if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN"):
+                        return o
+        if tok.dep_ == "acl" and tok.tag_ == "VBN":
+            return tok.head
+        return obj if obj is not None and p.objects and obj.pos_ in ("NOUN", "PROPN") and passive else None
+
+    def _places(self, tok, obj, by_token) -> list[Arg]:
+        """Countries and capitals named as where the act happened."""
+        out = []
+        for head in (tok, obj):
+            if head is None:
+                continue
+            for c in head.children:
+                if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS:
+                    for o in c.children:
+                        if o.dep_ == "pobj":
+                            out += [Arg(m, "nested") for m in by_token.get(o.i, ())
+                                    if m.actor.kind in PLACE_KINDS and m.actor.country]
+        return out
+
+    def _placed(self, arg: Arg, tok, obj, by_token) -> Arg:
+        """A source with a sector but no country ("the military government")
+        takes the country where it acted ("... in Haiti")."""
+        m = arg.mention
+        if m is None or m.actor.country is not None or m.actor.kind in ("igo", "ngo") or not m.actor.sector:
+            return arg
+        for place in self._places(tok, obj, by_token):
+            country = place.mention.actor.country
+            actor = Actor(country + m.actor.sector, country, m.actor.sector, m.actor.name, m.actor.kind)
+            return Arg(dataclasses.replace(m, actor=actor, confidence=m.confidence * 0.8), "nested")
+        return arg
+
+    def _clause_targets(self, tok, by_token, exclude: set) -> list[Arg]:
+        """The first actor named as an object in the trigger's clausal complement
+        or purpose clause ("agreed to lift the embargo on Cuba" -> Cuba)."""
+        for c in tok.children:
+            purpose = c.dep_ == "advcl" and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children)
+            if c.dep_ not in ("xcomp", "ccomp") and not purpose:
+                continue
+            for t in c.subtree:
+                if t.dep_ in ("dobj", "pobj", "dative"):
+                    found = [a for a in self.actors(t, by_token, depth=1) if key(a.mention) not in exclude]
+                    if found:
+                        return [Arg(a.mention, "nested") for a in found]
+        return []
+
+    def noun_pairs(self, tok, p: Pattern, by_token) -> list[tuple[Arg, Arg, bool]]:
+        sources = [a for c in tok.children if c.dep_ in ("poss", "amod", "compound", "nmod")
+                   for a in self.actors(c, by_token, depth=0)]
+        supported = (tok.dep_ in ("dobj", "nsubjpass")
+                     and tok.head.lemma_.lower() in self.words["support_verbs"])
+        if not sources and supported:
+            sources = self.subjects(tok.head, by_token, Context())
+        sources += [a for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
+                    for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
+        heads = [tok] + [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                         for o in c.children if o.dep_ == "pobj"]  # "suspension of links with X"
+        targets = [a for slot in p.targets for h in heads for c in h.children
+                   if c.dep_ == "prep" and c.lower_ == slot
+                   for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
+        sources, targets = unique(sources), unique(targets)
+        if p.symmetric:
+            people = unique(sources + targets)
+            if len(people) >= 2:
+                return [(a, b, True) for a, b in permutations(people, 2)
+                        if a.mention.actor.code != b.mention.actor.code]
+            return []
+        if supported and not targets:
+            return [(s, Arg(None, "direct"), True) for s in sources]
+        return [(s, t, True) for s in sources for t in targets
+                if s.mention.actor.code != t.mention.actor.code]
+
+    def subjects(self, tok, by_token, ctx: Context, depth: int = 0) -> list[Arg]:
+        w = self.words
+        subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj", "expl", "nsubjpass")]
+        if tok.dep_ == "relcl" and (not subj or subj[0].lower_ in RELATIVE_PRONOUNS):
+            return [Arg(a.mention, "inherited") for a in self.actors(tok.head, by_token)]
+        if subj:
+            found = [a for s in subj for a in self.actors(s, by_token)]
+            if found or not ctx.speaker:
+                return found
+            if subj[0].lower_ in w["pronouns"]:
+                return [Arg(a.mention, "speaker") for a in self.actors(ctx.speaker, by_token)]
+            return []
+        if depth > 4 or tok.head == tok:
+            return []
+        gov = tok.head
+        if tok.dep_ == "xcomp" and gov.lemma_.lower() in w["object_control_verbs"]:
+            addressees = [a for c in gov.children if c.dep_ in ("dobj", "dative")
+                          for a in self.actors(c, by_token)]
+            addressees += [a for c in gov.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                           for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
+            if addressees:
+                return [Arg(a.mention, "inherited") for a in addressees]
+        if tok.dep_ == "acl" and gov.lemma_.lower() not in w["intent_nouns"]:
+            return [Arg(a.mention, "inherited") for a in self.actors(gov, by_token)]
+        if tok.dep_ == "acl" and gov.lemma_.lower() in w["intent_nouns"]:
+            poss = [a for c in gov.children if c.dep_ in ("poss", "amod", "compound")
+                    for a in self.actors(c, by_token, depth=0)]
+            if poss:
+                return [Arg(a.mention, "nested") for a in poss]
+            gov = gov.head
+        if tok.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp", "acomp") or gov != tok.head:
+            how = "conj" if tok.dep_ == "conj" else "inherited"
+            passive_gov = any(c.dep_ in ("nsubjpass", "auxpass") for c in gov.children)
+            found = (self._agents(gov, by_token) if passive_gov and tok.dep_ != "conj"
+                     else self.subjects(gov, by_token, ctx, depth + 1))
+            return [Arg(a.mention, how if a.how == "direct" else a.how) for a in found]
+        return []
+
+    def _targets(self, tok, p: Pattern, obj, by_token, skip: tuple[str, ...] = ()) -> list[Arg]:
+        heads = [tok] + ([obj] if obj is not None and obj != tok else [])
+        for slot in p.targets:
+            if slot in skip:
+                continue
+            found: list[Arg] = []
+            for head in heads:
+                for c in head.children:
+                    if c.pos_ == "ADP" and c.dep_ in ("prep", "prt", "dative"):
+                        if c.lower_ != slot and not (slot == "dative" and c.lower_ == "to"):
+                            continue
+                        for o in c.children:
+                            if o.dep_ in ("pobj", "pcomp"):
+                                found += self.actors(o, by_token)
+                    elif slot in ("dobj", "dative") and c.dep_ == slot and c != obj:
+                        found += self.actors(c, by_token)
+                    elif slot in ("dobj", "dative") and c.dep_ == slot and c == obj:
+                        found += self.actors(c, by_token, depth=1, self_ok=False)
+            if found:
+                return found
+        return []
+
+    def actors(self, tok, by_token, depth: int = 2, self_ok: bool = True) -> list[Arg]:
+        """Actor mentions naming the argument headed by `tok` (and its conjuncts).
+
+        A mention with no country ("security forces", "the rebels") takes the
+        country named inside the same phrase ("security forces in Guinea",
+        "Iraqi rebels") when the actor coder left it open."""
+        out: list[Arg] = []
+        for i, t in enumerate([tok, *tok.conjuncts]):
+            how = "direct" if i == 0 else "conj"
+            direct = by_token.get(t.i) if self_ok or t != tok else None
+            if direct:
+                for m in direct:
+                    out.append(Arg(self._with_country(m, t, by_token), how))
+                out += self._shared_head(t, direct, by_token)
+                continue
+            nested = [m for c in t.children if c.dep_ in ("poss", "compound", "amod", "nmod", "appos")
+                      for cc in [c, *c.conjuncts] for m in by_token.get(cc.i, ())]
+            if not nested and depth > 0:  # "Kenzo Oshima, the United Nations coordinator"
+                nested = [a.mention for c in t.children if c.dep_ == "appos"
+                          for a in self.actors(c, by_token, depth - 1)]
+            if nested:
+                out += [Arg(m, "nested") for m in _dedupe(nested)]
+                continue
+            if depth > 0:
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ in NESTED_PREPS:
+                        for o in c.children:
+                            if o.dep_ == "pobj":
+                                out += [Arg(a.mention, "nested") for a in self.actors(o, by_token, depth - 1)]
+        return out
+
+    @staticmethod
+    def _shared_head(head, direct: list[Mention], by_token) -> list[Arg]:
+        """"U.S. and Russian negotiators": a coordinated modifier outside the coded
+        span names a second actor of the same kind (USA + the negotiators' GOV)."""
+        covered = {i for m in direct for i in range(m.token_start, m.token_end)}
+        sector = direct[0].actor.sector
+        out = []
+        for c in head.children:
+            if c.dep_ not in ("nmod", "compound", "amod", "poss") or c.i in covered:
+                continue
+            if not any(x.i in covered for x in c.conjuncts):
+                continue
+            for m in by_token.get(c.i, ()):
+                a = m.actor
+                if a.country and a.sector is None and sector and a.kind in PLACE_KINDS | {"demonym"}:
+                    a = Actor(a.country + sector, a.country, sector, a.name, a.kind)
+                out.append(Arg(dataclasses.replace(m, actor=a), "conj"))
+        return out
+
+    def _with_country(self, m: Mention, head, by_token) -> Mention:
+        """A country-less mention takes the actor of a fuller mention inside the
+        same phrase ("British Defence Secretary Tom King" where only "King" was
+        coded as a title), or the country of a possessor, adjective, apposition
+        or place in it ("President Suharto's government", "Sidhoum, Algeria's
+        leading activist", "forces in Guinea")."""
+        if m.actor.country is not None or m.actor.kind in ("igo", "ngo") or not m.actor.sector:
+            return m
+        for c in head.children:
+            if c.dep_ in ("amod", "compound", "poss", "nmod"):
+                cands = [c]
+            elif c.dep_ == "appos":
+                cands = [c, *[x for x in c.children if x.dep_ in ("poss", "amod", "compound")]]
+            elif c.dep_ == "prep" and c.lower_ in ("in", "of", "from"):
+                cands = [o for o in c.children if o.dep_ == "pobj"]
+            else:
+                continue
+            for x in cands:
+                for other in by_token.get(x.i, ()):
+                    if other is m or not other.actor.country:
+                        continue
+                    if other.actor.kind == "person" and other.token_end == m.token_start:
+                        return dataclasses.replace(other, start=min(m.start, other.start), end=m.end,
+                                                   token_end=m.token_end, text=head.doc[other.token_start:m.token_end].text)
+                    country = other.actor.country
+                    sector = m.actor.sector
+                    actor = Actor(country + sector, country, sector, m.actor.name, m.actor.kind)
+                    return dataclasses.replace(m, actor=actor, confidence=m.confidence * 0.9)
+        return m
+
+
+def _clause_tokens(tok):
+    """Tokens under the trigger, breadth first, leaving out its subject and the
+    clauses that describe nouns."""
+    out = []
+    frontier = [c for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj")
+                and c.dep_ not in NOUN_CLAUSES]
+    while frontier:
+        t = frontier.pop(0)
+        out.append(t)
+        frontier.extend(c for c in t.children if c.dep_ not in NOUN_CLAUSES)
+    return out
+
+
+def key(m: Mention | None):
+    """Identity of a mention (the same span coded as the same actor)."""
+    return None if m is None else (m.token_start, m.token_end, m.actor.code)
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    seen, out = set(), []
+    for m in mentions:
+        if key(m) not in seen:
+            seen.add(key(m))
+            out.append(m)
+    return out
+
+
+def unique(args: list[Arg]) -> list[Arg]:
+    """Arguments with a mention, each mention once, in order."""
+    seen, out = set(), []
+    for a in args:
+        k = key(a.mention)
+        if a.mention is not None and k not in seen:
+            seen.add(k)
+            out.append(a)
+    return out
+
+
+def _symmetric(sources: list[Arg], targets: list[Arg]) -> list[tuple[Arg, Arg, bool]]:
+    """Joint acts: every ordered pair of distinct participants; the pairs that
+    start from a subject are primary."""
+    people = [a for a in sources + targets if a.mention is not None]
+    if len(people) < 2:
+        return [(s, Arg(None, "direct"), True) for s in sources if s.mention is not None]
+    if not targets:
+        return [(a, b, True) for a, b in permutations(people, 2)
+                if a.mention.actor.code != b.mention.actor.code]
+    pairs = [(s, t, True) for s in sources for t in targets] + [(t, s, False) for s in sources for t in targets]
+    return [(a, b, primary) for a, b, primary in pairs if a.mention is not None and b.mention is not None
+            and a.mention.actor.code != b.mention.actor.code]

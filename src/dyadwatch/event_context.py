@@ -1,0 +1,254 @@
+"""What the clause around a trigger says about the event: negation, futures,
+conditions, purposes, reported speech, requests and allegations.
+
+The event coder asks one question per trigger: did this happen, as far as the
+sentence asserts? The answer (a `Context`) walks up the dependency tree from the
+trigger through clausal links (xcomp, ccomp, acl, advcl, conj, ...) and stops at
+the first word that decides: a negating verb ("refused to"), a verb of saying
+("said"), a request ("urged X to"), an allegation ("accused X of"), an intention
+("plans to", "is ready to") or a condition ("if", "unless"). The word lists live
+in data/patterns/modality.yaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Dependency labels that link a clause to the word governing it.
+CLAUSAL = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "relcl", "conj", "csubj", "acomp",
+                     "parataxis"})
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the clause around a trigger says about it."""
+
+    modality: str = "asserted"
+    negated: bool = False
+    derive_intent: bool = False  # future/conditional from grammar, not from a coded governor
+    derive_from: object | None = None  # a "promise/vow to" governor whose event this replaces
+    obligation: bool = False  # "Y must Z"
+    speaker: object | None = None  # subject token of the reporting verb above
+    allege: bool = False  # inside "accuse X of ...": not coded
+    refuse: bool = False  # "failed to Z": a cooperative Z becomes a REJECT
+    prepare: bool = False  # "prepared to shell": military preparation (MOBILIZE), not a threat
+
+
+class ClauseReader:
+    """Reads the modality of a trigger's clause (see the module docstring)."""
+
+    def __init__(self, words) -> None:
+        self.words = words
+
+    def context(self, tok, at: dict) -> Context:
+        """The modality of `tok`'s clause; `at` maps token indices to the
+        sentence's matched triggers (their patterns say "agree to", "refuse to")."""
+        w = self.words
+        modality, negated, derive, obligation, prepare = "asserted", False, False, False, False
+        derive_from = speaker = None
+        if self.negated(tok):
+            negated = True
+        auxes = {c.lemma_.lower() for c in tok.children if c.dep_ in ("aux", "auxpass")}
+        if auxes & w["future_aux"]:
+            modality, derive = "future", True
+        elif auxes & w["obligation_aux"]:
+            modality, obligation = "hypothetical", True
+        elif auxes & w["hypothetical_aux"]:
+            modality = "hypothetical"
+        if self._condition_child(tok):
+            modality, derive = "conditional", True
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in w["condition_marks"]
+                                       for c in tok.children):
+            return Context("hypothetical", negated)
+        if self._purpose(tok, at):
+            return Context("hypothetical", negated)  # "staged a strike to demand X": an aim
+        # climb the clause chain
+        cur = tok
+        for _ in range(6):
+            dep, gov = cur.dep_, cur.head
+            if gov == cur or dep not in CLAUSAL | {"dobj"}:
+                break
+            if dep == "dobj" and cur != tok:
+                break
+            glemma = gov.lemma_.lower()
+            if dep == "conj" or (dep == "acomp" and glemma == "be"):
+                # "must ensure security and provide aid", "must be ready to mediate"
+                gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ in ("aux", "auxpass")}
+                if modality == "asserted" and gov_aux & w["obligation_aux"]:
+                    modality, obligation, derive = "hypothetical", True, False
+                elif modality == "asserted" and gov_aux & w["hypothetical_aux"]:
+                    modality, derive = "hypothetical", False
+                elif modality == "asserted" and dep == "conj" and gov_aux & w["future_aux"]:
+                    modality, derive = "future", True
+                if self.negated(gov) and dep == "acomp":
+                    negated = True
+                cur = gov
+                continue
+            if glemma in w["deliberation_verbs"] and dep in ("xcomp", "ccomp", "advcl"):
+                return Context("hypothetical", negated)  # "is considering sending aid"
+            noun_gov = gov.pos_ in ("NOUN", "PROPN") and dep in ("acl", "ccomp", "relcl")
+            if noun_gov and glemma in w["negating_nouns"]:
+                return Context(modality, True)  # "the government's refusal to accept"
+            if noun_gov and glemma not in w["intent_nouns"] \
+                    and (glemma in w["content_nouns"] or glemma in w["request_nouns"]):
+                return Context("hypothetical", negated)  # "a call to withdraw", "an admission that"
+            if dep == "acl" and gov.pos_ in ("NOUN", "PROPN") and glemma in w["intent_nouns"]:
+                # "plans to build": the noun's own governor decides (denied plans -> negated)
+                if gov.dep_ == "dobj" and gov.head.lemma_.lower() in w["negating_verbs"]:
+                    negated = True
+                elif modality == "asserted":
+                    modality, derive = "future", True
+                if gov.dep_ == "dobj" and gov.head.i in at:
+                    derive = False  # "reached a consensus to Z": the coded verb is the agreement
+                    break
+                cur = gov.head if gov.dep_ in ("dobj", "nsubj", "attr") else gov
+                if self.negated(cur):
+                    negated = True
+                continue
+            if dep == "pcomp" and gov.head.pos_ in ("NOUN", "PROPN"):
+                noun = gov.head.lemma_.lower()  # "an appeal for deploying troops"
+                if noun in w["request_nouns"] or noun in w["content_nouns"]:
+                    return Context("hypothetical", negated)
+                if noun in w["intent_nouns"]:
+                    return Context("future", negated)
+            if dep == "pcomp" or (dep in ("xcomp", "ccomp") and glemma in w["allegation_verbs"]):
+                if glemma in w["allegation_verbs"] or gov.head.lemma_.lower() in w["allegation_verbs"]:
+                    return Context(allege=True)
+                break
+            gov_match = at.get(gov.i)
+            comp = gov_match.pattern.complement if gov_match else None
+            if self.negated(gov):
+                negated = True
+            if comp == "derive":
+                if modality == "asserted":
+                    modality = "future"
+                derive, derive_from = True, gov
+                break
+            if comp in ("intent", "threat"):
+                if modality == "asserted":
+                    modality = "future"
+                derive = False
+                break
+            if comp == "negate" or glemma in w["negating_verbs"]:
+                refuse = gov_match is None and glemma in w["refusal_verbs"]
+                return Context(modality, True, refuse=refuse)
+            if comp == "request" or (dep == "xcomp" and glemma in w["request_verbs"]):
+                return Context("hypothetical", negated)
+            if glemma in w["speech_verbs"] and dep in ("ccomp", "conj", "parataxis", "xcomp"):
+                speaker = subject_token(gov)
+                if obligation:
+                    return Context("hypothetical", negated, obligation=True, speaker=speaker)
+                break
+            if glemma in w["intent_verbs"] and dep == "xcomp" and any(c.dep_ == "dobj" for c in gov.children):
+                return Context("hypothetical", negated)  # "X wants Y to Z": X's wish, not Y's intent
+            if glemma in w["intent_verbs"] or glemma in w["intent_adjectives"]:
+                if modality == "asserted" or modality == "hypothetical":
+                    modality = "future"
+                derive = True
+                prepare = prepare or glemma in w["preparation_verbs"]
+                if self._condition_child(gov):
+                    modality = "conditional"
+                gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ == "aux"}
+                if gov_aux & w["hypothetical_aux"] and modality != "conditional":
+                    modality, derive = "hypothetical", False
+                cur = gov
+                continue
+            if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in w["condition_marks"]
+                                      for c in cur.children):
+                return Context("hypothetical", negated)
+            if dep == "xcomp" and gov_match is None:
+                cur = gov  # "help (to) defend": the governing verb's clause decides
+                continue
+            if noun_gov and self._in_condition(gov):
+                return Context("hypothetical", negated)  # "unless X made peace with rebels fighting Y"
+            break
+        if obligation and speaker is None:
+            return Context("hypothetical", negated)
+        return Context(modality, negated, derive and modality in ("future", "conditional"),
+                        derive_from, obligation, speaker, prepare=prepare)
+
+    def _in_condition(self, noun) -> bool:
+        """Is this noun inside an "if"/"unless" clause?"""
+        marks = self.words["condition_marks"]
+        cur = noun
+        for _ in range(8):
+            if cur.head == cur:
+                return False
+            if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in marks for c in cur.children):
+                return True
+            cur = cur.head
+        return False
+
+    def _purpose(self, tok, at: dict) -> bool:
+        """A purpose clause ("to demand reforms", "used tear gas to disperse
+        protesters", "a resolution that aims to tighten sanctions") states what an
+        act aimed at, not a second act that happened."""
+        w = self.words
+        for t in [tok, *([tok.head] if tok.dep_ == "conj" else [])]:
+            infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+            if not infinitive:
+                continue
+            gov = at.get(t.head.i)
+            if gov is not None and gov.pattern.complement is not None:
+                return False  # "vowed to fight" (parsed as advcl or xcomp): the complement
+            if t.dep_ == "advcl":
+                return True
+            if t.dep_ != "xcomp":
+                continue
+            glemma = t.head.lemma_.lower()
+            if gov is not None or glemma in w["purpose_verbs"]:
+                return True
+            controlled = (glemma in w["object_control_verbs"] or glemma in w["intent_verbs"]
+                          or glemma in w["request_verbs"] or glemma in w["negating_verbs"])
+            if not controlled and any(c.dep_ == "dobj" for c in t.head.children):
+                return True  # "V something to Z": Z is what V was for
+        return False
+
+    def negated(self, tok) -> bool:
+        """"did not sign", "never met", "held no talks", "no deadline was set"."""
+        neg = self.words["negation_words"]
+        if any(c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in neg)
+               for c in tok.children):
+            return True
+        return any(c.dep_ in ("dobj", "nsubjpass") and any(g.dep_ == "det" and g.lower_ in neg
+                                                           for g in c.children)
+                   for c in tok.children)
+
+    def _condition_child(self, tok) -> bool:
+        marks = self.words["condition_marks"]
+        return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in c.children)
+                   for c in tok.children)
+
+    def embedded(self, tok, at: dict) -> list:
+        """Matched triggers in the clausal complement of `tok` (xcomp/ccomp and their conj)."""
+        found = []
+        for c in tok.children:
+            infinitive = c.dep_ == "advcl" and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children)
+            if c.dep_ in ("xcomp", "ccomp") or infinitive or \
+                    (c.dep_ == "dobj" and c.lemma_ in self.words["intent_nouns"]):
+                for t in [c, *c.conjuncts]:
+                    if t.i in at:
+                        found.append(t)
+                    for cc in t.children:
+                        if cc.dep_ in ("acl", "xcomp") and cc.i in at:
+                            found.append(cc)
+                        elif cc.dep_ == "dobj" and cc.i in at and at[cc.i].pattern.kind == "noun":
+                            found.append(cc)  # "promised to continue aid"
+        return found
+
+    def no_comment(self, tok) -> bool:
+        comment = self.words["comment_verbs"]
+        return any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in comment for c in tok.children)
+
+
+def subject_token(verb):
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            return c
+    for c in verb.children:  # "..., according to X"
+        if c.dep_ == "prep" and c.lower_ == "according":
+            for cc in c.children:
+                for o in cc.children if cc.dep_ == "prep" else [cc]:
+                    if o.dep_ == "pobj":
+                        return o
+    return None
