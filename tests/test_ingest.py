@@ -449,7 +449,7 @@ def test_folder_walk_is_sorted_skips_hidden_and_corpus_docs(tmp_path):
     got = read(tmp_path)
     assert [Path(a.source_path).relative_to(tmp_path).as_posix() for a in got] == [
         "a.txt", "b.txt", "sub/a.txt"]
-    assert [p.name for p in ingest.iter_files(tmp_path)] == ["a.txt", "b.txt", "a.txt"]
+    assert [p.name for p in ingest.walk(tmp_path)] == ["a.txt", "b.txt", "a.txt"]
     [readme] = read(tmp_path / "README.md")  # named explicitly: read
     assert readme.text == "About this corpus."
 

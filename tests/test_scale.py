@@ -42,6 +42,7 @@ def corpus(tmp_path_factory) -> Path:
     synthetic.write_jsonl(folder / "parts", 240, seed=11, words=120, per_file=60)
     (folder / "parts" / "broken.jsonl").write_text('{"text": "fine line about China."}\n'
                                                     "{not json\n", encoding="utf-8")
+    (folder / "parts" / "loop").symlink_to(folder / "parts")  # a folder loop: one Failure
     return folder / "parts"
 
 
@@ -49,7 +50,7 @@ def corpus(tmp_path_factory) -> Path:
 def reference(corpus, tmp_path_factory) -> dict:
     db = tmp_path_factory.mktemp("ref") / "single.duckdb"
     report = process([str(corpus)], db, Settings())
-    assert report.n_stored == 241 and report.n_failed == 1
+    assert report.n_stored == 241 and report.n_failed == 2
     return snapshot(db)
 
 
@@ -58,8 +59,10 @@ def test_local_cluster_gives_the_same_rows(corpus, reference, tmp_path):
     dashboards: list[str] = []
     report = scale.run([str(corpus)], db, Settings(), scheduler="local", workers=2,
                        docs_per_shard=50, on_dashboard=dashboards.append)
-    assert report.n_stored == 241 and report.n_failed == 1
-    assert report.failures[0].line == 2  # the file's own line number survives sharding
+    assert report.n_stored == 241 and report.n_failed == 2
+    lines = {Path(f.path).name: f.line for f in report.failures}
+    assert lines["broken.jsonl"] == 2  # the file's own line number survives sharding
+    assert "loop" in lines  # folder-walk problems are recorded on the driver
     assert dashboards and dashboards[0].startswith("http")
     assert snapshot(db) == reference
     assert reference["events"], "the corpus must produce events for this test to mean anything"

@@ -51,7 +51,7 @@ from .errors import DateError, EmptyDocumentError, EncodingError, FormatError, I
 from .types import Article, Failure
 
 __all__ = ["Cleaned", "Cleaner", "DEFAULT_MAX_BYTES", "JSONL_SUFFIXES", "article_from_text",
-           "content_id", "iter_files", "parse_date", "read_jsonl", "read_paths", "read_records"]
+           "content_id", "parse_date", "walk", "read_jsonl", "read_paths", "read_records"]
 
 #: Largest file read whole (and largest single JSON line), in bytes. Bigger
 #: inputs are refused with a Failure rather than risk memory on a shared box.
@@ -205,13 +205,11 @@ def read_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike, *,
             yield from _read_file(item, max_bytes=max_bytes, rules=rules)
 
 
-def iter_files(paths: Iterable[str | os.PathLike] | str | os.PathLike) -> Iterator[Path]:
-    """The files `read_paths` would read, in its order (for planning shards).
-
-    Problems found while walking (loops, broken links) are not yielded here;
-    `read_paths` on the same paths reports them.
-    """
-    return (item for item in _walk(paths) if isinstance(item, Path))
+def walk(paths: Iterable[str | os.PathLike] | str | os.PathLike) -> Iterator[Path | Failure]:
+    """The files `read_paths` would read, in its order, and a Failure for each
+    problem met while walking (loops, broken links, missing paths): what a
+    planner needs to cut the input into shards without losing those failures."""
+    return _walk(paths)
 
 
 def read_jsonl(path: str | os.PathLike, *, first_line: int = 1, last_line: int | None = None,

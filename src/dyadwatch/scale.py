@@ -64,14 +64,20 @@ class Shard:
 
 
 def plan(paths: Sequence[str | Path], settings: Settings, *, docs_per_shard: int = 200,
-         lines_per_unit: int = 200) -> list[Shard]:
+         lines_per_unit: int = 200,
+         failures: list[Failure] | None = None) -> list[Shard]:
     """Cut the input into shards of roughly `docs_per_shard` documents.
 
     Runs on the driver and reads every byte once to hash it (that is what
     makes names content-based); it keeps only descriptors in memory.
+    Problems met while walking folders go to `failures`.
     """
     units: list[tuple[Unit, str, int]] = []  # (unit, content hash, documents)
-    for path in ingest.iter_files(paths):
+    for path in ingest.walk(paths):
+        if isinstance(path, Failure):
+            if failures is not None:
+                failures.append(path)
+            continue
         if path.suffix.lower() in ingest.JSONL_SUFFIXES:
             units.extend(_jsonl_units(path, lines_per_unit))
         else:
@@ -204,10 +210,14 @@ def run(paths: Sequence[str | Path], db: str | Path, settings: Settings | None =
     shard_dir = Path(shard_dir or f"{db}.shards")
     shard_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    shards = plan(paths, settings, docs_per_shard=docs_per_shard)
+    walk_failures: list[Failure] = []
+    shards = plan(paths, settings, docs_per_shard=docs_per_shard, failures=walk_failures)
     report = RunReport()
     with Store.open(db) as store:
         report.run_id = store.start_run(f"ingest --scheduler {scheduler} --workers {workers}")
+        store.record_failures(walk_failures, report.run_id)
+        report.n_failed += len(walk_failures)
+        report.failures.extend(walk_failures)
         done = 0
 
         def loaded(name: str) -> None:
