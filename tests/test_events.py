@@ -234,3 +234,62 @@ def test_with_the_package_actor_coder(nlp):
            for e in events if e.modality == "asserted" and not e.negated}
     assert {("CHN", "PRK", "REQUEST"), ("CHN", "KOR", "REQUEST")} <= got
     assert dataclasses.asdict(events[0])["date"] == dt.date(2024, 3, 4)
+
+
+def test_purpose_clauses_and_consequences_are_not_extra_events(nlp, coder):
+    events = run(nlp, coder, "Tunisian workers staged a strike to demand higher wages from Tunis.",
+                 {"Tunisian workers": "TUNLAB", "Tunis": "TUNGOV"})
+    assert [e.plover for e in events if e.modality == "asserted"] == ["PROTEST"]
+    events = run(nlp, coder, "Sudanese troops shelled the Chadian town of Adre, killing nine civilians.",
+                 {"Sudanese troops": "SDNMIL", "Chadian": "TCD"})
+    assert triples(events) == [("SDNMIL", "TCD", "ASSAULT")]
+
+
+def test_comments_options_and_wishes_are_not_acts(nlp, coder):
+    assert run(nlp, coder, "Canada declined to comment on the report.", {"Canada": "CAN"}) == ()
+    events = run(nlp, coder, "Japan is considering sending aid to Nepal.", {"Japan": "JPN", "Nepal": "NPL"})
+    assert triples(events) == [] and {e.modality for e in events} == {"hypothetical"}
+    events = run(nlp, coder, "Bolivia wants Peru to sign the treaty.", {"Bolivia": "BOL", "Peru": "PER"})
+    assert triples(events) == []
+
+
+def test_failure_to_agree_is_a_rejection(nlp, coder):
+    events = run(nlp, coder, "Serbia and Kosovo failed to reach an agreement on Monday.",
+                 {"Serbia": "SRB", "Kosovo": "XKX"})
+    assert triples(events) == [("SRB", "XKX", "REJECT"), ("XKX", "SRB", "REJECT")]
+
+
+def test_obligation_in_reported_speech_is_a_request_whatever_the_verb(nlp, coder):
+    events = run(nlp, coder, "Germany said Iran must stop enriching uranium.", {"Germany": "DEU", "Iran": "IRN"})
+    assert triples(events) == [("DEU", "IRN", "REQUEST")]
+    assert events[0].pattern == "request.obligation"
+
+
+def test_nominal_event_after_a_support_verb(nlp, coder):
+    events = run(nlp, coder, "Italy announced the suspension of flights to Libya.", {"Italy": "ITA", "Libya": "LBY"})
+    assert triples(events) == [("ITA", "LBY", "SANCTION")]
+
+
+def test_background_participles_and_military_preparation(nlp, coder):
+    events = run(nlp, coder, "Rebels backed by Uganda attacked Congolese troops.",
+                 {"Rebels": "---REB", "Uganda": "UGA", "Congolese": "COD"})
+    assert {e.plover for e in events} == {"ASSAULT"}
+    events = run(nlp, coder, "Armenian troops prepared to shell Azerbaijani positions.",
+                 {"Armenian troops": "ARMMIL", "Azerbaijani": "AZE"})
+    assert triples(events) == [("ARMMIL", "AZE", "MOBILIZE")]
+
+
+def test_code_records_and_evaluate_end_to_end(nlp, coder):
+    from dyadwatch.evaluate import EVENT_FIELDS, code_records, score
+
+    records = [{"id": "r1", "text": "Australia condemned Iran on Friday.", "date": "2024-03-06"},
+               {"id": "r2", "text": "Chile praised Peru.", "date": None}]
+    names = {"Australia": "AUS", "Iran": "IRN", "Chile": "CHL", "Peru": "PER"}
+    out = list(code_records(records, (nlp, HandActors(names), coder)))
+    assert [r["id"] for r in out] == ["r1", "r2"]
+    (e,) = out[0]["events"]
+    assert set(e) == set(EVENT_FIELDS) and e["date"] == "2024-03-01" and e["plover"] == "ACCUSE"
+    gold = [{"id": "r1", "events": [{"source_country": "AUS", "target_country": "IRN", "plover": "ACCUSE"}]},
+            {"id": "r2", "events": [{"source_country": "CHL", "target_country": "PER", "plover": "AGREE"}]}]
+    rep = score(gold, out)
+    assert (rep.triples.micro.tp, rep.triples.micro.fp, rep.triples.micro.fn) == (1, 1, 1)

@@ -139,7 +139,10 @@ class ClauseReader:
                 if obligation:
                     return Context("hypothetical", negated, obligation=True, speaker=speaker)
                 break
-            if glemma in w["intent_verbs"] and dep == "xcomp" and any(c.dep_ == "dobj" for c in gov.children):
+            if glemma in w["intent_verbs"] and dep in ("xcomp", "ccomp") and (
+                    any(c.dep_ == "dobj" for c in gov.children)
+                    or (any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
+                        and any(c.dep_ == "nsubj" for c in cur.children))):
                 return Context("hypothetical", negated)  # "X wants Y to Z": X's wish, not Y's intent
             if glemma in w["intent_verbs"] or glemma in w["intent_adjectives"]:
                 if modality == "asserted" or modality == "hypothetical":
