@@ -183,7 +183,7 @@ class EventCoder:
                     consumed.add(tok.i)
                     break
         for tok in sent:
-            if tok.i in consumed or tok.i in by_token:
+            if tok.i in consumed or (tok.i in by_token and not self._event_noun_in_span(tok, by_token)):
                 continue
             for pattern in self.patterns.nouns.get(tok.lemma_.lower(), ()):
                 if tok.pos_ in pattern.pos and not self._governed_by_match(tok, consumed):
@@ -200,7 +200,10 @@ class EventCoder:
         if p.kind == "verb" and "VERB" in p.pos and tok.dep_ in NOMINAL_DEPS:
             return False
         if p.subjects or p.subjects_not:
-            subj = {x for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for x in _lemmas(c)}
+            heads = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            heads += [o for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for o in c.children if o.dep_ == "pobj"]  # "a first patch of troops"
+            subj = {x for h in heads for x in _lemmas(h)}
             if p.subjects and not subj & p.subjects or subj & p.subjects_not:
                 return False
         if p.preps and not any(c.dep_ in ("prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp")
@@ -216,6 +219,12 @@ class EventCoder:
             if _lemmas(o) & p.objects:
                 return o
         return False
+
+    @staticmethod
+    def _event_noun_in_span(tok, by_token) -> bool:
+        """"Palestinian riots" coded as one actor span: the last word of a
+        longer span can still be the event noun (its modifier is the actor)."""
+        return any(m.token_end - 1 == tok.i and m.token_end - m.token_start > 1 for m in by_token[tok.i])
 
     @staticmethod
     def _governed_by_match(tok, consumed: set[int]) -> bool:
