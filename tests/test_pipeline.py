@@ -1,0 +1,153 @@
+"""End to end: folders of articles become coded events in a DuckDB file,
+through the Python API and the CLI, with evidence that checks out."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import dyadwatch
+from dyadwatch.config import Settings
+from dyadwatch.pipeline import Pipeline, process
+from dyadwatch.store import Store
+
+CLI = [sys.executable, "-m", "dyadwatch.cli"]
+
+
+@pytest.fixture(scope="module")
+def pipeline(nlp) -> Pipeline:  # nlp: the model is loaded once per session
+    return Pipeline(Settings())
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory, demo_dir, pipeline) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    report = process([str(demo_dir)], db, pipeline=pipeline)
+    assert report.n_failed == 0, report.failures
+    return db
+
+
+def rows(db: Path, sql: str, params=()) -> list[tuple]:
+    with Store.open(db, read_only=True) as store:
+        return store.con.execute(sql, list(params)).fetchall()
+
+
+def test_demo_corpus_is_coded_and_stored(demo_db):
+    [(articles, sentences, events, canonical)] = rows(
+        demo_db, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM sentences), "
+                 "(SELECT count(*) FROM events), (SELECT count(*) FROM canonical_events)")
+    assert articles >= 28 and sentences > 10 * articles
+    assert events > 5 * articles and 0 < canonical <= events
+    types = {r[0] for r in rows(demo_db, "SELECT DISTINCT plover FROM events")}
+    assert {"CONSULT", "REQUEST", "ACCUSE", "AGREE"} <= types
+    assert rows(demo_db, "SELECT count(*) FROM errors") == [(0,)]
+
+
+def test_evidence_offsets_point_into_the_stored_text(demo_db):
+    bad = rows(demo_db, """
+        SELECT e.id FROM events e JOIN articles a ON a.id = e.article_id
+        JOIN sentences s ON s.article_id = e.article_id AND s.idx = e.sentence_idx
+        WHERE substr(a.text, e.trigger_start + 1, e.trigger_end - e.trigger_start) <> e.trigger
+           OR s.text <> e.sentence
+           OR e.trigger_start < s.start_char OR e.trigger_end > s.end_char""")
+    assert bad == []
+    bad_quotes = rows(demo_db, """
+        SELECT q.id FROM quotes q JOIN articles a ON a.id = q.article_id
+        WHERE substr(a.text, q.start_char + 1, q.end_char - q.start_char) <> q.text""")
+    assert bad_quotes == []
+    bad_mentions = rows(demo_db, """
+        SELECT m.article_id, m.idx FROM actors m JOIN articles a ON a.id = m.article_id
+        WHERE substr(a.text, m.start_char + 1, m.end_char - m.start_char) <> m.text""")
+    assert bad_mentions == []
+
+
+def test_rerun_adds_nothing(demo_db, demo_dir, pipeline):
+    before = rows(demo_db, "SELECT count(*), (SELECT count(*) FROM events) FROM articles")
+    report = process([str(demo_dir)], demo_db, pipeline=pipeline)
+    assert report.n_stored == 0 and report.n_duplicate == report.n_read > 0
+    assert rows(demo_db, "SELECT count(*), (SELECT count(*) FROM events) FROM articles") == before
+
+
+def test_syndicated_copies_form_one_story(demo_db):
+    multi = rows(demo_db, "SELECT story_id, n_articles FROM stories WHERE n_articles > 1")
+    assert multi, "the demo corpus carries syndicated copies that should group into a story"
+    assert rows(demo_db, "SELECT max(n_stories) FROM canonical_events")[0][0] >= 2
+
+
+def test_seed_articles_give_events_with_evidence(shared_dir, pipeline, tmp_path):
+    db = tmp_path / "seeds.duckdb"
+    report = process([str(shared_dir / "seeds")], db, pipeline=pipeline)
+    assert report.n_stored == 5 and report.n_failed == 0
+    titles = [r[0] for r in rows(db, "SELECT title FROM articles ORDER BY title")]
+    assert all(titles)
+    boiler = rows(db, "SELECT count(*) FROM articles WHERE text LIKE '%Send to%' "
+                      "OR text LIKE '%Continued next page%' OR text LIKE '%Read also%' "
+                      "OR text LIKE '%COMMENTS%'")
+    assert boiler == [(0,)]
+    dyads = {(s, t) for s, t in rows(db, "SELECT source_country, target_country FROM "
+                                         "factual_events")}
+    assert ("KOR", "CHN") in dyads or ("CHN", "KOR") in dyads
+
+
+def test_code_text_api(pipeline):
+    events = dyadwatch.code_text("Japan accused Russia on Monday of violating its airspace.",
+                                 date="2024-03-13")
+    assert [(e.source.country, e.target.country, e.plover) for e in events] == [
+        ("JPN", "RUS", "ACCUSE")]
+    assert str(events[0].date) == "2024-03-11" and events[0].date_source == "sentence"
+
+
+def test_code_command_is_the_stable_machine_interface(tmp_path):
+    infile = tmp_path / "in.jsonl"
+    infile.write_text(
+        json.dumps({"id": "r1", "text": "Canada condemned Iran over the attack.",
+                    "date": "2022-05-02"}) + "\n"
+        "{broken\n"
+        + json.dumps({"id": "r2", "text": "Brazil and Argentina signed a trade deal."}) + "\n",
+        encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([*CLI, "code", str(infile), "-o", str(out)], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert f"{infile}:2" in proc.stderr
+    recs = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in recs] == ["r1", "r2"]
+    ev = recs[0]["events"][0]
+    for key in ("source", "target", "source_country", "target_country", "plover", "cameo",
+                "date", "trigger", "sentence"):
+        assert key in ev
+    assert (ev["source_country"], ev["target_country"], ev["plover"]) == ("CAN", "IRN", "ACCUSE")
+    pairs = {(e["source_country"], e["target_country"]) for e in recs[1]["events"]}
+    assert pairs == {("BRA", "ARG"), ("ARG", "BRA")}
+
+
+def test_ingest_command_reports_bad_files_and_goes_on(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Norway offered to mediate between the two parties on "
+                                     "Tuesday, its foreign ministry said.", encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "blob.txt").write_bytes(bytes(range(256)) * 20)
+    db = tmp_path / "x.duckdb"
+    proc = subprocess.run([*CLI, "ingest", str(folder), "--db", str(db)], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "empty.txt" in proc.stderr and "blob.txt" in proc.stderr
+    assert rows(db, "SELECT count(*) FROM articles") == [(1,)]
+    assert sorted(Path(r[0]).name for r in rows(db, "SELECT path FROM errors")) == [
+        "blob.txt", "empty.txt"]
+
+
+def test_eval_command_on_gold(shared_dir, tmp_path):
+    gold = shared_dir / "data" / "petrarch2_unittest" / "test.jsonl"
+    out = tmp_path / "report.json"
+    proc = subprocess.run([*CLI, "eval", str(gold), "--json", str(out), "--misses", "0"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text())
+    text = json.dumps(report)
+    assert "f1" in text.lower() and "precision" in text.lower()
