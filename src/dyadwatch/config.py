@@ -25,8 +25,6 @@ class Settings:
     batch_size: int = 64
     n_process: int = 1
     max_chars: int = 200_000  # longer documents are cut at a sentence boundary
-    # Events
-    min_confidence: float = 0.0
     # Stories and canonical events (dedup)
     # MinHash Jaccard for "same story", and the signature size. Measured on
     # tests/data/dedup_pairs.jsonl (README "Story threshold"): same-story pairs

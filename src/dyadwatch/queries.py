@@ -303,7 +303,7 @@ def event_where(*, actor: str | None = None, dyad: Sequence[str] | str | None = 
                 text: str | None = None, country: str | None = None,
                 near: Sequence[float] | None = None, within_km: float | None = None,
                 include_nonfactual: bool = False, canonical: bool = False,
-                alias: str = "e") -> Where:
+                min_confidence: float | None = None, alias: str = "e") -> Where:
     """The filters of `list_events` over `events AS e` (also used by export)."""
     w = Where()
     p = alias
@@ -330,6 +330,10 @@ def event_where(*, actor: str | None = None, dyad: Sequence[str] | str | None = 
         lat, lon = _check_latlon(near)
         km = DEFAULT_NEAR_KM if within_km is None else parse_distance_km(within_km)
         w.add(f"{distance_sql(p)} <= ?", lat, lat, lon, km)
+    if min_confidence is not None:
+        if not 0.0 <= float(min_confidence) <= 1.0:
+            raise QueryError(f"min_confidence: {min_confidence!r} is not between 0 and 1.")
+        w.add(f"{p}.confidence >= ?", float(min_confidence))
     if canonical:
         w.add(f"{p}.canonical_id IS NULL OR {p}.id = "
               f"(SELECT first_event_id FROM canonical_events c WHERE c.id = {p}.canonical_id)")
@@ -349,8 +353,12 @@ def list_events(con: Any, *, actor: str | None = None, dyad: Sequence[str] | str
                 text: str | None = None, country: str | None = None,
                 near: Sequence[float] | None = None, within_km: float | None = None,
                 include_nonfactual: bool = False, canonical: bool = False,
+                min_confidence: float | None = None,
                 limit: int | None = 100, offset: int = 0) -> pd.DataFrame:
     """Event mentions matching every given filter, ordered by (date, id).
+
+    `min_confidence` trades recall for precision: events whose coding
+    confidence (pattern strength x actor resolution x parse) is lower are left out.
 
     `canonical=True` keeps one mention per canonical event (its first).
     With `near=(lat, lon)` only events located within `within_km` (default
@@ -360,7 +368,8 @@ def list_events(con: Any, *, actor: str | None = None, dyad: Sequence[str] | str
     w = event_where(actor=actor, dyad=dyad, directed=directed, plover=plover,
                     quad_class=quad_class, since=since, until=until, text=text,
                     country=country, near=near, within_km=within_km,
-                    include_nonfactual=include_nonfactual, canonical=canonical)
+                    include_nonfactual=include_nonfactual, canonical=canonical,
+                    min_confidence=min_confidence)
     cols = EVENT_COLUMNS
     params: list[Any] = []
     if near is not None:

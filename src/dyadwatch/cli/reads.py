@@ -152,6 +152,9 @@ def register(app: typer.Typer) -> None:
         directed: Directed = False, all_: AllEvents = False,
         canonical: Annotated[bool, typer.Option("--canonical", help="One row per canonical "
                                                                     "event.")] = False,
+        min_confidence: Annotated[float | None, typer.Option(
+            help="Leave out events coded with less confidence (0-1): precision for recall.")
+        ] = None,
         limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
         offset: Annotated[int, typer.Option(help="Skip this many rows (paging).")] = 0,
         fmt: FormatOption = Format.table, output: OutputOption = None,
@@ -161,7 +164,7 @@ def register(app: typer.Typer) -> None:
                                  within, directed, all_)
         with reading(db) as con:
             df = queries.list_events(con, **filters, canonical=canonical, limit=limit,
-                                     offset=offset)
+                                     offset=offset, min_confidence=min_confidence)
         emit(_columns(df, fmt, ["id", "date", "source", "target", "plover", "goldstein",
                                 "trigger", "sentence", "geo_name", "distance_km"]),
              fmt, output, title=f"{len(df)} events")
