@@ -294,8 +294,10 @@ class EventCoder:
 
     # -- dates and records -------------------------------------------------------
     def _date(self, sent, tok, article: Article):
-        """The sentence's date expression closest to the trigger's clause, resolved
-        against the article date; else the article date."""
+        """The date expression of the trigger's clause or of a clause above it
+        ("agreed on Friday", "..., officials said Friday"), resolved against the
+        article date; a date inside a noun phrase elsewhere ("the 1950-53 war",
+        "a 2018 accord") is not the event's. Else the article date."""
         anchor = article.date
         chain = []
         cur = tok
@@ -312,7 +314,7 @@ class EventCoder:
                 verb = verb.head
             rank = chain.index(verb.i) if verb.i in chain else 99
             ranked.append((rank, start, text))
-        for _, _, text in sorted(ranked):
+        for _, _, text in sorted(r for r in ranked if r[0] < 99):
             value, how = dates.resolve(text, anchor)
             if value is not None:
                 return value, "sentence", text
