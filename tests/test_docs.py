@@ -1,0 +1,38 @@
+"""The README documents every command and every setting (as datasette's
+test_docs does): a new option without documentation fails here."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import typer.main
+
+from dyadwatch.cli import app
+from dyadwatch.config import Settings
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_is_documented():
+    group = typer.main.get_command(app)
+    documented = set(re.findall(r"^\| `([a-z-]+)", README, flags=re.M))
+    missing = sorted(set(group.commands) - documented)
+    assert not missing, f"commands missing from the README's Commands table: {missing}"
+
+
+def test_every_setting_is_documented_with_its_default():
+    for field in dataclasses.fields(Settings):
+        row = re.search(rf"^\| `{field.name}` \| ([^|]+) \|", README, flags=re.M)
+        assert row, f"setting {field.name} missing from the README's Settings table"
+        default = field.default
+        shown = row.group(1).strip().strip("`")
+        assert shown == ("none" if default is None else str(default)), field.name
+
+
+def test_readme_starts_with_the_two_commands():
+    head = README.split("## ", 1)[0]
+    assert "make demo" in head and "make test" in head
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
+    assert "make test" in ci
