@@ -139,7 +139,7 @@ class ArgumentFinder:
             placed = [a for a in self._places(tok, obj, by_token) if a.mention.actor.country not in countries]
             if placed:
                 return placed[:1]
-        for t in _clause_tokens(tok):
+        for t in _clause_tokens(tok, self.words["circumstance_preps"]):
             for m in by_token.get(t.i, ()):
                 if m.actor.country and m.actor.country not in countries and key(m) not in exclude:
                     return [Arg(m, "nested")]
@@ -380,16 +380,18 @@ class ArgumentFinder:
         return m
 
 
-def _clause_tokens(tok):
-    """Tokens under the trigger, breadth first, leaving out its subject and the
-    clauses that describe nouns."""
+def _clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
+    """Tokens under the trigger, breadth first, leaving out its subject, the
+    clauses that describe nouns and scene-setting prepositional phrases."""
+    def keep(c) -> bool:
+        return c.dep_ not in NOUN_CLAUSES and not (c.dep_ == "prep" and c.lower_ in circumstance)
+
     out = []
-    frontier = [c for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj")
-                and c.dep_ not in NOUN_CLAUSES]
+    frontier = [c for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)]
     while frontier:
         t = frontier.pop(0)
         out.append(t)
-        frontier.extend(c for c in t.children if c.dep_ not in NOUN_CLAUSES)
+        frontier.extend(c for c in t.children if keep(c))
     return out
 
 

@@ -139,10 +139,11 @@ class ClauseReader:
                 if obligation:
                     return Context("hypothetical", negated, obligation=True, speaker=speaker)
                 break
-            if glemma in w["intent_verbs"] and dep in ("xcomp", "ccomp") and (
+            own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children)
+            if (glemma in w["intent_verbs"] or glemma in w["wish_verbs"]) and dep in ("xcomp", "ccomp") and (
                     any(c.dep_ == "dobj" for c in gov.children)
-                    or (any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
-                        and any(c.dep_ == "nsubj" for c in cur.children))):
+                    or (own_subject and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children))
+                    or (own_subject and dep == "ccomp" and glemma in w["wish_verbs"])):
                 return Context("hypothetical", negated)  # "X wants Y to Z": X's wish, not Y's intent
             if glemma in w["intent_verbs"] or glemma in w["intent_adjectives"]:
                 if modality == "asserted" or modality == "hypothetical":

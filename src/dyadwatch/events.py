@@ -309,9 +309,11 @@ class EventCoder:
         ranked = []
         for text, start, end in dates.find_dates(sent):
             root = sent.doc[start:end].root
-            verb = root
-            while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
+            verb = root.head  # "on Friday" -> on -> verb; "last month" -> verb
+            if root.dep_ == "pobj" and verb.dep_ == "prep":
                 verb = verb.head
+            if verb.pos_ not in ("VERB", "AUX") or root.dep_ not in ("npadvmod", "pobj", "tmod", "advmod"):
+                continue  # a date inside a noun phrase: "the 1950-53 war", "a 2018 accord"
             rank = chain.index(verb.i) if verb.i in chain else 99
             ranked.append((rank, start, text))
         for _, _, text in sorted(r for r in ranked if r[0] < 99):

@@ -66,7 +66,7 @@ DEFAULT_TARGETS = ("dative", "dobj", "to", "with", "against", "on", "at", "into"
                    "towards", "upon", "for", "from")
 MODALITY_LISTS = ("future_aux", "hypothetical_aux", "obligation_aux", "intent_verbs",
                   "intent_adjectives", "intent_nouns", "request_nouns", "content_nouns", "negating_nouns", "preparation_verbs", "purpose_verbs",
-                  "deliberation_verbs", "comment_verbs", "negating_verbs",
+                  "deliberation_verbs", "comment_verbs", "wish_verbs", "circumstance_preps", "negating_verbs",
                   "refusal_verbs", "support_verbs", "speech_verbs", "allegation_verbs",
                   "request_verbs", "object_control_verbs", "condition_marks", "negation_words",
                   "pronouns")
