@@ -12,7 +12,9 @@ Schema of data/patterns/verbs.yaml and nouns.yaml (a list under `patterns:`):
       lemma: [hold, resume]   # word lemma(s) of the trigger (required)
       cameo: "040"            # CAMEO code (required); PLOVER, Goldstein, QuadClass come from the ontology
       strength: 0.9           # 0..1, how reliably the words mean this event (default 0.8)
-      object: [talk, negotiation]   # required lemma of the direct object (light verbs)
+      object: [talk, negotiation]   # required object lemma (light verbs): of the direct object,
+                                    # passive subject or prepositional object, or one of their
+                                    # compound/adjective modifiers ("hunger strike")
       object_not: [minister]  # the pattern does not fire with these object lemmas
       subject: [peacekeeper]  # required lemma of the subject ("peacekeepers arrived")
       subject_not: [troop]    # the pattern does not fire with these subject lemmas
@@ -24,8 +26,8 @@ Schema of data/patterns/verbs.yaml and nouns.yaml (a list under `patterns:`):
       prep: [on]              # required preposition or particle child ("call on", "cut off")
       pos: [VERB]             # allowed parts of speech of the trigger (default VERB for verbs,
                               # NOUN/PROPN for nouns)
-      target: [dobj, to, with]   # where the target is looked for, in order ("dobj", "dative",
-                                 # "subject" for "X was ...", or a preposition)
+      target: [dobj, to, with]   # where the target is looked for, in order: "dobj", "dative"
+                                 # or a preposition (on the trigger or the light verb's object)
       symmetric: true         # joint acts: coordinated subjects give every ordered pair, and
                               # source + target give both directions (talks, agreements);
                               # "subjects": only coordinated subjects pair up ("X and Y agreed"),
