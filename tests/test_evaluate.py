@@ -52,6 +52,8 @@ def test_triples_types_macro_and_confusion():
     assert (t.tp, t.fp, t.fn) == (2, 3, 2)
     assert t.f1 == pytest.approx(2 * 0.4 * 0.5 / 0.9)
     assert rep.types.macro_f1 == pytest.approx(2 / 6)
+    # over the gold's labels only (REQUEST, ASSAULT, CONSULT): predicted-only labels drop out
+    assert rep.types.macro_f1_gold == pytest.approx(2 / 3)
     assert rep.confusion == {("REQUEST", "REQUEST"): 1, (NONE, "ACCUSE"): 1, ("ASSAULT", NONE): 1,
                              (NONE, "THREATEN"): 1, ("ASSAULT", "MOBILIZE"): 1,
                              ("CONSULT", "CONSULT"): 1}

@@ -12,7 +12,10 @@ What is scored, and why this way:
   coded output, auditable).
 - Macro-F1 averages the per-type F1 over the types that occur in the gold or
   in the predictions (sklearn's convention), so a type the coder never
-  predicts counts as 0 rather than vanishing.
+  predicts counts as 0 rather than vanishing; a type only predicted (a false
+  alarm in a split that has none of it) counts as 0 too. `macro_f1_gold`
+  averages over the gold's types only, as papers that report per-class F1 on
+  their own label set do; both are in the JSON.
 - Gold sets whose PLOVER label was derived from CAMEO (petr2_*) drop CAMEO
   roots 01/02 (the conversion table has no PLOVER type for them), so
   predicted events with those roots are dropped from the PLOVER figures too;
@@ -101,11 +104,20 @@ class Scores:
 
     @property
     def macro_f1(self) -> float:
+        """Mean F1 over the labels in the gold or the predictions (sklearn's default)."""
         seen = [c for c in self.per_label.values() if c.tp + c.fp + c.fn]
+        return sum(c.f1 for c in seen) / len(seen) if seen else 0.0
+
+    @property
+    def macro_f1_gold(self) -> float:
+        """Mean F1 over the labels the gold contains (a label only ever predicted
+        does not count): the convention of papers that average over gold classes."""
+        seen = [c for c in self.per_label.values() if c.tp + c.fn]
         return sum(c.f1 for c in seen) / len(seen) if seen else 0.0
 
     def to_json(self) -> dict:
         return {"micro": self.micro.to_json(), "macro_f1": round(self.macro_f1, 4),
+                "macro_f1_gold_labels": round(self.macro_f1_gold, 4),
                 "per_label": {k: v.to_json() for k, v in sorted(self.per_label.items())}}
 
 
@@ -425,6 +437,8 @@ def render(report: Report | Reports, console=None, *, misses: int = 10) -> None:
         table.add_row("[bold]micro[/]", str(tr.tp + tr.fn), *_prf(tr), *_prf(ty))
         table.add_row("[bold]macro F1[/]", "", "", "", f"{rep.triples.macro_f1:.3f}", "", "",
                       f"{rep.types.macro_f1:.3f}")
+        table.add_row("macro F1, gold types", "", "", "", f"{rep.triples.macro_f1_gold:.3f}", "", "",
+                      f"{rep.types.macro_f1_gold:.3f}")
         console.print(table)
         if rep.cameo_root_accuracy is not None:
             ok, n = rep.cameo_root_accuracy
