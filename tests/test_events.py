@@ -293,3 +293,14 @@ def test_code_records_and_evaluate_end_to_end(nlp, coder):
             {"id": "r2", "events": [{"source_country": "CHL", "target_country": "PER", "plover": "AGREE"}]}]
     rep = score(gold, out)
     assert (rep.triples.micro.tp, rep.triples.micro.fp, rep.triples.micro.fn) == (1, 1, 1)
+
+
+def test_stored_quad_class_follows_the_cameo_root_like_goldstein():
+    from dyadwatch.ontology import Ontology
+
+    onto = Ontology.from_package()
+    assert [onto.cameo_quad_class(c) for c in ("020", "043", "057", "070", "0874", "112",
+                                               "138", "141", "163", "190")] == [
+        1, 1, 1, 2, 2, 3, 3, 4, 4, 4]
+    # an appeal is coded REQUEST, and is cooperative by both its Goldstein and QuadClass
+    assert onto.plover_of("020") == "REQUEST" and onto.goldstein("020") > 0

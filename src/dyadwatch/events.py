@@ -343,7 +343,7 @@ class EventCoder:
             trigger=doc[start:end].text, trigger_start=doc[start].idx,
             trigger_end=doc[end - 1].idx + len(doc[end - 1].text),
             plover=plover, cameo=cameo, goldstein=entry.goldstein,
-            quad_class=self.ontology.quad_class(plover),
+            quad_class=self.ontology.cameo_quad_class(cameo),
             source=s_actor, target=t_actor,
             source_text=src.mention.text if src.mention else None,
             target_text=tgt.mention.text if tgt.mention else None,

@@ -86,6 +86,20 @@ class Ontology:
     def quad_class(self, plover: str) -> int:
         return self.plover[plover].quad_class
 
+    @staticmethod
+    def cameo_quad_class(cameo: str) -> int:
+        """QuadClass of a CAMEO code by its root, as ICEWS and GDELT define it
+        (01-05 verbal cooperation, 06-08 material cooperation, 09-13 verbal
+        conflict, 14-20 material conflict).
+
+        Stored events carry this one, not the PLOVER type's: Goldstein comes
+        from the CAMEO code too, so the two agree (an appeal, CAMEO 02, is
+        coded REQUEST but is cooperative with Goldstein +3, as in ICEWS), and
+        analysts comparing with ICEWS/GDELT see the classes they know.
+        """
+        root = int(cameo[:2])
+        return 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 else 4
+
     def goldstein(self, cameo: str) -> float | None:
         return self.code(cameo).goldstein
 
