@@ -494,6 +494,25 @@ def test_post_uploaded_files(client):
                              headers=auth()), 422)
 
 
+def test_pages_escape_stored_text(client):
+    """Text that came in through the API is shown, never run, by the dashboard."""
+    record = {"id": "x1", "date": "2023-10-02", "url": "javascript:alert(1)",
+              "title": "<script>alert('title')</script> Japan and China",
+              "text": "Japan accused China <img src=x onerror=alert(1)> of violating its "
+                      "airspace on Monday."}
+    res = client.post("/api/articles", json=record, headers=auth()).json()
+    article_id = res["stored"][0]["article_id"]
+    html = client.get(f"/article/{article_id}").text
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "<img src=x" not in html and 'href="javascript:' not in html
+    for event_id in res["stored"][0]["event_ids"]:
+        page = client.get(f"/event/{event_id}")
+        assert "<img src=x" not in page.text and 'href="javascript:' not in page.text
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
 def test_bad_bodies_get_4xx_json(client):
     assert "JSON" in assert_error(client.post("/api/articles", content=b"{nope",
                                               headers={**auth(), "Content-Type":
@@ -594,8 +613,9 @@ def test_schemathesis_finds_no_server_errors(live):
     modes = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
     for result in schema.get_all_operations():
         operation = result.ok()
+        examples = 8 if operation.method.upper() == "GET" else 4  # a POST runs the pipeline
         for mode in modes:
-            @settings(max_examples=12, deadline=None, database=None,
+            @settings(max_examples=examples, deadline=None, database=None,
                       suppress_health_check=list(HealthCheck))
             @given(case=operation.as_strategy(generation_mode=mode))
             def check(case):
@@ -609,5 +629,5 @@ def test_schemathesis_finds_no_server_errors(live):
                 check()
             except Unsatisfiable:  # no parameters to make invalid (GET /api/stats)
                 pass
-    assert len(calls) > 100
+    assert len(calls) > 80
     assert not failures, failures[:5]

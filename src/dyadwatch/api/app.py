@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import duckdb
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -31,7 +32,7 @@ from ..config import Settings
 from ..errors import (DyadwatchError, InputError, ModelError, NotFoundError, QueryError,
                       StoreError)
 from ..pipeline import Pipeline
-from .server import ApiError, Server
+from .server import ApiError, QueryTimeout, Server
 
 log = logging.getLogger("dyadwatch.api")
 
@@ -97,6 +98,36 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+class SecurityHeaders:
+    """ASGI middleware: headers that stop the browser from running injected
+    script, sniffing content types or framing the dashboard. The pages use
+    only /static/app.js and inline style attributes (chart bar widths)."""
+
+    HEADERS = [
+        (b"content-security-policy",
+         b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+         b"img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-frame-options", b"DENY"),
+    ]
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + self.HEADERS
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def _body(code: str, message: str) -> dict:
@@ -170,6 +201,7 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
     app.state.server = server
     app.state.scrub = scrub
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
 
     def respond(request: Request, status: int, code: str, message: str,
                 headers: dict[str, str] | None = None) -> Response:
@@ -182,6 +214,11 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
         return respond(request, exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(duckdb.InterruptException)
+    async def interrupted(request: Request, exc: duckdb.InterruptException) -> Response:
+        timeout = QueryTimeout(settings.query_timeout_s)
+        return respond(request, timeout.status, timeout.code, timeout.message)
 
     @app.exception_handler(DyadwatchError)
     async def domain_error(request: Request, exc: DyadwatchError) -> Response:

@@ -186,7 +186,9 @@ def build_router(server: Server) -> APIRouter:
         out["article"]["source_file"] = source_file(out["article"].pop("source_path", None))
         return out
 
-    @router.get("/quotes", response_model=m.QuotePage, summary="Quotes with speakers")
+    @router.get("/quotes", response_model=m.QuotePage, summary="Quotes with speakers",
+                description="Direct and indirect quotes with their speakers' codes and the "
+                            "events found inside them, ordered by article date.")
     def quotes(con: Cursor,
                speaker: Annotated[str | None, Query(max_length=40, description="Speaker's "
                                                     "actor code (prefix match).")] = None,
@@ -295,7 +297,11 @@ def build_router(server: Server) -> APIRouter:
     def export(con: Any, filters: dict[str, Any], fmt: str) -> FileResponse:
         tmp = tempfile.TemporaryDirectory(prefix="dyadwatch-export-")
         path = Path(tmp.name) / f"events.{fmt}"
-        analysis.export_events(con, path, fmt, **filters)
+        try:
+            analysis.export_events(con, path, fmt, **filters)
+        except BaseException:
+            tmp.cleanup()
+            raise
         media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
         return FileResponse(path, media_type=media, filename=f"dyadwatch-events.{fmt}",
                             background=BackgroundTask(tmp.cleanup))

@@ -90,6 +90,7 @@ def install(app: FastAPI, server: Server) -> None:
     env.filters["num"] = lambda v: "" if v is None else f"{v:,}"
     env.filters["score"] = lambda v: "" if v is None else f"{v:+.1f}"
     env.filters["file"] = source_file
+    env.filters["web_url"] = web_url
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -238,6 +239,14 @@ def install(app: FastAPI, server: Server) -> None:
         return render(request, "docs.html", spec=app.openapi())
 
     app.include_router(router)
+
+
+def web_url(url: str | None) -> str | None:
+    """The article's URL if it is an http(s) link, else None: a stored
+    `javascript:` URL must not become a clickable link."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
 
 
 def page_filters(form: dict[str, str]) -> dict[str, Any]:
