@@ -522,6 +522,7 @@ class ActorCoder:
 
     def _mentions(self, st: ArticleState) -> tuple[Mention, ...]:
         doc = st.doc
+        text = doc.text  # spaCy joins every token for this: once, not once per mention
         seen: set[tuple[int, int, str]] = set()
         out: list[Mention] = []
         for f in sorted(st.found, key=lambda f: (f.start, f.end, f.actor.code)):
@@ -531,7 +532,7 @@ class ActorCoder:
             seen.add(key)
             first, last = doc[f.start], doc[f.end - 1]
             start_char, end_char = first.idx, last.idx + len(last.text)
-            out.append(Mention(doc.text[start_char:end_char], start_char, end_char, f.start, f.end,
+            out.append(Mention(text[start_char:end_char], start_char, end_char, f.start, f.end,
                                st.sent_of[f.start], f.actor, f.antecedent, round(f.conf, 3)))
         return tuple(out)
 

@@ -170,8 +170,9 @@ class Geocoder:
         dateline = self._dateline(article.text)
         skip = (dateline.start, dateline.end) if dateline else (0, 0)
         by_sentence: dict[int, tuple[Candidate, ...]] = {}
+        ents = _ents_by_sentence(doc, sents)
         for i, sent in enumerate(sents):
-            found = self._candidates(doc, sent, i, article.text, skip)
+            found = self._candidates(doc, sent, i, article.text, skip, ents[i])
             by_sentence[i] = tuple(self._mark_actor(c, gov_spans, actor_spans) for c in found)
         every = [c for cs in by_sentence.values() for c in cs]
         base = Context(article_countries=mention_countries,
@@ -224,13 +225,15 @@ class Geocoder:
             return None
         return ranked[0][1].location(text=m.group("place"), start=m.start("place"), end=m.end("place"))
 
-    def _candidates(self, doc, sent, index: int, text: str, skip: tuple[int, int]) -> list[Candidate]:
+    def _candidates(self, doc, sent, index: int, text: str, skip: tuple[int, int],
+                    ents: list) -> list[Candidate]:
         """NER place entities; curated names (sites, islands, seas); other
         entities and proper nouns that the NER did not call places but that
         the gazetteer knows under their official name ("Kursk" tagged as a
-        product, "Hokkaido" as an organisation). `skip` is the dateline."""
+        product, "Hokkaido" as an organisation). `skip` is the dateline;
+        `ents` are the sentence's entities."""
         spans: dict[tuple[int, int], Candidate] = {}
-        for ent in sent.ents:
+        for ent in ents:
             if ent.start_char < skip[1] and skip[0] < ent.end_char:
                 continue
             if ent.label_ in _CANDIDATE_LABELS:
@@ -467,6 +470,21 @@ class Geocoder:
         subj = subjects[-1]  # the nearest: a dateline can parse as a second subject
         ranked = self.gazetteer.rank(subj.doc[subj.left_edge.i: subj.i + 1].text)
         return self.gazetteer.country(ranked[0][1].country) if ranked else None
+
+
+def _ents_by_sentence(doc, sents: tuple) -> list[list]:
+    """Each sentence's entities (those wholly inside it, as `Span.ents`),
+    from one pass over `doc.ents`: `Span.ents` rebuilds every entity of the
+    document on each call, which made the per-sentence loop quadratic."""
+    out: list[list] = [[] for _ in sents]
+    ends = [s.end for s in sents]
+    i = 0
+    for ent in doc.ents:
+        while i < len(ends) and ends[i] <= ent.start:
+            i += 1
+        if i < len(ends) and sents[i].start <= ent.start and ent.end <= ends[i]:
+            out[i].append(ent)
+    return out
 
 
 def evaluate_geo(gold_path: str | Path, coder: Geocoder, nlp=None) -> dict:
