@@ -583,6 +583,30 @@ def test_cli_on_the_served_database_says_it_is_held(live):
     assert "held for writing" in err and "/api/" in err and "Traceback" not in err
 
 
+def test_writer_runs_jobs_in_order_and_stops_without_a_stuck_job():
+    """The writer thread: one job at a time, in order; at shutdown queued
+    jobs are cancelled and a job that does not finish does not keep the
+    process from stopping (the thread is a daemon)."""
+    from dyadwatch.api.server import Writer
+
+    writer = Writer("test-writer")
+    order: list[int] = []
+    release = threading.Event()
+    first = writer.submit(lambda: order.append(1) or release.wait(30))
+    second = writer.submit(order.append, 2)
+    time.sleep(0.05)
+    assert order == [1] and not second.done()  # the second waits for the first
+    assert writer.shutdown(0.2) is False  # the first is still running
+    assert second.cancelled() and writer._thread.daemon
+    release.set()
+    assert first.result(10) is True and order == [1]
+    failing = Writer("test-writer-2")
+    with pytest.raises(ZeroDivisionError):
+        failing.submit(lambda: 1 / 0).result(10)
+    assert failing.submit(lambda: "still works").result(10) == "still works"
+    assert failing.shutdown(5) is True
+
+
 def test_read_token_protects_reads_and_dashboard(built, pipe, tmp_path_factory):
     from dyadwatch.api import create_app
 

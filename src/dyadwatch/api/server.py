@@ -14,9 +14,11 @@ timer that calls `cursor.interrupt()`.
 from __future__ import annotations
 
 import hmac
+import logging
+import queue
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,8 +33,12 @@ from ..store import Store
 #: POSTed ingests allowed to wait for the writer before new ones are refused
 #: with 503: each holds its parsed documents in memory while it waits.
 MAX_QUEUED_INGESTS = 8
+#: Seconds a stopping server waits for a running ingest to finish.
+STOP_GRACE_S = 30.0
 #: Name of the cookie the dashboard keeps the read token in (see pages.py).
 TOKEN_COOKIE = "dyadwatch_token"
+
+log = logging.getLogger("dyadwatch.api")
 
 
 class ApiError(Exception):
@@ -54,6 +60,50 @@ class QueryTimeout(ApiError):
                          "(a dyad or actor, a date range) or ask for a smaller page.")
 
 
+class Writer:
+    """Jobs run one at a time, in order, on one daemon thread.
+
+    Not a ThreadPoolExecutor: its threads are joined at interpreter exit,
+    so a stuck ingest would keep a stopped server from exiting. A daemon
+    thread ends with the process; DuckDB's write-ahead log then discards
+    the uncommitted batch.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Any, *args: Any) -> Future:
+        future: Future = Future()
+        self._jobs.put((future, fn, args))
+        return future
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, fn, args = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # handed to whoever waits on the future
+                future.set_exception(exc)
+
+    def shutdown(self, grace_s: float) -> bool:
+        """Cancel queued jobs, wait up to `grace_s` for the running one;
+        True when the thread has finished."""
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                job[0].cancel()
+        self._jobs.put(None)
+        self._thread.join(grace_s)
+        return not self._thread.is_alive()
+
+
 class Server:
     """The database, writer thread and pipeline of one running app."""
 
@@ -65,7 +115,7 @@ class Server:
         self.store: Store | None = None
         self._root: duckdb.DuckDBPyConnection | None = None
         self._root_lock = threading.Lock()
-        self._writer: ThreadPoolExecutor | None = None
+        self._writer: Writer | None = None
         self._status_lock = threading.Lock()
         self._queued = 0
         self._running = False
@@ -83,15 +133,26 @@ class Server:
         # Reader cursors are made from this connection, never from the
         # writer's, so request threads do not touch the writer's connection.
         self._root = self.store.cursor()
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dyadwatch-writer")
+        self._writer = Writer("dyadwatch-writer")
         if warm_up:
             self._writer.submit(self.pipeline.warm_up)
 
-    def stop(self) -> None:
-        """Finish the running ingest (queued ones too), then close the database."""
+    def stop(self, grace_s: float = STOP_GRACE_S) -> None:
+        """Cancel queued ingests, give the running one `grace_s` to finish,
+        then close the database.
+
+        If it is still running after that, the database is left open for
+        the process exit to end: closing it under a running write could
+        crash, and DuckDB's write-ahead log discards the uncommitted batch,
+        so every article is still either fully stored or absent.
+        """
         if self._writer is not None:
-            self._writer.shutdown(wait=True, cancel_futures=False)
+            finished = self._writer.shutdown(grace_s)
             self._writer = None
+            if not finished:
+                log.warning("an ingest is still running after %.0f s; stopping without it "
+                            "(batches already committed stay stored)", grace_s)
+                return
         if self._root is not None:
             self._root.close()
             self._root = None
