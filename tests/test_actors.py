@@ -380,3 +380,24 @@ def test_bad_people_header(tmp_path: Path):
     path.write_text("name,country,start\nX,KOR,2020-01-01\n", encoding="utf-8")
     with pytest.raises(DataTableError, match="header must be name,aliases,country"):
         ActorCoder.from_paths(people=path)
+
+
+def test_the_two_men_are_the_last_two_people_named(run):
+    text = "Arden Vale met Tomas Reyk in Geneva. Norway was not invited. The two men then held talks."
+    ms = run(text)
+    assert codes(ms, "The two men") == ["CHNGOV", "KORGOV"]
+
+
+def test_a_title_word_inside_a_name_is_a_surname(run):
+    ms = run("British Defence Secretary Oswin King visited the base.")
+    assert codes(ms, "British Defence Secretary Oswin King") == ["GBRGOV"]
+
+
+def test_another_persons_country_does_not_place_an_unknown_office_holder(run):
+    ms = run("President Ilse Maran welcomed the Ecuadorian leader Tavo Ruiz on Monday.")
+    assert [m.actor.country for m in ms if m.text.startswith("President")] == [None]
+
+
+def test_us_agencies_are_coded(run):
+    ms = run("USAID sent tents while ICE agents detained migrants.")
+    assert codes(ms, "USAID") == ["USAGOV"] and codes(ms, "ICE") == ["USACOP"]

@@ -304,3 +304,25 @@ def test_stored_quad_class_follows_the_cameo_root_like_goldstein():
         1, 1, 1, 2, 2, 3, 3, 4, 4, 4]
     # an appeal is coded REQUEST, and is cooperative by both its Goldstein and QuadClass
     assert onto.plover_of("020") == "REQUEST" and onto.goldstein("020") > 0
+
+
+def test_a_thing_done_to_nobody_named_has_no_target_but_people_are_domestic(nlp, coder):
+    # a weapon or a test is not an actor: no self-dyad from the source's country
+    events = run(nlp, coder, "Iran fired a salvo of cruise missiles into the gulf.", {"Iran": "IRN"})
+    assert all(e.target is None for e in events)
+    events = run(nlp, coder, "Bolivian troops shot dozens of protesters.", {"Bolivian troops": "BOLMIL"})
+    assert triples(events) == [("BOLMIL", "BOL", "ASSAULT")]
+
+
+def test_shaking_hands_is_a_meeting_both_ways(nlp, coder):
+    events = run(nlp, coder, "The Ghanaian president shook hands with the Togolese leader.",
+                 {"Ghanaian president": "GHAGOV", "Togolese leader": "TGOGOV"})
+    assert triples(events) == [("GHAGOV", "TGOGOV", "CONSULT"), ("TGOGOV", "GHAGOV", "CONSULT")]
+
+
+def test_nominal_events_still_to_come_are_future(nlp, coder):
+    for text in ("Prices rose ahead of naval drills between Peru and Chile.",
+                 "Tension grew over the upcoming naval drills between Peru and Chile."):
+        events = run(nlp, coder, text, {"Peru": "PER", "Chile": "CHL", "Bolivia": "BOL"})
+        drills = [e for e in events if e.trigger == "drills"]
+        assert drills and all(e.modality == "future" for e in drills), text

@@ -386,7 +386,7 @@ def _load_rules(path: Path, entries: list[Entry], countries: dict[str, str]) -> 
         entries.append(Entry("group", str(item["phrase"]), group))
     for item in data.get("plural_references", []):
         entries.append(Entry("plural_ref", str(item["phrase"]), count=int(item["count"]),
-                             sector=item.get("sector")))
+                             sector=item.get("sector"), person_title=bool(item.get("people", False))))
     for phrase in data.get("non_actors", []):
         entries.append(Entry("nonactor", str(phrase)))
 

@@ -105,7 +105,8 @@ class ActorCoder:
                              korean=any(m in text for m in self.rules.korea_context),
                              south=any(m in text for m in self.rules.korea_south))
         pieces = self._pieces(state)
-        pending = [Pending(p.start, p.end, "plural", sector=p.entry.sector, count=p.entry.count)
+        pending = [Pending(p.start, p.end, "plural", sector=p.entry.sector, count=p.entry.count,
+                           person_title=p.entry.person_title)
                    for p in pieces if p.kind == "X" and p.entry is not None]
         for p in pieces:
             head = doc[p.end - 1]
@@ -187,6 +188,8 @@ class ActorCoder:
                 pos = doc[end - 1].pos_
                 if pos not in ("NOUN", "PROPN") and not (pos == "ADJ" and not entry.person_title):
                     continue
+                if self._inside_name(doc, start):
+                    continue  # "Defence Secretary Tom King": a surname, not a title
                 return _Piece(start, end, "R", entry)
             if kind == "org":
                 return _Piece(start, end, "O", entry)
@@ -211,6 +214,17 @@ class ActorCoder:
             conf = {"capital": CONF_CAPITAL, "demonym": CONF_DEMONYM}.get(kind, CONF_COUNTRY)
             return _Piece(start, end, "C", entry, entry.countries, conf, adjectival=kind == "demonym")
         return None
+
+    def _inside_name(self, doc, start: int) -> bool:
+        """Does a title word continue a person's name ("Tom King", "Ann
+        General")? It does when the word before is a capitalised given name
+        inside the same PERSON entity and is itself no title."""
+        if start == 0:
+            return False
+        prev, tok = doc[start - 1], doc[start]
+        return (tok.ent_type_ == "PERSON" and tok.ent_iob_ == "I" and prev.ent_type_ == "PERSON"
+                and prev.pos_ == "PROPN" and prev.text[:1].isupper()
+                and not any(e.kind == "role" for e in self.tables.index.get(prev.lower_, ())))
 
     def _vetoed(self, doc, start: int, end: int, kind: str,
                 veto: list[tuple[int, int, str]]) -> bool:

@@ -278,9 +278,12 @@ class Coreference:
     def _context_country(self, st: ArticleState, i: int) -> str | None:
         """The country an unnamed office holder most likely serves ("President X
         declared a curfew in Haiti"): the only country named in the sentence,
-        else the article's dominant country (two thirds of its country mentions)."""
+        else the article's dominant country (two thirds of its country mentions).
+        Another person's country does not count: "President X welcomed the South
+        African leader" says nothing about X's country."""
         sentence = st.sent_of[i]
-        here = {f.actor.country for f in st.found if st.sent_of[f.start] == sentence} - {None}
+        here = {f.actor.country for f in st.found
+                if st.sent_of[f.start] == sentence and not f.person} - {None}
         if len(here) == 1:
             return next(iter(here))
         if here:
@@ -298,8 +301,18 @@ class Coreference:
     def _plural(self, st: ArticleState, item: Pending, history: list[Found]) -> list[Found]:
         """"the two sides": the latest group of exactly that many countries named
         together ("Japan and South Korea", "Chinese and Korean diplomats"), else
-        the last distinct countries named, nearest first. Places do not count."""
+        the last distinct countries named, nearest first. Places do not count.
+        A reference to people ("the two ministers", "the two men") first takes
+        the last people named from that many countries, with their own codes."""
         count = item.count
+        if item.person_title:  # "the two ministers": the last people of that many countries
+            people: list[Found] = []
+            for f in recent(st, history, item.start):
+                if f.person and f.actor.country and all(c.actor.country != f.actor.country for c in people):
+                    people.append(f)
+                    if len(people) == count:
+                        return [Found(item.start, item.end, f.actor, CONF_PLURAL,
+                                      antecedent=f.source(st.doc)) for f in reversed(people)]
         chosen: list[Found] = []
         for f in recent(st, history, item.start):
             group = self._coordinated(st.doc, history, f)

@@ -145,7 +145,7 @@ class ArgumentFinder:
                     return [Arg(m, "nested")]
         patient = self._patient(tok, p, obj, passive)
         if len(countries) == 1 and (plover in DOMESTIC_TYPES or
-                                    (patient is not None and plover in PATIENT_DOMESTIC_TYPES)):
+                                    (plover in PATIENT_DOMESTIC_TYPES and self._people(patient))):
             country = next(iter(countries))
             span = patient if patient is not None else tok
             left, right = span.left_edge.i, span.right_edge.i + 1
@@ -156,6 +156,17 @@ class ArgumentFinder:
                         None, 0.7)
             return [Arg(m, "default")]
         return []
+
+    def _people(self, patient) -> bool:
+        """Whether an unnamed patient is people ("civilians", "dozens of
+        protesters", "two Kurds"), not a thing ("rockets", "the test")."""
+        if patient is None:
+            return False
+        words = self.words["people_nouns"]
+        if patient.lemma_.lower() in words or patient.ent_type_ in ("NORP", "PERSON"):
+            return True
+        return any(o.dep_ == "pobj" and o.lemma_.lower() in words
+                   for c in patient.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children)
 
     @staticmethod
     def _patient(tok, p: Pattern, obj, passive: bool):

@@ -60,6 +60,8 @@ class ClauseReader:
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in w["condition_marks"]
                                        for c in tok.children):
             return Context("hypothetical", negated)
+        if self._prospective(tok):
+            return Context("future", negated)  # "ahead of upcoming drills": not yet held
         if self._purpose(tok, at):
             return Context("hypothetical", negated)  # "staged a strike to demand X": an aim
         # climb the clause chain
@@ -170,6 +172,23 @@ class ClauseReader:
             return Context("hypothetical", negated)
         return Context(modality, negated, derive and modality in ("future", "conditional"),
                         derive_from, obligation, speaker, prepare=prepare)
+
+    def _prospective(self, tok) -> bool:
+        """Is a nominal event still to come ("the upcoming drills", "ahead of
+        the summit", "before next week's talks")?"""
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            return False
+        w = self.words
+        if any(c.dep_ in ("amod", "compound") and c.lower_ in w["prospective_modifiers"] for c in tok.children):
+            return True
+        if any(c.dep_ == "poss" and any(g.lower_ in w["prospective_modifiers"] for g in c.children)
+               for c in tok.children):
+            return True  # "next week's talks"
+        if tok.dep_ != "pobj":
+            return False
+        prep = tok.head
+        return prep.lower_ in w["prospective_preps"] or (
+            prep.dep_ == "prep" and prep.head.lower_ in w["prospective_preps"])  # "ahead of", "prior to"
 
     def _in_condition(self, noun) -> bool:
         """Is this noun inside an "if"/"unless" clause?"""

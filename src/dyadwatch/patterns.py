@@ -71,7 +71,8 @@ MODALITY_LISTS = ("future_aux", "hypothetical_aux", "obligation_aux", "intent_ve
                   "deliberation_verbs", "comment_verbs", "wish_verbs", "circumstance_preps", "negating_verbs",
                   "refusal_verbs", "support_verbs", "speech_verbs", "allegation_verbs",
                   "request_verbs", "object_control_verbs", "condition_marks", "negation_words",
-                  "pronouns")
+                  "pronouns", "people_nouns", "prospective_modifiers",
+                  "prospective_preps")
 MODALITY_TABLES = ("intent", "refusal", "demand", "preparation")
 
 
