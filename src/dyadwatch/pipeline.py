@@ -28,7 +28,7 @@ from pathlib import Path
 from . import dedup, ingest
 from . import nlp as nlp_mod
 from .config import Settings
-from .errors import DyadwatchError, StoreError
+from .errors import DyadwatchError, StoreError, StoreReadOnlyError
 from .store import Store
 from .types import Article, DocResult, Failure, Sentence
 
@@ -262,15 +262,21 @@ def _coded(chunks: Iterator[tuple[list[Article], list[Failure]]], pipeline: Pipe
 def _write(results: list[DocResult], store: Store, report: RunReport,
            failures: list[Failure]) -> None:
     """One transaction for the batch; if it fails, retry document by
-    document so one bad document cannot take the batch down with it."""
+    document so one bad document cannot take the batch down with it. A
+    store that cannot be written at all (read-only, disk full) stops the run
+    instead: retrying would record every good document as a failure."""
     try:
         written = store.write(results)
         batches = [written]
+    except StoreReadOnlyError:
+        raise
     except StoreError:
         batches = []
         for r in results:
             try:
                 batches.append(store.write([r]))
+            except StoreReadOnlyError:
+                raise
             except StoreError as exc:
                 failures.append(_failure(r.article, str(exc), exc.code))
     for w in batches:

@@ -16,10 +16,11 @@ skips what is there: the rows end up the same as after an uninterrupted run.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -169,10 +170,9 @@ class Store:
             self.con.execute(sql)
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                              [SCHEMA_VERSION])
-        except (duckdb.IOException, duckdb.PermissionException) as exc:
-            raise StoreReadOnlyError(f"cannot write to {self.path}: {exc}",
-                                     hint="Check that the file and its folder are writable "
-                                          "and the disk is not full.") from exc
+        except duckdb.Error as exc:
+            self.con.close()
+            raise _write_error(self.path, exc) from exc
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for reads in the calling thread (DuckDB cursors are
@@ -199,6 +199,7 @@ class Store:
     def write(self, results: Sequence[DocResult]) -> WriteReport:
         """Store a batch in one transaction; articles already present are
         skipped (their ids are reported as duplicates)."""
+        self._check_writable()
         ids = [r.article.id for r in results]
         present = self.existing_ids(ids)
         fresh: list[DocResult] = []
@@ -222,6 +223,7 @@ class Store:
         their rows in the other tables, so loading the same shard twice is a
         no-op (this is what makes Dask shard loading resumable).
         """
+        self._check_writable()
         con = self.con
         try:
             con.begin()
@@ -244,31 +246,68 @@ class Store:
             con.commit()
         except duckdb.Error as exc:
             _rollback(con)
-            if isinstance(exc, (duckdb.IOException, duckdb.PermissionException)):
-                raise StoreReadOnlyError(f"cannot write to {self.path}: {exc}",
-                                         hint="Nothing of this batch was stored; free disk space "
-                                              "or fix permissions and run again.") from exc
-            raise StoreError(f"write to {self.path} failed and was rolled back: {exc}") from exc
+            raise _write_error(self.path, exc) from exc
 
     def record_failures(self, failures: Iterable[Failure], run_id: str | None = None) -> int:
-        rows = [(f.path, f.line, f.doc_id, f.code, f.reason, run_id) for f in failures]
-        if rows:
-            self.con.executemany(
-                "INSERT INTO errors (path, line, doc_id, code, reason, run_id) "
-                "VALUES (?, ?, ?, ?, ?, ?)", rows)
+        """Record failed documents in `errors`, one row per failure.
+
+        A failure recorded before (same path, line, document id, code and
+        reason) is marked as seen by this run instead of being added again:
+        re-running an ingest, or resuming a killed one, must not double the
+        failure counts an analyst reads. No transaction of its own, so a
+        caller may include it in one (scale.load_shard does).
+        """
+        rows = list(dict.fromkeys((f.path, f.line, f.doc_id, f.code, f.reason)
+                                  for f in failures))
+        if not rows:
+            return 0
+        with self._writing():
+            known = set(self.con.execute(
+                "SELECT path, line, doc_id, code, reason FROM errors "
+                "WHERE list_contains(?, path)", [sorted({r[0] for r in rows})]).fetchall())
+            new = [(*r, run_id) for r in rows if r not in known]
+            seen = [(run_id, *r) for r in rows if r in known]
+            if new:
+                self.con.executemany(
+                    "INSERT INTO errors (path, line, doc_id, code, reason, run_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", new)
+            if seen:
+                self.con.executemany(
+                    "UPDATE errors SET run_id = ?, occurred_at = current_timestamp "
+                    "WHERE path = ? AND line IS NOT DISTINCT FROM ? AND doc_id IS NOT DISTINCT "
+                    "FROM ? AND code IS NOT DISTINCT FROM ? AND reason = ?", seen)
         return len(rows)
 
     def start_run(self, command: str) -> str:
         run_id = uuid.uuid4().hex[:12]
-        self.con.execute("INSERT INTO runs (id, command) VALUES (?, ?)", [run_id, command])
+        with self._writing():
+            self.con.execute("INSERT INTO runs (id, command) VALUES (?, ?)", [run_id, command])
         return run_id
 
     def finish_run(self, run_id: str, *, n_read: int, n_stored: int, n_duplicate: int,
                    n_failed: int) -> None:
-        self.con.execute(
-            "UPDATE runs SET finished_at = ?, n_read = ?, n_stored = ?, n_duplicate = ?, "
-            "n_failed = ? WHERE id = ?",
-            [dt.datetime.now(), n_read, n_stored, n_duplicate, n_failed, run_id])
+        with self._writing():
+            self.con.execute(
+                "UPDATE runs SET finished_at = ?, n_read = ?, n_stored = ?, n_duplicate = ?, "
+                "n_failed = ? WHERE id = ?",
+                [dt.datetime.now(), n_read, n_stored, n_duplicate, n_failed, run_id])
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreReadOnlyError(
+                f"database {self.path} was opened read-only; nothing was written.",
+                hint="Open it with Store.open(path) (read_only=False) to write, after any other "
+                     "process holding it has finished.")
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Writes outside write_tables: a read-only store or a full disk
+        becomes a StoreError subclass, not a raw DuckDB error."""
+        self._check_writable()
+        try:
+            yield
+        except duckdb.Error as exc:
+            raise _write_error(self.path, exc) from exc
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -276,6 +315,26 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         con.rollback()
     except duckdb.Error:
         pass
+
+
+def _write_error(path: str, exc: duckdb.Error) -> StoreError:
+    """The dyadwatch error for a failed write. A full disk shows up as a
+    failed commit (TransactionException: "Could not write file ... No space
+    left on device"), not as an IOException, so the text decides."""
+    text = str(exc)
+    low = text.lower()
+    if "no space left" in low or "disk is full" in low or "disk full" in low:
+        return StoreReadOnlyError(
+            f"disk full while writing to {path}; this write was rolled back ({text}).",
+            hint="Everything stored before it is intact. Free disk space (or pass a --db on "
+                 "another disk) and run the same command again.")
+    if isinstance(exc, (duckdb.IOException, duckdb.PermissionException)) or \
+            "read-only" in low or "could not write" in low:
+        return StoreReadOnlyError(
+            f"cannot write to {path}: {text}",
+            hint="Nothing of this write was stored; check that the file and its folder are "
+                 "writable, then run again.")
+    return StoreError(f"write to {path} failed and was rolled back: {text}")
 
 
 def _open_error(path: str, exc: duckdb.IOException) -> StoreError:

@@ -45,7 +45,11 @@ def ingest(
         help="With --scheduler: where Parquet shards go (default DB.shards).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
-    """Read, code and store articles; print a summary. Re-running adds nothing new."""
+    """Read, code and store articles; print a summary. Re-running adds nothing new.
+
+    Documents that cannot be read are reported, recorded in the errors table
+    and skipped; a path that does not exist also makes the exit code 1.
+    """
     from .. import pipeline
     from ..analysis import overview
     from ..store import Store
@@ -55,21 +59,30 @@ def ingest(
         _ingest_dask(paths, db, settings, scheduler, workers, shard_dir, quiet)
         return
     err = console(stderr=True)
-    with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
-                  BarColumn(), TextColumn("{task.completed} docs read, {task.fields[stored]} "
-                                          "stored"), TimeElapsedColumn(),
-                  console=err, disable=quiet, transient=False) as bar:
-        task = bar.add_task("coding", total=None, stored=0)
-        with Store.open(db) as store:
+    missing = [p for p in paths if not p.exists()]
+    # The store is opened before the progress bar starts, so that a locked or
+    # unwritable database is reported on one line with nothing else around it.
+    with Store.open(db) as store:
+        with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
+                      BarColumn(), TextColumn("{task.completed} docs read, "
+                                              "{task.fields[stored]} stored"),
+                      TimeElapsedColumn(), console=err, disable=quiet, transient=False) as bar:
+            task = bar.add_task("coding", total=None, stored=0)
             report = pipeline.process(
                 [str(p) for p in paths], db, settings, store=store,
                 command="ingest " + " ".join(map(str, paths)),
                 progress=lambda n, s: bar.update(task, completed=n, stored=s))
             bar.update(task, completed=report.n_read, stored=report.n_stored, total=report.n_read)
-            summary = overview(store.cursor())
+        summary = overview(store.cursor())
     _print_failures(report)
     if not quiet:
         _print_run(report, summary, db)
+    if missing:
+        # Bad documents are expected in a corpus and only reported; a path that
+        # does not exist is most likely a typo, which a script must notice.
+        raise InputError(f"no such file or folder: {', '.join(map(str, missing))}.",
+                         hint="Everything else was ingested; check the path(s) and run again "
+                              "(re-running adds nothing twice).")
 
 
 def _ingest_dask(paths: list[Path], db: Path, settings: Settings, scheduler: str, workers: int,
@@ -98,7 +111,7 @@ def _print_failures(report) -> None:
     err = console(stderr=True)
     for f in report.failures[:20]:
         where = f"{f.path}:{f.line}" if f.line else f.path
-        err.print(f"[yellow]skipped[/] {escape(where)}: {escape(f.reason)}")
+        err.print(f"[yellow]skipped[/] {escape(where)}: {escape(f.reason)}", soft_wrap=True)
     if len(report.failures) > 20:
         err.print(f"... and {len(report.failures) - 20} more (see the errors table)")
 
@@ -145,8 +158,18 @@ def code(
 
 
 def _read_jsonl(path: Path):
-    """Yield dict records; report malformed lines (file:line: why) and go on."""
+    """Yield dict records; report bad lines (file:line: why, one line each on
+    stderr) and go on. A record is checked the way `code_records` will read
+    it (date, text left after cleaning), because there one bad record would
+    stop the whole file."""
+    from ..dates import parse_iso
+    from ..ingest import article_from_text
+
     err = console(stderr=True)
+
+    def skip(n: int, why: str) -> None:
+        err.print(f"[yellow]skipped[/] {escape(str(path))}:{n}: {escape(why)}", soft_wrap=True)
+
     if not path.is_file():
         raise InputError("no such file.", path=str(path))
     with open(path, encoding="utf-8", errors="replace") as fh:
@@ -155,11 +178,16 @@ def _read_jsonl(path: Path):
                 continue
             try:
                 rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                err.print(f"[yellow]skipped[/] {path}:{n}: not JSON ({exc.msg})")
+            except (json.JSONDecodeError, RecursionError) as exc:
+                skip(n, f"not JSON ({getattr(exc, 'msg', type(exc).__name__)})")
                 continue
             if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-                err.print(f"[yellow]skipped[/] {path}:{n}: a record needs a \"text\" string")
+                skip(n, "a record needs a \"text\" string")
+                continue
+            try:
+                article_from_text(rec["text"], date=parse_iso(rec.get("date")))
+            except InputError as exc:
+                skip(n, exc.reason + (f" {exc.hint}" if exc.hint else ""))
                 continue
             yield rec
 
@@ -215,5 +243,5 @@ def main() -> None:
     try:
         app()
     except DyadwatchError as exc:
-        console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}")
+        console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         sys.exit(1)
