@@ -401,3 +401,11 @@ def test_another_persons_country_does_not_place_an_unknown_office_holder(run):
 def test_us_agencies_are_coded(run):
     ms = run("USAID sent tents while ICE agents detained migrants.")
     assert codes(ms, "USAID") == ["USAGOV"] and codes(ms, "ICE") == ["USACOP"]
+
+
+def test_undated_historical_leaders_resolve_to_their_country(nlp):
+    shipped = ActorCoder.from_package()
+    assert shipped.lookup("Francois Mitterand").code == "FRAGOV"
+    text = "President Reagan telephoned Carlos Menem."
+    ms = shipped.code(nlp(text), Article(id="h", text=text, date=None))
+    assert sorted(m.actor.code for m in ms) == ["ARGGOV", "USAGOV"]
