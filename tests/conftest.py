@@ -14,8 +14,10 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(scope="session")
 def nlp():
     from dyadwatch import nlp as nlp_mod
+    from dyadwatch.config import Settings
 
-    return nlp_mod.load()
+    # The same arguments as Pipeline uses, so the cached model is shared.
+    return nlp_mod.load(Settings().model, Settings().max_chars)
 
 
 @pytest.fixture(scope="session")

@@ -113,3 +113,19 @@ def test_not_a_database_file(tmp_path):
     with pytest.raises(StoreError, match="DuckDB"):
         Store.open(bogus)
     assert StoreLockedError.code != StoreError.code
+
+
+def test_files_from_before_a_schema_change_are_migrated(db_path):
+    import duckdb
+
+    con = duckdb.connect(str(db_path))
+    con.execute("CREATE TABLE canonical_events (id VARCHAR PRIMARY KEY, source VARCHAR, "
+                "source_country VARCHAR, target VARCHAR, target_country VARCHAR, "
+                "plover VARCHAR NOT NULL, cameo VARCHAR, goldstein DOUBLE, quad_class TINYINT, "
+                "date DATE, n_mentions INTEGER NOT NULL, n_stories INTEGER NOT NULL, "
+                "n_articles INTEGER NOT NULL, first_event_id VARCHAR NOT NULL, "
+                "confidence DOUBLE)")
+    con.close()
+    with Store.open(db_path) as store:
+        cols = {r[0] for r in store.con.execute("DESCRIBE canonical_events").fetchall()}
+    assert "modality" in cols

@@ -55,6 +55,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                "sentence_start", "sentence_end"),
 }
 
+#: Idempotent changes for files created by an earlier version of schema.sql.
+MIGRATIONS: tuple[str, ...] = (
+    "ALTER TABLE canonical_events ADD COLUMN IF NOT EXISTS modality VARCHAR",
+)
+
 _TYPES: dict[str, pa.DataType] = {
     "date": pa.date32(), "source_line": pa.int32(), "n_sentences": pa.int32(),
     "idx": pa.int32(), "start_char": pa.int32(), "end_char": pa.int32(),
@@ -165,9 +170,15 @@ class Store:
         return store
 
     def _migrate(self) -> None:
+        """Create what is missing and bring older files up to the schema:
+        `schema.sql` only creates tables that do not exist, so a column added
+        later is added here by an idempotent ALTER (files made before it stay
+        usable)."""
         sql = resources.files("dyadwatch").joinpath("schema.sql").read_text(encoding="utf-8")
         try:
             self.con.execute(sql)
+            for statement in MIGRATIONS:
+                self.con.execute(statement)
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                              [SCHEMA_VERSION])
         except duckdb.Error as exc:

@@ -230,9 +230,10 @@ def eval_geo(
 
 
 def _register_submodules() -> None:
-    from . import reads
+    from . import reads, serve
 
     reads.register(app)
+    serve.register(app)
 
 
 _register_submodules()
