@@ -326,3 +326,13 @@ def test_nominal_events_still_to_come_are_future(nlp, coder):
         events = run(nlp, coder, text, {"Peru": "PER", "Chile": "CHL", "Bolivia": "BOL"})
         drills = [e for e in events if e.trigger == "drills"]
         assert drills and all(e.modality == "future" for e in drills), text
+
+
+def test_the_attack_a_passive_death_happened_in_names_the_attacker(nlp, coder):
+    events = run(nlp, coder, "A Malian soldier was killed in a Tuareg rebel ambush.",
+                 {"Malian soldier": "MLIMIL", "Tuareg rebel": "MLIREB"})
+    assert triples(events) == [("MLIREB", "MLIMIL", "ASSAULT")]
+    # a place inside the attack phrase is where, not who
+    events = run(nlp, coder, "Three Somali civilians were killed in a car bombing in Mogadishu.",
+                 {"Somali civilians": "SOMCVL", "Mogadishu": "SOMGOV"})
+    assert triples(events) == [(None, "SOMCVL", "ASSAULT")]

@@ -65,12 +65,17 @@ class ArgumentFinder:
         direction of a symmetric act, which states no intention of its own."""
         reduced = tok.dep_ == "acl" and tok.tag_ == "VBN" and not p.active  # "refugees expelled by X"
         passive = not p.active and (reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children))
+        attacks = []
         if passive:
             sources = self._agents(tok, by_token)
             targets = (self.actors(tok.head, by_token) if reduced else
                        [a for c in tok.children if c.dep_ == "nsubjpass" for a in self.actors(c, by_token)])
             if not targets:
                 targets = self._targets(tok, p, obj, by_token, skip=("dobj",))
+            if not sources:
+                attacks = self._attacks(tok)
+                sources = [a for n in attacks for a in (*self.actors(n, by_token, depth=0),
+                                                        *self._agents(n, by_token))]
         else:
             sources = self.subjects(tok, by_token, ctx)
             targets = self._targets(tok, p, obj, by_token)
@@ -83,7 +88,11 @@ class ArgumentFinder:
         targets = [t for t in unique(targets) if key(t.mention) not in source_keys]
         targets = self._domestic(targets, sources)
         symmetric = p.symmetric == "all" or (p.symmetric == "subjects" and not targets and len(sources) > 1)
-        if not targets and sources and not p.needs_target and not (symmetric and len(sources) > 1):
+        if attacks and not targets:  # "killed in Israeli shelling in Gaza": where, never the attacker's own
+            countries = {a.mention.actor.country for a in sources if a.mention}
+            targets = [a for n in (tok, *attacks) for a in self._places(n, None, by_token)
+                       if a.mention.actor.country not in countries][:1]
+        elif not targets and sources and not p.needs_target and not (symmetric and len(sources) > 1):
             targets = self._domestic(self._fallback_targets(tok, p, obj, sources, passive, by_token),
                                      sources)
             symmetric = False  # a fallback target is not a partner in a joint act
@@ -97,8 +106,16 @@ class ArgumentFinder:
             return _symmetric(sources, targets)
         return [(s, t, True) for s in sources for t in (targets or [Arg(None, "direct")])]
 
+    def _attacks(self, tok) -> list:
+        """The attack a passive act happened in ("were killed in Israeli tank
+        shelling", "wounded in a rebel ambush"): its modifiers name the attacker."""
+        return [o for c in tok.children if c.dep_ == "prep" and c.lower_ in ("in", "during")
+                for o in c.children if o.dep_ == "pobj" and o.lemma_.lower() in self.words["attack_nouns"]]
+
     def _agents(self, tok, by_token) -> list[Arg]:
-        return [a for c in tok.children if c.dep_ == "agent"
+        """The "by" phrase of a passive verb or of a nominal act ("a strike by X")."""
+        return [a for c in tok.children
+                if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and tok.pos_ == "NOUN")
                 for pobj in c.children if pobj.dep_ == "pobj" for a in self.actors(pobj, by_token)]
 
     @staticmethod
