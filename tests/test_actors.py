@@ -409,3 +409,9 @@ def test_undated_historical_leaders_resolve_to_their_country(nlp):
     text = "President Reagan telephoned Carlos Menem."
     ms = shipped.code(nlp(text), Article(id="h", text=text, date=None))
     assert sorted(m.actor.code for m in ms) == ["ARGGOV", "USAGOV"]
+
+
+def test_both_leaders_are_not_the_speaker_of_their_own_sentence(run):
+    text = "Arden Vale met Tomas Reyk on Friday. Lena Marsh praised both leaders."
+    ms = run(text)
+    assert codes(ms, "both leaders") == ["CHNGOV", "KORGOV"]

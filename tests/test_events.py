@@ -336,3 +336,15 @@ def test_the_attack_a_passive_death_happened_in_names_the_attacker(nlp, coder):
     events = run(nlp, coder, "Three Somali civilians were killed in a car bombing in Mogadishu.",
                  {"Somali civilians": "SOMCVL", "Mogadishu": "SOMGOV"})
     assert triples(events) == [(None, "SOMCVL", "ASSAULT")]
+
+
+def test_a_phrase_naming_both_countries_is_a_target_only_in_its_other_half(nlp, coder):
+    events = run(nlp, coder, "The North demolished an inter-Korean liaison office.",
+                 {"North": "PRK", "inter-Korean": ["KOR", "PRK"]})
+    assert triples(events) == [("PRK", "KOR", "ASSAULT")]
+
+
+def test_a_question_put_to_the_speaker_is_not_a_request(nlp, coder):
+    events = run(nlp, coder, "Asked whether the two sides discussed arms sales, Tarek said there were limits.",
+                 {"Tarek": "EGYGOV"})
+    assert [e for e in events if e.plover == "REQUEST"] == []

@@ -303,11 +303,15 @@ class Coreference:
         together ("Japan and South Korea", "Chinese and Korean diplomats"), else
         the last distinct countries named, nearest first. Places do not count.
         A reference to people ("the two ministers", "the two men") first takes
-        the last people named from that many countries, with their own codes."""
+        the last people named before its sentence from that many countries, with
+        their own codes."""
         count = item.count
         if item.person_title:  # "the two ministers": the last people of that many countries
             people: list[Found] = []
+            here = st.sent_of[item.start]
             for f in recent(st, history, item.start):
+                if st.sent_of[f.start] == here:
+                    continue  # "Lu praised both leaders": not the speaker himself
                 if f.person and f.actor.country and all(c.actor.country != f.actor.country for c in people):
                     people.append(f)
                     if len(people) == count:

@@ -85,7 +85,7 @@ class ArgumentFinder:
                        for a in self.actors(x, by_token)]
         sources = [self._placed(a, tok, obj, by_token) for a in unique(sources)]
         source_keys = {key(a.mention) for a in sources if a.mention}
-        targets = [t for t in unique(targets) if key(t.mention) not in source_keys]
+        targets = _not_own_half([t for t in unique(targets) if key(t.mention) not in source_keys], sources)
         targets = self._domestic(targets, sources)
         symmetric = p.symmetric == "all" or (p.symmetric == "subjects" and not targets and len(sources) > 1)
         if attacks and not targets:  # "killed in Israeli shelling in Gaza": where, never the attacker's own
@@ -460,3 +460,16 @@ def _symmetric(sources: list[Arg], targets: list[Arg]) -> list[tuple[Arg, Arg, b
     pairs = [(s, t, True) for s in sources for t in targets] + [(t, s, False) for s in sources for t in targets]
     return [(a, b, primary) for a, b, primary in pairs if a.mention is not None and b.mention is not None
             and a.mention.actor.code != b.mention.actor.code]
+
+
+def _not_own_half(targets: list[Arg], sources: list[Arg]) -> list[Arg]:
+    """One phrase naming several countries ("an inter-Korean office", "the
+    US-Japan alliance") is a target only in its parts that are not the source's
+    own country: "the North demolished an inter-Korean office" is against the South."""
+    own = {a.mention.actor.country for a in sources if a.mention and a.mention.actor.country}
+    spans: dict[tuple[int, int], set] = {}
+    for t in targets:
+        if t.mention is not None:
+            spans.setdefault((t.mention.start, t.mention.end), set()).add(t.mention.actor.country)
+    return [t for t in targets if t.mention is None or t.mention.actor.country not in own
+            or len(spans[(t.mention.start, t.mention.end)]) < 2]

@@ -109,6 +109,10 @@ class EventCoder:
             if match.trigger.dep_ == "acl" and main and not any(
                     c.dep_ in ("nsubj", "nsubjpass") for c in match.trigger.children):
                 continue  # "forces backed by warplanes", "sanctions imposed on X": background
+            t = match.trigger
+            if t.tag_ == "VBN" and t.dep_ == "advcl" and t.lemma_.lower() in self.words["question_verbs"] \
+                    and not any(c.dep_.startswith("nsubj") for c in t.children):
+                continue  # "Asked whether ..., Putin said": a reporter's question, not a request
             if match.pattern.complement == "negate" and self.clauses.no_comment(match.trigger):
                 continue  # "declined to comment" (CAMEO 011): no event
             if match.pattern.complement == "obligation":

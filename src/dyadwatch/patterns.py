@@ -72,7 +72,8 @@ MODALITY_LISTS = ("future_aux", "hypothetical_aux", "obligation_aux", "intent_ve
                   "refusal_verbs", "support_verbs", "speech_verbs", "allegation_verbs",
                   "request_verbs", "object_control_verbs", "condition_marks", "negation_words",
                   "pronouns", "people_nouns", "prospective_modifiers",
-                  "prospective_preps", "attack_nouns")
+                  "prospective_preps", "attack_nouns",
+                  "question_verbs")
 MODALITY_TABLES = ("intent", "refusal", "demand", "preparation")
 
 
