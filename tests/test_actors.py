@@ -415,3 +415,9 @@ def test_both_leaders_are_not_the_speaker_of_their_own_sentence(run):
     text = "Arden Vale met Tomas Reyk on Friday. Lena Marsh praised both leaders."
     ms = run(text)
     assert codes(ms, "both leaders") == ["CHNGOV", "KORGOV"]
+
+
+def test_both_leaders_prefers_people_named_together(run):
+    text = ("Arden Vale and Tomas Reyk met on Friday. Lena Marsh, who met Reyk later, spoke. "
+            "Dora Brown praised both leaders.")
+    assert codes(run(text), "both leaders") == ["CHNGOV", "KORGOV"]

@@ -348,3 +348,22 @@ def test_a_question_put_to_the_speaker_is_not_a_request(nlp, coder):
     events = run(nlp, coder, "Asked whether the two sides discussed arms sales, Tarek said there were limits.",
                  {"Tarek": "EGYGOV"})
     assert [e for e in events if e.plover == "REQUEST"] == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Chadian leader lashed out at Niger in a speech.", [("TCDGOV", "NER", "ACCUSE")]),
+    ("Niger's foreign ministry hit back on Monday.", [("NERGOV", None, "ACCUSE")]),
+    ("Chadian troops hit back at Niger.", [("TCDMIL", "NER", "ASSAULT")]),
+    ("Chadian officials said Niger had attacked their foreign policy.", [("NER", "TCDGOV", "ACCUSE")]),
+])
+def test_verbal_attacks_are_accusations_not_assaults(nlp, coder, text, expected):
+    names = {"Chadian leader": "TCDGOV", "Niger's foreign ministry": "NERGOV", "Niger": "NER",
+             "Chadian troops": "TCDMIL", "Chadian officials": "TCDGOV", "their": "TCDGOV"}
+    assert triples(run(nlp, coder, text, names)) == expected
+
+
+def test_welcoming_an_outcome_is_support_and_welcoming_a_guest_is_hosting(nlp, coder):
+    names = {"Peru": "PER", "Chilean president": "CHLGOV"}
+    assert triples(run(nlp, coder, "Peru welcomed the outcome.", names)) == [("PER", None, "SUPPORT")]
+    assert triples(run(nlp, coder, "Peru welcomed the Chilean president.", names)) == [
+        ("PER", "CHLGOV", "CONSULT")]

@@ -303,15 +303,19 @@ class Coreference:
         together ("Japan and South Korea", "Chinese and Korean diplomats"), else
         the last distinct countries named, nearest first. Places do not count.
         A reference to people ("the two ministers", "the two men") first takes
-        the last people named before its sentence from that many countries, with
-        their own codes."""
+        people named together before its sentence, else the last people named
+        before it from that many countries, with their own codes."""
         count = item.count
         if item.person_title:  # "the two ministers": the last people of that many countries
             people: list[Found] = []
             here = st.sent_of[item.start]
-            for f in recent(st, history, item.start):
-                if st.sent_of[f.start] == here:
-                    continue  # "Lu praised both leaders": not the speaker himself
+            before = [f for f in recent(st, history, item.start) if st.sent_of[f.start] != here]
+            for f in before:  # people named together ("Moon and Kim") first
+                group = [g for g in self._coordinated(st.doc, history, f) if g.person]
+                if f.person and len(group) == count:
+                    return [Found(item.start, item.end, g.actor, CONF_PLURAL, antecedent=g.source(st.doc))
+                            for g in group]
+            for f in before:  # then the last people named ("Lu praised both leaders": not Lu)
                 if f.person and f.actor.country and all(c.actor.country != f.actor.country for c in people):
                     people.append(f)
                     if len(people) == count:

@@ -171,7 +171,8 @@ class EventCoder:
         return [self._event(article, sent, index, match, match.pattern.cameo, s, a, "asserted", ctx.negated,
                             date, date_source, date_text, match.pattern.id)
                 for s in speakers for a in addressees
-                if s.mention.actor.code != a.mention.actor.code]
+                if s.mention.actor.code != a.mention.actor.code
+                and not _same_country(s.mention.actor, a.mention.actor)]  # "both sides must": not the speaker's own
 
     # -- triggers --------------------------------------------------------------
     def _matches(self, sent, by_token) -> list[_Match]:
@@ -423,3 +424,8 @@ def _trigger_span(match: _Match) -> tuple[int, int]:
 def _rank(e: Event) -> tuple:
     """Which of two events with the same id to keep: asserted, not negated, confident."""
     return (e.modality == "asserted", not e.negated, e.confidence)
+
+
+def _same_country(a, b) -> bool:
+    """Two actors of one country: a speaker's demand of it is not a dyad."""
+    return a.country is not None and a.country == b.country
