@@ -26,6 +26,8 @@ Oren Sall,,PRK,MIL,chief_of_general_staff,2015-01-01,2020-12-31
 Lena Marsh,,GBR,GOV,head_of_government,2020-01-01,
 Piet Marsh,,NLD,GOV,head_of_state,2008-01-01,2014-12-31
 Dora Brown,,CAN,GOV,head_of_government,2010-01-01,
+Ivo Tamm,,EST,GOV,head_of_state,2001-01-01,2006-12-31
+Ene Tamm,,EST,GOV,head_of_government,2011-01-01,2015-12-31
 """
 
 
@@ -421,3 +423,8 @@ def test_both_leaders_prefers_people_named_together(run):
     text = ("Arden Vale and Tomas Reyk met on Friday. Lena Marsh, who met Reyk later, spoke. "
             "Dora Brown praised both leaders.")
     assert codes(run(text), "both leaders") == ["CHNGOV", "KORGOV"]
+
+
+def test_undated_shared_surname_of_one_country_and_sector_is_coded(run):
+    assert codes(run("Tamm said the talks were useful.", None), "Tamm") == ["ESTGOV"]
+    assert codes(run("Marsh said the talks were useful.", None), "Marsh") == []  # GBR or NLD

@@ -249,13 +249,21 @@ class ActorCoder:
     @staticmethod
     def _surname_piece(st: ArticleState, start: int, end: int, options, span) -> _Piece | None:
         """A bare surname ("Putin") names its only holder in the table; when two
-        holders share it ("Castro"), the one in office on the article's date."""
+        holders share it ("Castro"), the one in office on the article's date, or
+        undated, any of them when they all held offices of one country and sector."""
         holders = {e.person.name: e for e, surface in options
                    if e.kind == "person" and e.surname and e.person and _case_ok(surface, span)}
         if len(holders) > 1 and st.date is not None:
             holders = {n: e for n, e in holders.items()
                        if any((o.start is None or o.start <= st.date)
                               and (o.end is None or st.date <= o.end) for o in e.person.offices)}
+        if len(holders) > 1 and st.date is None:
+            # undated: holders who all served one country in one sector ("Bush") are
+            # interchangeable for coding; keep the latest
+            kinds = {(o.country, o.sector) for e in holders.values() for o in e.person.offices}
+            if len(kinds) == 1:
+                holders = dict([max(holders.items(), key=lambda kv: max(
+                    (o.start or dt.date.min) for o in kv[1].person.offices))])
         if len(holders) != 1:
             return None
         return _Piece(start, end, "P", next(iter(holders.values())), conf=CONF_SURNAME_ONLY)
