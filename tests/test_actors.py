@@ -428,3 +428,8 @@ def test_both_leaders_prefers_people_named_together(run):
 def test_undated_shared_surname_of_one_country_and_sector_is_coded(run):
     assert codes(run("Tamm said the talks were useful.", None), "Tamm") == ["ESTGOV"]
     assert codes(run("Marsh said the talks were useful.", None), "Marsh") == []  # GBR or NLD
+
+
+def test_participle_modifiers_stay_inside_one_actor_phrase(run):
+    ms = run("Tarn Oduya, Kenya's leading human rights activist, began a hunger strike.")
+    assert codes(ms, "Kenya's leading human rights activist") == ["KENHRI"]
