@@ -367,3 +367,12 @@ def test_welcoming_an_outcome_is_support_and_welcoming_a_guest_is_hosting(nlp, c
     assert triples(run(nlp, coder, "Peru welcomed the outcome.", names)) == [("PER", None, "SUPPORT")]
     assert triples(run(nlp, coder, "Peru welcomed the Chilean president.", names)) == [
         ("PER", "CHLGOV", "CONSULT")]
+
+
+def test_unclaimed_attack_on_foreigners_is_coded_to_the_place_not_on_locals(nlp, coder):
+    events = run(nlp, coder, "Five Chadian soldiers were killed in Mali on Sunday.",
+                 {"Chadian soldiers": "TCDMIL", "Mali": "MLI"})
+    assert triples(events) == [("MLI", "TCDMIL", "ASSAULT")]
+    events = run(nlp, coder, "Five Malian soldiers were killed in Mali on Sunday.",
+                 {"Malian soldiers": "MLIMIL", "Mali": "MLI"})
+    assert triples(events) == [(None, "MLIMIL", "ASSAULT")]

@@ -96,6 +96,20 @@ class ArgumentFinder:
             targets = self._domestic(self._fallback_targets(tok, p, obj, sources, passive, by_token),
                                      sources)
             symmetric = False  # a fallback target is not a partner in a joint act
+        if passive and not sources and targets and self.ontology.plover_of(p.cameo) == "ASSAULT":
+            # "Russian soldiers were killed in Ukraine": an attack nobody claims on foreigners
+            # is coded to the country where it happened (the gold sets' convention); on
+            # locals it stays unattributed rather than becoming a self-dyad
+            victims = {t.mention.actor.country for t in targets if t.mention}
+            inner = [o for c in tok.children if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS | {"by", "outside"}
+                     for o in c.children if o.dep_ == "pobj"]
+            placed = [a for n in (tok, *attacks, *inner) for a in self._places(n, None, by_token)]
+            placed += [Arg(m, "nested") for o in inner for c in o.children if c.dep_ in ("amod", "compound")
+                       for m in by_token.get(c.i, ()) if m.actor.kind in PLACE_KINDS and m.actor.country]
+            sources = [Arg(dataclasses.replace(a.mention, confidence=a.mention.confidence * 0.7,
+                                               actor=Actor(a.mention.actor.country, a.mention.actor.country,
+                                                           None, None, "country")), "default")
+                       for a in placed[:1] if a.mention.actor.country not in victims]
         if p.needs_target and not targets:
             return []
         if not sources and not (passive and targets):
