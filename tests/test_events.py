@@ -376,3 +376,10 @@ def test_unclaimed_attack_on_foreigners_is_coded_to_the_place_not_on_locals(nlp,
     events = run(nlp, coder, "Five Malian soldiers were killed in Mali on Sunday.",
                  {"Malian soldiers": "MLIMIL", "Mali": "MLI"})
     assert triples(events) == [(None, "MLIMIL", "ASSAULT")]
+
+
+def test_holding_people_is_detention_but_holding_an_exercise_is_not(nlp, coder):
+    names = {"Iran": "IRN", "Omani sailors": "OMNMIL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Iran held two Omani sailors.", names)) == [("IRN", "OMNMIL", "COERCE")]
+    events = run(nlp, coder, "Peru held command post exercise Andes Shield in March.", names)
+    assert [e for e in events if e.plover == "COERCE"] == []
