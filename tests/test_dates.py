@@ -69,3 +69,11 @@ def test_parse_iso():
     assert parse_iso(WED) == WED
     with pytest.raises(DateError):
         parse_iso("6 March")
+
+
+def test_numbers_with_thousands_separators_are_not_read_from_their_tail():
+    import datetime as dt
+
+    from dyadwatch import dates
+
+    assert dates.resolve("10,000 years ago", dt.date(2020, 1, 1)) == (None, "unresolved")

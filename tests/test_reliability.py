@@ -484,9 +484,6 @@ def test_date_resolution_never_raises_on_news_dates(text, anchor):
     assert (value is None) == (how in ("no-anchor", "unresolved"))
 
 
-@pytest.mark.xfail(strict=True, raises=(ValueError, OverflowError),
-                   reason="defect in dates.py: 'N years/months/weeks/days ago' outside the "
-                          "calendar raises ValueError/OverflowError (reported to the lead)")
 @settings(max_examples=100, deadline=None, report_multiple_bugs=False, database=None)
 @given(AGO, NEWS_ANCHOR)
 def test_date_resolution_of_far_relative_dates_never_raises(text, anchor):
@@ -496,8 +493,6 @@ def test_date_resolution_of_far_relative_dates_never_raises(text, anchor):
         pass
 
 
-@pytest.mark.xfail(strict=True, reason="defect in dates.py: '5000 years ago' in an event "
-                                       "sentence turns the whole article into an E900 failure")
 def test_an_article_with_an_ancient_relative_date_is_still_stored(pipe, tmp_path):
     db = tmp_path / "ancient.duckdb"
     text = ("China urged both Koreas on Monday to resume talks. North Korea attacked Japan "

@@ -47,7 +47,7 @@ _NUMBERS = {
     "several": 3, "a few": 3, "few": 3, "couple of": 2, "a couple of": 2,
 }
 _AGO = re.compile(
-    r"\b(?P<n>\d+|a couple of|couple of|a few|few|several|an?|one|two|three|four|five|six|seven|"
+    r"(?<![\d,.])\b(?P<n>\d+|a couple of|couple of|a few|few|several|an?|one|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve)\s+(?P<unit>day|week|month|year)s?\s+(ago|earlier|before)\b",
     re.I,
 )
@@ -76,10 +76,15 @@ def resolve(text: str, anchor: dt.date | None) -> tuple[dt.date | None, str]:
     if isinstance(anchor, dt.datetime):
         anchor = anchor.date()
 
-    relative = _resolve_relative(low, anchor)
-    if relative is not None:
-        return relative
-    return _resolve_absolute(raw, anchor)
+    try:
+        relative = _resolve_relative(low, anchor)
+        if relative is not None:
+            return relative
+        return _resolve_absolute(raw, anchor)
+    except (ValueError, OverflowError):
+        # "5000 years ago", "next year" in 9999: outside the calendar. Such a
+        # date is not the event's; the article must not fail because of it.
+        return None, "unresolved"
 
 
 def _resolve_relative(low: str, anchor: dt.date | None) -> tuple[dt.date | None, str] | None:
