@@ -44,6 +44,9 @@ KNOWN_OVERLAPS = {
     ("BRA", "head_of_state", "Dilma Rousseff", "Michel Temer"),  # suspended 2016-05-12
     ("ISR", "head_of_government", "Ariel Sharon", "Ehud Olmert"),  # stroke 2006-01-04
     ("NGA", "head_of_state", "Umaru Musa Yar'Adua", "Goodluck Jonathan"),  # ill 2009-11
+    # Soviet president (coded RUS, the USSR's continuator) beside the Russian SFSR's
+    # elected president until the USSR dissolved on 1991-12-25
+    ("RUS", "head_of_state", "Mikhail Gorbachev", "Boris Yeltsin"),
 }
 G20 = ["ARG", "AUS", "BRA", "CAN", "CHN", "FRA", "DEU", "IND", "IDN", "ITA",
        "JPN", "KOR", "MEX", "RUS", "SAU", "ZAF", "TUR", "GBR", "USA"]
