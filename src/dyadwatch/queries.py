@@ -340,6 +340,18 @@ def event_where(*, actor: str | None = None, dyad: Sequence[str] | str | None = 
     return w
 
 
+def paged(sql: str, params: list[Any], limit: int | None, offset: int) -> tuple[str, list[Any]]:
+    """Append LIMIT/OFFSET as bound parameters (the ORDER BY must already make
+    the order stable, or pages would overlap)."""
+    if limit is not None:
+        sql += " LIMIT ?"
+        params = [*params, limit]
+    if offset:
+        sql += " OFFSET ?"
+        params = [*params, offset]
+    return sql, params
+
+
 def distance_sql(alias: str = "e") -> str:
     """Haversine distance in km from (?, ?, ?) = (lat, lat, lon) to the event."""
     return (f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians({alias}.lat - ?) / 2), 2) + "
@@ -378,13 +390,7 @@ def list_events(con: Any, *, actor: str | None = None, dyad: Sequence[str] | str
         params += [lat, lat, lon]
     sql = (f"SELECT {cols} FROM events e LEFT JOIN articles a ON a.id = e.article_id "
            f"{w.sql()} ORDER BY e.date NULLS LAST, e.id")
-    params += w.params
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    if offset:
-        sql += " OFFSET ?"
-        params.append(offset)
+    sql, params = paged(sql, params + w.params, limit, offset)
     return frame(con, sql, params)
 
 
@@ -494,13 +500,7 @@ def list_articles(con: Any, *, since: Any = None, until: Any = None, outlet: str
            "(SELECT count(*) FROM events e WHERE e.article_id = a.id) AS n_events, "
            "coalesce(a.story_id, a.id) AS story_id, a.doc_id, a.source_path "
            f"FROM articles a {w.sql()} ORDER BY a.date NULLS LAST, a.id")
-    params = list(w.params)
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    if offset:
-        sql += " OFFSET ?"
-        params.append(offset)
+    sql, params = paged(sql, list(w.params), limit, offset)
     return frame(con, sql, params)
 
 
@@ -564,13 +564,7 @@ def list_quotes(con: Any, *, speaker: str | None = None,
            "[]::VARCHAR[]) AS event_ids "
            "FROM quotes q LEFT JOIN articles a ON a.id = q.article_id "
            f"{w.sql()} ORDER BY a.date NULLS LAST, q.article_id, q.start_char, q.id")
-    params = list(w.params)
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    if offset:
-        sql += " OFFSET ?"
-        params.append(offset)
+    sql, params = paged(sql, list(w.params), limit, offset)
     df = frame(con, sql, params)
     df["event_ids"] = [list(v) for v in df["event_ids"]]
     return df
@@ -596,11 +590,5 @@ def list_actors(con: Any, *, prefix: str | None = None, since: Any = None, until
            f"mode(name) AS name, sum(s)::BIGINT AS n_as_source, sum(t)::BIGINT AS n_as_target, "
            f"count(*) AS n_events FROM ({roles}) r {w.sql()} GROUP BY code "
            f"ORDER BY n_events DESC, code")
-    params = list(w.params)
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    if offset:
-        sql += " OFFSET ?"
-        params.append(offset)
+    sql, params = paged(sql, list(w.params), limit, offset)
     return frame(con, sql, params)
