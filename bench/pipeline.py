@@ -1,63 +1,77 @@
 """Throughput of dyadwatch against the spaCy limit, as ratios measured in one run.
 
-    python bench/pipeline.py [--sizes 500 2000] [--words 300] [--procs 1 2]
+    python bench/pipeline.py [--sizes 300 1200] [--words 300] [--procs 1 2]
+    python bench/pipeline.py --batch-sweep 16 32 64 128     # choose Settings.batch_size
 
 For each corpus size and process count it times, each in a fresh
 subprocess (so peak memory is that of the measured work alone):
   spacy  - spaCy alone with the pipes dyadwatch uses, through nlp.pipe
-  full   - the whole `dyadwatch ingest` path (read JSONL, code, store in DuckDB, dedup)
+  full   - the whole `dyadwatch ingest` path (read JSONL, code, store in
+           DuckDB, dedup) through pipeline.process
 and prints articles/second, the ratio full/spacy (target >= 0.8), the
-speed-up of 2 processes over 1 (target >= 1.7), time ratio against size
-ratio (linear growth), and peak RSS. It also times bulk event insertion.
-The machine is shared and noisy: compare ratios from one run, not absolute
-figures across runs.
+speed-up of 2 processes over 1 (target >= 1.7), time against size (linear
+growth), peak memory per process (flat), and bulk event insertion.
+
+The machine is shared: every figure comes with the load average, the CPU
+seconds of all processes involved, and an estimate for otherwise idle cores
+(wall time minus the time the critical thread waited for a CPU, from
+/proc/PID/task/TID/schedstat; see procstat.py). Compare ratios from one run,
+not absolute figures across runs.
+
+Start-up: with one process the stages are loaded before the clock starts
+(`load` column, printed separately); with a pool, workers load their stages
+inside the measured time, as they do in a real run. The 2-vs-1 speed-up is
+therefore computed on cold times for both (load + run for one process).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from procstat import Sampler  # noqa: E402
+
 
 def measure(kind: str, corpus: Path, procs: int, batch: int) -> dict:
-    """Run in a child process; print one JSON line."""
-    from dyadwatch import synthetic  # noqa: F401  (import cost outside timing)
+    """Run in a child process; return one JSON-able record."""
     from dyadwatch.config import Settings
 
     settings = Settings(n_process=procs, batch_size=batch)
     texts = [json.loads(line)["text"] for line in open(corpus, encoding="utf-8")]
+    load_s = 0.0
     if kind == "spacy":
         from dyadwatch import nlp as nlp_mod
 
         nlp = nlp_mod.load(settings.model, settings.max_chars)
-        start = time.perf_counter()
+        sampler = Sampler().start()
         n = sum(1 for _ in nlp.pipe(texts, batch_size=batch, n_process=procs))
-        seconds = time.perf_counter() - start
+        usage = sampler.stop()
     elif kind == "full":
         from dyadwatch.pipeline import Pipeline, process
 
         pipeline = Pipeline(settings)
         if procs == 1:
-            pipeline.warm_up()
-        with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
+            pipeline.warm_up()
+            load_s = time.perf_counter() - start
+        with tempfile.TemporaryDirectory() as tmp:
+            sampler = Sampler().start()
             report = process([str(corpus)], Path(tmp) / "bench.duckdb", settings,
                              pipeline=pipeline)
-            seconds = time.perf_counter() - start
+            usage = sampler.stop()
         n = report.n_stored
     else:
         raise SystemExit(f"unknown kind {kind}")
-    peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    words = sum(len(t.split()) for t in texts)
-    return {"kind": kind, "procs": procs, "n": n, "seconds": seconds, "words": words,
-            "peak_mb": peak_kb / 1024}
+    return {"kind": kind, "procs": procs, "batch": batch, "n": n, "load_s": load_s,
+            "words": sum(len(t.split()) for t in texts), **usage.as_dict(),
+            "free_wall_s": usage.free_wall_s(parallel=procs > 1)}
 
 
 def insert_rate(n_docs: int = 5000) -> float:
@@ -86,25 +100,71 @@ def insert_rate(n_docs: int = 5000) -> float:
 def child(kind: str, corpus: Path, procs: int, batch: int) -> dict:
     out = subprocess.run([sys.executable, __file__, "--child", kind, "--corpus", str(corpus),
                           "--procs", str(procs), "--batch", str(batch)],
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{kind} procs={procs} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def peak(r: dict) -> str:
+    workers = sorted(w["peak_mb"] for w in r["workers"] if w["cpu_s"] > 1)
+    text = f"main {r['main']['peak_mb']:.0f} MB"
+    if workers:
+        text += ", workers " + "/".join(f"{w:.0f}" for w in workers) + " MB"
+    return text
+
+
+def row(r: dict) -> str:
+    n = r["n"]
+    return (f"{r['kind']:5} n={n:5} procs={r['procs']}: {n / r['wall_s']:6.1f} art/s "
+            f"(idle-core est. {n / r['free_wall_s']:6.1f}), {1000 * r['cpu_s'] / n:5.0f} CPU-ms/art, "
+            f"{r['words'] / r['wall_s']:6.0f} words/s"
+            + (f", load {r['load_s']:.1f}s" if r["load_s"] else "")
+            + f"; peak {peak(r)}; loadavg {r['load_before']:.1f}->{r['load_after']:.1f}")
+
+
+def batch_sweep(batches: list[int], size: int, words: int) -> None:
+    """spaCy alone per batch size: CPU per article and peak memory."""
+    from dyadwatch import synthetic
+    from dyadwatch.config import Settings
+
+    print(f"batch sweep, spaCy alone, n={size}, {words} words, 1 process "
+          f"(Settings.batch_size now {Settings().batch_size}):")
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        synthetic.write_jsonl(corpus, size, words=words)
+        for batch in batches:
+            r = child("spacy", corpus, 1, batch)
+            print(f"  batch {batch:4}: {1000 * r['cpu_s'] / r['n']:5.0f} CPU-ms/article, "
+                  f"{r['n'] / r['free_wall_s']:5.1f} art/s idle-core est., "
+                  f"peak {r['main']['peak_mb']:.0f} MB (loadavg {r['load_before']:.1f})",
+                  flush=True)
+
+
 def main() -> None:
+    from dyadwatch.config import Settings
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[500, 2000])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[300, 1200])
     ap.add_argument("--words", type=int, default=300)
     ap.add_argument("--procs", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--batch", type=int, default=Settings().batch_size)
+    ap.add_argument("--batch-sweep", type=int, nargs="+")
+    ap.add_argument("--no-insert", action="store_true", help="skip the insertion benchmark")
     ap.add_argument("--child")
     ap.add_argument("--corpus", type=Path)
     args = ap.parse_args()
     if args.child:
         print(json.dumps(measure(args.child, args.corpus, args.procs[0], args.batch)))
         return
+    if args.batch_sweep:
+        batch_sweep(args.batch_sweep, args.sizes[0], args.words)
+        return
 
     from dyadwatch import synthetic
 
+    print(f"machine: {os.cpu_count()} CPUs; batch {args.batch}; {args.words} words/article; "
+          f"loadavg {os.getloadavg()[0]:.2f}", flush=True)
     rows = {}
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
@@ -114,26 +174,36 @@ def main() -> None:
                 for kind in ("spacy", "full"):
                     r = child(kind, corpus, procs, args.batch)
                     rows[(size, procs, kind)] = r
-                    print(f"{kind:5} n={size:6} procs={procs}: {r['n'] / r['seconds']:8.1f} "
-                          f"articles/s, {r['words'] / r['seconds']:8.0f} words/s, "
-                          f"peak {r['peak_mb']:.0f} MB", flush=True)
-    print("\nratios (same run):")
+                    print(row(r), flush=True)
+
+    print("\nratios (same run; 'est.' = for otherwise idle cores):")
     for size in args.sizes:
         for procs in args.procs:
             s, f = rows[(size, procs, "spacy")], rows[(size, procs, "full")]
             print(f"  n={size} procs={procs}: full/spacy throughput = "
-                  f"{s['seconds'] / f['seconds']:.2f}  (target >= 0.8)")
+                  f"{s['wall_s'] / f['wall_s']:.2f} wall, {s['free_wall_s'] / f['free_wall_s']:.2f} "
+                  f"est., {s['cpu_s'] / f['cpu_s']:.2f} CPU  (target >= 0.8)")
         if 1 in args.procs and 2 in args.procs:
             one, two = rows[(size, 1, "full")], rows[(size, 2, "full")]
-            print(f"  n={size}: full, 2 processes vs 1 = {one['seconds'] / two['seconds']:.2f}x "
-                  f"(target >= 1.7); spaCy alone: "
-                  f"{rows[(size, 1, 'spacy')]['seconds'] / rows[(size, 2, 'spacy')]['seconds']:.2f}x")
+            s1, s2 = rows[(size, 1, "spacy")], rows[(size, 2, "spacy")]
+            print(f"  n={size}: full, 2 processes vs 1 = "
+                  f"{(one['wall_s'] + one['load_s']) / two['wall_s']:.2f}x wall, "
+                  f"{(one['free_wall_s'] + one['load_s']) / two['free_wall_s']:.2f}x est. "
+                  f"(target >= 1.7; CPU of all processes x{two['cpu_s'] / one['cpu_s']:.2f}); "
+                  f"spaCy alone {s1['wall_s'] / s2['wall_s']:.2f}x wall, "
+                  f"{s1['free_wall_s'] / s2['free_wall_s']:.2f}x est.")
     if len(args.sizes) >= 2:
         small, large = args.sizes[0], args.sizes[-1]
-        a, b = rows[(small, 1, "full")], rows[(large, 1, "full")]
-        print(f"  scaling n={small}->{large} (x{large / small:.1f}): time x"
-              f"{b['seconds'] / a['seconds']:.2f}, peak memory x{b['peak_mb'] / a['peak_mb']:.2f}")
-    print(f"  bulk event insertion: {insert_rate():,.0f} events/s")
+        for procs in args.procs:
+            a, b = rows[(small, procs, "full")], rows[(large, procs, "full")]
+            mem_a = max([a["main"]["peak_mb"]] + [w["peak_mb"] for w in a["workers"]])
+            mem_b = max([b["main"]["peak_mb"]] + [w["peak_mb"] for w in b["workers"]])
+            print(f"  scaling procs={procs} n={small}->{large} (x{large / small:.1f}): time "
+                  f"x{b['wall_s'] / a['wall_s']:.2f} wall, x{b['cpu_s'] / a['cpu_s']:.2f} CPU; "
+                  f"largest process peak memory x{mem_b / mem_a:.2f} "
+                  f"({mem_a:.0f} -> {mem_b:.0f} MB)")
+    if not args.no_insert:
+        print(f"  bulk event insertion: {insert_rate():,.0f} events/s")
 
 
 if __name__ == "__main__":

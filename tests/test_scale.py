@@ -68,6 +68,15 @@ def test_local_cluster_gives_the_same_rows(corpus, reference, tmp_path):
     assert reference["events"], "the corpus must produce events for this test to mean anything"
 
 
+def test_process_pool_gives_the_same_rows(corpus, reference, tmp_path):
+    """pipeline.process with n_process=2 (spawned workers, one spaCy batch
+    per task, results written in input order) stores what one process does."""
+    db = tmp_path / "pool.duckdb"
+    report = process([str(corpus)], db, Settings(n_process=2, batch_size=16))
+    assert report.n_stored == 241 and report.n_failed == 2
+    assert snapshot(db) == reference
+
+
 def test_rerun_codes_nothing_and_adds_nothing(corpus, reference, tmp_path):
     db = tmp_path / "again.duckdb"
     first = scale.run([str(corpus)], db, Settings(), scheduler="processes", workers=2,
