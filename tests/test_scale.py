@@ -3,6 +3,7 @@ killed run resumes without duplicates or losses."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dyadwatch import scale, synthetic
+from dyadwatch import ingest, scale, synthetic
 from dyadwatch.config import Settings
 from dyadwatch.pipeline import process
 from dyadwatch.store import Store
@@ -66,6 +67,26 @@ def test_local_cluster_gives_the_same_rows(corpus, reference, tmp_path):
     assert dashboards and dashboards[0].startswith("http")
     assert snapshot(db) == reference
     assert reference["events"], "the corpus must produce events for this test to mean anything"
+
+
+def test_units_seek_to_their_lines(tmp_path):
+    """Each JSONL unit starts reading at its recorded byte offset and still
+    numbers lines as in the file: the units together give every record once."""
+    path = tmp_path / "big.jsonl"
+    lines = [json.dumps({"text": f"Article number {i} about Ulsan port, \u00e9t\u00e9 {i}."})
+             for i in range(1, 24)]
+    lines[6] = "{broken"
+    lines[10] = ""
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shards = scale.plan([str(path)], Settings(), docs_per_shard=5, lines_per_unit=5)
+    units = [u for s in shards for u in s.units]
+    assert [u.first_line for u in units] == [1, 6, 11, 16, 21]
+    assert all(u.offset > 0 for u in units[1:])
+    got = [(type(x).__name__, x.source_line if hasattr(x, "source_line") else x.line)
+           for u in units for x in scale.read_unit(u)]
+    want = [(type(x).__name__, x.source_line if hasattr(x, "source_line") else x.line)
+            for x in ingest.read_jsonl(path)]
+    assert got == want and ("Failure", 7) in got and len(got) == 22
 
 
 def test_process_pool_gives_the_same_rows(corpus, reference, tmp_path):

@@ -50,11 +50,13 @@ ERRORS_SCHEMA = pa.schema([("path", pa.string()), ("line", pa.int32()),
 
 @dataclass(frozen=True)
 class Unit:
-    """A piece of input: a whole file, or lines [first, last] of a JSONL file."""
+    """A piece of input: a whole file, or lines [first, last] of a JSONL file
+    (starting at byte `offset`, so a worker seeks to it)."""
 
     path: str
     first_line: int | None = None
     last_line: int | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,15 +114,16 @@ def _hash_file(path: Path) -> str:
 
 
 def _jsonl_units(path: Path, lines_per_unit: int) -> Iterator[tuple[Unit, str, int]]:
-    h, first, n = hashlib.sha1(), 1, 0
+    h, first, n, start, pos = hashlib.sha1(), 1, 0, 0, 0
     with open(path, "rb") as fh:
         for n, line in enumerate(fh, 1):
             h.update(line)
+            pos += len(line)
             if n - first + 1 == lines_per_unit:
-                yield Unit(str(path), first, n), h.hexdigest(), lines_per_unit
-                h, first = hashlib.sha1(), n + 1
+                yield Unit(str(path), first, n, start), h.hexdigest(), lines_per_unit
+                h, first, start = hashlib.sha1(), n + 1, pos
     if n >= first:
-        yield Unit(str(path), first, n), h.hexdigest(), n - first + 1
+        yield Unit(str(path), first, n, start), h.hexdigest(), n - first + 1
 
 
 def read_unit(unit: Unit) -> Iterator:
@@ -128,7 +131,7 @@ def read_unit(unit: Unit) -> Iterator:
     if unit.first_line is None:
         return ingest.read_paths([unit.path])
     return ingest.read_jsonl(Path(unit.path), first_line=unit.first_line,
-                             last_line=unit.last_line)
+                             last_line=unit.last_line, offset=unit.offset)
 
 
 def code_shard(shard: Shard, shard_dir: str, settings: Settings) -> str:
