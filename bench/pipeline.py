@@ -53,6 +53,8 @@ def measure(kind: str, corpus: Path, procs: int, batch: int) -> dict:
         sampler = Sampler().start()
         n = sum(1 for _ in nlp.pipe(texts, batch_size=batch, n_process=procs))
         usage = sampler.stop()
+    elif kind == "stages":
+        return {"kind": kind, **stage_times(corpus, batch)}
     elif kind == "full":
         from dyadwatch.pipeline import Pipeline, process
 
@@ -72,6 +74,79 @@ def measure(kind: str, corpus: Path, procs: int, batch: int) -> dict:
     return {"kind": kind, "procs": procs, "batch": batch, "n": n, "load_s": load_s,
             "words": sum(len(t.split()) for t in texts), **usage.as_dict(),
             "free_wall_s": usage.free_wall_s(parallel=procs > 1)}
+
+
+def stage_times(corpus: Path, batch: int) -> dict:
+    """CPU seconds per stage over `corpus`, one process, stages loaded first.
+
+    Mirrors Pipeline.code_doc stage by stage (keep the two in step), batch
+    by batch so memory stays that of one batch; the parse is timed inside
+    nlp.pipe's iteration.
+    """
+    from collections import Counter
+
+    from dyadwatch import dedup, ingest
+    from dyadwatch.config import Settings
+    from dyadwatch.pipeline import Pipeline, batched
+    from dyadwatch.store import Store, results_to_arrow
+    from dyadwatch.types import Article, DocResult, Sentence
+
+    settings = Settings(batch_size=batch)
+    p = Pipeline(settings).warm_up()
+    cpu = time.process_time
+    t: Counter = Counter()
+    n = 0
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "s.duckdb") as store:
+        c = cpu()
+        items = ingest.read_paths([str(corpus)])
+        for chunk in batched(items, batch * 4):
+            t["read"] += cpu() - c
+            arts = [a for a in chunk if isinstance(a, Article)]
+            results = []
+            docs = iter(p.nlp.pipe([a.text for a in arts], batch_size=batch))
+            for a in arts:
+                c = cpu()
+                doc = next(docs)
+                t["parse (spaCy)"] += cpu() - c
+                c = cpu()
+                sents = tuple(Sentence(a.id, i, x.text, x.start_char, x.end_char)
+                              for i, x in enumerate(doc.sents))
+                t["sentences"] += cpu() - c
+                c = cpu()
+                mentions = p.actor_coder.code(doc, a)
+                t["actors"] += cpu() - c
+                c = cpu()
+                events = p.event_coder.code(doc, a, mentions)
+                t["events"] += cpu() - c
+                c = cpu()
+                events = p.geocoder.locate(doc, a, mentions, events)
+                t["geo"] += cpu() - c
+                c = cpu()
+                quotes, events = p.quote_extractor.extract(doc, a, mentions, events)
+                t["quotes"] += cpu() - c
+                c = cpu()
+                sig = dedup.signature(a.text, settings)
+                t["minhash"] += cpu() - c
+                results.append(DocResult(a, sents, tuple(mentions), tuple(events),
+                                         tuple(quotes), sig))
+            n += len(arts)
+            c = cpu()
+            store.write_tables(results_to_arrow(results))
+            t["store"] += cpu() - c
+            c = cpu()
+        c = cpu()
+        dedup.update(store.con, settings)
+        t["dedup update"] += cpu() - c
+    return {"n": n, "stages": dict(t)}
+
+
+def print_stages(r: dict, label: str = "") -> None:
+    total = sum(r["stages"].values())
+    print(f"\nCPU per stage{label}, n={r['n']}, one process, stages loaded beforehand:")
+    for name, sec in sorted(r["stages"].items(), key=lambda kv: -kv[1]):
+        print(f"  {name:14} {1000 * sec / r['n']:6.1f} ms/article  {100 * sec / total:5.1f}%")
+    print(f"  {'total':14} {1000 * total / r['n']:6.1f} ms/article; parse share "
+          f"{100 * r['stages']['parse (spaCy)'] / total:.1f}%")
 
 
 def insert_rate(n_docs: int = 5000) -> float:
@@ -175,6 +250,8 @@ def main() -> None:
                     r = child(kind, corpus, procs, args.batch)
                     rows[(size, procs, kind)] = r
                     print(row(r), flush=True)
+            if size == args.sizes[0]:
+                stages = child("stages", corpus, 1, args.batch)
 
     print("\nratios (same run; 'est.' = for otherwise idle cores):")
     for size in args.sizes:
@@ -204,6 +281,7 @@ def main() -> None:
                   f"({mem_a:.0f} -> {mem_b:.0f} MB)")
     if not args.no_insert:
         print(f"  bulk event insertion: {insert_rate():,.0f} events/s")
+    print_stages(stages)
 
 
 if __name__ == "__main__":

@@ -72,8 +72,11 @@ def plan(paths: Sequence[str | Path], settings: Settings, *, docs_per_shard: int
 
     Runs on the driver and reads every byte once to hash it (that is what
     makes names content-based); it keeps only descriptors in memory.
-    Problems met while walking folders go to `failures`.
+    Problems met while walking folders go to `failures`. A JSON Lines unit
+    is never longer than a shard, so one large file still gives as many
+    shards as there are workers to keep busy.
     """
+    lines_per_unit = max(1, min(lines_per_unit, docs_per_shard))
     units: list[tuple[Unit, str, int]] = []  # (unit, content hash, documents)
     for path in ingest.walk(paths):
         if isinstance(path, Failure):
