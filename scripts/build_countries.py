@@ -33,7 +33,7 @@ NAMES: dict[str, str] = {"PSE": "Palestine", "NLD": "Netherlands", "MAC": "Macau
 #: Short forms, abbreviations and former names that news text uses.
 ALIASES: dict[str, str] = {
     "USA": "US|U.S.|USA|U.S.A.|America|United States|United States of America",
-    "GBR": "UK|U.K.|Britain|Great Britain|United Kingdom",
+    "GBR": "UK|U.K.|Britain|Great Britain|United Kingdom|Northern Ireland|Scotland|Wales",
     "RUS": "Russia|Russian Federation",
     "KOR": "South Korea|Republic of Korea|ROK|S. Korea|S.Korea",
     "PRK": "North Korea|DPRK|D.P.R.K.|N. Korea|N.Korea|N.K.|Democratic People's Republic of Korea",

@@ -173,6 +173,45 @@ def test_title_with_its_own_country(run):
     assert all(m.actor.country != "PRK" for m in ms)
 
 
+@pytest.mark.parametrize("text, word, code", [
+    ("China's Special Representative for Korean Peninsula Affairs will travel to Pyongyang.",
+     "Representative", "CHNGOV"),
+    ("The South Korean foreign ministry summoned a Japanese diplomat.", "ministry", "KORGOV"),
+    ("The US Deputy Special Representative for North Korea met Japanese officials.",
+     "Deputy", "USAGOV"),
+    ("A military spokesman said the drills had ended.", "spokesman", "---MIL"),
+    ("First Vice Foreign Minister Kang said the plan was unacceptable.", "Minister", "---GOV"),
+])
+def test_titles_without_names(run, text, word, code):
+    assert covering(run(text), word, text) == [code]
+
+
+@pytest.mark.parametrize("text, span, code", [
+    ("Ethnic Russians in eastern Ukraine staged a rally.", "Russians", "UKR"),
+    ("The Hungarians of Romania asked for schools in their language.", "Hungarians", "ROU"),
+    ("Bosnian Croats boycotted the vote.", "Bosnian Croats", "BIH"),
+    ("Croatian Serb refugees marched to the border.", "Croatian Serb refugees", "HRVREF"),
+    ("Serbs and Croats met in Vienna.", "Serbs", "SRB"),
+])
+def test_ethnic_groups_are_coded_by_country_of_residence(run, text, span, code):
+    ms = run(text)
+    assert codes(ms, span) == [code]
+    assert len([m for m in ms if m.start == ms[0].start]) == 1  # one actor, not one per demonym
+
+
+def test_regions_of_a_country_are_that_country(run):
+    assert codes(run("Police in Northern Ireland arrested two men."),
+                 "Police in Northern Ireland") == ["GBRCOP"]
+    assert codes(run("Scotland rejected the plan."), "Scotland") == ["GBR"]
+
+
+def test_a_country_acted_on_does_not_place_an_unnamed_office_holder(run):
+    ms = run("Vice Foreign Minister Oda Renn condemned Germany on Friday.")
+    assert codes(ms, "Vice Foreign Minister Oda Renn") == ["---GOV"]
+    ms = run("Vice Foreign Minister Oda Renn spoke in Berlin on Friday.")
+    assert codes(ms, "Vice Foreign Minister Oda Renn") == ["DEUGOV"]
+
+
 def test_offsets_and_sentence_index(run):
     text = "Rain fell. Japanese officials then spoke."
     ms = run(text)

@@ -134,6 +134,13 @@ def test_nominal_events(nlp, coder):
     assert triples(events) == [("EGY", "ETH", "CONSULT"), ("ETH", "EGY", "CONSULT")]
 
 
+def test_a_warning_to_someone_is_a_threat_but_warning_of_weather_is_nothing(nlp, coder):
+    names = {"Pyongyang": "PRKGOV", "Seoul": "KORGOV", "The ministry": "KORGOV"}
+    events = run(nlp, coder, "Pyongyang warned Seoul against more drills.", names)
+    assert triples(events) == [("PRKGOV", "KORGOV", "THREATEN")]
+    assert run(nlp, coder, "The ministry warned of heavy rain on Sunday.", names) == ()
+
+
 def test_negation_keeps_the_event_flagged(nlp, coder):
     events = run(nlp, coder, "Poland did not sign the declaration.", {"Poland": "POL"})
     assert triples(events) == []

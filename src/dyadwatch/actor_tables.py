@@ -116,6 +116,7 @@ class Rules:
     surname_stoplist: frozenset[str]
     surname_roles: frozenset[str]
     surname_roles_family_first: frozenset[str]
+    regions: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -401,7 +402,8 @@ def _load_rules(path: Path, entries: list[Entry], countries: dict[str, str]) -> 
                  frozenset(str(c) for c in data.get("family_name_first", [])),
                  frozenset(str(w) for w in data.get("surname_stoplist", [])),
                  frozenset(str(w) for w in data.get("surname_roles", [])),
-                 frozenset(str(w) for w in data.get("surname_roles_family_first", [])))
+                 frozenset(str(w) for w in data.get("surname_roles_family_first", [])),
+                 words("region_words"))
 
 
 def load_people(path: Path, entries: list[Entry], countries: dict[str, str],

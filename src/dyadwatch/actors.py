@@ -104,7 +104,7 @@ class ActorCoder:
         state = ArticleState(doc, article.date, _sentence_index(doc),
                              korean=any(m in text for m in self.rules.korea_context),
                              south=any(m in text for m in self.rules.korea_south))
-        pieces = self._pieces(state)
+        pieces = self._residence(doc, self._pieces(state), state.sent_of)
         pending = [Pending(p.start, p.end, "plural", sector=p.entry.sector, count=p.entry.count,
                            person_title=p.entry.person_title)
                    for p in pieces if p.kind == "X" and p.entry is not None]
@@ -214,6 +214,42 @@ class ActorCoder:
             conf = {"capital": CONF_CAPITAL, "demonym": CONF_DEMONYM}.get(kind, CONF_COUNTRY)
             return _Piece(start, end, "C", entry, entry.countries, conf, adjectival=kind == "demonym")
         return None
+
+    def _residence(self, doc, pieces: list[_Piece], sent_of: list[int]) -> list[_Piece]:
+        """Ethnic groups are coded by the country they live in, as CAMEO and
+        PLOVER coders do: "Bosnian Serbs" and "Croatian Serb refugees" are BIH
+        and HRV (a demonym right after another is folded into the first), and "ethnic Albanians in southern Serbia"
+        or "the Albanians of Kosovo" are SRB/XKX (a people noun followed by
+        in/of and a country takes that country; the country stays a place).
+        A people noun is a demonym used as a plural noun, not as an adjective."""
+        out: list[_Piece] = []
+        for p in pieces:
+            prev = out[-1] if out else None
+            if (prev is not None and p.kind == "C" and prev.kind == "C" and prev.end == p.start
+                    and p.entry is not None and p.entry.kind == "demonym" and not prev.hyphen
+                    and prev.entry is not None and prev.entry.kind == "demonym"):
+                prev.end = p.end  # "Bosnian Serbs", "Croatian Serb refugees"
+                continue
+            out.append(p)
+        for i, p in enumerate(out):
+            if p.kind != "C" or not self._people_noun(doc, p) or i + 1 == len(out):
+                continue
+            q = out[i + 1]
+            gap = doc[p.end:q.start]
+            if (q.kind == "C" and q.entry is not None and q.entry.kind == "country"
+                    and sent_of[p.start] == sent_of[q.start] and 1 <= len(gap) <= 3
+                    and gap[0].lower_ in ("in", "of")
+                    and all(t.pos_ in ("ADJ", "DET", "PROPN") or t.lower_ in self.rules.regions
+                            for t in gap[1:])):
+                p.countries = q.countries
+        return out
+
+    @staticmethod
+    def _people_noun(doc, p: _Piece) -> bool:
+        """"Serbs", "Albanians", "Kurds": a plural demonym heading its own noun phrase."""
+        head = doc[p.end - 1]
+        return (p.entry is not None and p.entry.kind == "demonym" and head.tag_ in ("NNS", "NNPS")
+                and head.text[:1].isupper())
 
     def _inside_name(self, doc, start: int) -> bool:
         """Does a title word continue a person's name ("Tom King", "Ann

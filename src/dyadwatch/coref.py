@@ -280,10 +280,13 @@ class Coreference:
         declared a curfew in Haiti"): the only country named in the sentence,
         else the article's dominant country (two thirds of its country mentions).
         Another person's country does not count: "President X welcomed the South
-        African leader" says nothing about X's country."""
+        African leader" says nothing about X's country; nor does a country the
+        sentence acts on ("Minister X criticised Japan"): only places, owners and
+        modifiers ("in Haiti", "Haiti's", "Haitian") place the office holder."""
         sentence = st.sent_of[i]
         here = {f.actor.country for f in st.found
-                if st.sent_of[f.start] == sentence and not f.person} - {None}
+                if st.sent_of[f.start] == sentence and not f.person
+                and self._placing(st.doc, f)} - {None}
         if len(here) == 1:
             return next(iter(here))
         if here:
@@ -297,6 +300,20 @@ class Coreference:
         top = max(counts, key=counts.get)
         total = sum(counts.values())
         return top if counts[top] >= 2 and counts[top] * 3 >= total * 2 else None
+
+    @staticmethod
+    def _placing(doc, f: Found) -> bool:
+        """Can this mention say which country an unnamed office holder serves?
+        Not a country named as the one acted on ("criticised Japan", "talks
+        with Japan"): in news that is usually a foreign country. Groups of the
+        country ("Zambian people", "Chilean officials") still place him: most
+        such sentences are domestic politics."""
+        head = doc[f.end - 1]
+        if f.place or head.ent_type_ != "GPE":
+            return True
+        if head.dep_ == "pobj":
+            return head.head.lower_ not in ("to", "with", "against", "toward", "towards")
+        return head.dep_ not in ("dobj", "dative")
 
     def _plural(self, st: ArticleState, item: Pending, history: list[Found]) -> list[Found]:
         """"the two sides": the latest group of exactly that many countries named
