@@ -141,6 +141,27 @@ def test_a_warning_to_someone_is_a_threat_but_warning_of_weather_is_nothing(nlp,
     assert run(nlp, coder, "The ministry warned of heavy rain on Sunday.", names) == ()
 
 
+def test_call_for_a_party_to_act_is_a_request_to_that_party(nlp, coder):
+    # the parser makes "for" the marker of the clause, not a preposition of "called"
+    names = {"Chile": "CHL", "Bolivia": "BOL"}
+    events = run(nlp, coder, "Chile had called for Bolivia to reopen the border.", names)
+    assert triples(events) == [("CHL", "BOL", "REQUEST")]
+    assert [e.modality for e in events if e.plover != "REQUEST"] in ([], ["hypothetical"])
+
+
+def test_defending_someone_verbally_is_support_but_defending_a_border_is_not(nlp, coder):
+    names = {"Brazil": "BRA", "Cuba": "CUB", "Peru": "PER"}
+    events = run(nlp, coder, "Brazil defended Cuba against criticism from abroad.", names)
+    assert triples(events) == [("BRA", "CUB", "SUPPORT")] and events[0].cameo == "052"
+    assert triples(run(nlp, coder, "Peru defended its border.", names)) == []
+
+
+def test_returning_property_is_a_retreat(nlp, coder):
+    events = run(nlp, coder, "Italy returned three ancient statues to Greece.",
+                 {"Italy": "ITA", "Greece": "GRC"})
+    assert triples(events) == [("ITA", "GRC", "RETREAT")] and events[0].cameo == "084"
+
+
 def test_negation_keeps_the_event_flagged(nlp, coder):
     events = run(nlp, coder, "Poland did not sign the declaration.", {"Poland": "POL"})
     assert triples(events) == []

@@ -80,7 +80,9 @@ class ArgumentFinder:
             sources = self.subjects(tok, by_token, ctx)
             targets = self._targets(tok, p, obj, by_token)
         if not targets and p.complement in ("request", "allege"):
-            targets = [a for c in tok.children if c.dep_ in ("ccomp", "xcomp")
+            targets = [a for c in tok.children if c.dep_ in ("ccomp", "xcomp") or (
+                           c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for"
+                                                     for m in c.children))
                        for x in c.children if x.dep_ in ("nsubj", "nsubjpass")
                        for a in self.actors(x, by_token)]
         sources = [self._placed(a, tok, obj, by_token) for a in unique(sources)]

@@ -213,7 +213,7 @@ class EventCoder:
                 return False
         if p.preps and not any(c.dep_ in ("prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp")
                                and c.lower_ in p.preps
-                               for c in tok.children):
+                               for c in tok.children) and not _marked_clause(tok, p.preps):
             return False
         objects = list(_objects(tok))
         if p.objects_not and any(_lemmas(o) & p.objects_not for o in objects if o.dep_ != "pobj"):
@@ -406,6 +406,12 @@ def _lemmas(tok) -> set[str]:
     return out
 
 
+def _marked_clause(tok, preps: frozenset[str]) -> bool:
+    """"called for Iran to stop": the parser makes "for" the marker of the
+    clause, not a preposition of "called"; it still selects "call for"."""
+    return any(c.dep_ in ("advcl", "ccomp", "xcomp")
+               and any(m.dep_ == "mark" and m.lower_ in preps for m in c.children)
+               for c in tok.children)
 
 
 def _trigger_span(match: _Match) -> tuple[int, int]:
