@@ -18,6 +18,9 @@ from pathlib import Path
 import pycountry
 import pytest
 
+from dyadwatch.actors import ActorCoder
+from dyadwatch.types import Article
+
 TABLE = Path(__file__).resolve().parents[1] / "src" / "dyadwatch" / "data" / "people.csv"
 COLUMNS = ["name", "aliases", "country", "sector", "role", "start", "end"]
 SECTORS = {"GOV", "MIL", "OPP"}
@@ -36,6 +39,9 @@ SINGLE_HOLDER_ROLES = {
     "council_president",
     "high_representative",
     "nato_secretary_general",
+    "un_spokesperson",
+    "syria_envoy",
+    "yemen_envoy",
 }
 # Overlaps that are real: a suspended or incapacitated holder kept the
 # office while someone else exercised it. Each entry: (country, role,
@@ -48,6 +54,17 @@ KNOWN_OVERLAPS = {
     # elected president until the USSR dissolved on 1991-12-25
     ("RUS", "head_of_state", "Mikhail Gorbachev", "Boris Yeltsin"),
 }
+# Offices whose holders news quotes by name as the voice of a foreign ministry
+# (or of the EU's foreign service and the UN Secretary-General). Several
+# spokespeople can serve at once, so each office must have at least one.
+SPOKESPERSON_OFFICES = [
+    ("CHN", "fm_spokesperson"), ("RUS", "fm_spokesperson"),
+    ("USA", "state_department_spokesperson"), ("KOR", "fm_spokesperson"),
+    ("JPN", "fm_spokesperson"), ("FRA", "fm_spokesperson"), ("DEU", "fm_spokesperson"),
+    ("IND", "fm_spokesperson"), ("TUR", "fm_spokesperson"), ("IRN", "fm_spokesperson"),
+    ("ISR", "fm_spokesperson"), ("IGOEUREEC", "fm_spokesperson"),
+    ("IGOUNO", "un_spokesperson"),
+]
 G20 = ["ARG", "AUS", "BRA", "CAN", "CHN", "FRA", "DEU", "IND", "IDN", "ITA",
        "JPN", "KOR", "MEX", "RUS", "SAU", "ZAF", "TUR", "GBR", "USA"]
 
@@ -180,6 +197,61 @@ def test_g20_core_offices_are_covered(rows, on):
             if not _holders(rows, role, on, country):
                 missing.append((country, role))
     assert not missing
+
+
+@pytest.mark.parametrize("on", [date(2015, 6, 1), date(2022, 6, 1)])
+@pytest.mark.parametrize(("country", "role"), SPOKESPERSON_OFFICES)
+def test_spokesperson_offices_are_covered(rows, country, role, on):
+    assert _holders(rows, role, on, country), f"no {role} for {country} on {on}"
+
+
+def test_spokespeople_and_envoys_are_government_officials(rows):
+    """A spokesperson or envoy speaks for a government (GOV) or, for an
+    organisation's official, for the organisation itself (empty sector)."""
+    for r in rows:
+        if r["role"].endswith(("spokesperson", "envoy")):
+            expected = "" if IGO_CODE.fullmatch(r["country"]) else "GOV"
+            assert r["sector"] == expected, f"{r['name']} / {r['role']}"
+
+
+def test_spokesperson_and_envoy_spot_facts(rows):
+    assert _holders(rows, "fm_spokesperson", date(2016, 1, 1), "IND") == {"Vikas Swarup"}
+    assert "Vikas Swarup" not in _holders(rows, "fm_spokesperson", date(2018, 1, 1), "IND")
+    assert _holders(rows, "fm_spokesperson", date(2023, 6, 1), "IND") == {"Arindam Bagchi"}
+    assert _holders(rows, "fm_spokesperson", date(2021, 6, 1), "IRN") == {"Saeed Khatibzadeh"}
+    assert _holders(rows, "fm_spokesperson", date(2023, 1, 1), "UKR") == {"Oleh Nikolenko"}
+    assert _holders(rows, "fm_spokesperson", date(2016, 1, 1), "KOR") == {"Cho June-hyuck"}
+    assert _holders(rows, "un_spokesperson", date(2008, 6, 1), "IGOUNO") == {"Michèle Montas"}
+    assert _holders(rows, "un_spokesperson", date(2020, 1, 1), "IGOUNO") == {"Stéphane Dujarric"}
+    assert _holders(rows, "syria_envoy", date(2012, 6, 1), "IGOUNO") == {"Kofi Annan"}
+    assert _holders(rows, "syria_envoy", date(2016, 1, 1), "IGOUNO") == {"Staffan de Mistura"}
+    assert _holders(rows, "yemen_envoy", date(2019, 1, 1), "IGOUNO") == {"Martin Griffiths"}
+    assert _holders(rows, "vice_foreign_minister", date(2013, 1, 1), "PRK") == {"Ri Yong-ho"}
+
+
+@pytest.fixture(scope="module")
+def packaged_coder() -> ActorCoder:
+    return ActorCoder.from_package()
+
+
+@pytest.mark.parametrize(("text", "name", "on", "code"), [
+    ("Spokesman Stephane Dujarric told reporters the convoy had reached the town.",
+     "Stephane Dujarric", date(2019, 3, 4), "IGOUNO"),
+    ("Arindam Bagchi, the ministry's spokesperson, rejected the remarks on Thursday.",
+     "Arindam Bagchi", date(2022, 9, 8), "INDGOV"),
+    # after his spokesperson term: a former official (ELI), as for any office
+    ("Arindam Bagchi, the ministry's spokesperson, rejected the remarks on Thursday.",
+     "Arindam Bagchi", date(2025, 9, 8), "INDELI"),
+    ("Envoy Hans Grundberg met both delegations in Muscat.",
+     "Hans Grundberg", date(2023, 4, 12), "IGOUNO"),
+])
+def test_shipped_table_codes_spokespeople_and_envoys_by_date(nlp, packaged_coder, text,
+                                                             name, on, code):
+    """The packaged coder reads these rows: a name codes by the office held
+    on the article's date."""
+    mentions = packaged_coder.code(nlp(text), Article(id="t", text=text, date=on))
+    found = {m.actor.code for m in mentions if name in m.text}
+    assert found == {code}, [(m.text, m.actor.code) for m in mentions]
 
 
 def test_wang_yi_two_terms_as_foreign_minister(rows):
