@@ -12,7 +12,7 @@ this script and `git diff` the result. Facts only come from the tables:
 - cameo_to_plover.tsv: the CAMEO->PLOVER table of PLOVER draft 0.8 (2021),
   resolved by longest prefix (full code, then 3 digits, then the 2-digit root).
 
-Four decisions are ours and are written into the YAML next to the data:
+Five decisions are ours and are written into the YAML next to the data:
 
 - QuadClass per PLOVER type follows the PLOVER manual's own labels
   (each category section is headed VERBAL/MATERIAL COOPERATION/CONFLICT):
@@ -23,7 +23,9 @@ Four decisions are ours and are written into the YAML next to the data:
   DEMAND category, so that requests addressed to several parties are counted.
 - CAMEO 163 (impose sanctions) is SANCTION, as the PLOVER manual's SANCTION
   section says, not COERCE as the 2021 table has it.
-  These two overrides are listed under `plover_overrides` in the output.
+- CAMEO 1712 (destroy property) is COERCE like the rest of 171 (its own row
+  carries the COERCE mode "seize"; the gold standard codes it COERCE).
+  These three overrides are listed under `plover_overrides` in the output.
 - CAMEO codes without a GDELT Goldstein score (1213, 1214, 1951, 1952) take the
   score of their 3-digit parent, marked `goldstein_from`.
 """
@@ -70,6 +72,10 @@ OVERRIDES = {
     "163": ("SANCTION", "The 2021 table maps 163 (impose embargo, boycott or sanctions) to COERCE, "
                         "but the PLOVER manual lists 'Impose embargo, boycott, or sanctions' under "
                         "SANCTION; the manual wins."),
+    "1712": ("COERCE", "The 2021 table maps 1712 (destroy property) to ASSAULT while giving it the "
+                       "mode 'seize', a COERCE mode shared with 171/1711 (seize or damage property); "
+                       "the PLOVER gold standard records code property destruction (demolitions, "
+                       "arson, sabotage of power lines) as COERCE. ASSAULT stays for harm to people."),
 }
 
 

@@ -149,11 +149,15 @@ def test_call_for_a_party_to_act_is_a_request_to_that_party(nlp, coder):
     assert [e.modality for e in events if e.plover != "REQUEST"] in ([], ["hypothetical"])
 
 
-def test_defending_someone_verbally_is_support_but_defending_a_border_is_not(nlp, coder):
+def test_defending_someone_verbally_is_support_but_defending_a_country_militarily_is_not(nlp, coder):
     names = {"Brazil": "BRA", "Cuba": "CUB", "Peru": "PER"}
     events = run(nlp, coder, "Brazil defended Cuba against criticism from abroad.", names)
     assert triples(events) == [("BRA", "CUB", "SUPPORT")] and events[0].cameo == "052"
     assert triples(run(nlp, coder, "Peru defended its border.", names)) == []
+    assert triples(run(nlp, coder, "Brazil sent troops to defend Cuba.", names)) != [
+        ("BRA", "CUB", "SUPPORT")]
+    events = run(nlp, coder, "Peru defended the decision of Brazil to close the port.", names)
+    assert ("PER", "BRA", "SUPPORT") in triples(events)
 
 
 def test_returning_property_is_a_retreat(nlp, coder):
@@ -369,7 +373,7 @@ def test_the_attack_a_passive_death_happened_in_names_the_attacker(nlp, coder):
 def test_a_phrase_naming_both_countries_is_a_target_only_in_its_other_half(nlp, coder):
     events = run(nlp, coder, "The North demolished an inter-Korean liaison office.",
                  {"North": "PRK", "inter-Korean": ["KOR", "PRK"]})
-    assert triples(events) == [("PRK", "KOR", "ASSAULT")]
+    assert triples(events) == [("PRK", "KOR", "COERCE")]
 
 
 def test_a_question_put_to_the_speaker_is_not_a_request(nlp, coder):

@@ -151,3 +151,25 @@ def test_eval_command_on_gold(shared_dir, tmp_path):
     report = json.loads(out.read_text())
     text = json.dumps(report)
     assert "f1" in text.lower() and "precision" in text.lower()
+
+
+def test_a_city_named_as_the_place_completes_a_material_act(pipeline):
+    """The actor coder knows countries and capitals; the geocoder also knows
+    cities, and a missing target or country is taken from where it happened."""
+    from dyadwatch.events import event_id
+    from dyadwatch.ingest import article_from_text
+
+    def code(text):
+        article = article_from_text(text)
+        return article, pipeline.code_doc(pipeline.nlp(article.text), article).events
+
+    article, events = code("Turkish jets bombed targets near Kirkuk on Monday.")
+    [e] = [e for e in events if e.plover == "ASSAULT"]
+    assert (e.source.code, e.target.code, e.target_text) == ("TUR", "IRQ", "Kirkuk")
+    assert e.location.country == "IRQ" and e.confidence < 0.9
+    assert e.id == event_id(article.id, e.sentence_index, e.trigger_start, "ASSAULT", "TUR", "IRQ")
+
+    _, events = code("Police arrested a journalist in Lagos.")  # sector-only actors
+    assert [(e.source.code, e.target.code) for e in events] == [("NGACOP", "NGAMED")]
+    _, events = code("Turkish jets bombed targets on Monday.")  # no place: no invented target
+    assert [e.target for e in events if e.plover == "ASSAULT"] == [None]

@@ -197,18 +197,21 @@ def set_name(path: str | Path) -> str:
 def code_records(records: Iterable[dict], pipeline_or_coders, *, batch_size: int = 64) -> Iterator[dict]:
     """Code {"id", "text", "date"} records; yield each record with "events".
 
-    `pipeline_or_coders` is a `pipeline.Pipeline` (its nlp, actor_coder and
-    event_coder are used, nothing else) or a tuple (nlp, actor_coder,
-    event_coder). Each event is a dict with the fields in `EVENT_FIELDS`;
+    `pipeline_or_coders` is a `pipeline.Pipeline` (every stage after the
+    parse runs, as in `ingest`: places can complete an event's arguments) or a
+    tuple (nlp, actor_coder, event_coder) for the two coders alone. Each event is a dict with the fields in `EVENT_FIELDS`;
     negated and non-asserted events are included, flagged.
     """
     nlp, actor_coder, event_coder = _stages(pipeline_or_coders)
     records = list(records)
     articles = [_article(rec) for rec in records]
     docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
+    full = not isinstance(pipeline_or_coders, tuple)
     for rec, article, doc in zip(records, articles, docs):
-        mentions = actor_coder.code(doc, article)
-        events = event_coder.code(doc, article, mentions)
+        if full:  # every stage, so that eval scores what `ingest` stores
+            events = pipeline_or_coders.code_doc(doc, article).events
+        else:
+            events = event_coder.code(doc, article, actor_coder.code(doc, article))
         out = {k: v for k, v in rec.items() if k != "events"}
         out["events"] = [event_record(e) for e in events]
         yield out

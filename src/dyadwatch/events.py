@@ -38,7 +38,7 @@ taken from the speaker), so a user can trade precision for recall.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import dates
 from .event_args import Arg, ArgumentFinder, unique
@@ -175,6 +175,11 @@ class EventCoder:
                 and not _same_country(s.mention.actor, a.mention.actor)]  # "both sides must": not the speaker's own
 
     # -- triggers --------------------------------------------------------------
+    @staticmethod
+    def complete_from_places(events: tuple[Event, ...], doc) -> tuple[Event, ...]:
+        """See `complete_from_places` (runs after the geocoder has placed the events)."""
+        return complete_from_places(events, doc)
+
     def _matches(self, sent, by_token) -> list[_Match]:
         matches: list[_Match] = []
         consumed: set[int] = set()
@@ -356,6 +361,58 @@ class EventCoder:
             confidence=round(min(max(confidence, 0.0), 1.0), 4), negated=negated,
             modality=modality, pattern=pattern_id,
         )
+
+
+# -- places as arguments ---------------------------------------------------------
+#: Types whose missing target is the place where the act happened: "tanks fired
+#: at targets in Jericho" is an attack on the Palestinian territories.
+PLACE_TARGET_TYPES = frozenset({"ASSAULT", "COERCE"})
+#: How much an argument taken from the place lowers an event's confidence.
+PLACE_FACTOR = 0.8
+
+
+def complete_from_places(events: tuple[Event, ...], doc) -> tuple[Event, ...]:
+    """Fill what the actor coder could not from where the event happened.
+
+    The actor coder knows countries and capitals; the geocoder (which runs after
+    the event coder) also knows cities and regions. With an event's location
+    named in its own sentence ("in Basra", "near Jericho"), a target missing
+    from a material act becomes that place's country, and an actor with a
+    sector but no country ("the rebels", "a journalist") takes it too. A
+    location that only comes from a dateline or the actors themselves is not
+    used: it would turn "X shelled targets" into a self-dyad.
+    """
+    if not events:
+        return events
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    out = []
+    for e in events:
+        loc = e.location
+        start, end = sentences[e.sentence_index] if e.sentence_index < len(sentences) else (0, 0)
+        if (loc is None or loc.country is None or loc.start is None
+                or loc.precision not in ("place", "admin1") or not start <= loc.start < end):
+            out.append(e)
+            continue
+        source, target = _placed_actor(e.source, loc.country), _placed_actor(e.target, loc.country)
+        target_text = e.target_text
+        if target is None and e.plover in PLACE_TARGET_TYPES:
+            target = Actor(loc.country, loc.country, None, None, "country")
+            target_text = loc.text
+        if source is e.source and target is e.target:
+            out.append(e)
+            continue
+        out.append(replace(
+            e, source=source, target=target, target_text=target_text,
+            confidence=round(e.confidence * PLACE_FACTOR, 4),
+            id=event_id(e.article_id, e.sentence_index, e.trigger_start, e.plover,
+                        source.code if source else None, target.code if target else None)))
+    return tuple(out)
+
+
+def _placed_actor(actor: Actor | None, country: str) -> Actor | None:
+    if actor is None or actor.country is not None or not actor.sector or actor.kind in ("igo", "ngo"):
+        return actor
+    return Actor(country + actor.sector, country, actor.sector, actor.name, actor.kind)
 
 
 # -- helpers -----------------------------------------------------------------

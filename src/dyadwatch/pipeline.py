@@ -103,6 +103,7 @@ class Pipeline:
         mentions = self.actor_coder.code(doc, article)
         events = self.event_coder.code(doc, article, mentions)
         events = self.geocoder.locate(doc, article, mentions, events)
+        events = self.event_coder.complete_from_places(events, doc)
         quotes, events = self.quote_extractor.extract(doc, article, mentions, events)
         signature = dedup.signature(article.text, self.settings)
         return DocResult(article, sentences, tuple(mentions), tuple(events), tuple(quotes),
