@@ -171,5 +171,10 @@ def test_a_city_named_as_the_place_completes_a_material_act(pipeline):
 
     _, events = code("Police arrested a journalist in Lagos.")  # sector-only actors
     assert [(e.source.code, e.target.code) for e in events] == [("NGACOP", "NGAMED")]
+    # unnamed victims are of the place, not the attacker's compatriots
+    _, events = code("Syrian militants killed five people in Kirkuk.")
+    assert [(e.source.code, e.target.code) for e in events] == [("SYRUAF", "IRQ")]
+    _, events = code("Syrian militants killed five people.")
+    assert [(e.source.code, e.target.code) for e in events] == [("SYRUAF", "SYR")]
     _, events = code("Turkish jets bombed targets on Monday.")  # no place: no invented target
     assert [e.target for e in events if e.plover == "ASSAULT"] == [None]

@@ -185,7 +185,7 @@ class ArgumentFinder:
             doc = tok.doc
             sentence_index = next(a.mention.sentence_index for a in sources if a.mention)
             m = Mention(doc[left:right].text, doc[left].idx, doc[right - 1].idx + len(doc[right - 1]),
-                        left, right, sentence_index, Actor(country, country, None, None, "country"),
+                        left, right, sentence_index, Actor(country, country, None, None, "unnamed"),
                         None, 0.7)
             return [Arg(m, "default")]
         return []

@@ -377,7 +377,8 @@ def complete_from_places(events: tuple[Event, ...], doc) -> tuple[Event, ...]:
     The actor coder knows countries and capitals; the geocoder (which runs after
     the event coder) also knows cities and regions. With an event's location
     named in its own sentence ("in Basra", "near Jericho"), a target missing
-    from a material act becomes that place's country, and an actor with a
+    from a material act becomes that place's country, so do unnamed victims
+    the event coder took to be the attacker's compatriots, and an actor with a
     sector but no country ("the rebels", "a journalist") takes it too. A
     location that only comes from a dateline or the actors themselves is not
     used: it would turn "X shelled targets" into a self-dyad.
@@ -395,6 +396,11 @@ def complete_from_places(events: tuple[Event, ...], doc) -> tuple[Event, ...]:
             continue
         source, target = _placed_actor(e.source, loc.country), _placed_actor(e.target, loc.country)
         target_text = e.target_text
+        if (target is not None and target.kind == "unnamed" and e.plover in PLACE_TARGET_TYPES
+                and target.country != loc.country):
+            # "bombers killed 23 people in Tel Aviv": unnamed victims are of the place,
+            # not of the attacker's country (the coder's guess without a place)
+            target = Actor(loc.country, loc.country, None, None, "unnamed")
         if target is None and e.plover in PLACE_TARGET_TYPES:
             target = Actor(loc.country, loc.country, None, None, "country")
             target_text = loc.text

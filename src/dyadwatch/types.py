@@ -87,7 +87,8 @@ class Actor:
     country: str | None
     sector: str | None = None
     name: str | None = None  # canonical name: "Wang Yi", "China", "United Nations"
-    kind: str = "country"  # country | person | title | igo | ngo | group
+    kind: str = "country"  # country | person | title | igo | ngo | group | unnamed
+    # "unnamed": a patient nobody named ("killed 23 people"), taken to be of a country
 
 
 @dataclass(frozen=True, slots=True)
