@@ -166,6 +166,20 @@ def test_returning_property_is_a_retreat(nlp, coder):
     assert triples(events) == [("ITA", "GRC", "RETREAT")] and events[0].cameo == "084"
 
 
+def test_acts_recalled_as_background_are_kept_but_not_counted(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Bolivia": "BOL"}
+    events = run(nlp, coder, "Chile recalled its ambassador, a day after Peru expelled two "
+                             "Chilean diplomats.", names)
+    assert ("CHL", None, "SANCTION") in triples(events) or ("CHL", "PER", "SANCTION") in triples(events)
+    assert [e.modality for e in events if e.source and e.source.code == "PER"] == ["background"]
+    names["Chilean troops"] = "CHLMIL"
+    events = run(nlp, coder, "Bolivia condemned Chile when Chilean troops attacked Peru.", names)
+    assert triples(events) == [("BOL", "CHL", "ACCUSE")]
+    assert [(e.plover, e.modality) for e in events if e.modality != "asserted"] == [
+        ("ASSAULT", "background")]
+    assert [e.modality for e in run(nlp, coder, "Peru expelled two diplomats.", names)] == ["asserted"]
+
+
 def test_negation_keeps_the_event_flagged(nlp, coder):
     events = run(nlp, coder, "Poland did not sign the declaration.", {"Poland": "POL"})
     assert triples(events) == []

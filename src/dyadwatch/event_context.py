@@ -62,6 +62,8 @@ class ClauseReader:
             return Context("hypothetical", negated)
         if self._prospective(tok):
             return Context("future", negated)  # "ahead of upcoming drills": not yet held
+        if self._background(tok):
+            return Context("background", negated)  # "after rebels shot down a helicopter"
         if self._purpose(tok, at):
             return Context("hypothetical", negated)  # "staged a strike to demand X": an aim
         # climb the clause chain
@@ -189,6 +191,15 @@ class ClauseReader:
         prep = tok.head
         return prep.lower_ in w["prospective_preps"] or (
             prep.dep_ == "prep" and prep.head.lower_ in w["prospective_preps"])  # "ahead of", "prior to"
+
+    def _background(self, tok) -> bool:
+        """Is the act the background of another ("after X did Y", "following
+        the killing of Z")? Its clause or noun hangs on a background marker."""
+        marks = self.words["background_marks"]
+        if tok.dep_ == "advcl":
+            return any(c.dep_ == "mark" and c.lower_ in marks for c in tok.children) or any(
+                c.dep_ == "advmod" and c.lower_ == "when" for c in tok.children)
+        return tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" and tok.head.lower_ in marks
 
     def _in_condition(self, noun) -> bool:
         """Is this noun inside an "if"/"unless" clause?"""

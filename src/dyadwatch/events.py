@@ -22,7 +22,8 @@ What the clause says about the event is kept, not thrown away (PLOVER
 "context"): negation ("did not sign", "refused to sign", "denied plans to")
 sets `negated`; "will/would/plans to/is ready to" make it "future"; an "if" or
 "unless" clause "conditional"; "could/might/may" and requested or alleged
-acts "hypothetical". Following the PLOVER manual, a stated cooperative
+acts "hypothetical"; acts recalled as the news's background ("one day after X
+shot down Y", "following the killing of Z") "background". Following the PLOVER manual, a stated cooperative
 intention is itself an AGREE event and a stated conflictual one a THREATEN
 event, and "Y must Z" in X's reported speech is X's REQUEST to Y; these
 derived events are asserted and name the pattern that produced them.

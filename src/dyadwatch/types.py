@@ -136,9 +136,10 @@ class Event:
     """Who did what to whom, with its evidence.
 
     `id` is deterministic (see `events.event_id`), so that a re-run gives the
-    same ids. `modality` is "asserted", "future", "conditional" or
-    "hypothetical": counts of what happened use only asserted, not negated
-    events. `date_source` says how `date` was found: "sentence" (an explicit
+    same ids. `modality` is "asserted", "future", "conditional",
+    "hypothetical" or "background" (an earlier act the sentence recalls:
+    "after rebels shot down a helicopter"): counts of what happened use only
+    asserted, not negated events. `date_source` says how `date` was found: "sentence" (an explicit
     or relative date in the sentence), "article" (the article's date) or
     "none".
     """

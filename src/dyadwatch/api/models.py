@@ -62,8 +62,8 @@ class EventRow(_Model):
     canonical_id: str | None = Field(None, description="The deduplicated event this "
                                                        "mention belongs to.")
     negated: bool | None = None
-    modality: str | None = Field(None, description="asserted, future, conditional or "
-                                                   "hypothetical.")
+    modality: str | None = Field(None, description="asserted, future, conditional, "
+                                                   "hypothetical or background.")
     geo_name: str | None = None
     geo_country: str | None = None
     lat: float | None = None

@@ -55,8 +55,8 @@ Directed = Annotated[bool, Query(description="Only a -> b (default: both directi
 Unit = Annotated[str, Query(pattern="^(canonical|mentions)$",
                             description="canonical: each deduplicated event once; mentions: "
                                         "every report of it.")]
-Nonfactual = Annotated[bool, Query(description="Also count denied, future and hypothetical "
-                                               "events.")]
+Nonfactual = Annotated[bool, Query(description="Also count denied, future, hypothetical "
+                                               "and background events.")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
 ActorCode = Annotated[str, PathParam(max_length=40, description="Actor code, e.g. CHN or "
                                                                 "KORGOV.")]
