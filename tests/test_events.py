@@ -180,6 +180,21 @@ def test_acts_recalled_as_background_are_kept_but_not_counted(nlp, coder):
     assert [e.modality for e in run(nlp, coder, "Peru expelled two diplomats.", names)] == ["asserted"]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Chile presented evidence against Peru.", ("CHL", "PER", "ACCUSE", "112")),
+    ("A Chile court found two Peru officers guilty of spying.", ("CHLJUD", "PERMIL", "ACCUSE", "116")),
+    ("Chile issued arrest warrants for two Peru officers.", ("CHL", "PERMIL", "COERCE", "173")),
+    ("Chile launched cyber warfare against Peru.", ("CHL", "PER", "ASSAULT", "190")),
+    ("Chile is sending a military platoon to Peru.", ("CHL", "PER", "AID", "074")),
+    ("Chile troops have begun leaving Peru.", ("CHLMIL", "PER", "RETREAT", "0872")),
+])
+def test_legal_cyber_and_troop_vocabulary(nlp, coder, text, expected):
+    names = {"Chile court": "CHLJUD", "Peru officers": "PERMIL", "Chile troops": "CHLMIL",
+             "Chile": "CHL", "Peru": "PER"}
+    events = [e for e in run(nlp, coder, text, names) if e.modality == "asserted"]
+    assert [(e.source.code, e.target.code, e.plover, e.cameo) for e in events] == [expected]
+
+
 def test_negation_keeps_the_event_flagged(nlp, coder):
     events = run(nlp, coder, "Poland did not sign the declaration.", {"Poland": "POL"})
     assert triples(events) == []
