@@ -176,5 +176,9 @@ def test_a_city_named_as_the_place_completes_a_material_act(pipeline):
     assert [(e.source.code, e.target.code) for e in events] == [("SYRUAF", "IRQ")]
     _, events = code("Syrian militants killed five people.")
     assert [(e.source.code, e.target.code) for e in events] == [("SYRUAF", "SYR")]
+    _, events = code("Chinese warships held drills near Okinawa.")  # a posture abroad
+    assert [(e.source.code, e.target.code, e.plover) for e in events] == [("CHNMIL", "JPN", "MOBILIZE")]
+    _, events = code("Russia held military exercises in Kaliningrad.")  # at home: nobody named
+    assert [(e.target, e.plover) for e in events] == [(None, "MOBILIZE")]
     _, events = code("Turkish jets bombed targets on Monday.")  # no place: no invented target
     assert [e.target for e in events if e.plover == "ASSAULT"] == [None]

@@ -370,6 +370,8 @@ class EventCoder:
 #: Types whose missing target is the place where the act happened: "tanks fired
 #: at targets in Jericho" is an attack on the Palestinian territories.
 PLACE_TARGET_TYPES = frozenset({"ASSAULT", "COERCE"})
+#: MOBILIZE takes the place as target only abroad: drills in another country's
+#: territory are aimed at it ("exercises near Okinawa"), drills at home at nobody named.
 #: How much an argument taken from the place lowers an event's confidence.
 PLACE_FACTOR = 0.8
 
@@ -404,7 +406,8 @@ def complete_from_places(events: tuple[Event, ...], doc) -> tuple[Event, ...]:
             # "bombers killed 23 people in Tel Aviv": unnamed victims are of the place,
             # not of the attacker's country (the coder's guess without a place)
             target = Actor(loc.country, loc.country, None, None, "unnamed")
-        if target is None and e.plover in PLACE_TARGET_TYPES:
+        abroad = source is not None and source.country not in (None, loc.country)
+        if target is None and (e.plover in PLACE_TARGET_TYPES or (e.plover == "MOBILIZE" and abroad)):
             target = Actor(loc.country, loc.country, None, None, "country")
             target_text = loc.text
         if source is e.source and target is e.target:
