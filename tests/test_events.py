@@ -195,6 +195,17 @@ def test_legal_cyber_and_troop_vocabulary(nlp, coder, text, expected):
     assert [(e.source.code, e.target.code, e.plover, e.cameo) for e in events] == [expected]
 
 
+def test_stopping_work_is_a_strike_and_calling_for_a_ceasefire_a_request(nlp, coder):
+    names = {"Kenyan dock workers": "KENLAB", "Kenyan unions": "KENLAB", "Ghana": "GHA",
+             "Liberia": "LBR"}
+    events = run(nlp, coder, "Kenyan dock workers stopped work on Monday in a strike over pay.", names)
+    assert [e.plover for e in events] == ["PROTEST"]
+    events = run(nlp, coder, "Kenyan unions ended their strike on Monday.", names)
+    assert [e.plover for e in events] == ["CONCEDE"]
+    events = run(nlp, coder, "Ghana called for an immediate ceasefire in Liberia.", names)
+    assert [(e.plover, e.target.code) for e in events] == [("REQUEST", "LBR")]
+
+
 def test_negation_keeps_the_event_flagged(nlp, coder):
     events = run(nlp, coder, "Poland did not sign the declaration.", {"Poland": "POL"})
     assert triples(events) == []
