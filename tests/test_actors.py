@@ -472,3 +472,13 @@ def test_undated_shared_surname_of_one_country_and_sector_is_coded(run):
 def test_participle_modifiers_stay_inside_one_actor_phrase(run):
     ms = run("Tarn Oduya, Kenya's leading human rights activist, began a hunger strike.")
     assert codes(ms, "Kenya's leading human rights activist") == ["KENHRI"]
+
+
+def test_an_organisation_in_no_table_acting_in_its_clause_is_an_unknown_actor(run):
+    ms = run("The Tarvic Liberty Council demanded the release of two prisoners.")
+    assert [(m.text, m.actor.code, m.actor.country, m.actor.kind) for m in ms] == [
+        ("The Tarvic Liberty Council", "---", None, "org")]
+    assert ms[0].confidence < 0.5
+    assert run("Marsh said the talks were useful.", dt.date(2016, 3, 1)) == ()
+    # as an object it is not coded: only an acting organisation is worth the guess
+    assert "---" not in [m.actor.code for m in run("Farmers visited the Tarvic Liberty Council.")]

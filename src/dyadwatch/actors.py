@@ -42,6 +42,7 @@ CONF_BARE_KOREA = 0.7
 CONF_TITLE_COUNTRY = 0.7  # the country a title implies ("Secretary of State")
 CONF_SURNAME_ONLY = 0.9  # factor for a person named by surname alone ("Putin said")
 LOCATIVE_FACTOR = 0.6
+CONF_UNKNOWN_ORG = 0.4  # an organisation in no table: named, but of unknown country
 #: Named-entity labels whose spans are not actors: a country name inside them
 #: ("the Korean War", "Chinese New Year", "Jordan" in a person's name) is dropped.
 VETO_LABELS = frozenset({"PERSON", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT",
@@ -119,9 +120,32 @@ class ActorCoder:
         covered = bytearray(len(doc))
         for p in pieces:
             covered[p.start:p.end] = b"\x01" * (p.end - p.start)
+        self._unknown_orgs(state, covered)
         pending += self._coref.candidates(doc, covered)
         self._coref.resolve(state, sorted(pending, key=lambda p: (p.start, p.end)))
         return self._mentions(state)
+
+    def _unknown_orgs(self, st: ArticleState, covered: bytearray) -> None:
+        """An organisation no table knows ("the Civil Liberty Organisation")
+        that acts in its clause is still an actor: code "---" (country unknown),
+        so that its demands and protests are not lost. Only named entities
+        spaCy labels ORG, that no table word touches, of two words or an
+        acronym, and that are a subject or a passive agent."""
+        doc = st.doc
+        for ent in doc.ents:
+            if ent.label_ != "ORG" or any(covered[ent.start:ent.end]):
+                continue
+            head = ent.root
+            if head.dep_ not in ("nsubj", "nsubjpass") and not (
+                    head.dep_ == "pobj" and head.head.lower_ == "by"):
+                continue
+            words = [t for t in ent if not t.is_stop and not t.is_punct]
+            if not any(t.pos_ == "PROPN" for t in ent) or (
+                    len(words) < 2 and not (words and words[0].is_upper and len(words[0]) > 1)):
+                continue  # a lone capitalised word is as often a surname ("Marsh said")
+            covered[ent.start:ent.end] = b"\x01" * (ent.end - ent.start)
+            st.found.append(Found(ent.start, ent.end, Actor("---", None, None, ent.text, "org"),
+                                  CONF_UNKNOWN_ORG))
 
     def _pieces(self, st: ArticleState) -> list[_Piece]:
         doc = st.doc
