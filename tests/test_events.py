@@ -206,6 +206,20 @@ def test_stopping_work_is_a_strike_and_calling_for_a_ceasefire_a_request(nlp, co
     assert [(e.plover, e.target.code) for e in events] == [("REQUEST", "LBR")]
 
 
+def test_brushing_off_is_a_rejection(nlp, coder):
+    events = run(nlp, coder, "Hanoi brushed off the complaint from Manila.",
+                 {"Hanoi": "VNMGOV", "Manila": "PHLGOV"})
+    assert triples(events) == [("VNMGOV", "PHLGOV", "REJECT")]
+
+
+def test_a_nominal_event_takes_its_own_date(nlp, coder):
+    names = {"Ghana": "GHA", "Togo": "TGO"}
+    events = run(nlp, coder, "Last year's summit between Ghana and Togo ended without a deal.", names)
+    assert {(e.date, e.date_source) for e in events} == {(dt.date(2023, 1, 1), "sentence")}
+    events = run(nlp, coder, "Ghana and Togo signed a 2019 accord on Monday.", names)
+    assert {e.date for e in events} == {dt.date(2024, 3, 4)}  # the signing, not the accord's year
+
+
 def test_negation_keeps_the_event_flagged(nlp, coder):
     events = run(nlp, coder, "Poland did not sign the declaration.", {"Poland": "POL"})
     assert triples(events) == []

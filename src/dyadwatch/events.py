@@ -308,8 +308,9 @@ class EventCoder:
     # -- dates and records -------------------------------------------------------
     def _date(self, sent, tok, article: Article):
         """The date expression of the trigger's clause or of a clause above it
-        ("agreed on Friday", "..., officials said Friday"), resolved against the
-        article date; a date inside a noun phrase elsewhere ("the 1950-53 war",
+        ("agreed on Friday", "..., officials said Friday") or of a nominal
+        trigger itself ("last year's summit"), resolved against the article
+        date; a date inside a noun phrase elsewhere ("the 1950-53 war",
         "a 2018 accord") is not the event's. Else the article date."""
         anchor = article.date
         chain = []
@@ -322,6 +323,10 @@ class EventCoder:
         ranked = []
         for text, start, end in dates.find_dates(sent):
             root = sent.doc[start:end].root
+            if root.head.i == tok.i and root.dep_ in ("poss", "compound", "nmod", "nummod", "amod") and \
+                    tok.pos_ in ("NOUN", "PROPN"):
+                ranked.append((0, start, text))  # the nominal event's own date: "last year's summit"
+                continue
             verb = root.head  # "on Friday" -> on -> verb; "last month" -> verb
             if root.dep_ == "pobj" and verb.dep_ == "prep":
                 verb = verb.head
