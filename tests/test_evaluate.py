@@ -122,3 +122,26 @@ def test_event_record_fields():
     assert tuple(rec) == EVENT_FIELDS
     assert rec["source"] == "KORGOV" and rec["source_country"] == "KOR"
     assert rec["target"] is None and rec["date"] == "2024-03-06" and rec["confidence"] == 0.8123
+
+
+def test_eval_command_with_a_confidence_floor(tmp_path):
+    """`dyadwatch eval --min-confidence` drops low-confidence events before scoring."""
+    import subprocess
+    import sys
+
+    records = [
+        {"id": "a", "text": "Chile condemned Peru on Monday.", "date": "2024-03-04",
+         "events": [{"source": "CHL", "target": "PER", "plover": "ACCUSE",
+                     "source_country": "CHL", "target_country": "PER"}]},
+        {"id": "b", "text": "Ministers condemned the decision.", "date": "2024-03-04", "events": []},
+    ]
+    gold = tmp_path / "dev.jsonl"
+    gold.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    out = {}
+    for floor in ("0", "0.6"):
+        path = tmp_path / f"r{floor}.json"
+        subprocess.run([sys.executable, "-m", "dyadwatch.cli", "eval", str(gold), "--json", str(path),
+                        "--min-confidence", floor], check=True, capture_output=True)
+        out[floor] = json.loads(path.read_text())["sets"][0]["triples"]["micro"]
+    assert out["0"]["tp"] == 1 and out["0"]["fp"] == 1  # "Ministers" (---GOV) is a weak actor
+    assert out["0.6"]["tp"] == 1 and out["0.6"]["fp"] == 0

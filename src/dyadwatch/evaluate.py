@@ -398,8 +398,10 @@ def _confuse(table: Counter, g_types: set[str], p_types: set[str], gold: list[di
 
 
 # -- files and rendering -------------------------------------------------------
-def evaluate_files(gold_paths: Sequence[str | Path], settings=None, *, pipeline=None) -> Reports:
-    """Code every gold file's records with the pipeline and score them."""
+def evaluate_files(gold_paths: Sequence[str | Path], settings=None, *, pipeline=None,
+                   min_confidence: float = 0.0) -> Reports:
+    """Code every gold file's records with the pipeline and score them (only
+    events with at least `min_confidence` count: the precision/recall dial)."""
     if pipeline is None:
         from .config import Settings
         from .pipeline import Pipeline
@@ -409,7 +411,7 @@ def evaluate_files(gold_paths: Sequence[str | Path], settings=None, *, pipeline=
     for path in gold_paths:
         gold = read_gold(path)
         coded = list(code_records(gold, pipeline))
-        reports.append(score(gold, coded, name=set_name(path)))
+        reports.append(score(gold, coded, name=set_name(path), min_confidence=min_confidence))
     return Reports(reports)
 
 

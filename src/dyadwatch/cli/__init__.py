@@ -198,12 +198,14 @@ def eval_(
     gold: Annotated[list[Path], typer.Argument(help="Gold JSON Lines files (see ../shared/data).")],
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON.")] = None,
     misses: Annotated[int, typer.Option(help="How many misses to list.")] = 10,
+    min_confidence: Annotated[float, typer.Option(
+        min=0.0, max=1.0, help="Count only events with at least this confidence.")] = 0.0,
 ) -> None:
     """Precision, recall and F1 of (source country, target country, PLOVER type)
     triples and of the type alone, per type and overall."""
     from ..evaluate import evaluate_files, render
 
-    report = evaluate_files(gold, Settings.from_env())
+    report = evaluate_files(gold, Settings.from_env(), min_confidence=min_confidence)
     render(report, console(), misses=misses)
     if json_out:
         json_out.write_text(json.dumps(report.to_json(), indent=1), encoding="utf-8")
