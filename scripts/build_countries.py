@@ -89,6 +89,7 @@ ALIASES: dict[str, str] = {
     # ("Darfur rebels" are Sudanese rebels); contested territories are left out.
     "SDN": "Sudan|Darfur",
     "KHM": "Cambodia|Kampuchea",
+    "TTO": "Trinidad and Tobago|Trinidad|Tobago",
 }
 
 #: Demonyms of the regions above ("Chechen refugees" -> RUS).

@@ -187,9 +187,14 @@ def test_acts_recalled_as_background_are_kept_but_not_counted(nlp, coder):
     ("Chile launched cyber warfare against Peru.", ("CHL", "PER", "ASSAULT", "190")),
     ("Chile is sending a military platoon to Peru.", ("CHL", "PER", "AID", "074")),
     ("Chile troops have begun leaving Peru.", ("CHLMIL", "PER", "RETREAT", "0872")),
+    ("Chilean troops struck a target in Peru.", ("CHLMIL", "PER", "ASSAULT", "190")),
+    ("Chilean troops overran a base in Peru.", ("CHLMIL", "PER", "ASSAULT", "190")),
+    ("Chile closed its border with Peru.", ("CHL", "PER", "COERCE", "172")),
+    ("Chilean police used tear gas on Peruvian protesters.", ("CHLCOP", "PEROPP", "ASSAULT", "175")),
 ])
 def test_legal_cyber_and_troop_vocabulary(nlp, coder, text, expected):
     names = {"Chile court": "CHLJUD", "Peru officers": "PERMIL", "Chile troops": "CHLMIL",
+             "Chilean troops": "CHLMIL", "Chilean police": "CHLCOP", "Peruvian protesters": "PEROPP",
              "Chile": "CHL", "Peru": "PER"}
     events = [e for e in run(nlp, coder, text, names) if e.modality == "asserted"]
     assert [(e.source.code, e.target.code, e.plover, e.cameo) for e in events] == [expected]
@@ -204,6 +209,10 @@ def test_stopping_work_is_a_strike_and_calling_for_a_ceasefire_a_request(nlp, co
     assert [e.plover for e in events] == ["CONCEDE"]
     events = run(nlp, coder, "Ghana called for an immediate ceasefire in Liberia.", names)
     assert [(e.plover, e.target.code) for e in events] == [("REQUEST", "LBR")]
+
+
+def test_hitting_an_economic_target_is_not_an_attack(nlp, coder):
+    assert run(nlp, coder, "Chile hit its inflation target.", {"Chile": "CHL"}) == ()
 
 
 def test_brushing_off_is_a_rejection(nlp, coder):
