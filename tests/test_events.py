@@ -211,6 +211,16 @@ def test_stopping_work_is_a_strike_and_calling_for_a_ceasefire_a_request(nlp, co
     assert [(e.plover, e.target.code) for e in events] == [("REQUEST", "LBR")]
 
 
+def test_a_document_performing_a_speech_act_is_its_issuers_act(nlp, coder):
+    names = {"Oxfam": "NGO", "Chilean police": "CHLCOP", "The Senate": "USALEG", "Peru": "PER"}
+    events = run(nlp, coder, "Oxfam published a report accusing Chilean police of abuses.", names)
+    assert triples(events) == [("NGO", "CHLCOP", "ACCUSE")]
+    events = run(nlp, coder, "The Senate passed a resolution condemning Peru.", names)
+    assert triples(events) == [("USALEG", "PER", "ACCUSE")]
+    events = run(nlp, coder, "Reports that Chilean police attacked Peru were denied.", names)
+    assert triples(events) == []  # the content of a report is not asserted
+
+
 def test_hitting_an_economic_target_is_not_an_attack(nlp, coder):
     assert run(nlp, coder, "Chile hit its inflation target.", {"Chile": "CHL"}) == ()
 

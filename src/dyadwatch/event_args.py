@@ -305,6 +305,15 @@ class ArgumentFinder:
                            for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
             if addressees:
                 return [Arg(a.mention, "inherited") for a in addressees]
+        if tok.dep_ == "acl" and tok.tag_ == "VBG" and gov.lemma_.lower() in w["document_nouns"]:
+            # "Amnesty put out a report accusing X", "a resolution by the EU condemning X":
+            # the document's owner, author or issuer
+            found = [a for c in gov.children if c.dep_ in ("poss", "compound", "amod", "nmod")
+                     for a in self.actors(c, by_token, depth=0)] or self._agents(gov, by_token)
+            if not found and gov.dep_ in ("dobj", "nsubjpass"):
+                found = (self._agents(gov.head, by_token) if gov.dep_ == "nsubjpass"
+                         else self.subjects(gov.head, by_token, ctx, depth + 1))
+            return [Arg(a.mention, "inherited") for a in found]
         if tok.dep_ == "acl" and gov.lemma_.lower() not in w["intent_nouns"]:
             return [Arg(a.mention, "inherited") for a in self.actors(gov, by_token)]
         if tok.dep_ == "acl" and gov.lemma_.lower() in w["intent_nouns"]:

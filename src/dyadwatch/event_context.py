@@ -75,6 +75,8 @@ class ClauseReader:
             if dep == "dobj" and cur != tok:
                 break
             glemma = gov.lemma_.lower()
+            if dep == "acl" and cur.tag_ == "VBG" and glemma in w["document_nouns"]:
+                break  # "a resolution condemning X": the document's own act, issued when it is
             if dep == "conj" or (dep == "acomp" and glemma == "be"):
                 # "must ensure security and provide aid", "must be ready to mediate"
                 gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ in ("aux", "auxpass")}
