@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .actor_tables import ActorTables, Entry, Person, dated, person_actor
 from .coref import ArticleState, Coreference, Found, Pending
+from .nlp import doc_text
 from .types import Actor, Article, Mention
 
 CONF_NAMED = 0.95  # a country, organisation or dated person with its role
@@ -101,7 +102,7 @@ class ActorCoder:
     # ------------------------------------------------------------------ coding
     def code(self, doc, article: Article) -> tuple[Mention, ...]:
         """All actor Mentions of an article, coreference resolved, in text order."""
-        text = doc.text
+        text = doc_text(doc, article)
         state = ArticleState(doc, article.date, _sentence_index(doc),
                              korean=any(m in text for m in self.rules.korea_context),
                              south=any(m in text for m in self.rules.korea_south))
@@ -123,7 +124,7 @@ class ActorCoder:
         self._unknown_orgs(state, covered)
         pending += self._coref.candidates(doc, covered)
         self._coref.resolve(state, sorted(pending, key=lambda p: (p.start, p.end)))
-        return self._mentions(state)
+        return self._mentions(state, text)
 
     def _unknown_orgs(self, st: ArticleState, covered: bytearray) -> None:
         """An organisation no table knows ("the Civil Liberty Organisation")
@@ -602,9 +603,8 @@ class ActorCoder:
     def _actor(self, iso3: str, sector: str | None, kind: str) -> Actor:
         return Actor(iso3 + (sector or ""), iso3, sector, self.tables.countries.get(iso3), kind)
 
-    def _mentions(self, st: ArticleState) -> tuple[Mention, ...]:
+    def _mentions(self, st: ArticleState, text: str) -> tuple[Mention, ...]:
         doc = st.doc
-        text = doc.text  # spaCy joins every token for this: once, not once per mention
         seen: set[tuple[int, int, str]] = set()
         out: list[Mention] = []
         for f in sorted(st.found, key=lambda f: (f.start, f.end, f.actor.code)):

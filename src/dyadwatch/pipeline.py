@@ -97,8 +97,9 @@ class Pipeline:
     # -- coding -----------------------------------------------------------
     def code_doc(self, doc, article: Article) -> DocResult:
         """All stages after the parse, for one parsed article."""
+        text = nlp_mod.doc_text(doc, article)  # a slice of it is Span.text, without a Token per word
         sentences = tuple(
-            Sentence(article.id, i, s.text, s.start_char, s.end_char)
+            Sentence(article.id, i, text[s.start_char:s.end_char], s.start_char, s.end_char)
             for i, s in enumerate(doc.sents))
         mentions = self.actor_coder.code(doc, article)
         events = self.event_coder.code(doc, article, mentions)

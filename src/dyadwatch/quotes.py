@@ -89,6 +89,7 @@ import yaml
 
 from .config import data_path
 from .errors import DataTableError
+from .nlp import doc_text
 from .types import Article, Event, Mention, Quote
 
 OPENERS = frozenset("“„«")
@@ -204,7 +205,7 @@ class QuoteExtractor:
         `doc` is the spaCy Doc of `article.text` (offsets are shared);
         `mentions` come from the actor coder, with coreference resolved.
         """
-        text = doc.text  # spaCy joins every token for this: read it once
+        text = doc_text(doc, article)
         if not text.strip():
             return (), tuple(events)
         ctx = _Context(doc, text, mentions)
@@ -346,12 +347,20 @@ class QuoteExtractor:
         Selected on the Doc's arrays, so no Token object is built for the
         other tokens (on long documents, building them all dominates).
         """
-        strings = doc.vocab.strings
-        lemma_ids = [strings[w] for v in self.verbs | {p for p, _ in self.particle_verbs}
-                     for w in (v, v.capitalize())]
-        word_ids = [strings[w] for w, _ in self.source_phrases]
+        lemma_ids, word_ids = self._candidate_ids
         mask = numpy.isin(doc.to_array("LEMMA"), lemma_ids) | numpy.isin(doc.to_array("LOWER"), word_ids)
         return (doc[int(i)] for i in numpy.flatnonzero(mask))
+
+    @functools.cached_property
+    def _candidate_ids(self) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """The string ids `_candidates` selects on, computed once, not per
+        document (they are hashes of the strings, the same in every vocab)."""
+        from spacy.strings import get_string_id
+
+        lemma_ids = [get_string_id(w) for v in self.verbs | {p for p, _ in self.particle_verbs}
+                     for w in (v, v.capitalize())]
+        word_ids = [get_string_id(w) for w, _ in self.source_phrases]
+        return numpy.array(lemma_ids, dtype=numpy.uint64), numpy.array(word_ids, dtype=numpy.uint64)
 
     def _add_indirect(self, ctx, found: list[_Span], rng: tuple[int, int] | None, verb_tok,
                       attribution: _Attribution) -> None:
