@@ -211,6 +211,12 @@ def test_stopping_work_is_a_strike_and_calling_for_a_ceasefire_a_request(nlp, co
     assert [(e.plover, e.target.code) for e in events] == [("REQUEST", "LBR")]
 
 
+def test_a_scheduled_visit_is_the_passive_subjects_intention(nlp, coder):
+    events = run(nlp, coder, "Macron is scheduled to visit Algeria.", {"Macron": "FRAGOV", "Algeria": "DZA"})
+    assert triples(events) == [("FRAGOV", "DZA", "AGREE")]
+    assert [(e.plover, e.modality) for e in events if e.modality != "asserted"] == [("CONSULT", "future")]
+
+
 def test_a_document_performing_a_speech_act_is_its_issuers_act(nlp, coder):
     names = {"Oxfam": "NGO", "Chilean police": "CHLCOP", "The Senate": "USALEG", "Peru": "PER"}
     events = run(nlp, coder, "Oxfam published a report accusing Chilean police of abuses.", names)

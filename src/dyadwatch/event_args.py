@@ -327,6 +327,10 @@ class ArgumentFinder:
             passive_gov = any(c.dep_ in ("nsubjpass", "auxpass") for c in gov.children)
             found = (self._agents(gov, by_token) if passive_gov and tok.dep_ != "conj"
                      else self.subjects(gov, by_token, ctx, depth + 1))
+            if not found and passive_gov and tok.dep_ == "xcomp":
+                # "X is scheduled/expected/set to visit": the passive subject acts
+                found = [a for c in gov.children if c.dep_ == "nsubjpass"
+                         for a in self.actors(c, by_token)]
             return [Arg(a.mention, how if a.how == "direct" else a.how) for a in found]
         return []
 
