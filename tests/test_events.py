@@ -139,6 +139,8 @@ def test_a_warning_to_someone_is_a_threat_but_warning_of_weather_is_nothing(nlp,
     events = run(nlp, coder, "Pyongyang warned Seoul against more drills.", names)
     assert triples(events) == [("PRKGOV", "KORGOV", "THREATEN")]
     assert run(nlp, coder, "The ministry warned of heavy rain on Sunday.", names) == ()
+    names["Seoul residents"] = "KORCVL"
+    assert triples(run(nlp, coder, "Seoul warned Seoul residents to stay indoors.", names)) == []
 
 
 def test_call_for_a_party_to_act_is_a_request_to_that_party(nlp, coder):
