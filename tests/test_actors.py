@@ -482,3 +482,91 @@ def test_an_organisation_in_no_table_acting_in_its_clause_is_an_unknown_actor(ru
     assert run("Marsh said the talks were useful.", dt.date(2016, 3, 1)) == ()
     # as an object it is not coded: only an acting organisation is worth the guess
     assert "---" not in [m.actor.code for m in run("Farmers visited the Tarvic Liberty Council.")]
+
+
+# ---------------------------------------------------------------- gender and plural pronouns
+def test_she_skips_a_man_named_with_an_honorific(run):
+    ms = run("Ms Mira Holt met Mr Arden Vale in Geneva. She said the talks were useful.")
+    assert codes(ms, "She") == ["IGOUNO"]
+    assert [m.antecedent for m in ms if m.text == "She"] == ["Mira Holt"]
+
+
+def test_he_skips_a_woman_named_with_an_honorific(run):
+    ms = run("Arden Vale received Ms Mira Holt in Seoul. He said the talks were useful.")
+    assert codes(ms, "He") == ["KORGOV"]
+
+
+@pytest.mark.parametrize("text", [
+    "Lena Marsh met Chinese Foreign Ministry spokesman Tomas Reyk. She said the talks were useful.",
+    "Lena Marsh met Japanese Defence Minister Ken Ota, a former businessman, in Tokyo. "
+    "She said the talks were useful.",
+])
+def test_gendered_title_or_apposition_tells_who_she_is(run, text):
+    assert codes(run(text), "She") == ["GBRGOV"]
+
+
+def test_gender_learned_from_the_first_unambiguous_pronoun(run):
+    text = "Lena Marsh met Arden Vale on Monday. Vale said he was hopeful. She said the talks went well."
+    ms = run(text)
+    assert codes(ms, "he") == ["KORGOV"]
+    assert codes(ms, "She") == ["GBRGOV"]
+
+
+def test_a_nearer_uncoded_woman_leaves_she_unresolved(run):
+    ms = run("Arden Vale met Mirela Dunst, a spokeswoman for the party. She said the talks were useful.")
+    assert codes(ms, "She") == []
+
+
+def test_unknown_gender_still_resolves_to_the_last_person(run):
+    assert codes(run("Arden Vale met Tomas Reyk. She said the talks were useful."), "She") == ["CHNGOV"]
+    ms = run("A spokeswoman for President Arden Vale denied it. He later said the talks were useful.")
+    assert codes(ms, "He") == ["KORGOV"]  # the spokeswoman is not Vale
+
+
+def test_object_pronoun_is_not_the_subject_of_its_clause(run):
+    text = "Arden Vale arrived in Lima. He said the talks went well. Lena Marsh met him there."
+    assert codes(run(text), "him") == ["KORGOV"]
+
+
+def test_they_after_countries_named_together_is_both(run):
+    ms = run("China and Russia vetoed the resolution. They said it was biased.")
+    assert codes(ms, "They") == ["CHN", "RUS"]
+    assert sorted(m.antecedent for m in ms if m.text == "They") == ["China", "Russia"]
+    assert all(m.confidence < 1 for m in ms if m.text == "They")
+
+
+def test_they_and_them_under_a_governing_clause(run):
+    ms = run("Chile and Peru said they would sign the treaty, and Bolivia welcomed them.")
+    assert codes(ms, "they") == ["CHL", "PER"]
+    assert codes(ms, "them") == ["CHL", "PER"]
+
+
+def test_they_after_a_plural_group_actor(run):
+    ms = run("Chinese officials met the envoy. They said they would help.")
+    assert codes(ms, "They") == ["CHNGOV"] and codes(ms, "they") == ["CHNGOV"]
+
+
+@pytest.mark.parametrize("text", [
+    "China vetoed the resolution. They said it was biased.",  # one country is not "they"
+    "Chinese officials met Russian diplomats. They said the talks were useful.",  # which?
+    "Rebels freed the soldiers whom they had held for a year.",  # relative clause
+    "Japan and Peru say the drills are defensive, but Iran has denounced them.",  # the drills?
+])
+def test_they_without_a_clear_plural_subject_stays_unresolved(run, text):
+    assert codes(run(text), "They") == [] and codes(run(text), "they") == []
+
+
+def test_they_and_their_together(run):
+    ms = run("Chile and Peru met. They will link their defence ministries.")
+    assert codes(ms, "They") == ["CHL", "PER"]
+    assert codes(ms, "their defence ministries") == ["CHLGOV", "PERGOV"]
+
+
+def test_bad_gendered_words_table(tmp_path: Path):
+    from dyadwatch.coref import GenderWords
+
+    path = tmp_path / "gendered_words.yaml"
+    path.write_text("pronouns: {male: [he], female: [she]}\nhonorifics: [mr]\n"
+                    "titles: {}\nnouns: {}\n", encoding="utf-8")
+    with pytest.raises(DataTableError, match="'honorifics' must map male/female"):
+        GenderWords.from_path(path)

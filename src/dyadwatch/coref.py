@@ -7,14 +7,23 @@ media", "China said it would ...") and each rule is measured in
 tests/test_actors.py; a learned resolver would need a model download. Every
 resolved Mention keeps the text it points back to (`antecedent`) and a lower
 confidence than a named one, so users can filter them out.
+
+Pronouns respect what the article says about gender (Mr/Ms, "spokeswoman",
+"Queen", "his sister X", or the first he/she that can only mean one person):
+"she" never resolves to a man, "he" never to a woman, and a person of unknown
+gender is resolved as before, to the last one named. "they"/"them" resolve
+only to a plural subject just before ("China and Russia vetoed it. They ...").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from .actor_tables import Rules
+from .actor_tables import Rules, _yaml
+from .config import data_path
+from .errors import DataTableError
 from .types import Actor
 
 CONF_SURNAME = 0.8
@@ -32,6 +41,84 @@ NOT_NAMES = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "ORG", "NORP", "EVEN
                        "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 #: How far back coreference looks, in sentences.
 WINDOW = 8
+SUBJECTS = ("nsubj", "nsubjpass")
+#: How a clause hangs from the clause that governs it ("said they would", "vetoed it and they").
+CLAUSAL = ("ccomp", "xcomp", "advcl", "conj", "parataxis")
+PLURAL_TAGS = ("NNS", "NNPS")
+
+
+@dataclass(frozen=True)
+class GenderWords:
+    """gendered_words.yaml: pronouns, honorifics and nouns that state a
+    person's gender (word -> "m" | "f"), and the plural pronouns."""
+
+    pronouns: dict[str, str]
+    honorifics: dict[str, str]
+    titles: dict[str, str]
+    nouns: dict[str, str]
+    plural: frozenset[str]
+
+    @classmethod
+    def from_package(cls) -> "GenderWords":
+        return cls.from_path(data_path("gendered_words.yaml"))
+
+    @classmethod
+    def from_path(cls, path: Path) -> "GenderWords":
+        data = _yaml(path)
+        maps = []
+        for key in ("pronouns", "honorifics", "titles", "nouns"):
+            table = data.get(key)
+            allowed = {"male", "female", "plural"} if key == "pronouns" else {"male", "female"}
+            if not isinstance(table, dict) or not set(table) <= allowed:
+                raise DataTableError(f"{path}: {key!r} must map male/female to lists of words.",
+                                     hint="See the schema comment at the top of the file.")
+            maps.append({str(w).lower(): sex[0] for sex in ("male", "female")
+                         for w in table.get(sex) or []})
+        plural = frozenset(str(w).lower() for w in data["pronouns"].get("plural") or [])
+        return cls(*maps, plural)
+
+    def gendered(self, token) -> str | None:
+        """"m" or "f" when the word states a gender, whatever its part."""
+        low = token.lower_
+        return (self.pronouns.get(low) or self.honorifics.get(low) or self.before(low)
+                or self.before(token.lemma_.lower()))
+
+    def before(self, word: str) -> str | None:
+        """The gender a word written before a name or in apposition states."""
+        return self.honorifics.get(word) or self.titles.get(word) or self.nouns.get(word)
+
+
+@dataclass(slots=True)
+class Genders:
+    """What one article says about its people's gender. A person is an
+    identity: the first full name that the registry maps their mentions to
+    (or the mention itself when unnamed); resolved mentions share it.
+    Evidence is strong (an honorific, a gendered title or apposition) or weak
+    (the first unambiguous he/she); strong evidence overrides weak, and two
+    strong contradicting ones leave the person unknown."""
+
+    ident: dict[int, object] = field(default_factory=dict)  # id(Found) -> identity
+    sex: dict[object, tuple[str, bool]] = field(default_factory=dict)  # -> (m|f|?, strong)
+    #: people the coder could not code, with the gender their mention states:
+    #: (token, m|f) ("Lena Park, a spokeswoman for the ministry")
+    strangers: list[tuple[int, str]] = field(default_factory=list)
+
+    def key(self, f: "Found") -> object:
+        return self.ident.get(id(f), f.name or id(f))
+
+    def link(self, new: "Found", old: "Found") -> None:
+        self.ident[id(new)] = self.key(old)
+
+    def get(self, f: "Found") -> str | None:
+        known = self.sex.get(self.key(f))
+        return known[0] if known and known[0] != "?" else None
+
+    def learn(self, key: object, sex: str, strong: bool) -> None:
+        known = self.sex.get(key)
+        if known is None or (strong and not known[1]):
+            self.sex[key] = (sex, strong)
+        elif strong and known[0] != sex:
+            self.sex[key] = ("?", True)
 
 
 @dataclass(slots=True)
@@ -90,9 +177,11 @@ class ArticleState:
 class Coreference:
     """Pass 3 of `ActorCoder.code`; holds only the (immutable) rules."""
 
-    def __init__(self, rules: Rules, countries: dict[str, str]) -> None:
+    def __init__(self, rules: Rules, countries: dict[str, str],
+                 words: GenderWords | None = None) -> None:
         self.rules = rules
         self.countries = countries
+        self.words = words or GenderWords.from_package()
 
     def _actor(self, iso3: str, sector: str | None, kind: str) -> Actor:
         return Actor(iso3 + (sector or ""), iso3, sector, self.countries.get(iso3), kind)
@@ -117,6 +206,8 @@ class Coreference:
             low = t.lower_
             if t.pos_ == "PRON" and low in self.rules.person_pronouns:
                 out.append(Pending(t.i, t.i + 1, "pronoun"))
+            elif t.pos_ == "PRON" and low in self.words.plural:
+                out.append(Pending(t.i, t.i + 1, "they"))
             elif (t.pos_ == "PRON" and low in self.rules.thing_pronouns and t.dep_ == "nsubj"
                   and t.head.lemma_.lower() not in self.rules.expletive_heads):
                 out.append(Pending(t.i, t.i + 1, "it"))
@@ -135,13 +226,14 @@ class Coreference:
         for f in base:
             for i in range(f.start, f.end):
                 cover.setdefault(i, []).append(f)
+        genders = self._genders(st, base)
         pointer = 0
         for item in pending:
             while pointer < len(base) and base[pointer].start < item.start:
                 history.append(base[pointer])
                 self._register(registry, base[pointer])
                 pointer += 1
-            for f in self._resolve_one(st, item, history, registry, cover):
+            for f in self._resolve_one(st, item, history, registry, cover, genders):
                 history.append(f)
                 st.found.append(f)
                 self._register(registry, f)
@@ -149,7 +241,8 @@ class Coreference:
                     cover.setdefault(i, []).append(f)
 
     def _resolve_one(self, st: ArticleState, item: Pending, history: list[Found],
-                     registry: dict[str, Found], cover: dict[int, list[Found]]) -> list[Found]:
+                     registry: dict[str, Found], cover: dict[int, list[Found]],
+                     genders: Genders) -> list[Found]:
         doc = st.doc
         text = doc[item.start:item.end].text
         if item.what in ("surname", "person"):
@@ -157,17 +250,22 @@ class Coreference:
             if hit is None and item.end - item.start == 1:
                 hit = registry.get(doc[item.start].text)
             if hit is not None:
-                return [Found(item.start, item.end, hit.actor, min(hit.conf, CONF_SURNAME),
-                               antecedent=_name(hit), kinds=hit.kinds, person=True,
-                               name=hit.name, name_tokens=hit.name_tokens)]
+                found = Found(item.start, item.end, hit.actor, min(hit.conf, CONF_SURNAME),
+                              antecedent=_name(hit), kinds=hit.kinds, person=True,
+                              name=hit.name, name_tokens=hit.name_tokens)
+                genders.link(found, hit)
+                self._observe(doc, found, genders)
+                return [found]
             if item.what == "person" or item.end - item.start > 1 or self._appositive(st, item):
                 title = self._apposition(st, item)
                 if title is not None:
-                    return [Found(item.start, item.end,
+                    found = Found(item.start, item.end,
                                   Actor(title.actor.code, title.actor.country, title.actor.sector,
                                         text, "person"),
                                   min(title.conf, CONF_APPOSITION), kinds=title.kinds, person=True,
-                                  name=text, name_tokens=item.name_tokens)]
+                                  name=text, name_tokens=item.name_tokens)
+                    self._observe(doc, found, genders)
+                    return [found]
             if item.what == "person" and item.sector:
                 iso3 = self._context_country(st, item.start)
                 code = (iso3 or "---") + item.sector
@@ -177,13 +275,26 @@ class Coreference:
                                name_tokens=item.name_tokens)]
             return []
         if item.what == "pronoun":
+            sex = self.words.pronouns.get(doc[item.start].lower_)
+            if sex is not None:
+                self._learn_from_pronoun(st, item.start, sex, history, cover, genders)
+            subject = _clause_subject(doc[item.start])
             for f in recent(st, history, item.start):
-                if f.person:
-                    return [Found(item.start, item.end, f.actor, min(f.conf, CONF_PRONOUN),
-                                   antecedent=f.antecedent or _name(f) or f.source(doc),
-                                   person=True, kinds=f.kinds, name=f.name,
-                                   name_tokens=f.name_tokens)]
+                # "she" skips a man, "he" a woman; a person of unknown gender fits both
+                if (f.person and genders.get(f) in (None, sex)
+                        and not (subject is not None and f.start <= subject < f.end)):
+                    if any(f.end <= at < item.start and sex == said
+                           for at, said in genders.strangers):
+                        return []  # someone of that gender, not coded, is nearer than f
+                    found = Found(item.start, item.end, f.actor, min(f.conf, CONF_PRONOUN),
+                                  antecedent=f.antecedent or _name(f) or f.source(doc),
+                                  person=True, kinds=f.kinds, name=f.name,
+                                  name_tokens=f.name_tokens)
+                    genders.link(found, f)
+                    return [found]
             return []
+        if item.what == "they":
+            return self._they(st, item, history, cover)
         if item.what == "it":
             antecedent = self._it_antecedent(st, item.start, cover)
             if antecedent is None:
@@ -195,6 +306,178 @@ class Coreference:
         if item.what == "owned":
             return self._owned(st, item, history, cover)
         return self._role_reference(st, item, history, cover)
+
+    # ------------------------------------------------------------ gender
+    def _genders(self, st: ArticleState, base: list[Found]) -> Genders:
+        """Before resolving anything: each named person's identity (a later
+        "Putin" is the "Vladimir Putin" named before) and the gender their own
+        mentions state anywhere in the article ("Ms Choe" in the last paragraph
+        still tells who "she" is in the second)."""
+        genders = Genders()
+        registry: dict[str, Found] = {}
+        for f in base:
+            if not f.person:
+                continue
+            hit = registry.get(f.name) if f.name else None
+            if hit is not None:
+                genders.link(f, hit)
+            self._observe(st.doc, f, genders)
+            self._register(registry, f)
+        named = {i for f in base if f.person for i in range(f.start, f.end)}
+        for ent in st.doc.ents:
+            if ent.label_ == "PERSON" and not any(i in named for i in range(ent.start, ent.end)):
+                sex = self._name_gender(st.doc, ent.start, len(ent))
+                if sex is not None:
+                    genders.strangers.append((ent.start, sex))
+        return genders
+
+    def _observe(self, doc, f: Found, genders: Genders) -> None:
+        sex = self._stated_gender(doc, f)
+        if sex is not None:
+            genders.learn(genders.key(f), sex, strong=True)
+
+    def _stated_gender(self, doc, f: Found) -> str | None:
+        """The gender a person's mention states: an honorific or gendered noun
+        right before the name ("Mr Kim", "spokeswoman Hua Chunying", "Queen
+        Rania", "his sister Kim Yo-jong"), the nearest one deciding, or a
+        gendered noun in apposition ("Lena Park, a spokeswoman for ...", "the
+        queen, Rania,"). An unnamed title is gendered by its head word ("a
+        military spokeswoman"). "spokeswoman for President Vale" says nothing
+        about Vale: the walk back stops at the preposition."""
+        n = len(f.name_tokens)
+        start = next((i for i in range(f.start, f.end - n + 1)
+                      if n and all(doc[i + k].text == w for k, w in enumerate(f.name_tokens))),
+                     None)
+        if start is None:
+            return None if f.name else self.words.titles.get(doc[f.end - 1].lower_)
+        return self._name_gender(doc, start, n)
+
+    def _name_gender(self, doc, start: int, n: int) -> str | None:
+        """`_stated_gender` of the n-token name at `start`."""
+        if n > 1:  # "Mr" or "Queen" inside the name the recogniser found (not "Son Hak-kyu")
+            first = doc[start].lower_
+            sex = self.words.honorifics.get(first) or self.words.titles.get(first)
+            if sex:
+                return sex
+        sent_start = doc[start].sent.start
+        for i in range(start - 1, max(sent_start, start - 5) - 1, -1):
+            t = doc[i]
+            if t.lower_ in self.words.honorifics:  # whatever its tag ("Ms" is sometimes PRON)
+                return self.words.honorifics[t.lower_]
+            if t.pos_ not in ("PROPN", "NOUN", "ADJ"):
+                break
+            sex = self.words.before(t.lower_)
+            if sex:
+                return sex
+        name = doc[start:start + n]
+        head = name.root
+        around = [c for c in head.children if c.dep_ == "appos"]
+        if head.dep_ == "appos":
+            around.append(head.head)
+        for t in around:
+            sex = self.words.before(t.lower_) or self.words.before(t.lemma_.lower())
+            if sex:
+                return sex
+        return None
+
+    def _learn_from_pronoun(self, st: ArticleState, i: int, sex: str, history: list[Found],
+                            cover: dict[int, list[Found]], genders: Genders) -> None:
+        """The first he/she subject that can only mean one person tells that
+        person's gender: the words before it (its own sentence so far, or, when
+        that names no one, the previous sentence too) name exactly one person,
+        as a subject ("Kim Jong-un inspected a farm. He said ...", "Choe said
+        she ..."), and no other person, pronoun or gendered noun ("his sister",
+        "a woman") that the pronoun could mean instead."""
+        doc = st.doc
+        if doc[i].dep_ not in SUBJECTS:
+            return
+        own_start = lo = doc[i].sent.start
+        keys = _people_since(history, lo, genders)
+        if not keys and lo > 0:
+            lo = doc[lo - 1].sent.start
+            keys = _people_since(history, lo, genders)
+        if len(keys) != 1 or next(iter(keys)) in genders.sex:
+            return
+        key = next(iter(keys))
+
+        def own(t) -> bool:
+            return any(genders.key(f) == key for f in cover.get(t.i, ()) if f.person)
+
+        governing = {t.i for t in doc[i].ancestors}
+        if not any(t.dep_ in SUBJECTS and own(t) and (lo < own_start or t.head.i in governing)
+                   for t in doc[lo:i]):
+            return  # in its own sentence, only the subject of a clause governing it
+        for t in doc[lo:i]:
+            said = self.words.gendered(t)
+            if ((t.ent_type_ == "PERSON" or said) and not own(t)) or said not in (None, sex):
+                return  # someone else, or "Vale said he ..." before "She said"
+        genders.learn(key, sex, strong=False)
+
+    # ------------------------------------------------------------ they
+    def _they(self, st: ArticleState, item: Pending, history: list[Found],
+              cover: dict[int, list[Found]]) -> list[Found]:
+        """"they"/"them" are the plural subject just before, and only that:
+        the subject of a clause governing the pronoun's own as its complement,
+        adverbial clause or conjunct ("China and Russia said they would ...",
+        "... vetoed it and they ..."; not a relative clause), else, when no
+        clause governs it, the subject of the previous sentence ("China and
+        Russia vetoed the resolution. They said ..."). A plural subject is
+        several actors named together or one group actor written as a plural
+        noun ("the rebels", "Chinese officials"); a single country or person
+        is not, and then "they" stays unresolved, as it does when another
+        plural noun between them could be meant ("the exercises") or the
+        previous sentence names another plural actor."""
+        doc = st.doc
+        token = doc[item.start]
+        while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+            token = token.head  # the pronoun's own clause: its subject is not the antecedent
+        while token.head.i != token.i:
+            if token.dep_ not in CLAUSAL:
+                return []  # a relative clause ("whom they held") or one under a preposition
+            token = token.head
+            subjects = [c for c in token.children if c.dep_ in SUBJECTS]
+            if subjects:
+                return self._plural_subject(st, item, subjects[0], history, cover, None)
+        first = doc[item.start].sent.start
+        if first == 0:
+            return []
+        prev = doc[first - 1].sent
+        subjects = [c for c in prev.root.children if c.dep_ in SUBJECTS]
+        if not subjects:
+            return []
+        return self._plural_subject(st, item, subjects[0], history, cover, prev)
+
+    def _plural_subject(self, st: ArticleState, item: Pending, subject, history: list[Found],
+                        cover: dict[int, list[Found]], sentence) -> list[Found]:
+        """The actors of a plural subject token, as mentions over the pronoun;
+        `sentence` (the previous one) must name no other plural actor."""
+        doc = st.doc
+        if subject.i >= item.start:
+            return []
+        founds = [f for f in cover.get(subject.i, []) if not f.place]
+        if not founds:
+            return []
+        group = self._coordinated(doc, history, founds[0])
+        named_together = any(c.dep_ == "conj" for c in subject.children) or all(
+            (g.start, g.end) == (founds[0].start, founds[0].end) for g in group)
+        if len(group) < 2 or not named_together:
+            plural = subject.tag_ in PLURAL_TAGS or subject.lower_ in self.words.plural
+            if not plural or founds[0].person or len({f.actor.code for f in founds}) != 1:
+                return []
+            group = founds[:1]
+        spans = {(g.start, g.end) for g in group}
+        for t in doc[min(g.start for g in group):item.start]:
+            if t.tag_ in PLURAL_TAGS and not any(a <= t.i < b for a, b in spans):
+                return []  # "The allies say the drills ..., but X denounced them": the drills?
+        if sentence is not None:
+            for f in st.found:
+                if (sentence.start <= f.start < sentence.end and (f.start, f.end) not in spans
+                        and not f.place and not f.person
+                        and (doc[f.end - 1].tag_ in PLURAL_TAGS
+                             or len(self._coordinated(doc, history, f)) > 1)):
+                    return []
+        return [Found(item.start, item.end, g.actor, min(g.conf, CONF_PLURAL),
+                      antecedent=g.source(doc), kinds=g.kinds) for g in group]
 
     @staticmethod
     def _appositive(st: ArticleState, item: Pending) -> bool:
@@ -417,7 +700,8 @@ class Coreference:
                         skip and skip[0] <= child.i < skip[1]):
                     for f in cover.get(child.i, []):
                         if (not f.person and f.actor.kind != "title" and not f.place
-                                and f.actor.country is not None):
+                                and f.actor.country is not None
+                                and child.lower_ not in self.words.plural):  # not "they"
                             return f
             if token.head.i == token.i:
                 break
@@ -454,3 +738,26 @@ def recent(st: ArticleState, history: list[Found], i: int):
 
 def _name(f: Found) -> str | None:
     return f.name or f.actor.name
+
+
+def _clause_subject(pronoun) -> int | None:
+    """For an object pronoun, the subject token of its own clause, which it
+    cannot mean ("Marsh met him": not Marsh; that would be "herself")."""
+    if pronoun.dep_ not in ("dobj", "dative", "pobj"):
+        return None
+    token = pronoun.head
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return next((c.i for c in token.children if c.dep_ in SUBJECTS), None)
+
+
+def _people_since(history: list[Found], lo: int, genders: Genders) -> set[object]:
+    """The people (identities) mentioned from token lo on; history is in text order."""
+    keys: set[object] = set()
+    for f in reversed(history):
+        if f.start < lo:
+            break
+        if f.person:
+            keys.add(genders.key(f))
+    return keys
+
