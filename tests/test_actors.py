@@ -166,6 +166,17 @@ def test_organisations_and_dated_codes(run):
     assert codes(run("UN peacekeepers left the town."), "UN peacekeepers") == ["IGOUNOMIL"]
 
 
+@pytest.mark.parametrize("span, code", [
+    ("Syrian rebels", "SYRREB"), ("Kenyan protesters", "KENOPP"),
+    ("Amnesty International", "NGOHRIAMN"), ("Red Cross", "NGOHLHIRC"),
+    ("EU", "IGOEUREEC"), ("ASEAN", "IGOSEAASN"),
+])
+def test_international_organisations_and_non_state_actors(run, span, code):
+    text = ("Syrian rebels, Kenyan protesters, Amnesty International and the Red Cross met "
+            "officials of the EU and ASEAN.")
+    assert codes(run(text), span) == [code]
+
+
 def test_title_with_its_own_country(run):
     text = "The Deputy Special Representative for North Korea arrived on Friday."
     ms = run(text)

@@ -247,6 +247,14 @@ def test_a_nominal_event_takes_its_own_date(nlp, coder):
     assert {e.date for e in events} == {dt.date(2024, 3, 4)}  # the signing, not the accord's year
 
 
+def test_playing_a_constructive_role(nlp, coder):
+    names = {"China": "CHN", "Beijing": "CHNGOV", "Seoul": "KORGOV"}
+    events = run(nlp, coder, "China played a constructive role in the talks.", names)
+    assert [(e.source.code, e.plover, e.cameo) for e in events] == [("CHN", "SUPPORT", "050")]
+    events = run(nlp, coder, "Beijing asked Seoul to play a constructive role.", names)
+    assert triples(events) == [("CHNGOV", "KORGOV", "REQUEST")]  # the role itself is only asked for
+
+
 def test_negation_keeps_the_event_flagged(nlp, coder):
     events = run(nlp, coder, "Poland did not sign the declaration.", {"Poland": "POL"})
     assert triples(events) == []
