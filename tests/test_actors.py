@@ -581,3 +581,12 @@ def test_bad_gendered_words_table(tmp_path: Path):
                     "titles: {}\nnouns: {}\n", encoding="utf-8")
     with pytest.raises(DataTableError, match="'honorifics' must map male/female"):
         GenderWords.from_path(path)
+
+
+def test_the_two_sides_are_the_latest_interlocutors_not_an_old_pair(run):
+    text = ("Russia and Iran signed a defence pact in March. Chile sent its foreign minister to "
+            "Peru on Monday. The visit lasted two days. The weather was mild. Officials said "
+            "the two sides discussed trade.")
+    assert codes(run(text), "the two sides") == ["CHL", "PER"]
+    text = "Russia and Iran signed a defence pact. Chile praised Peru. The two sides met."
+    assert codes(run(text), "The two sides") == ["IRN", "RUS"]  # a pair named just before wins

@@ -41,6 +41,9 @@ NOT_NAMES = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "ORG", "NORP", "EVEN
                        "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 #: How far back coreference looks, in sentences.
 WINDOW = 8
+#: How far back (sentences) a group named together can be "the two sides"; beyond
+#: it the last countries named win (a new pair of interlocutors since).
+GROUP_WINDOW = 3
 SUBJECTS = ("nsubj", "nsubjpass")
 #: How a clause hangs from the clause that governs it ("said they would", "vetoed it and they").
 CLAUSAL = ("ccomp", "xcomp", "advcl", "conj", "parataxis")
@@ -622,7 +625,10 @@ class Coreference:
                         return [Found(item.start, item.end, f.actor, CONF_PLURAL,
                                       antecedent=f.source(st.doc)) for f in reversed(people)]
         chosen: list[Found] = []
+        here = st.sent_of[item.start]
         for f in recent(st, history, item.start):
+            if here - st.sent_of[f.start] > GROUP_WINDOW:
+                break  # an old pair ("Russia and North Korea" a page ago) is not "the two sides"
             group = self._coordinated(st.doc, history, f)
             if len(group) == count:
                 chosen = group
