@@ -180,6 +180,8 @@ def test_acts_recalled_as_background_are_kept_but_not_counted(nlp, coder):
     assert [(e.plover, e.modality) for e in events if e.modality != "asserted"] == [
         ("ASSAULT", "background")]
     assert [e.modality for e in run(nlp, coder, "Peru expelled two diplomats.", names)] == ["asserted"]
+    events = run(nlp, coder, "Peru freed the diplomats that Chile had expelled.", names)
+    assert [(e.source.code, e.modality) for e in events if e.plover == "COERCE"] == [("CHL", "background")]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -196,8 +196,11 @@ class ClauseReader:
 
     def _background(self, tok) -> bool:
         """Is the act the background of another ("after X did Y", "following
-        the killing of Z")? Its clause or noun hangs on a background marker."""
+        the killing of Z", "whom X had taken hostage")? Its clause or noun hangs
+        on a background marker, or it is a past-perfect relative clause."""
         marks = self.words["background_marks"]
+        if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
+            return True  # "hostages whom they had taken two weeks ago": an earlier act
         if tok.dep_ == "advcl":
             return any(c.dep_ == "mark" and c.lower_ in marks for c in tok.children) or any(
                 c.dep_ == "advmod" and c.lower_ == "when" for c in tok.children)
