@@ -257,6 +257,34 @@ def test_playing_a_constructive_role(nlp, coder):
     assert triples(events) == [("CHNGOV", "KORGOV", "REQUEST")]  # the role itself is only asked for
 
 
+def test_forced_returns_are_coercion_and_prisoner_swaps_a_release(nlp, coder):
+    names = {"Thailand": "THA", "China": "CHN", "Russia": "RUS", "Ukraine": "UKR"}
+    events = run(nlp, coder, "Thailand repatriated 100 Uighur refugees to China.", names)
+    assert [(e.source.code, e.plover, e.cameo) for e in events] == [("THA", "COERCE", "174")]
+    events = run(nlp, coder, "Russia and Ukraine repatriated prisoners of war.", names)
+    assert {(e.source.code, e.plover) for e in events} == {("RUS", "RETREAT"), ("UKR", "RETREAT")}
+
+
+def test_what_a_thing_indicates_is_inferred_not_asserted(nlp, coder):
+    names = {"Iran": "IRN", "Oman": "OMN"}
+    events = run(nlp, coder, "The proposal indicated that Iran will not free the sailors.", names)
+    assert triples(events) == []
+    events = run(nlp, coder, "Iran indicated that it would free the sailors.", names)
+    assert triples(events) == [("IRN", None, "AGREE")]  # a speaker's own stated intention
+
+
+def test_conjoined_subjects_behind_appositions_both_meet(nlp, coder):
+    names = {"Oman's envoy Sara Haddad": "OMNGOV", "Iranian envoy Reza Amini": "IRNGOV"}
+    events = run(nlp, coder, "Oman's envoy Sara Haddad and Iranian envoy Reza Amini met in Muscat.", names)
+    assert triples(events) == [("IRNGOV", "OMNGOV", "CONSULT"), ("OMNGOV", "IRNGOV", "CONSULT")]
+
+
+def test_a_scene_set_by_ahead_of_is_not_a_target(nlp, coder):
+    names = {"Iran": "IRN", "Oman": "OMN"}
+    events = run(nlp, coder, "Ahead of joint drills with Oman, Iran conducted a missile test.", names)
+    assert [e.target for e in events if e.plover == "MOBILIZE"] == [None]
+
+
 def test_negation_keeps_the_event_flagged(nlp, coder):
     events = run(nlp, coder, "Poland did not sign the declaration.", {"Poland": "POL"})
     assert triples(events) == []

@@ -363,7 +363,9 @@ class ArgumentFinder:
         country named inside the same phrase ("security forces in Guinea",
         "Iraqi rebels") when the actor coder left it open."""
         out: list[Arg] = []
-        for i, t in enumerate([tok, *tok.conjuncts]):
+        # "X's envoy Ana Diaz and Japan's envoy Taro Kono": the conjunct hangs on the apposition
+        appos_conj = [x for c in tok.children if c.dep_ == "appos" for x in c.conjuncts]
+        for i, t in enumerate([tok, *tok.conjuncts, *appos_conj]):
             how = "direct" if i == 0 else "conj"
             direct = by_token.get(t.i) if self_ok or t != tok else None
             if direct:
@@ -440,8 +442,9 @@ class ArgumentFinder:
 def _clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
     """Tokens under the trigger, breadth first, leaving out its subject, the
     clauses that describe nouns and scene-setting prepositional phrases."""
-    def keep(c) -> bool:
-        return c.dep_ not in NOUN_CLAUSES and not (c.dep_ == "prep" and c.lower_ in circumstance)
+    def keep(c) -> bool:  # "ahead of X" is parsed as an adverb with an "of" phrase
+        return c.dep_ not in NOUN_CLAUSES and not (
+            c.dep_ in ("prep", "advmod") and c.lower_ in circumstance)
 
     out = []
     frontier = [c for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)]

@@ -140,6 +140,8 @@ class ClauseReader:
                 return Context(modality, True, refuse=refuse)
             if comp == "request" or (dep == "xcomp" and glemma in w["request_verbs"]):
                 return Context("hypothetical", negated)
+            if glemma in w["inference_verbs"] and dep == "ccomp" and _thing_subject(gov):
+                return Context("hypothetical", negated)  # "the proposal indicated that X won't Z"
             if glemma in w["speech_verbs"] and dep in ("ccomp", "conj", "parataxis", "xcomp"):
                 speaker = subject_token(gov)
                 if obligation:
@@ -278,6 +280,23 @@ class ClauseReader:
     def no_comment(self, tok) -> bool:
         comment = self.words["comment_verbs"]
         return any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in comment for c in tok.children)
+
+
+def _thing_subject(verb) -> bool:
+    """Is the verb's subject a thing rather than someone who could speak ("the
+    proposal", "the test"), judged from the parse: a common noun outside any
+    named entity, not a person or group word."""
+    subj = subject_token(verb)
+    return (subj is not None and subj.pos_ == "NOUN" and not subj.ent_type_
+            and not any(c.dep_ in ("amod", "compound", "poss") and c.ent_type_ for c in subj.children)
+            and subj.lemma_.lower() not in THING_EXCLUDED)
+
+
+#: Common nouns that name speakers: their "indicated that" is reported speech.
+THING_EXCLUDED = frozenset({"government", "ministry", "official", "spokesman", "spokeswoman",
+                            "spokesperson", "minister", "president", "leader", "army", "military",
+                            "police", "agency", "office", "embassy", "source", "diplomat", "envoy",
+                            "side", "party", "group", "council", "committee", "administration"})
 
 
 def subject_token(verb):
