@@ -279,6 +279,12 @@ def test_conjoined_subjects_behind_appositions_both_meet(nlp, coder):
     assert triples(events) == [("IRNGOV", "OMNGOV", "CONSULT"), ("OMNGOV", "IRNGOV", "CONSULT")]
 
 
+def test_the_venue_of_talks_is_not_a_third_party(nlp, coder):
+    events = run(nlp, coder, "Oman and Iran held talks in Muscat.",
+                 {"Oman": "OMN", "Iran": "IRN", "Muscat": "OMNGOV"})
+    assert triples(events) == [("IRN", "OMN", "CONSULT"), ("OMN", "IRN", "CONSULT")]
+
+
 def test_a_scene_set_by_ahead_of_is_not_a_target(nlp, coder):
     names = {"Iran": "IRN", "Oman": "OMN"}
     events = run(nlp, coder, "Ahead of joint drills with Oman, Iran conducted a missile test.", names)

@@ -89,6 +89,9 @@ class ArgumentFinder:
         source_keys = {key(a.mention) for a in sources if a.mention}
         targets = _not_own_half([t for t in unique(targets) if key(t.mention) not in source_keys], sources)
         targets = self._domestic(targets, sources)
+        if p.symmetric in ("all", "subjects") and len(sources) > 1:
+            # "Peru and Japan held talks in Lima": the venue is not a third party
+            targets = [t for t in targets if not _venue(t.mention, tok.doc)]
         symmetric = p.symmetric == "all" or (p.symmetric == "subjects" and not targets and len(sources) > 1)
         if attacks and not targets:  # "killed in Israeli shelling in Gaza": where, never the attacker's own
             countries = {a.mention.actor.country for a in sources if a.mention}
@@ -453,6 +456,14 @@ def _clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
         out.append(t)
         frontier.extend(c for c in t.children if keep(c))
     return out
+
+
+def _venue(m: Mention | None, doc) -> bool:
+    """Is the mention a country or capital named as where something happens ("in Lima")?"""
+    if m is None or m.actor.kind not in PLACE_KINDS:
+        return False
+    head = doc[m.token_end - 1]
+    return head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS
 
 
 def key(m: Mention | None):
