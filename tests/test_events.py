@@ -279,6 +279,14 @@ def test_conjoined_subjects_behind_appositions_both_meet(nlp, coder):
     assert triples(events) == [("IRNGOV", "OMNGOV", "CONSULT"), ("OMNGOV", "IRNGOV", "CONSULT")]
 
 
+def test_a_concern_is_about_the_subject_of_its_that_clause(nlp, coder):
+    names = {"Oman": "OMN", "Iran": "IRN", "Qatar": "QAT"}
+    events = run(nlp, coder, "Oman expressed deep concern that Iran's drills near Qatar raised tension.", names)
+    assert ("OMN", "IRN", "ACCUSE") in triples(events)
+    events = run(nlp, coder, "Oman complained that Iran had seized a tanker.", names)
+    assert ("OMN", "IRN", "ACCUSE") in triples(events)
+
+
 def test_the_venue_of_talks_is_not_a_third_party(nlp, coder):
     events = run(nlp, coder, "Oman and Iran held talks in Muscat.",
                  {"Oman": "OMN", "Iran": "IRN", "Muscat": "OMNGOV"})

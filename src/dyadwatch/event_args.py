@@ -85,6 +85,14 @@ class ArgumentFinder:
                                                      for m in c.children))
                        for x in c.children if x.dep_ in ("nsubj", "nsubjpass")
                        for a in self.actors(x, by_token)]
+        if not targets and not passive and self.ontology.plover_of(p.cameo) == "ACCUSE":
+            # "expressed concern that Putin's visit ...", "complained that Russia was ...":
+            # what the concern is about is the subject of its "that" clause
+            targets = [a for h in (tok, obj) if h is not None for c in h.children
+                       if c.dep_ in ("ccomp", "acl") and any(m.dep_ == "mark" and m.lower_ == "that"
+                                                            for m in c.children)
+                       for x in c.children if x.dep_ in ("nsubj", "nsubjpass")
+                       for a in self.actors(x, by_token)]
         sources = [self._placed(a, tok, obj, by_token) for a in unique(sources)]
         source_keys = {key(a.mention) for a in sources if a.mention}
         targets = _not_own_half([t for t in unique(targets) if key(t.mention) not in source_keys], sources)
