@@ -287,6 +287,13 @@ def test_a_concern_is_about_the_subject_of_its_that_clause(nlp, coder):
     assert ("OMN", "IRN", "ACCUSE") in triples(events)
 
 
+def test_an_apposition_names_the_victim_not_the_possessor(nlp, coder):
+    names = {"Qatar's ruler Tamim Khalid": "QATGOV", "his": "QATGOV", "Hamad Rashid": "QATELI"}
+    events = run(nlp, coder, "Qatar's ruler Tamim Khalid jailed his uncle and political mentor, "
+                             "Hamad Rashid, last month.", names)
+    assert triples(events) == [("QATGOV", "QATELI", "COERCE")]
+
+
 def test_the_venue_of_talks_is_not_a_third_party(nlp, coder):
     events = run(nlp, coder, "Oman and Iran held talks in Muscat.",
                  {"Oman": "OMN", "Iran": "IRN", "Muscat": "OMNGOV"})

@@ -384,8 +384,11 @@ class ArgumentFinder:
                     out.append(Arg(self._with_country(m, t, by_token), how))
                 out += self._shared_head(t, direct, by_token)
                 continue
-            nested = [m for c in t.children if c.dep_ in ("poss", "compound", "amod", "nmod", "appos")
+            # "his uncle, Jang Song-thaek": the apposition names the head; the owner does not
+            nested = [m for c in t.children if c.dep_ == "appos"
                       for cc in [c, *c.conjuncts] for m in by_token.get(cc.i, ())]
+            nested = nested or [m for c in t.children if c.dep_ in ("poss", "compound", "amod", "nmod")
+                                for cc in [c, *c.conjuncts] for m in by_token.get(cc.i, ())]
             if not nested and depth > 0:  # "Kenzo Oshima, the United Nations coordinator"
                 nested = [a.mention for c in t.children if c.dep_ == "appos"
                           for a in self.actors(c, by_token, depth - 1)]
