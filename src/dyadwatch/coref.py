@@ -679,14 +679,21 @@ class Coreference:
         joiners = {"and", "or", ",", "&", "the", "both", "(", ")"}
         members = [g for g in history if g.start == f.start and g.end == f.end]
         left, right = f.start, f.end
+        # Only joiner words lie between g and the group when g ends within
+        # the run of joiners before `left` (starts within the run after
+        # `right`): found once per move, not by re-reading the words per g.
+        reach = _joiners_before(doc, left, joiners)
         for g in reversed(history):
-            if g.end <= left and all(t.lower_ in joiners for t in doc[g.end:left]) and g.end < left:
+            if reach <= g.end < left:
                 members.append(g)
                 left = g.start
+                reach = _joiners_before(doc, left, joiners)
+        reach = _joiners_after(doc, right, joiners)
         for g in history:
-            if g.start >= right and all(t.lower_ in joiners for t in doc[right:g.start]) and g.start > right:
+            if right < g.start <= reach:
                 members.append(g)
                 right = g.end
+                reach = _joiners_after(doc, right, joiners)
         group: list[Found] = []
         for g in sorted(members, key=lambda g: g.start):
             if (g.actor.country is not None and not g.place
@@ -767,3 +774,16 @@ def _people_since(history: list[Found], lo: int, genders: Genders) -> set[object
             keys.add(genders.key(f))
     return keys
 
+
+def _joiners_before(doc, i: int, joiners: set[str]) -> int:
+    """Start of the run of joiner words that ends at token i."""
+    while i > 0 and doc[i - 1].lower_ in joiners:
+        i -= 1
+    return i
+
+
+def _joiners_after(doc, i: int, joiners: set[str]) -> int:
+    """End of the run of joiner words that starts at token i."""
+    while i < len(doc) and doc[i].lower_ in joiners:
+        i += 1
+    return i

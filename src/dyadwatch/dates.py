@@ -64,11 +64,13 @@ _DECADE = re.compile(r"\b\d{2,4}'?s\b")
 _DATE_LABELS = ("DATE", "TIME")
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve(text: str, anchor: dt.date | None) -> tuple[dt.date | None, str]:
     """Resolve a date expression against `anchor` (the article's date).
 
     Returns (date or None, how); see the module docstring for the conventions
-    and the values of `how`.
+    and the values of `how`. Cached: the event coder asks once per event, and
+    an article's events share a few expressions ("on Monday") and one anchor.
     """
     raw = " ".join(text.split())
     low = raw.lower()

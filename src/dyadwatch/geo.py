@@ -32,8 +32,10 @@ the dateline's country.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import dataclasses
+import functools
 import json
 import re
 from collections import Counter
@@ -56,6 +58,7 @@ _DATELINE = re.compile(
     re.MULTILINE,
 )
 _UNKNOWN = Location(name="unknown", precision="none")
+_EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name != "location")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,16 @@ class DocPlaces:
     context: dict[tuple[int, int], Context]
     dateline: Location | None
 
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        """First token of each sentence, to find a token's sentence by bisection."""
+        return [s.start for s in self.sentences]
+
+    def sentence_of(self, token: int) -> int | None:
+        """Index of the sentence holding token `token` (None outside them all)."""
+        i = bisect.bisect_right(self.starts, token) - 1
+        return i if i >= 0 and token < self.sentences[i].end else None
+
 
 class Geocoder:
     """Sets `Event.location` from the parse, the gazetteer and the evidence."""
@@ -157,7 +170,7 @@ class Geocoder:
         if not events:
             return ()
         places = self.analyse(doc, article, mentions)
-        return tuple(dataclasses.replace(e, location=self.event_location(e, doc, places)) for e in events)
+        return tuple(_located(e, self.event_location(e, doc, places)) for e in events)
 
     # -- article level -------------------------------------------------------------------
 
@@ -171,19 +184,30 @@ class Geocoder:
         skip = (dateline.start, dateline.end) if dateline else (0, 0)
         by_sentence: dict[int, tuple[Candidate, ...]] = {}
         ents = _ents_by_sentence(doc, sents)
+        names = _bare_proper_nouns(doc)
         for i, sent in enumerate(sents):
-            found = self._candidates(doc, sent, i, article.text, skip, ents[i])
+            names_here = names[bisect.bisect_left(names, sent.start):bisect.bisect_left(names, sent.end)]
+            found = self._candidates(doc, sent, i, article.text, skip, ents[i], names_here)
             by_sentence[i] = tuple(self._mark_actor(c, gov_spans, actor_spans) for c in found)
         every = [c for cs in by_sentence.values() for c in cs]
         base = Context(article_countries=mention_countries,
                        dateline_country=dateline.country if dateline else None)
         first = {(c.start, c.end): self._best(c, base) for c in every}
+        # Each name's evidence is every other name's first reading: the totals
+        # minus its own (not a pass over all the others per name, quadratic).
+        all_countries = Counter(p.country for p in first.values() if p is not None and p.country)
+        all_admin1 = Counter(p.admin1 for p in first.values() if p is not None and p.admin1)
         resolved: dict[tuple[int, int], Place] = {}
         contexts: dict[tuple[int, int], Context] = {}
         for c in every:
-            others = [p for key, p in first.items() if p is not None and key != (c.start, c.end)]
-            counts = mention_countries + Counter(p.country for p in others if p.country)
-            admin1 = frozenset(p.admin1 for p in others if p.admin1)
+            own = first[(c.start, c.end)]
+            countries, admin1s = all_countries, all_admin1
+            if own is not None and own.country:
+                countries = all_countries - Counter((own.country,))
+            if own is not None and own.admin1:
+                admin1s = all_admin1 - Counter((own.admin1,))
+            counts = mention_countries + countries
+            admin1 = frozenset(admin1s)
             ctx = Context(article_countries=counts, article_admin1=admin1,
                           dateline_country=base.dateline_country)
             place = self._best(c, ctx)
@@ -226,12 +250,12 @@ class Geocoder:
         return ranked[0][1].location(text=m.group("place"), start=m.start("place"), end=m.end("place"))
 
     def _candidates(self, doc, sent, index: int, text: str, skip: tuple[int, int],
-                    ents: list) -> list[Candidate]:
+                    ents: list, names: list[int]) -> list[Candidate]:
         """NER place entities; curated names (sites, islands, seas); other
         entities and proper nouns that the NER did not call places but that
         the gazetteer knows under their official name ("Kursk" tagged as a
         product, "Hokkaido" as an organisation). `skip` is the dateline;
-        `ents` are the sentence's entities."""
+        `ents` are the sentence's entities, `names` its `_bare_proper_nouns`."""
         spans: dict[tuple[int, int], Candidate] = {}
         for ent in ents:
             if ent.start_char < skip[1] and skip[0] < ent.end_char:
@@ -246,8 +270,8 @@ class Geocoder:
         if self.curated is not None:
             for m in self.curated.finditer(text, max(sent.start_char, skip[1]), sent.end_char):
                 self._add_candidate(spans, doc, index, text, m.start(), m.end(), primary_only=False)
-        for tok in sent:
-            if tok.pos_ == "PROPN" and tok.dep_ != "compound" and tok.idx >= skip[1] and not tok.ent_type_:
+        for tok in (doc[i] for i in names):
+            if tok.idx >= skip[1]:
                 left = min((t.i for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"),
                            default=tok.i)
                 start, end = doc[left].idx, tok.idx + len(tok)
@@ -368,7 +392,8 @@ class Geocoder:
         trigger = doc.char_span(event.trigger_start, event.trigger_end, alignment_mode="expand")
         index = event.sentence_index
         if trigger is not None:  # the trigger's own sentence, whatever splitter made the event
-            index = next((i for i, s in enumerate(places.sentences) if s.start <= trigger.start < s.end), index)
+            found = places.sentence_of(trigger.start)
+            index = index if found is None else found
         cands = [c for c in places.by_sentence.get(index, ()) if not c.actor]
         targets = set()
         if trigger is not None:
@@ -470,6 +495,27 @@ class Geocoder:
         subj = subjects[-1]  # the nearest: a dateline can parse as a second subject
         ranked = self.gazetteer.rank(subj.doc[subj.left_edge.i: subj.i + 1].text)
         return self.gazetteer.country(ranked[0][1].country) if ranked else None
+
+
+def _located(event: Event, location: Location) -> Event:
+    """`dataclasses.replace(event, location=location)` at 60% of its cost
+    (replace reads every field's definition again on each call; every event
+    of every article passes here)."""
+    return Event(location=location, **{name: getattr(event, name) for name in _EVENT_FIELDS})
+
+
+def _bare_proper_nouns(doc) -> list[int]:
+    """Indices of the proper nouns outside every entity that head their
+    name (not a compound modifier), read from the Doc's arrays: testing
+    every token's tags in Python cost more than what follows for the few
+    that pass."""
+    from spacy.attrs import DEP, ENT_TYPE, POS
+    from spacy.symbols import PROPN
+
+    tags = doc.to_array([POS, DEP, ENT_TYPE])
+    compound = doc.vocab.strings["compound"]
+    keep = (tags[:, 0] == PROPN) & (tags[:, 1] != compound) & (tags[:, 2] == 0)
+    return keep.nonzero()[0].tolist()
 
 
 def _ents_by_sentence(doc, sents: tuple) -> list[list]:
