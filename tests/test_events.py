@@ -241,6 +241,14 @@ def test_brushing_off_is_a_rejection(nlp, coder):
     assert triples(events) == [("VNMGOV", "PHLGOV", "REJECT")]
 
 
+def test_a_date_in_a_scene_setting_phrase_dates_the_act(nlp, coder):
+    names = {"Iran": "IRN"}
+    events = run(nlp, coder, "During the 2019 drills, Iran seized a tanker.", names)
+    assert [(e.date, e.date_source) for e in events] == [(dt.date(2019, 1, 1), "sentence")]
+    events = run(nlp, coder, "After the 2019 drills, Iran seized a tanker.", names)
+    assert [e.date_source for e in events] == ["article"]  # "after" says only "later"
+
+
 def test_a_nominal_event_takes_its_own_date(nlp, coder):
     names = {"Ghana": "GHA", "Togo": "TGO"}
     events = run(nlp, coder, "Last year's summit between Ghana and Togo ended without a deal.", names)

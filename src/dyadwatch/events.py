@@ -327,6 +327,10 @@ class EventCoder:
                     tok.pos_ in ("NOUN", "PROPN"):
                 ranked.append((0, start, text))  # the nominal event's own date: "last year's summit"
                 continue
+            scene = _scene(root)
+            if scene is not None and scene.head.i in chain:  # "during/ahead of last year's drills"
+                ranked.append((20, start, text))
+                continue
             verb = root.head  # "on Friday" -> on -> verb; "last month" -> verb
             if root.dep_ == "pobj" and verb.dep_ == "prep":
                 verb = verb.head
@@ -486,6 +490,25 @@ def _marked_clause(tok, preps: frozenset[str]) -> bool:
     return any(c.dep_ in ("advcl", "ccomp", "xcomp")
                and any(m.dep_ == "mark" and m.lower_ in preps for m in c.children)
                for c in tok.children)
+
+
+#: Words that set a scene in time around an act: a date inside their phrase dates the
+#: act too ("ahead of last year's drills, X tested a missile" happened last year).
+SCENE_WORDS = frozenset({"during", "amid", "amidst", "ahead", "throughout"})
+
+
+def _scene(root):
+    """The scene-setting word a date's noun phrase hangs from, if any (a few steps up)."""
+    cur = root
+    for _ in range(5):
+        if cur.head == cur:
+            return None
+        cur = cur.head
+        if cur.lower_ in SCENE_WORDS and cur.dep_ in ("prep", "advmod"):
+            return cur
+        if cur.pos_ in ("VERB", "AUX"):
+            return None
+    return None
 
 
 def _trigger_span(match: _Match) -> tuple[int, int]:
