@@ -314,6 +314,18 @@ def test_a_scene_set_by_ahead_of_is_not_a_target(nlp, coder):
     assert [e.target for e in events if e.plover == "MOBILIZE"] == [None]
 
 
+def test_commitments_assurances_military_ties_and_heightened_security(nlp, coder):
+    names = {"Oman": "OMN", "Iran": "IRN", "Qatar": "QAT", "Qatari troops": "QATMIL"}
+    events = run(nlp, coder, "Oman reaffirmed its commitment to the talks.", names)
+    assert [(e.source.code, e.plover) for e in events] == [("OMN", "AGREE")]
+    events = run(nlp, coder, "Oman assured Iran that it would keep the strait open.", names)
+    assert ("OMN", "IRN", "AGREE") in triples(events)
+    events = run(nlp, coder, "Oman and Iran have been bolstering military ties.", names)
+    assert triples(events) == [("IRN", "OMN", "COOPERATE"), ("OMN", "IRN", "COOPERATE")]
+    events = run(nlp, coder, "Qatari troops boosted security along the border.", names)
+    assert [(e.source.code, e.plover) for e in events] == [("QATMIL", "MOBILIZE")]
+
+
 def test_negation_keeps_the_event_flagged(nlp, coder):
     events = run(nlp, coder, "Poland did not sign the declaration.", {"Poland": "POL"})
     assert triples(events) == []
