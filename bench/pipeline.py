@@ -1,6 +1,6 @@
 """Throughput of dyadwatch against the spaCy limit, as ratios measured in one run.
 
-    python bench/pipeline.py [--sizes 300 1200] [--words 300] [--procs 1 2]
+    python bench/pipeline.py [--sizes 300 1200] [--words 300] [--procs 1 2] [--repeat 3]
     python bench/pipeline.py --batch-sweep 16 32 64 128     # choose Settings.batch_size
 
 For each corpus size and process count it times, each in a fresh
@@ -16,7 +16,14 @@ The machine is shared: every figure comes with the load average, the CPU
 seconds of all processes involved, and an estimate for otherwise idle cores
 (wall time minus the time the critical thread waited for a CPU, from
 /proc/PID/task/TID/schedstat; see procstat.py). Compare ratios from one run,
-not absolute figures across runs.
+not absolute figures across runs. Other jobs change the speed of a core
+by 10-30% within minutes (the same parse took 57 to 79 ms per article
+here), so a spaCy run and a full run timed a minute apart can differ by
+that much for no reason of their own: with --repeat N the two kinds
+alternate N times and the ratios printed are medians over the N adjacent
+pairs (with their range). The stage timer adds the one ratio that no load
+can skew: the parse's share of the full ingest's CPU, measured inside one
+process (what full/spacy would be if both ran under the same conditions).
 
 Start-up: with one process the stages are loaded before the clock starts
 (`load` column, printed separately); with a pool, workers load their stages
@@ -29,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -86,6 +94,7 @@ def stage_times(corpus: Path, batch: int) -> dict:
     from collections import Counter
 
     from dyadwatch import dedup, ingest
+    from dyadwatch import nlp as nlp_mod
     from dyadwatch.config import Settings
     from dyadwatch.pipeline import Pipeline, batched
     from dyadwatch.store import Store, results_to_arrow
@@ -109,8 +118,9 @@ def stage_times(corpus: Path, batch: int) -> dict:
                 doc = next(docs)
                 t["parse (spaCy)"] += cpu() - c
                 c = cpu()
-                sents = tuple(Sentence(a.id, i, x.text, x.start_char, x.end_char)
-                              for i, x in enumerate(doc.sents))
+                text = nlp_mod.doc_text(doc, a)
+                sents = tuple(Sentence(a.id, i, text[x.start_char:x.end_char], x.start_char,
+                                       x.end_char) for i, x in enumerate(doc.sents))
                 t["sentences"] += cpu() - c
                 c = cpu()
                 mentions = p.actor_coder.code(doc, a)
@@ -121,6 +131,9 @@ def stage_times(corpus: Path, batch: int) -> dict:
                 c = cpu()
                 events = p.geocoder.locate(doc, a, mentions, events)
                 t["geo"] += cpu() - c
+                c = cpu()
+                events = p.event_coder.complete_from_places(events, doc)
+                t["events"] += cpu() - c
                 c = cpu()
                 quotes, events = p.quote_extractor.extract(doc, a, mentions, events)
                 t["quotes"] += cpu() - c
@@ -224,6 +237,8 @@ def main() -> None:
     ap.add_argument("--words", type=int, default=300)
     ap.add_argument("--procs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--batch", type=int, default=Settings().batch_size)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="alternate spaCy and full runs this many times; ratios are medians")
     ap.add_argument("--batch-sweep", type=int, nargs="+")
     ap.add_argument("--no-insert", action="store_true", help="skip the insertion benchmark")
     ap.add_argument("--child")
@@ -239,49 +254,74 @@ def main() -> None:
     from dyadwatch import synthetic
 
     print(f"machine: {os.cpu_count()} CPUs; batch {args.batch}; {args.words} words/article; "
-          f"loadavg {os.getloadavg()[0]:.2f}", flush=True)
-    rows = {}
+          f"repeat {args.repeat}; loadavg {os.getloadavg()[0]:.2f}", flush=True)
+    rows: dict[tuple[int, int, str], list[dict]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             corpus = Path(tmp) / f"corpus-{size}.jsonl"
             synthetic.write_jsonl(corpus, size, words=args.words)
-            for procs in args.procs:
-                for kind in ("spacy", "full"):
-                    r = child(kind, corpus, procs, args.batch)
-                    rows[(size, procs, kind)] = r
-                    print(row(r), flush=True)
+            for _ in range(args.repeat):  # rounds: the runs compared are minutes apart at most
+                for procs in args.procs:
+                    for kind in ("spacy", "full"):
+                        r = child(kind, corpus, procs, args.batch)
+                        rows.setdefault((size, procs, kind), []).append(r)
+                        print(row(r), flush=True)
             if size == args.sizes[0]:
                 stages = child("stages", corpus, 1, args.batch)
 
-    print("\nratios (same run; 'est.' = for otherwise idle cores):")
+    print("\nratios (same run; 'est.' = for otherwise idle cores"
+          + (f"; median of {args.repeat} rounds [range]" if args.repeat > 1 else "") + "):")
     for size in args.sizes:
         for procs in args.procs:
-            s, f = rows[(size, procs, "spacy")], rows[(size, procs, "full")]
+            pairs = list(zip(rows[(size, procs, "spacy")], rows[(size, procs, "full")]))
             print(f"  n={size} procs={procs}: full/spacy throughput = "
-                  f"{s['wall_s'] / f['wall_s']:.2f} wall, {s['free_wall_s'] / f['free_wall_s']:.2f} "
-                  f"est., {s['cpu_s'] / f['cpu_s']:.2f} CPU  (target >= 0.8)")
+                  f"{median([s['wall_s'] / f['wall_s'] for s, f in pairs])} wall, "
+                  f"{median([s['free_wall_s'] / f['free_wall_s'] for s, f in pairs])} est., "
+                  f"{median([s['cpu_s'] / f['cpu_s'] for s, f in pairs])} CPU  (target >= 0.8)")
         if 1 in args.procs and 2 in args.procs:
-            one, two = rows[(size, 1, "full")], rows[(size, 2, "full")]
-            s1, s2 = rows[(size, 1, "spacy")], rows[(size, 2, "spacy")]
-            print(f"  n={size}: full, 2 processes vs 1 = "
-                  f"{(one['wall_s'] + one['load_s']) / two['wall_s']:.2f}x wall, "
-                  f"{(one['free_wall_s'] + one['load_s']) / two['free_wall_s']:.2f}x est. "
-                  f"(target >= 1.7; CPU of all processes x{two['cpu_s'] / one['cpu_s']:.2f}); "
-                  f"spaCy alone {s1['wall_s'] / s2['wall_s']:.2f}x wall, "
-                  f"{s1['free_wall_s'] / s2['free_wall_s']:.2f}x est.")
+            one_two = list(zip(rows[(size, 1, "full")], rows[(size, 2, "full")]))
+            spacy = list(zip(rows[(size, 1, "spacy")], rows[(size, 2, "spacy")]))
+            wall = median([(o["wall_s"] + o["load_s"]) / t["wall_s"] for o, t in one_two])
+            est = median([(o["free_wall_s"] + o["load_s"]) / t["free_wall_s"] for o, t in one_two])
+            cpu = median([t["cpu_s"] / o["cpu_s"] for o, t in one_two])
+            print(f"  n={size}: full, 2 processes vs 1 = {wall}x wall, {est}x est. "
+                  f"(target >= 1.7; CPU of all processes x{cpu}); spaCy alone "
+                  f"{median([a['wall_s'] / b['wall_s'] for a, b in spacy])}x wall, "
+                  f"{median([a['free_wall_s'] / b['free_wall_s'] for a, b in spacy])}x est.")
     if len(args.sizes) >= 2:
         small, large = args.sizes[0], args.sizes[-1]
         for procs in args.procs:
-            a, b = rows[(small, procs, "full")], rows[(large, procs, "full")]
-            mem_a = max([a["main"]["peak_mb"]] + [w["peak_mb"] for w in a["workers"]])
-            mem_b = max([b["main"]["peak_mb"]] + [w["peak_mb"] for w in b["workers"]])
+            a_runs, b_runs = rows[(small, procs, "full")], rows[(large, procs, "full")]
+            mem_a, mem_b = largest_peak(a_runs), largest_peak(b_runs)
+            wall = middle(b_runs, "wall_s") / middle(a_runs, "wall_s")
+            cpu = middle(b_runs, "cpu_s") / middle(a_runs, "cpu_s")
             print(f"  scaling procs={procs} n={small}->{large} (x{large / small:.1f}): time "
-                  f"x{b['wall_s'] / a['wall_s']:.2f} wall, x{b['cpu_s'] / a['cpu_s']:.2f} CPU; "
+                  f"x{wall:.2f} wall, x{cpu:.2f} CPU; "
                   f"largest process peak memory x{mem_b / mem_a:.2f} "
                   f"({mem_a:.0f} -> {mem_b:.0f} MB)")
+    share = stages["stages"]["parse (spaCy)"] / sum(stages["stages"].values())
+    print(f"  in one process (stage timer, n={stages['n']}): parse share of the full ingest's CPU "
+          f"{share:.2f} = full/spacy when both run under the same conditions (target >= 0.8)")
     if not args.no_insert:
         print(f"  bulk event insertion: {insert_rate():,.0f} events/s")
     print_stages(stages)
+
+
+def largest_peak(runs: list[dict]) -> float:
+    """Peak memory (MB) of the largest process over runs."""
+    return max(max([r["main"]["peak_mb"]] + [w["peak_mb"] for w in r["workers"]]) for r in runs)
+
+
+def middle(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def median(values: list[float]) -> str:
+    """Median of ratios, with their range when there are several."""
+    mid = statistics.median(values)
+    if len(values) == 1:
+        return f"{mid:.2f}"
+    return f"{mid:.2f} [{min(values):.2f}-{max(values):.2f}]"
 
 
 if __name__ == "__main__":
