@@ -80,19 +80,14 @@ class ArgumentFinder:
             sources = self.subjects(tok, by_token, ctx)
             targets = self._targets(tok, p, obj, by_token)
         if not targets and p.complement in ("request", "allege"):
-            targets = [a for c in tok.children if c.dep_ in ("ccomp", "xcomp") or (
-                           c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for"
-                                                     for m in c.children))
-                       for x in c.children if x.dep_ in ("nsubj", "nsubjpass")
-                       for a in self.actors(x, by_token)]
+            # "urged X to", "called for X to": the subject of the requested clause
+            targets = self._clause_subjects([tok], by_token, lambda c: c.dep_ in ("ccomp", "xcomp") or (
+                c.dep_ == "advcl" and _marked(c, "for")))
         if not targets and not passive and self.ontology.plover_of(p.cameo) == "ACCUSE":
             # "expressed concern that Putin's visit ...", "complained that Russia was ...":
             # what the concern is about is the subject of its "that" clause
-            targets = [a for h in (tok, obj) if h is not None for c in h.children
-                       if c.dep_ in ("ccomp", "acl") and any(m.dep_ == "mark" and m.lower_ == "that"
-                                                            for m in c.children)
-                       for x in c.children if x.dep_ in ("nsubj", "nsubjpass")
-                       for a in self.actors(x, by_token)]
+            targets = self._clause_subjects([tok, obj], by_token,
+                                            lambda c: c.dep_ in ("ccomp", "acl") and _marked(c, "that"))
         sources = [self._placed(a, tok, obj, by_token) for a in unique(sources)]
         source_keys = {key(a.mention) for a in sources if a.mention}
         targets = _not_own_half([t for t in unique(targets) if key(t.mention) not in source_keys], sources)
@@ -132,6 +127,12 @@ class ArgumentFinder:
         if symmetric:
             return _symmetric(sources, targets)
         return [(s, t, True) for s in sources for t in (targets or [Arg(None, "direct")])]
+
+    def _clause_subjects(self, heads, by_token, keep) -> list[Arg]:
+        """Actors subject of the clauses under `heads` that `keep` accepts."""
+        return [a for h in heads if h is not None for c in h.children if keep(c)
+                for x in c.children if x.dep_ in ("nsubj", "nsubjpass")
+                for a in self.actors(x, by_token)]
 
     def _attacks(self, tok) -> list:
         """The attack a passive act happened in ("were killed in Israeli tank
@@ -467,6 +468,11 @@ def _clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
         out.append(t)
         frontier.extend(c for c in t.children if keep(c))
     return out
+
+
+def _marked(clause, word: str) -> bool:
+    """Is the clause introduced by this subordinator ("that", "for")?"""
+    return any(m.dep_ == "mark" and m.lower_ == word for m in clause.children)
 
 
 def _venue(m: Mention | None, doc) -> bool:
