@@ -160,8 +160,7 @@ class ArgumentFinder:
         for t in targets:
             a = t.mention.actor
             if a.country is None and a.kind == "group" and a.sector and not a.code.startswith(("IGO", "NGO")):
-                actor = Actor(country + a.sector, country, a.sector, a.name, a.kind)
-                t = Arg(dataclasses.replace(t.mention, actor=actor, confidence=t.mention.confidence * 0.8), "default")
+                t = Arg(dataclasses.replace(t.mention, actor=a.in_country(country), confidence=t.mention.confidence * 0.8), "default")
             out.append(t)
         return out
 
@@ -250,8 +249,7 @@ class ArgumentFinder:
         if m is None or m.actor.country is not None or m.actor.kind in ("igo", "ngo") or not m.actor.sector:
             return arg
         for place in self._places(tok, obj, by_token):
-            country = place.mention.actor.country
-            actor = Actor(country + m.actor.sector, country, m.actor.sector, m.actor.name, m.actor.kind)
+            actor = m.actor.in_country(place.mention.actor.country)
             return Arg(dataclasses.replace(m, actor=actor, confidence=m.confidence * 0.8), "nested")
         return arg
 
@@ -447,10 +445,8 @@ class ArgumentFinder:
                     if other.actor.kind == "person" and other.token_end == m.token_start:
                         return dataclasses.replace(other, start=min(m.start, other.start), end=m.end,
                                                    token_end=m.token_end, text=head.doc[other.token_start:m.token_end].text)
-                    country = other.actor.country
-                    sector = m.actor.sector
-                    actor = Actor(country + sector, country, sector, m.actor.name, m.actor.kind)
-                    return dataclasses.replace(m, actor=actor, confidence=m.confidence * 0.9)
+                    return dataclasses.replace(m, actor=m.actor.in_country(other.actor.country),
+                                               confidence=m.confidence * 0.9)
         return m
 
 

@@ -433,7 +433,7 @@ def complete_from_places(events: tuple[Event, ...], doc) -> tuple[Event, ...]:
 def _placed_actor(actor: Actor | None, country: str) -> Actor | None:
     if actor is None or actor.country is not None or not actor.sector or actor.kind in ("igo", "ngo"):
         return actor
-    return Actor(country + actor.sector, country, actor.sector, actor.name, actor.kind)
+    return actor.in_country(country)
 
 
 # -- helpers -----------------------------------------------------------------

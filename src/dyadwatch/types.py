@@ -90,6 +90,11 @@ class Actor:
     kind: str = "country"  # country | person | title | igo | ngo | group | unnamed
     # "unnamed": a patient nobody named ("killed 23 people"), taken to be of a country
 
+    def in_country(self, iso3: str) -> "Actor":
+        """The same actor placed in a country ("the rebels" -> SYRREB): the
+        coders' conventions decide when; this only spells the code."""
+        return Actor(iso3 + (self.sector or ""), iso3, self.sector, self.name, self.kind)
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:
