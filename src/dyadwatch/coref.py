@@ -121,7 +121,7 @@ class Coreference:
         run_start = None
         for t in doc:
             name = (not covered[t.i] and t.pos_ == "PROPN" and t.text[:1].isupper()
-                    and t.ent_type_ not in NOT_NAMES)
+                    and (t.ent_type_ not in NOT_NAMES or _lone_org(doc, t)))
             if name and run_start is None:
                 run_start = t.i
             if not name and run_start is not None:
@@ -662,6 +662,13 @@ class Coreference:
         for token in (f.name_tokens[0], f.name_tokens[-1]):
             if len(token) > 1 and token[:1].isupper():
                 registry[token] = f
+
+
+def _lone_org(doc, t) -> bool:
+    """A single word the recogniser calls an organisation ("Wang and Park met",
+    tagged ORG): it may still be a surname named before; it resolves only if so."""
+    return (t.ent_type_ == "ORG" and t.ent_iob_ == "B"
+            and (t.i + 1 == len(doc) or doc[t.i + 1].ent_iob_ != "I"))
 
 
 def recent(st: ArticleState, history: list[Found], i: int):
