@@ -44,6 +44,7 @@ from dataclasses import dataclass, replace
 from . import dates
 from .event_args import Arg, ArgumentFinder, unique
 from .event_context import ClauseReader, Context
+from .nlp import doc_text
 from .ontology import Ontology
 from .patterns import Pattern, PatternSet
 from .types import Actor, Article, Event, Mention
@@ -358,12 +359,13 @@ class EventCoder:
         confidences = [a.mention.confidence for a in (src, tgt) if a.mention is not None] or [0.5]
         parse = HOW_FACTOR.get(src.how, 0.8) * (HOW_FACTOR.get(tgt.how, 0.8) if tgt.mention else 1.0)
         confidence = match.pattern.strength * (sum(confidences) / len(confidences)) * parse * factor
+        text = doc_text(doc, article)  # slices of it are the spans' texts, without a Token per word
+        t_start, t_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
         return Event(
-            id=event_id(article.id, index, doc[start].idx, plover,
+            id=event_id(article.id, index, t_start, plover,
                         s_actor.code if s_actor else None, t_actor.code if t_actor else None),
-            article_id=article.id, sentence_index=index, sentence=sent.text,
-            trigger=doc[start:end].text, trigger_start=doc[start].idx,
-            trigger_end=doc[end - 1].idx + len(doc[end - 1].text),
+            article_id=article.id, sentence_index=index, sentence=text[sent.start_char:sent.end_char],
+            trigger=text[t_start:t_end], trigger_start=t_start, trigger_end=t_end,
             plover=plover, cameo=cameo, goldstein=entry.goldstein,
             quad_class=self.ontology.cameo_quad_class(cameo),
             source=s_actor, target=t_actor,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import gc
 import itertools
 import multiprocessing
 import time
@@ -90,22 +89,9 @@ class Pipeline:
         return QuoteExtractor.from_package()
 
     def warm_up(self) -> "Pipeline":
-        """Load every stage now (workers do this once, before their first task).
-
-        The cyclic garbage collector is paused meanwhile: loading builds
-        millions of objects that live as long as the process (model,
-        gazetteer, tables), none of them garbage, and each collection
-        triggered on the way walked them all again: 0.3-0.6 of the 3.5
-        CPU-seconds a worker spent starting.
-        """
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            for name in ("nlp", "actor_coder", "event_coder", "geocoder", "quote_extractor"):
-                getattr(self, name)
-        finally:
-            if collecting:
-                gc.enable()
+        """Load every stage now (workers do this once, before their first task)."""
+        for name in ("nlp", "actor_coder", "event_coder", "geocoder", "quote_extractor"):
+            getattr(self, name)
         return self
 
     # -- coding -----------------------------------------------------------
