@@ -23,9 +23,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from dyadwatch import nlp as nlp_mod
-    from dyadwatch.actors import ActorCoder
-    from dyadwatch.ingest import article_from_text
+    from dyadwatch.coding import nlp as nlp_mod
+    from dyadwatch.coding.actors import ActorCoder
+    from dyadwatch.sources.ingest import article_from_text
 
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "demo").rglob("*.txt"))]
     if not texts:

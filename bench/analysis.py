@@ -36,9 +36,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from dyadwatch import analysis
-from dyadwatch.queries import base_events_sql
-from dyadwatch.store import Store
+from dyadwatch.analysis import dyads as analysis
+from dyadwatch.store.queries import base_events_sql
+from dyadwatch.store.db import Store
 
 COUNTRIES = ("CHN", "PRK", "KOR", "USA", "JPN", "RUS", "UKR", "IND", "PAK", "IRN", "ISR",
              "PSE", "SYR", "TUR", "DEU", "FRA", "GBR", "TWN", "VNM", "PHL", "AFG", "IRQ",

@@ -34,9 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
-from dyadwatch import dedup
+from dyadwatch.store import dedup
 from dyadwatch.config import Settings
-from dyadwatch.store import Store
+from dyadwatch.store.db import Store
 from dyadwatch.types import PLOVER_TYPES, Actor, Article, DocResult, Event
 
 VOCAB = 20_000

@@ -49,7 +49,7 @@ def free_port() -> int:
 
 
 def demo_db(folder: Path) -> Path:
-    from dyadwatch import pipeline
+    from dyadwatch.coding import pipeline
     from dyadwatch.config import Settings
 
     db = folder / "demo.duckdb"

@@ -55,7 +55,7 @@ def measure(kind: str, corpus: Path, procs: int, batch: int) -> dict:
     texts = [json.loads(line)["text"] for line in open(corpus, encoding="utf-8")]
     load_s = 0.0
     if kind == "spacy":
-        from dyadwatch import nlp as nlp_mod
+        from dyadwatch.coding import nlp as nlp_mod
 
         nlp = nlp_mod.load(settings.model, settings.max_chars)
         sampler = Sampler().start()
@@ -64,7 +64,7 @@ def measure(kind: str, corpus: Path, procs: int, batch: int) -> dict:
     elif kind == "stages":
         return {"kind": kind, **stage_times(corpus, batch)}
     elif kind == "full":
-        from dyadwatch.pipeline import Pipeline, process
+        from dyadwatch.coding.pipeline import Pipeline, process
 
         pipeline = Pipeline(settings)
         if procs == 1:
@@ -93,11 +93,12 @@ def stage_times(corpus: Path, batch: int) -> dict:
     """
     from collections import Counter
 
-    from dyadwatch import dedup, ingest
-    from dyadwatch import nlp as nlp_mod
+    from dyadwatch.store import dedup
+    from dyadwatch.sources import ingest
+    from dyadwatch.coding import nlp as nlp_mod
     from dyadwatch.config import Settings
-    from dyadwatch.pipeline import Pipeline, batched
-    from dyadwatch.store import Store, results_to_arrow
+    from dyadwatch.coding.pipeline import Pipeline, batched
+    from dyadwatch.store.db import Store, results_to_arrow
     from dyadwatch.types import Article, DocResult, Sentence
 
     settings = Settings(batch_size=batch)
@@ -166,7 +167,7 @@ def insert_rate(n_docs: int = 5000) -> float:
     """Events per second through Store.write (bulk Arrow appends)."""
     import datetime as dt
 
-    from dyadwatch.store import Store
+    from dyadwatch.store.db import Store
     from dyadwatch.types import Actor, Article, DocResult, Event, Sentence
 
     a, b = Actor("CHNGOV", "CHN", "GOV"), Actor("PRK", "PRK")

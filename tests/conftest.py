@@ -13,7 +13,7 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from dyadwatch import nlp as nlp_mod
+    from dyadwatch.coding import nlp as nlp_mod
     from dyadwatch.config import Settings
 
     # The same arguments as Pipeline uses, so the cached model is shared.

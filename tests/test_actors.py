@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dyadwatch.actors import ActorCoder
+from dyadwatch.coding.actors import ActorCoder
 from dyadwatch.errors import DataTableError
 from dyadwatch.types import Article
 
@@ -574,7 +574,7 @@ def test_they_and_their_together(run):
 
 
 def test_bad_gendered_words_table(tmp_path: Path):
-    from dyadwatch.coref import GenderWords
+    from dyadwatch.coding.coref import GenderWords
 
     path = tmp_path / "gendered_words.yaml"
     path.write_text("pronouns: {male: [he], female: [she]}\nhonorifics: [mr]\n"

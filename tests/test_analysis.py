@@ -10,9 +10,9 @@ import math
 import pandas as pd
 import pytest
 
-from dyadwatch import analysis
+from dyadwatch.analysis import dyads as analysis
 from dyadwatch.errors import QueryError
-from dyadwatch.store import Store
+from dyadwatch.store.db import Store
 from test_queries import Ev, build_db
 
 END = dt.date(2024, 6, 30)

@@ -109,7 +109,8 @@ class LiveServer:
 
 def build_db(path: Path, pipe, settings, records=RECORDS) -> Path:
     """A real database: the real pipeline over `records`."""
-    from dyadwatch import ingest, pipeline
+    from dyadwatch.sources import ingest
+    from dyadwatch.coding import pipeline
 
     report = pipeline.process(list(ingest.read_records(records, "fixture")), path, settings,
                               pipeline=pipe)
@@ -120,7 +121,7 @@ def build_db(path: Path, pipe, settings, records=RECORDS) -> Path:
 @pytest.fixture(scope="module")
 def pipe(nlp):
     from dyadwatch.config import Settings
-    from dyadwatch.pipeline import Pipeline
+    from dyadwatch.coding.pipeline import Pipeline
 
     return Pipeline(Settings(batch_size=16)).warm_up()
 

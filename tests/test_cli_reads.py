@@ -84,7 +84,7 @@ def test_events_near_coordinates_and_country(app, small):
 
 
 def test_events_near_a_place_name(app, small):
-    pytest.importorskip("dyadwatch.geo")
+    pytest.importorskip("dyadwatch.coding.geo")
     rows = run_json(app, "events", "--db", small, "--near", "Busan", "--within", "100km")
     assert [r["id"] for r in rows] == ["e03", "e08"]
     result = runner.invoke(app, ["events", "--db", small, "--near", "Qwzxqwzx Town"])
@@ -128,9 +128,9 @@ def test_show_highlights_and_cites(app, small):
 def test_show_renders_styles(small):
     from rich.console import Console
 
-    from dyadwatch import queries
+    from dyadwatch.store import queries
     from dyadwatch.cli.reads import render_event
-    from dyadwatch.store import Store
+    from dyadwatch.store.db import Store
 
     with Store.open(small, read_only=True) as store:
         ev = queries.get_event(store.cursor(), "e04")

@@ -31,7 +31,7 @@ def site(nlp, tmp_path_factory):
         pytest.skip("/usr/bin/chromium is missing: install Debian's chromium "
                     "(`make chromium` or `apt-get install chromium`) to run browser tests")
     from dyadwatch.api import create_app
-    from dyadwatch.pipeline import Pipeline
+    from dyadwatch.coding.pipeline import Pipeline
 
     settings = api_settings()
     pipe = Pipeline(settings).warm_up()

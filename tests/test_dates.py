@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dyadwatch.dates import parse_iso, resolve
+from dyadwatch.coding.dates import parse_iso, resolve
 from dyadwatch.errors import DateError
 
 WED = dt.date(2024, 3, 6)  # a Wednesday
@@ -74,6 +74,6 @@ def test_parse_iso():
 def test_numbers_with_thousands_separators_are_not_read_from_their_tail():
     import datetime as dt
 
-    from dyadwatch import dates
+    from dyadwatch.coding import dates
 
     assert dates.resolve("10,000 years ago", dt.date(2020, 1, 1)) == (None, "unresolved")

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from dyadwatch import dedup
+from dyadwatch.store import dedup
 from dyadwatch.config import Settings
 from dyadwatch.errors import ConfigError
-from dyadwatch.store import Store
+from dyadwatch.store.db import Store
 from dyadwatch.types import Actor, Article, DocResult, Event
 
 PAIRS = Path(__file__).parent / "data" / "dedup_pairs.jsonl"

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from dyadwatch.errors import InputError
-from dyadwatch.evaluate import EVENT_FIELDS, NONE, event_record, evaluate, read_gold, render, score
+from dyadwatch.analysis.evaluate import EVENT_FIELDS, NONE, event_record, evaluate, read_gold, render, score
 from dyadwatch.types import Actor, Event
 
 

@@ -16,9 +16,9 @@ import pytest
 
 from dyadwatch.config import data_path
 from dyadwatch.errors import DataTableError
-from dyadwatch.events import EventCoder, event_id
-from dyadwatch.ontology import Ontology
-from dyadwatch.patterns import PatternSet
+from dyadwatch.coding.events import EventCoder, event_id
+from dyadwatch.coding.ontology import Ontology
+from dyadwatch.coding.patterns import PatternSet
 from dyadwatch.types import Actor, Article, Mention
 
 ANCHOR = dt.date(2024, 3, 6)  # a Wednesday
@@ -415,7 +415,7 @@ def test_ontology_and_pattern_validation(tmp_path):
 
 
 def test_with_the_package_actor_coder(nlp):
-    actors = pytest.importorskip("dyadwatch.actors")
+    actors = pytest.importorskip("dyadwatch.coding.actors")
     actor_coder = actors.ActorCoder.from_package()
     coder = EventCoder.from_package(actor_coder)
     text = "China's foreign ministry on Monday urged North Korea and South Korea to resume talks."
@@ -472,7 +472,7 @@ def test_background_participles_and_military_preparation(nlp, coder):
 
 
 def test_code_records_and_evaluate_end_to_end(nlp, coder):
-    from dyadwatch.evaluate import EVENT_FIELDS, code_records, score
+    from dyadwatch.analysis.evaluate import EVENT_FIELDS, code_records, score
 
     records = [{"id": "r1", "text": "Australia condemned Iran on Friday.", "date": "2024-03-06"},
                {"id": "r2", "text": "Chile praised Peru.", "date": None}]
@@ -488,7 +488,7 @@ def test_code_records_and_evaluate_end_to_end(nlp, coder):
 
 
 def test_stored_quad_class_follows_the_cameo_root_like_goldstein():
-    from dyadwatch.ontology import Ontology
+    from dyadwatch.coding.ontology import Ontology
 
     onto = Ontology.from_package()
     assert [onto.cameo_quad_class(c) for c in ("020", "043", "057", "070", "0874", "112",

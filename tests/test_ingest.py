@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dyadwatch import ingest
+from dyadwatch.sources import ingest
 from dyadwatch.errors import DataTableError, DateError, DyadwatchError, EmptyDocumentError
 from dyadwatch.types import Article, Failure
 

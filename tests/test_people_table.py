@@ -18,7 +18,7 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from dyadwatch.actors import ActorCoder
+from dyadwatch.coding.actors import ActorCoder
 from dyadwatch.types import Article
 
 TABLE = Path(__file__).resolve().parents[1] / "src" / "dyadwatch" / "data" / "people.csv"

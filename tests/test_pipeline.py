@@ -12,8 +12,8 @@ import pytest
 
 import dyadwatch
 from dyadwatch.config import Settings
-from dyadwatch.pipeline import Pipeline, process
-from dyadwatch.store import Store
+from dyadwatch.coding.pipeline import Pipeline, process
+from dyadwatch.store.db import Store
 
 CLI = [sys.executable, "-m", "dyadwatch.cli"]
 
@@ -156,8 +156,8 @@ def test_eval_command_on_gold(shared_dir, tmp_path):
 def test_a_city_named_as_the_place_completes_a_material_act(pipeline):
     """The actor coder knows countries and capitals; the geocoder also knows
     cities, and a missing target or country is taken from where it happened."""
-    from dyadwatch.events import event_id
-    from dyadwatch.ingest import article_from_text
+    from dyadwatch.coding.events import event_id
+    from dyadwatch.sources.ingest import article_from_text
 
     def code(text):
         article = article_from_text(text)

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from dyadwatch import dedup, queries
+from dyadwatch.store import dedup
+from dyadwatch.store import queries
 from dyadwatch.config import Settings
 from dyadwatch.errors import NotFoundError, QueryError
-from dyadwatch.store import Store
+from dyadwatch.store.db import Store
 from dyadwatch.types import Actor, Article, DocResult, Event, Location, Mention, Quote, Sentence
 
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dyadwatch.errors import DataTableError
-from dyadwatch.quotes import QuoteExtractor, extract, quote_id
+from dyadwatch.coding.quotes import QuoteExtractor, extract, quote_id
 from dyadwatch.types import Actor, Article, Event, Mention
 
 CHNGOV = Actor(code="CHNGOV", country="CHN", sector="GOV", name="Chinese government", kind="title")
@@ -417,7 +417,7 @@ def test_bad_reporting_verb_table_raises_a_data_table_error(tmp_path, content):
 
 @pytest.fixture(scope="module")
 def coder():
-    from dyadwatch.actors import ActorCoder
+    from dyadwatch.coding.actors import ActorCoder
 
     return ActorCoder.from_package()
 
@@ -469,7 +469,7 @@ def test_real_coder_never_invents_a_speaker(nlp, qx, coder):
 
 
 def test_real_event_coder_events_linked_both_ways(nlp, qx, coder):
-    from dyadwatch.events import EventCoder
+    from dyadwatch.coding.events import EventCoder
 
     text = ("Chinese Foreign Ministry spokesperson Lin Jian said that China condemned the "
             "sanctions imposed by Washington. “We urge the United States to stop interfering "

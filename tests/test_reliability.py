@@ -29,11 +29,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dyadwatch import dates, ingest, pipeline
-from dyadwatch.actors import ActorCoder
+from dyadwatch.coding import dates
+from dyadwatch.sources import ingest
+from dyadwatch.coding import pipeline
+from dyadwatch.coding.actors import ActorCoder
 from dyadwatch.config import Settings
 from dyadwatch.errors import DyadwatchError, StoreError, StoreReadOnlyError
-from dyadwatch.store import Store
+from dyadwatch.store.db import Store
 from dyadwatch.synthetic import articles as synthetic_articles
 from dyadwatch.synthetic import write_jsonl
 from dyadwatch.types import Actor

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from dyadwatch import ingest, scale, synthetic
+from dyadwatch import scale, synthetic
+from dyadwatch.sources import ingest
 from dyadwatch.config import Settings
-from dyadwatch.pipeline import process
-from dyadwatch.store import Store
+from dyadwatch.coding.pipeline import process
+from dyadwatch.store.db import Store
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from dyadwatch.errors import StoreError, StoreLockedError, StoreReadOnlyError
-from dyadwatch.store import Store, results_to_arrow
+from dyadwatch.store.db import Store, results_to_arrow
 from dyadwatch.types import Actor, Article, DocResult, Event, Failure, Mention, Sentence
 
 CHN = Actor("CHNGOV", "CHN", "GOV", "China")
@@ -83,7 +83,7 @@ def test_failures_are_recorded(db_path):
 
 def test_second_writer_gets_a_clear_lock_error(db_path):
     with Store.open(db_path):
-        code = ("from dyadwatch.store import Store\n"
+        code = ("from dyadwatch.store.db import Store\n"
                 "from dyadwatch.errors import StoreLockedError\n"
                 f"try:\n    Store.open({str(db_path)!r})\n"
                 "except StoreLockedError as e:\n    print('LOCKED', e)\n")

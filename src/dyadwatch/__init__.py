@@ -24,8 +24,8 @@ from .errors import DyadwatchError
 from .types import Actor, Article, DocResult, Event, Failure, Location, Mention, Quote, Sentence
 
 if TYPE_CHECKING:
-    from .pipeline import Pipeline, RunReport
-    from .store import Store
+    from .coding.pipeline import Pipeline, RunReport
+    from .store.db import Store
 
 __version__ = "0.1.0"
 
@@ -40,11 +40,11 @@ def __getattr__(name: str):
     # Heavy modules (spaCy, DuckDB) load on first use, so `import dyadwatch`
     # stays cheap and a stage module can import the package's types freely.
     if name in ("Pipeline", "RunReport"):
-        from . import pipeline
+        from .coding import pipeline
 
         return getattr(pipeline, name)
     if name == "Store":
-        from .store import Store
+        from .store.db import Store
 
         return Store
     raise AttributeError(f"module 'dyadwatch' has no attribute {name!r}")
@@ -54,7 +54,7 @@ def __getattr__(name: str):
 def _pipeline(settings: Settings) -> "Pipeline":
     # One loaded pipeline per distinct settings, per process: spaCy and the
     # dictionaries are loaded once however often code_text is called.
-    from .pipeline import Pipeline
+    from .coding.pipeline import Pipeline
 
     return Pipeline(settings)
 
@@ -62,7 +62,7 @@ def _pipeline(settings: Settings) -> "Pipeline":
 def process(paths: Sequence[str | Path], db: str | Path = "dyadwatch.duckdb",
             settings: Settings | None = None, **kwargs) -> "RunReport":
     """Read, code and store files or folders into the DuckDB file `db`."""
-    from .pipeline import process as _process
+    from .coding.pipeline import process as _process
 
     settings = settings or Settings()
     return _process(paths, db, settings, pipeline=_pipeline(settings), **kwargs)
@@ -71,7 +71,7 @@ def process(paths: Sequence[str | Path], db: str | Path = "dyadwatch.duckdb",
 def code_text(text: str, *, date=None, settings: Settings | None = None) -> list[Event]:
     """Code one text without storing it; `date` (a date or ISO string) anchors
     relative dates ("on Friday", "last month")."""
-    from .ingest import parse_date
+    from .sources.ingest import parse_date
 
     if isinstance(date, str):
         date = parse_date(date)
@@ -80,6 +80,6 @@ def code_text(text: str, *, date=None, settings: Settings | None = None) -> list
 
 def open_store(path: str | Path, *, read_only: bool = False) -> "Store":
     """Open a dyadwatch DuckDB file (one writer per file; see store.py)."""
-    from .store import Store
+    from .store.db import Store
 
     return Store.open(path, read_only=read_only)

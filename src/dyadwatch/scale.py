@@ -34,11 +34,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import dedup, ingest
+from .store import dedup
+from .sources import ingest
 from .config import Settings
 from .errors import ConfigError
-from .pipeline import RunReport, worker_pipeline
-from .store import COLUMNS, Store, results_to_arrow
+from .coding.pipeline import RunReport, worker_pipeline
+from .store.db import COLUMNS, Store, results_to_arrow
 from .types import DocResult, Failure
 
 #: Settings that change what coding produces; part of every shard's name.

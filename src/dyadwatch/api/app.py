@@ -31,7 +31,7 @@ from .. import __version__
 from ..config import Settings
 from ..errors import (DyadwatchError, InputError, ModelError, NotFoundError, QueryError,
                       StoreError)
-from ..pipeline import Pipeline
+from ..coding.pipeline import Pipeline
 from .server import ApiError, QueryTimeout, Server
 
 log = logging.getLogger("dyadwatch.api")

@@ -21,7 +21,8 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from .. import analysis, queries
+from ..analysis import dyads as analysis
+from ..store import queries
 from ..errors import QueryError
 from ..types import PLOVER_TYPES
 from . import models as m

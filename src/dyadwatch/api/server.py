@@ -27,8 +27,8 @@ import duckdb
 from fastapi import Request
 
 from ..config import Settings
-from ..pipeline import Pipeline, RunReport
-from ..store import Store
+from ..coding.pipeline import Pipeline, RunReport
+from ..store.db import Store
 
 #: POSTed ingests allowed to wait for the writer before new ones are refused
 #: with 503: each holds its parsed documents in memory while it waits.
@@ -197,7 +197,7 @@ class Server:
         return self._writer.submit(self._ingest, items, command)
 
     def _ingest(self, items: list[Any], command: str) -> RunReport:
-        from .. import pipeline as pipeline_mod
+        from ..coding import pipeline as pipeline_mod
 
         with self._status_lock:
             self._queued -= 1

@@ -23,8 +23,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request as StarletteRequest
 
-from .. import ingest
-from ..pipeline import RunReport
+from ..sources import ingest
+from ..coding.pipeline import RunReport
 from ..types import Article, Failure
 from . import models as m
 from .server import ApiError, Server

@@ -51,9 +51,9 @@ def ingest(
     Documents that cannot be read are reported, recorded in the errors table
     and skipped; a path that does not exist also makes the exit code 1.
     """
-    from .. import pipeline
-    from ..analysis import overview
-    from ..store import Store
+    from ..coding import pipeline
+    from ..analysis.dyads import overview
+    from ..store.db import Store
 
     settings = Settings.from_env(batch_size=batch_size, n_process=workers)
     if scheduler:
@@ -89,8 +89,8 @@ def ingest(
 def _ingest_dask(paths: list[Path], db: Path, settings: Settings, scheduler: str, workers: int,
                  shard_dir: Path | None, quiet: bool) -> None:
     from .. import scale
-    from ..analysis import overview
-    from ..store import Store
+    from ..analysis.dyads import overview
+    from ..store.db import Store
 
     err = console(stderr=True)
     with Progress(TextColumn("shards"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -145,8 +145,8 @@ def code(
     Lines that are not valid records are reported on stderr with their line
     number and skipped.
     """
-    from ..evaluate import code_records
-    from ..pipeline import Pipeline
+    from ..analysis.evaluate import code_records
+    from ..coding.pipeline import Pipeline
 
     records = _read_jsonl(infile)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
@@ -163,8 +163,8 @@ def _read_jsonl(path: Path):
     stderr) and go on. A record is checked the way `code_records` will read
     it (date, text left after cleaning), because there one bad record would
     stop the whole file."""
-    from ..dates import parse_iso
-    from ..ingest import article_from_text
+    from ..coding.dates import parse_iso
+    from ..sources.ingest import article_from_text
 
     err = console(stderr=True)
 
@@ -203,7 +203,7 @@ def eval_(
 ) -> None:
     """Precision, recall and F1 of (source country, target country, PLOVER type)
     triples and of the type alone, per type and overall."""
-    from ..evaluate import evaluate_files, render
+    from ..analysis.evaluate import evaluate_files, render
 
     report = evaluate_files(gold, Settings.from_env(), min_confidence=min_confidence)
     render(report, console(), misses=misses)
@@ -218,7 +218,7 @@ def eval_geo(
     misses: Annotated[int, typer.Option(help="How many misses to list.")] = 10,
 ) -> None:
     """Exact-match and within-161-km accuracy of place resolution against a gold file."""
-    from ..geo import Geocoder, evaluate_geo
+    from ..coding.geo import Geocoder, evaluate_geo
 
     report = evaluate_geo(str(gold), Geocoder.from_package())
     out = console()
@@ -233,7 +233,8 @@ def eval_geo(
 
 
 def _register_submodules() -> None:
-    from . import reads, serve
+    from . import reads
+    from . import serve
 
     reads.register(app)
     serve.register(app)

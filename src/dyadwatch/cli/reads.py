@@ -24,7 +24,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .. import analysis, queries
+from ..analysis import dyads as analysis
+from ..store import queries
 from ..config import Settings
 from ..errors import QueryError
 from ..types import PLOVER_TYPES, QUAD_NAMES
@@ -79,7 +80,7 @@ WithinOpt = Annotated[str | None, typer.Option("--within", help="Radius for --ne
 @contextmanager
 def reading(db: Path) -> Iterator[Any]:
     """A read-only cursor on the database, closed afterwards."""
-    from ..store import Store
+    from ..store.db import Store
 
     with Store.open(db, read_only=True) as store:
         yield store.cursor()
@@ -93,7 +94,7 @@ def resolve_near(near: str | None) -> tuple[float, float] | None:
     point = queries.parse_latlon(near)
     if point is not None:
         return point
-    from ..geo import Geocoder
+    from ..coding.geo import Geocoder
 
     place = Geocoder.from_package().resolve_place(near)
     if place is None or place.lat is None or place.lon is None:
@@ -234,7 +235,7 @@ def register(app: typer.Typer) -> None:
                                       include_nonfactual=all_)
         label = f"{a.upper()}{' -> ' if directed else '-'}{b.upper()}"
         if plot:
-            from ..plots import plot_dyad
+            from ..analysis.plots import plot_dyad
 
             plot_dyad(df, plot, title=f"{label}: {unit.value} events per {freq.value}"
                                       f"{'' if directed else ' (both directions)'}")
@@ -337,7 +338,7 @@ def register(app: typer.Typer) -> None:
             df = analysis.network(con, since=since, until=until, min_events=min_events,
                                   level=level.value, unit=unit.value, include_nonfactual=all_)
         if plot:
-            from ..plots import period_label, plot_network
+            from ..analysis.plots import period_label, plot_network
 
             plot_network(df, plot, title="Who acts on whom, " + period_label(
                 queries.parse_date(since), queries.parse_date(until, end=True)))

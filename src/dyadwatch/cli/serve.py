@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from ..api import create_app
-        from ..store import Store
+        from ..store.db import Store
 
         settings = Settings.from_env(api_token=token, read_token=read_token)
         # Open once up front so a locked or unreadable file gives the usual

@@ -22,7 +22,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from .. import analysis, queries
+from ..analysis import dyads as analysis
+from ..store import queries
 from ..config import data_path
 from ..errors import DyadwatchError, NotFoundError, QueryError
 from ..types import PLOVER_TYPES, QUAD_NAMES

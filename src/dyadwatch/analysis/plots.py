@@ -21,8 +21,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
 
-from .errors import QueryError
-from .types import QUAD_NAMES
+from ..errors import QueryError
+from ..types import QUAD_NAMES
 
 FORMATS = (".png", ".svg", ".pdf")
 #: QuadClass colours: blues for cooperation, oranges/reds for conflict.

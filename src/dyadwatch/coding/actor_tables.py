@@ -22,9 +22,9 @@ from pathlib import Path
 
 import yaml
 
-from .config import data_path
-from .errors import DataTableError
-from .types import Actor
+from ..config import data_path
+from ..errors import DataTableError
+from ..types import Actor
 
 PEOPLE_COLUMNS = ("name", "aliases", "country", "sector", "role", "start", "end")
 ORG_COLUMNS = ("name", "aliases", "code", "country", "sector", "kind", "start", "end")

@@ -47,8 +47,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .cleaner import MAX_YEAR, MIN_YEAR, Cleaned, Cleaner, dateparse, has_letters, squash
-from .errors import DateError, EmptyDocumentError, EncodingError, FormatError, InputError
-from .types import Article, Failure
+from ..errors import DateError, EmptyDocumentError, EncodingError, FormatError, InputError
+from ..types import Article, Failure
 
 __all__ = ["Cleaned", "Cleaner", "DEFAULT_MAX_BYTES", "JSONL_SUFFIXES", "article_from_text",
            "content_id", "parse_date", "walk", "read_jsonl", "read_paths", "read_records"]

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from .config import data_path
-from .errors import DataTableError
+from ..config import data_path
+from ..errors import DataTableError
 
 #: Publication dates outside these years are data errors, not news.
 MIN_YEAR, MAX_YEAR = 1900, 2100

@@ -19,7 +19,7 @@ from itertools import permutations
 from .event_context import Context
 from .ontology import Ontology
 from .patterns import Pattern
-from .types import Actor, Mention
+from ..types import Actor, Mention
 
 #: Prepositions inside an argument phrase that lead to the actor it names
 #: ("leaders of the coalition", "doctors from two American groups").

@@ -21,13 +21,13 @@ from typing import Any
 
 import pandas as pd
 
-from .config import Settings
-from .errors import QueryError
-from .queries import (
+from ..config import Settings
+from ..errors import QueryError
+from ..store.queries import (
     Where, base_events_sql, check_unit, event_where, first_row, frame, parse_actor, parse_date,
     records,
 )
-from .types import PLOVER_TYPES, QUAD_NAMES
+from ..types import PLOVER_TYPES, QUAD_NAMES
 
 #: Column name of each QuadClass count in a series.
 QUAD_COLUMNS: dict[int, str] = {q: name.replace(" ", "_") for q, name in QUAD_NAMES.items()}

@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import dedup, ingest
+from ..store import dedup
+from ..sources import ingest
 from . import nlp as nlp_mod
-from .config import Settings
-from .errors import DyadwatchError, StoreError, StoreReadOnlyError
-from .store import Store
-from .types import Article, DocResult, Failure, Sentence
+from ..config import Settings
+from ..errors import DyadwatchError, StoreError, StoreReadOnlyError
+from ..store.db import Store
+from ..types import Article, DocResult, Failure, Sentence
 
 
 @dataclass

@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import data_path
-from .errors import DataTableError
-from .types import Location
+from ..config import data_path
+from ..errors import DataTableError
+from ..types import Location
 
 #: Mean Earth radius used by `haversine_km` (km).
 EARTH_RADIUS_KM = 6371.0088

@@ -33,8 +33,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
-from .types import PLOVER_TYPES
+from ..errors import InputError
+from ..types import PLOVER_TYPES
 
 NONE = "NONE"  # the "no event" row/column of the confusion table
 #: Three-letter column heads for the confusion table (fits an 80-column terminal).
@@ -226,16 +226,16 @@ def _stages(obj):
 def _article(rec: dict):
     """An Article for a record: through ingest.article_from_text (same
     cleaning as the pipeline) when that stage is installed."""
-    from .dates import parse_iso
+    from ..coding.dates import parse_iso
 
     date = parse_iso(rec.get("date"))
     doc_id = str(rec.get("id")) if rec.get("id") is not None else None
     try:
-        from .ingest import article_from_text
+        from ..sources.ingest import article_from_text
     except ImportError:
         import hashlib
 
-        from .types import Article
+        from ..types import Article
 
         text = rec["text"]
         return Article(id=hashlib.sha1(text.encode("utf-8")).hexdigest(), text=text,
@@ -403,8 +403,8 @@ def evaluate_files(gold_paths: Sequence[str | Path], settings=None, *, pipeline=
     """Code every gold file's records with the pipeline and score them (only
     events with at least `min_confidence` count: the precision/recall dial)."""
     if pipeline is None:
-        from .config import Settings
-        from .pipeline import Pipeline
+        from ..config import Settings
+        from ..coding.pipeline import Pipeline
 
         pipeline = Pipeline(settings or Settings())
     reports = []

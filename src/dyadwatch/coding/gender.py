@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .actor_tables import _yaml
-from .config import data_path
-from .errors import DataTableError
+from ..config import data_path
+from ..errors import DataTableError
 
 if TYPE_CHECKING:
     from .coref import Found

@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import NotFoundError, QueryError
-from .types import PLOVER_TYPES
+from ..errors import NotFoundError, QueryError
+from ..types import PLOVER_TYPES
 
 #: Mean Earth radius (IUGG), for great-circle distances in SQL.
 EARTH_RADIUS_KM = 6371.0088

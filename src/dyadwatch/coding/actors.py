@@ -32,7 +32,7 @@ from pathlib import Path
 from .actor_tables import ActorTables, Entry, Person, dated, person_actor
 from .coref import ArticleState, Coreference, Found, Pending
 from .nlp import doc_text
-from .types import Actor, Article, Mention
+from ..types import Actor, Article, Mention
 
 CONF_NAMED = 0.95  # a country, organisation or dated person with its role
 CONF_COUNTRY = 0.9

@@ -47,7 +47,7 @@ from .event_context import ClauseReader, Context
 from .nlp import doc_text
 from .ontology import Ontology
 from .patterns import Pattern, PatternSet
-from .types import Actor, Article, Event, Mention
+from ..types import Actor, Article, Event, Mention
 
 #: Parse factors of the confidence (see module docstring).
 HOW_FACTOR = {"direct": 1.0, "conj": 0.95, "inherited": 0.9, "nested": 0.85, "speaker": 0.75,

@@ -28,8 +28,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from .errors import StoreError, StoreLockedError, StoreReadOnlyError
-from .types import Actor, DocResult, Event, Failure
+from ..errors import StoreError, StoreLockedError, StoreReadOnlyError
+from ..types import Actor, DocResult, Event, Failure
 
 SCHEMA_VERSION = "1"
 
@@ -174,7 +174,7 @@ class Store:
         `schema.sql` only creates tables that do not exist, so a column added
         later is added here by an idempotent ALTER (files made before it stay
         usable)."""
-        sql = resources.files("dyadwatch").joinpath("schema.sql").read_text(encoding="utf-8")
+        sql = resources.files("dyadwatch.store").joinpath("schema.sql").read_text(encoding="utf-8")
         try:
             self.con.execute(sql)
             for statement in MIGRATIONS:

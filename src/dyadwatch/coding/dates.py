@@ -251,7 +251,7 @@ def parse_iso(value) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError as exc:
-        from .errors import DateError
+        from ..errors import DateError
 
         raise DateError(f"date {value!r} is not an ISO date (YYYY-MM-DD).",
                         hint="Give the date as YYYY-MM-DD or leave it out.") from exc

@@ -56,8 +56,8 @@ from pathlib import Path
 
 import yaml
 
-from .config import data_path
-from .errors import DataTableError
+from ..config import data_path
+from ..errors import DataTableError
 from .ontology import Ontology
 
 PATTERN_KEYS = {"id", "lemma", "cameo", "strength", "object", "object_not", "prep", "pos", "target",

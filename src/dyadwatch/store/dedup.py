@@ -63,8 +63,8 @@ import numpy as np
 import pyarrow as pa
 from datasketch import MinHash, MinHashLSH
 
-from .config import Settings
-from .errors import ConfigError, StoreError
+from ..config import Settings
+from ..errors import ConfigError, StoreError
 
 #: Words after lowercasing: runs of letters and digits (punctuation and
 #: underscores are separators), so "U.S." and "US" differ but "talks," and

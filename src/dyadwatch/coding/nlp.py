@@ -13,8 +13,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 
-from .errors import ModelError
-from .types import Article
+from ..errors import ModelError
+from ..types import Article
 
 #: Pipes dyadwatch reads. Anything else a model carries is disabled.
 USED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")

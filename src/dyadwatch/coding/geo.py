@@ -45,10 +45,10 @@ from pathlib import Path
 
 import yaml
 
-from .config import data_path
-from .errors import DataTableError
+from ..config import data_path
+from ..errors import DataTableError
 from .gazetteer import NEAR_KM, PRECISION_RANK, Context, Gazetteer, Place, haversine_km, norm
-from .types import Article, Event, Location, Mention
+from ..types import Article, Event, Location, Mention
 
 _CANDIDATE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _DATELINE = re.compile(
@@ -549,7 +549,7 @@ def evaluate_geo(gold_path: str | Path, coder: Geocoder, nlp=None) -> dict:
         from . import nlp as nlp_mod
 
         nlp = nlp_mod.load()
-    from .types import Actor
+    from ..types import Actor
 
     n = exact = within = detected = e2e = 0
     ev_n = ev_exact = ev_within = ev_prec = 0

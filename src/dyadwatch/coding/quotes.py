@@ -87,10 +87,10 @@ from pathlib import Path
 import numpy
 import yaml
 
-from .config import data_path
-from .errors import DataTableError
+from ..config import data_path
+from ..errors import DataTableError
 from .nlp import doc_text
-from .types import Article, Event, Mention, Quote
+from ..types import Article, Event, Mention, Quote
 
 OPENERS = frozenset("“„«")
 CLOSERS = frozenset("”»")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from .config import data_path
-from .errors import DataTableError
-from .types import PLOVER_TYPES
+from ..config import data_path
+from ..errors import DataTableError
+from ..types import PLOVER_TYPES
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from .actor_tables import Rules
 from .gender import Genders, GenderWords
-from .types import Actor
+from ..types import Actor
 
 CONF_SURNAME = 0.8
 CONF_APPOSITION = 0.85
