@@ -235,9 +235,11 @@ def eval_geo(
 def _register_submodules() -> None:
     from . import reads
     from . import serve
+    from . import watch
 
     reads.register(app)
     serve.register(app)
+    watch.register(app)
 
 
 _register_submodules()
