@@ -87,8 +87,9 @@ def _rfc822(day: str) -> str:
     return format_datetime(dt.datetime.fromisoformat(day + "T08:00:00+00:00"))
 
 
-def serve_site(httpserver) -> str:
-    """The test site; returns its base URL. The main feed answers 304 to its own ETag."""
+def serve_site(httpserver, extra: int = 0) -> str:
+    """The test site; returns its base URL. The main feed answers 304 to its
+    own ETag. `extra` adds that many more (distinct) pages about the talks."""
     base = httpserver.url_for("").rstrip("/")
     httpserver.expect_request("/robots.txt").respond_with_data(
         "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
@@ -103,6 +104,13 @@ def serve_site(httpserver) -> str:
                _rfc822("2025-03-04")),
               ("/private/memo.html", "Memo", _rfc822("2025-03-05")),
               ("/news/missing.html", "Gone", _rfc822("2025-03-05"))]
+    talks = (DATA / "talks.txt").read_text()
+    for i in range(extra):
+        text = talks + f"\n\nIt was round {i + 1} of the liaison talks this year."
+        body = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n"))
+        httpserver.expect_request(f"/news/extra{i}.html").respond_with_data(
+            f"<html><body><article>{body}</article></body></html>", content_type="text/html")
+        items.append((f"/news/extra{i}.html", f"Talks round {i + 1}", _rfc822("2025-01-12")))
     feed = rss(base, items).encode()
 
     def feed_handler(request):
@@ -225,3 +233,67 @@ def test_folder_source_picks_up_new_files(tmp_path, pipeline, db_path):
         (inbox / "b.txt").write_text((DATA / "trade.txt").read_text())
         again = w.cycle(force=True)
         assert again.new_articles == 1 and again.stored == 1
+
+
+TABLES = {"articles": "id, url, date, title, outlet, story_id",
+          "events": "id, article_id, plover, source, target, date, canonical_id",
+          "canonical_events": "id, plover, source, target, date, n_stories",
+          "watch_urls": "key, url, article_id, status",
+          "alerts": "id, rule, dyad, window_start, window_end, changes, event_ids",
+          "notifications": "alert_id, status, attempts"}
+
+
+def _dump(path: Path) -> dict[str, list]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {t: sorted(map(repr, con.execute(f"SELECT {cols} FROM {t}").fetchall()))
+                for t, cols in TABLES.items()}
+    finally:
+        con.close()
+
+
+def _run(sources: Path, db: Path, env: dict):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "dyadwatch.cli", "watch", str(sources),
+                             "--db", str(db), "--once"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@pytest.mark.slow
+def test_kill_9_mid_cycle_then_restart_equals_an_uninterrupted_run(httpserver, tmp_path):
+    """The watcher is killed (SIGKILL) while it codes and stores; the
+    restarted run ends with the rows of an uninterrupted run and the alert
+    notified once. Batches of one article make every article its own
+    transaction, so the kill lands between commits."""
+    import os
+    import re
+    import signal
+
+    httpserver.expect_request("/hook-ref", method="POST").respond_with_data("ok")
+    base = serve_site(httpserver, extra=12)
+    env = {**os.environ, "DYADWATCH_BATCH_SIZE": "1",
+           "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    files = {}
+    for name, hook in (("killed", "/hook"), ("reference", "/hook-ref")):
+        wf = sources_file(base, [f"json://127.0.0.1:{httpserver.port}{hook}"])
+        files[name] = tmp_path / f"{name}.yaml"
+        files[name].write_text(json.dumps(wf.model_dump(exclude_defaults=True)))
+    ref = _run(files["reference"], tmp_path / "ref.duckdb", env)
+    assert ref.wait(timeout=300) == 0, ref.stderr.read().decode()
+
+    proc = _run(files["killed"], tmp_path / "w.duckdb", env)
+    for line in proc.stderr:  # killed right after the first batch is committed
+        if re.search(rb"progress: \d+ of \d+ new read, [1-9]\d* stored", line):
+            break
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait(timeout=60) == -signal.SIGKILL
+    partial = _dump(tmp_path / "w.duckdb")
+    assert hooks(httpserver) == [] and partial["notifications"] == []
+
+    again = _run(files["killed"], tmp_path / "w.duckdb", env)
+    assert again.wait(timeout=300) == 0, again.stderr.read().decode()
+    assert _dump(tmp_path / "w.duckdb") == _dump(tmp_path / "ref.duckdb")
+    assert len(hooks(httpserver)) == 1 and len(hooks(httpserver, "/hook-ref")) == 1
+    print(f"killed with {len(partial['articles'])} of 16 articles stored")

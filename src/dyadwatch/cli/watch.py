@@ -68,8 +68,10 @@ def register(app: typer.Typer) -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
         out = console()
         with Store.open(db) as store:
-            watcher = Watcher(store, wf, Pipeline(Settings.from_env()), dry_run=dry_run,
-                              dashboard_url=dashboard, as_of=as_of)
+            # Loaded before the first poll, so that a cycle's time is fetching and coding.
+            pipeline = Pipeline(Settings.from_env()).warm_up()
+            watcher = Watcher(store, wf, pipeline, dry_run=dry_run, dashboard_url=dashboard,
+                              as_of=as_of)
 
             def show(report) -> None:
                 if dry_run:

@@ -206,16 +206,19 @@ class Watcher:
                 todo.setdefault(url_key(e.url), (e, p.address, p.outlet))
             for f in p.files:
                 files.setdefault(f"file:{f}", (f, p.address))
-        known = state.known_keys(self.store.con, list(todo), [e.url for e, _, _ in todo.values()])
-        known |= state.known_keys(self.store.con, list(files), ["" for _ in files])
+        known = state.known_keys(self.store, [(k, e.url, src) for k, (e, src, _) in todo.items()])
+        known |= state.known_keys(self.store, [(k, "", src) for k, (_, src) in files.items()])
         todo = {k: v for k, v in todo.items() if k not in known}
         files = {k: v for k, v in files.items() if k not in known}
         handled: list[state.Handled] = []
         items = self._items(fetcher, todo, files, handled, counts)
-        report = pipeline_mod.process(items, self.store.path, self.pipeline.settings,
-                                      pipeline=self.pipeline, store=self.store, command="watch")
+        total = len(todo) + len(files)
+        report = pipeline_mod.process(
+            items, self.store.path, self.pipeline.settings, pipeline=self.pipeline,
+            store=self.store, command="watch",
+            progress=lambda n, s: log.info("progress: %d of %d new read, %d stored", n, total, s))
         state.mark_handled(self.store, _outcomes(handled, report))
-        return report, len(todo) + len(files)
+        return report, total
 
     def _items(self, fetcher: Fetcher, todo: dict, files: dict, handled: list,
                counts: _Counts) -> Iterator[Article | Failure]:

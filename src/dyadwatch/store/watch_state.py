@@ -118,17 +118,22 @@ def save_validators(store: Store, url: str, etag: str | None, last_modified: str
 
 # -- article addresses -----------------------------------------------------------------
 
-def known_keys(con: duckdb.DuckDBPyConnection, keys: Sequence[str], urls: Sequence[str]
-               ) -> set[str]:
-    """Keys already handled, or whose URL an article was stored under
-    (an article stored just before a kill, whose address was not marked)."""
-    if not keys:
+def known_keys(store: Store, entries: Sequence[tuple[str, str, str | None]]) -> set[str]:
+    """Keys of (key, url, source) entries handled before. An article stored
+    under its URL whose address was not marked yet (the process was killed
+    between the two) is marked now, so the table ends as after an
+    uninterrupted run."""
+    if not entries:
         return set()
+    con = store.con
+    keys = [k for k, _, _ in entries]
     done = {r[0] for r in con.execute("SELECT key FROM watch_urls WHERE list_contains(?, key)",
-                                      [list(keys)]).fetchall()}
-    stored = {r[0] for r in con.execute("SELECT url FROM articles WHERE list_contains(?, url)",
-                                        [list(urls)]).fetchall()}
-    return done | {k for k, u in zip(keys, urls) if u in stored}
+                                      [keys]).fetchall()}
+    stored = article_ids_by_url(con, [u for k, u, _ in entries if k not in done])
+    adopt = [Handled(k, u, src, stored[u], "stored") for k, u, src in entries
+             if k not in done and u in stored]
+    mark_handled(store, adopt)
+    return done | {h.key for h in adopt}
 
 
 def mark_handled(store: Store, items: Sequence[Handled]) -> None:
