@@ -1,6 +1,7 @@
 # dyadwatch: two commands for a fresh machine (both idempotent).
 #   make demo   set up, then code the bundled demo corpus into dyadwatch.duckdb
 #   make test   set up (with test tools and Chromium), then run the whole suite
+#   make watch-demo  serve demo/ as local feeds, watch them once, print the notification
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin

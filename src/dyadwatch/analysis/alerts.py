@@ -211,12 +211,12 @@ def alert_id(rule: str, dyad: str, window_end: dt.date) -> str:
 
 def evaluate(con: Any, rule: Any, *, as_of: Any = None, n_closest: int = 3) -> RuleReport:
     """Check `rule` (a watchfile.RuleSpec) on the latest window ending at
-    `as_of` (default: the last dated event among the rule's dyads)."""
+    `as_of` (default: the date of the newest stored event, so that a
+    corpus is judged at its own end and a quiet dyad is judged as quiet)."""
     match, params = _match_sql(rule)
     end = parse_date(as_of, name="as_of")
     if end is None:
-        end = first_row(con, f"SELECT max(e.date) FROM factual_events e WHERE {match}",
-                        params)[0]
+        end = first_row(con, "SELECT max(date) FROM factual_events")[0]
     if end is None:
         return RuleReport(rule.name, None, None, (), (), 0)
     wd = rule.window_days
@@ -239,8 +239,9 @@ def evaluate_history(con: Any, rule: Any) -> list[RuleReport]:
     """The rule checked on consecutive windows over the whole history,
     newest first (at most MAX_HISTORY_WINDOWS)."""
     match, params = _match_sql(rule)
-    first, last = first_row(con, f"SELECT min(e.date), max(e.date) FROM factual_events e "
-                                 f"WHERE {match}", params)
+    first = first_row(con, f"SELECT min(e.date) FROM factual_events e WHERE {match}",
+                      params)[0]
+    last = first_row(con, "SELECT max(date) FROM factual_events")[0]
     reports = []
     end = last
     while end is not None and end >= first and len(reports) < MAX_HISTORY_WINDOWS:
@@ -388,14 +389,16 @@ def _zscore(rule: Any, win: pd.DataFrame, base: pd.DataFrame, wd: int) -> Change
 
 def evidence(con: Any, event_ids: list[str] | tuple[str, ...], limit: int = 3) -> pd.DataFrame:
     """The sentences behind an alert, in the order given, with outlet, link
-    and date of the article each came from."""
-    ids = list(event_ids)[:limit]
+    and date of the article each came from; a sentence that holds two of
+    the events (A->B and B->A) is shown once."""
+    ids = list(event_ids)
     if not ids:
         return pd.DataFrame(columns=["event_id", "plover", "source", "target", "date",
                                      "sentence", "article_id", "title", "outlet", "url"])
-    return frame(con, """
+    df = frame(con, """
         SELECT e.id AS event_id, e.plover, e.source, e.target, e.date, e.sentence,
                e.article_id, a.title, a.outlet, a.url
         FROM events e LEFT JOIN articles a ON a.id = e.article_id
         WHERE list_contains(?, e.id)
         ORDER BY list_position(?, e.id)""", [ids, ids])
+    return df.drop_duplicates(["article_id", "sentence"]).head(limit).reset_index(drop=True)
