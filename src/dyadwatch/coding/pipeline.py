@@ -68,8 +68,13 @@ class Pipeline:
 
     @cached_property
     def nlp(self):
-        needs = tuple((s.name, s.spacy_attrs) for s in self.stages if s.spacy_attrs)
-        return nlp_mod.load(self.settings.model, self.settings.max_chars, needs)
+        reads = [a for s in self.stages for a in s.spacy_attrs]
+        try:
+            return nlp_mod.load(self.settings.model, self.settings.max_chars, reads)
+        except nlp_mod.UnassignedAttributeError as exc:
+            readers = [s.name for s in self.stages if set(s.spacy_attrs) & set(exc.attrs)]
+            raise nlp_mod.UnassignedAttributeError(
+                exc.attrs, exc.pipe_names, f"stage {', '.join(map(repr, readers))}") from None
 
     @cached_property
     def loaded(self) -> tuple[StageFn, ...]:
@@ -128,10 +133,15 @@ class Pipeline:
         article = ingest.article_from_text(text, date=date, doc_id=doc_id)
         result = next(iter(self.code_articles([article])))
         if isinstance(result, Failure):
-            err = DyadwatchError(result.reason)
-            err.code = result.code  # keep the stage's own code (E101 empty, E900 ...)
-            raise err
+            raise failure_error(result)
         return result
+
+
+def failure_error(failure: Failure) -> DyadwatchError:
+    """The error of a document that failed, with its stage's code (E101 empty, E900 ...)."""
+    err = DyadwatchError(failure.reason)
+    err.code = failure.code
+    return err
 
 
 def _failure(article: Article, reason: str, code: str) -> Failure:
