@@ -59,11 +59,12 @@ import yaml
 from ..config import data_path
 from ..errors import DataTableError
 from .ontology import Ontology
+from ..types import Complement
 
 PATTERN_KEYS = {"id", "lemma", "cameo", "strength", "object", "object_not", "prep", "pos", "target",
                 "symmetric", "untargeted", "complement", "note", "subject", "subject_not",
                 "needs_target", "active", "no_object"}
-COMPLEMENTS = {"intent", "derive", "negate", "request", "allege", "threat", "obligation"}
+COMPLEMENTS = frozenset(c.value for c in Complement)
 DEFAULT_TARGETS = ("dative", "dobj", "to", "with", "against", "on", "at", "into", "toward",
                    "towards", "upon", "for", "from")
 MODALITY_LISTS = ("future_aux", "hypothetical_aux", "obligation_aux", "intent_verbs",
@@ -96,7 +97,7 @@ class Pattern:
     targets: tuple[str, ...] = DEFAULT_TARGETS
     symmetric: str | None = None  # None | "all" | "subjects"
     untargeted: str | None = None
-    complement: str | None = None
+    complement: Complement | None = None
     source_file: str = ""
 
     @property
@@ -256,7 +257,7 @@ def _pattern(path: Path, i: int, entry, kind: str, ontology: Ontology) -> Patter
         symmetric=_symmetric_value(entry.get("symmetric"), path, where),
         untargeted=(_cameo(entry["untargeted"], path, where, "untargeted", ontology)
                     if entry.get("untargeted") is not None else None),
-        complement=complement, source_file=path.name,
+        complement=None if complement is None else Complement(complement), source_file=path.name,
     )
 
 
