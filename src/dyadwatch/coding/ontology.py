@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..config import data_path
 from ..errors import DataTableError
+from ..tables import read_yaml
 from ..types import PLOVER_TYPES
 
 
@@ -48,11 +47,7 @@ class Ontology:
     @classmethod
     def from_file(cls, path: str | Path) -> "Ontology":
         path = Path(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise DataTableError(f"cannot read the ontology {path}: {exc}",
-                                 hint="Re-create it with `python scripts/build_ontology.py`.") from exc
+        data = read_yaml(path)  # YAML 1.2, like every data table (tables.py)
         try:
             plover = {name: PloverType(name, int(v["quad_class"]), float(v["score"]),
                                        str(v.get("description", "")))
