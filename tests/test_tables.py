@@ -152,3 +152,21 @@ def test_missing_table_names_the_file(tmp_path):
     with pytest.raises(DataTableError, match=r"nope\.yaml: cannot read this data table") as info:
         GenderWords.from_path(tmp_path / "nope.yaml")
     assert info.value.code == "E401"
+
+
+def test_code_text_raises_the_original_error_class(data_copy, nlp):
+    """A broken table met while coding one text is a DataTableError naming the
+    file (it used to become a plain DyadwatchError carrying only the code)."""
+    import dyadwatch
+    from dyadwatch.config import Settings
+    from dyadwatch.errors import EmptyDocumentError
+
+    path = data_copy / "titles.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "{title: president, sector: GOV}", "{title: president, sector: GOB}"), encoding="utf-8")
+    settings = Settings(batch_size=5)  # a pipeline of its own, loaded from the broken copy
+    with pytest.raises(DataTableError) as info:
+        dyadwatch.code_text("Chile's president met Peru's foreign minister.", settings=settings)
+    assert info.value.path == str(path) and info.value.code == "E404"
+    with pytest.raises(EmptyDocumentError):
+        dyadwatch.code_text("   ", settings=settings)

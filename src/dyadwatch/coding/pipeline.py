@@ -135,14 +135,12 @@ class Pipeline:
         return dataclasses.replace(article, text=article.text[:cut])
 
     def code_text(self, text: str, *, date=None, doc_id: str | None = None) -> DocResult:
-        """Code one text (no storage). Raises InputError for text with no content."""
-        article = ingest.article_from_text(text, date=date, doc_id=doc_id)
-        result = next(iter(self.code_articles([article])))
-        if isinstance(result, Failure):
-            err = DyadwatchError(result.reason)
-            err.code = result.code  # keep the stage's own code (E101 empty, E900 ...)
-            raise err
-        return result
+        """Code one text (no storage). Errors are raised as their own class
+        (EmptyDocumentError, DateError, ...), not turned into a Failure: a
+        caller coding one text wants the exception it can catch by type."""
+        article = self._fit(ingest.article_from_text(text, date=date, doc_id=doc_id))
+        ((article, doc),) = nlp_mod.parse(self.nlp, [article], batch_size=1)
+        return self.code_doc(doc, article)
 
 
 def _failure(article: Article, reason: str, code: str) -> Failure:
