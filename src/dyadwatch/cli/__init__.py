@@ -238,9 +238,11 @@ def eval_geo(
 
 def _register_submodules() -> None:
     from . import reads
+    from . import recode
     from . import serve
 
     reads.register(app)
+    recode.register(app)
     serve.register(app)
 
 

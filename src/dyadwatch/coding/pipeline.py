@@ -89,6 +89,13 @@ class Pipeline:
 
         return QuoteExtractor.from_package()
 
+    @cached_property
+    def fingerprint(self):
+        """The coder fingerprint (provenance.py), stamped on runs and articles."""
+        from ..provenance import fingerprint
+
+        return fingerprint(self.settings)
+
     def warm_up(self) -> "Pipeline":
         """Load every stage now (workers do this once, before their first task)."""
         for name in ("nlp", "actor_coder", "event_coder", "geocoder", "quote_extractor"):
@@ -175,10 +182,10 @@ def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str |
     started = time.perf_counter()
     report = RunReport()
     try:
-        report.run_id = store.start_run(command)
+        report.run_id = store.start_run(command, pipeline.fingerprint.id)
         chunks = _prepared(_items(paths), store, report, _chunk_size(settings))
         for results, failures in _coded(chunks, pipeline, settings.n_process):
-            _write(results, store, report, failures)
+            _write(results, store, report, failures, pipeline.fingerprint.id)
             store.record_failures(failures, report.run_id)
             report.n_failed += len(failures)
             report.failures.extend(failures)
@@ -277,13 +284,13 @@ def _coded(chunks: Iterator[tuple[list[Article], list[Failure]]], pipeline: Pipe
 
 
 def _write(results: list[DocResult], store: Store, report: RunReport,
-           failures: list[Failure]) -> None:
+           failures: list[Failure], fingerprint: str) -> None:
     """One transaction for the batch; if it fails, retry document by
     document so one bad document cannot take the batch down with it. A
     store that cannot be written at all (read-only, disk full) stops the run
     instead: retrying would record every good document as a failure."""
     try:
-        written = store.write(results)
+        written = store.write(results, fingerprint)
         batches = [written]
     except StoreReadOnlyError:
         raise
@@ -291,7 +298,7 @@ def _write(results: list[DocResult], store: Store, report: RunReport,
         batches = []
         for r in results:
             try:
-                batches.append(store.write([r]))
+                batches.append(store.write([r], fingerprint))
             except StoreReadOnlyError:
                 raise
             except StoreError as exc:
