@@ -167,3 +167,46 @@ def test_kill_9_during_recode_then_rerun_gives_the_uninterrupted_rows(tmp_path, 
     assert (report.n_stale, report.n_recoded) == (6, 6)
     assert dump(killed) == dump(whole)
     assert json.dumps(dump(whole), default=str) != json.dumps(dump(base_db), default=str)
+
+
+def test_dask_shard_names_carry_the_fingerprint(tmp_path, corpus, monkeypatch):
+    from dyadwatch import scale
+
+    before = scale.plan([str(corpus[0])], Settings(), docs_per_shard=4)
+    assert {s.name.split("-")[0] for s in before} == {fingerprint(Settings()).id}
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir(), folder)
+    change_tables(folder)
+    monkeypatch.setenv("DYADWATCH_DATA_DIR", str(folder))
+    after = scale.plan([str(corpus[0])], Settings(), docs_per_shard=4)
+    assert [s.units for s in after] == [s.units for s in before]
+    assert not {s.name for s in after} & {s.name for s in before}  # a new coder: new shards
+
+
+def test_older_file_is_migrated_and_recoded_through_the_cli(tmp_path, base_db):
+    """A file made before fingerprints: opening it for writing adds the
+    column (twice is harmless), `stats` counts its articles as unstamped and
+    `recode` stamps them all."""
+    from typer.testing import CliRunner
+
+    from dyadwatch.cli import app
+    from dyadwatch.store.db import Store
+
+    db = tmp_path / "old.duckdb"
+    shutil.copy(base_db, db)
+    con = duckdb.connect(str(db))
+    con.execute("ALTER TABLE articles DROP COLUMN fingerprint")
+    con.execute("ALTER TABLE runs DROP COLUMN fingerprint")
+    con.close()
+    runner = CliRunner()
+    stats = runner.invoke(app, ["stats", "--db", str(db), "--format", "json"])
+    assert json.loads(stats.output)["coders"] == [{"fingerprint": None, "articles": 8}]
+    for _ in range(2):
+        Store.open(db).close()
+    result = runner.invoke(app, ["recode", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "8 of 8 stale articles re-coded" in result.output
+    current = fingerprint(Settings()).id
+    stats = runner.invoke(app, ["stats", "--db", str(db), "--format", "json"])
+    assert json.loads(stats.output)["coders"] == [{"fingerprint": current, "articles": 8}]
+    assert dump(db) == dump(base_db)  # the same coder: the same rows
