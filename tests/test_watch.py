@@ -35,10 +35,8 @@ def httpserver_listen_address():
 
 
 @pytest.fixture(scope="session")
-def pipeline():
-    from dyadwatch.coding.pipeline import Pipeline
-
-    return Pipeline(Settings()).warm_up()
+def pipeline(loaded_pipeline):
+    return loaded_pipeline
 
 
 class Mailbox:

@@ -253,9 +253,11 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
     from ..web.pages import install as install_pages
     from .reads import build_router as read_routes
     from .writes import build_router as write_routes
+    from .watch import build_router as watch_routes
 
     app.include_router(read_routes(server))
     app.include_router(write_routes(server))
+    app.include_router(watch_routes(server))
     install_pages(app, server)
     return app
 

@@ -196,6 +196,14 @@ class Server:
             self._queued += 1
         return self._writer.submit(self._ingest, items, command)
 
+    def submit_job(self, fn: Any, *args: Any) -> Future:
+        """Run `fn(*args)` on the writer thread, after the writes queued
+        before it (the watch loop's cycles and source changes use this)."""
+        if self._writer is None or self.store is None:
+            raise ApiError(503, "unavailable", "the server is starting or stopping; retry "
+                                               "in a moment.")
+        return self._writer.submit(fn, *args)
+
     def _ingest(self, items: list[Any], command: str) -> RunReport:
         from ..coding import pipeline as pipeline_mod
 

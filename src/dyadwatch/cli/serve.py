@@ -10,6 +10,7 @@ without a read token, so exposing it is an explicit choice.
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -45,6 +46,10 @@ def register(app: typer.Typer) -> None:
                  "DYADWATCH_READ_TOKEN.")] = None,
         quiet: Annotated[bool, typer.Option(
             "--quiet", "-q", help="Less logging (warnings only).")] = False,
+        watch: Annotated[Path | None, typer.Option(
+            help="A sources file: run the watch loop inside the server (it owns the "
+                 "database), so the dashboard stays live while news arrives.")] = None,
+        every: Annotated[str, typer.Option(help="With --watch: time between cycles.")] = "15m",
     ) -> None:
         """Serve the HTTP API (/api/...) and the dashboard (/) for --db."""
         import uvicorn
@@ -67,6 +72,13 @@ def register(app: typer.Typer) -> None:
         shown = f"[{host}]" if ":" in host else host
         err.print(f"dyadwatch: serving {db} at http://{shown}:{port}/ (API under /api/, "
                   "schema at /openapi.json); Ctrl+C stops.")
-        uvicorn.run(create_app(db, settings), host=host, port=port,
+        app = create_app(db, settings)
+        if watch is not None:
+            from ..api.watch import start_watching
+            from .watch import every_seconds
+
+            start_watching(app, watch, every_seconds(every))
+            err.print(f"watching the sources of {watch} every {every} (see /watch)")
+        uvicorn.run(app, host=host, port=port,
                     log_level="warning" if quiet else "info",
                     timeout_keep_alive=5, server_header=False)

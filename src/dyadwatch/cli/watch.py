@@ -23,7 +23,7 @@ from ._common import DEFAULT_DB_PATH, DbOption, Format, FormatOption, OutputOpti
 SourcesArg = Annotated[Path, typer.Argument(help="YAML sources file (sources: and rules:).")]
 
 
-def _every(value: str) -> float:
+def every_seconds(value: str) -> float:
     from ..sources.watchfile import parse_duration
 
     try:
@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
         from ..sources.watch import Watcher
         from ..store.db import Store
 
-        period = _every(every)
+        period = every_seconds(every)
         wf = watchfile.load(sources)
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
                             datefmt="%Y-%m-%d %H:%M:%S")

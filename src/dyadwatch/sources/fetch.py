@@ -34,6 +34,9 @@ from protego import Protego
 
 from .. import __version__
 
+#: Error code of a page that could not be fetched, in the `errors` table
+#: (an input problem: E1xx; errors.py's codes go to E104).
+FETCH_FAILED = "E110"
 DEFAULT_USER_AGENT = f"dyadwatch/{__version__} (+https://github.com/dyadwatch; news event coder)"
 #: Accepted media types per kind of resource; a body of another type is
 #: refused (a feed URL that now serves an image or a login page is an error

@@ -42,7 +42,7 @@ from ..store.db import Store
 from ..types import Article, Failure
 from . import ingest
 from .feeds import Entry, page_article, parse_feed, parse_sitemap
-from .fetch import Fetcher, FetchPolicy, FetchResult, Validators, url_key
+from .fetch import FETCH_FAILED, Fetcher, FetchPolicy, FetchResult, Validators, url_key
 from .watchfile import WatchFile
 
 log = logging.getLogger("dyadwatch.watch")
@@ -245,7 +245,7 @@ class Watcher:
         entry, source, outlet = value
         res = fetcher.get(entry.url, "html", source=source)
         if not res.ok:
-            fail = Failure(entry.url, f"fetch failed: {res.error}", code="E110")
+            fail = Failure(entry.url, f"fetch failed: {res.error}", code=FETCH_FAILED)
             if res.transient:  # retried next cycle
                 return fail, None
             return fail, state.Handled(key, entry.url, source, None, "failed", res.error)

@@ -43,7 +43,7 @@ _CODE = re.compile(r"^[A-Z]{3}[A-Z]*$")
 class WatchFileError(ConfigError):
     """The sources file cannot be read or does not validate."""
 
-    code = "E402"
+    code = "E430"
 
 
 def parse_duration(value: object) -> float:
