@@ -14,6 +14,7 @@ uses for its 200 local feeds.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import re
 import subprocess
@@ -93,7 +94,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         body, ctype = found
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == etag:  # conditional GET: nothing changed
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
         self.send_response(200)
+        self.send_header("ETag", etag)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

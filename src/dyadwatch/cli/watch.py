@@ -9,6 +9,7 @@ server.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -67,11 +68,12 @@ def register(app: typer.Typer) -> None:
         for name in ("httpx", "apprise"):
             logging.getLogger(name).setLevel(logging.WARNING)
         out = console()
-        with Store.open(db) as store:
+        with Store.open(db) as store, contextlib.ExitStack() as stack:
             # Loaded before the first poll, so that a cycle's time is fetching and coding.
             pipeline = Pipeline(Settings.from_env()).warm_up()
             watcher = Watcher(store, wf, pipeline, dry_run=dry_run, dashboard_url=dashboard,
                               as_of=as_of)
+            stack.callback(watcher.close)
 
             def show(report) -> None:
                 if dry_run:

@@ -34,6 +34,9 @@ from protego import Protego
 
 from .. import __version__
 
+#: robots.txt is read again after this many seconds (a long-running watcher
+#: must notice a site that changes it).
+ROBOTS_TTL_S = 3600.0
 #: Error code of a page that could not be fetched, in the `errors` table
 #: (an input problem: E1xx; errors.py's codes go to E104).
 FETCH_FAILED = "E110"
@@ -132,7 +135,7 @@ class _Host:
         self.lock = threading.Lock()
         self.next_start = 0.0
         self.robots: Protego | None = None
-        self.robots_loaded = False
+        self.robots_at: float | None = None  # when robots.txt was read (monotonic)
         self.crawl_delay = 0.0
 
 
@@ -189,9 +192,10 @@ class Fetcher:
 
     def _allowed(self, url: str, host: _Host, source: str | None) -> bool:
         with host.lock:
-            if not host.robots_loaded:
+            now = time.monotonic()
+            if host.robots_at is None or now - host.robots_at > ROBOTS_TTL_S:
                 host.robots = self._load_robots(url, host, source)
-                host.robots_loaded = True
+                host.robots_at = now
         if host.robots is None:
             return True
         return host.robots.can_fetch(url, self.policy.user_agent)

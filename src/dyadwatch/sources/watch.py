@@ -27,6 +27,7 @@ import json
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -66,8 +67,9 @@ class CycleReport:
     notifications: int
     errors: int
     seconds: float
-    fetch_s: float
-    code_s: float
+    poll_s: float  # fetching and parsing feeds and sitemaps
+    fetch_s: float  # fetching and extracting article pages (FETCH_THREADS at once)
+    code_s: float  # coding, storing and dedup (pipeline.process less fetch_s)
     messages: tuple[Message, ...] = ()
 
     def line(self) -> str:
@@ -117,7 +119,20 @@ class Watcher:
         self.dry_run = dry_run
         self.dashboard_url = dashboard_url or watchfile.dashboard_url
         self.as_of = as_of
+        self._counts = _Counts()
+        # One client for the watcher's life: its connections, TLS context
+        # and robots.txt cache are reused from cycle to cycle.
+        self._fetcher = Fetcher(self.policy, record=lambda r, s: _collect(self._counts, r, s))
         state.upsert_sources(store, (_source_row(s) for s in watchfile.sources), "file")
+
+    def close(self) -> None:
+        self._fetcher.close()
+
+    def __enter__(self) -> "Watcher":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- the loop ---------------------------------------------------------------
     def run(self, every_s: float, *, once: bool = False,
@@ -137,25 +152,23 @@ class Watcher:
         started = time.perf_counter()
         counts = _Counts()
         now = dt.datetime.now()
-        fetcher = Fetcher(self.policy, record=lambda r, s: _collect(counts, r, s))
-        try:
-            sources = [s for s in state.list_sources(self.store.con) if force or _due(s, now)]
-            polls = self._poll(fetcher, sources, counts)
-            report, n_new = self._ingest(fetcher, polls, counts)
-        finally:
-            fetcher.close()
-        for p in polls:
-            for url, etag, modified in p.validators:
-                state.save_validators(self.store, url, etag, modified)
-            state.mark_polled(self.store, p.address, now, p.status, p.error,
-                              sum(1 for e in p.entries) + len(p.files))
+        self._counts = counts
+        fetcher = self._fetcher
+        sources = [s for s in state.list_sources(self.store.con) if force or _due(s, now)]
+        polls = self._poll(fetcher, sources, counts)
+        poll_s = time.perf_counter() - started
+        report, new_by_source = self._ingest(fetcher, polls, counts)
+        n_new = sum(new_by_source.values())
+        state.save_validators(self.store, [v for p in polls for v in p.validators])
+        state.mark_polled(self.store, [(p.address, now, p.status, p.error,
+                                        new_by_source.get(p.address, 0)) for p in polls])
         state.record_fetches(self.store, counts.fetches)
         n_alerts = self._alerts()
         sent, messages = self._notify()
         counts.errors += report.n_failed
         total = time.perf_counter() - started
         return CycleReport(len(sources), n_new, report.n_stored, report.n_events, n_alerts,
-                           sent, counts.errors, total, counts.fetch_s,
+                           sent, counts.errors, total, poll_s, counts.fetch_s,
                            max(0.0, report.seconds - counts.fetch_s), tuple(messages))
 
     # -- sources ------------------------------------------------------------------
@@ -197,7 +210,7 @@ class Watcher:
 
     # -- articles ------------------------------------------------------------------
     def _ingest(self, fetcher: Fetcher, polls: list[_Poll], counts: _Counts
-                ) -> tuple[pipeline_mod.RunReport, int]:
+                ) -> tuple[pipeline_mod.RunReport, Counter]:
         """New addresses -> pages -> the ingest pipeline; marks them handled."""
         todo: dict[str, tuple[Entry, str, str | None]] = {}
         files: dict[str, tuple[Path, str]] = {}
@@ -210,6 +223,12 @@ class Watcher:
         known |= state.known_keys(self.store, [(k, "", src) for k, (_, src) in files.items()])
         todo = {k: v for k, v in todo.items() if k not in known}
         files = {k: v for k, v in files.items() if k not in known}
+        new_by_source = Counter(src for _, src, _ in todo.values())
+        new_by_source.update(src for _, src in files.values())
+        if not todo and not files and not state.dedup_pending(self.store.con):
+            # Nothing new: no run, no regrouping of everything stored (seconds
+            # on a large database, for a cycle that should cost milliseconds).
+            return pipeline_mod.RunReport(), new_by_source
         handled: list[state.Handled] = []
         items = self._items(fetcher, todo, files, handled, counts)
         total = len(todo) + len(files)
@@ -218,7 +237,7 @@ class Watcher:
             store=self.store, command="watch",
             progress=lambda n, s: log.info("progress: %d of %d new read, %d stored", n, total, s))
         state.mark_handled(self.store, _outcomes(handled, report))
-        return report, total
+        return report, new_by_source
 
     def _items(self, fetcher: Fetcher, todo: dict, files: dict, handled: list,
                counts: _Counts) -> Iterator[Article | Failure]:
