@@ -109,3 +109,13 @@ def test_history_walks_back_window_by_window(con):
     fired = [r.window_end for r in reports if r.alerts]
     assert fired == [dt.date(2024, 3, 2), dt.date(2024, 2, 1)]  # the AGREEs of Feb and Jan
     assert reports[0].window_end == dt.date(2024, 6, 30)
+
+
+def test_zscore_alerts_skip_self_dyads_and_empty_baselines(con):
+    opts = dict(window_days=30, baseline_windows=3)
+    assert alerts.alerts(con, **opts).empty  # CHN-JPN: no baseline; KOR-PRK: 1 event in it
+    loose = alerts.alerts(con, min_baseline_events=0, **opts)
+    assert sorted(loose["dyad"]) == ["CHN-JPN", "KOR-PRK"]  # never KOR-KOR
+    text = alerts.closest(con, threshold=3.0, min_events=3, **opts)
+    assert "window 2024-06-01 to 2024-06-30" in text and "CHN-JPN: z 9" in text
+    assert "(0 events in the baseline)" in text

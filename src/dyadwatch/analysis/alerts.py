@@ -42,7 +42,8 @@ def alerts(con: Any, *, window_days: int = Settings.alert_window_days,
            baseline_windows: int = Settings.alert_baseline_windows,
            threshold: float = Settings.alert_threshold, as_of: Any = None,
            min_events: int = 3, directed: bool = False, unit: str = "canonical",
-           include_nonfactual: bool = False, max_evidence: int = 10) -> pd.DataFrame:
+           include_nonfactual: bool = False, max_evidence: int = 10,
+           min_baseline_events: int = 3) -> pd.DataFrame:
     """Country dyads whose conflict intensity in the latest window is far
     above their own baseline, ranked by robust z-score.
 
@@ -67,17 +68,24 @@ def alerts(con: Any, *, window_days: int = Settings.alert_window_days,
     absolute deviation is used, and the scale never drops below 1 (one
     minimal conflict event), so a quiet dyad needs at least `threshold`
     units of new conflict to alert and a perfectly flat one scores 0.
-    Dyads need `min_events` conflict events in the latest window.
+    Dyads need `min_events` conflict events in the latest window and
+    `min_baseline_events` in their baseline windows together: a dyad nobody
+    reported on before does not "escalate" on its first handful of events
+    (its empty baseline would make three complaints a z of 3). Self-dyads
+    (a country against itself: internal conflict) are not dyads here.
 
     Columns: dyad, actor_a, actor_b, n_events, intensity, baseline (window
     intensities, oldest first), baseline_median, baseline_mad, scale, z,
-    window_start, window_end, event_ids (mentions to show, strongest first)
-    and canonical_ids (the counted events).
+    window_start, window_end, event_ids (mentions to show, strongest first),
+    canonical_ids (the counted events) and baseline_events.
     """
     for name, value in (("window_days", window_days), ("baseline_windows", baseline_windows),
                         ("min_events", min_events), ("max_evidence", max_evidence)):
         if not isinstance(value, int) or value < 1:
             raise QueryError(f"{name}: {value!r} must be a whole number >= 1.")
+    if not isinstance(min_baseline_events, int) or min_baseline_events < 0:
+        raise QueryError(f"min_baseline_events: {min_baseline_events!r} must be a whole "
+                         "number >= 0.")
     base = base_events_sql(unit, include_nonfactual)
     first, last = first_row(con, f"SELECT min(date), max(date) FROM ({base}) b")
     end = parse_date(as_of, name="as_of") or last
@@ -99,7 +107,8 @@ def alerts(con: Any, *, window_days: int = Settings.alert_window_days,
                date_diff('day', b.date, ?::DATE) // ? AS w
         FROM ({base}) b
         WHERE b.quad_class IN (3, 4) AND b.source_country IS NOT NULL
-          AND b.target_country IS NOT NULL AND b.date <= ? AND b.date > ?),
+          AND b.target_country IS NOT NULL AND b.source_country <> b.target_country
+          AND b.date <= ? AND b.date > ?),
     per AS (SELECT actor_a, actor_b, w, sum(weight) AS x, count(*) AS n FROM ev GROUP BY ALL),
     latest AS (SELECT actor_a, actor_b, x AS intensity, n AS n_events FROM per
                WHERE w = 0 AND n >= ?),
@@ -107,6 +116,7 @@ def alerts(con: Any, *, window_days: int = Settings.alert_window_days,
     hist AS (SELECT g.actor_a, g.actor_b, g.w, coalesce(p.x, 0.0) AS x FROM grid g
              LEFT JOIN per p USING (actor_a, actor_b, w)),
     med AS (SELECT actor_a, actor_b, median(x) AS med FROM hist GROUP BY ALL),
+    nbase AS (SELECT actor_a, actor_b, sum(n) AS nb FROM per WHERE w >= 1 GROUP BY ALL),
     dev AS (SELECT h.actor_a, h.actor_b, any_value(m.med) AS med,
                    median(abs(h.x - m.med)) AS mad, avg(abs(h.x - m.med)) AS meanad,
                    list(h.x ORDER BY h.w DESC) AS baseline
@@ -124,19 +134,40 @@ def alerts(con: Any, *, window_days: int = Settings.alert_window_days,
     SELECT actor_a || '-' || actor_b AS dyad, actor_a, actor_b, n_events, intensity, baseline,
            med AS baseline_median, mad AS baseline_mad, scale,
            round((intensity - med) / scale, 3) AS z,
-           ?::DATE AS window_start, ?::DATE AS window_end, event_ids, canonical_ids
-    FROM scored JOIN drivers USING (actor_a, actor_b)
-    WHERE (intensity - med) / scale >= ?
+           ?::DATE AS window_start, ?::DATE AS window_end, event_ids, canonical_ids,
+           coalesce(nb, 0)::BIGINT AS baseline_events
+    FROM scored JOIN drivers USING (actor_a, actor_b) LEFT JOIN nbase USING (actor_a, actor_b)
+    WHERE (intensity - med) / scale >= ? AND coalesce(nb, 0) >= ?
     ORDER BY z DESC, intensity DESC, dyad"""
     params = [end, window_days, end, start, min_events, covered + 1, max_evidence, max_evidence,
-              end - dt.timedelta(days=window_days - 1), end, float(threshold)]
+              end - dt.timedelta(days=window_days - 1), end, float(threshold),
+              min_baseline_events]
     return frame(con, sql, params)
+
+
+def closest(con: Any, *, threshold: float, min_events: int, n: int = 3, **opts: Any) -> str:
+    """What `alerts` checked when nothing crossed the threshold: the window,
+    and the dyads that came closest with their scores, so that "no alert"
+    can be checked rather than taken on trust."""
+    near = alerts(con, threshold=float("-inf"), min_events=1, min_baseline_events=0, **opts)
+    if near.empty:
+        return ("no dyad crosses the threshold: the data do not yet cover a window and its "
+                "baseline (or hold no dated conflict events between two countries).")
+    first = near.iloc[0]
+    lines = [f"no dyad crosses the threshold (z >= {threshold:g} with >= {min_events} conflict "
+             f"events) in the window {first.window_start} to {first.window_end}; closest:"]
+    for row in near.head(n).itertuples(index=False):
+        lines.append(f"  {row.dyad}: z {row.z:g}, {row.n_events} conflict events, intensity "
+                     f"{row.intensity:g} vs baseline median {row.baseline_median:g} "
+                     f"({row.baseline_events} events in the baseline)")
+    return "\n".join(lines)
 
 
 def _empty_alerts() -> pd.DataFrame:
     return pd.DataFrame(columns=["dyad", "actor_a", "actor_b", "n_events", "intensity",
                                  "baseline", "baseline_median", "baseline_mad", "scale", "z",
-                                 "window_start", "window_end", "event_ids", "canonical_ids"])
+                                 "window_start", "window_end", "event_ids", "canonical_ids",
+                                 "baseline_events"])
 
 
 

@@ -263,16 +263,17 @@ def register(app: typer.Typer) -> None:
         """Dyads whose conflict in the latest window is far above their own
         baseline (robust z-score), ranked, with the events that drove it."""
         s = Settings.from_env()
+        opts = dict(window_days=s.alert_window_days if window is None else window,
+                    baseline_windows=s.alert_baseline_windows if baseline is None else baseline,
+                    as_of=as_of, directed=directed, unit=unit.value, include_nonfactual=all_)
+        limit = s.alert_threshold if threshold is None else threshold
         with reading(db) as con:
-            df = analysis.alerts(
-                con, window_days=s.alert_window_days if window is None else window,
-                baseline_windows=s.alert_baseline_windows if baseline is None else baseline,
-                threshold=s.alert_threshold if threshold is None else threshold,
-                as_of=as_of, min_events=min_events, directed=directed, unit=unit.value,
-                include_nonfactual=all_)
-        if fmt is Format.table and df.empty:
-            console().print("no dyad crosses the threshold.")
-            return
+            df = analysis.alerts(con, threshold=limit, min_events=min_events, **opts)
+            if fmt is Format.table and df.empty:
+                from ..analysis.alerts import closest
+
+                console().print(closest(con, threshold=limit, min_events=min_events, **opts))
+                return
         df = _lists_as_text(df, ["event_ids", "canonical_ids"], fmt)
         if fmt in (Format.table, Format.csv):
             df["baseline"] = [" ".join(f"{x:g}" for x in v) for v in df["baseline"]]
