@@ -105,7 +105,7 @@ def register(app: typer.Typer) -> None:
         from ..store.db import Store
         from pydantic import ValidationError
 
-        is_url = address.lower().startswith(("http://", "https://"))
+        is_url = "://" in address  # a folder path never has a scheme
         try:
             spec = SourceSpec(url=address if is_url else None,
                               path=None if is_url else str(Path(address).resolve()),
