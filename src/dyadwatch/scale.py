@@ -43,7 +43,7 @@ from .store.db import COLUMNS, Store, results_to_arrow
 from .types import DocResult, Failure
 
 #: Settings that change what coding produces; part of every shard's name.
-_CODING_SETTINGS = ("model", "max_chars", "minhash_perm", "shingle_size")
+_CODING_SETTINGS = ("model", "max_chars", "minhash_perm", "shingle_size", "stages")
 ERRORS_SCHEMA = pa.schema([("path", pa.string()), ("line", pa.int32()),
                            ("doc_id", pa.string()), ("code", pa.string()),
                            ("reason", pa.string())])
