@@ -66,11 +66,14 @@ def test_admin1_codes_are_unique_and_used_by_cities(geocoder):
     assert haversine_km((kursk.lat, kursk.lon), (51.7, 36.2)) < 161  # from its cities, not Russia's point
 
 
-def test_hints_reject_yaml_booleans(tmp_path):
+def test_hints_read_yaml_1_2_words_and_reject_numbers(tmp_path):
     good = data_path("geo_hints.yaml").read_text(encoding="utf-8")
-    bad = tmp_path / "hints.yaml"
-    bad.write_text(good.replace('"off"', "off"), encoding="utf-8")
-    with pytest.raises(DataTableError, match="not words"):
+    bare = tmp_path / "hints.yaml"
+    bare.write_text(good.replace('"off"', "off").replace('"on"', "on"), encoding="utf-8")
+    assert {"off", "on"} <= Hints.from_file(bare).locative_preps  # YAML 1.1 made them booleans
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(good.replace('"off"', "12"), encoding="utf-8")
+    with pytest.raises(DataTableError, match=r"locative_preps\.\d+: Input should be a valid string"):
         Hints.from_file(bad)
 
 

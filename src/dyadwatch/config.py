@@ -83,6 +83,15 @@ def _convert(name: str, type_name: object, raw: str) -> object:
     return raw
 
 
+def data_dir() -> Path:
+    """The folder of the data tables: the packaged dyadwatch/data, or a copy
+    named by DYADWATCH_DATA_DIR (to try edited dictionaries or patterns
+    without touching the installed package; the coder fingerprint follows
+    whichever folder is used). Read when a table is loaded, not at import."""
+    override = os.environ.get("DYADWATCH_DATA_DIR")
+    return Path(override) if override else Path(__file__).with_name("data")
+
+
 def data_path(name: str) -> Path:
-    """Path of a data table shipped in the package (dyadwatch/data/NAME)."""
-    return Path(__file__).with_name("data") / name
+    """Path of the data table NAME (see `data_dir`)."""
+    return data_dir() / name

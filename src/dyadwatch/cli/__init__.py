@@ -39,7 +39,9 @@ def ingest(
     db: DbOption = DEFAULT_DB_PATH,
     batch_size: Annotated[int | None, typer.Option(
         help="Documents per spaCy batch (default: the batch_size setting).")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes for coding.")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes for coding (default: the n_process setting, "
+             "DYADWATCH_N_PROCESS).")] = None,
     scheduler: Annotated[str | None, typer.Option(
         help="Run on Dask: local (a LocalCluster of --workers processes), processes, or "
              "tcp://HOST:PORT (an existing scheduler).")] = None,
@@ -56,9 +58,11 @@ def ingest(
     from ..analysis.dyads import overview
     from ..store.db import Store
 
+    # None lets DYADWATCH_N_PROCESS (or the default) decide: an option given
+    # on the command line overrides the environment, an absent one does not.
     settings = Settings.from_env(batch_size=batch_size, n_process=workers)
     if scheduler:
-        _ingest_dask(paths, db, settings, scheduler, workers, shard_dir, quiet)
+        _ingest_dask(paths, db, settings, scheduler, settings.n_process, shard_dir, quiet)
         return
     err = console(stderr=True)
     missing = [p for p in paths if not p.exists()]
@@ -226,9 +230,11 @@ def eval_geo(
 
 def _register_submodules() -> None:
     from . import reads
+    from . import recode
     from . import serve
 
     reads.register(app)
+    recode.register(app)
     serve.register(app)
 
 

@@ -33,7 +33,6 @@ the dateline's country.
 from __future__ import annotations
 
 import bisect
-import csv
 import dataclasses
 import functools
 import json
@@ -43,10 +42,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..config import data_path
-from ..errors import DataTableError
+from ..schemas import GeoHints, PlaceRow
+from ..tables import load_rows, load_yaml
 from .gazetteer import NEAR_KM, PRECISION_RANK, Context, Gazetteer, Place, haversine_km, norm
 from ..types import Article, Event, Location, Mention
 
@@ -78,18 +76,9 @@ class Hints:
 
     @classmethod
     def from_file(cls, path: Path) -> "Hints":
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
-        names = [f.name for f in dataclasses.fields(cls)]
-        missing = [n for n in names if not isinstance(raw.get(n), list)]
-        if missing:
-            raise DataTableError(f"{path.name} lacks the list(s) {', '.join(missing)}.",
-                                 hint="Restore the file from the package.")
-        odd = [repr(w) for n in names for w in raw[n] if not isinstance(w, str)]
-        if odd:
-            raise DataTableError(f"{path.name}: {', '.join(odd)} are not words.",
-                                 hint='Quote YAML booleans such as "on" and "off".')
-        return cls(**{n: frozenset(str(w).lower() for w in raw[n]) for n in names})
+        table = load_yaml(path, GeoHints)
+        return cls(**{f.name: frozenset(w.lower() for w in getattr(table, f.name))
+                      for f in dataclasses.fields(cls)})
 
     def kind_of_word(self, word: str) -> str | None:
         w = word.lower()
@@ -150,9 +139,9 @@ class Geocoder:
     def from_package(cls) -> "Geocoder":
         gazetteer = Gazetteer.from_package()
         hints = Hints.from_file(data_path("geo_hints.yaml"))
-        with open(data_path("geo_places.csv"), encoding="utf-8", newline="") as fh:
-            names = {label for row in csv.DictReader(fh) if row["kind"] in ("place", "region")
-                     for label in (row["name"], *(row["aliases"] or "").split("|")) if len(label) >= 3}
+        names = {label for _, row in load_rows(data_path("geo_places.csv"), PlaceRow)
+                 if row.kind in ("place", "region")
+                 for label in (row.name, *row.aliases.split("|")) if len(label) >= 3}
         pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         return cls(gazetteer, hints, re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])") if names else None)
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import data_path
 from ..errors import DataTableError
+from ..tables import load_yaml
 from ..types import PLOVER_TYPES
 
 _REBUILD = "Re-create it with `python scripts/build_ontology.py`."
@@ -109,17 +109,6 @@ class _OntologyFile(_Strict):
     cameo: dict[str, _CameoEntry]
 
 
-def _validated(path: Path, data: object) -> _OntologyFile:
-    """The file checked against its schema; the error names the entry and what is wrong."""
-    try:
-        return _OntologyFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        more = f" ({exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
-        raise DataTableError(f"{path}: entry `{where}`: {first['msg']}{more}.", hint=_REBUILD) from None
-
-
 @dataclass(frozen=True)
 class Ontology:
     plover: dict[str, PloverType]
@@ -132,11 +121,7 @@ class Ontology:
     @classmethod
     def from_file(cls, path: str | Path) -> "Ontology":
         path = Path(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise DataTableError(f"cannot read the ontology {path}: {exc}", hint=_REBUILD) from exc
-        table = _validated(path, data)
+        table = load_yaml(path, _OntologyFile)  # YAML 1.2, validated, errors name the entry
         plover = {name: PloverType(name, v.quad_class, v.score, v.description, **v.coding.model_dump())
                   for name, v in table.plover.items()}
         cameo = {code: CameoCode(code, v.name, v.goldstein, v.plover) for code, v in table.cameo.items()}

@@ -91,6 +91,13 @@ class Pipeline:
 
         return Geocoder.from_package()
 
+    @cached_property
+    def fingerprint(self):
+        """The coder fingerprint (provenance.py), stamped on runs and articles."""
+        from ..provenance import fingerprint
+
+        return fingerprint(self.settings)
+
     def warm_up(self) -> "Pipeline":
         """Load the model and every stage now (workers do this once, before their first task)."""
         self.nlp
@@ -129,12 +136,12 @@ class Pipeline:
         return dataclasses.replace(article, text=article.text[:cut])
 
     def code_text(self, text: str, *, date=None, doc_id: str | None = None) -> DocResult:
-        """Code one text (no storage). Raises InputError for text with no content."""
-        article = ingest.article_from_text(text, date=date, doc_id=doc_id)
-        result = next(iter(self.code_articles([article])))
-        if isinstance(result, Failure):
-            raise failure_error(result)
-        return result
+        """Code one text (no storage). Errors are raised as their own class
+        (EmptyDocumentError, DateError, ...), not turned into a Failure: a
+        caller coding one text wants the exception it can catch by type."""
+        article = self._fit(ingest.article_from_text(text, date=date, doc_id=doc_id))
+        ((article, doc),) = nlp_mod.parse(self.nlp, [article], batch_size=1)
+        return self.code_doc(doc, article)
 
 
 def failure_error(failure: Failure) -> DyadwatchError:
@@ -176,10 +183,10 @@ def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str |
     started = time.perf_counter()
     report = RunReport()
     try:
-        report.run_id = store.start_run(command)
+        report.run_id = store.start_run(command, pipeline.fingerprint.id)
         chunks = _prepared(_items(paths), store, report, _chunk_size(settings))
         for results, failures in _coded(chunks, pipeline, settings.n_process):
-            _write(results, store, report, failures)
+            _write(results, store, report, failures, pipeline.fingerprint.id)
             store.record_failures(failures, report.run_id)
             report.n_failed += len(failures)
             report.failures.extend(failures)
@@ -278,13 +285,13 @@ def _coded(chunks: Iterator[tuple[list[Article], list[Failure]]], pipeline: Pipe
 
 
 def _write(results: list[DocResult], store: Store, report: RunReport,
-           failures: list[Failure]) -> None:
+           failures: list[Failure], fingerprint: str) -> None:
     """One transaction for the batch; if it fails, retry document by
     document so one bad document cannot take the batch down with it. A
     store that cannot be written at all (read-only, disk full) stops the run
     instead: retrying would record every good document as a failure."""
     try:
-        written = store.write(results)
+        written = store.write(results, fingerprint)
         batches = [written]
     except StoreReadOnlyError:
         raise
@@ -292,7 +299,7 @@ def _write(results: list[DocResult], store: Store, report: RunReport,
         batches = []
         for r in results:
             try:
-                batches.append(store.write([r]))
+                batches.append(store.write([r], fingerprint))
             except StoreReadOnlyError:
                 raise
             except StoreError as exc:

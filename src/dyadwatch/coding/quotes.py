@@ -85,10 +85,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
-import yaml
 
 from ..config import data_path
-from ..errors import DataTableError
+from ..schemas import ReportingVerbs
+from ..tables import load_yaml
 from .nlp import doc_text
 from ..types import Article, Event, Mention, Quote
 
@@ -165,34 +165,16 @@ class QuoteExtractor:
     @classmethod
     def from_file(cls, path: str | Path, **options: int) -> "QuoteExtractor":
         """Load a reporting-verb table (see the header of the shipped one)."""
-        path = Path(path)
-        try:
-            table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise DataTableError(f"cannot read reporting-verb table {path}: {exc}",
-                                 hint="Restore it from the package or fix the YAML.") from exc
-        verbs = table.get("verbs") if isinstance(table, dict) else None
-        if not isinstance(verbs, list) or not all(isinstance(v, str) and v.strip() for v in verbs):
-            raise DataTableError(f"{path}: 'verbs' must be a list of lemmas.",
-                                 hint="See the header comment of data/reporting_verbs.yaml.")
+        table = load_yaml(path, ReportingVerbs)
         single: set[str] = set()
         particle: set[tuple[str, str]] = set()
-        for entry in verbs:
+        for entry in table.verbs:
             words = entry.lower().split()
             if len(words) == 1:
                 single.add(words[0])
-            elif len(words) == 2:
-                particle.add((words[0], words[1]))
             else:
-                raise DataTableError(f"{path}: verb entry {entry!r} has more than two words.",
-                                     hint="Use 'lemma' or 'lemma particle'.")
-        phrases: set[tuple[str, str]] = set()
-        for entry in table.get("source_phrases") or []:
-            words = str(entry).lower().split()
-            if len(words) != 2:
-                raise DataTableError(f"{path}: source phrase {entry!r} must be two words.",
-                                     hint="For example 'according to'.")
-            phrases.add((words[0], words[1]))
+                particle.add((words[0], words[1]))
+        phrases = {tuple(entry.lower().split()) for entry in table.source_phrases or []}
         return cls(verbs=frozenset(single), particle_verbs=frozenset(particle),
                    source_phrases=frozenset(phrases), **options)
 
