@@ -214,7 +214,8 @@ def eval_geo(
     misses: Annotated[int, typer.Option(help="How many misses to list.")] = 10,
 ) -> None:
     """Exact-match and within-161-km accuracy of place resolution against a gold file."""
-    from ..coding.geo import Geocoder, evaluate_geo
+    from ..analysis.evaluate_geo import evaluate_geo
+    from ..coding.geo import Geocoder
 
     report = evaluate_geo(str(gold), Geocoder.from_package())
     out = console()
