@@ -170,3 +170,13 @@ def test_code_text_raises_the_original_error_class(data_copy, nlp):
     assert info.value.path == str(path) and info.value.code == "E404"
     with pytest.raises(EmptyDocumentError):
         dyadwatch.code_text("   ", settings=settings)
+
+
+def test_settings_errors_come_from_the_message_table():
+    from dyadwatch.config import Settings
+    from dyadwatch.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"\[E411\] DYADWATCH_BATCH_SIZE='many' is not a number"):
+        Settings.from_env({"DYADWATCH_BATCH_SIZE": "many"})
+    with pytest.raises(ConfigError, match=r"\[E410\] unknown setting\(s\): colour\. See"):
+        Settings.from_env({}, colour="red")
