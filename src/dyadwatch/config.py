@@ -25,6 +25,8 @@ class Settings:
     batch_size: int = 32  # 16/32/64 parse equally fast; 32 peaks at 360 MB vs 576 (bench/pipeline.py --batch-sweep)
     n_process: int = 1
     max_chars: int = 100_000  # longer documents are cut at a sentence end (coding cost grows faster than length)
+    # Coding stages in order (coding/stages.py declares what each requires and assigns)
+    stages: tuple[str, ...] = ("sentences", "actors", "events", "geo", "places", "quotes", "signature")
     # Stories and canonical events (dedup)
     # MinHash Jaccard for "same story", and the signature size. Measured on
     # tests/data/dedup_pairs.jsonl (README "Story threshold"): same-story pairs
@@ -72,6 +74,8 @@ def _convert(name: str, type_name: object, raw: str) -> object:
             return int(raw)
         if t.startswith("float"):
             return float(raw)
+        if t.startswith("tuple"):  # a comma-separated list: DYADWATCH_STAGES=sentences,actors
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
     except ValueError as exc:
         raise error("E411", variable=f"DYADWATCH_{name.upper()}", value=raw) from exc
     return raw

@@ -107,6 +107,13 @@ class DataTableError(ConfigError):
         super().__init__(message, hint=hint)
 
 
+class StageError(ConfigError):
+    """The coding stages in `Settings.stages` cannot run in that order (a stage
+    needs a piece no earlier stage assigns, or a spaCy attribute no pipe sets)."""
+
+    code = "E420"
+
+
 class QueryError(DyadwatchError):
     """A query argument is invalid (bad actor code, date, format)."""
 

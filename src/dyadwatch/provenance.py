@@ -23,7 +23,7 @@ from .config import Settings, data_dir
 from .tables import table_files
 
 #: Settings that change what coding stores for an article.
-CODING_SETTINGS = ("model", "max_chars", "minhash_perm", "shingle_size")
+CODING_SETTINGS = ("model", "max_chars", "minhash_perm", "shingle_size", "stages")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from typing import Annotated, Literal
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictStr,
                       ValidationInfo, field_validator, model_validator)
 
+from .types import Complement
+
 
 class Schema(BaseModel):
     """Base of every table schema: unknown keys are errors, values are immutable."""
@@ -289,8 +291,6 @@ class PlaceRow(Schema):
 
 
 # ------------------------------------------------------------------ patterns
-
-Complement = Literal["intent", "derive", "negate", "request", "allege", "threat", "obligation"]
 
 
 def _cameo_of_ontology(code: str, info: ValidationInfo) -> str:

@@ -28,6 +28,7 @@ from ..errors import error
 from ..schemas import ModalityTables, PatternEntry, PatternFile
 from ..tables import entry_error, load_yaml
 from .ontology import Ontology
+from ..types import Complement
 
 DEFAULT_TARGETS = ("dative", "dobj", "to", "with", "against", "on", "at", "into", "toward",
                    "towards", "upon", "for", "from")
@@ -52,7 +53,7 @@ class Pattern:
     targets: tuple[str, ...] = DEFAULT_TARGETS
     symmetric: str | None = None  # None | "all" | "subjects"
     untargeted: str | None = None
-    complement: str | None = None
+    complement: Complement | None = None
     source_file: str = ""
 
     @property

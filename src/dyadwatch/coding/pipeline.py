@@ -1,6 +1,7 @@
 """The one orchestrator: runs the stages over a stream of documents.
 
-    ingest -> nlp -> actors -> events -> geo -> quotes -> (minhash) -> store -> dedup
+    ingest -> nlp -> Settings.stages (sentences, actors, events, geo, places,
+    quotes, signature: see stages.py) -> store -> dedup
 
 `Pipeline.code_articles` is the unit of work: articles in, `DocResult`s (or
 `Failure`s) out. It is pure with respect to storage, so the same method runs
@@ -20,7 +21,7 @@ import multiprocessing
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -31,7 +32,8 @@ from . import nlp as nlp_mod
 from ..config import Settings
 from ..errors import DyadwatchError, StoreError, StoreReadOnlyError
 from ..store.db import Store
-from ..types import Article, DocResult, Failure, Sentence
+from ..types import Article, DocResult, Failure
+from .stages import STAGES, GeoStage, Stage, StageFn, State, check
 
 
 @dataclass
@@ -56,38 +58,38 @@ class RunReport:
 
 
 class Pipeline:
-    """Loaded stages (each loaded once, on first use) and the per-document coding."""
+    """The coding stages of `settings.stages`, checked when the pipeline is
+    made, each loaded once on first use, run over every parsed document."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *,
+                 registry: Mapping[str, Stage] = STAGES) -> None:
         self.settings = settings or Settings()
+        self.stages = check(self.settings.stages, registry)
 
     @cached_property
     def nlp(self):
-        return nlp_mod.load(self.settings.model, self.settings.max_chars)
+        reads = [a for s in self.stages for a in s.spacy_attrs]
+        try:
+            return nlp_mod.load(self.settings.model, self.settings.max_chars, reads)
+        except nlp_mod.UnassignedAttributeError as exc:
+            readers = [s.name for s in self.stages if set(s.spacy_attrs) & set(exc.attrs)]
+            raise nlp_mod.UnassignedAttributeError(
+                exc.attrs, exc.pipe_names, f"stage {', '.join(map(repr, readers))}") from None
 
     @cached_property
-    def actor_coder(self):
-        from .actors import ActorCoder
+    def loaded(self) -> tuple[StageFn, ...]:
+        """Each stage loaded (its tables read) once."""
+        return tuple(s.make(self.settings) for s in self.stages)
 
-        return ActorCoder.from_package()
-
-    @cached_property
-    def event_coder(self):
-        from .events import EventCoder
-
-        return EventCoder.from_package(self.actor_coder)
-
-    @cached_property
+    @property
     def geocoder(self):
+        """The geo stage's geocoder (the query side resolves `--near` with it)."""
+        for stage, fn in zip(self.stages, self.loaded):
+            if isinstance(fn, GeoStage):
+                return fn.geocoder
         from .geo import Geocoder
 
         return Geocoder.from_package()
-
-    @cached_property
-    def quote_extractor(self):
-        from .quotes import QuoteExtractor
-
-        return QuoteExtractor.from_package()
 
     @cached_property
     def fingerprint(self):
@@ -97,26 +99,18 @@ class Pipeline:
         return fingerprint(self.settings)
 
     def warm_up(self) -> "Pipeline":
-        """Load every stage now (workers do this once, before their first task)."""
-        for name in ("nlp", "actor_coder", "event_coder", "geocoder", "quote_extractor"):
-            getattr(self, name)
+        """Load the model and every stage now (workers do this once, before their first task)."""
+        self.nlp
+        self.loaded
         return self
 
     # -- coding -----------------------------------------------------------
     def code_doc(self, doc, article: Article) -> DocResult:
-        """All stages after the parse, for one parsed article."""
-        text = nlp_mod.doc_text(doc, article)  # a slice of it is Span.text, without a Token per word
-        sentences = tuple(
-            Sentence(article.id, i, text[s.start_char:s.end_char], s.start_char, s.end_char)
-            for i, s in enumerate(doc.sents))
-        mentions = self.actor_coder.code(doc, article)
-        events = self.event_coder.code(doc, article, mentions)
-        events = self.geocoder.locate(doc, article, mentions, events)
-        events = self.event_coder.complete_from_places(events, doc)
-        quotes, events = self.quote_extractor.extract(doc, article, mentions, events)
-        signature = dedup.signature(article.text, self.settings)
-        return DocResult(article, sentences, tuple(mentions), tuple(events), tuple(quotes),
-                         signature)
+        """Every stage, in order, over one parsed article."""
+        state = State(article, nlp_mod.doc_text(doc, article))  # slices of it are Span texts
+        for run in self.loaded:
+            state = run(doc, state)
+        return state.result()
 
     def code_articles(self, articles: Iterable[Article]) -> Iterator[DocResult | Failure]:
         """Parse in batches with `nlp.pipe` and code each document; a document
@@ -148,6 +142,13 @@ class Pipeline:
         article = self._fit(ingest.article_from_text(text, date=date, doc_id=doc_id))
         ((article, doc),) = nlp_mod.parse(self.nlp, [article], batch_size=1)
         return self.code_doc(doc, article)
+
+
+def failure_error(failure: Failure) -> DyadwatchError:
+    """The error of a document that failed, with its stage's code (E101 empty, E900 ...)."""
+    err = DyadwatchError(failure.reason)
+    err.code = failure.code
+    return err
 
 
 def _failure(article: Article, reason: str, code: str) -> Failure:
