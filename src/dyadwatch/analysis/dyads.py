@@ -108,6 +108,20 @@ def _series(con: Any, w: Where, freq: str, since: Any, until: Any, unit: str,
     return frame(con, sql, [*w.params, lo, hi, hi, lo])
 
 
+def series_points(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Series rows reshaped for the API and the dashboard's chart: QuadClass
+    counts and PLOVER counts (zeros left out) as objects."""
+    points = []
+    for row in records(df):
+        points.append({
+            "period": row["period"], "n_events": row["n_events"],
+            "quad": {c: row[c] for c in QUAD_COLUMNS.values()},
+            "types": {t: row[t] for t in PLOVER_TYPES if row.get(t)},
+            "goldstein_sum": row["goldstein_sum"], "goldstein_mean": row["goldstein_mean"],
+            "conflict_share": row["conflict_share"]})
+    return points
+
+
 # -- alerts --------------------------------------------------------------------
 
 def alerts(con: Any, *, window_days: int = Settings.alert_window_days,

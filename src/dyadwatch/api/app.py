@@ -251,12 +251,19 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
                        "details. Please report it with the URL you asked for.")
 
     from ..web.pages import install as install_pages
-    from .reads import build_router as read_routes
+    from . import reads
     from .writes import build_router as write_routes
 
-    app.include_router(read_routes(server))
+    app.include_router(reads.router)
     app.include_router(write_routes(server))
-    install_pages(app, server)
+    install_pages(app)
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            reads.document_page_limit(FastAPI.openapi(app), settings.max_page_size)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
@@ -285,6 +286,12 @@ def _role_span(con: Any, rec: dict[str, Any], role: str, sentence: str,
              "AND text = ? ORDER BY (code = ?) DESC, idx LIMIT 1",
         [rec["article_id"], rec["sentence_idx"], text, rec[role]])
     return _span(sentence, text, hit[0] if hit else None, sent_start)
+
+
+def source_file(path: str | None) -> str | None:
+    """The file name an article came from, without the folders it was in
+    (a server must not show its own paths)."""
+    return PurePath(path).name if path else None
 
 
 # -- articles ------------------------------------------------------------------
