@@ -142,6 +142,16 @@ class EventFilter:
             min_confidence=_confidence(v.get("min_confidence")),
         )
 
+    @classmethod
+    def from_http(cls, params: Mapping[str, str], *,
+                  geocoder: PlaceResolver | Callable[[], PlaceResolver] | None = None
+                  ) -> "EventFilter":
+        """A filter from query parameters named as in PARAMS (or their aliases)."""
+        raw = {}
+        for p in PARAMS:
+            raw[p.field] = next((params[n] for n in (p.http, *p.aliases) if params.get(n)), None)
+        return cls.parse(raw, geocoder=geocoder)
+
     def where(self, alias: str = "e") -> Where:
         """The filter as WHERE clauses over `events AS alias`."""
         w, p = Where(), alias

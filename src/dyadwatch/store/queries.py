@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..errors import NotFoundError
 from .filters import EventFilter
-from .schema import Projection, expr, refs
+from .schema import Projection, expr, ref, refs
 from .where import (  # noqa: F401  (the query API: callers import these from here)
     DEFAULT_NEAR_KM, EARTH_RADIUS_KM, UNITS, Where, check_latlon, check_page, check_unit,
     distance_sql, parse_actor, parse_date, parse_distance_km, parse_dyad, parse_latlon,
@@ -146,6 +146,32 @@ EVENT_LIST = Projection((
     *refs("e", "events", "canonical_id", "negated", "modality", "geo_name", "geo_country",
           "lat", "lon"),
 ))
+#: The quote an event was said in (`get_event`).
+EVENT_QUOTE = Projection(refs("q", "quotes", "id", "text", "kind", "speaker_text", "speaker",
+                              "speaker_country", "speaker_name", "verb"))
+#: The other reports of an event's canonical event (`get_event`).
+OTHER_MENTION = Projection((
+    ref("e", "events", "id", name="event_id"), ref("e", "events", "article_id"),
+    *refs("a", "articles", "title", "outlet", "date", "url", joined=True),
+    *refs("e", "events", "sentence", "negated", "modality"),
+))
+#: An article's events and quotes (`get_article`).
+ARTICLE_EVENT = Projection(refs(
+    "e", "events", "id", "sentence_idx", "date", "source", "target", "plover", "cameo",
+    "goldstein", "quad_class", "trigger", "trigger_start", "trigger_end", "negated", "modality",
+    "canonical_id"))
+ARTICLE_QUOTE = Projection(refs("q", "quotes", "id", "text", "start_char", "end_char", "kind",
+                                "speaker_text", "speaker", "speaker_country", "verb"))
+#: A quote listing (`list_quotes`).
+QUOTE_LIST = Projection((
+    ref("q", "quotes", "id"), ref("a", "articles", "date", joined=True),
+    *refs("q", "quotes", "text", "speaker", "speaker_country", "speaker_name", "speaker_text",
+          "verb", "kind", "article_id"),
+    *refs("a", "articles", "title", "outlet", joined=True),
+    expr("event_ids", "coalesce((SELECT list(v.id ORDER BY v.id) FROM events v "
+                      "WHERE v.quote_id = q.id), []::VARCHAR[])", "VARCHAR[]", nullable=False,
+         doc="Events found inside the quote."),
+))
 #: Added to EVENT_LIST when a listing is filtered by `near`.
 DISTANCE = expr("distance_km", "", "DOUBLE", doc="Distance from `near`, when given.")
 
@@ -242,16 +268,15 @@ def get_event(con: Any, event_id: str) -> dict[str, Any]:
         "target": _role_span(con, rec, "target", sent_text, sent_start),
     }
     quotes = records(frame(
-        con, "SELECT id, text, kind, speaker_text, speaker, speaker_country, speaker_name, verb "
-             "FROM quotes WHERE id = ?", [rec["quote_id"]])) if rec["quote_id"] else []
+        con, f"SELECT {EVENT_QUOTE.sql()} FROM quotes q WHERE q.id = ?",
+        [rec["quote_id"]])) if rec["quote_id"] else []
     canonical = None
     others: list[dict[str, Any]] = []
     if rec["canonical_id"]:
         df = frame(con, "SELECT * FROM canonical_events WHERE id = ?", [rec["canonical_id"]])
         canonical = records(df)[0] if len(df) else None
         others = records(frame(
-            con, "SELECT e.id AS event_id, e.article_id, a.title, a.outlet, a.date, a.url, "
-                 "e.sentence, e.negated, e.modality FROM events e "
+            con, f"SELECT {OTHER_MENTION.sql()} FROM events e "
                  "LEFT JOIN articles a ON a.id = e.article_id "
                  "WHERE e.canonical_id = ? AND e.id <> ? ORDER BY a.date NULLS LAST, e.id",
             [rec["canonical_id"], rec["id"]]))
@@ -327,13 +352,12 @@ def get_article(con: Any, article_id: str) -> dict[str, Any]:
                                  "the HTTP API /api/articles.")
     article = records(df)[0]
     events = records(frame(
-        con, "SELECT id, sentence_idx, date, source, target, plover, cameo, goldstein, "
-             "quad_class, trigger, trigger_start, trigger_end, negated, modality, canonical_id "
-             "FROM events WHERE article_id = ? ORDER BY sentence_idx, trigger_start, id",
+        con, f"SELECT {ARTICLE_EVENT.sql()} FROM events e WHERE e.article_id = ? "
+             "ORDER BY e.sentence_idx, e.trigger_start, e.id",
         [article_id]))
     quotes = records(frame(
-        con, "SELECT id, text, start_char, end_char, kind, speaker_text, speaker, "
-             "speaker_country, verb FROM quotes WHERE article_id = ? ORDER BY start_char, id",
+        con, f"SELECT {ARTICLE_QUOTE.sql()} FROM quotes q WHERE q.article_id = ? "
+             "ORDER BY q.start_char, q.id",
         [article_id]))
     story = article.get("story_id") or article["id"]
     siblings = [r[0] for r in con.execute(
@@ -372,11 +396,7 @@ def list_quotes(con: Any, *, speaker: str | None = None,
                   "(starts_with(v.source, ?) AND starts_with(v.target, ?))))")
         w.add(f"{linked} OR (starts_with(q.speaker, ?) AND {inside}) "
               f"OR (starts_with(q.speaker, ?) AND {inside})", a, b, b, a, a, b, b, a)
-    sql = ("SELECT q.id, a.date, q.text, q.speaker, q.speaker_country, q.speaker_name, "
-           "q.speaker_text, q.verb, q.kind, q.article_id, a.title, a.outlet, "
-           "coalesce((SELECT list(v.id ORDER BY v.id) FROM events v WHERE v.quote_id = q.id), "
-           "[]::VARCHAR[]) AS event_ids "
-           "FROM quotes q LEFT JOIN articles a ON a.id = q.article_id "
+    sql = (f"SELECT {QUOTE_LIST.sql()} FROM quotes q LEFT JOIN articles a ON a.id = q.article_id "
            f"{w.sql()} ORDER BY a.date NULLS LAST, q.article_id, q.start_char, q.id")
     sql, params = paged(sql, list(w.params), limit, offset)
     df = frame(con, sql, params)

@@ -27,7 +27,7 @@ SCHEMA_VERSION = "1"
 
 #: DuckDB type -> (Arrow type, Python type). The one place a SQL type is
 #: translated: Arrow for bulk writes, Python for the API's models.
-SQL_TYPES: dict[str, tuple[pa.DataType, type]] = {
+SQL_TYPES: dict[str, tuple[pa.DataType, Any]] = {
     "VARCHAR": (pa.string(), str),
     "INTEGER": (pa.int32(), int),
     "BIGINT": (pa.int64(), int),
@@ -36,8 +36,8 @@ SQL_TYPES: dict[str, tuple[pa.DataType, type]] = {
     "BOOLEAN": (pa.bool_(), bool),
     "DATE": (pa.date32(), dt.date),
     "TIMESTAMP": (pa.timestamp("us"), dt.datetime),
-    "UBIGINT[]": (pa.list_(pa.uint64()), list),
-    "VARCHAR[]": (pa.list_(pa.string()), list),
+    "UBIGINT[]": (pa.list_(pa.uint64()), list[int]),
+    "VARCHAR[]": (pa.list_(pa.string()), list[str]),
 }
 
 
@@ -64,7 +64,7 @@ class Column:
         return SQL_TYPES[self.sql][0]
 
     @property
-    def python(self) -> type:
+    def python(self) -> Any:
         return SQL_TYPES[self.sql][1]
 
     def ddl(self, primary_key: bool = False) -> str:

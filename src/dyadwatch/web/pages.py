@@ -190,8 +190,7 @@ def events(request: Request) -> HTMLResponse:
     error, rows, total, panel = None, [], 0, None
     with server.reading() as con:
         try:
-            flt = EventFilter.parse({p.field: form[p.http] for p in PARAMS},
-                                    geocoder=lambda: server.pipeline.geocoder)
+            flt = EventFilter.from_http(form, geocoder=lambda: server.pipeline.geocoder)
             rows = records(queries.list_events(con, flt, limit=PAGE_SIZE, offset=offset))
             total = queries.count_events(con, flt)
         except DyadwatchError as exc:
