@@ -147,3 +147,21 @@ def test_api_exports_every_registered_export_format(client):
             formats.FORMATS[fmt].media_type.split(";")[0]
     rows = client.get("/api/export.json", params={"dyad": "CHN-PRK"}).json()
     assert [r["event_id"] for r in rows] == ["e01", "e02", "e05", "e06"]
+
+
+def test_show_opens_a_canonical_event_id(cli, small):
+    with Store.open(small, read_only=True) as store:
+        cid, first = store.cursor().execute(
+            "SELECT id, first_event_id FROM canonical_events ORDER BY id LIMIT 1").fetchone()
+    result = runner.invoke(cli, ["show", cid, "--db", small, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["event"]["id"] == first
+
+
+def test_version_and_docs_markdown(client):
+    from dyadwatch import __version__
+    from dyadwatch.cli import app
+
+    assert runner.invoke(app, ["--version"]).stdout.strip() == f"dyadwatch {__version__}"
+    page = client.get("/docs").text
+    assert "<code>POST /api/articles</code>" in page and "`POST" not in page

@@ -236,6 +236,8 @@ def count_events(con: Any, flt: EventFilter | None = None, **filters: Any) -> in
 
 def get_event(con: Any, event_id: str) -> dict[str, Any]:
     """One event with its evidence, for `dyadwatch show` and the event page.
+    `event_id` is a mention's id or a canonical event's (which opens its
+    first mention).
 
     Keys: event (all stored columns), sentence (text plus trigger/source/
     target [start, end) offsets relative to the sentence, for highlighting),
@@ -252,8 +254,13 @@ def get_event(con: Any, event_id: str) -> dict[str, Any]:
         "WHERE e.id = ?", [str(event_id)])
     rows = cur.fetchall()
     if not rows:
+        first = first_row(con, "SELECT first_event_id FROM canonical_events WHERE id = ?",
+                          [str(event_id)])
+        if first is not None:  # a canonical event's id opens its first mention
+            return get_event(con, first[0])
         raise NotFoundError(f"no event with id {event_id!r}.",
-                            hint="`dyadwatch events` lists event ids.")
+                            hint="`dyadwatch events` lists event ids (mentions and, with "
+                                 "--canonical, canonical events).")
     rec = dict(zip([d[0] for d in cur.description], rows[0]))
     article = {"id": rec["article_id"], "title": rec.pop("_title"), "outlet": rec.pop("_outlet"),
                "date": rec.pop("_adate"), "url": rec.pop("_url"), "byline": rec.pop("_byline"),

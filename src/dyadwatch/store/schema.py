@@ -112,6 +112,12 @@ class Table:
                 return c
         raise KeyError(f"table {self.name} has no column {name!r}.")
 
+    def pick(self, *names: str) -> tuple[str, ...]:
+        """Column names, checked: a name the table does not declare fails at import."""
+        for name in names:
+            self.column(name)
+        return names
+
     def arrow_schema(self) -> pa.Schema:
         return pa.schema([pa.field(c.name, c.arrow, nullable=c.nullable) for c in self.written])
 

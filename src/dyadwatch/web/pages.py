@@ -21,6 +21,8 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from .. import formats
 from ..access import TOKEN_COOKIE, tokens_match
@@ -103,7 +105,15 @@ def _templates() -> Jinja2Templates:
     env.filters["score"] = lambda v: "" if v is None else f"{v:+.1f}"
     env.filters["file"] = queries.source_file
     env.filters["web_url"] = web_url
+    env.filters["md"] = markdown
     return templates
+
+
+def markdown(text: str | None, inline: bool = False) -> Markup:
+    """API descriptions are Markdown (backticks, paragraphs): rendered with
+    raw HTML disabled, so a description cannot inject markup."""
+    md = MarkdownIt("commonmark", {"html": False})
+    return Markup(md.renderInline(text or "") if inline else md.render(text or ""))
 
 
 def _server(request: Request) -> Server:
