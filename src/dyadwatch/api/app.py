@@ -254,16 +254,9 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
     from . import reads
     from .writes import build_router as write_routes
 
-    app.include_router(reads.router)
+    reads.install(app, settings.max_page_size)
     app.include_router(write_routes(server))
     install_pages(app)
-
-    def openapi() -> dict:
-        if app.openapi_schema is None:
-            reads.document_page_limit(FastAPI.openapi(app), settings.max_page_size)
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse
@@ -120,14 +120,22 @@ def _limit(server: Server, limit: int | None, default: int) -> int:
     return limit
 
 
-def document_page_limit(schema: dict[str, Any], max_page: int) -> dict[str, Any]:
-    """Write the server's page size maximum into the OpenAPI schema's `limit`
-    parameters (the routes are shared by every server, the limit is not)."""
-    for op in (op for path in schema.get("paths", {}).values() for op in path.values()):
-        for param in op.get("parameters", []) if isinstance(op, dict) else []:
-            if param.get("name") == "limit" and param.get("in") == "query":
-                param["schema"] = {"type": "integer", "minimum": 0, "maximum": max_page}
-    return schema
+def install(app: FastAPI, max_page: int) -> None:
+    """Add the read routes to `app`, and write its page size maximum into the
+    OpenAPI schema's `limit` parameters (the routes are shared by every
+    server, the limit is not)."""
+    app.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            for op in (op for path in schema.get("paths", {}).values() for op in path.values()):
+                for param in op.get("parameters", []) if isinstance(op, dict) else []:
+                    if param.get("name") == "limit" and param.get("in") == "query":
+                        param["schema"] = {"type": "integer", "minimum": 0, "maximum": max_page}
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _filter_parameter(p: Any) -> inspect.Parameter:
