@@ -28,12 +28,12 @@ def _actor(role: str, actor: Actor | None) -> Row:
             f"{role}_name": actor.name}
 
 
-def article_row(r: DocResult) -> Row:
+def article_row(r: DocResult, fingerprint: str | None) -> Row:
     a = r.article
     return {"id": a.id, "doc_id": a.doc_id, "title": a.title, "outlet": a.outlet,
             "byline": a.byline, "date": a.date, "date_text": a.date_text, "url": a.url,
             "source_path": a.source_path, "source_line": a.source_line, "text": a.text,
-            "n_sentences": len(r.sentences)}
+            "n_sentences": len(r.sentences), "fingerprint": fingerprint}
 
 
 def sentence_row(article_id: str, s: Sentence) -> Row:
@@ -74,9 +74,11 @@ def quote_row(article_id: str, q: Quote) -> Row:
             "sentence_start": q.sentence_start, "sentence_end": q.sentence_end}
 
 
-def results_to_rows(results: Iterable[DocResult]) -> dict[str, list[Row]]:
+def results_to_rows(results: Iterable[DocResult], fingerprint: str | None = None
+                    ) -> dict[str, list[Row]]:
     """Rows per batch table (duplicate article ids and duplicate event/quote
-    ids inside the batch are dropped: first wins)."""
+    ids inside the batch are dropped: first wins); `fingerprint` is the
+    coder's, stamped on each article."""
     rows: dict[str, list[Row]] = {t.name: [] for t in BATCH_TABLES}
     seen_articles: set[str] = set()
     seen_ids: set[str] = set()
@@ -85,7 +87,7 @@ def results_to_rows(results: Iterable[DocResult]) -> dict[str, list[Row]]:
         if aid in seen_articles:
             continue
         seen_articles.add(aid)
-        rows["articles"].append(article_row(r))
+        rows["articles"].append(article_row(r, fingerprint))
         if r.minhash:
             rows["article_minhash"].append({"article_id": aid, "signature": list(r.minhash)})
         rows["sentences"].extend(sentence_row(aid, s) for s in r.sentences)

@@ -164,6 +164,8 @@ TABLES: tuple[Table, ...] = (
         _c("story_id", doc="Articles telling the same story share it (the story's first "
                            "article).", filled_by="dedup"),
         _c("ingested_at", "TIMESTAMP", default="current_timestamp", filled_by="default"),
+        _c("fingerprint", doc="The coder that coded it (provenance.py); NULL on files made "
+                              "before fingerprints: `recode` treats those as stale."),
     ), primary_key=("id",), batch=True),
     Table("article_minhash", (
         _req("article_id"),
@@ -242,6 +244,7 @@ TABLES: tuple[Table, ...] = (
         _c("finished_at", "TIMESTAMP"), _c("command"),
         _c("n_read", "INTEGER"), _c("n_stored", "INTEGER"), _c("n_duplicate", "INTEGER"),
         _c("n_failed", "INTEGER"),
+        _c("fingerprint", doc="The coder of the run."),
     ), primary_key=("id",)),
     Table("shards", (
         _req("name"), _c("loaded_at", "TIMESTAMP", default="current_timestamp"),
