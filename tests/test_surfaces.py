@@ -165,3 +165,19 @@ def test_version_and_docs_markdown(client):
     assert runner.invoke(app, ["--version"]).stdout.strip() == f"dyadwatch {__version__}"
     page = client.get("/docs").text
     assert "<code>POST /api/articles</code>" in page and "`POST" not in page
+
+
+def test_dashboard_events_page_takes_the_declared_filters(client):
+    import re
+
+    def count(params: dict) -> int:
+        page = client.get("/events", params=params, headers={"accept": "text/html"}).text
+        return int(re.search(r'data-testid="count">([\d,]+)', page).group(1).replace(",", ""))
+
+    for params in ({"min_confidence": "0.9"}, {"quad_class": "3"}, {"canonical": "true"},
+                   {"dyad": "CHN-PRK", "directed": "true"}):
+        total = client.get("/api/events", params=params).json()["total"]
+        assert count(params) == total, params
+    assert count({"quad": "3"}) == count({"quad_class": "3"})  # the older link name
+    page = client.get("/events", params={"min_confidence": "7"}).text
+    assert "min_confidence" in page and 'data-testid="error"' in page
