@@ -1,15 +1,15 @@
 """Watching inside the server: /api/sources, /api/watch/alerts,
-/api/watch/notifications, the /watch and /alerts/{id} dashboard pages, and
-`start_watching`, which runs the watch loop's cycles on the server's
+/api/watch/notifications, the /watch and /alerts/{id} dashboard pages (one
+module-level router, the app's Server through reads.py's dependencies),
+and `start_watching`, which runs the watch loop's cycles on the server's
 writer thread (`dyadwatch serve --watch SOURCES`).
 
 The server owns the database, so a cycle is one more job for its single
 writer: reads keep being answered from their own cursors while news
 arrives, and a POSTed ingest simply waits for the cycle in progress.
-(No `from __future__ import annotations`: FastAPI must see the route
-parameters' Annotated types, which are local to `build_router`.)
 """
 
+from __future__ import annotations
 
 import json
 import logging
@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from ..analysis import alerts as alerts_mod
 from ..errors import InputError, NotFoundError
 from ..store import watch_state
+from .reads import MAX_OFFSET, Cursor, ServerDep, read_access
 from .server import ApiError, Server
 
 log = logging.getLogger("dyadwatch.watch")
@@ -56,82 +57,79 @@ def alert_detail(con: Any, alert_id: str) -> dict[str, Any]:
     return alert
 
 
-def build_router(server: Server) -> APIRouter:
-    def read_access(request: Request) -> None:
-        server.check_read(request)
+router = APIRouter(dependencies=[Depends(read_access)])
+_templates = Jinja2Templates(directory=str(TEMPLATES))
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
-    def cursor():
-        with server.reading() as cur:
-            yield cur
 
-    Cursor = Annotated[Any, Depends(cursor)]
-    Limit = Annotated[int, Query(ge=1, le=server.settings.max_page_size)]
-    router = APIRouter(dependencies=[Depends(read_access)])
-    templates = Jinja2Templates(directory=str(TEMPLATES))
+@router.get("/api/sources", summary="Watched sources",
+            description="Sources with their last poll, HTTP status, error and articles found.")
+def sources(con: Cursor) -> list[dict]:
+    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+            for r in watch_state.list_sources(con)]
 
-    @router.get("/api/sources", summary="Watched sources",
-                description="Sources with their last poll, HTTP status, error and articles found.")
-    def sources(con: Cursor) -> list[dict]:
-        return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
-                for r in watch_state.list_sources(con)]
 
-    @router.post("/api/sources", status_code=201, summary="Add a source (needs the token)")
-    def add_source(request: Request, body: dict) -> dict:
-        from ..sources.watch import _source_row
-        from ..sources.watchfile import SourceSpec
+@router.post("/api/sources", status_code=201, summary="Add a source (needs the token)")
+def add_source(request: Request, server: ServerDep, body: dict) -> dict:
+    from ..sources.watch import _source_row
+    from ..sources.watchfile import SourceSpec
 
-        server.check_write(request)
-        try:
-            spec = SourceSpec.model_validate(body)
-        except ValidationError as exc:
-            raise InputError("; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: "
-                                       f"{e['msg'].removeprefix('Value error, ')}"
-                                       for e in exc.errors()) + ".") from exc
-        row = _source_row(spec)
-        server.submit_job(watch_state.upsert_sources, server.store, [row], "api").result()
-        return {"address": spec.address, "kind": spec.resolved_kind}
+    server.check_write(request)
+    try:
+        spec = SourceSpec.model_validate(body)
+    except ValidationError as exc:
+        raise InputError("; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: "
+                                   f"{e['msg'].removeprefix('Value error, ')}"
+                                   for e in exc.errors()) + ".") from exc
+    row = _source_row(spec)
+    server.submit_job(watch_state.upsert_sources, server.store, [row], "api").result()
+    return {"address": spec.address, "kind": spec.resolved_kind}
 
-    @router.delete("/api/sources", summary="Remove a source (needs the token)")
-    def remove_source(request: Request, address: Annotated[str, Query(max_length=2000)]) -> dict:
-        server.check_write(request)
-        if not server.submit_job(watch_state.remove_source, server.store, address).result():
-            raise NotFoundError(f"no source {address!r}.", hint="GET /api/sources lists them.")
-        return {"removed": address}
 
-    @router.get("/api/watch/alerts", summary="Stored watch alerts, newest first")
-    def stored_alerts(con: Cursor, limit: Limit = 50,
-                      offset: Annotated[int, Query(ge=0)] = 0) -> list[dict]:
-        return _rows(con, "SELECT * FROM alerts ORDER BY window_end DESC, created_at DESC, id "
-                          "LIMIT ? OFFSET ?", [limit, offset])
+@router.delete("/api/sources", summary="Remove a source (needs the token)")
+def remove_source(request: Request, server: ServerDep,
+                  address: Annotated[str, Query(max_length=2000)]) -> dict:
+    server.check_write(request)
+    if not server.submit_job(watch_state.remove_source, server.store, address).result():
+        raise NotFoundError(f"no source {address!r}.", hint="GET /api/sources lists them.")
+    return {"removed": address}
 
-    @router.get("/api/watch/alerts/{alert_id}", summary="One alert with its evidence")
-    def one_alert(con: Cursor, alert_id: str) -> dict:
-        return alert_detail(con, alert_id)
 
-    @router.get("/api/watch/notifications", summary="Notifications sent or failed")
-    def notifications(con: Cursor, limit: Limit = 100,
-                      offset: Annotated[int, Query(ge=0)] = 0) -> list[dict]:
-        return _rows(con, "SELECT n.*, a.dyad, a.rule FROM notifications n LEFT JOIN alerts a "
-                          "ON a.id = n.alert_id ORDER BY n.sent_at DESC LIMIT ? OFFSET ?",
-                     [limit, offset])
+@router.get("/api/watch/alerts", summary="Stored watch alerts, newest first")
+def stored_alerts(con: Cursor, limit: Limit = 50, offset: Offset = 0) -> list[dict]:
+    return _rows(con, "SELECT * FROM alerts ORDER BY window_end DESC, created_at DESC, id "
+                      "LIMIT ? OFFSET ?", [limit, offset])
 
-    @router.get("/watch", response_class=HTMLResponse, include_in_schema=False)
-    def watch_page(request: Request, con: Cursor) -> HTMLResponse:
-        return templates.TemplateResponse(request, "watch.html", {
-            "sources": watch_state.list_sources(con),
-            "alerts": _rows(con, "SELECT * FROM alerts ORDER BY window_end DESC, id LIMIT 200"),
-            "notifications": _rows(con, "SELECT n.*, a.dyad FROM notifications n LEFT JOIN "
-                                        "alerts a ON a.id = n.alert_id ORDER BY n.sent_at DESC "
-                                        "LIMIT 200"),
-            "per_day": _rows(con, "SELECT CAST(ingested_at AS DATE) AS day, count(*) AS n FROM "
-                                  "articles GROUP BY 1 ORDER BY 1 DESC LIMIT 14")})
 
-    @router.get("/alerts/{alert_id}", response_class=HTMLResponse, include_in_schema=False)
-    def alert_page(request: Request, con: Cursor, alert_id: str) -> HTMLResponse:
-        return templates.TemplateResponse(request, "watch_alert.html",
-                                          {"alert": alert_detail(con, alert_id)})
+@router.get("/api/watch/alerts/{alert_id}", summary="One alert with its evidence")
+def one_alert(con: Cursor, alert_id: str) -> dict:
+    return alert_detail(con, alert_id)
 
-    return router
+
+@router.get("/api/watch/notifications", summary="Notifications sent or failed")
+def notifications(con: Cursor, limit: Limit = 100, offset: Offset = 0) -> list[dict]:
+    return _rows(con, "SELECT n.*, a.dyad, a.rule FROM notifications n LEFT JOIN alerts a "
+                      "ON a.id = n.alert_id ORDER BY n.sent_at DESC LIMIT ? OFFSET ?",
+                 [limit, offset])
+
+
+@router.get("/watch", response_class=HTMLResponse, include_in_schema=False)
+def watch_page(request: Request, con: Cursor) -> HTMLResponse:
+    return _templates.TemplateResponse(request, "watch.html", {
+        "sources": watch_state.list_sources(con),
+        "alerts": _rows(con, "SELECT * FROM alerts ORDER BY window_end DESC, id LIMIT 200"),
+        "notifications": _rows(con, "SELECT n.*, a.dyad FROM notifications n LEFT JOIN "
+                                    "alerts a ON a.id = n.alert_id ORDER BY n.sent_at DESC "
+                                    "LIMIT 200"),
+        "per_day": _rows(con, "SELECT CAST(ingested_at AS DATE) AS day, count(*) AS n FROM "
+                              "articles GROUP BY 1 ORDER BY 1 DESC LIMIT 14")})
+
+
+@router.get("/alerts/{alert_id}", response_class=HTMLResponse, include_in_schema=False)
+def alert_page(request: Request, con: Cursor, alert_id: str) -> HTMLResponse:
+    return _templates.TemplateResponse(request, "watch_alert.html",
+                                       {"alert": alert_detail(con, alert_id)})
 
 
 def start_watching(app: FastAPI, sources: str | Path, every_s: float) -> threading.Event:
