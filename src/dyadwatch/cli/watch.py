@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from ..config import Settings
 from ..errors import InputError
-from ._common import DEFAULT_DB_PATH, DbOption, Format, FormatOption, OutputOption, console, emit
+from ._common import DEFAULT_DB_PATH, DbOption, FormatOption, OutputOption, console, emit
 
 SourcesArg = Annotated[Path, typer.Argument(help="YAML sources file (sources: and rules:).")]
 
@@ -119,7 +119,7 @@ def register(app: typer.Typer) -> None:
         console().print(f"added {spec.resolved_kind} {escape(spec.address)}")
 
     @sources_app.command("list")
-    def list_(db: DbOption = DEFAULT_DB_PATH, fmt: FormatOption = Format.table,
+    def list_(db: DbOption = DEFAULT_DB_PATH, fmt: FormatOption = "table",
               output: OutputOption = None) -> None:
         """Sources with their last poll, status, errors and articles found."""
         import pandas as pd
