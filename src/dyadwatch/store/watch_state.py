@@ -133,9 +133,19 @@ def save_validators(store: Store, rows: Sequence[tuple[str, str | None, str | No
     rows = [r for r in rows if r[1] or r[2]]
     if not rows:
         return
+    table = _arrow(("url", "etag", "last_modified"), rows)
     with _tx(store) as con:
-        con.executemany("INSERT OR REPLACE INTO http_cache (url, etag, last_modified, "
-                        "updated_at) VALUES (?, ?, ?, current_timestamp)", rows)
+        con.register("_validators", table)
+        con.execute("INSERT OR REPLACE INTO http_cache (url, etag, last_modified, updated_at) "
+                    "SELECT url, etag, last_modified, current_timestamp FROM _validators")
+        con.unregister("_validators")
+
+
+def _arrow(names: Sequence[str], rows: Sequence[tuple]) -> pa.Table:
+    """String columns from rows, for one bulk statement (DuckDB's
+    executemany runs a statement per row: 200 rows took seconds under load)."""
+    return pa.table({n: pa.array([r[i] for r in rows], pa.string())
+                     for i, n in enumerate(names)})
 
 
 # -- article addresses -----------------------------------------------------------------
@@ -167,11 +177,14 @@ def dedup_pending(con: duckdb.DuckDBPyConnection) -> bool:
 def mark_handled(store: Store, items: Sequence[Handled]) -> None:
     if not items:
         return
+    cols = ("key", "url", "source", "article_id", "status", "reason")
+    table = _arrow(cols, [(h.key, h.url, h.source, h.article_id, h.status, h.reason)
+                          for h in items])
+    names = ", ".join(cols)
     with _tx(store) as con:
-        con.executemany(
-            "INSERT OR IGNORE INTO watch_urls (key, url, source, article_id, status, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(h.key, h.url, h.source, h.article_id, h.status, h.reason) for h in items])
+        con.register("_handled", table)
+        con.execute(f"INSERT OR IGNORE INTO watch_urls ({names}) SELECT {names} FROM _handled")
+        con.unregister("_handled")
 
 
 def article_ids_by_url(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, str]:
