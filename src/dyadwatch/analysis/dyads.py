@@ -394,14 +394,18 @@ def export_events(con: Any, path: str | Path, fmt: str | None = None,
                   **filters: Any) -> int:
     """Write events (filters as in `queries.list_events`, minus paging) to
     CSV or Parquet (from `fmt` or the file extension) with DuckDB's own
-    writer; returns the number of rows written."""
+    writer, or GeoJSON (located events only); returns the number written."""
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt == "pq":
         fmt = "parquet"
+    if fmt == "geojson":
+        from .geojson import export_geojson
+
+        return export_geojson(con, path, **filters)
     if fmt not in ("csv", "parquet"):
         raise QueryError(f"export: cannot tell the format of {path.name!r}.",
-                         hint="Name the file .csv or .parquet, or pass the format.")
+                         hint="Name the file .csv, .parquet or .geojson, or pass --format.")
     w = event_where(**filters)
     sql = (f"SELECT {EXPORT_COLUMNS} FROM events e "
            f"LEFT JOIN articles a ON a.id = e.article_id "

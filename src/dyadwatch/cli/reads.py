@@ -43,6 +43,12 @@ class Unit(str, Enum):
     mentions = "mentions"
 
 
+class ExportFormat(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+    geojson = "geojson"
+
+
 class Level(str, Enum):
     country = "country"
     actor = "actor"
@@ -72,7 +78,9 @@ QuadOpt = Annotated[int | None, typer.Option("--quad", help="QuadClass 1-4: " + 
 TextOpt = Annotated[str | None, typer.Option("--text", help="Words in the sentence.")]
 CountryOpt = Annotated[str | None, typer.Option("--country", help="Located in this country "
                                                                   "(ISO3, e.g. KOR).")]
-NearOpt = Annotated[str | None, typer.Option("--near", help="A place name (Busan) or LAT,LON.")]
+NearOpt = Annotated[str | None, typer.Option("--near", help="A place name (Busan, \"Paris, "
+                                                            "Texas\", \"Georgia (country)\") "
+                                                            "or LAT,LON.")]
 WithinOpt = Annotated[str | None, typer.Option("--within", help="Radius for --near: 100km, "
                                                                 "60mi (default 50km).")]
 
@@ -87,19 +95,17 @@ def reading(db: Path) -> Iterator[Any]:
 
 
 def resolve_near(near: str | None) -> tuple[float, float] | None:
-    """Coordinates for --near: "LAT,LON" as given, else the geocoder's best
-    place for the name."""
+    """Coordinates for --near: "LAT,LON" as given, else the gazetteer's best
+    place for the name, which may be qualified ("Paris, Texas")."""
     if not near:
         return None
     point = queries.parse_latlon(near)
     if point is not None:
         return point
-    from ..coding.geo import Geocoder
+    from ..coding.gazetteer import Gazetteer
+    from ..coding.placenames import resolve_place_name
 
-    place = Geocoder.from_package().resolve_place(near)
-    if place is None or place.lat is None or place.lon is None:
-        raise QueryError(f"--near: no place called {near!r} in the gazetteer.",
-                         hint="Try another spelling or give coordinates: --near 35.1,129.0.")
+    place = resolve_place_name(Gazetteer.from_package(), near)
     console(stderr=True).print(f"near {escape(place.name)} ({place.country}) at "
                                f"{place.lat:.3f},{place.lon:.3f}")
     return place.lat, place.lon
@@ -347,18 +353,21 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def export(
-        out: Annotated[Path, typer.Argument(help="OUT.csv or OUT.parquet.")],
+        out: Annotated[Path, typer.Argument(help="OUT.csv, OUT.parquet or OUT.geojson.")],
         db: DbOption = DEFAULT_DB_PATH,
         dyad: DyadOpt = None, actor: ActorOpt = None, type_: TypeOpt = None,
         quad: QuadOpt = None, since: Since = None, until: Until = None, text: TextOpt = None,
         country: CountryOpt = None, near: NearOpt = None, within: WithinOpt = None,
         directed: Directed = False, all_: AllEvents = False,
+        fmt: Annotated[ExportFormat | None, typer.Option(
+            "--format", "-f", help="File format (default: from OUT's extension).")] = None,
     ) -> None:
-        """Write events in a POLECAT/ICEWS-like column layout (CSV or Parquet)."""
+        """Write events in a POLECAT/ICEWS-like column layout (CSV or Parquet), or
+        the located ones as GeoJSON points."""
         filters = _event_filters(dyad, actor, type_, quad, since, until, text, country, near,
                                  within, directed, all_)
         with reading(db) as con:
-            n = analysis.export_events(con, out, **filters)
+            n = analysis.export_events(con, out, fmt.value if fmt else None, **filters)
         console(stderr=True).print(f"wrote {n} events to {out}")
 
     @app.command()
