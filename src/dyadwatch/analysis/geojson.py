@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..store.queries import event_where, frame, records
+from ..store.queries import Where, event_where, frame, records
 
 #: Properties of each Feature, in order: (property, row column).
 PROPERTIES = (("id", "id"), ("date", "date"), ("source", "source"), ("target", "target"),
@@ -66,10 +66,16 @@ def render_geojson(rows: Any) -> str:
     return json.dumps(feature_collection(rows), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def map_rows(con: Any, *, limit: int = MAP_LIMIT, **filters: Any) -> list[dict[str, Any]]:
+def map_rows(con: Any, *, event_id: str | None = None, limit: int = MAP_LIMIT,
+             **filters: Any) -> list[dict[str, Any]]:
     """Located canonical events matching `filters` (as `queries.list_events`),
-    one row each with its mention count, the newest `limit`."""
-    w = event_where(canonical=True, **filters).add("e.lat IS NOT NULL AND e.lon IS NOT NULL")
+    one row each with its mention count, the newest `limit`; with `event_id`
+    only that mention, wherever it stands in its canonical event."""
+    if event_id:
+        w = Where().add("e.id = ?", event_id)
+    else:
+        w = event_where(canonical=True, **filters)
+    w.add("e.lat IS NOT NULL AND e.lon IS NOT NULL")
     sql = ("SELECT e.id, e.date, e.source, e.target, e.plover, e.quad_class, e.geo_name, "
            "e.geo_country, e.geo_precision, e.lat, e.lon, coalesce(c.n_mentions, 1) AS count "
            "FROM events e LEFT JOIN canonical_events c ON c.id = e.canonical_id "

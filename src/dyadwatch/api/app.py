@@ -252,10 +252,12 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
 
     from ..web.pages import install as install_pages
     from .reads import build_router as read_routes
+    from .dashboard_reads import build_router as dashboard_routes
     from .writes import build_router as write_routes
 
     app.include_router(read_routes(server))
     app.include_router(write_routes(server))
+    app.include_router(dashboard_routes(server))
     install_pages(app, server)
     return app
 
