@@ -107,8 +107,7 @@ class Names:
         picks = sorted(by_code.items(), key=lambda cn: close.index(key(cn[1])))[:3]
         hint = ("Did you mean " + ", ".join(f"{name} ({c})" for c, name in picks)
                 + "?") if picks else ("Use a country (China, PRK), a demonym (North Korean), "
-                                      "a person or organisation, or a code (KORGOV); "
-                                      "`dyadwatch actors` lists the codes in use.")
+                                      "a person or organisation, or a code (KORGOV).")
         raise QueryError(f"{what}: no actor called {text!r}.", hint=hint)
 
     def resolve_pair(self, text: str) -> tuple[str, str]:

@@ -1,7 +1,8 @@
 """Read routes for the dashboard's map and the failed-documents list.
 
 GET /api/map.geojson: located events as GeoJSON points (what map.js
-draws), filtered like /api/events, or one event with `id`.
+draws), filtered like /api/events (actors and countries also by name), or
+one event with `id`.
 GET /api/errors: documents that could not be read or coded, newest first,
 with file name, line and reason. Only the file's name leaves the server,
 never its folders.
@@ -17,6 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import Field
 
+from ..names import Names
 from ..analysis.geojson import MAP_LIMIT, map_rows, render_geojson
 from ..store.failures import count_errors, list_errors
 from ..store.queries import records
@@ -48,6 +50,7 @@ def build_router(server: Server) -> APIRouter:
         server.check_read(request)
 
     router = APIRouter(prefix="/api", dependencies=[Depends(read_access)])
+    names = Names.from_package()
     max_page = server.settings.max_page_size
 
     @router.get("/map.geojson", summary="Event locations as GeoJSON",
@@ -71,9 +74,10 @@ def build_router(server: Server) -> APIRouter:
         country: Annotated[str | None, Query(max_length=40)] = None,
     ) -> Response:
         filters: dict[str, Any] = {
-            "actor": actor, "dyad": dyad, "directed": directed, "plover": type,
-            "quad_class": quad_class, "since": since, "until": until, "text": q,
-            "country": country}
+            "actor": names.resolve(actor) if actor else None,
+            "dyad": names.resolve_pair(dyad) if dyad else None, "directed": directed,
+            "plover": type, "quad_class": quad_class, "since": since, "until": until,
+            "text": q, "country": names.resolve(country, what="country")[:3] if country else None}
         with server.reading() as con:
             rows = map_rows(con, event_id=id, **filters)
         return Response(render_geojson(rows), media_type=GEOJSON)

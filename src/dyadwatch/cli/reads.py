@@ -27,6 +27,7 @@ from rich.text import Text
 from ..analysis import dyads as analysis
 from ..store import queries
 from ..config import Settings
+from ..names import Names
 from ..errors import QueryError
 from ..types import PLOVER_TYPES, QUAD_NAMES
 from ._common import DEFAULT_DB_PATH, DbOption, Format, FormatOption, OutputOption, console, emit
@@ -64,13 +65,15 @@ AllEvents = Annotated[bool, typer.Option("--all", help="Also count negated, futu
                                                        "hypothetical events.")]
 UnitOpt = Annotated[Unit, typer.Option("--unit", help="Count canonical (deduplicated) events "
                                                       "or every mention.")]
-ActorA = Annotated[str, typer.Argument(help="Actor code: country (CHN) or country+sector "
-                                            "(KORGOV).")]
-ActorB = Annotated[str, typer.Argument(help="The other actor code.")]
+ActorA = Annotated[str, typer.Argument(help="An actor: code (CHN, KORGOV) or name (China, "
+                                            "\"North Korean military\", Kim Jong Un).")]
+ActorB = Annotated[str, typer.Argument(help="The other actor (code or name).")]
 PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Also draw a picture "
                                                              "(.png, .svg or .pdf).")]
-DyadOpt = Annotated[str | None, typer.Option("--dyad", help="Two actors: CHN-PRK.")]
-ActorOpt = Annotated[str | None, typer.Option("--actor", help="Actor as source or target.")]
+DyadOpt = Annotated[str | None, typer.Option("--dyad", help="Two actors, codes or names: "
+                                                           "CHN-PRK, \"China-North Korea\".")]
+ActorOpt = Annotated[str | None, typer.Option("--actor", help="Actor as source or target "
+                                                             "(code or name: KORGOV, China).")]
 TypeOpt = Annotated[str | None, typer.Option("--type", help="PLOVER event type: "
                                                             + ", ".join(PLOVER_TYPES) + ".")]
 QuadOpt = Annotated[int | None, typer.Option("--quad", help="QuadClass 1-4: " + "; ".join(
@@ -115,8 +118,11 @@ def _event_filters(dyad: str | None, actor: str | None, type_: str | None, quad:
                    since: str | None, until: str | None, text: str | None,
                    country: str | None, near: str | None, within: str | None,
                    directed: bool, all_: bool) -> dict[str, Any]:
-    return dict(dyad=queries.parse_dyad(dyad) if dyad else None, actor=actor, plover=type_,
-                quad_class=quad, since=since, until=until, text=text, country=country,
+    names = Names.from_package() if (dyad or actor or country) else None
+    return dict(dyad=names.resolve_pair(dyad) if dyad else None,
+                actor=names.resolve(actor) if actor else None, plover=type_,
+                quad_class=quad, since=since, until=until, text=text,
+                country=names.resolve(country, what="country")[:3] if country else None,
                 near=resolve_near(near), within_km=within, directed=directed,
                 include_nonfactual=all_)
 
@@ -203,8 +209,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Quotes with their speakers and the events said in them."""
         with reading(db) as con:
-            df = queries.list_quotes(con, speaker=speaker,
-                                     dyad=queries.parse_dyad(dyad) if dyad else None,
+            names = Names.from_package()
+            df = queries.list_quotes(con, speaker=names.resolve(speaker) if speaker else None,
+                                     dyad=names.resolve_pair(dyad) if dyad else None,
                                      since=since, until=until, text=text, limit=limit,
                                      offset=offset)
         df = _lists_as_text(df, ["event_ids"], fmt)
@@ -223,7 +230,11 @@ def register(app: typer.Typer) -> None:
         with reading(db) as con:
             df = queries.list_actors(con, prefix=prefix, since=since, until=until,
                                      include_nonfactual=all_, limit=limit)
-        emit(df, fmt, output, title="actors")
+        # What the code stands for, not its most quoted person ("Wang Yi" for CHNGOV).
+        df.insert(1, "label", [Names.from_package().label(c) for c in df["code"]]
+                  if len(df) else [])
+        emit(df.drop(columns=["name"]) if fmt is Format.table else df, fmt, output,
+             title="actors")
 
     @app.command()
     def dyad(
@@ -235,6 +246,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Events between A and B per period: counts by PLOVER type and
         QuadClass, Goldstein sum and mean, share of conflict."""
+        names = Names.from_package()
+        a, b = names.resolve(a, what="A"), names.resolve(b, what="B")
         with reading(db) as con:
             df = analysis.dyad_series(con, a, b, directed=directed, freq=freq.value,
                                       since=since, until=until, unit=unit.value,

@@ -26,6 +26,7 @@ from ..analysis import dyads as analysis
 from ..store import queries
 from ..config import data_path
 from ..errors import DyadwatchError, NotFoundError, QueryError
+from ..names import Names
 from ..types import PLOVER_TYPES, QUAD_NAMES
 from ..api.reads import records, series_points, source_file
 from ..api.server import TOKEN_COOKIE, Server, tokens_match
@@ -85,6 +86,7 @@ def install(app: FastAPI, server: Server) -> None:
     """Mount the static files and the page routes on `app`."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     countries = CountryNames.from_package()
+    names = Names.from_package()
     env = templates.env
     env.globals.update(QUADS=QUADS, QUAD_NAMES=QUAD_NAMES, PLOVER_TYPES=PLOVER_TYPES,
                        url_with=url_with, country=countries.name)
@@ -154,7 +156,7 @@ def install(app: FastAPI, server: Server) -> None:
         error, rows, total, panel = None, [], 0, None
         with server.reading() as con:
             try:
-                filters = page_filters(form)
+                filters = page_filters(form, names)
                 rows = records(queries.list_events(con, **filters, limit=PAGE_SIZE,
                                                    offset=offset))
                 total = queries.count_events(con, **filters)
@@ -169,8 +171,8 @@ def install(app: FastAPI, server: Server) -> None:
         """The header's dyad box: /dyad?a=CHN&b=PRK -> /dyad/CHN/PRK."""
         p = request.query_params
         try:
-            a = queries.parse_actor(p.get("a", ""), name="first actor")
-            b = queries.parse_actor(p.get("b", ""), name="second actor")
+            a = names.resolve(p.get("a", ""), what="first actor")
+            b = names.resolve(p.get("b", ""), what="second actor")
         except DyadwatchError as exc:
             return render_error(request, 400, str(exc.message) + " " + (exc.hint or ""))
         return RedirectResponse(f"/dyad/{a}/{b}", status_code=303)
@@ -250,15 +252,19 @@ def web_url(url: str | None) -> str | None:
     return None
 
 
-def page_filters(form: dict[str, str]) -> dict[str, Any]:
-    """Events-page form fields -> `queries.list_events` keyword arguments."""
+def page_filters(form: dict[str, str], names: Names) -> dict[str, Any]:
+    """Events-page form fields -> `queries.list_events` keyword arguments
+    (actors and countries as names or codes)."""
     quad = form.get("quad") or None
     if quad is not None and quad not in ("1", "2", "3", "4"):
         raise QueryError(f"quad: {quad!r} is not a QuadClass (1-4).")
-    return {"actor": form.get("actor") or None, "dyad": form.get("dyad") or None,
+    actor, dyad, country = form.get("actor"), form.get("dyad"), form.get("country")
+    return {"actor": names.resolve(actor) if actor else None,
+            "dyad": names.resolve_pair(dyad) if dyad else None,
             "plover": form.get("type") or None, "quad_class": int(quad) if quad else None,
             "since": form.get("since") or None, "until": form.get("until") or None,
-            "text": form.get("q") or None, "country": form.get("country") or None}
+            "text": form.get("q") or None,
+            "country": names.resolve(country, what="country")[:3] if country else None}
 
 
 def evidence(ev: dict[str, Any]) -> dict[str, Any]:
