@@ -84,6 +84,8 @@ CountryOpt = Annotated[str | None, typer.Option("--country", help="Located in th
 NearOpt = Annotated[str | None, typer.Option("--near", help="A place name (Busan, \"Paris, "
                                                             "Texas\", \"Georgia (country)\") "
                                                             "or LAT,LON.")]
+WideOpt = Annotated[bool, typer.Option("--wide", help="In a terminal, every column in full "
+                                                      "(default: what fits the width).")]
 WithinOpt = Annotated[str | None, typer.Option("--within", help="Radius for --near: 100km, "
                                                                 "60mi (default 50km).")]
 
@@ -141,6 +143,18 @@ def _columns(df: pd.DataFrame, fmt: Format, cols: list[str] | None = None) -> pd
     return df
 
 
+def _fitted(df: pd.DataFrame, listing: str, fmt: Format, output: Path | None,
+            wide: bool) -> bool:
+    """Print a terminal listing fitted to the width (cli/fit.py); False
+    when the output is a file or a machine format, for `emit` to write."""
+    if fmt is not Format.table or output is not None:
+        return False
+    from .fit import LISTINGS, print_fitted
+
+    print_fitted(queries.records(df), LISTINGS[listing], wide=wide, title=listing)
+    return True
+
+
 def _lists_as_text(df: pd.DataFrame, cols: list[str], fmt: Format, head: int = 5) -> pd.DataFrame:
     """Lists of ids shown as "a, b, c (+2)" in tables and CSV (JSON and
     Parquet keep real lists)."""
@@ -170,7 +184,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
         offset: Annotated[int, typer.Option(help="Skip this many rows (paging).")] = 0,
-        fmt: FormatOption = Format.table, output: OutputOption = None,
+        fmt: FormatOption = Format.table, output: OutputOption = None, wide: WideOpt = False,
     ) -> None:
         """List events with their evidence sentence, oldest first."""
         filters = _event_filters(dyad, actor, type_, quad, since, until, text, country, near,
@@ -178,6 +192,8 @@ def register(app: typer.Typer) -> None:
         with reading(db) as con:
             df = queries.list_events(con, **filters, canonical=canonical, limit=limit,
                                      offset=offset, min_confidence=min_confidence)
+        if _fitted(df, "events", fmt, output, wide):
+            return
         emit(_columns(df, fmt, ["id", "date", "source", "target", "plover", "goldstein",
                                 "trigger", "sentence", "geo_name", "distance_km"]),
              fmt, output, title=f"{len(df)} events")
@@ -205,7 +221,7 @@ def register(app: typer.Typer) -> None:
         dyad: DyadOpt = None, since: Since = None, until: Until = None, text: TextOpt = None,
         limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
         offset: Annotated[int, typer.Option(help="Skip this many rows (paging).")] = 0,
-        fmt: FormatOption = Format.table, output: OutputOption = None,
+        fmt: FormatOption = Format.table, output: OutputOption = None, wide: WideOpt = False,
     ) -> None:
         """Quotes with their speakers and the events said in them."""
         with reading(db) as con:
@@ -215,6 +231,8 @@ def register(app: typer.Typer) -> None:
                                      since=since, until=until, text=text, limit=limit,
                                      offset=offset)
         df = _lists_as_text(df, ["event_ids"], fmt)
+        if _fitted(df, "quotes", fmt, output, wide):
+            return
         emit(_columns(df, fmt, ["date", "speaker", "speaker_name", "text", "outlet",
                                 "event_ids"]), fmt, output, title=f"{len(df)} quotes")
 
@@ -224,7 +242,7 @@ def register(app: typer.Typer) -> None:
         prefix: Annotated[str | None, typer.Option(help="Codes starting with this (KOR).")] = None,
         since: Since = None, until: Until = None, all_: AllEvents = False,
         limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
-        fmt: FormatOption = Format.table, output: OutputOption = None,
+        fmt: FormatOption = Format.table, output: OutputOption = None, wide: WideOpt = False,
     ) -> None:
         """Actor codes in use, with how often each is source and target."""
         with reading(db) as con:
@@ -233,8 +251,9 @@ def register(app: typer.Typer) -> None:
         # What the code stands for, not its most quoted person ("Wang Yi" for CHNGOV).
         df.insert(1, "label", [Names.from_package().label(c) for c in df["code"]]
                   if len(df) else [])
-        emit(df.drop(columns=["name"]) if fmt is Format.table else df, fmt, output,
-             title="actors")
+        if _fitted(df, "actors", fmt, output, wide):
+            return
+        emit(df, fmt, output, title="actors")
 
     @app.command()
     def dyad(
@@ -243,6 +262,9 @@ def register(app: typer.Typer) -> None:
         freq: Annotated[Freq, typer.Option(help="Period length.")] = Freq.month,
         directed: Directed = False, unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
         plot: PlotOpt = None, fmt: FormatOption = Format.table, output: OutputOption = None,
+        all_periods: Annotated[bool, typer.Option(
+            "--all-periods", help="In a terminal, also the periods without events.")] = False,
+        wide: WideOpt = False,
     ) -> None:
         """Events between A and B per period: counts by PLOVER type and
         QuadClass, Goldstein sum and mean, share of conflict."""
@@ -259,6 +281,12 @@ def register(app: typer.Typer) -> None:
             plot_dyad(df, plot, title=f"{label}: {unit.value} events per {freq.value}"
                                       f"{'' if directed else ' (both directions)'}")
             console(stderr=True).print(f"wrote {plot}")
+        if fmt is Format.table and output is None:
+            from .fit import print_fitted, series_columns, series_rows
+
+            rows = series_rows(queries.records(df), freq.value, all_periods=all_periods)
+            print_fitted(rows, series_columns(rows, PLOVER_TYPES), wide=wide, title=label)
+            return
         if fmt is Format.table:  # PLOVER types that never occur only widen the table
             df = df[[c for c in df.columns if c not in PLOVER_TYPES or df[c].any()]]
         emit(_columns(df, fmt), fmt, output, title=label)
@@ -277,7 +305,7 @@ def register(app: typer.Typer) -> None:
         min_events: Annotated[int, typer.Option(help="Conflict events needed in the "
                                                      "latest window.")] = 3,
         directed: Directed = False, unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
-        fmt: FormatOption = Format.table, output: OutputOption = None,
+        fmt: FormatOption = Format.table, output: OutputOption = None, wide: WideOpt = False,
     ) -> None:
         """Dyads whose conflict in the latest window is far above their own
         baseline (robust z-score), ranked, with the events that drove it."""
@@ -295,6 +323,8 @@ def register(app: typer.Typer) -> None:
         df = _lists_as_text(df, ["event_ids", "canonical_ids"], fmt)
         if fmt in (Format.table, Format.csv):
             df["baseline"] = [" ".join(f"{x:g}" for x in v) for v in df["baseline"]]
+        if _fitted(df, "alerts", fmt, output, wide):
+            return
         emit(_columns(df, fmt, ["dyad", "z", "n_events", "intensity", "baseline",
                                 "window_start", "window_end", "event_ids"]),
              fmt, output, title="escalation alerts")
@@ -305,12 +335,16 @@ def register(app: typer.Typer) -> None:
         since: Since = None, until: Until = None, directed: Directed = False,
         limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
         unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
-        fmt: FormatOption = Format.table, output: OutputOption = None,
+        fmt: FormatOption = Format.table, output: OutputOption = None, wide: WideOpt = False,
     ) -> None:
         """The dyad's events in date order with evidence sentences and quotes."""
+        names = Names.from_package()
+        a, b = names.resolve(a, what="A"), names.resolve(b, what="B")
         with reading(db) as con:
             df = analysis.timeline(con, a, b, directed=directed, since=since, until=until,
                                    limit=limit, unit=unit.value, include_nonfactual=all_)
+        if _fitted(df, "timeline", fmt, output, wide):
+            return
         emit(_columns(df, fmt, ["date", "event_id", "source", "target", "plover", "goldstein",
                                 "n_stories", "sentence", "outlet", "quote"]),
              fmt, output, title=f"{a.upper()}-{b.upper()} timeline")
@@ -350,7 +384,7 @@ def register(app: typer.Typer) -> None:
         level: Annotated[Level, typer.Option(help="Nodes are countries or full actor "
                                                   "codes.")] = Level.country,
         unit: UnitOpt = Unit.canonical, all_: AllEvents = False, plot: PlotOpt = None,
-        fmt: FormatOption = Format.table, output: OutputOption = None,
+        fmt: FormatOption = Format.table, output: OutputOption = None, wide: WideOpt = False,
     ) -> None:
         """Who acts on whom: directed edges with event counts and Goldstein."""
         with reading(db) as con:
@@ -362,6 +396,8 @@ def register(app: typer.Typer) -> None:
             plot_network(df, plot, title="Who acts on whom, " + period_label(
                 queries.parse_date(since), queries.parse_date(until, end=True)))
             console(stderr=True).print(f"wrote {plot}")
+        if _fitted(df, "network", fmt, output, wide):
+            return
         emit(_columns(df, fmt), fmt, output, title="network")
 
     @app.command()

@@ -29,7 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import StoreError, StoreLockedError, StoreReadOnlyError
-from ..types import Actor, DocResult, Event, Failure
+from ..types import Actor, DocResult, Event, Failure, Sentence
 
 SCHEMA_VERSION = "1"
 
@@ -88,11 +88,19 @@ def _event_row(e: Event) -> tuple:
     loc = e.location
     geo = (None,) * 8 if loc is None else (
         loc.name, loc.geonameid, loc.country, loc.admin1, loc.lat, loc.lon, loc.precision, loc.text)
-    return (e.id, e.article_id, e.sentence_index, e.sentence, e.trigger, e.trigger_start,
+    # A sentence ends where its paragraph does ("...said.\n\n"): stored
+    # without the trailing whitespace, so CSV rows and terminal lines stay one line.
+    return (e.id, e.article_id, e.sentence_index, e.sentence.rstrip(), e.trigger, e.trigger_start,
             e.trigger_end, e.plover, e.cameo, e.goldstein, e.quad_class,
             *_actor_cols(e.source), e.source_text, *_actor_cols(e.target), e.target_text,
             e.date, e.date_source, e.date_text, e.confidence, e.negated, e.modality,
             e.pattern, e.quote_id, *geo)
+
+
+def _sentence_row(article_id: str, s: Sentence) -> tuple:
+    """A sentence without trailing whitespace; its end offset moves with it."""
+    text = s.text.rstrip()
+    return (article_id, s.index, text, s.start, min(s.end, s.start + len(text)))
 
 
 def results_to_rows(results: Iterable[DocResult]) -> dict[str, list[tuple]]:
@@ -110,7 +118,7 @@ def results_to_rows(results: Iterable[DocResult]) -> dict[str, list[tuple]]:
                                  a.url, a.source_path, a.source_line, a.text, len(r.sentences)))
         if r.minhash:
             rows["article_minhash"].append((a.id, list(r.minhash)))
-        rows["sentences"].extend((a.id, s.index, s.text, s.start, s.end) for s in r.sentences)
+        rows["sentences"].extend(_sentence_row(a.id, s) for s in r.sentences)
         rows["actors"].extend(
             (a.id, i, m.sentence_index, m.text, m.start, m.end, m.actor.code, m.actor.country,
              m.actor.sector, m.actor.name, m.actor.kind, m.antecedent, m.confidence)
