@@ -5,10 +5,9 @@ draws), filtered like /api/events (actors and countries also by name), or
 one event with `id`.
 GET /api/errors: documents that could not be read or coded, newest first,
 with file name, line and reason. Only the file's name leaves the server,
-never its folders.
+never its folders. (No `from __future__ import annotations`: FastAPI
+reads the route signatures, whose bounds are local to build_router.)
 """
-
-from __future__ import annotations
 
 import datetime as dt
 from pathlib import PurePath

@@ -15,11 +15,11 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..config import Settings
 from ..errors import DyadwatchError, InputError
 from ._common import DEFAULT_DB_PATH, DbOption, console
+from .progress import bar as progress_bar, count_documents, tracked
 
 app = typer.Typer(
     name="dyadwatch",
@@ -64,15 +64,19 @@ def ingest(
     # The store is opened before the progress bar starts, so that a locked or
     # unwritable database is reported on one line with nothing else around it.
     with Store.open(db) as store:
-        with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
-                      BarColumn(), TextColumn("{task.completed} docs read, "
-                                              "{task.fields[stored]} stored"),
-                      TimeElapsedColumn(), console=err, disable=quiet, transient=False) as bar:
-            task = bar.add_task("coding", total=None, stored=0)
+        total = None if quiet else count_documents([p for p in paths if p.exists()])
+        with progress_bar(err, "coding", disable=quiet,
+                          extra="{task.fields[stored]} stored") as bar:
+            task = bar.add_task("coding", total=total, stored=0)
+
+            def advance(n: int, stored: int) -> None:
+                # a feed or JSON array can hold more documents than counted
+                grown = max(n, bar.tasks[0].total or 0) if total is not None else None
+                bar.update(task, completed=n, stored=stored, total=grown)
+
             report = pipeline.process(
                 [str(p) for p in paths], db, settings, store=store,
-                command="ingest " + " ".join(map(str, paths)),
-                progress=lambda n, s: bar.update(task, completed=n, stored=s))
+                command="ingest " + " ".join(map(str, paths)), progress=advance)
             bar.update(task, completed=report.n_read, stored=report.n_stored, total=report.n_read)
         summary = overview(store.cursor())
     _print_failures(report)
@@ -93,8 +97,7 @@ def _ingest_dask(paths: list[Path], db: Path, settings: Settings, scheduler: str
     from ..store.db import Store
 
     err = console(stderr=True)
-    with Progress(TextColumn("shards"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err, disable=quiet) as bar:
+    with progress_bar(err, "shards", unit="shards", disable=quiet) as bar:
         task = bar.add_task("shards", total=None)
         report = scale.run([str(p) for p in paths], db, settings, scheduler=scheduler,
                            workers=workers, shard_dir=shard_dir,
@@ -148,11 +151,18 @@ def code(
     from ..analysis.evaluate import code_records
     from ..coding.pipeline import Pipeline
 
-    records = _read_jsonl(infile)
+    records = list(_read_jsonl(infile))
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    # The bar goes to stderr, and only when stderr is a terminal, so piped
+    # JSON Lines stay clean.
+    err = console(stderr=True)
     try:
-        for rec in code_records(records, Pipeline(Settings.from_env())):
-            out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+        with progress_bar(err, "coding", unit="records",
+                          disable=not err.is_terminal) as bar:
+            task = bar.add_task("coding", total=len(records))
+            coded = code_records(records, Pipeline(Settings.from_env()))
+            for rec in tracked(coded, bar, task):
+                out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
     finally:
         if output:
             out.close()
@@ -233,11 +243,29 @@ def eval_geo(
 
 
 def _register_submodules() -> None:
+    from . import failures
     from . import reads
     from . import serve
 
     reads.register(app)
+    failures.register(app)
     serve.register(app)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"dyadwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False) -> None:
+    """News articles in, auditable political event data out (who did what to whom,
+    when and where, with evidence)."""
 
 
 _register_submodules()

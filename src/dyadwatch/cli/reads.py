@@ -30,6 +30,7 @@ from ..config import Settings
 from ..names import Names
 from ..errors import QueryError
 from ..types import PLOVER_TYPES, QUAD_NAMES
+from .remote import Client, local_or_served
 from ._common import DEFAULT_DB_PATH, DbOption, Format, FormatOption, OutputOption, console, emit
 
 
@@ -143,6 +144,21 @@ def _columns(df: pd.DataFrame, fmt: Format, cols: list[str] | None = None) -> pd
     return df
 
 
+def api_event_params(filters: dict[str, Any]) -> dict[str, Any]:
+    """`_event_filters`' keyword arguments as /api/events query parameters."""
+    near = filters.get("near")
+    within = filters.get("within_km")
+    return {"actor": filters.get("actor"),
+            "dyad": "-".join(filters["dyad"]) if filters.get("dyad") else None,
+            "directed": filters.get("directed"), "type": filters.get("plover"),
+            "quad_class": filters.get("quad_class"), "since": filters.get("since"),
+            "until": filters.get("until"), "q": filters.get("text"),
+            "country": filters.get("country"),
+            "near": f"{near[0]},{near[1]}" if near else None,
+            "within_km": queries.parse_distance_km(within) if within is not None else None,
+            "include_nonfactual": filters.get("include_nonfactual")}
+
+
 def _fitted(df: pd.DataFrame, listing: str, fmt: Format, output: Path | None,
             wide: bool) -> bool:
     """Print a terminal listing fitted to the width (cli/fit.py); False
@@ -189,9 +205,22 @@ def register(app: typer.Typer) -> None:
         """List events with their evidence sentence, oldest first."""
         filters = _event_filters(dyad, actor, type_, quad, since, until, text, country, near,
                                  within, directed, all_)
-        with reading(db) as con:
-            df = queries.list_events(con, **filters, canonical=canonical, limit=limit,
-                                     offset=offset, min_confidence=min_confidence)
+
+        def local() -> pd.DataFrame:
+            with reading(db) as con:
+                return queries.list_events(con, **filters, canonical=canonical, limit=limit,
+                                           offset=offset, min_confidence=min_confidence)
+
+        def served(client: Client) -> pd.DataFrame:
+            if min_confidence is not None:
+                raise QueryError("--min-confidence is not available through a running server.",
+                                 hint="Stop `dyadwatch serve` to read the file directly.")
+            rows = client.items("/api/events", {**api_event_params(filters),
+                                                "canonical": canonical}, limit, offset)
+            df = pd.DataFrame(rows)
+            return df.drop(columns=["distance_km"]) if near is None and len(df) else df
+
+        df = local_or_served(db, local, served)
         if _fitted(df, "events", fmt, output, wide):
             return
         emit(_columns(df, fmt, ["id", "date", "source", "target", "plover", "goldstein",
@@ -245,9 +274,14 @@ def register(app: typer.Typer) -> None:
         fmt: FormatOption = Format.table, output: OutputOption = None, wide: WideOpt = False,
     ) -> None:
         """Actor codes in use, with how often each is source and target."""
-        with reading(db) as con:
-            df = queries.list_actors(con, prefix=prefix, since=since, until=until,
-                                     include_nonfactual=all_, limit=limit)
+        def local() -> pd.DataFrame:
+            with reading(db) as con:
+                return queries.list_actors(con, prefix=prefix, since=since, until=until,
+                                           include_nonfactual=all_, limit=limit)
+
+        df = local_or_served(db, local, lambda client: pd.DataFrame(client.items(
+            "/api/actors", {"prefix": prefix, "since": since, "until": until,
+                            "include_nonfactual": all_}, limit)))
         # What the code stands for, not its most quoted person ("Wang Yi" for CHNGOV).
         df.insert(1, "label", [Names.from_package().label(c) for c in df["code"]]
                   if len(df) else [])
@@ -422,8 +456,17 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def stats(db: DbOption = DEFAULT_DB_PATH, fmt: FormatOption = Format.table) -> None:
         """What the database holds: articles, events, types, top dyads."""
-        with reading(db) as con:
-            ov = analysis.overview(con)
+        def local() -> dict[str, Any]:
+            with reading(db) as con:
+                return analysis.overview(con)
+
+        def served(client: Client) -> dict[str, Any]:
+            ov = client.get("/api/stats")
+            for extra in ("ingest", "writes_enabled"):
+                ov.pop(extra, None)
+            return ov
+
+        ov = local_or_served(db, local, served)
         if fmt is Format.json:
             print(json.dumps(ov, ensure_ascii=False, indent=1, default=str))
         elif fmt is Format.table:

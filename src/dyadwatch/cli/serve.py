@@ -3,6 +3,8 @@
 The server opens the database read-write for as long as it runs (DuckDB
 allows one writer per file), so while it runs, send new articles to its
 API (POST /api/articles) instead of running `dyadwatch ingest` beside it.
+Read commands on the same file go through its API by themselves: it
+leaves its address in DB.server.json while it runs.
 It binds to 127.0.0.1 unless told otherwise: the API's reads are open
 without a read token, so exposing it is an explicit choice.
 """
@@ -16,6 +18,7 @@ import typer
 
 from ..config import Settings
 from ._common import DEFAULT_DB_PATH, DbOption, console
+from .remote import advertise
 
 
 def _is_loopback(host: str) -> bool:
@@ -67,6 +70,8 @@ def register(app: typer.Typer) -> None:
         shown = f"[{host}]" if ":" in host else host
         err.print(f"dyadwatch: serving {db} at http://{shown}:{port}/ (API under /api/, "
                   "schema at /openapi.json); Ctrl+C stops.")
-        uvicorn.run(create_app(db, settings), host=host, port=port,
-                    log_level="warning" if quiet else "info",
-                    timeout_keep_alive=5, server_header=False)
+        # Read commands on the same file find the server here (cli/remote.py).
+        with advertise(db, host, port):
+            uvicorn.run(create_app(db, settings), host=host, port=port,
+                        log_level="warning" if quiet else "info",
+                        timeout_keep_alive=5, server_header=False)
