@@ -34,7 +34,7 @@ class FailedDocument(_Model):
     code: str | None = Field(None, description="Error code (see errors.py).")
     reason: str = Field(description="Why it failed and what to do.")
     run_id: str | None = Field(None, description="The ingest run that met it.")
-    occurred_at: dt.datetime | None = None
+    occurred_at: dt.date | None = Field(None, description="When it was (last) met.")
 
 
 class ErrorPage(Page):

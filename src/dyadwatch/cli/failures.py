@@ -3,7 +3,8 @@
 Each failure was reported once on stderr while ingest ran and recorded in
 the errors table; this lists them again (file, line, reason, newest
 first) so they can be fixed and ingested once more. It reads through a
-running server like the other read commands.
+running server like the other read commands; the server's API gives file
+names without their folders, so that is what is shown then.
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ def register(app: typer.Typer) -> None:
                 return list_errors(con, run_id=run, limit=limit)
 
         def served(client: Client) -> pd.DataFrame:
-            return pd.DataFrame(client.items("/api/errors", {"run_id": run}, limit),
-                                columns=["file", "line", "doc_id", "code", "reason", "run_id",
-                                         "occurred_at"])
+            df = pd.DataFrame(client.items("/api/errors", {"run_id": run}, limit),
+                              columns=["file", "line", "doc_id", "code", "reason", "run_id",
+                                       "occurred_at"])
+            return df.astype({"line": "Int32"})  # as DuckDB gives it: 7, not 7.0
 
         df = local_or_served(db, local, served)
         if fmt is Format.table and output is None:

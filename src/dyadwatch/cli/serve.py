@@ -12,6 +12,7 @@ without a read token, so exposing it is an explicit choice.
 from __future__ import annotations
 
 import ipaddress
+import signal
 from typing import Annotated
 
 import typer
@@ -28,6 +29,10 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def register(app: typer.Typer) -> None:
@@ -71,6 +76,9 @@ def register(app: typer.Typer) -> None:
         err.print(f"dyadwatch: serving {db} at http://{shown}:{port}/ (API under /api/, "
                   "schema at /openapi.json); Ctrl+C stops.")
         # Read commands on the same file find the server here (cli/remote.py).
+        # uvicorn re-raises SIGTERM after its graceful shutdown; as an exception
+        # it lets `advertise` remove the address file on the way out.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
         with advertise(db, host, port):
             uvicorn.run(create_app(db, settings), host=host, port=port,
                         log_level="warning" if quiet else "info",
