@@ -237,7 +237,9 @@ def eval_geo(
         if isinstance(sub, dict):
             flat.update({f"{key}[{k}]": v for k, v in sub.items()})
     for key, value in flat.items():
-        out.print(f"{key:32} {value:.3f}" if isinstance(value, float) else f"{key:32} {value}")
+        # escaped: "exact_by_precision[admin1]" is not rich markup
+        out.print(escape(f"{key:32} {value:.3f}" if isinstance(value, float)
+                         else f"{key:32} {value}"))
     for miss in (report.get("misses") or [])[:misses]:
         out.print(f"[yellow]miss[/] {escape(str(miss))}")
 

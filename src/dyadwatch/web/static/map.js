@@ -54,7 +54,8 @@
   }
 
   function draw(box, countries, fc) {
-    var width = box.clientWidth || 640, height = Math.round(width * 0.5);
+    // At most 440 px tall: the map is an overview beside the tables, not the page.
+    var width = box.clientWidth || 640, height = Math.min(Math.round(width * 0.5), 440);
     var svg = el("svg", { viewBox: "0 0 " + width + " " + height, role: "img",
                           "aria-label": fc.features.length + " located events on a map" });
     var projection = d3.geoNaturalEarth1().fitExtent([[8, 8], [width - 8, height - 8]],
