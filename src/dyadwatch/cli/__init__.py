@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
@@ -19,7 +20,7 @@ from rich.markup import escape
 from ..config import Settings
 from ..errors import DyadwatchError, InputError
 from ._common import DEFAULT_DB_PATH, DbOption, console
-from .progress import bar as progress_bar, count_documents, tracked
+from .progress import bar as progress_bar, count_documents, count_lines, tracked
 
 app = typer.Typer(
     name="dyadwatch",
@@ -38,7 +39,9 @@ def ingest(
     db: DbOption = DEFAULT_DB_PATH,
     batch_size: Annotated[int | None, typer.Option(
         help="Documents per spaCy batch (default: the batch_size setting).")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes for coding.")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes for coding (default: the n_process setting, "
+             "DYADWATCH_N_PROCESS).")] = None,
     scheduler: Annotated[str | None, typer.Option(
         help="Run on Dask: local (a LocalCluster of --workers processes), processes, or "
              "tcp://HOST:PORT (an existing scheduler).")] = None,
@@ -55,9 +58,11 @@ def ingest(
     from ..analysis.dyads import overview
     from ..store.db import Store
 
+    # None lets DYADWATCH_N_PROCESS (or the default) decide: an option given
+    # on the command line overrides the environment, an absent one does not.
     settings = Settings.from_env(batch_size=batch_size, n_process=workers)
     if scheduler:
-        _ingest_dask(paths, db, settings, scheduler, workers, shard_dir, quiet)
+        _ingest_dask(paths, db, settings, scheduler, settings.n_process, shard_dir, quiet)
         return
     err = console(stderr=True)
     missing = [p for p in paths if not p.exists()]
@@ -148,39 +153,36 @@ def code(
     Lines that are not valid records are reported on stderr with their line
     number and skipped.
     """
-    from ..analysis.evaluate import code_records
+    from ..analysis.evaluate import code_numbered
     from ..coding.pipeline import Pipeline
 
-    records = list(_read_jsonl(infile))
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout
-    # The bar goes to stderr, and only when stderr is a terminal, so piped
-    # JSON Lines stay clean.
     err = console(stderr=True)
+
+    def skip(n: int, why: str) -> None:
+        err.print(f"[yellow]skipped[/] {escape(str(infile))}:{n}: {escape(why)}", soft_wrap=True)
+
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
+        # The bar goes to stderr, and only when stderr is a terminal, so piped
+        # JSON Lines stay clean; its total is the file's non-blank lines.
         with progress_bar(err, "coding", unit="records",
                           disable=not err.is_terminal) as bar:
-            task = bar.add_task("coding", total=len(records))
-            coded = code_records(records, Pipeline(Settings.from_env()))
+            total = count_lines(infile) if err.is_terminal and infile.is_file() else None
+            task = bar.add_task("coding", total=total)
+            coded = code_numbered(_read_jsonl(infile, skip), Pipeline(Settings.from_env()),
+                                  on_skip=skip)
             for rec in tracked(coded, bar, task):
                 out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+            bar.update(task, completed=total)  # skipped lines count as done
     finally:
         if output:
             out.close()
 
 
-def _read_jsonl(path: Path):
-    """Yield dict records; report bad lines (file:line: why, one line each on
-    stderr) and go on. A record is checked the way `code_records` will read
-    it (date, text left after cleaning), because there one bad record would
-    stop the whole file."""
-    from ..coding.dates import parse_iso
-    from ..sources.ingest import article_from_text
-
-    err = console(stderr=True)
-
-    def skip(n: int, why: str) -> None:
-        err.print(f"[yellow]skipped[/] {escape(str(path))}:{n}: {escape(why)}", soft_wrap=True)
-
+def _read_jsonl(path: Path, skip) -> Iterator[tuple[int, dict]]:
+    """Yield (line number, record) as the file is read; report lines that are
+    not JSON objects with a "text" string through `skip` and go on (cleaning
+    and dates are checked once, where the record is coded)."""
     if not path.is_file():
         raise InputError("no such file.", path=str(path))
     with open(path, encoding="utf-8", errors="replace") as fh:
@@ -195,12 +197,7 @@ def _read_jsonl(path: Path):
             if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
                 skip(n, "a record needs a \"text\" string")
                 continue
-            try:
-                article_from_text(rec["text"], date=parse_iso(rec.get("date")))
-            except InputError as exc:
-                skip(n, exc.reason + (f" {exc.hint}" if exc.hint else ""))
-                continue
-            yield rec
+            yield n, rec
 
 
 @app.command("eval")
@@ -247,10 +244,12 @@ def eval_geo(
 def _register_submodules() -> None:
     from . import failures
     from . import reads
+    from . import recode
     from . import serve
 
     reads.register(app)
     failures.register(app)
+    recode.register(app)
     serve.register(app)
 
 

@@ -72,10 +72,15 @@ def _documents_in(path: Path, jsonl: frozenset[str]) -> int:
     if path.suffix.lower() not in jsonl:
         return 1
     try:
-        with open(path, "rb") as fh:
-            return sum(1 for line in fh if line.strip())
+        return count_lines(path)
     except OSError:
         return 1  # ingest reports the file as failed: one document
+
+
+def count_lines(path: Path) -> int:
+    """Non-blank lines: the records of a JSON Lines file."""
+    with open(path, "rb") as fh:
+        return sum(1 for line in fh if line.strip())
 
 
 def tracked(items: Iterable[T], progress: Progress, task: Any) -> Iterator[T]:

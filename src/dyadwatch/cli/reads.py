@@ -456,9 +456,13 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def stats(db: DbOption = DEFAULT_DB_PATH, fmt: FormatOption = Format.table) -> None:
         """What the database holds: articles, events, types, top dyads."""
+        from ..provenance import coder_counts
+
         def local() -> dict[str, Any]:
             with reading(db) as con:
-                return analysis.overview(con)
+                ov = analysis.overview(con)
+                ov["coders"] = [{"fingerprint": fp, "articles": n} for fp, n in coder_counts(con)]
+                return ov
 
         def served(client: Client) -> dict[str, Any]:
             ov = client.get("/api/stats")
@@ -546,4 +550,7 @@ def render_overview(ov: dict[str, Any], title: str = "database") -> Table:
                                               ov["events_by_type"].items()) or "-")
     table.add_row("top dyads", ", ".join(f"{d['source']}->{d['target']} {d['n']}"
                                          for d in ov["top_dyads"]) or "-")
+    if "coders" in ov:  # `stats` adds it; ingest's summary does not
+        table.add_row("articles by coder", ", ".join(
+            f"{c['fingerprint'] or 'unstamped'} {c['articles']}" for c in ov["coders"]) or "-")
     return table
