@@ -212,7 +212,12 @@ def eval_(
     triples and of the type alone, per type and overall."""
     from ..analysis.evaluate import evaluate_files, render
 
-    report = evaluate_files(gold, Settings.from_env(), min_confidence=min_confidence)
+    err = console(stderr=True)
+    with progress_bar(err, "coding gold", unit="records", disable=not err.is_terminal) as bar:
+        task = bar.add_task("coding gold", total=None)
+        report = evaluate_files(gold, Settings.from_env(), min_confidence=min_confidence,
+                                progress=lambda done, total: bar.update(task, completed=done,
+                                                                        total=total))
     render(report, console(), misses=misses)
     if json_out:
         json_out.write_text(json.dumps(report.to_json(), indent=1), encoding="utf-8")
