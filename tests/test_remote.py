@@ -47,6 +47,12 @@ COMMANDS = [
     ["actors", "--format", "csv"],
     ["actors"],
     ["errors", "--format", "csv"],
+    ["quotes", "--format", "json"],
+    ["quotes", "--speaker", "South Korean government"],
+    ["timeline", "China", "North Korea", "--format", "csv"],
+    ["timeline", "CHN", "PRK"],
+    ["network", "--format", "json"],
+    ["network", "--level", "actor"],
 ]
 
 

@@ -253,12 +253,18 @@ def register(app: typer.Typer) -> None:
         fmt: FormatOption = Format.table, output: OutputOption = None, wide: WideOpt = False,
     ) -> None:
         """Quotes with their speakers and the events said in them."""
-        with reading(db) as con:
-            names = Names.from_package()
-            df = queries.list_quotes(con, speaker=names.resolve(speaker) if speaker else None,
-                                     dyad=names.resolve_pair(dyad) if dyad else None,
-                                     since=since, until=until, text=text, limit=limit,
-                                     offset=offset)
+        names = Names.from_package()
+        who = names.resolve(speaker) if speaker else None
+        pair = names.resolve_pair(dyad) if dyad else None
+
+        def local() -> pd.DataFrame:
+            with reading(db) as con:
+                return queries.list_quotes(con, speaker=who, dyad=pair, since=since,
+                                           until=until, text=text, limit=limit, offset=offset)
+
+        df = local_or_served(db, local, lambda client: pd.DataFrame(client.items(
+            "/api/quotes", {"speaker": who, "dyad": "-".join(pair) if pair else None,
+                            "since": since, "until": until, "q": text}, limit, offset)))
         df = _lists_as_text(df, ["event_ids"], fmt)
         if _fitted(df, "quotes", fmt, output, wide):
             return
@@ -374,9 +380,17 @@ def register(app: typer.Typer) -> None:
         """The dyad's events in date order with evidence sentences and quotes."""
         names = Names.from_package()
         a, b = names.resolve(a, what="A"), names.resolve(b, what="B")
-        with reading(db) as con:
-            df = analysis.timeline(con, a, b, directed=directed, since=since, until=until,
-                                   limit=limit, unit=unit.value, include_nonfactual=all_)
+        def local() -> pd.DataFrame:
+            with reading(db) as con:
+                return analysis.timeline(con, a, b, directed=directed, since=since, until=until,
+                                         limit=limit, unit=unit.value, include_nonfactual=all_)
+
+        def served(client: Client) -> pd.DataFrame:
+            params = {"since": since, "until": until, "directed": directed, "unit": unit.value,
+                      "include_nonfactual": all_, "limit": limit}
+            return pd.DataFrame(client.get(f"/api/dyads/{a}/{b}/timeline", params)["items"])
+
+        df = local_or_served(db, local, served)
         if _fitted(df, "timeline", fmt, output, wide):
             return
         emit(_columns(df, fmt, ["date", "event_id", "source", "target", "plover", "goldstein",
@@ -421,9 +435,16 @@ def register(app: typer.Typer) -> None:
         fmt: FormatOption = Format.table, output: OutputOption = None, wide: WideOpt = False,
     ) -> None:
         """Who acts on whom: directed edges with event counts and Goldstein."""
-        with reading(db) as con:
-            df = analysis.network(con, since=since, until=until, min_events=min_events,
-                                  level=level.value, unit=unit.value, include_nonfactual=all_)
+        def local() -> pd.DataFrame:
+            with reading(db) as con:
+                return analysis.network(con, since=since, until=until, min_events=min_events,
+                                        level=level.value, unit=unit.value,
+                                        include_nonfactual=all_)
+
+        df = local_or_served(db, local, lambda client: pd.DataFrame(client.get(
+            "/api/network", {"since": since, "until": until, "min_events": min_events,
+                             "level": level.value, "unit": unit.value,
+                             "include_nonfactual": all_})["edges"]))
         if plot:
             from ..analysis.plots import period_label, plot_network
 
