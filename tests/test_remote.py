@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import test_analysis
 import test_queries
 from dyadwatch import __version__
 from dyadwatch.cli import app
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("remote") / "held.duckdb"
-    build_db(path, test_queries.SPECS)
+    build_db(path, [*test_queries.SPECS, *test_analysis.SPECS])
     with Store.open(path) as store:
         store.record_failures([Failure("/feeds/wire.jsonl", "not JSON (line cut short)", 7,
                                        "E103"),
@@ -53,6 +54,8 @@ COMMANDS = [
     ["timeline", "CHN", "PRK"],
     ["network", "--format", "json"],
     ["network", "--level", "actor"],
+    ["alerts", "--format", "json"],
+    ["alerts"],
 ]
 
 
@@ -84,6 +87,7 @@ def test_version():
 def test_reads_go_through_a_running_server_with_the_same_output(db):
     direct = {tuple(c): run(*c, "--db", str(db)) for c in COMMANDS}
     stats = json.loads(run("stats", "--db", str(db), "--format", "json"))
+    assert json.loads(direct[("alerts", "--format", "json")])  # something to compare
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests"),
                                                         os.environ.get("PYTHONPATH", "")])}

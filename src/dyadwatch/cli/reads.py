@@ -350,13 +350,24 @@ def register(app: typer.Typer) -> None:
         """Dyads whose conflict in the latest window is far above their own
         baseline (robust z-score), ranked, with the events that drove it."""
         s = Settings.from_env()
-        with reading(db) as con:
-            df = analysis.alerts(
-                con, window_days=s.alert_window_days if window is None else window,
-                baseline_windows=s.alert_baseline_windows if baseline is None else baseline,
-                threshold=s.alert_threshold if threshold is None else threshold,
-                as_of=as_of, min_events=min_events, directed=directed, unit=unit.value,
-                include_nonfactual=all_)
+        options = dict(window_days=s.alert_window_days if window is None else window,
+                       baseline_windows=s.alert_baseline_windows if baseline is None
+                       else baseline,
+                       threshold=s.alert_threshold if threshold is None else threshold,
+                       as_of=as_of, min_events=min_events, directed=directed)
+
+        def local() -> pd.DataFrame:
+            with reading(db) as con:
+                return analysis.alerts(con, **options, unit=unit.value, include_nonfactual=all_)
+
+        def served(client: Client) -> pd.DataFrame:
+            if unit is not Unit.canonical or all_:
+                raise QueryError("--unit mentions and --all are not available through a "
+                                 "running server.",
+                                 hint="Stop `dyadwatch serve` to read the file directly.")
+            return pd.DataFrame(client.get("/api/alerts", options)["items"])
+
+        df = local_or_served(db, local, served)
         if fmt is Format.table and df.empty:
             console().print("no dyad crosses the threshold.")
             return
