@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import math
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from ..store.queries import Where, event_where, frame, records
@@ -66,37 +65,19 @@ def render_geojson(rows: Any) -> str:
     return json.dumps(feature_collection(rows), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def map_rows(con: Any, *, event_id: str | None = None, limit: int = MAP_LIMIT,
-             **filters: Any) -> list[dict[str, Any]]:
-    """Located canonical events matching `filters` (as `queries.list_events`),
-    one row each with its mention count, the newest `limit`; with `event_id`
-    only that mention, wherever it stands in its canonical event."""
-    if event_id:
-        w = Where().add("e.id = ?", event_id)
-    else:
-        w = event_where(canonical=True, **filters)
+def map_rows(con: Any, flt: Any = None, *, event_id: str | None = None,
+             limit: int = MAP_LIMIT, **filters: Any) -> list[dict[str, Any]]:
+    """Located events matching the filter (an EventFilter or its fields as
+    keywords; canonical=True gives one row per deduplicated event), with
+    their mention counts, the newest `limit`; with `event_id` only that
+    mention, wherever it stands in its canonical event."""
+    w = Where().add("e.id = ?", event_id) if event_id else event_where(flt, **filters)
     w.add("e.lat IS NOT NULL AND e.lon IS NOT NULL")
     sql = ("SELECT e.id, e.date, e.source, e.target, e.plover, e.quad_class, e.geo_name, "
            "e.geo_country, e.geo_precision, e.lat, e.lon, coalesce(c.n_mentions, 1) AS count "
            "FROM events e LEFT JOIN canonical_events c ON c.id = e.canonical_id "
            f"{w.sql()} ORDER BY e.date DESC NULLS LAST, e.id LIMIT ?")
     return records(frame(con, sql, [*w.params, int(limit)]))
-
-
-def export_geojson(con: Any, path: str | Path, **filters: Any) -> int:
-    """Write the located events matching `filters` (as `export_events`, one
-    Feature per mention) to `path`; returns the number of features."""
-    from .dyads import EXPORT_COLUMNS
-
-    w = event_where(**filters)
-    sql = (f"SELECT {EXPORT_COLUMNS}, coalesce(c.n_mentions, 1) AS count FROM events e "
-           "LEFT JOIN articles a ON a.id = e.article_id "
-           "LEFT JOIN canonical_events c ON c.id = e.canonical_id "
-           f"{w.sql()} ORDER BY e.date NULLS LAST, e.id")
-    collection = feature_collection(records(frame(con, sql, w.params)))
-    Path(path).write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
-                          + "\n", encoding="utf-8")
-    return len(collection["features"])
 
 
 def _number(v: Any) -> float | None:

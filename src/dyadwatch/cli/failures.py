@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from ._common import DEFAULT_DB_PATH, DbOption, Format, FormatOption, OutputOption, emit
+from ._common import DEFAULT_DB_PATH, DbOption, FormatOption, OutputOption, emit
 from .fit import Col, print_fitted
 from .remote import Client, local_or_served
 
@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         run: Annotated[str | None, typer.Option("--run", help="Only this ingest run's "
                                                                "failures (its run id).")] = None,
         limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
-        fmt: FormatOption = Format.table, output: OutputOption = None,
+        fmt: FormatOption = "table", output: OutputOption = None,
         wide: Annotated[bool, typer.Option("--wide", help="Every column in full.")] = False,
     ) -> None:
         """Documents that failed to ingest: file, line and reason, newest first."""
@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
             return df.astype({"line": "Int32"})  # as DuckDB gives it: 7, not 7.0
 
         df = local_or_served(db, local, served)
-        if fmt is Format.table and output is None:
+        if getattr(fmt, "value", fmt) == "table" and output is None:
             rows: list[dict[str, Any]] = df.to_dict(orient="records")
             print_fitted(rows, COLUMNS, wide=wide, title="failed documents")
             return
