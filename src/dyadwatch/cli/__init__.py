@@ -164,7 +164,8 @@ def _read_jsonl(path: Path):
     it (date, text left after cleaning), because there one bad record would
     stop the whole file."""
     from ..coding.dates import parse_iso
-    from ..sources.ingest import article_from_text
+    from ..sources.ingest import article_from_text, jsonl_values
+    from ..types import Failure
 
     err = console(stderr=True)
 
@@ -173,24 +174,23 @@ def _read_jsonl(path: Path):
 
     if not path.is_file():
         raise InputError("no such file.", path=str(path))
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except (json.JSONDecodeError, RecursionError) as exc:
-                skip(n, f"not JSON ({getattr(exc, 'msg', type(exc).__name__)})")
-                continue
-            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-                skip(n, "a record needs a \"text\" string")
-                continue
-            try:
-                article_from_text(rec["text"], date=parse_iso(rec.get("date")))
-            except InputError as exc:
-                skip(n, exc.reason + (f" {exc.hint}" if exc.hint else ""))
-                continue
-            yield rec
+    for item in jsonl_values(path):
+        if isinstance(item, Failure):
+            skip(item.line or 0, item.reason)
+            continue
+        n, rec = item
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+            skip(n, "a record needs a \"text\" string")
+            continue
+        try:
+            meta = {k: rec[k] for k in ("title", "outlet", "url", "byline")
+                    if isinstance(rec.get(k), str)}
+            article_from_text(rec["text"], date=parse_iso(rec.get("date")),
+                              doc_id=None if rec.get("id") is None else str(rec["id"]), **meta)
+        except InputError as exc:
+            skip(n, exc.reason + (f" {exc.hint}" if exc.hint else ""))
+            continue
+        yield rec
 
 
 @app.command("eval")

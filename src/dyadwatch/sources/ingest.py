@@ -39,19 +39,19 @@ import datetime as dt
 import hashlib
 import html as html_lib
 import io
-import json
 import os
 import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from . import sanitize
 from .cleaner import MAX_YEAR, MIN_YEAR, Cleaned, Cleaner, dateparse, has_letters, squash
 from ..errors import DateError, EmptyDocumentError, EncodingError, FormatError, InputError
 from ..types import Article, Failure
 
 __all__ = ["Cleaned", "Cleaner", "DEFAULT_MAX_BYTES", "JSONL_SUFFIXES", "article_from_text",
-           "content_id", "parse_date", "walk", "read_jsonl", "read_paths", "read_records"]
+           "content_id", "jsonl_values", "parse_date", "walk", "read_jsonl", "read_paths", "read_records"]
 
 #: Largest file read whole (and largest single JSON line), in bytes. Bigger
 #: inputs are refused with a Failure rather than risk memory on a shared box.
@@ -61,6 +61,8 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 JSON_SUFFIXES = frozenset({".json"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf"})
+#: Names of DuckDB files and their write-ahead logs, skipped in folder walks.
+DATABASE_SUFFIXES = (".duckdb", ".duckdb.wal", ".db.wal")
 #: File stems that document a corpus folder rather than belong to it.
 CORPUS_DOC_STEMS = frozenset({"README", "LICENSE", "LICENCE", "PROVENANCE", "CHANGELOG"})
 #: Multi-byte encodings charset_normalizer may report that are worth trusting
@@ -70,6 +72,8 @@ CORPUS_DOC_STEMS = frozenset({"README", "LICENSE", "LICENCE", "PROVENANCE", "CHA
 _MULTIBYTE = frozenset({"euc_kr", "cp949", "johab", "iso2022_kr", "gb2312", "gbk", "gb18030",
                         "hz", "big5", "big5hkscs", "cp950", "shift_jis", "cp932", "euc_jp",
                         "iso2022_jp", "utf_8", "utf_16", "utf_32"})
+#: Integer ids longer than sanitize.MAX_INT_DIGITS digits (10^256 < 2^851).
+_MAX_ID_BITS = 851
 _CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
 
 _BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
@@ -140,6 +144,15 @@ def article_from_text(text: str, *, date: object = None, doc_id: str | None = No
     if not isinstance(text, str):
         raise FormatError(f"text must be a string, got {_json_type(text)}.", path=source_path,
                           line=source_line)
+    source_path = None if source_path is None else sanitize.clean_text(source_path)
+    text = sanitize.clean_text(text)
+    where = {"path": source_path, "line": source_line}
+    title, outlet, url, byline, doc_id = (
+        sanitize.clean_field(title, "title", **where), sanitize.clean_field(outlet, "outlet", **where),
+        sanitize.clean_field(url, "url", **where), sanitize.clean_field(byline, "byline", **where),
+        sanitize.clean_field(doc_id, "id", **where))
+    if isinstance(date, str):
+        date = sanitize.clean_field(date, "date", **where)
     if not text.strip():
         raise EmptyDocumentError("document is empty or only whitespace.", path=source_path,
                                  line=source_line, hint="Remove it from the input.")
@@ -181,9 +194,10 @@ def read_records(records: Iterable[object], origin: str | os.PathLike, *,
         yield Failure(origin, "records must be a list of objects.", code=FormatError.code)
         return
     rules = rules or Cleaner.from_package()
+    seen: dict[str, tuple[int, str]] = {}
     for n, record in enumerate(items, first):
         try:
-            yield _record_article(record, origin, n, rules)
+            yield _unique_id(_record_article(record, origin, n, rules), seen)
         except InputError as exc:
             doc_id = record.get("id") if isinstance(record, Mapping) else None
             yield _failure(exc, origin, n, doc_id if isinstance(doc_id, (str, int)) else None)
@@ -229,6 +243,45 @@ def read_jsonl(path: str | os.PathLike, *, first_line: int = 1, last_line: int |
     proportion to their own size, not to their position in the file.
     """
     name, rules = str(path), rules or Cleaner.from_package()
+    seen: dict[str, tuple[int, str]] = {}
+    for lineno, line in _jsonl_lines(path, first_line=first_line, last_line=last_line,
+                                     offset=offset, max_bytes=max_bytes):
+        if isinstance(line, Failure):
+            yield line
+        else:
+            for item in _jsonl_line(line, name, lineno, rules):
+                yield _unique_id(item, seen)
+
+
+def jsonl_values(path: str | os.PathLike, *,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[tuple[int, object] | Failure]:
+    """(line number, decoded JSON value) for each non-blank line of a JSON
+    Lines file, read exactly as `read_jsonl` reads it (UTF-8 with or without
+    a byte-order mark, UTF-16), every string passed through the sanitiser;
+    a line that cannot be decoded is a Failure with its line. For readers
+    that keep whole records (the `code` command)."""
+    name = str(path)
+    for lineno, line in _jsonl_lines(path, max_bytes=max_bytes):
+        if isinstance(line, Failure):
+            yield line
+            continue
+        if isinstance(line, InputError):
+            yield _failure(line, name, lineno)
+            continue
+        if not line.strip():
+            continue
+        try:
+            yield lineno, sanitize.clean_value(sanitize.parse_json(line, path=name, line=lineno))
+        except FormatError as exc:
+            yield _failure(exc, name, lineno)
+
+
+def _jsonl_lines(path: str | os.PathLike, *, first_line: int = 1, last_line: int | None = None,
+                 offset: int = 0, max_bytes: int = DEFAULT_MAX_BYTES
+                 ) -> Iterator[tuple[int, str | InputError | Failure]]:
+    """(line number, text or error) for lines first_line..last_line, or one
+    (0, Failure) when the file cannot be opened or decoded at all."""
+    name = str(path)
     try:
         _check_file(Path(path), max_bytes=None)
         with open(path, "rb") as fh:
@@ -247,11 +300,26 @@ def read_jsonl(path: str | os.PathLike, *, first_line: int = 1, last_line: int |
                     continue
                 if last_line is not None and lineno > last_line:
                     break
-                yield from _jsonl_line(line, name, lineno, rules)
+                yield lineno, line
     except OSError as exc:
-        yield _failure(_os_error(Path(path), exc), name)
+        yield 0, _failure(_os_error(Path(path), exc), name)
     except InputError as exc:
-        yield _failure(exc, name)
+        yield 0, _failure(exc, name)
+
+
+def _unique_id(item: Article | Failure, seen: dict[str, tuple[int, str]]) -> Article | Failure:
+    """`item`, or a Failure when an earlier line of the same file gave the
+    same "id" to a different text: two articles with one id would make every
+    lookup by id ambiguous, so the first keeps it and the later one is
+    reported (the same record repeated is left to deduplication)."""
+    if not isinstance(item, Article) or item.doc_id is None:
+        return item
+    first = seen.setdefault(item.doc_id, (item.source_line or 0, item.id))
+    if first[1] == item.id:
+        return item
+    return Failure(item.source_path or "", f"id {item.doc_id!r} is already used on line "
+                   f"{first[0]} by a different text. Give each record its own id.",
+                   line=item.source_line, code=FormatError.code, doc_id=item.doc_id)
 
 
 def _opt(value: str | None) -> str | None:
@@ -309,7 +377,25 @@ def _decode(data: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.end == len(data):
             return data[:exc.start].decode("utf-8")
-    return _decode_legacy(data, path)
+    return _decode_mixed(data) or _decode_legacy(data, path)
+
+
+def _decode_mixed(data: bytes) -> str | None:
+    """Text of a file whose lines are partly UTF-8 and partly cp1252 (an
+    edited file, or articles pasted together), decoded line by line so the
+    UTF-8 lines keep their characters; None when no line has UTF-8 beyond
+    ASCII, so that wholly legacy files go to charset detection."""
+    lines = data.split(b"\n")
+    out, utf8_seen = [], False
+    for raw in lines:
+        try:
+            line = raw.decode("utf-8")
+            utf8_seen = utf8_seen or not raw.isascii()
+        except UnicodeDecodeError:
+            line = raw.decode("cp1252", errors="replace")
+        out.append(line)
+    text = "\n".join(out)
+    return text if utf8_seen and _plausible(text) else None
 
 
 def _decode_legacy(data: bytes, path: str) -> str:
@@ -397,8 +483,25 @@ def _walk(paths: Iterable[str | os.PathLike] | str | os.PathLike) -> Iterator[Pa
             if stat.S_ISDIR(st.st_mode):
                 folder = child
             elif not (child.stem.upper() in CORPUS_DOC_STEMS
-                      and child.suffix.lower() in TEXT_SUFFIXES | {""}):
+                      and child.suffix.lower() in TEXT_SUFFIXES | {""}) \
+                    and not _is_database(child, st):
                 yield child
+
+
+def _is_database(path: Path, st: os.stat_result) -> bool:
+    """True for a DuckDB database or its write-ahead log: met in a folder
+    walk when the database is kept beside the corpus it was made from, and
+    never an article (reading it would also race with the writer). Only
+    regular files are opened to look: opening a pipe would block."""
+    if path.name.lower().endswith(DATABASE_SUFFIXES):
+        return True
+    if not stat.S_ISREG(st.st_mode):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
 
 
 def _enter(folder: Path, st: os.stat_result, seen: set[tuple[int, int]]):
@@ -517,17 +620,13 @@ def _html_article(markup: str, name: str, doc_id: str, rules: Cleaner) -> Articl
 
 def _read_json(text: str, name: str, rules: Cleaner) -> Iterator[Article | Failure]:
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
+        value = sanitize.parse_json(text, path=name)
+    except FormatError:
         if text.lstrip().startswith("{") and "\n" in text.strip():  # JSON Lines in disguise
             for lineno, line in enumerate(text.split("\n"), 1):
                 yield from _jsonl_line(line, name, lineno, rules)
             return
-        raise FormatError(f"malformed JSON ({exc.msg}, line {exc.lineno}, column {exc.colno}).",
-                          path=name, line=exc.lineno) from None
-    except (ValueError, RecursionError) as exc:
-        raise FormatError(f"JSON could not be read ({type(exc).__name__}: nested too deeply "
-                          "or a number too long).", path=name) from None
+        raise
     records = [value] if isinstance(value, dict) else value
     if not isinstance(records, list):
         raise FormatError(f"JSON holds {_json_type(value)}; expected one record (an object "
@@ -569,15 +668,9 @@ def _jsonl_line(line: str | InputError, name: str, lineno: int,
     if not line.strip():
         return
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        yield _failure(FormatError(f"malformed JSON ({exc.msg}, column {exc.colno}).",
-                                   path=name, line=lineno,
-                                   hint="Each line must be one JSON object."), name, lineno)
-        return
-    except (ValueError, RecursionError) as exc:
-        yield _failure(FormatError(f"JSON could not be read ({type(exc).__name__}).", path=name,
-                                   line=lineno), name, lineno)
+        record = sanitize.parse_json(line, path=name, line=lineno)
+    except FormatError as exc:
+        yield _failure(exc, name, lineno)
         return
     yield from read_records([record], name, rules=rules, first=lineno)
 
@@ -601,6 +694,9 @@ def _record_article(record: object, origin: str, n: int, rules: Cleaner) -> Arti
     if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int, type(None))):
         raise FormatError(f"field \"id\" must be a string or integer, got {_json_type(doc_id)}.",
                           path=origin, line=n)
+    if isinstance(doc_id, int) and doc_id.bit_length() > _MAX_ID_BITS:
+        raise FormatError(f"field \"id\" is a number of more than {sanitize.MAX_INT_DIGITS} "
+                          "digits.", path=origin, line=n, hint="Give long ids as strings.")
     date = record.get("date")
     if date is not None and not isinstance(date, (str, dt.date)):
         raise FormatError(f"field \"date\" must be a string like \"2024-02-24\", got "
@@ -702,6 +798,9 @@ def _fragment_text(markup: str) -> str:
 def _failure(exc: InputError, path: str, line: int | None = None,
              doc_id: object = None) -> Failure:
     reason = exc.reason + (f" {exc.hint}" if exc.hint else "")
-    return Failure(path=exc.path or path, reason=reason,
+    if isinstance(doc_id, int) and doc_id.bit_length() > _MAX_ID_BITS:
+        doc_id = None
+    doc_id = None if doc_id is None else str(doc_id)[:sanitize.MAX_FIELD_CHARS["id"]]
+    return Failure(path=sanitize.clean_text(exc.path or path), reason=sanitize.clean_text(reason),
                    line=exc.line if exc.line is not None else line, code=exc.code,
-                   doc_id=None if doc_id is None else str(doc_id))
+                   doc_id=None if doc_id is None else sanitize.clean_text(doc_id))
