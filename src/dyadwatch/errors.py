@@ -81,6 +81,12 @@ class StoreReadOnlyError(StoreError):
     code = "E302"
 
 
+class StoreCorruptError(StoreError):
+    """The database file is damaged (bad checksums, truncated, not a DuckDB file)."""
+
+    code = "E303"
+
+
 class ConfigError(DyadwatchError):
     """A setting or a data table (actors, patterns, ontology) is invalid."""
 

@@ -28,6 +28,7 @@ from fastapi import Request
 
 from ..config import Settings
 from ..coding.pipeline import Pipeline, RunReport
+from ..store.damage import damaged_error, is_damaged
 from ..store.db import Store
 
 #: POSTed ingests allowed to wait for the writer before new ones are refused
@@ -177,6 +178,10 @@ class Server:
             yield cur
         except duckdb.InterruptException as exc:
             raise QueryTimeout(limit) from exc
+        except duckdb.Error as exc:
+            if is_damaged(exc):
+                raise damaged_error(self.db_path, exc) from exc
+            raise
         finally:
             timer.cancel()
             cur.close()

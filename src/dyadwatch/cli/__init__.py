@@ -245,8 +245,16 @@ _register_submodules()
 
 def main() -> None:
     """Console entry point: domain errors become one clean line, exit 1."""
+    from ..store.damage import damaged_error, is_damaged
+
     try:
         app()
     except DyadwatchError as exc:
         console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        sys.exit(1)
+    except Exception as exc:  # a damaged file met outside a guarded read (ingest's queries)
+        if not is_damaged(exc):
+            raise
+        console(stderr=True).print(f"[red]error:[/] {escape(str(damaged_error(None, exc)))}",
+                                   soft_wrap=True)
         sys.exit(1)

@@ -80,9 +80,10 @@ WithinOpt = Annotated[str | None, typer.Option("--within", help="Radius for --ne
 @contextmanager
 def reading(db: Path) -> Iterator[Any]:
     """A read-only cursor on the database, closed afterwards."""
+    from ..store.damage import guarded
     from ..store.db import Store
 
-    with Store.open(db, read_only=True) as store:
+    with guarded(str(db)), Store.open(db, read_only=True) as store:
         yield store.cursor()
 
 

@@ -29,6 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import StoreError, StoreLockedError, StoreReadOnlyError
+from .damage import damaged_error, is_damaged
 from ..types import Actor, DocResult, Event, Failure
 
 SCHEMA_VERSION = "1"
@@ -332,6 +333,8 @@ def _write_error(path: str, exc: duckdb.Error) -> StoreError:
     """The dyadwatch error for a failed write. A full disk shows up as a
     failed commit (TransactionException: "Could not write file ... No space
     left on device"), not as an IOException, so the text decides."""
+    if is_damaged(exc):
+        return damaged_error(path, exc)
     text = str(exc)
     low = text.lower()
     if "no space left" in low or "disk is full" in low or "disk full" in low:
@@ -349,6 +352,8 @@ def _write_error(path: str, exc: duckdb.Error) -> StoreError:
 
 
 def _open_error(path: str, exc: duckdb.IOException) -> StoreError:
+    if is_damaged(exc):
+        return damaged_error(path, exc)
     text = str(exc)
     if "lock" in text.lower():
         m = _LOCK_RE.search(text)
