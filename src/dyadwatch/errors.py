@@ -105,3 +105,10 @@ class QueryError(DyadwatchError):
 
 class NotFoundError(QueryError):
     code = "E501"
+
+
+class QueryTooLargeError(QueryError):
+    """A query asks for more rows than one answer may hold (a series over
+    thousands of years): refused before any work, with the allowed range."""
+
+    code = "E502"

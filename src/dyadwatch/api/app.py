@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..config import Settings
 from ..errors import (DyadwatchError, InputError, ModelError, NotFoundError, QueryError,
-                      StoreError)
+                      QueryTooLargeError, StoreError)
 from ..coding.pipeline import Pipeline
 from .server import ApiError, QueryTimeout, Server
 
@@ -153,6 +153,8 @@ def path_scrubber(db_path: str) -> Callable[[str], str]:
 def _domain_status(exc: DyadwatchError) -> int:
     if isinstance(exc, NotFoundError):
         return 404
+    if isinstance(exc, QueryTooLargeError):
+        return 422
     if isinstance(exc, QueryError):
         return 400
     if isinstance(exc, InputError):
