@@ -199,7 +199,7 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
             await run_in_threadpool(server.stop)
 
     app = FastAPI(title="dyadwatch", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan, docs_url=None, redoc_url=None)
+                  lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.server = server
     app.state.scrub = scrub
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
@@ -255,6 +255,13 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
     from ..web.pages import install as install_pages
     from .reads import build_router as read_routes
     from .writes import build_router as write_routes
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(request: Request) -> JSONResponse:
+        """The schema, behind the read token like every read: it lists the
+        routes and filters, which a private server need not show."""
+        server.check_read(request)
+        return JSONResponse(app.openapi())
 
     app.include_router(read_routes(server))
     app.include_router(write_routes(server))

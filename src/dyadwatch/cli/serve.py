@@ -50,6 +50,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from ..api import create_app
+        from ..api.slow_clients import HeaderTimeoutH11Protocol
         from ..store.db import Store
 
         settings = Settings.from_env(api_token=token, read_token=read_token)
@@ -68,5 +69,5 @@ def register(app: typer.Typer) -> None:
         err.print(f"dyadwatch: serving {db} at http://{shown}:{port}/ (API under /api/, "
                   "schema at /openapi.json); Ctrl+C stops.")
         uvicorn.run(create_app(db, settings), host=host, port=port,
-                    log_level="warning" if quiet else "info",
+                    http=HeaderTimeoutH11Protocol, log_level="warning" if quiet else "info",
                     timeout_keep_alive=5, server_header=False)

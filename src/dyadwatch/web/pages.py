@@ -107,7 +107,8 @@ def install(app: FastAPI, server: Server) -> None:
     @app.exception_handler(_Login)
     async def login(request: Request, exc: _Login) -> Response:
         response = RedirectResponse(exc.url, status_code=303)
-        response.set_cookie(TOKEN_COOKIE, exc.token, httponly=True, samesite="strict")
+        response.set_cookie(TOKEN_COOKIE, server.cookie_value(exc.token), httponly=True,
+                            samesite="strict")
         return response
 
     def page_access(request: Request) -> None:
