@@ -13,7 +13,9 @@ Formats, chosen by file extension:
 - .html .htm .xhtml: trafilatura extracts the article body; title, date
   (meta tags only), author and site name come from its metadata.
 - .jsonl .ndjson: one record per line (see `read_records` for the fields);
-  a bad line is a Failure with its line number, the other lines go on.
+  a bad line is a Failure with its line number, the other lines go on; a
+  record reusing the id of an earlier one of the file for another text is
+  a Failure (ids name one article).
 - .json: one record, or a list of records.
 - .xml .rss .atom .rdf: RSS/Atom via feedparser, one article per entry;
   broken XML is reported, and the entries read before the break are kept.
@@ -27,9 +29,15 @@ Every document's text, whatever its format, then goes through
 kept when the text states them) and gets `content_id` as its id.
 
 Folders are read recursively in sorted order. Hidden files and folders
-(".git", ".DS_Store") and a corpus's own documentation (README, LICENSE,
-PROVENANCE, CHANGELOG files) are skipped during a folder walk; a file named
-explicitly is always read.
+(".git", ".DS_Store"), a corpus's own documentation (README, LICENSE,
+PROVENANCE, CHANGELOG files) and DuckDB databases with their write-ahead
+logs (the target database kept beside its corpus) are skipped during a
+folder walk; a file named explicitly is always read.
+
+Every text field passes `sanitize` (surrogates, control characters, field
+sizes) in `article_from_text` and `_failure`, the two constructors every
+reader ends in, before anything can reach the store. Bytes become text in
+`decode`.
 """
 
 from __future__ import annotations
@@ -46,8 +54,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import sanitize
+from .decode import decode, utf16_without_bom, utf8_lines
 from .cleaner import MAX_YEAR, MIN_YEAR, Cleaned, Cleaner, dateparse, has_letters, squash
-from ..errors import DateError, EmptyDocumentError, EncodingError, FormatError, InputError
+from ..errors import DateError, EmptyDocumentError, FormatError, InputError
 from ..types import Article, Failure
 
 __all__ = ["Cleaned", "Cleaner", "DEFAULT_MAX_BYTES", "JSONL_SUFFIXES", "article_from_text",
@@ -65,17 +74,8 @@ FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf"})
 DATABASE_SUFFIXES = (".duckdb", ".duckdb.wal", ".db.wal")
 #: File stems that document a corpus folder rather than belong to it.
 CORPUS_DOC_STEMS = frozenset({"README", "LICENSE", "LICENCE", "PROVENANCE", "CHANGELOG"})
-#: Multi-byte encodings charset_normalizer may report that are worth trusting
-#: (for text mostly in CJK script); otherwise we use cp1252, the usual encoding
-#: of English news that is not UTF-8 (the detector says cp1250 for Latin-1
-#: text, and even Shift-JIS for a short Latin-1 text with curly quotes).
-_MULTIBYTE = frozenset({"euc_kr", "cp949", "johab", "iso2022_kr", "gb2312", "gbk", "gb18030",
-                        "hz", "big5", "big5hkscs", "cp950", "shift_jis", "cp932", "euc_jp",
-                        "iso2022_jp", "utf_8", "utf_16", "utf_32"})
 #: Integer ids longer than sanitize.MAX_INT_DIGITS digits (10^256 < 2^851).
 _MAX_ID_BITS = 851
-_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
-
 _BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
                "section", "article", "pre")
 
@@ -288,13 +288,13 @@ def _jsonl_lines(path: str | os.PathLike, *, first_line: int = 1, last_line: int
             head = fh.read(4096)
             fh.seek(0)
             if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
-                    _utf16_without_bom(head):
-                lines = _decode(_read_bytes(Path(path), max_bytes), name).split("\n")
+                    utf16_without_bom(head):
+                lines = decode(_read_bytes(Path(path), max_bytes), name).split("\n")
                 numbered: Iterable[tuple[int, str | InputError]] = enumerate(lines, 1)
             else:
                 if offset:
                     fh.seek(offset)
-                numbered = _utf8_lines(fh, name, max_bytes, first=first_line if offset else 1)
+                numbered = utf8_lines(fh, name, max_bytes, first=first_line if offset else 1)
             for lineno, line in numbered:
                 if lineno < first_line:
                     continue
@@ -338,111 +338,6 @@ def _json_type(value: object) -> str:
     names = {bool: "a boolean", int: "a number", float: "a number", str: "a string",
              list: "a list", dict: "an object", type(None): "null"}
     return names.get(type(value), f"a {type(value).__name__}")
-
-
-# --- decoding ---------------------------------------------------------------------------
-
-def _decode(data: bytes, path: str) -> str:
-    """Bytes to text: BOMs, UTF-8 (a character cut off at the very end is
-    dropped), UTF-16 without BOM, then charset detection / cp1252 / Latin-1
-    when the result reads as text. Binary data is refused."""
-    if not data.strip():
-        reason = "file is empty." if not data else "file contains only whitespace."
-        raise EmptyDocumentError(reason, path=path, hint="Remove it from the input.")
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError as exc:
-                raise EncodingError(f"file starts with a {codec} byte-order mark but is not "
-                                    f"valid {codec} (byte {exc.start}).", path=path,
-                                    hint="Re-save it as UTF-8.") from None
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        try:
-            text = data.decode(utf16)
-        except UnicodeDecodeError:
-            text = ""
-        if text and _plausible(text):
-            return text
-    sample = data[:65536]
-    if b"\x00" in data or len(sample) - len(sample.translate(None, _CONTROL_BYTES)) > \
-            0.05 * len(sample):
-        raise EncodingError("binary file (NUL or control bytes): not text, HTML, JSON or a feed.",
-                            path=path, hint="Remove it from the input or convert it to text.")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.reason == "unexpected end of data" and exc.end == len(data):
-            return data[:exc.start].decode("utf-8")
-    return _decode_mixed(data) or _decode_legacy(data, path)
-
-
-def _decode_mixed(data: bytes) -> str | None:
-    """Text of a file whose lines are partly UTF-8 and partly cp1252 (an
-    edited file, or articles pasted together), decoded line by line so the
-    UTF-8 lines keep their characters; None when no line has UTF-8 beyond
-    ASCII, so that wholly legacy files go to charset detection."""
-    lines = data.split(b"\n")
-    out, utf8_seen = [], False
-    for raw in lines:
-        try:
-            line = raw.decode("utf-8")
-            utf8_seen = utf8_seen or not raw.isascii()
-        except UnicodeDecodeError:
-            line = raw.decode("cp1252", errors="replace")
-        out.append(line)
-    text = "\n".join(out)
-    return text if utf8_seen and _plausible(text) else None
-
-
-def _decode_legacy(data: bytes, path: str) -> str:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:1_000_000]).best()
-    if best is not None and best.encoding in _MULTIBYTE:
-        try:
-            text = data.decode(best.encoding)
-        except (UnicodeDecodeError, LookupError):
-            text = ""
-        # Trusted only for text mostly in that script: Latin text with a few
-        # accents also "decodes" as CJK, into mojibake in the middle of words.
-        sample = text[:100_000]
-        if _plausible(sample) and sum(1 for ch in sample if ord(ch) > 0x2E7F) > 0.3 * len(sample):
-            return text
-    for codec in ("cp1252", "latin-1"):
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if _plausible(text):
-            return text
-    raise EncodingError("file is not UTF-8 and no other encoding gives readable text.",
-                        path=path, hint="Re-save it as UTF-8.")
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """'utf-16-le'/'-be' when NUL bytes sit on one side of each byte pair, as
-    in mostly-ASCII text written as UTF-16 without a byte-order mark."""
-    sample = data[:4096]
-    sample = sample[:len(sample) // 2 * 2]
-    if len(sample) < 4:
-        return None
-    even, odd = sample[0::2], sample[1::2]
-    z_even, z_odd = even.count(0) / len(even), odd.count(0) / len(odd)
-    if z_odd > 0.3 and z_even < 0.05:
-        return "utf-16-le"
-    if z_even > 0.3 and z_odd < 0.05:
-        return "utf-16-be"
-    return None
-
-
-def _plausible(text: str) -> bool:
-    sample = text[:100_000]
-    bad = sum(1 for ch in sample if not (ch.isprintable() or ch in "\n\r\t"))
-    return bad <= 0.02 * len(sample) and has_letters(sample)
 
 
 # --- files and formats ------------------------------------------------------------------
@@ -564,7 +459,7 @@ def _read_file(path: Path, *, max_bytes: int, rules: Cleaner) -> Iterator[Articl
         return
     try:
         data = _read_bytes(path, max_bytes)
-        text = _decode(data, name)
+        text = decode(data, name)
         kind = _kind(suffix, text)
         if kind == "html":
             yield _html_article(text, name, path.name, rules)
@@ -634,30 +529,6 @@ def _read_json(text: str, name: str, rules: Cleaner) -> Iterator[Article | Failu
     if not records:
         raise EmptyDocumentError("JSON list has no records.", path=name)
     yield from read_records(records, name, rules=rules)
-
-
-def _utf8_lines(fh: io.BufferedIOBase, name: str, max_bytes: int,
-                first: int = 1) -> Iterator[tuple[int, str | InputError]]:
-    """(line number, text or error) for each line from the file position,
-    whose line number is `first`, never holding more than `max_bytes` of
-    one line in memory."""
-    lineno = first - 1
-    while raw := fh.readline(max_bytes + 1):
-        lineno += 1
-        if len(raw) > max_bytes and not raw.endswith(b"\n"):
-            while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
-                pass
-            yield lineno, InputError(f"line is longer than {max_bytes:,} bytes.", path=name,
-                                     line=lineno, hint="Split the record or raise max_bytes.")
-            continue
-        if lineno == 1:
-            raw = raw.removeprefix(codecs.BOM_UTF8)
-        try:
-            yield lineno, raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield lineno, EncodingError(f"line is not valid UTF-8 (byte {exc.start + 1}).",
-                                        path=name, line=lineno,
-                                        hint="JSON Lines must be UTF-8; re-save the file as UTF-8.")
 
 
 def _jsonl_line(line: str | InputError, name: str, lineno: int,
