@@ -197,24 +197,34 @@ def code(
 
 
 def _read_jsonl(path: Path, skip) -> Iterator[tuple[int, dict]]:
-    """Yield (line number, record) as the file is read; report lines that are
-    not JSON objects with a "text" string through `skip` and go on (cleaning
-    and dates are checked once, where the record is coded)."""
+    """Yield (line number, record) as the file is read, decoded as `ingest`
+    reads JSON Lines (UTF-8 with or without BOM, UTF-16) and passed through
+    the input sanitiser; report through `skip` lines that cannot be decoded,
+    are not JSON objects with a "text" string, or have an over-long metadata
+    field, and go on (cleaning and dates are checked once, where the record
+    is coded)."""
+    from ..sources import sanitize
+    from ..sources.ingest import jsonl_values
+    from ..types import Failure
+
     if not path.is_file():
         raise InputError("no such file.", path=str(path))
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except (json.JSONDecodeError, RecursionError) as exc:
-                skip(n, f"not JSON ({getattr(exc, 'msg', type(exc).__name__)})")
-                continue
-            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-                skip(n, "a record needs a \"text\" string")
-                continue
-            yield n, rec
+    for item in jsonl_values(path):
+        if isinstance(item, Failure):
+            skip(item.line or 0, item.reason)
+            continue
+        n, rec = item
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+            skip(n, "a record needs a \"text\" string")
+            continue
+        try:
+            for key in ("title", "outlet", "url", "byline", "id"):
+                if isinstance(rec.get(key), str):
+                    sanitize.clean_field(rec[key], key, path=str(path), line=n)
+        except InputError as exc:
+            skip(n, exc.reason + (f" {exc.hint}" if exc.hint else ""))
+            continue
+        yield n, rec
 
 
 @app.command("eval")
@@ -297,8 +307,16 @@ _register_submodules()
 
 def main() -> None:
     """Console entry point: domain errors become one clean line, exit 1."""
+    from ..store.damage import damaged_error, is_damaged
+
     try:
         app()
     except DyadwatchError as exc:
         console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        sys.exit(1)
+    except Exception as exc:  # a damaged file met outside a guarded read (ingest's queries)
+        if not is_damaged(exc):
+            raise
+        console(stderr=True).print(f"[red]error:[/] {escape(str(damaged_error(None, exc)))}",
+                                   soft_wrap=True)
         sys.exit(1)

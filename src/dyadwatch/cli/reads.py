@@ -81,9 +81,10 @@ Offset = Annotated[int, typer.Option(help="Skip this many rows (paging).")]
 @contextmanager
 def reading(db: Path) -> Iterator[Any]:
     """A read-only cursor on the database, closed afterwards."""
+    from ..store.damage import guarded
     from ..store.db import Store
 
-    with Store.open(db, read_only=True) as store:
+    with guarded(str(db)), Store.open(db, read_only=True) as store:
         yield store.cursor()
 
 

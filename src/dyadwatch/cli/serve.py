@@ -50,6 +50,7 @@ def serve(
     import uvicorn
 
     from ..api import create_app
+    from ..api.slow_clients import HeaderTimeoutH11Protocol
     from ..store.db import Store
 
     settings = Settings.from_env(api_token=token, read_token=read_token)
@@ -73,7 +74,7 @@ def serve(
     signal.signal(signal.SIGTERM, _exit_on_signal)
     with advertise(db, host, port):
         uvicorn.run(create_app(db, settings), host=host, port=port,
-                    log_level="warning" if quiet else "info",
+                    http=HeaderTimeoutH11Protocol, log_level="warning" if quiet else "info",
                     timeout_keep_alive=5, server_header=False)
 
 

@@ -132,11 +132,13 @@ def render_error(request: Request, status: int, message: str) -> Response:
 
 
 async def login(request: Request, exc: Exception) -> Response:
-    """A page opened with a valid ?token=: keep the token in a cookie and
+    """A page opened with a valid ?token=: keep proof of the token in a cookie and
     show the page without it in the URL."""
     assert isinstance(exc, _Login)
     response = RedirectResponse(exc.url, status_code=303)
-    response.set_cookie(TOKEN_COOKIE, exc.token, httponly=True, samesite="strict")
+    # the cookie holds an HMAC of the token under a key made at server start, never the token
+    response.set_cookie(TOKEN_COOKIE, _server(request).cookie_value(exc.token), httponly=True,
+                        samesite="strict")
     return response
 
 
