@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import formats
 from ..config import Settings
-from ..errors import QueryError
+from ..errors import QueryError, QueryTooLargeError
 from ..store.queries import (
     Where, as_filter, base_events_sql, check_unit, first_row, frame, parse_actor, parse_date,
     records,
@@ -38,6 +38,10 @@ QUAD_COLUMNS: dict[int, str] = {q: name.replace(" ", "_") for q, name in QUAD_NA
 #: Gap-filling step of each series frequency (DuckDB interval literals).
 FREQS: dict[str, str] = {"day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY",
                          "month": "INTERVAL 1 MONTH"}
+#: Most periods one series may have (see `check_span`): 27 years of days.
+MAX_SERIES_PERIODS = 10_000
+#: The years MAX_SERIES_PERIODS periods cover at each frequency, for messages.
+SPAN_YEARS: dict[str, int] = {"day": 27, "week": 191, "month": 833}
 
 
 # -- time series ---------------------------------------------------------------
@@ -76,6 +80,11 @@ def _series(con: Any, w: Where, freq: str, since: Any, until: Any, unit: str,
     hi = parse_date(until, name="until", end=True)
     w.dates("b.date", lo, hi).add("b.date IS NOT NULL")
     base = base_events_sql(unit, include_nonfactual)
+    if lo is None or hi is None:
+        first, last = con.execute(f"SELECT min(b.date), max(b.date) FROM ({base}) b {w.sql()}",
+                                  list(w.params)).fetchone()
+        lo, hi = lo or first, hi or last
+    check_span(freq, lo, hi)
     # PLOVER types and QuadClasses are this module's constants, not user text.
     plover = ", ".join(f"count(*) FILTER (WHERE plover = '{t}') AS \"{t}\"" for t in PLOVER_TYPES)
     quads = ", ".join(f"count(*) FILTER (WHERE quad_class = {q}) AS {c}"
@@ -117,6 +126,33 @@ def series_points(df: pd.DataFrame) -> list[dict[str, Any]]:
             "goldstein_sum": row["goldstein_sum"], "goldstein_mean": row["goldstein_mean"],
             "conflict_share": row["conflict_share"]})
     return points
+
+
+def n_periods(freq: str, lo: dt.date, hi: dt.date) -> int:
+    """How many periods of `freq` a series from `lo` to `hi` has (weeks
+    start on Monday and months on the 1st, as DuckDB's date_trunc)."""
+    if hi < lo:
+        return 0
+    if freq == "day":
+        return (hi - lo).days + 1
+    if freq == "week":
+        return (hi - lo + dt.timedelta(days=lo.weekday())).days // 7 + 1
+    return (hi.year - lo.year) * 12 + hi.month - lo.month + 1
+
+
+def check_span(freq: str, lo: dt.date | None, hi: dt.date | None) -> None:
+    """Refuse a series of more than MAX_SERIES_PERIODS periods before it is
+    built: its rows are made for every period, event or not, so the cost of
+    a request is set by the range asked for, not by the data (a daily series
+    from year 1 to 9999 is 3.6 million rows)."""
+    if lo is None or hi is None:
+        return
+    n = n_periods(freq, lo, hi)
+    if n > MAX_SERIES_PERIODS:
+        raise QueryTooLargeError(
+            f"a series by {freq} may have at most {MAX_SERIES_PERIODS:,} periods "
+            f"(about {SPAN_YEARS[freq]:,} years); {lo.isoformat()} to {hi.isoformat()} has "
+            f"{n:,}.", hint="Narrow since/until or use a coarser freq (week or month).")
 
 
 # -- alerts --------------------------------------------------------------------

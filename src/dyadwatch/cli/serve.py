@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+import signal
 from typing import Annotated
 
 import typer
 
 from ..config import Settings
 from ._common import DEFAULT_DB_PATH, DbOption, console
+from .remote import advertise
 
 
 def _is_loopback(host: str) -> bool:
@@ -53,6 +55,7 @@ def serve(
     import uvicorn
 
     from ..api import create_app
+    from ..api.slow_clients import HeaderTimeoutH11Protocol
     from ..store.db import Store
 
     settings = Settings.from_env(api_token=token, read_token=read_token)
@@ -70,6 +73,10 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     err.print(f"dyadwatch: serving {db} at http://{shown}:{port}/ (API under /api/, "
               "schema at /openapi.json); Ctrl+C stops.")
+    # Read commands on the same file find the server here (cli/remote.py).
+    # uvicorn re-raises SIGTERM after its graceful shutdown; as an exception
+    # it lets `advertise` remove the address file on the way out.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     app = create_app(db, settings)
     if watch is not None:
         from ..api.watch import start_watching
@@ -77,9 +84,14 @@ def serve(
 
         start_watching(app, watch, every_seconds(every))
         err.print(f"watching the sources of {watch} every {every} (see /watch)")
-    uvicorn.run(app, host=host, port=port,
-                log_level="warning" if quiet else "info",
-                timeout_keep_alive=5, server_header=False)
+    with advertise(db, host, port):
+        uvicorn.run(app, host=host, port=port,
+                    http=HeaderTimeoutH11Protocol, log_level="warning" if quiet else "info",
+                    timeout_keep_alive=5, server_header=False)
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def register(app: typer.Typer) -> None:
