@@ -51,3 +51,21 @@ def test_rules_on_an_empty_database_say_so(db_path, tmp_path):
     rules = tmp_path / "r.yaml"
     rules.write_text("rules:\n  - {name: k, dyads: [CHN-PRK], counts: {ASSAULT: 1}}\n")
     assert "no dated events" in run("rules", str(rules), "--db", str(db_path))
+
+
+def test_sources_dropped_from_the_file_are_forgotten(db_path):
+    from dyadwatch.coding.pipeline import Pipeline
+    from dyadwatch.sources import watchfile
+    from dyadwatch.sources.watch import Watcher
+    from dyadwatch.store import watch_state
+    from dyadwatch.store.db import Store
+
+    run("sources", "add", "https://example.org/by-hand.xml", "--db", str(db_path))
+    both = watchfile.WatchFile.model_validate(
+        {"sources": [{"url": "https://example.org/a.xml"}, {"url": "https://example.org/b.xml"}]})
+    one = watchfile.WatchFile.model_validate({"sources": [{"url": "https://example.org/b.xml"}]})
+    with Store.open(db_path) as store:
+        Watcher(store, both, Pipeline()).close()  # the model loads only when coding
+        Watcher(store, one, Pipeline()).close()
+        kept = [s["address"] for s in watch_state.list_sources(store.con)]
+    assert kept == ["https://example.org/b.xml", "https://example.org/by-hand.xml"]

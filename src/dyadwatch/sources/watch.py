@@ -124,6 +124,7 @@ class Watcher:
         # and robots.txt cache are reused from cycle to cycle.
         self._fetcher = Fetcher(self.policy, record=lambda r, s: _collect(self._counts, r, s))
         state.upsert_sources(store, (_source_row(s) for s in watchfile.sources), "file")
+        state.prune_file_sources(store, [s.address for s in watchfile.sources])
 
     def close(self) -> None:
         self._fetcher.close()

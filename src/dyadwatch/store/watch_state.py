@@ -68,6 +68,15 @@ def upsert_sources(store: Store, rows: Iterable[dict], origin: str) -> int:
     return len(rows)
 
 
+def prune_file_sources(store: Store, keep: Sequence[str]) -> int:
+    """Forget sources a sources file added that it no longer lists (sources
+    added with `sources add` or the API stay)."""
+    with _tx(store) as con:
+        gone = con.execute("DELETE FROM sources WHERE origin = 'file' AND NOT "
+                           "list_contains(?, address) RETURNING address", [list(keep)]).fetchall()
+    return len(gone)
+
+
 def remove_source(store: Store, address: str) -> bool:
     with _tx(store) as con:
         n = con.execute("DELETE FROM sources WHERE address = ? RETURNING address",
