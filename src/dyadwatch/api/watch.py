@@ -72,7 +72,7 @@ def sources(con: Cursor) -> list[dict]:
 
 @router.post("/api/sources", status_code=201, summary="Add a source (needs the token)")
 def add_source(request: Request, server: ServerDep, body: dict) -> dict:
-    from ..sources.watch import _source_row
+    from ..sources.watch import source_row
     from ..sources.watchfile import SourceSpec
 
     server.check_write(request)
@@ -82,7 +82,7 @@ def add_source(request: Request, server: ServerDep, body: dict) -> dict:
         raise InputError("; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: "
                                    f"{e['msg'].removeprefix('Value error, ')}"
                                    for e in exc.errors()) + ".") from exc
-    row = _source_row(spec)
+    row = source_row(spec)
     server.submit_job(watch_state.upsert_sources, server.store, [row], "api").result()
     return {"address": spec.address, "kind": spec.resolved_kind}
 

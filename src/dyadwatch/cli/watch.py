@@ -92,7 +92,7 @@ def sources_add(
     tag: Annotated[list[str] | None, typer.Option(help="A tag (repeatable).")] = None,
 ) -> None:
     """Add (or update) a source in the database; `watch` polls it too."""
-    from ..sources.watch import _source_row
+    from ..sources.watch import source_row
     from ..sources.watchfile import SourceSpec, WatchFileError
     from ..store import watch_state
     from ..store.db import Store
@@ -108,7 +108,7 @@ def sources_add(
         raise WatchFileError("; ".join(e["msg"].removeprefix("Value error, ")
                                        for e in exc.errors()) + ".") from exc
     with Store.open(db) as store:
-        watch_state.upsert_sources(store, [_source_row(spec)], "cli")
+        watch_state.upsert_sources(store, [source_row(spec)], "cli")
     console().print(f"added {spec.resolved_kind} {escape(spec.address)}")
 
 def sources_list(db: DbOption = DEFAULT_DB_PATH, fmt: FormatOption = "table",

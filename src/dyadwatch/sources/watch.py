@@ -123,7 +123,7 @@ class Watcher:
         # One client for the watcher's life: its connections, TLS context
         # and robots.txt cache are reused from cycle to cycle.
         self._fetcher = Fetcher(self.policy, record=lambda r, s: _collect(self._counts, r, s))
-        state.upsert_sources(store, (_source_row(s) for s in watchfile.sources), "file")
+        state.upsert_sources(store, (source_row(s) for s in watchfile.sources), "file")
         state.prune_file_sources(store, [s.address for s in watchfile.sources])
 
     def close(self) -> None:
@@ -335,7 +335,8 @@ def _poll_folder(address: str) -> _Poll:
     return _Poll(address, None, None, (), files)
 
 
-def _source_row(s) -> dict:
+def source_row(s) -> dict:
+    """A SourceSpec as a `sources` table row."""
     return {"address": s.address, "kind": s.resolved_kind, "name": s.name, "outlet": s.outlet,
             "language": s.language, "interval_s": s.interval, "tags": s.tags}
 

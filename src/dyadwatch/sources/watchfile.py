@@ -239,7 +239,8 @@ def parse(text: str, name: str = "<sources>") -> WatchFile:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise WatchFileError(f"{name}:{line or '?'}: not valid YAML ({getattr(exc, 'problem', exc)}).",
+        problem = getattr(exc, "problem", exc)
+        raise WatchFileError(f"{name}:{line or '?'}: not valid YAML ({problem}).",
                              hint="Fix the YAML syntax at that line.") from exc
     if data is None:
         data = {}
