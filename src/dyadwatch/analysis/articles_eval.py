@@ -237,19 +237,25 @@ def render_articles(rep: ArticleReport, console, *, misses: int = 10) -> None:
 
     console.rule(f"[bold]{rep.name}[/]: {rep.n_records} articles, {rep.n_gold} distinct gold triples, "
                  f"{rep.n_pred} distinct predicted (counted) triples")
-    table = Table(title="Per article: distinct (source country, target country, type) triples; document types")
-    for col in ("type", "gold", "triple P", "triple R", "triple F1", "doc P", "doc R", "doc F1", *KINDS):
-        table.add_column(col.replace("wrong_", "w."), justify="left" if col == "type" else "right")
-    for t in [t for t in PLOVER_TYPES if t in rep.triples.per_label or t in rep.doc_types.per_label]:
-        tr, dt = rep.triples.label(t), rep.doc_types.label(t)
-        table.add_row(t, str(tr.tp + tr.fn), *_prf(tr), *_prf(dt),
-                      *[str(rep.kinds_by_type.get((k, t), "")) for k in KINDS])
+    labels = [t for t in PLOVER_TYPES if t in rep.triples.per_label or t in rep.doc_types.per_label]
+    table = Table(title="Distinct (source country, target country, type) triples per article; document types")
+    for col in ("type", "gold", "triple P", "triple R", "triple F1", "doc P", "doc R", "doc F1"):
+        table.add_column(col, justify="left" if col == "type" else "right")
+    for t in labels:
+        table.add_row(t, str(rep.triples.label(t).tp + rep.triples.label(t).fn),
+                      *_prf(rep.triples.label(t)), *_prf(rep.doc_types.label(t)))
     tr, dt = rep.triples.micro, rep.doc_types.micro
-    table.add_row("[bold]micro[/]", str(tr.tp + tr.fn), *_prf(tr), *_prf(dt),
-                  *[str(rep.kinds.get(k, 0)) for k in KINDS])
+    table.add_row("[bold]micro[/]", str(tr.tp + tr.fn), *_prf(tr), *_prf(dt))
     table.add_row("[bold]macro F1[/]", "", "", "", f"{rep.triples.macro_f1:.3f}", "", "",
                   f"{rep.doc_types.macro_f1:.3f}")
     console.print(table)
+    kinds = Table(title="Errors by kind (type: the gold type; spurious: the predicted one)")
+    for col in ("type", "source", "target", "type", "spurious", "missed", "date"):
+        kinds.add_column(col, justify="right")
+    for t in labels:
+        kinds.add_row(t, *[str(rep.kinds_by_type.get((k, t), "")) for k in KINDS])
+    kinds.add_row("[bold]all[/]", *[str(rep.kinds.get(k, 0)) for k in KINDS])
+    console.print(kinds)
     console.print(f"counted precision {tr.precision:.3f}; dates right on {rep.dates.tp} of "
                   f"{rep.dates.tp + rep.dates.fn} matched triples with a gold date")
     for err in rep.errors[:misses]:
