@@ -170,7 +170,9 @@ class EventCoder:
         if not speakers or not addressees:
             return []
         date, date_source, date_text = self._date(sent, verb, article)
-        return [self._event(article, sent, index, match, match.pattern.cameo, s, a, "asserted", ctx.negated,
+        # "Y should not Z" is still a demand (to refrain); only a negated saying negates it
+        negated = ctx.negated and not self.clauses.negated(verb)
+        return [self._event(article, sent, index, match, match.pattern.cameo, s, a, "asserted", negated,
                             date, date_source, date_text, match.pattern.id)
                 for s in speakers for a in addressees
                 if s.mention.actor.code != a.mention.actor.code
@@ -269,6 +271,9 @@ class EventCoder:
             if primary:
                 out.extend(self._derived(base, match, ctx, src, tgt, article, sent, index, by_token,
                                          date, date_source, date_text))
+        if date_source == "sentence" and dates.before_window(date_text, article.date):
+            # "in 2018 X attacked Y", "last November X pledged": recalled, not the news
+            out = [replace(e, modality="background") if e.modality == "asserted" else e for e in out]
         return out
 
     def _derived(self, base: Event, match: _Match, ctx: Context, src: Arg, tgt: Arg,

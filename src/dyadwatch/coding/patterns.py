@@ -73,7 +73,8 @@ MODALITY_LISTS = ("future_aux", "hypothetical_aux", "obligation_aux", "intent_ve
                   "request_verbs", "object_control_verbs", "condition_marks", "negation_words",
                   "pronouns", "people_nouns", "prospective_modifiers",
                   "prospective_preps", "attack_nouns",
-                  "question_verbs", "background_marks", "document_nouns", "inference_verbs")
+                  "question_verbs", "background_marks", "document_nouns", "inference_verbs",
+                  "forecast_words", "belief_verbs")
 MODALITY_TABLES = ("intent", "refusal", "demand", "preparation")
 
 
