@@ -139,14 +139,15 @@ def _resolve_absolute(raw: str, anchor: dt.date | None) -> tuple[dt.date | None,
     if has_year and not has_month and not numeric:
         year = int(_YEAR.search(raw).group(1))
         return dt.date(year, 1, 1), "absolute-year"
-    cleaned = re.sub(r"(?i)\b(late|early|mid|on|in|the|of|since|until|by)\b|-", " ", raw)
+    cleaned = re.sub(r"(?i)\b(late|early|mid|on|in|the|of|since|until|by|last|past)\b|-", " ", raw)
     data = _parser(anchor).get_date_data(" ".join(cleaned.split()))
     if data is None or data.date_obj is None:
         return None, "unresolved"
     value = data.date_obj.date()
     period = data.period or "day"
-    if anchor is not None and not has_year and value > anchor:
-        value = _safe_replace(value, value.year - 1)
+    if anchor is not None and not has_year and (value > anchor or (
+            re.match(r"(?i)\s*(last|past)\b", raw) and value.month == anchor.month)):
+        value = _safe_replace(value, value.year - 1)  # "in November", "last May" (said in May)
     return value, f"absolute-{'month' if period == 'month' else 'year' if period == 'year' else 'day'}"
 
 
