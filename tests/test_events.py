@@ -625,3 +625,14 @@ def test_codebook_types_for_retaliation_deployment_delisting_and_paused_tariffs(
         run(nlp, coder, "Oslo removed Latvia from its export whitelist.", names))
     assert ("NOR", "LVA", "RETREAT") in triples(
         run(nlp, coder, "Oslo paused the tariffs on Latvia.", names))
+
+
+def test_calling_names_and_concern_are_criticism_and_baseless_is_rejection(nlp, coder):
+    names = {"Lisbon": "PRTGOV", "Madrid": "ESPGOV", "Spanish": "ESP"}
+    assert ("PRTGOV", "ESPGOV", "REJECT") in triples(
+        run(nlp, coder, "Lisbon called Madrid's allegations \"groundless.\"", names))
+    assert ("PRTGOV", "ESP", "ACCUSE") in triples(
+        run(nlp, coder, "Lisbon called the Spanish quotas \"unfair.\"", names))
+    assert ("PRTGOV", "ESPGOV", "ACCUSE") in triples(
+        run(nlp, coder, "Lisbon is deeply concerned about Madrid's new border checks.", names))
+    assert triples(run(nlp, coder, "Concerned residents of Lisbon wrote letters.", names)) == []
