@@ -51,6 +51,10 @@ TYPES = (("AGREE", 1, 4.0), ("CONSULT", 1, 1.0), ("SUPPORT", 1, 3.4), ("CONCEDE"
          ("COERCE", 4, -7.0), ("ASSAULT", 4, -10.0))
 
 
+#: 3% of canonical events are "future"; their mentions share the modality.
+_MODALITY = "CASE WHEN hash(k * 19) % 33 = 0 THEN 'future' ELSE 'asserted' END"
+
+
 def build(path: Path, n_events: int) -> None:
     """Fill a fresh file with synthetic canonical events and their mentions."""
     n_canonical = n_events * 7 // 10
@@ -73,9 +77,10 @@ def build(path: Path, n_events: int) -> None:
             FROM range({n_canonical}) r(k)""")
         con.execute(f"""
             INSERT INTO canonical_events (id, source, source_country, target, target_country,
-                plover, goldstein, quad_class, date, n_mentions, n_stories, n_articles,
-                first_event_id)
-            SELECT 'c' || k, sc || ss, sc, tc || ts, tc, t.plover, t.gold, t.quad, d, 1, 1, 1,
+                plover, modality, goldstein, quad_class, date, n_mentions, n_stories,
+                n_articles, first_event_id)
+            SELECT 'c' || k, sc || ss, sc, tc || ts, tc, t.plover, {_MODALITY}, t.gold, t.quad,
+                   d, 1, 1, 1,
                    'e' || ceil(k * {n_events - n_events // 50} / {n_canonical})::BIGINT
             FROM c JOIN types t USING (ti)""")
         # Mentions of canonical k share its modality (3% of canonical events
@@ -90,7 +95,7 @@ def build(path: Path, n_events: int) -> None:
             SELECT 'e' || i, 'a' || (i // 5), 0, 'Synthetic sentence ' || i || '.', 'acted',
                    0, 5, t.plover, t.gold, t.quad, sc || ss, sc, nullif(ss, ''), tc || ts, tc,
                    nullif(ts, ''), d, i >= {n_events - n_neg},
-                   CASE WHEN hash(k * 19) % 33 = 0 THEN 'future' ELSE 'asserted' END,
+                   {_MODALITY},
                    CASE WHEN i < {n_events - n_neg} THEN 'c' || k END
             FROM (SELECT i, (i % {n_events - n_neg}) * {n_canonical} // {n_events - n_neg} AS k
                   FROM range({n_events}) r(i)) e

@@ -64,6 +64,34 @@ PLOVER = (
     ("ASSAULT", 4, -9.3, "Violence: attacks, killings, bombings, shelling, abductions, torture, fighting."),
 )
 
+#: How the event coder treats each type where the text leaves something out
+#: (the `coding` block of every PLOVER type in the output; read by
+#: coding/event_args.py and coding/events.py through coding/ontology.py):
+#: - target_from_place: where a missing target may come from. "always": the
+#:   place where the act happened ("tanks fired at targets in Jericho" is an
+#:   attack on the Palestinian territories; unnamed victims are of the place);
+#:   "abroad": only when the place is in another country than the source's
+#:   (drills near Okinawa are aimed at Japan, drills at home at nobody named).
+#: - domestic_patient: when an unnamed patient is taken to be of the source's
+#:   own country. "always": a protest, repression or concession with no named
+#:   target is directed at the country's own government or people; "people":
+#:   only when the patient is people ("arrested opponents", "shelled the town").
+#:   Chosen on plover_gsr dev (triple F1 0.605 with every type, 0.620 with these).
+#: - preparation: "preparing to attack" is itself a coded preparation event.
+#: - target_from_that_clause: "expressed concern that X ...": with no target in
+#:   the slots, the subject of the "that" clause is the target.
+CODING_DEFAULTS = {"target_from_place": "never", "domestic_patient": "never", "preparation": False,
+                   "target_from_that_clause": False}
+CODING = {
+    "ACCUSE": {"target_from_that_clause": True},
+    "PROTEST": {"domestic_patient": "always"},
+    "CONCEDE": {"domestic_patient": "always"},
+    "SANCTION": {"preparation": True},
+    "MOBILIZE": {"target_from_place": "abroad", "preparation": True},
+    "COERCE": {"target_from_place": "always", "domestic_patient": "always", "preparation": True},
+    "ASSAULT": {"target_from_place": "always", "domestic_patient": "people", "preparation": True},
+}
+
 QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 
 OVERRIDES = {
@@ -130,7 +158,8 @@ def build(src: Path) -> dict:
             roots[entry["plover"]].append(code)
     plover = {
         name: {"quad_class": quad, "quad_name": QUAD_NAMES[quad], "score": score,
-               "cameo_roots": roots[name], "description": desc}
+               "cameo_roots": roots[name], "description": desc,
+               "coding": {**CODING_DEFAULTS, **CODING.get(name, {})}}
         for name, quad, score, desc in PLOVER
     }
     return {

@@ -13,11 +13,10 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from dyadwatch.coding import nlp as nlp_mod
+    from dyadwatch.coding.pipeline import Pipeline
     from dyadwatch.config import Settings
 
-    # The same arguments as Pipeline uses, so the cached model is shared.
-    return nlp_mod.load(Settings().model, Settings().max_chars)
+    return Pipeline(Settings()).nlp  # the model the pipeline uses: loaded once, shared
 
 
 @pytest.fixture(scope="session")

@@ -412,10 +412,10 @@ def test_lookup_people_by_date_and_unknown_names(coder):
 
 # ---------------------------------------------------------------- bad tables
 @pytest.mark.parametrize("row, message", [
-    ("Bad Date,,KOR,GOV,minister,2020-13-01,", "line 3: start '2020-13-01' is not a date"),
+    ("Bad Date,,KOR,GOV,minister,2020-13-01,", "line 3: start: Input should be a valid date"),
     ("Bad Country,,ZZZ,GOV,minister,2020-01-01,", "line 3: country 'ZZZ'"),
     ("Bad Order,,KOR,GOV,minister,2020-01-01,2019-01-01", "line 3: end 2019-01-01 is before start"),
-    ("Bad Sector,,KOR,XXX,minister,2020-01-01,", "line 3: unknown sector 'XXX'"),
+    ("Bad Sector,,KOR,XXX,minister,2020-01-01,", "line 3: sector 'XXX', which sectors.yaml does not define"),
     ("Too,Many,Columns,KOR,GOV,minister,2020-01-01,", "line 3: expected 7 columns"),
 ])
 def test_bad_people_row_names_file_and_line(tmp_path: Path, row, message):
@@ -579,7 +579,7 @@ def test_bad_gendered_words_table(tmp_path: Path):
     path = tmp_path / "gendered_words.yaml"
     path.write_text("pronouns: {male: [he], female: [she]}\nhonorifics: [mr]\n"
                     "titles: {}\nnouns: {}\n", encoding="utf-8")
-    with pytest.raises(DataTableError, match="'honorifics' must map male/female"):
+    with pytest.raises(DataTableError, match=r"line 2 \(honorifics\): honorifics: Input should be a valid dictionary"):
         GenderWords.from_path(path)
 
 

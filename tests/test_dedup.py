@@ -332,3 +332,36 @@ def test_incremental_ingest_gives_the_same_ids_as_one_shot(tmp_path, settings):
         report = dedup.update(store.con, settings)
         assert snapshot(store.con) == one_shot
         assert report.story_changes > 0  # the second half really moved some stories
+
+
+def test_signature_equals_datasketch_affine32_minhash():
+    """Signatures are computed without importing datasketch (it pulls in
+    scipy), but must stay the values datasketch's MinHash gives: stored
+    signatures of older databases are compared with new ones."""
+    import random
+    import zlib
+
+    from datasketch import MinHash
+
+    settings = Settings()
+    rng = random.Random(3)
+    vocab = [f"w{i}" for i in range(400)] + ["Seoul", "talks", "missile", "Beijing"]
+    for n in (1, 5, 6, 40, 700):
+        text = " ".join(rng.choice(vocab) for _ in range(n))
+        expected = MinHash(num_perm=settings.minhash_perm, seed=1, hashfunc=zlib.crc32,
+                           scheme="affine32")
+        expected.update_batch(dedup.shingles(dedup.words(text), settings.shingle_size))
+        assert dedup.signature(text, settings) == tuple(expected.hashvalues.tolist())
+
+
+def test_coding_path_does_not_import_scipy():
+    """The signature is computed in every coding process: it must not pull in
+    scipy (datasketch's LSH does), which costs start-up time and memory."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from dyadwatch.store import dedup; from dyadwatch.config import Settings;"
+            "dedup.signature('China and Japan held talks in Tokyo on Monday.', Settings());"
+            "print('scipy' in sys.modules, 'datasketch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

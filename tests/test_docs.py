@@ -28,6 +28,8 @@ def test_every_setting_is_documented_with_its_default():
         assert row, f"setting {field.name} missing from the README's Settings table"
         default = field.default
         shown = row.group(1).strip().strip("`")
+        if isinstance(default, tuple):  # as the environment variable takes it: comma-separated
+            default = ",".join(default)
         assert shown == ("none" if default is None else str(default)), field.name
 
 

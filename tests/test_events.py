@@ -419,7 +419,7 @@ def test_ontology_and_pattern_validation(tmp_path):
 def test_with_the_package_actor_coder(nlp):
     actors = pytest.importorskip("dyadwatch.coding.actors")
     actor_coder = actors.ActorCoder.from_package()
-    coder = EventCoder.from_package(actor_coder)
+    coder = EventCoder.from_package()
     text = "China's foreign ministry on Monday urged North Korea and South Korea to resume talks."
     article = Article(id="b" * 40, text=text, date=ANCHOR)
     doc = nlp(text)
@@ -475,11 +475,18 @@ def test_background_participles_and_military_preparation(nlp, coder):
 
 def test_code_records_and_evaluate_end_to_end(nlp, coder):
     from dyadwatch.analysis.evaluate import EVENT_FIELDS, code_records, score
+    from dyadwatch.coding.pipeline import Pipeline
+    from dyadwatch.coding.stages import STAGES, Stage
+    from dyadwatch.config import Settings
 
     records = [{"id": "r1", "text": "Australia condemned Iran on Friday.", "date": "2024-03-06"},
                {"id": "r2", "text": "Chile praised Peru.", "date": None}]
     names = {"Australia": "AUS", "Iran": "IRN", "Chile": "CHL", "Peru": "PER"}
-    out = list(code_records(records, (nlp, HandActors(names), coder)))
+    hand = HandActors(names)
+    actors = Stage("actors", STAGES["actors"].requires, ("mentions",), lambda settings: lambda doc, state:
+                   dataclasses.replace(state, mentions=tuple(hand.code(doc, state.article))))
+    pipeline = Pipeline(Settings(stages=("actors", "events")), registry={**STAGES, "actors": actors})
+    out = list(code_records(records, pipeline))
     assert [r["id"] for r in out] == ["r1", "r2"]
     (e,) = out[0]["events"]
     assert set(e) == set(EVENT_FIELDS) and e["date"] == "2024-03-01" and e["plover"] == "ACCUSE"

@@ -37,14 +37,9 @@ def _event(doc, text: str, trigger: str, source: str | None = None, target: str 
 def _locate(geocoder, nlp, text, trigger, source=None, target=None, mentions=()) -> Location:
     doc = nlp(text)
     event = _event(doc, text, trigger, source, target)
-    (out,) = geocoder.locate(doc, Article(id="a1", text=text), mentions, (event,))
-    assert dataclass_fields_equal(out, event)
-    return out.location
-
-
-def dataclass_fields_equal(a: Event, b: Event) -> bool:
-    """locate() changes only the location."""
-    return all(getattr(a, f) == getattr(b, f) for f in a.__slots__ if f != "location")
+    locations = geocoder.locations(doc, Article(id="a1", text=text), mentions, (event,))
+    assert set(locations) == {event.id}  # one place per event, by its id
+    return locations[event.id]
 
 
 # -- tables ------------------------------------------------------------------------------
@@ -71,11 +66,14 @@ def test_admin1_codes_are_unique_and_used_by_cities(geocoder):
     assert haversine_km((kursk.lat, kursk.lon), (51.7, 36.2)) < 161  # from its cities, not Russia's point
 
 
-def test_hints_reject_yaml_booleans(tmp_path):
+def test_hints_read_yaml_1_2_words_and_reject_numbers(tmp_path):
     good = data_path("geo_hints.yaml").read_text(encoding="utf-8")
-    bad = tmp_path / "hints.yaml"
-    bad.write_text(good.replace('"off"', "off"), encoding="utf-8")
-    with pytest.raises(DataTableError, match="not words"):
+    bare = tmp_path / "hints.yaml"
+    bare.write_text(good.replace('"off"', "off").replace('"on"', "on"), encoding="utf-8")
+    assert {"off", "on"} <= Hints.from_file(bare).locative_preps  # YAML 1.1 made them booleans
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(good.replace('"off"', "12"), encoding="utf-8")
+    with pytest.raises(DataTableError, match=r"locative_preps\.\d+: Input should be a valid string"):
         Hints.from_file(bad)
 
 
@@ -186,8 +184,8 @@ def test_capital_used_as_actor_is_not_a_location(geocoder, nlp):
     beijing = Mention(text="Beijing", start=0, end=7, token_start=0, token_end=1, sentence_index=0,
                       actor=Actor(code="CHNGOV", country="CHN", sector="GOV"))
     event = _event(doc, text, "condemned", "CHN")
-    (out,) = geocoder.locate(doc, Article(id="a1", text=text), (beijing,), (event,))
-    assert out.location.precision == "none" and out.location.lat is None
+    out = geocoder.locations(doc, Article(id="a1", text=text), (beijing,), (event,))[event.id]
+    assert out.precision == "none" and out.lat is None
     # Without a coded mention the subject position still marks it as an actor.
     assert _locate(geocoder, nlp, text, "condemned", "CHN").precision == "none"
     loc = _locate(geocoder, nlp, "Seoul officials condemned the shelling of Yeonpyeong Island.",
@@ -215,7 +213,7 @@ def test_nothing_known_gives_precision_none(geocoder, nlp):
 
 def test_no_events_costs_nothing(geocoder, nlp):
     doc = nlp("Nothing happened in Busan.")
-    assert geocoder.locate(doc, Article(id="a", text=doc.text), (), ()) == ()
+    assert geocoder.locations(doc, Article(id="a", text=doc.text), (), ()) == {}
 
 
 # -- gold --------------------------------------------------------------------------------

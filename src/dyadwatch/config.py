@@ -25,6 +25,8 @@ class Settings:
     batch_size: int = 32  # 16/32/64 parse equally fast; 32 peaks at 360 MB vs 576 (bench/pipeline.py --batch-sweep)
     n_process: int = 1
     max_chars: int = 100_000  # longer documents are cut at a sentence end (coding cost grows faster than length)
+    # Coding stages in order (coding/stages.py declares what each requires and assigns)
+    stages: tuple[str, ...] = ("sentences", "actors", "events", "geo", "places", "quotes", "signature")
     # Stories and canonical events (dedup)
     # MinHash Jaccard for "same story", and the signature size. Measured on
     # tests/data/dedup_pairs.jsonl (README "Story threshold"): same-story pairs
@@ -73,12 +75,23 @@ def _convert(name: str, type_name: object, raw: str) -> object:
             return int(raw)
         if t.startswith("float"):
             return float(raw)
+        if t.startswith("tuple"):  # a comma-separated list: DYADWATCH_STAGES=sentences,actors
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
     except ValueError as exc:
         raise ConfigError(f"DYADWATCH_{name.upper()}={raw!r} is not a number.",
                           hint="Unset it or give a number.") from exc
     return raw
 
 
+def data_dir() -> Path:
+    """The folder of the data tables: the packaged dyadwatch/data, or a copy
+    named by DYADWATCH_DATA_DIR (to try edited dictionaries or patterns
+    without touching the installed package; the coder fingerprint follows
+    whichever folder is used). Read when a table is loaded, not at import."""
+    override = os.environ.get("DYADWATCH_DATA_DIR")
+    return Path(override) if override else Path(__file__).with_name("data")
+
+
 def data_path(name: str) -> Path:
-    """Path of a data table shipped in the package (dyadwatch/data/NAME)."""
-    return Path(__file__).with_name("data") / name
+    """Path of the data table NAME (see `data_dir`)."""
+    return data_dir() / name

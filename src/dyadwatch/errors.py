@@ -5,9 +5,16 @@ E4xx configuration and data tables, E5xx query) and a message that says what
 happened *and what to do next*, as spaCy's errors do. The CLI turns any
 `DyadwatchError` into one line on stderr and exit code 1; anything else is a
 bug and keeps its traceback.
+
+Errors with a fixed shape are raised by code through `error(code, **fields)`:
+`MESSAGES` below is the one place their wording lives (as spaCy's `Errors`
+table is), so a message is changed once and every raise site follows.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
 
 
 class DyadwatchError(Exception):
@@ -88,7 +95,23 @@ class ConfigError(DyadwatchError):
 
 
 class DataTableError(ConfigError):
+    """A data table in dyadwatch/data (or a copy of it) is unreadable or has a
+    bad entry; `path` is the file and `entry` the line or key at fault."""
+
     code = "E401"
+
+    def __init__(self, message: str, *, hint: str | None = None, path: str | None = None,
+                 entry: str | None = None) -> None:
+        self.path = path
+        self.entry = entry
+        super().__init__(message, hint=hint)
+
+
+class StageError(ConfigError):
+    """The coding stages in `Settings.stages` cannot run in that order (a stage
+    needs a piece no earlier stage assigns, or a spaCy attribute no pipe sets)."""
+
+    code = "E420"
 
 
 class QueryError(DyadwatchError):
@@ -99,3 +122,53 @@ class QueryError(DyadwatchError):
 
 class NotFoundError(QueryError):
     code = "E501"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One coded message: the class raised, its template and what to do next."""
+
+    error: type[DyadwatchError]
+    template: str
+    hint: str
+
+
+_TABLE_HINT = "Fix that entry (the schema is in dyadwatch/schemas.py and the file's header)."
+
+#: code -> message. Templates name their fields; `error()` fills them.
+MESSAGES: MappingProxyType[str, Message] = MappingProxyType({
+    "E401": Message(DataTableError, "{file}: cannot read this data table ({reason}).",
+                    "Check the path, or restore the file from the package (reinstall dyadwatch)."),
+    "E402": Message(DataTableError, "{file}, {entry}: not valid {syntax}: {reason}.",
+                    "Fix the syntax at that place; quote values that contain ':' or '#'."),
+    "E403": Message(DataTableError, "{file}, {entry}: the header must be {expected}, found {found}.",
+                    "Fix the header line of the table (columns in that order)."),
+    "E404": Message(DataTableError, "{file}, {entry}: {problem}.", _TABLE_HINT),
+    "E405": Message(DataTableError, "{file}, {entry}: {problem}, which {table} does not define.",
+                    "Use a value {table} defines, or add it there first."),
+    "E406": Message(DataTableError, "{file}: {problem}.",
+                    "The data folder is incomplete: restore it from the package."),
+    "E407": Message(DataTableError, "{file}, {entry}: {key} {value!r} is also used at {other}.",
+                    "Each {key} must be unique: rename one of them."),
+})
+
+
+def error(code: str, *, hint: str | None = None, **fields: object) -> DyadwatchError:
+    """The error of `code`, its message filled with `fields` (a `file` and an
+    `entry` field are kept on a DataTableError as `path` and `entry`)."""
+    message = MESSAGES[code]
+    text = message.template.format(**fields)
+    default_hint = message.hint.format(**fields)
+    if issubclass(message.error, DataTableError):
+        err: DyadwatchError = message.error(text, hint=hint or default_hint,
+                                            path=_str(fields.get("file")),
+                                            entry=_str(fields.get("entry")))
+    else:
+        err = message.error(text, hint=hint or default_hint)
+    err.code = code
+    err.args = (str(err),)  # the text with this code, as str() and pickling give it
+    return err
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -7,8 +7,8 @@ and writes its rows with `store.results_to_arrow` as Parquet files in
 `SHARD_DIR/<name>/`. The driver then loads the shards into DuckDB in bulk
 (or a user queries the Parquet directly).
 
-Resumable by construction: a shard's name is the hash of its input's bytes
-(and of the settings that change coding), a shard directory appears only
+Resumable by construction: a shard's name is the coder fingerprint
+(provenance.py) and the hash of its input's bytes, a shard directory appears only
 when complete (written under a temporary name, then renamed), and loading
 skips shards already loaded and articles already stored. A killed run
 restarted with the same command codes only what is missing and ends with
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import shutil
 import time
@@ -36,14 +35,13 @@ import pyarrow.parquet as pq
 
 from .store import dedup
 from .sources import ingest
+from . import provenance
 from .config import Settings
 from .errors import ConfigError
 from .coding.pipeline import RunReport, worker_pipeline
 from .store.db import COLUMNS, Store, results_to_arrow
 from .types import DocResult, Failure
 
-#: Settings that change what coding produces; part of every shard's name.
-_CODING_SETTINGS = ("model", "max_chars", "minhash_perm", "shingle_size")
 ERRORS_SCHEMA = pa.schema([("path", pa.string()), ("line", pa.int32()),
                            ("doc_id", pa.string()), ("code", pa.string()),
                            ("reason", pa.string())])
@@ -88,8 +86,7 @@ def plan(paths: Sequence[str | Path], settings: Settings, *, docs_per_shard: int
             units.extend(_jsonl_units(path, lines_per_unit))
         else:
             units.append((Unit(str(path)), _hash_file(path), 1))
-    fingerprint = json.dumps({k: getattr(settings, k) for k in _CODING_SETTINGS},
-                             sort_keys=True)
+    fingerprint = provenance.fingerprint(settings).id
     shards: list[Shard] = []
     group: list[tuple[Unit, str, int]] = []
     for item in units:
@@ -103,10 +100,12 @@ def plan(paths: Sequence[str | Path], settings: Settings, *, docs_per_shard: int
 
 
 def _shard(group: list[tuple[Unit, str, int]], fingerprint: str) -> Shard:
-    h = hashlib.sha1(fingerprint.encode())
+    """The shard's name is the coder fingerprint and a hash of its input: a
+    shard coded by another coder (new tables, model, settings) is not reused."""
+    h = hashlib.sha1()
     for _, digest, _ in group:
         h.update(digest.encode())
-    return Shard(h.hexdigest()[:20], tuple(u for u, _, _ in group))
+    return Shard(f"{fingerprint}-{h.hexdigest()[:20]}", tuple(u for u, _, _ in group))
 
 
 def _hash_file(path: Path) -> str:
@@ -163,7 +162,7 @@ def code_shard(shard: Shard, shard_dir: str, settings: Settings) -> str:
     tmp = Path(shard_dir) / f".tmp-{shard.name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    for name, table in results_to_arrow(results).items():
+    for name, table in results_to_arrow(results, pipeline.fingerprint.id).items():
         pq.write_table(table, tmp / f"{name}.parquet")
     pq.write_table(pa.Table.from_pylist([{k: v for k, v in asdict(f).items()
                                            if k in ERRORS_SCHEMA.names} for f in failures],
@@ -221,7 +220,8 @@ def run(paths: Sequence[str | Path], db: str | Path, settings: Settings | None =
     shards = plan(paths, settings, docs_per_shard=docs_per_shard, failures=walk_failures)
     report = RunReport()
     with Store.open(db) as store:
-        report.run_id = store.start_run(f"ingest --scheduler {scheduler} --workers {workers}")
+        report.run_id = store.start_run(f"ingest --scheduler {scheduler} --workers {workers}",
+                                        provenance.fingerprint(settings).id)
         store.record_failures(walk_failures, report.run_id)
         report.n_failed += len(walk_failures)
         report.failures.extend(walk_failures)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 #: PLOVER event types (2023 manual names), in the manual's order.
 PLOVER_TYPES: tuple[str, ...] = (
@@ -28,6 +29,31 @@ QUAD_NAMES: dict[int, str] = {
     3: "verbal conflict",
     4: "material conflict",
 }
+
+
+class Modality(StrEnum):
+    """Whether the text says an event happened (PLOVER "context"). String-valued,
+    so stored rows, JSON output and comparisons with plain strings are unchanged."""
+
+    ASSERTED = "asserted"
+    FUTURE = "future"
+    CONDITIONAL = "conditional"
+    HYPOTHETICAL = "hypothetical"
+    BACKGROUND = "background"  # an earlier act the sentence recalls
+
+
+class Complement(StrEnum):
+    """What a trigger's clausal complement means for the events inside it
+    (a pattern's `complement`, see coding/patterns.py): "vowed to attack" makes
+    the attack an intention, "refused to sign" negates the signing."""
+
+    INTENT = "intent"  # "agreed to X": X is future
+    DERIVE = "derive"  # "vowed to X": X is future and the trigger takes AGREE/THREATEN from X
+    NEGATE = "negate"  # the complement did not happen ("declined to", "refused to")
+    REQUEST = "request"  # the complement is asked for: hypothetical, its subject is the target
+    ALLEGE = "allege"  # the complement is alleged: no event of it
+    THREAT = "threat"  # like intent, for threats
+    OBLIGATION = "obligation"  # "X said Y must Z": X's demand of Y
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +195,7 @@ class Event:
     date_text: str | None = None
     confidence: float = 0.5
     negated: bool = False
-    modality: str = "asserted"
+    modality: Modality = Modality.ASSERTED
     pattern: str | None = None  # which pattern fired: the audit trail of the code
     location: Location | None = None
     quote_id: str | None = None

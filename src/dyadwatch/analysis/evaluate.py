@@ -28,13 +28,13 @@ What is scored, and why this way:
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
-from ..types import PLOVER_TYPES
+from ..errors import FormatError, InputError
+from ..types import PLOVER_TYPES, Failure
 
 NONE = "NONE"  # the "no event" row/column of the confusion table
 #: Three-letter column heads for the confusion table (fits an 80-column terminal).
@@ -194,53 +194,64 @@ def set_name(path: str | Path) -> str:
 
 
 # -- coding ------------------------------------------------------------------
-def code_records(records: Iterable[dict], pipeline_or_coders, *, batch_size: int = 64) -> Iterator[dict]:
+def code_records(records: Iterable[dict], pipeline, *,
+                 on_skip: Callable[[int, str], None] | None = None) -> Iterator[dict]:
     """Code {"id", "text", "date"} records; yield each record with "events".
 
-    `pipeline_or_coders` is a `pipeline.Pipeline` (every stage after the
-    parse runs, as in `ingest`: places can complete an event's arguments) or a
-    tuple (nlp, actor_coder, event_coder) for the two coders alone. Each event is a dict with the fields in `EVENT_FIELDS`;
-    negated and non-asserted events are included, flagged.
+    Runs `pipeline.code_articles`, the driver `ingest` runs: every stage of
+    the pipeline, in batches of `settings.batch_size`, each text cut at
+    `settings.max_chars`, so that `eval` and `code` score and print what
+    `ingest` stores. Records are read as they are needed (a generator is
+    consumed lazily) and each text is cleaned once. Each event is a dict with
+    the fields in `EVENT_FIELDS`; negated and non-asserted events are
+    included, flagged. A record that cannot be read or coded is passed to
+    `on_skip(n, why)` (n: its 1-based position) and left out; without
+    `on_skip` its error is raised.
     """
-    nlp, actor_coder, event_coder = _stages(pipeline_or_coders)
-    records = list(records)
-    articles = [_article(rec) for rec in records]
-    docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
-    full = not isinstance(pipeline_or_coders, tuple)
-    for rec, article, doc in zip(records, articles, docs):
-        if full:  # every stage, so that eval scores what `ingest` stores
-            events = pipeline_or_coders.code_doc(doc, article).events
-        else:
-            events = event_coder.code(doc, article, actor_coder.code(doc, article))
+    return code_numbered(enumerate(records, 1), pipeline, on_skip=on_skip)
+
+
+def code_numbered(numbered: Iterable[tuple[int, dict]], pipeline, *,
+                  on_skip: Callable[[int, str], None] | None = None) -> Iterator[dict]:
+    """`code_records` for records that carry their own number (a line of a file)."""
+    pending: deque[tuple[int, dict]] = deque()  # records handed to the pipeline, not yet out
+
+    def articles() -> Iterator:
+        for n, rec in numbered:
+            try:
+                article = _article(rec)
+            except InputError as exc:
+                if on_skip is None:
+                    raise
+                on_skip(n, exc.reason + (f" {exc.hint}" if exc.hint else ""))
+                continue
+            pending.append((n, rec))
+            yield article
+
+    for result in pipeline.code_articles(articles()):
+        n, rec = pending.popleft()  # one result per article, in input order
+        if isinstance(result, Failure):
+            if on_skip is None:
+                from ..coding.pipeline import failure_error
+
+                raise failure_error(result)
+            on_skip(n, result.reason)
+            continue
         out = {k: v for k, v in rec.items() if k != "events"}
-        out["events"] = [event_record(e) for e in events]
+        out["events"] = [event_record(e) for e in result.events]
         yield out
 
 
-def _stages(obj):
-    if isinstance(obj, tuple):
-        return obj
-    return obj.nlp, obj.actor_coder, obj.event_coder
-
-
 def _article(rec: dict):
-    """An Article for a record: through ingest.article_from_text (same
-    cleaning as the pipeline) when that stage is installed."""
+    """The Article of a record, cleaned as `ingest` cleans (InputError when
+    its text or date cannot be read)."""
     from ..coding.dates import parse_iso
+    from ..sources.ingest import article_from_text
 
-    date = parse_iso(rec.get("date"))
+    if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+        raise FormatError('a record needs a "text" string')
     doc_id = str(rec.get("id")) if rec.get("id") is not None else None
-    try:
-        from ..sources.ingest import article_from_text
-    except ImportError:
-        import hashlib
-
-        from ..types import Article
-
-        text = rec["text"]
-        return Article(id=hashlib.sha1(text.encode("utf-8")).hexdigest(), text=text,
-                       doc_id=doc_id, date=date)
-    return article_from_text(rec["text"], date=date, doc_id=doc_id)
+    return article_from_text(rec["text"], date=parse_iso(rec.get("date")), doc_id=doc_id)
 
 
 def event_record(e) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
@@ -38,7 +39,9 @@ def ingest(
     db: DbOption = DEFAULT_DB_PATH,
     batch_size: Annotated[int | None, typer.Option(
         help="Documents per spaCy batch (default: the batch_size setting).")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes for coding.")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes for coding (default: the n_process setting, "
+             "DYADWATCH_N_PROCESS).")] = None,
     scheduler: Annotated[str | None, typer.Option(
         help="Run on Dask: local (a LocalCluster of --workers processes), processes, or "
              "tcp://HOST:PORT (an existing scheduler).")] = None,
@@ -55,9 +58,11 @@ def ingest(
     from ..analysis.dyads import overview
     from ..store.db import Store
 
+    # None lets DYADWATCH_N_PROCESS (or the default) decide: an option given
+    # on the command line overrides the environment, an absent one does not.
     settings = Settings.from_env(batch_size=batch_size, n_process=workers)
     if scheduler:
-        _ingest_dask(paths, db, settings, scheduler, workers, shard_dir, quiet)
+        _ingest_dask(paths, db, settings, scheduler, settings.n_process, shard_dir, quiet)
         return
     err = console(stderr=True)
     missing = [p for p in paths if not p.exists()]
@@ -145,32 +150,28 @@ def code(
     Lines that are not valid records are reported on stderr with their line
     number and skipped.
     """
-    from ..analysis.evaluate import code_records
+    from ..analysis.evaluate import code_numbered
     from ..coding.pipeline import Pipeline
 
-    records = _read_jsonl(infile)
+    err = console(stderr=True)
+
+    def skip(n: int, why: str) -> None:
+        err.print(f"[yellow]skipped[/] {escape(str(infile))}:{n}: {escape(why)}", soft_wrap=True)
+
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
-        for rec in code_records(records, Pipeline(Settings.from_env())):
+        for rec in code_numbered(_read_jsonl(infile, skip), Pipeline(Settings.from_env()),
+                                 on_skip=skip):
             out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
     finally:
         if output:
             out.close()
 
 
-def _read_jsonl(path: Path):
-    """Yield dict records; report bad lines (file:line: why, one line each on
-    stderr) and go on. A record is checked the way `code_records` will read
-    it (date, text left after cleaning), because there one bad record would
-    stop the whole file."""
-    from ..coding.dates import parse_iso
-    from ..sources.ingest import article_from_text
-
-    err = console(stderr=True)
-
-    def skip(n: int, why: str) -> None:
-        err.print(f"[yellow]skipped[/] {escape(str(path))}:{n}: {escape(why)}", soft_wrap=True)
-
+def _read_jsonl(path: Path, skip) -> Iterator[tuple[int, dict]]:
+    """Yield (line number, record) as the file is read; report lines that are
+    not JSON objects with a "text" string through `skip` and go on (cleaning
+    and dates are checked once, where the record is coded)."""
     if not path.is_file():
         raise InputError("no such file.", path=str(path))
     with open(path, encoding="utf-8", errors="replace") as fh:
@@ -185,12 +186,7 @@ def _read_jsonl(path: Path):
             if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
                 skip(n, "a record needs a \"text\" string")
                 continue
-            try:
-                article_from_text(rec["text"], date=parse_iso(rec.get("date")))
-            except InputError as exc:
-                skip(n, exc.reason + (f" {exc.hint}" if exc.hint else ""))
-                continue
-            yield rec
+            yield n, rec
 
 
 @app.command("eval")
@@ -234,9 +230,11 @@ def eval_geo(
 
 def _register_submodules() -> None:
     from . import reads
+    from . import recode
     from . import serve
 
     reads.register(app)
+    recode.register(app)
     serve.register(app)
 
 

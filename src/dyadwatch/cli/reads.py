@@ -364,8 +364,11 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def stats(db: DbOption = DEFAULT_DB_PATH, fmt: FormatOption = Format.table) -> None:
         """What the database holds: articles, events, types, top dyads."""
+        from ..provenance import coder_counts
+
         with reading(db) as con:
             ov = analysis.overview(con)
+            ov["coders"] = [{"fingerprint": fp, "articles": n} for fp, n in coder_counts(con)]
         if fmt is Format.json:
             print(json.dumps(ov, ensure_ascii=False, indent=1, default=str))
         elif fmt is Format.table:
@@ -445,4 +448,7 @@ def render_overview(ov: dict[str, Any], title: str = "database") -> Table:
                                               ov["events_by_type"].items()) or "-")
     table.add_row("top dyads", ", ".join(f"{d['source']}->{d['target']} {d['n']}"
                                          for d in ov["top_dyads"]) or "-")
+    if "coders" in ov:  # `stats` adds it; ingest's summary does not
+        table.add_row("articles by coder", ", ".join(
+            f"{c['fingerprint'] or 'unstamped'} {c['articles']}" for c in ov["coders"]) or "-")
     return table

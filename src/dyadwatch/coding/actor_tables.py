@@ -12,7 +12,6 @@ exists, people.csv (name,aliases,country,sector,role,start,end).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 import unicodedata
@@ -20,15 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..config import data_path
-from ..errors import DataTableError
+from ..schemas import ActorRules, CountryRow, OrganisationRow, PersonRow, SectorsTable, TitlesTable
+from ..tables import load_rows, load_yaml, unknown_error
 from ..types import Actor
 
-PEOPLE_COLUMNS = ("name", "aliases", "country", "sector", "role", "start", "end")
-ORG_COLUMNS = ("name", "aliases", "code", "country", "sector", "kind", "start", "end")
-COUNTRY_COLUMNS = ("iso3", "name", "aliases", "demonyms", "capitals")
 #: Sector codes that appear only in data rows (people.csv) or from rules, besides
 #: the ones sectors.yaml defines: ELI (elites, former office holders), PPL.
 EXTRA_SECTORS = frozenset({"ELI", "PPL", "ENV", "DEV", "MNC"})
@@ -40,7 +35,6 @@ KIND_PRIORITY = ("nonactor", "plural_ref", "group", "org", "person", "country", 
 PERSON_IN_OFFICE = 0.95
 PERSON_UNDATED = 0.75
 PERSON_OUT_OF_OFFICE = 0.7
-_CODE_RE = re.compile(r"^(?:[A-Z]{3}|---)(?:[A-Z0-9]{3})*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,141 +247,62 @@ def plural_forms(phrase: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """CSV rows with their physical line numbers; '#' lines before the header are
-    comments. A missing column is an error naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataTableError(f"cannot read actor table {path}: {exc.strerror}.",
-                             hint="Check the path, or reinstall dyadwatch.") from exc
-    lines = text.splitlines()
-    first = 0
-    while first < len(lines) and (lines[first].startswith("#") or not lines[first].strip()):
-        first += 1
-    reader = csv.reader(lines[first:])
-    header = next(reader, None)
-    if header is None or [h.strip() for h in header] != list(columns):
-        raise DataTableError(
-            f"{path}, line {first + 1}: the header must be {','.join(columns)}, "
-            f"found {','.join(header or [])!r}.",
-            hint="Fix the header line of the table (see data/PROVENANCE.md).")
-    for offset, row in enumerate(reader, start=first + 2):
-        if not row or (len(row) == 1 and not row[0].strip()) or row[0].startswith("#"):
-            continue
-        if len(row) != len(columns):
-            raise DataTableError(
-                f"{path}, line {offset}: expected {len(columns)} columns "
-                f"({','.join(columns)}), found {len(row)}.",
-                hint="Quote fields that contain commas.")
-        yield offset, {c: v.strip() for c, v in zip(columns, row)}
-
-
-def _date(value: str, path: Path, line: int, column: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DataTableError(f"{path}, line {line}: {column} {value!r} is not a date "
-                             f"(YYYY-MM-DD).", hint="Write dates as 2024-02-24.") from None
-
-
 def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split("|") if v.strip()]
 
 
 def _load_countries(path: Path, entries: list[Entry]) -> dict[str, str]:
     names: dict[str, str] = {}
-    for line, row in _rows(path, COUNTRY_COLUMNS):
-        iso3 = row["iso3"]
-        if not re.fullmatch(r"[A-Z]{3}", iso3) or not row["name"]:
-            raise DataTableError(f"{path}, line {line}: iso3 must be three capital letters "
-                                 f"and name must be set.", hint="Rebuild with scripts/build_countries.py.")
-        names[iso3] = row["name"]
-        for surface in [row["name"]] + _split(row["aliases"]):
-            entries.append(Entry("country", surface, (iso3,), name=row["name"]))
-        for surface in _split(row["demonyms"]):
-            entries.append(Entry("demonym", surface, (iso3,), name=row["name"]))
-        for surface in _split(row["capitals"]):
-            entries.append(Entry("capital", surface, (iso3,), sector="GOV", name=row["name"]))
+    for _, row in load_rows(path, CountryRow):
+        names[row.iso3] = row.name
+        for surface in [row.name] + _split(row.aliases):
+            entries.append(Entry("country", surface, (row.iso3,), name=row.name))
+        for surface in _split(row.demonyms):
+            entries.append(Entry("demonym", surface, (row.iso3,), name=row.name))
+        for surface in _split(row.capitals):
+            entries.append(Entry("capital", surface, (row.iso3,), sector="GOV", name=row.name))
     return names
 
 
-def _yaml(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DataTableError(f"cannot read actor table {path}: {exc.strerror}.",
-                             hint="Check the path, or reinstall dyadwatch.") from exc
-    except yaml.YAMLError as exc:
-        raise DataTableError(f"{path}: invalid YAML: {exc}.", hint="Fix the YAML syntax.") from exc
-    if not isinstance(data, dict):
-        raise DataTableError(f"{path}: expected a mapping at the top level.",
-                             hint="See the schema comment at the top of the file.")
-    return data
-
-
 def _load_sectors(path: Path, entries: list[Entry]) -> frozenset[str]:
-    data = _yaml(path).get("sectors")
-    if not isinstance(data, dict):
-        raise DataTableError(f"{path}: missing 'sectors' mapping.", hint="See the schema comment.")
-    for code, spec in data.items():
-        if not re.fullmatch(r"[A-Z]{3}", str(code)) or not isinstance(spec, dict):
-            raise DataTableError(f"{path}: sector {code!r} must be a 3-letter code with a mapping.",
-                                 hint="See the schema comment.")
-        inherit = set(spec.get("inherit", []))
-        needs = set(spec.get("needs_country", []))
-        without = spec.get("without_country", {}) or {}
-        for word in spec.get("words", []):
-            word = str(word)
+    table = load_yaml(path, SectorsTable)
+    for code, spec in table.sectors.items():
+        inherit, needs = set(spec.inherit), set(spec.needs_country)
+        for word in spec.words:
             for form in plural_forms(word):
                 entries.append(Entry("role", form, sector=code, role_kind=word.split(" ")[-1],
                                      inherit=word in inherit, needs_country=word in needs,
-                                     without_country=without.get(word)))
-    return frozenset(str(c) for c in data)
+                                     without_country=spec.without_country.get(word)))
+    return frozenset(table.sectors)
 
 
 def _load_titles(path: Path, entries: list[Entry], sectors: frozenset[str],
                  countries: dict[str, str]) -> None:
-    items = _yaml(path).get("titles")
-    if not isinstance(items, list):
-        raise DataTableError(f"{path}: missing 'titles' list.", hint="See the schema comment.")
-    for number, item in enumerate(items, start=1):
-        title, sector = str(item.get("title", "")), item.get("sector")
-        country = item.get("country")
-        if not title or sector not in sectors or (country and country not in countries):
-            raise DataTableError(f"{path}: title #{number} ({title!r}) needs a title, a sector "
-                                 f"from sectors.yaml and an optional ISO3 country.",
-                                 hint="See the schema comment.")
-        kind = item.get("kind") or title.split(" ")[-1]
-        for index, form in enumerate(plural_forms(title)):
-            entries.append(Entry("role", form, sector=sector, role_kind=kind,
-                                 person_title=index == 0, inherit=bool(item.get("inherit")),
-                                 default_country=country))
+    table = load_yaml(path, TitlesTable, context={"sectors": sectors, "countries": countries})
+    for item in table.titles:
+        kind = item.kind or item.title.split(" ")[-1]
+        for index, form in enumerate(plural_forms(item.title)):
+            entries.append(Entry("role", form, sector=item.sector, role_kind=kind,
+                                 person_title=index == 0, inherit=item.inherit,
+                                 default_country=item.country))
+
+
+def _check_code(path: Path, line: int, column: str, value: str | None, known) -> None:
+    """A country or sector column refers to a code another table defines."""
+    if value is not None and value not in known:
+        table = "countries.csv" if column == "country" else "sectors.yaml"
+        raise unknown_error(path, line, f"{column} {value!r}", table)
 
 
 def _load_orgs(path: Path, entries: list[Entry], countries: dict[str, str],
                sectors: frozenset[str]) -> dict[str, OrgVariant]:
     by_name: dict[str, tuple[list[str], list[OrgVariant]]] = {}
-    for line, row in _rows(path, ORG_COLUMNS):
-        code, country, sector, kind = row["code"], row["country"] or None, row["sector"] or None, row["kind"]
-        if not row["name"] or not _CODE_RE.fullmatch(code):
-            raise DataTableError(f"{path}, line {line}: name and a CAMEO code (3-letter blocks) "
-                                 f"are required, found code {code!r}.", hint="See PROVENANCE.md.")
-        if country is not None and country not in countries:
-            raise DataTableError(f"{path}, line {line}: country {country!r} is not an ISO3 code "
-                                 f"in countries.csv.", hint="Leave it empty for IGOs and NGOs.")
-        if sector is not None and sector not in sectors:
-            raise DataTableError(f"{path}, line {line}: unknown sector {sector!r}.",
-                                 hint="Use a code from sectors.yaml.")
-        if kind not in ("igo", "ngo", "group", "country"):
-            raise DataTableError(f"{path}, line {line}: kind must be igo, ngo, group or country.",
-                                 hint="See PROVENANCE.md.")
-        variant = OrgVariant(code, country, sector, kind, _date(row["start"], path, line, "start"),
-                             _date(row["end"], path, line, "end"))
-        aliases, variants = by_name.setdefault(row["name"], ([], []))
-        aliases += [a for a in _split(row["aliases"]) if a not in aliases]
+    for line, row in load_rows(path, OrganisationRow):
+        _check_code(path, line, "country", row.country, countries)
+        _check_code(path, line, "sector", row.sector, sectors)
+        variant = OrgVariant(row.code, row.country, row.sector, row.kind, row.start, row.end)
+        aliases, variants = by_name.setdefault(row.name, ([], []))
+        aliases += [a for a in _split(row.aliases) if a not in aliases]
         variants.append(variant)
     codes: dict[str, OrgVariant] = {}
     for name, (aliases, variants) in by_name.items():
@@ -399,37 +314,31 @@ def _load_orgs(path: Path, entries: list[Entry], countries: dict[str, str],
 
 
 def _load_rules(path: Path, entries: list[Entry], countries: dict[str, str]) -> Rules:
-    data = _yaml(path)
-    korea = data.get("korea", {})
-    for surface, iso3 in (korea.get("north_south") or {}).items():
-        entries.append(Entry("north_south", str(surface), (iso3,), name=countries.get(iso3)))
-    for surface in korea.get("bare", []):
-        entries.append(Entry("bare_korea", str(surface), ("KOR",), name=countries.get("KOR")))
-    for item in data.get("country_groups", []):
-        group = tuple(item["countries"])
-        if any(c not in countries for c in group):
-            raise DataTableError(f"{path}: country group {item['phrase']!r} has a code that is "
-                                 f"not in countries.csv.", hint="Use ISO3 codes.")
-        entries.append(Entry("group", str(item["phrase"]), group))
-    for item in data.get("plural_references", []):
-        entries.append(Entry("plural_ref", str(item["phrase"]), count=int(item["count"]),
-                             sector=item.get("sector"), person_title=bool(item.get("people", False))))
-    for phrase in data.get("non_actors", []):
-        entries.append(Entry("nonactor", str(phrase)))
+    data = load_yaml(path, ActorRules, context={"countries": countries})
+    korea = data.korea
+    for surface, iso3 in korea.north_south.items():
+        entries.append(Entry("north_south", surface, (iso3,), name=countries.get(iso3)))
+    for surface in korea.bare:
+        entries.append(Entry("bare_korea", surface, ("KOR",), name=countries.get("KOR")))
+    for group in data.country_groups:
+        entries.append(Entry("group", group.phrase, tuple(group.countries)))
+    for ref in data.plural_references:
+        entries.append(Entry("plural_ref", ref.phrase, count=ref.count, sector=ref.sector,
+                             person_title=ref.people))
+    for phrase in data.non_actors:
+        entries.append(Entry("nonactor", phrase))
 
-    def words(key: str) -> frozenset[str]:
-        return frozenset(str(w).lower() for w in data.get(key, []))
+    def lower(words: list[str]) -> frozenset[str]:
+        return frozenset(w.lower() for w in words)
 
-    return Rules(tuple(korea.get("context_markers", [])), tuple(korea.get("south_markers", [])),
-                 words("modifiers"), words("former_markers"), words("locative_prepositions"),
-                 frozenset(str(s) for s in data.get("context_sectors", [])),
-                 words("hyphen_suffixes"), words("person_pronouns"), words("thing_pronouns"),
-                 words("expletive_heads"),
-                 frozenset(str(c) for c in data.get("family_name_first", [])),
-                 frozenset(str(w) for w in data.get("surname_stoplist", [])),
-                 frozenset(str(w) for w in data.get("surname_roles", [])),
-                 frozenset(str(w) for w in data.get("surname_roles_family_first", [])),
-                 words("region_words"))
+    return Rules(tuple(korea.context_markers), tuple(korea.south_markers),
+                 lower(data.modifiers), lower(data.former_markers),
+                 lower(data.locative_prepositions), frozenset(data.context_sectors),
+                 lower(data.hyphen_suffixes), lower(data.person_pronouns),
+                 lower(data.thing_pronouns), lower(data.expletive_heads),
+                 frozenset(data.family_name_first), frozenset(data.surname_stoplist),
+                 frozenset(data.surname_roles), frozenset(data.surname_roles_family_first),
+                 lower(data.region_words))
 
 
 def load_people(path: Path, entries: list[Entry], countries: dict[str, str],
@@ -440,26 +349,14 @@ def load_people(path: Path, entries: list[Entry], countries: dict[str, str],
     `country` is an ISO3 code or an organisation code (IGOUNO for a UN
     secretary-general); `end` empty means still in office."""
     people: dict[str, tuple[list[str], list[Office]]] = {}
-    for line, row in _rows(path, PEOPLE_COLUMNS):
-        if not row["name"]:
-            raise DataTableError(f"{path}, line {line}: name is empty.",
-                                 hint="Every row needs the person's name.")
-        country = row["country"]
-        if country not in countries and not re.fullmatch(r"(IGO|NGO|IMG)[A-Z]*", country):
-            raise DataTableError(f"{path}, line {line}: country {country!r} is neither an ISO3 "
-                                 f"code in countries.csv nor an IGO/NGO code.",
-                                 hint="Use ISO3 codes such as CHN, or IGOUNO.")
-        sector = row["sector"] or None
-        if sector is not None and sector not in sectors:
-            raise DataTableError(f"{path}, line {line}: unknown sector {sector!r}.",
-                                 hint=f"Use one of {', '.join(sorted(sectors))}.")
-        start, end = _date(row["start"], path, line, "start"), _date(row["end"], path, line, "end")
-        if start and end and end < start:
-            raise DataTableError(f"{path}, line {line}: end {end} is before start {start}.",
-                                 hint="Swap or fix the dates.")
-        aliases, offices = people.setdefault(row["name"], ([], []))
-        aliases += [a for a in _split(row["aliases"]) if a not in aliases]
-        offices.append(Office(country, sector, row["role"], start, end))
+    for line, row in load_rows(path, PersonRow):
+        if row.country not in countries and not re.fullmatch(r"(IGO|NGO|IMG)[A-Z]*", row.country):
+            raise unknown_error(path, line, f"country {row.country!r} is neither an IGO/NGO "
+                                            f"code nor an ISO3 code", "countries.csv")
+        _check_code(path, line, "sector", row.sector, sectors)
+        aliases, offices = people.setdefault(row.name, ([], []))
+        aliases += [a for a in _split(row.aliases) if a not in aliases]
+        offices.append(Office(row.country, row.sector, row.role, row.start, row.end))
     for name, (aliases, offices) in people.items():
         person = Person(name, tuple(sorted(offices, key=lambda o: o.start or dt.date.min)))
         for surface in [name] + aliases:

@@ -17,26 +17,15 @@ from dataclasses import dataclass
 from itertools import permutations
 
 from .event_context import Context
-from .ontology import Ontology
+from .ontology import DomesticPatient, Ontology
 from .patterns import Pattern
-from ..types import Actor, Mention
+from ..types import Actor, Complement, Mention
 
 #: Prepositions inside an argument phrase that lead to the actor it names
 #: ("leaders of the coalition", "doctors from two American groups").
 NESTED_PREPS = frozenset({"of", "from", "by", "in", "for", "against"})
 #: Prepositions that place an event ("in Haiti", "into Lebanon").
 LOCATIVE_PREPS = frozenset({"in", "at", "into", "inside", "near", "across", "throughout", "within"})
-#: Types whose unnamed patient is taken to be domestic even when no patient is
-#: named: a protest, a repression or a concession with no named target is
-#: directed at the country's own government or people.
-DOMESTIC_TYPES = frozenset({"PROTEST", "COERCE", "CONCEDE"})
-#: Types whose unnamed patient ("arrested opponents", "shelled the town") is
-#: taken to be domestic: physical acts against people nobody named are mostly
-#: inside the actor's country. Diplomatic and verbal types (AGREE, CONSULT,
-#: REJECT, REQUEST, ...) are mostly international, so for them an unnamed
-#: patient leaves the target open. Chosen on plover_gsr dev (triple F1 0.605
-#: with every type, 0.620 with these).
-PATIENT_DOMESTIC_TYPES = DOMESTIC_TYPES | {"ASSAULT"}
 #: Actor kinds that name a place as well as an actor.
 PLACE_KINDS = frozenset({"country", "capital"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
@@ -79,11 +68,11 @@ class ArgumentFinder:
         else:
             sources = self.subjects(tok, by_token, ctx)
             targets = self._targets(tok, p, obj, by_token)
-        if not targets and p.complement in ("request", "allege"):
+        if not targets and p.complement in (Complement.REQUEST, Complement.ALLEGE):
             # "urged X to", "called for X to": the subject of the requested clause
             targets = self._clause_subjects([tok], by_token, lambda c: c.dep_ in ("ccomp", "xcomp") or (
                 c.dep_ == "advcl" and _marked(c, "for")))
-        if not targets and not passive and self.ontology.plover_of(p.cameo) == "ACCUSE":
+        if not targets and not passive and self.ontology.type_of(p.cameo).target_from_that_clause:
             # "expressed concern that Putin's visit ...", "complained that Russia was ...":
             # what the concern is about is the subject of its "that" clause
             targets = self._clause_subjects([tok, obj], by_token,
@@ -188,8 +177,9 @@ class ArgumentFinder:
                 if m.actor.country and m.actor.country not in countries and key(m) not in exclude:
                     return [Arg(m, "nested")]
         patient = self._patient(tok, p, obj, passive)
-        if len(countries) == 1 and (plover in DOMESTIC_TYPES or
-                                    (plover in PATIENT_DOMESTIC_TYPES and self._people(patient))):
+        domestic = self.ontology.plover[plover].domestic_patient  # per type: data/ontology.yaml
+        if len(countries) == 1 and (domestic is DomesticPatient.ALWAYS or
+                                    (domestic is DomesticPatient.PEOPLE and self._people(patient))):
             country = next(iter(countries))
             span = patient if patient is not None else tok
             left, right = span.left_edge.i, span.right_edge.i + 1

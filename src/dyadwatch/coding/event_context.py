@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..types import Complement
+
 #: Dependency labels that link a clause to the word governing it.
 CLAUSAL = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "relcl", "conj", "csubj", "acomp",
                      "parataxis"})
@@ -128,20 +130,20 @@ class ClauseReader:
             comp = gov_match.pattern.complement if gov_match else None
             if self.negated(gov):
                 negated = True
-            if comp == "derive":
+            if comp is Complement.DERIVE:
                 if modality == "asserted":
                     modality = "future"
                 derive, derive_from = True, gov
                 break
-            if comp in ("intent", "threat"):
+            if comp in (Complement.INTENT, Complement.THREAT):
                 if modality == "asserted":
                     modality = "future"
                 derive = False
                 break
-            if comp == "negate" or glemma in w["negating_verbs"]:
+            if comp is Complement.NEGATE or glemma in w["negating_verbs"]:
                 refuse = gov_match is None and glemma in w["refusal_verbs"]
                 return Context(modality, True, refuse=refuse)
-            if comp == "request" or (dep == "xcomp" and glemma in w["request_verbs"]):
+            if comp is Complement.REQUEST or (dep == "xcomp" and glemma in w["request_verbs"]):
                 return Context("hypothetical", negated)
             if glemma in w["inference_verbs"] and dep == "ccomp" and _thing_subject(gov):
                 return Context("hypothetical", negated)  # "the proposal indicated that X won't Z"

@@ -47,7 +47,7 @@ from .event_context import ClauseReader, Context
 from .nlp import doc_text
 from .ontology import Ontology
 from .patterns import Pattern, PatternSet
-from ..types import Actor, Article, Event, Mention
+from ..types import Actor, Article, Complement, Event, Mention, Modality
 
 #: Parse factors of the confidence (see module docstring).
 HOW_FACTOR = {"direct": 1.0, "conj": 0.95, "inherited": 0.9, "nested": 0.85, "speaker": 0.75,
@@ -76,18 +76,17 @@ class _Match:
 class EventCoder:
     """Codes events from a parsed article and its actor mentions."""
 
-    def __init__(self, ontology: Ontology, patterns: PatternSet, actor_coder=None) -> None:
+    def __init__(self, ontology: Ontology, patterns: PatternSet) -> None:
         self.ontology = ontology
         self.patterns = patterns
-        self.actor_coder = actor_coder
         self.words = patterns.modality
         self.clauses = ClauseReader(self.words)
         self.args = ArgumentFinder(ontology, self.words)
 
     @classmethod
-    def from_package(cls, actor_coder=None) -> "EventCoder":
+    def from_package(cls) -> "EventCoder":
         ontology = Ontology.from_package()
-        return cls(ontology, PatternSet.from_package(ontology), actor_coder)
+        return cls(ontology, PatternSet.from_package(ontology))
 
     # -- entry point ---------------------------------------------------------
     def code(self, doc, article: Article, mentions) -> tuple[Event, ...]:
@@ -115,9 +114,9 @@ class EventCoder:
             if t.tag_ == "VBN" and t.dep_ == "advcl" and t.lemma_.lower() in self.words["question_verbs"] \
                     and not any(c.dep_.startswith("nsubj") for c in t.children):
                 continue  # "Asked whether ..., Putin said": a reporter's question, not a request
-            if match.pattern.complement == "negate" and self.clauses.no_comment(match.trigger):
+            if match.pattern.complement is Complement.NEGATE and self.clauses.no_comment(match.trigger):
                 continue  # "declined to comment" (CAMEO 011): no event
-            if match.pattern.complement == "obligation":
+            if match.pattern.complement is Complement.OBLIGATION:
                 out.extend(self._obligation(match, sent, index, article, by_token, at))
                 continue
             if self._consequence(match, at):
@@ -125,7 +124,7 @@ class EventCoder:
             ctx = self.clauses.context(self._clause_head(match), at)
             if ctx.allege:
                 continue
-            if match.pattern.complement == "derive" and self.clauses.embedded(match.trigger, at):
+            if match.pattern.complement is Complement.DERIVE and self.clauses.embedded(match.trigger, at):
                 continue  # "vowed to fight": the embedded event makes the intent event
             out.extend(self._events(match, ctx, sent, index, article, by_token, at))
         return out
@@ -172,18 +171,13 @@ class EventCoder:
         date, date_source, date_text = self._date(sent, verb, article)
         # "Y should not Z" is still a demand (to refrain); only a negated saying negates it
         negated = ctx.negated and not self.clauses.negated(verb)
-        return [self._event(article, sent, index, match, match.pattern.cameo, s, a, "asserted", negated,
+        return [self._event(article, sent, index, match, match.pattern.cameo, s, a, Modality.ASSERTED, negated,
                             date, date_source, date_text, match.pattern.id)
                 for s in speakers for a in addressees
                 if s.mention.actor.code != a.mention.actor.code
                 and not _same_country(s.mention.actor, a.mention.actor)]  # "both sides must": not the speaker's own
 
     # -- triggers --------------------------------------------------------------
-    @staticmethod
-    def complete_from_places(events: tuple[Event, ...], doc) -> tuple[Event, ...]:
-        """See `complete_from_places` (runs after the geocoder has placed the events)."""
-        return complete_from_places(events, doc)
-
     def _matches(self, sent, by_token) -> list[_Match]:
         matches: list[_Match] = []
         consumed: set[int] = set()
@@ -273,7 +267,8 @@ class EventCoder:
                                          date, date_source, date_text))
         if date_source == "sentence" and dates.before_window(date_text, article.date):
             # "in 2018 X attacked Y", "last November X pledged": recalled, not the news
-            out = [replace(e, modality="background") if e.modality == "asserted" else e for e in out]
+            out = [replace(e, modality=Modality.BACKGROUND) if e.modality == Modality.ASSERTED else e
+                   for e in out]
         return out
 
     def _derived(self, base: Event, match: _Match, ctx: Context, src: Arg, tgt: Arg,
@@ -283,12 +278,12 @@ class EventCoder:
         plover = base.plover
         coop = self.ontology.is_cooperative(plover)
         if ctx.refuse and coop and plover in m.refusal:
-            return [self._event(article, sent, index, match, m.refusal[plover], src, tgt, "asserted",
+            return [self._event(article, sent, index, match, m.refusal[plover], src, tgt, Modality.ASSERTED,
                                 False, date, date_source, date_text, f"refusal:{base.pattern}",
                                 factor=0.8)]
         if ctx.obligation and ctx.speaker is not None:
             speakers = self.args.actors(ctx.speaker, by_token)
-            return [self._event(article, sent, index, match, m.demand[plover], s, src, "asserted",
+            return [self._event(article, sent, index, match, m.demand[plover], s, src, Modality.ASSERTED,
                                 False, date, date_source, date_text, f"demand:{base.pattern}",
                                 factor=0.85)
                     for s in speakers if s.mention is not None and src.mention is not None
@@ -298,17 +293,17 @@ class EventCoder:
         if ctx.negated:
             if not coop or plover not in m.refusal:
                 return []
-            return [self._event(article, sent, index, match, m.refusal[plover], src, tgt, "asserted",
+            return [self._event(article, sent, index, match, m.refusal[plover], src, tgt, Modality.ASSERTED,
                                 False, date, date_source, date_text, f"refusal:{base.pattern}",
                                 factor=0.85)]
-        if ctx.prepare and self.ontology.quad_class(plover) == 4 and plover != "PROTEST":
-            return [self._event(article, sent, index, match, m.preparation, src, tgt, "asserted", False,
+        if ctx.prepare and self.ontology.plover[plover].preparation:
+            return [self._event(article, sent, index, match, m.preparation, src, tgt, Modality.ASSERTED, False,
                                 date, date_source, date_text, f"prepare:{base.pattern}", factor=0.9)]
         goal = "AGREE" if coop else "THREATEN"
         table = m.intent[goal]
         if plover not in table:
             return []
-        return [self._event(article, sent, index, match, table[plover], src, tgt, "asserted", False,
+        return [self._event(article, sent, index, match, table[plover], src, tgt, Modality.ASSERTED, False,
                             date, date_source, date_text, f"intent:{base.pattern}", factor=0.9)]
 
     # -- dates and records -------------------------------------------------------
@@ -353,7 +348,7 @@ class EventCoder:
         return None, "none", None
 
     def _event(self, article: Article, sent, index: int, match: _Match, cameo: str, src: Arg,
-               tgt: Arg, modality: str, negated: bool, date, date_source, date_text,
+               tgt: Arg, modality: Modality | str, negated: bool, date, date_source, date_text,
                pattern_id: str, factor: float = 1.0) -> Event:
         entry = self.ontology.code(cameo)
         plover = entry.plover
@@ -378,69 +373,8 @@ class EventCoder:
             target_text=tgt.mention.text if tgt.mention else None,
             date=date, date_source=date_source, date_text=date_text,
             confidence=round(min(max(confidence, 0.0), 1.0), 4), negated=negated,
-            modality=modality, pattern=pattern_id,
+            modality=Modality(modality), pattern=pattern_id,
         )
-
-
-# -- places as arguments ---------------------------------------------------------
-#: Types whose missing target is the place where the act happened: "tanks fired
-#: at targets in Jericho" is an attack on the Palestinian territories.
-PLACE_TARGET_TYPES = frozenset({"ASSAULT", "COERCE"})
-#: MOBILIZE takes the place as target only abroad: drills in another country's
-#: territory are aimed at it ("exercises near Okinawa"), drills at home at nobody named.
-#: How much an argument taken from the place lowers an event's confidence.
-PLACE_FACTOR = 0.8
-
-
-def complete_from_places(events: tuple[Event, ...], doc) -> tuple[Event, ...]:
-    """Fill what the actor coder could not from where the event happened.
-
-    The actor coder knows countries and capitals; the geocoder (which runs after
-    the event coder) also knows cities and regions. With an event's location
-    named in its own sentence ("in Basra", "near Jericho"), a target missing
-    from a material act becomes that place's country, so do unnamed victims
-    the event coder took to be the attacker's compatriots, and an actor with a
-    sector but no country ("the rebels", "a journalist") takes it too. A
-    location that only comes from a dateline or the actors themselves is not
-    used: it would turn "X shelled targets" into a self-dyad.
-    """
-    if not events:
-        return events
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
-    out = []
-    for e in events:
-        loc = e.location
-        start, end = sentences[e.sentence_index] if e.sentence_index < len(sentences) else (0, 0)
-        if (loc is None or loc.country is None or loc.start is None
-                or loc.precision not in ("place", "admin1") or not start <= loc.start < end):
-            out.append(e)
-            continue
-        source, target = _placed_actor(e.source, loc.country), _placed_actor(e.target, loc.country)
-        target_text = e.target_text
-        if (target is not None and target.kind == "unnamed" and e.plover in PLACE_TARGET_TYPES
-                and target.country != loc.country):
-            # "bombers killed 23 people in Tel Aviv": unnamed victims are of the place,
-            # not of the attacker's country (the coder's guess without a place)
-            target = Actor(loc.country, loc.country, None, None, "unnamed")
-        abroad = source is not None and source.country not in (None, loc.country)
-        if target is None and (e.plover in PLACE_TARGET_TYPES or (e.plover == "MOBILIZE" and abroad)):
-            target = Actor(loc.country, loc.country, None, None, "country")
-            target_text = loc.text
-        if source is e.source and target is e.target:
-            out.append(e)
-            continue
-        out.append(replace(
-            e, source=source, target=target, target_text=target_text,
-            confidence=round(e.confidence * PLACE_FACTOR, 4),
-            id=event_id(e.article_id, e.sentence_index, e.trigger_start, e.plover,
-                        source.code if source else None, target.code if target else None)))
-    return tuple(out)
-
-
-def _placed_actor(actor: Actor | None, country: str) -> Actor | None:
-    if actor is None or actor.country is not None or not actor.sector or actor.kind in ("igo", "ngo"):
-        return actor
-    return actor.in_country(country)
 
 
 # -- helpers -----------------------------------------------------------------
@@ -533,7 +467,7 @@ def _trigger_span(match: _Match) -> tuple[int, int]:
 
 def _rank(e: Event) -> tuple:
     """Which of two events with the same id to keep: asserted, not negated, confident."""
-    return (e.modality == "asserted", not e.negated, e.confidence)
+    return (e.modality == Modality.ASSERTED, not e.negated, e.confidence)
 
 
 def _same_country(a, b) -> bool:

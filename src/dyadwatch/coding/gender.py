@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .actor_tables import _yaml
 from ..config import data_path
-from ..errors import DataTableError
+from ..schemas import GenderedWords
+from ..tables import load_yaml
 
 if TYPE_CHECKING:
     from .coref import Found
@@ -38,17 +38,10 @@ class GenderWords:
 
     @classmethod
     def from_path(cls, path: Path) -> "GenderWords":
-        data = _yaml(path)
-        maps = []
-        for key in ("pronouns", "honorifics", "titles", "nouns"):
-            table = data.get(key)
-            allowed = {"male", "female", "plural"} if key == "pronouns" else {"male", "female"}
-            if not isinstance(table, dict) or not set(table) <= allowed:
-                raise DataTableError(f"{path}: {key!r} must map male/female to lists of words.",
-                                     hint="See the schema comment at the top of the file.")
-            maps.append({str(w).lower(): sex[0] for sex in ("male", "female")
-                         for w in table.get(sex) or []})
-        plural = frozenset(str(w).lower() for w in data["pronouns"].get("plural") or [])
+        data = load_yaml(path, GenderedWords)
+        maps = [{w.lower(): sex[0] for sex in ("male", "female") for w in getattr(table, sex)}
+                for table in (data.pronouns, data.honorifics, data.titles, data.nouns)]
+        plural = frozenset(w.lower() for w in data.pronouns.plural)
         return cls(*maps, plural)
 
     def gendered(self, token) -> str | None:

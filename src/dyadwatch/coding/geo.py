@@ -33,7 +33,6 @@ the dateline's country.
 from __future__ import annotations
 
 import bisect
-import csv
 import dataclasses
 import functools
 import json
@@ -43,10 +42,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..config import data_path
-from ..errors import DataTableError
+from ..schemas import GeoHints, PlaceRow
+from ..tables import load_rows, load_yaml
 from .gazetteer import NEAR_KM, PRECISION_RANK, Context, Gazetteer, Place, haversine_km, norm
 from ..types import Article, Event, Location, Mention
 
@@ -58,7 +56,6 @@ _DATELINE = re.compile(
     re.MULTILINE,
 )
 _UNKNOWN = Location(name="unknown", precision="none")
-_EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name != "location")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,18 +76,9 @@ class Hints:
 
     @classmethod
     def from_file(cls, path: Path) -> "Hints":
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
-        names = [f.name for f in dataclasses.fields(cls)]
-        missing = [n for n in names if not isinstance(raw.get(n), list)]
-        if missing:
-            raise DataTableError(f"{path.name} lacks the list(s) {', '.join(missing)}.",
-                                 hint="Restore the file from the package.")
-        odd = [repr(w) for n in names for w in raw[n] if not isinstance(w, str)]
-        if odd:
-            raise DataTableError(f"{path.name}: {', '.join(odd)} are not words.",
-                                 hint='Quote YAML booleans such as "on" and "off".')
-        return cls(**{n: frozenset(str(w).lower() for w in raw[n]) for n in names})
+        table = load_yaml(path, GeoHints)
+        return cls(**{f.name: frozenset(w.lower() for w in getattr(table, f.name))
+                      for f in dataclasses.fields(cls)})
 
     def kind_of_word(self, word: str) -> str | None:
         w = word.lower()
@@ -151,9 +139,9 @@ class Geocoder:
     def from_package(cls) -> "Geocoder":
         gazetteer = Gazetteer.from_package()
         hints = Hints.from_file(data_path("geo_hints.yaml"))
-        with open(data_path("geo_places.csv"), encoding="utf-8", newline="") as fh:
-            names = {label for row in csv.DictReader(fh) if row["kind"] in ("place", "region")
-                     for label in (row["name"], *(row["aliases"] or "").split("|")) if len(label) >= 3}
+        names = {label for _, row in load_rows(data_path("geo_places.csv"), PlaceRow)
+                 if row.kind in ("place", "region")
+                 for label in (row.name, *row.aliases.split("|")) if len(label) >= 3}
         pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         return cls(gazetteer, hints, re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])") if names else None)
 
@@ -163,14 +151,14 @@ class Geocoder:
     def search(self, name: str, country: str | None = None) -> list[Location]:
         return self.gazetteer.search(name, country)
 
-    def locate(self, doc, article: Article, mentions: Sequence[Mention],
-               events: Sequence[Event]) -> tuple[Event, ...]:
-        """Return `events` with `location` set (precision "none" when nothing
-        in the article says where)."""
+    def locations(self, doc, article: Article, mentions: Sequence[Mention],
+                  events: Sequence[Event]) -> dict[str, Location]:
+        """Where each event happened, by event id (precision "none" when nothing
+        in the article says where). The article's places are read once."""
         if not events:
-            return ()
+            return {}
         places = self.analyse(doc, article, mentions)
-        return tuple(_located(e, self.event_location(e, doc, places)) for e in events)
+        return {e.id: self.event_location(e, doc, places) for e in events}
 
     # -- article level -------------------------------------------------------------------
 
@@ -495,13 +483,6 @@ class Geocoder:
         subj = subjects[-1]  # the nearest: a dateline can parse as a second subject
         ranked = self.gazetteer.rank(subj.doc[subj.left_edge.i: subj.i + 1].text)
         return self.gazetteer.country(ranked[0][1].country) if ranked else None
-
-
-def _located(event: Event, location: Location) -> Event:
-    """`dataclasses.replace(event, location=location)` at 60% of its cost
-    (replace reads every field's definition again on each call; every event
-    of every article passes here)."""
-    return Event(location=location, **{name: getattr(event, name) for name in _EVENT_FIELDS})
 
 
 def _bare_proper_nouns(doc) -> list[int]:

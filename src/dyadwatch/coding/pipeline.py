@@ -1,6 +1,7 @@
 """The one orchestrator: runs the stages over a stream of documents.
 
-    ingest -> nlp -> actors -> events -> geo -> quotes -> (minhash) -> store -> dedup
+    ingest -> nlp -> Settings.stages (sentences, actors, events, geo, places,
+    quotes, signature: see stages.py) -> store -> dedup
 
 `Pipeline.code_articles` is the unit of work: articles in, `DocResult`s (or
 `Failure`s) out. It is pure with respect to storage, so the same method runs
@@ -20,7 +21,7 @@ import multiprocessing
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -31,7 +32,8 @@ from . import nlp as nlp_mod
 from ..config import Settings
 from ..errors import DyadwatchError, StoreError, StoreReadOnlyError
 from ..store.db import Store
-from ..types import Article, DocResult, Failure, Sentence
+from ..types import Article, DocResult, Failure
+from .stages import STAGES, GeoStage, Stage, StageFn, State, check
 
 
 @dataclass
@@ -56,60 +58,59 @@ class RunReport:
 
 
 class Pipeline:
-    """Loaded stages (each loaded once, on first use) and the per-document coding."""
+    """The coding stages of `settings.stages`, checked when the pipeline is
+    made, each loaded once on first use, run over every parsed document."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *,
+                 registry: Mapping[str, Stage] = STAGES) -> None:
         self.settings = settings or Settings()
+        self.stages = check(self.settings.stages, registry)
 
     @cached_property
     def nlp(self):
-        return nlp_mod.load(self.settings.model, self.settings.max_chars)
+        reads = [a for s in self.stages for a in s.spacy_attrs]
+        try:
+            return nlp_mod.load(self.settings.model, self.settings.max_chars, reads)
+        except nlp_mod.UnassignedAttributeError as exc:
+            readers = [s.name for s in self.stages if set(s.spacy_attrs) & set(exc.attrs)]
+            raise nlp_mod.UnassignedAttributeError(
+                exc.attrs, exc.pipe_names, f"stage {', '.join(map(repr, readers))}") from None
 
     @cached_property
-    def actor_coder(self):
-        from .actors import ActorCoder
+    def loaded(self) -> tuple[StageFn, ...]:
+        """Each stage loaded (its tables read) once."""
+        return tuple(s.make(self.settings) for s in self.stages)
 
-        return ActorCoder.from_package()
-
-    @cached_property
-    def event_coder(self):
-        from .events import EventCoder
-
-        return EventCoder.from_package(self.actor_coder)
-
-    @cached_property
+    @property
     def geocoder(self):
+        """The geo stage's geocoder (the query side resolves `--near` with it)."""
+        for stage, fn in zip(self.stages, self.loaded):
+            if isinstance(fn, GeoStage):
+                return fn.geocoder
         from .geo import Geocoder
 
         return Geocoder.from_package()
 
     @cached_property
-    def quote_extractor(self):
-        from .quotes import QuoteExtractor
+    def fingerprint(self):
+        """The coder fingerprint (provenance.py), stamped on runs and articles."""
+        from ..provenance import fingerprint
 
-        return QuoteExtractor.from_package()
+        return fingerprint(self.settings)
 
     def warm_up(self) -> "Pipeline":
-        """Load every stage now (workers do this once, before their first task)."""
-        for name in ("nlp", "actor_coder", "event_coder", "geocoder", "quote_extractor"):
-            getattr(self, name)
+        """Load the model and every stage now (workers do this once, before their first task)."""
+        self.nlp
+        self.loaded
         return self
 
     # -- coding -----------------------------------------------------------
     def code_doc(self, doc, article: Article) -> DocResult:
-        """All stages after the parse, for one parsed article."""
-        text = nlp_mod.doc_text(doc, article)  # a slice of it is Span.text, without a Token per word
-        sentences = tuple(
-            Sentence(article.id, i, text[s.start_char:s.end_char], s.start_char, s.end_char)
-            for i, s in enumerate(doc.sents))
-        mentions = self.actor_coder.code(doc, article)
-        events = self.event_coder.code(doc, article, mentions)
-        events = self.geocoder.locate(doc, article, mentions, events)
-        events = self.event_coder.complete_from_places(events, doc)
-        quotes, events = self.quote_extractor.extract(doc, article, mentions, events)
-        signature = dedup.signature(article.text, self.settings)
-        return DocResult(article, sentences, tuple(mentions), tuple(events), tuple(quotes),
-                         signature)
+        """Every stage, in order, over one parsed article."""
+        state = State(article, nlp_mod.doc_text(doc, article))  # slices of it are Span texts
+        for run in self.loaded:
+            state = run(doc, state)
+        return state.result()
 
     def code_articles(self, articles: Iterable[Article]) -> Iterator[DocResult | Failure]:
         """Parse in batches with `nlp.pipe` and code each document; a document
@@ -135,14 +136,19 @@ class Pipeline:
         return dataclasses.replace(article, text=article.text[:cut])
 
     def code_text(self, text: str, *, date=None, doc_id: str | None = None) -> DocResult:
-        """Code one text (no storage). Raises InputError for text with no content."""
-        article = ingest.article_from_text(text, date=date, doc_id=doc_id)
-        result = next(iter(self.code_articles([article])))
-        if isinstance(result, Failure):
-            err = DyadwatchError(result.reason)
-            err.code = result.code  # keep the stage's own code (E101 empty, E900 ...)
-            raise err
-        return result
+        """Code one text (no storage). Errors are raised as their own class
+        (EmptyDocumentError, DateError, ...), not turned into a Failure: a
+        caller coding one text wants the exception it can catch by type."""
+        article = self._fit(ingest.article_from_text(text, date=date, doc_id=doc_id))
+        ((article, doc),) = nlp_mod.parse(self.nlp, [article], batch_size=1)
+        return self.code_doc(doc, article)
+
+
+def failure_error(failure: Failure) -> DyadwatchError:
+    """The error of a document that failed, with its stage's code (E101 empty, E900 ...)."""
+    err = DyadwatchError(failure.reason)
+    err.code = failure.code
+    return err
 
 
 def _failure(article: Article, reason: str, code: str) -> Failure:
@@ -177,10 +183,10 @@ def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str |
     started = time.perf_counter()
     report = RunReport()
     try:
-        report.run_id = store.start_run(command)
+        report.run_id = store.start_run(command, pipeline.fingerprint.id)
         chunks = _prepared(_items(paths), store, report, _chunk_size(settings))
         for results, failures in _coded(chunks, pipeline, settings.n_process):
-            _write(results, store, report, failures)
+            _write(results, store, report, failures, pipeline.fingerprint.id)
             store.record_failures(failures, report.run_id)
             report.n_failed += len(failures)
             report.failures.extend(failures)
@@ -279,13 +285,13 @@ def _coded(chunks: Iterator[tuple[list[Article], list[Failure]]], pipeline: Pipe
 
 
 def _write(results: list[DocResult], store: Store, report: RunReport,
-           failures: list[Failure]) -> None:
+           failures: list[Failure], fingerprint: str) -> None:
     """One transaction for the batch; if it fails, retry document by
     document so one bad document cannot take the batch down with it. A
     store that cannot be written at all (read-only, disk full) stops the run
     instead: retrying would record every good document as a failure."""
     try:
-        written = store.write(results)
+        written = store.write(results, fingerprint)
         batches = [written]
     except StoreReadOnlyError:
         raise
@@ -293,7 +299,7 @@ def _write(results: list[DocResult], store: Store, report: RunReport,
         batches = []
         for r in results:
             try:
-                batches.append(store.write([r]))
+                batches.append(store.write([r], fingerprint))
             except StoreReadOnlyError:
                 raise
             except StoreError as exc:

@@ -85,10 +85,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
-import yaml
 
 from ..config import data_path
-from ..errors import DataTableError
+from ..schemas import ReportingVerbs
+from ..tables import load_yaml
 from .nlp import doc_text
 from ..types import Article, Event, Mention, Quote
 
@@ -165,49 +165,32 @@ class QuoteExtractor:
     @classmethod
     def from_file(cls, path: str | Path, **options: int) -> "QuoteExtractor":
         """Load a reporting-verb table (see the header of the shipped one)."""
-        path = Path(path)
-        try:
-            table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise DataTableError(f"cannot read reporting-verb table {path}: {exc}",
-                                 hint="Restore it from the package or fix the YAML.") from exc
-        verbs = table.get("verbs") if isinstance(table, dict) else None
-        if not isinstance(verbs, list) or not all(isinstance(v, str) and v.strip() for v in verbs):
-            raise DataTableError(f"{path}: 'verbs' must be a list of lemmas.",
-                                 hint="See the header comment of data/reporting_verbs.yaml.")
+        table = load_yaml(path, ReportingVerbs)
         single: set[str] = set()
         particle: set[tuple[str, str]] = set()
-        for entry in verbs:
+        for entry in table.verbs:
             words = entry.lower().split()
             if len(words) == 1:
                 single.add(words[0])
-            elif len(words) == 2:
-                particle.add((words[0], words[1]))
             else:
-                raise DataTableError(f"{path}: verb entry {entry!r} has more than two words.",
-                                     hint="Use 'lemma' or 'lemma particle'.")
-        phrases: set[tuple[str, str]] = set()
-        for entry in table.get("source_phrases") or []:
-            words = str(entry).lower().split()
-            if len(words) != 2:
-                raise DataTableError(f"{path}: source phrase {entry!r} must be two words.",
-                                     hint="For example 'according to'.")
-            phrases.add((words[0], words[1]))
+                particle.add((words[0], words[1]))
+        phrases = {tuple(entry.lower().split()) for entry in table.source_phrases or []}
         return cls(verbs=frozenset(single), particle_verbs=frozenset(particle),
                    source_phrases=frozenset(phrases), **options)
 
     # ------------------------------------------------------------------ API
 
     def extract(self, doc, article: Article, mentions: Sequence[Mention],
-                events: Sequence[Event]) -> tuple[tuple[Quote, ...], tuple[Event, ...]]:
-        """Quotes of one parsed article, and the events with `quote_id` set.
+                events: Sequence[Event]) -> tuple[tuple[Quote, ...], dict[str, str]]:
+        """Quotes of one parsed article (each with the ids of the events inside
+        it), and the id of the quote each such event is in, by event id.
 
         `doc` is the spaCy Doc of `article.text` (offsets are shared);
         `mentions` come from the actor coder, with coreference resolved.
         """
         text = doc_text(doc, article)
         if not text.strip():
-            return (), tuple(events)
+            return (), {}
         ctx = _Context(doc, text, mentions)
         direct = self._direct_spans(ctx)
         indirect = self._indirect_spans(ctx)
@@ -491,7 +474,7 @@ def default_extractor() -> QuoteExtractor:
 
 
 def extract(doc, article: Article, mentions: Sequence[Mention], events: Sequence[Event],
-            extractor: QuoteExtractor | None = None) -> tuple[tuple[Quote, ...], tuple[Event, ...]]:
+            extractor: QuoteExtractor | None = None) -> tuple[tuple[Quote, ...], dict[str, str]]:
     """Pipeline entry point: `QuoteExtractor.extract` with the packaged table."""
     return (extractor or default_extractor()).extract(doc, article, mentions, events)
 
@@ -757,18 +740,17 @@ def _covers(text: str, outer: _Span, inner: _Span) -> bool:
     return not any(ch.isalnum() for ch in head + tail)
 
 
-def _link_events(quotes: list[Quote], events: Sequence[Event]) -> tuple[tuple[Quote, ...], tuple[Event, ...]]:
-    """Set `quote_id` on events inside a quote and `event_ids` on the quote."""
+def _link_events(quotes: list[Quote], events: Sequence[Event]) -> tuple[tuple[Quote, ...], dict[str, str]]:
+    """Set `event_ids` on each quote; return them with the quote id of every
+    event inside a quote (the event itself is not rebuilt: see coding/stages.py)."""
     starts = [q.start for q in quotes]
     members: dict[int, list[str]] = {}
-    linked: list[Event] = []
+    links: dict[str, str] = {}
     for ev in events:
         k = bisect.bisect_right(starts, ev.trigger_start) - 1
-        qid = None
         if k >= 0 and quotes[k].start <= ev.trigger_start < quotes[k].end:
-            qid = quotes[k].id
+            links[ev.id] = quotes[k].id
             members.setdefault(k, []).append(ev.id)
-        linked.append(ev if ev.quote_id == qid else dataclasses.replace(ev, quote_id=qid))
     out = tuple(dataclasses.replace(q, event_ids=tuple(members[k])) if k in members else q
                 for k, q in enumerate(quotes))
-    return out, tuple(linked)
+    return out, links

@@ -18,10 +18,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..config import data_path
-from ..errors import DataTableError
+from ..schemas import BoilerplateRules
+from ..tables import entry_error, load_yaml
 
 #: Publication dates outside these years are data errors, not news.
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -113,38 +112,29 @@ class Cleaner:
     outlets: dict[str, str] = field(default_factory=dict)  # casefolded alias -> canonical
 
     @classmethod
-    @functools.cache
     def from_package(cls) -> Cleaner:
-        """The shipped rules, loaded once per process."""
-        return cls.from_file(data_path("boilerplate.yaml"))
+        """The shipped rules (or those of DYADWATCH_DATA_DIR), loaded once per
+        process and folder."""
+        return _cached_rules(data_path("boilerplate.yaml"))
 
     @classmethod
     def from_file(cls, path: str | os.PathLike) -> Cleaner:
         """Rules from a YAML file shaped like data/boilerplate.yaml."""
-        try:
-            table = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise DataTableError(f"cannot load boilerplate rules {path}: {exc}",
-                                 hint="Reinstall dyadwatch or fix the YAML.") from exc
-        keys = ("exact_lines", "line_patterns", "tail_markers", "section_words", "outlet_words",
-                "outlets")
-        if not isinstance(table, dict) or any(k not in table for k in keys):
-            raise DataTableError(f"{path} must be a mapping with keys {', '.join(keys)}.")
+        table = load_yaml(path, BoilerplateRules)
         try:
             outlets = {}
-            for canonical, aliases in table["outlets"].items():
+            for canonical, aliases in table.outlets.items():
                 for alias in [canonical, *(aliases or [])]:
-                    outlets[str(alias).casefold()] = str(canonical)
+                    outlets[alias.casefold()] = canonical
             alias_alt = "|".join(re.escape(a) for a in sorted(outlets, key=len, reverse=True))
-            words_alt = "|".join(re.escape(w) for w in table["outlet_words"])
+            words_alt = "|".join(re.escape(w) for w in table.outlet_words)
             outlet = rf"(?:{alias_alt}|(?:[\w&'.-]+\s+){{0,4}}(?:{words_alt}))"
-            phrases = sorted((str(p).casefold() for p in table["section_words"]), key=len,
+            phrases = sorted((p.casefold() for p in table.section_words), key=len,
                              reverse=True)
             return cls(
-                exact=frozenset(str(x).casefold() for x in table["exact_lines"]),
-                boilerplate=re.compile("|".join(f"(?:{p})" for p in table["line_patterns"]),
-                                       re.I),
-                tail=re.compile("|".join(f"(?:{p})" for p in table["tail_markers"]), re.I),
+                exact=frozenset(x.casefold() for x in table.exact_lines),
+                boilerplate=re.compile("|".join(f"(?:{p})" for p in table.line_patterns), re.I),
+                tail=re.compile("|".join(f"(?:{p})" for p in table.tail_markers), re.I),
                 section=re.compile(rf"(?:(?:{'|'.join(re.escape(p) for p in phrases)})"
                                    r"(?:\s*[|/>»·•,:–-]\s*|\s+|\Z))+"),
                 date_line=re.compile(
@@ -156,10 +146,9 @@ class Cleaner:
                     r"(?:\s*[-–—|,]?\s*(?:By|by|BY)\s+(?P<by>[^.!?;:]{1,80}))?", re.I),
                 outlets=outlets,
             )
-        except (AttributeError, TypeError, re.error) as exc:
-            raise DataTableError(f"{path}: invalid entry ({exc}).",
-                                 hint="Each list must hold strings; patterns must be valid "
-                                      "Python regular expressions.") from exc
+        except re.error as exc:
+            raise entry_error(path, "a regular expression", f"not a valid Python regular "
+                                                            f"expression: {exc}") from exc
 
     def canonical_outlet(self, name: str) -> str:
         """"AA" -> "Anadolu Agency"; an outlet not in the table is kept as written."""
@@ -389,3 +378,9 @@ def _text_date(text: str) -> dt.date | None:
     text that fails to give a date simply has none)."""
     date = dateparse(" ".join(text.split()), ["day", "month", "year"])
     return date if date and MIN_YEAR <= date.year <= MAX_YEAR else None
+
+
+@functools.cache
+def _cached_rules(path: Path) -> Cleaner:
+    """One compiled Cleaner per rules file per process (they are immutable)."""
+    return Cleaner.from_file(path)

@@ -38,7 +38,7 @@ SCHEMA_VERSION = "1"
 #: change that forgets one fails loudly instead of shifting values.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "articles": ("id", "doc_id", "title", "outlet", "byline", "date", "date_text", "url",
-                 "source_path", "source_line", "text", "n_sentences"),
+                 "source_path", "source_line", "text", "n_sentences", "fingerprint"),
     "article_minhash": ("article_id", "signature"),
     "sentences": ("article_id", "idx", "text", "start_char", "end_char"),
     "actors": ("article_id", "idx", "sentence_idx", "text", "start_char", "end_char", "code",
@@ -58,7 +58,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 #: Idempotent changes for files created by an earlier version of schema.sql.
 MIGRATIONS: tuple[str, ...] = (
     "ALTER TABLE canonical_events ADD COLUMN IF NOT EXISTS modality VARCHAR",
+    # the coder fingerprint (provenance.py) that coded the article / ran the run;
+    # NULL on files made before it: `recode` treats those articles as stale
+    "ALTER TABLE articles ADD COLUMN IF NOT EXISTS fingerprint VARCHAR",
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS fingerprint VARCHAR",
 )
+
+#: Tables whose rows belong to one article and are re-made when it is re-coded.
+ARTICLE_ROWS = ("article_minhash", "sentences", "actors", "events", "quotes")
 
 _TYPES: dict[str, pa.DataType] = {
     "date": pa.date32(), "source_line": pa.int32(), "n_sentences": pa.int32(),
@@ -95,9 +102,11 @@ def _event_row(e: Event) -> tuple:
             e.pattern, e.quote_id, *geo)
 
 
-def results_to_rows(results: Iterable[DocResult]) -> dict[str, list[tuple]]:
+def results_to_rows(results: Iterable[DocResult], fingerprint: str | None = None
+                    ) -> dict[str, list[tuple]]:
     """Flatten DocResults into rows per table (duplicate article ids and
-    duplicate event/quote ids inside the batch are dropped: first wins)."""
+    duplicate event/quote ids inside the batch are dropped: first wins);
+    `fingerprint` is the coder's, stamped on each article."""
     rows: dict[str, list[tuple]] = {name: [] for name in COLUMNS}
     seen_articles: set[str] = set()
     seen_ids: set[str] = set()
@@ -107,7 +116,8 @@ def results_to_rows(results: Iterable[DocResult]) -> dict[str, list[tuple]]:
             continue
         seen_articles.add(a.id)
         rows["articles"].append((a.id, a.doc_id, a.title, a.outlet, a.byline, a.date, a.date_text,
-                                 a.url, a.source_path, a.source_line, a.text, len(r.sentences)))
+                                 a.url, a.source_path, a.source_line, a.text, len(r.sentences),
+                                 fingerprint))
         if r.minhash:
             rows["article_minhash"].append((a.id, list(r.minhash)))
         rows["sentences"].extend((a.id, s.index, s.text, s.start, s.end) for s in r.sentences)
@@ -137,10 +147,12 @@ def rows_to_arrow(name: str, rows: list[tuple]) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=list(cols))
 
 
-def results_to_arrow(results: Iterable[DocResult]) -> dict[str, pa.Table]:
+def results_to_arrow(results: Iterable[DocResult], fingerprint: str | None = None
+                     ) -> dict[str, pa.Table]:
     """One Arrow table per SQL table: the bulk-insert unit, and the shard
     format Dask workers write as Parquet."""
-    return {name: rows_to_arrow(name, rows) for name, rows in results_to_rows(results).items()}
+    return {name: rows_to_arrow(name, rows)
+            for name, rows in results_to_rows(results, fingerprint).items()}
 
 
 _LOCK_RE = re.compile(r"PID (\d+)")
@@ -207,9 +219,10 @@ class Store:
                                 [list(ids)]).fetchall()
         return {r[0] for r in rows}
 
-    def write(self, results: Sequence[DocResult]) -> WriteReport:
+    def write(self, results: Sequence[DocResult], fingerprint: str | None = None) -> WriteReport:
         """Store a batch in one transaction; articles already present are
-        skipped (their ids are reported as duplicates)."""
+        skipped (their ids are reported as duplicates). `fingerprint`: the
+        coder's, stamped on each new article."""
         self._check_writable()
         ids = [r.article.id for r in results]
         present = self.existing_ids(ids)
@@ -223,7 +236,7 @@ class Store:
                 seen.add(r.article.id)
                 fresh.append(r)
         if fresh:
-            self.write_tables(results_to_arrow(fresh))
+            self.write_tables(results_to_arrow(fresh, fingerprint))
         return WriteReport(tuple(r.article.id for r in fresh), tuple(dup),
                            sum(len(r.events) for r in fresh))
 
@@ -289,11 +302,48 @@ class Store:
                     "FROM ? AND code IS NOT DISTINCT FROM ? AND reason = ?", seen)
         return len(rows)
 
-    def start_run(self, command: str) -> str:
+    def start_run(self, command: str, fingerprint: str | None = None) -> str:
         run_id = uuid.uuid4().hex[:12]
         with self._writing():
-            self.con.execute("INSERT INTO runs (id, command) VALUES (?, ?)", [run_id, command])
+            self.con.execute("INSERT INTO runs (id, command, fingerprint) VALUES (?, ?, ?)",
+                             [run_id, command, fingerprint])
         return run_id
+
+    def mark_stale(self, since: dt.date | None = None) -> None:
+        """Forget which coder made the articles (dated `since` or later), so
+        that `recode` re-codes them whatever their fingerprint."""
+        with self._writing():
+            self.con.execute("UPDATE articles SET fingerprint = NULL WHERE "
+                             "CAST(? AS DATE) IS NULL OR date >= CAST(? AS DATE)", [since, since])
+
+    def replace_coded(self, tables: dict[str, pa.Table]) -> None:
+        """Swap in re-coded rows for articles already stored, in one
+        transaction: each article's rows in ARTICLE_ROWS are deleted and the
+        new ones inserted, and its n_sentences and fingerprint updated (its
+        metadata, story and ingest time stay). A kill leaves every article of
+        the batch either wholly old or wholly new."""
+        self._check_writable()
+        con = self.con
+        try:
+            con.begin()
+            con.register("_recoded", tables["articles"].select(["id", "n_sentences", "fingerprint"]))
+            for name in ARTICLE_ROWS:
+                con.execute(f"DELETE FROM {name} WHERE article_id IN (SELECT id FROM _recoded)")
+            con.execute("UPDATE articles SET n_sentences = r.n_sentences, fingerprint = r.fingerprint "
+                        "FROM _recoded r WHERE articles.id = r.id")
+            for name in ARTICLE_ROWS:
+                table = tables.get(name)
+                if table is None or table.num_rows == 0:
+                    continue
+                col_list = ", ".join(f'"{c}"' for c in COLUMNS[name])
+                con.register("_rows", table.select(list(COLUMNS[name])))
+                con.execute(f"INSERT INTO {name} ({col_list}) SELECT {col_list} FROM _rows")
+                con.unregister("_rows")
+            con.unregister("_recoded")
+            con.commit()
+        except duckdb.Error as exc:
+            _rollback(con)
+            raise _write_error(self.path, exc) from exc
 
     def finish_run(self, run_id: str, *, n_read: int, n_stored: int, n_duplicate: int,
                    n_failed: int) -> None:

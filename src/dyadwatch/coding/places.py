@@ -1,0 +1,66 @@
+"""Places as arguments: what the actor coder could not fill, from where an event happened.
+
+Runs after the geocoder: the actor coder knows countries and capitals; the
+geocoder also knows cities and regions. What a type may take from the place
+is data (`coding` flags per PLOVER type in data/ontology.yaml). The result is
+a `Completion` per event id, applied when the document's record is made: the
+event keeps the id it was made with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .ontology import Ontology, PlaceTarget
+from .stages import Completion
+from ..types import Actor, Event, Location
+
+#: How much an argument taken from the place lowers an event's confidence.
+PLACE_FACTOR = 0.8
+
+
+def complete_from_places(events: Sequence[Event], locations: Mapping[str, Location], doc,
+                         ontology: Ontology) -> dict[str, Completion]:
+    """Fill what the actor coder could not from where the event happened.
+
+    With an event's location named in its own sentence ("in Basra", "near
+    Jericho"), a target missing from a material act becomes that place's
+    country, so do unnamed victims the event coder took to be the attacker's
+    compatriots, and an actor with a sector but no country ("the rebels", "a
+    journalist") takes it too. A location that only comes from a dateline or
+    the actors themselves is not used: it would turn "X shelled targets" into a
+    self-dyad.
+    """
+    if not events:
+        return {}
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    out: dict[str, Completion] = {}
+    for e in events:
+        loc = locations.get(e.id)
+        start, end = sentences[e.sentence_index] if e.sentence_index < len(sentences) else (0, 0)
+        if (loc is None or loc.country is None or loc.start is None
+                or loc.precision not in ("place", "admin1") or not start <= loc.start < end):
+            continue
+        from_place = ontology.plover[e.plover].target_from_place if e.plover else PlaceTarget.NEVER
+        source, target = _placed_actor(e.source, loc.country), _placed_actor(e.target, loc.country)
+        target_text = e.target_text
+        if (target is not None and target.kind == "unnamed" and from_place is PlaceTarget.ALWAYS
+                and target.country != loc.country):
+            # "bombers killed 23 people in Tel Aviv": unnamed victims are of the place,
+            # not of the attacker's country (the coder's guess without a place)
+            target = Actor(loc.country, loc.country, None, None, "unnamed")
+        abroad = source is not None and source.country not in (None, loc.country)
+        if target is None and (from_place is PlaceTarget.ALWAYS
+                               or (from_place is PlaceTarget.ABROAD and abroad)):
+            target = Actor(loc.country, loc.country, None, None, "country")
+            target_text = loc.text
+        if source is e.source and target is e.target:
+            continue
+        out[e.id] = Completion(source, target, target_text, round(e.confidence * PLACE_FACTOR, 4))
+    return out
+
+
+def _placed_actor(actor: Actor | None, country: str) -> Actor | None:
+    if actor is None or actor.country is not None or not actor.sector or actor.kind in ("igo", "ngo"):
+        return actor
+    return actor.in_country(country)
