@@ -643,3 +643,21 @@ def test_calling_names_and_concern_are_criticism_and_baseless_is_rejection(nlp, 
     assert ("PRTGOV", "ESPGOV", "ACCUSE") in triples(
         run(nlp, coder, "Lisbon is deeply concerned about Madrid's new border checks.", names))
     assert triples(run(nlp, coder, "Concerned residents of Lisbon wrote letters.", names)) == []
+
+
+def test_a_nominal_event_that_is_the_scene_of_a_verb_takes_its_subject(nlp, coder):
+    names = {"Chile": "CHL", "Lima": "PER", "Bolivia": "BOL", "Peru": "PER"}
+    assert ("CHL", "PER", "CONSULT") in triples(
+        run(nlp, coder, "Chile's minister said during a visit to Lima that trade would grow.", names))
+    call = triples(run(nlp, coder, "Bolivia's president told Peru's leader in a phone call that the "
+                                   "border would stay open.", names))
+    assert ("BOL", "PER", "CONSULT") in call and ("PER", "BOL", "CONSULT") in call
+    # the passive subject suffered the act named by the scene noun; it did not do it
+    hurt = triples(run(nlp, coder, "Peru's soldiers were wounded in an attack on Monday.", names))
+    assert not any(s == "PER" and k == "ASSAULT" for s, _, k in hurt)
+
+
+def test_speaking_by_phone_is_a_consultation(nlp, coder):
+    names = {"Ana Ruiz": "CHLGOV", "Peruvian": "PERGOV"}
+    found = triples(run(nlp, coder, "Ana Ruiz spoke by phone with her Peruvian counterpart.", names))
+    assert ("CHLGOV", "PERGOV", "CONSULT") in found
