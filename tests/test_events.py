@@ -671,3 +671,11 @@ def test_meetings_called_credit_given_and_accusers_rejected(nlp, coder):
     assert ("EST", "LVA", "SUPPORT") in triples(run(nlp, coder, "Estonia credited Latvia for its help.", names))
     assert ("EST", "LVA", "REJECT") in triples(run(nlp, coder, "Estonia rejected Latvia's accusations.", names))
     assert triples(run(nlp, coder, "Estonia denied the allegations.", names)) == []  # no accuser, no dyad
+
+
+def test_leaving_an_organisation_is_a_sanction_and_releasing_a_map_is_no_retreat(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "the Andean bloc": "IGOSAMAND"}
+    assert ("CHL", "IGOSAMAND", "SANCTION") in triples(
+        run(nlp, coder, "Chile withdrew from the Andean bloc in protest.", names))
+    assert triples(run(nlp, coder, "Chile released a map of the border with Peru.", names)) == []
+    assert ("PER", "CHL", "RETREAT") in triples(run(nlp, coder, "Peru released Chile's fishermen.", names))
