@@ -205,3 +205,14 @@ def test_unnamed_home_actors_are_of_the_country_the_article_is_about(pipeline):
     events = pipeline.code_doc(pipeline.nlp(article.text), article).events
     arrests = [e for e in events if e.plover == "COERCE"]
     assert arrests and all(e.source.country == "BOL" for e in arrests)
+
+
+def test_ingest_warns_with_a_count_of_undated_events(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("Chile criticized Peru over fishing rights.\n", encoding="utf-8")
+    (docs / "2024-03-05-talks.txt").write_text("Peru praised Chile for its help.\n", encoding="utf-8")
+    proc = subprocess.run([*CLI, "ingest", str(docs), "--db", str(tmp_path / "x.duckdb")],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 counted event(s) have no date" in " ".join(proc.stderr.split())
