@@ -663,14 +663,12 @@ def test_speaking_by_phone_is_a_consultation(nlp, coder):
     assert ("CHLGOV", "PERGOV", "CONSULT") in found
 
 
-def test_meetings_called_credit_given_and_accusers_rejected(nlp, coder):
+def test_meetings_called_and_credit_given(nlp, coder):
     names = {"Estonia": "EST", "Latvia": "LVA", "the Security Council": "IGOUNO"}
     assert ("EST", "IGOUNO", "REQUEST") in triples(
         run(nlp, coder, "Estonia called an emergency meeting of the Security Council.", names))
     assert ("EST", "LVA", "SANCTION") in triples(run(nlp, coder, "Estonia called off talks with Latvia.", names))
     assert ("EST", "LVA", "SUPPORT") in triples(run(nlp, coder, "Estonia credited Latvia for its help.", names))
-    assert ("EST", "LVA", "REJECT") in triples(run(nlp, coder, "Estonia rejected Latvia's accusations.", names))
-    assert triples(run(nlp, coder, "Estonia denied the allegations.", names)) == []  # no accuser, no dyad
 
 
 def test_leaving_an_organisation_is_a_sanction_and_releasing_a_map_is_no_retreat(nlp, coder):

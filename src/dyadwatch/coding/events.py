@@ -42,7 +42,7 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from . import dates
-from .event_args import Arg, ArgumentFinder, unique
+from .event_args import SCENE_PREPS, Arg, ArgumentFinder, unique
 from .event_context import ClauseReader, Context
 from .nlp import doc_text
 from .ontology import Ontology
@@ -153,6 +153,9 @@ class EventCoder:
         if match.pattern.kind == "noun" and tok.dep_ in ("dobj", "nsubjpass") and \
                 tok.head.lemma_.lower() in self.words["support_verbs"]:
             return tok.head
+        if match.pattern.kind == "noun" and tok.dep_ == "pobj" and tok.head.lower_ in SCENE_PREPS \
+                and tok.head.head.pos_ in ("VERB", "AUX"):
+            return tok.head.head  # "will lead a delegation on a visit to Y": the visit is future too
         return tok
 
     def _obligation(self, match: _Match, sent, index: int, article: Article, by_token, at) -> list[Event]:
