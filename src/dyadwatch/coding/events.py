@@ -153,9 +153,11 @@ class EventCoder:
         if match.pattern.kind == "noun" and tok.dep_ in ("dobj", "nsubjpass") and \
                 tok.head.lemma_.lower() in self.words["support_verbs"]:
             return tok.head
-        if match.pattern.kind == "noun" and tok.dep_ == "pobj" and tok.head.lower_ in SCENE_PREPS \
-                and tok.head.head.pos_ in ("VERB", "AUX"):
-            return tok.head.head  # "will lead a delegation on a visit to Y": the visit is future too
+        if match.pattern.kind == "noun" and tok.dep_ == "pobj" and tok.head.lower_ in SCENE_PREPS:
+            verb = tok.head.head
+            modal = self.words["future_aux"] | self.words["hypothetical_aux"]
+            if any(c.dep_ == "aux" and c.lemma_.lower() in modal for c in verb.children):
+                return verb  # "will lead a delegation on a visit to Y": the visit is future too
         return tok
 
     def _obligation(self, match: _Match, sent, index: int, article: Article, by_token, at) -> list[Event]:
