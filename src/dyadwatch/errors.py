@@ -88,6 +88,12 @@ class StoreReadOnlyError(StoreError):
     code = "E302"
 
 
+class StoreCorruptError(StoreError):
+    """The database file is damaged (bad checksums, truncated, not a DuckDB file)."""
+
+    code = "E303"
+
+
 class ConfigError(DyadwatchError):
     """A setting or a data table (actors, patterns, ontology) is invalid."""
 
@@ -124,6 +130,12 @@ class NotFoundError(QueryError):
     code = "E501"
 
 
+class QueryTooLargeError(QueryError):
+    """A query asks for more rows than one answer may hold (a series over
+    thousands of years): refused before any work, with the allowed range."""
+
+    code = "E502"
+
 @dataclass(frozen=True)
 class Message:
     """One coded message: the class raised, its template and what to do next."""
@@ -150,6 +162,10 @@ MESSAGES: MappingProxyType[str, Message] = MappingProxyType({
                     "The data folder is incomplete: restore it from the package."),
     "E407": Message(DataTableError, "{file}, {entry}: {key} {value!r} is also used at {other}.",
                     "Each {key} must be unique: rename one of them."),
+    "E410": Message(ConfigError, "unknown setting(s): {names}.",
+                    "See `dyadwatch --help` or the Settings table of the README for the list."),
+    "E411": Message(ConfigError, "{variable}={value!r} is not a number.",
+                    "Unset it or give a number."),
 })
 
 
