@@ -677,3 +677,21 @@ def test_leaving_an_organisation_is_a_sanction_and_releasing_a_map_is_no_retreat
         run(nlp, coder, "Chile withdrew from the Andean bloc in protest.", names))
     assert triples(run(nlp, coder, "Chile released a map of the border with Peru.", names)) == []
     assert ("PER", "CHL", "RETREAT") in triples(run(nlp, coder, "Peru released Chile's fishermen.", names))
+
+
+def test_needs_to_in_reported_speech_is_a_request(nlp, coder):
+    names = {"Accra": "GHAGOV", "Lome": "TGOGOV"}
+    ev = run(nlp, coder, "Accra said Lome needs to act quickly.", names)
+    assert ("GHAGOV", "TGOGOV", "REQUEST") in triples(ev)
+    coded = run(nlp, coder, "Accra said Lome needs to release the detained traders.", names)
+    assert ("GHAGOV", "TGOGOV", "REQUEST") in triples(coded)
+    assert not [t for t in triples(coded) if t[2] == "RETREAT"]  # the demanded act has not happened
+    assert triples(run(nlp, coder, "Lome needs more fuel, Accra said.", names)) == []
+
+
+def test_trade_wars_and_rescue_operations_are_no_armed_attack(nlp, coder):
+    names = {"Canberra": "AUSGOV", "Wellington": "NZLGOV"}
+    assert triples(run(nlp, coder, "Canberra launched a trade war against Wellington.", names)) == []
+    assert triples(run(nlp, coder, "Canberra launched a rescue operation in Wellington.", names)) == []
+    assert ("AUSGOV", "NZLGOV", "ASSAULT") in triples(
+        run(nlp, coder, "Canberra launched an attack on Wellington.", names))

@@ -373,6 +373,7 @@ class ModalityTables(Schema):
     future_aux: Words
     hypothetical_aux: Words
     obligation_aux: Words
+    obligation_verbs: Words
     intent_verbs: Words
     intent_adjectives: Words
     intent_nouns: Words

@@ -53,7 +53,7 @@ class ClauseReader:
         auxes = {c.lemma_.lower() for c in tok.children if c.dep_ in ("aux", "auxpass")}
         if auxes & w["future_aux"]:
             modality, derive = "future", True
-        elif auxes & w["obligation_aux"]:
+        elif auxes & w["obligation_aux"] or self.obliges(tok):
             modality, obligation = "hypothetical", True
         elif auxes & w["hypothetical_aux"]:
             modality = "hypothetical"
@@ -93,6 +93,11 @@ class ClauseReader:
                     modality, derive = "future", True
                 if self.negated(gov) and dep == "acomp":
                     negated = True
+                cur = gov
+                continue
+            if dep == "xcomp" and self.obliges(gov):
+                if modality == "asserted":  # "Y needs to withdraw": as "Y must withdraw"
+                    modality, obligation, derive = "hypothetical", True, False
                 cur = gov
                 continue
             if glemma in w["deliberation_verbs"] and dep in ("xcomp", "ccomp", "advcl"):
@@ -186,6 +191,13 @@ class ClauseReader:
             return Context("hypothetical", negated)
         return Context(modality, negated, derive and modality in ("future", "conditional"),
                         derive_from, obligation, speaker, prepare=prepare)
+
+    def obliges(self, tok) -> bool:
+        """Is `tok` a verb of obligation with a to-clause ("Y needs to act")? It
+        then says what "must" says; "needs reexamination" (a noun) does not."""
+        return tok.lemma_.lower() in self.words["obligation_verbs"] and any(
+            c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+            for c in tok.children)
 
     def _prospective(self, tok) -> bool:
         """Is a nominal event still to come ("the upcoming drills", "ahead of

@@ -163,8 +163,15 @@ class EventCoder:
     def _obligation(self, match: _Match, sent, index: int, article: Article, by_token, at) -> list[Event]:
         """"X said Y must Z": X's REQUEST to Y, whatever Z is (a coded Z makes
         its own demand event in `_derived`)."""
-        verb = match.trigger.head
-        if match.trigger.dep_ != "aux" or verb.i in at:
+        if match.trigger.dep_ == "aux":
+            verb = match.trigger.head  # "Y must Z"
+        elif self.clauses.obliges(match.trigger):
+            verb = match.trigger  # "Y needs to Z"
+        else:
+            return []
+        if verb != match.trigger and verb.i in at:
+            return []  # a coded Z makes its own demand event
+        if verb == match.trigger and any(c.i in at for c in verb.children if c.dep_ == "xcomp"):
             return []
         ctx = self.clauses.context(verb, at)
         if not (ctx.obligation and ctx.speaker is not None):
