@@ -695,3 +695,11 @@ def test_trade_wars_and_rescue_operations_are_no_armed_attack(nlp, coder):
     assert triples(run(nlp, coder, "Canberra launched a rescue operation in Wellington.", names)) == []
     assert ("AUSGOV", "NZLGOV", "ASSAULT") in triples(
         run(nlp, coder, "Canberra launched an attack on Wellington.", names))
+
+
+def test_a_definite_noun_for_an_earlier_act_makes_its_author_the_target(nlp, coder):
+    names = {"Peru": "PER", "Chile": "CHL", "Bolivia": "BOL"}
+    text = "Peru called for an inquiry into the border shooting. Bolivia backed the call on Monday."
+    assert ("BOL", "PER", "SUPPORT") in triples(run(nlp, coder, text, names))
+    other = "Peru called for an inquiry into the border shooting. Bolivia backed the plan on Monday."
+    assert ("BOL", "PER", "SUPPORT") not in triples(run(nlp, coder, other, names))

@@ -99,7 +99,8 @@ class EventCoder:
             for event in self._code_sentence(sent, index, article, by_token):
                 if event.id not in events or _rank(event) > _rank(events[event.id]):
                     events[event.id] = event
-        return tuple(sorted(events.values(), key=lambda e: (e.sentence_index, e.trigger_start, e.id)))
+        resolved = _act_anaphora(doc, list(events.values()))
+        return tuple(sorted(resolved, key=lambda e: (e.sentence_index, e.trigger_start, e.id)))
 
     def _code_sentence(self, sent, index: int, article: Article, by_token) -> list[Event]:
         matches = self._matches(sent, by_token)
@@ -485,3 +486,56 @@ def _rank(e: Event) -> tuple:
 def _same_country(a, b) -> bool:
     """Two actors of one country: a speaker's demand of it is not a dyad."""
     return a.country is not None and a.country == b.country
+
+
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+
+
+def _act_anaphora(doc, events: list[Event]) -> list[Event]:
+    """"Opposition lawmakers denounced the extension", "Greece supported the call":
+    a definite object naming an act the article has already coded ("extending his
+    term", "called for") refers to that act, so the reaction's target is that act's
+    source; only untargeted events change, and only toward the latest such act in
+    the three sentences before."""
+    out = []
+    for e in events:
+        obj = _definite_object(doc, e) if e.target is None and e.source is not None else None
+        antecedents = [a for a in events if obj is not None and a.source is not None
+                       and e.sentence_index - 3 <= a.sentence_index <= e.sentence_index
+                       and a.trigger_end <= e.trigger_start and a.source.code != e.source.code
+                       and _same_act(obj, doc, a)]
+        if not antecedents:
+            out.append(e)
+            continue
+        last = max(a.sentence_index for a in antecedents)
+        sources = {a.source.code: a.source for a in antecedents if a.sentence_index == last}
+        for actor in sources.values():
+            out.append(replace(e, target=actor, id=event_id(e.article_id, e.sentence_index, e.trigger_start,
+                                                            e.plover, e.source.code, actor.code)))
+    return out
+
+
+def _definite_object(doc, e: Event):
+    """The verb trigger's direct object when it is a bare definite noun ("the call")."""
+    span = doc.char_span(e.trigger_start, e.trigger_end, alignment_mode="expand")
+    if span is None or span[0].pos_ != "VERB":
+        return None
+    obj = next((c for c in span[0].children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
+    if obj is None or not any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in obj.children):
+        return None
+    return None if any(c.dep_ in ("poss", "prep", "compound", "acl", "relcl") for c in obj.children) else obj
+
+
+def _same_act(obj, doc, antecedent: Event) -> bool:
+    """Does the noun name the antecedent's act ("extension" / "extending")? Words
+    sharing a stem of at least four letters and most of the shorter word."""
+    span = doc.char_span(antecedent.trigger_start, antecedent.trigger_end, alignment_mode="expand")
+    noun = obj.lemma_.lower()
+    for tok in span or ():
+        word = tok.lemma_.lower()
+        if tok.pos_ not in ("VERB", "NOUN"):
+            continue
+        n = next((i for i, (x, y) in enumerate(zip(noun, word)) if x != y), min(len(noun), len(word)))
+        if n >= max(4, 0.6 * min(len(noun), len(word))):
+            return True
+    return False
