@@ -703,3 +703,17 @@ def test_a_definite_noun_for_an_earlier_act_makes_its_author_the_target(nlp, cod
     assert ("BOL", "PER", "SUPPORT") in triples(run(nlp, coder, text, names))
     other = "Peru called for an inquiry into the border shooting. Bolivia backed the plan on Monday."
     assert ("BOL", "PER", "SUPPORT") not in triples(run(nlp, coder, other, names))
+
+
+def test_later_statements_of_the_lead_speaker_take_the_lead_date(nlp, coder):
+    names = {"Oslo": "NORGOV", "Riga": "LVAGOV", "Vilnius": "LTUGOV", "Tallinn": "ESTGOV"}
+    text = ("Oslo condemned Riga on Monday over the arrests. Vilnius criticized Riga on Sunday. "
+            "Oslo also urged Riga to free the fishermen. Tallinn praised Riga.")
+    events = {(e.source.code, e.plover): e for e in run(nlp, coder, text, names)}
+    urge = events[("NORGOV", "REQUEST")]
+    assert (urge.date, urge.date_source) == (dt.date(2024, 3, 4), "lead")
+    praise = events[("ESTGOV", "SUPPORT")]  # another speaker, and the lead names two days
+    assert (praise.date, praise.date_source) == (ANCHOR, "article")
+    one_day = "Oslo condemned Riga on Monday over the arrests. Tallinn praised Riga."
+    (praise,) = [e for e in run(nlp, coder, one_day, names) if e.plover == "SUPPORT"]
+    assert (praise.date, praise.date_source) == (dt.date(2024, 3, 4), "lead")

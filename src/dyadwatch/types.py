@@ -172,8 +172,8 @@ class Event:
     "hypothetical" or "background" (an earlier act the sentence recalls:
     "after rebels shot down a helicopter"): counts of what happened use only
     asserted, not negated events. `date_source` says how `date` was found: "sentence" (an explicit
-    or relative date in the sentence), "article" (the article's date) or
-    "none".
+    or relative date in the sentence), "lead" (the day the article's lead fixed for
+    the same speaker), "article" (the article's date) or "none".
     """
 
     id: str

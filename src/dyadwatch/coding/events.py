@@ -99,7 +99,7 @@ class EventCoder:
             for event in self._code_sentence(sent, index, article, by_token):
                 if event.id not in events or _rank(event) > _rank(events[event.id]):
                     events[event.id] = event
-        resolved = _act_anaphora(doc, list(events.values()))
+        resolved = _lead_dates(_act_anaphora(doc, list(events.values())), article)
         return tuple(sorted(resolved, key=lambda e: (e.sentence_index, e.trigger_start, e.id)))
 
     def _code_sentence(self, sent, index: int, article: Article, by_token) -> list[Event]:
@@ -539,3 +539,33 @@ def _same_act(obj, doc, antecedent: Event) -> bool:
         if n >= max(4, 0.6 * min(len(noun), len(word))):
             return True
     return False
+
+
+def _lead_dates(events: list[Event], article: Article) -> list[Event]:
+    """"X said on Tuesday ..." in the lead, then "X added ..." further down: the later
+    statements of the same speaker are the lead's, so they take the day the lead
+    fixed instead of the publication date (date_source "lead"); when the lead names
+    a single day, it is the story's day for every act the text does not date. Only
+    a lead date inside the week before publication is carried."""
+    if article.date is None:
+        return events
+    lead: dict[str, Event] = {}
+    for e in sorted(events, key=lambda e: (e.sentence_index, e.trigger_start)):
+        if e.sentence_index <= 1 and e.date_source == "sentence" and e.source is not None \
+                and e.modality == Modality.ASSERTED and e.date is not None \
+                and 0 <= (article.date - e.date).days <= 7:
+            lead.setdefault(_speaker(e.source), e)
+    days = {e.date for e in lead.values()}
+    out = []
+    for e in events:
+        given = lead.get(_speaker(e.source)) if e.source is not None else None
+        if given is None and len(days) == 1 and lead:
+            given = next(iter(lead.values()))  # one news day in the lead: the story's day
+        if e.date_source == "article" and given is not None:
+            e = replace(e, date=given.date, date_source="lead", date_text=given.date_text)
+        out.append(e)
+    return out
+
+
+def _speaker(actor: Actor) -> str:
+    return actor.country or actor.code
