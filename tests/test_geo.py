@@ -14,7 +14,9 @@ import pytest
 
 from dyadwatch.config import data_path
 from dyadwatch.errors import DataTableError
-from dyadwatch.coding.geo import Context, Geocoder, Hints, evaluate_geo, haversine_km, norm
+from dyadwatch.analysis.evaluate_geo import evaluate_geo
+from dyadwatch.coding.gazetteer import haversine_km
+from dyadwatch.coding.geo import Context, Geocoder, Hints, norm
 from dyadwatch.types import Actor, Article, Event, Location, Mention
 
 GOLD = Path(__file__).parent / "data" / "geo_gold.jsonl"

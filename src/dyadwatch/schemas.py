@@ -47,15 +47,12 @@ Cameo = Annotated[StrictStr, Field(pattern=r"^[0-9]{2,4}$",
                                    description='a CAMEO code, quoted ("040") to keep its zero')]
 
 
-def _optional_date(value: object) -> object:
-    return None if value == "" else value
-
-
-OptionalDate = Annotated[dt.date | None, BeforeValidator(_optional_date)]
-
-
 def _optional(value: object) -> object:
+    """An empty CSV field is a missing value."""
     return None if value == "" else value
+
+
+OptionalDate = Annotated[dt.date | None, BeforeValidator(_optional)]
 
 
 def _known(value: str | None, info: ValidationInfo, key: str, table: str) -> str | None:
@@ -294,7 +291,6 @@ class PlaceRow(Schema):
 
 
 # ------------------------------------------------------------------ patterns
-
 
 
 def _cameo_of_ontology(code: str, info: ValidationInfo) -> str:

@@ -21,12 +21,15 @@ from typing import Any
 
 import pandas as pd
 
+from .. import formats
 from ..config import Settings
 from ..errors import QueryError
 from ..store.queries import (
-    Where, base_events_sql, check_unit, event_where, first_row, frame, parse_actor, parse_date,
+    Where, as_filter, base_events_sql, check_unit, first_row, frame, parse_actor, parse_date,
     records,
 )
+from ..store.filters import EventFilter
+from ..store.schema import Projection, expr, ref, refs
 from ..types import PLOVER_TYPES, QUAD_NAMES
 
 #: Column name of each QuadClass count in a series.
@@ -103,6 +106,20 @@ def _series(con: Any, w: Where, freq: str, since: Any, until: Any, unit: str,
            ({conflict}) / n_events AS conflict_share
     FROM periods p LEFT JOIN agg USING (period) ORDER BY p.period"""
     return frame(con, sql, [*w.params, lo, hi, hi, lo])
+
+
+def series_points(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Series rows reshaped for the API and the dashboard's chart: QuadClass
+    counts and PLOVER counts (zeros left out) as objects."""
+    points = []
+    for row in records(df):
+        points.append({
+            "period": row["period"], "n_events": row["n_events"],
+            "quad": {c: row[c] for c in QUAD_COLUMNS.values()},
+            "types": {t: row[t] for t in PLOVER_TYPES if row.get(t)},
+            "goldstein_sum": row["goldstein_sum"], "goldstein_mean": row["goldstein_mean"],
+            "conflict_share": row["conflict_share"]})
+    return points
 
 
 # -- alerts --------------------------------------------------------------------
@@ -379,38 +396,42 @@ def overview(con: Any, *, top: int = 10) -> dict[str, Any]:
 
 #: Export columns, POLECAT/ICEWS-like: one row per event mention, with the
 #: canonical event id so analysts can deduplicate, and the evidence.
-EXPORT_COLUMNS = """
-    e.id AS event_id, e.canonical_id, e.date, e.date_source,
-    e.source, e.source_name, e.source_country, e.source_sector, e.source_text,
-    e.target, e.target_name, e.target_country, e.target_sector, e.target_text,
-    e.plover, e.cameo, e.goldstein, e.quad_class, e.negated, e.modality, e.confidence,
-    coalesce(c.n_stories, 1) AS n_stories, e.sentence, e.trigger, e.pattern,
-    e.article_id, a.title, a.outlet, a.date AS article_date, a.url, e.quote_id,
-    e.geo_name, e.geo_id, e.geo_country, e.geo_admin1, e.lat, e.lon, e.geo_precision,
-    e.geo_text"""
+EXPORT = Projection((
+    ref("e", "events", "id", name="event_id"),
+    *refs("e", "events", "canonical_id", "date", "date_source",
+          "source", "source_name", "source_country", "source_sector", "source_text",
+          "target", "target_name", "target_country", "target_sector", "target_text",
+          "plover", "cameo", "goldstein", "quad_class", "negated", "modality", "confidence"),
+    expr("n_stories", "coalesce(c.n_stories, 1)", "INTEGER", nullable=False,
+         doc="Independent stories reporting the event."),
+    *refs("e", "events", "sentence", "trigger", "pattern", "article_id"),
+    *refs("a", "articles", "title", "outlet", joined=True),
+    ref("a", "articles", "date", name="article_date", joined=True),
+    ref("a", "articles", "url", joined=True),
+    *refs("e", "events", "quote_id", "geo_name", "geo_id", "geo_country", "geo_admin1", "lat",
+          "lon", "geo_precision", "geo_text"),
+))
+EXPORT_COLUMNS = EXPORT.sql()
 
 
 def export_events(con: Any, path: str | Path, fmt: str | None = None,
-                  **filters: Any) -> int:
-    """Write events (filters as in `queries.list_events`, minus paging) to
-    CSV or Parquet (from `fmt` or the file extension) with DuckDB's own
-    writer; returns the number of rows written."""
+                  flt: EventFilter | None = None, **filters: Any) -> int:
+    """Write events (an EventFilter or its fields, as in `queries.list_events`,
+    minus paging) in a format of the registry (`fmt`, else the file's
+    suffix); CSV and Parquet go through DuckDB's own writer. Returns the
+    number of rows written."""
     path = Path(path)
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
-    if fmt == "pq":
-        fmt = "parquet"
-    if fmt not in ("csv", "parquet"):
-        raise QueryError(f"export: cannot tell the format of {path.name!r}.",
-                         hint="Name the file .csv or .parquet, or pass the format.")
-    w = event_where(**filters)
+    out = formats.get(fmt, formats.EXPORT) if fmt else formats.from_path(path)
+    w = as_filter(flt, filters).where("e")
     sql = (f"SELECT {EXPORT_COLUMNS} FROM events e "
            f"LEFT JOIN articles a ON a.id = e.article_id "
            f"LEFT JOIN canonical_events c ON c.id = e.canonical_id "
            f"{w.sql()} ORDER BY e.date NULLS LAST, e.id")
-    rel = con.sql(sql, params=w.params)
-    # The path goes to DuckDB's writer as an argument, never into SQL text.
-    if fmt == "csv":
-        rel.write_csv(str(path), header=True)
-    else:
-        rel.write_parquet(str(path))
-    return first_row(con, f"SELECT count(*) FROM events e {w.sql()}", w.params)[0]
+    if out.duckdb:
+        # The path goes to DuckDB's writer as an argument, never into SQL text.
+        rel = con.sql(sql, params=w.params)
+        getattr(rel, out.duckdb)(str(path), **({"header": True} if out.name == "csv" else {}))
+        return first_row(con, f"SELECT count(*) FROM events e {w.sql()}", w.params)[0]
+    df = frame(con, sql, w.params)
+    path.write_bytes(out.write(df))
+    return len(df)

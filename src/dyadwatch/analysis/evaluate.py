@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FormatError, InputError
+from ..store.schema import TABLE
 from ..types import PLOVER_TYPES, Failure
 
 NONE = "NONE"  # the "no event" row/column of the confusion table
@@ -51,9 +52,11 @@ PENTACLASS_NAMES = {0: "statement/appeal", 1: "verbal cooperation", 2: "material
                     3: "verbal conflict", 4: "material conflict"}
 
 #: The fields of one coded event in `code_records` output (the stable machine interface).
-EVENT_FIELDS = ("source", "target", "source_country", "target_country", "plover", "cameo", "date",
-                "trigger", "sentence", "goldstein", "quad_class", "confidence", "negated",
-                "modality", "pattern")
+#: Named as the stored event columns they carry (store/schema.py).
+EVENT_FIELDS = TABLE["events"].pick(
+    "source", "target", "source_country", "target_country", "plover", "cameo", "date",
+    "trigger", "sentence", "goldstein", "quad_class", "confidence", "negated", "modality",
+    "pattern")
 
 
 @dataclass

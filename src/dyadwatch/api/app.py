@@ -251,12 +251,12 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
                        "details. Please report it with the URL you asked for.")
 
     from ..web.pages import install as install_pages
-    from .reads import build_router as read_routes
+    from . import reads
     from .writes import build_router as write_routes
 
-    app.include_router(read_routes(server))
+    reads.install(app, settings.max_page_size)
     app.include_router(write_routes(server))
-    install_pages(app, server)
+    install_pages(app)
     return app
 
 

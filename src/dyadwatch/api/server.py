@@ -13,7 +13,6 @@ timer that calls `cursor.interrupt()`.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import queue
 import threading
@@ -26,6 +25,7 @@ from typing import Any
 import duckdb
 from fastapi import Request
 
+from ..access import TOKEN_COOKIE, bearer, tokens_match
 from ..config import Settings
 from ..coding.pipeline import Pipeline, RunReport
 from ..store.db import Store
@@ -35,8 +35,6 @@ from ..store.db import Store
 MAX_QUEUED_INGESTS = 8
 #: Seconds a stopping server waits for a running ingest to finish.
 STOP_GRACE_S = 30.0
-#: Name of the cookie the dashboard keeps the read token in (see pages.py).
-TOKEN_COOKIE = "dyadwatch_token"
 
 log = logging.getLogger("dyadwatch.api")
 
@@ -253,20 +251,4 @@ class Server:
             raise ApiError(401, "unauthorized", "the API token is wrong; check the value the "
                                                 "server was started with.",
                            headers={"WWW-Authenticate": "Bearer"})
-
-
-def bearer(request: Request) -> str | None:
-    value = request.headers.get("authorization", "")
-    scheme, _, token = value.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
-def tokens_match(given: str | None, expected: str | None) -> bool:
-    """Constant-time comparison (hmac.compare_digest), so response time
-    does not tell an attacker how many leading characters were right."""
-    if not given or not expected:
-        return False
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 

@@ -32,6 +32,23 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        console().print(f"dyadwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """News articles in, auditable political event data out (who did what to
+    whom, when and where, with evidence)."""
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .jsonl, "
@@ -214,7 +231,8 @@ def eval_geo(
     misses: Annotated[int, typer.Option(help="How many misses to list.")] = 10,
 ) -> None:
     """Exact-match and within-161-km accuracy of place resolution against a gold file."""
-    from ..coding.geo import Geocoder, evaluate_geo
+    from ..analysis.evaluate_geo import evaluate_geo
+    from ..coding.geo import Geocoder
 
     report = evaluate_geo(str(gold), Geocoder.from_package())
     out = console()
