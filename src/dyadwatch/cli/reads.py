@@ -16,25 +16,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from .. import formats
-from ..analysis import dyads as analysis
 from ..config import Settings
 from ..errors import QueryError
-from ..store import queries
 from ..store.filters import EventFilter
 from ..types import PLOVER_TYPES
 from ._common import (
     DEFAULT_DB_PATH, DbOption, DocumentFormatOption, ExportFormat, FormatOption, OutputOption,
     console, emit, filter_options,
 )
+
+if TYPE_CHECKING:  # pandas, the queries and the analysis load inside the commands that use them
+    import pandas as pd
 
 
 class Freq(str, Enum):
@@ -87,6 +87,8 @@ def reading(db: Path) -> Iterator[Any]:
 def _columns(df: pd.DataFrame, fmt: Any, cols: list[str] | None = None) -> pd.DataFrame:
     """In a terminal table only the columns a reader scans, with floats
     rounded to 2 decimals; scripts get every column at full precision."""
+    import pandas as pd
+
     if _name(fmt) != "table":
         return df
     df = df[[c for c in cols if c in df.columns]] if cols else df.copy()
@@ -130,6 +132,8 @@ def events(
     fmt: FormatOption = "table", output: OutputOption = None,
 ) -> None:
     """List events with their evidence sentence, oldest first."""
+    from ..store import queries
+
     with reading(db) as con:
         df = queries.list_events(con, flt, limit=limit, offset=offset)
     emit(_columns(df, fmt, ["id", "date", "source", "target", "plover", "goldstein",
@@ -144,6 +148,8 @@ def show(
 ) -> None:
     """One event: its sentence (trigger bold, source green, target red),
     article, quotes and the other reports of the same event."""
+    from ..store import queries
+
     with reading(db) as con:
         ev = queries.get_event(con, event_id)
     _document(ev, fmt, render_event)
@@ -157,6 +163,8 @@ def quotes(
     fmt: FormatOption = "table", output: OutputOption = None,
 ) -> None:
     """Quotes with their speakers and the events said in them."""
+    from ..store import queries
+
     with reading(db) as con:
         df = queries.list_quotes(con, speaker=speaker,
                                  dyad=queries.parse_dyad(dyad) if dyad else None,
@@ -175,6 +183,8 @@ def actors(
     fmt: FormatOption = "table", output: OutputOption = None,
 ) -> None:
     """Actor codes in use, with how often each is source and target."""
+    from ..store import queries
+
     with reading(db) as con:
         df = queries.list_actors(con, prefix=prefix, since=since, until=until,
                                  include_nonfactual=all_, limit=limit)
@@ -190,6 +200,8 @@ def dyad(
 ) -> None:
     """Events between A and B per period: counts by PLOVER type and
     QuadClass, Goldstein sum and mean, share of conflict."""
+    from ..analysis import dyads as analysis
+
     with reading(db) as con:
         df = analysis.dyad_series(con, a, b, directed=directed, freq=freq.value,
                                   since=since, until=until, unit=unit.value,
@@ -223,6 +235,8 @@ def alerts(
 ) -> None:
     """Dyads whose conflict in the latest window is far above their own
     baseline (robust z-score), ranked, with the events that drove it."""
+    from ..analysis import dyads as analysis
+
     s = Settings.from_env()
     with reading(db) as con:
         df = analysis.alerts(
@@ -250,6 +264,8 @@ def timeline(
     fmt: FormatOption = "table", output: OutputOption = None,
 ) -> None:
     """The dyad's events in date order with evidence sentences and quotes."""
+    from ..analysis import dyads as analysis
+
     with reading(db) as con:
         df = analysis.timeline(con, a, b, directed=directed, since=since, until=until,
                                limit=limit, unit=unit.value, include_nonfactual=all_)
@@ -270,6 +286,8 @@ def summary(
 ) -> None:
     """A short summary of a dyad made only of evidence sentences, each
     cited (article, outlet, date)."""
+    from ..analysis import dyads as analysis
+
     if a is None or b is None:
         if a is not None:
             raise QueryError("summary needs two actors (or none for the overview).",
@@ -290,6 +308,9 @@ def network(
     fmt: FormatOption = "table", output: OutputOption = None,
 ) -> None:
     """Who acts on whom: directed edges with event counts and Goldstein."""
+    from ..analysis import dyads as analysis
+    from ..store import queries
+
     with reading(db) as con:
         df = analysis.network(con, since=since, until=until, min_events=min_events,
                               level=level.value, unit=unit.value, include_nonfactual=all_)
@@ -315,6 +336,8 @@ def export(
 ) -> None:
     """Write events in a POLECAT/ICEWS-like column layout (CSV, JSON, JSON Lines
     or Parquet)."""
+    from ..analysis import dyads as analysis
+
     with reading(db) as con:
         n = analysis.export_events(con, out, _name(fmt) if fmt else None, flt)
     console(stderr=True).print(f"wrote {n} events to {out}")
@@ -322,6 +345,7 @@ def export(
 
 def stats(db: DbOption = DEFAULT_DB_PATH, fmt: DocumentFormatOption = "table") -> None:
     """What the database holds: articles, events, types, top dyads."""
+    from ..analysis import dyads as analysis
     from ..provenance import coder_counts
 
     with reading(db) as con:
