@@ -25,7 +25,9 @@ validated when it was built.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import os
@@ -82,12 +84,42 @@ def cached(name: str, build: Callable[[], T]) -> T:
     path = cache_dir() / f"{name}-{key(name)}.pkl"
     try:
         with open(path, "rb") as f:
-            return pickle.load(f)
+            value = _load(f)
     except Exception:  # none yet, or a truncated or foreign file: build it and replace it
-        pass
-    value = build()
-    _store(path, value)
+        value = build()
+        _store(path, value)
+    _freeze()
     return value
+
+
+def _freeze() -> None:
+    """Move every live object out of the collector's reach (`gc.freeze`).
+
+    The tables live as long as the process; frozen, later collections skip
+    them instead of traversing half a million objects on every full
+    collection (that halved what start-up costs beyond spaCy's own load).
+    They are unfrozen at exit, so that interpreter shutdown frees them (DuckDB's
+    bindings report frozen objects as leaks).
+    """
+    gc.freeze()
+    atexit.unregister(gc.unfreeze)
+    atexit.register(gc.unfreeze)
+
+
+def _load(f) -> object:
+    """Unpickle with the cyclic garbage collector paused.
+
+    Reading back 200,000 containers (the gazetteer's name lists) otherwise
+    triggers a collection every few hundred allocations, each scanning what
+    was read so far: half the time of the read.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(f)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def reduce_fields(obj: object) -> tuple:
