@@ -146,7 +146,7 @@ def test_curated_site_and_region(geocoder, nlp):
     assert (loc.name, loc.country, loc.precision) == ("Panmunjom", "KOR", "place")
     loc = _locate(geocoder, nlp, "Chinese and South Korean frigates held drills in the Yellow Sea.",
                   "held", "CHN", "KOR")
-    assert (loc.name, loc.precision, loc.country) == ("Yellow Sea", "none", None)
+    assert (loc.name, loc.precision, loc.country) == ("Yellow Sea", "region", None)
     assert loc.lat is not None  # a region keeps an indicative point
 
 
@@ -230,7 +230,7 @@ def test_gold_file_is_well_formed():
         for p in r["places"]:
             assert p["text"] in r["text"]
             assert p["geonameid"] is not None or p["name"]
-            assert p["precision"] in ("place", "admin1", "country", "none")
+            assert p["precision"] in ("place", "admin1", "country", "region", "none")
             assert -90 <= p["lat"] <= 90 and -180 <= p["lon"] <= 180
     ambiguous = {"Georgia", "Paris", "Cambridge", "Victoria", "Alexandria", "Tripoli", "Hyderabad",
                  "Santiago", "Springfield", "Jordan", "Washington"}

@@ -131,7 +131,7 @@ def test_each_command_offers_only_the_formats_it_writes(cli, small, tmp_path):
     assert "csv" not in choices("stats") and "jsonl" in choices("events")
     result = runner.invoke(cli, ["export", str(tmp_path / "x.tsv"), "--db", small])
     assert result.exit_code != 0
-    assert "--format (csv, json, jsonl, parquet)" in str(result.exception.hint)
+    assert "--format (csv, json, jsonl, parquet, geojson)" in str(result.exception.hint)
     out = tmp_path / "x.tsv"
     assert runner.invoke(cli, ["export", str(out), "--db", small, "--format", "jsonl"]
                          ).exit_code == 0

@@ -88,6 +88,12 @@ class StoreReadOnlyError(StoreError):
     code = "E302"
 
 
+class StoreCorruptError(StoreError):
+    """The database file is damaged (bad checksums, truncated, not a DuckDB file)."""
+
+    code = "E303"
+
+
 class ConfigError(DyadwatchError):
     """A setting or a data table (actors, patterns, ontology) is invalid."""
 
@@ -123,6 +129,12 @@ class QueryError(DyadwatchError):
 class NotFoundError(QueryError):
     code = "E501"
 
+
+class QueryTooLargeError(QueryError):
+    """A query asks for more rows than one answer may hold (a series over
+    thousands of years): refused before any work, with the allowed range."""
+
+    code = "E502"
 
 @dataclass(frozen=True)
 class Message:

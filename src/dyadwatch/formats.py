@@ -53,6 +53,12 @@ def _table(df: pd.DataFrame) -> bytes:
     return (df.to_string(index=False) + "\n").encode("utf-8")
 
 
+def _geojson(df: pd.DataFrame) -> bytes:
+    from .analysis.geojson import render_geojson
+
+    return render_geojson(df).encode("utf-8")
+
+
 @dataclass(frozen=True)
 class OutputFormat:
     """One output format. `binary` formats are never printed to a terminal;
@@ -79,12 +85,14 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
                  help="JSON Lines, one record per line"),
     OutputFormat("parquet", (".parquet", ".pq"), "application/vnd.apache.parquet", _parquet,
                  binary=True, duckdb="write_parquet", help="Apache Parquet (needs a file)"),
+    OutputFormat("geojson", (".geojson",), "application/geo+json", _geojson,
+                 help="GeoJSON points of the located events"),
 )}
 
 #: What each kind of output can be written as.
 LISTING = ("table", "csv", "json", "jsonl", "parquet")
 DOCUMENT = ("table", "json")  # one nested record: show, summary, stats
-EXPORT = ("csv", "json", "jsonl", "parquet")
+EXPORT = ("csv", "json", "jsonl", "parquet", "geojson")
 
 
 def get(name: str, allowed: Sequence[str] | None = None) -> OutputFormat:

@@ -1,5 +1,6 @@
-"""Dyad analysis over the stored events: time series, escalation alerts,
-timelines, extractive summaries, the actor network, an overview and export.
+"""Dyad analysis over the stored events: time series, timelines, extractive
+summaries, the actor network, an overview and export (escalation alerts
+are in alerts.py).
 
 Everything that can be computed in SQL is (grouping, pivoting, gap filling,
 medians), so a million events answer in a fraction of a second from DuckDB's
@@ -23,7 +24,7 @@ import pandas as pd
 
 from .. import formats
 from ..config import Settings
-from ..errors import QueryError
+from ..errors import QueryError, QueryTooLargeError
 from ..store.queries import (
     Where, as_filter, base_events_sql, check_unit, first_row, frame, parse_actor, parse_date,
     records,
@@ -37,10 +38,10 @@ QUAD_COLUMNS: dict[int, str] = {q: name.replace(" ", "_") for q, name in QUAD_NA
 #: Gap-filling step of each series frequency (DuckDB interval literals).
 FREQS: dict[str, str] = {"day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY",
                          "month": "INTERVAL 1 MONTH"}
-#: Scale factors that make MAD and mean absolute deviation estimate a
-#: standard deviation for normal data (Iglewicz & Hoaglin's modified z).
-MAD_TO_SD = 1.4826
-MEANAD_TO_SD = 1.2533
+#: Most periods one series may have (see `check_span`): 27 years of days.
+MAX_SERIES_PERIODS = 10_000
+#: The years MAX_SERIES_PERIODS periods cover at each frequency, for messages.
+SPAN_YEARS: dict[str, int] = {"day": 27, "week": 191, "month": 833}
 
 
 # -- time series ---------------------------------------------------------------
@@ -79,6 +80,11 @@ def _series(con: Any, w: Where, freq: str, since: Any, until: Any, unit: str,
     hi = parse_date(until, name="until", end=True)
     w.dates("b.date", lo, hi).add("b.date IS NOT NULL")
     base = base_events_sql(unit, include_nonfactual)
+    if lo is None or hi is None:
+        first, last = con.execute(f"SELECT min(b.date), max(b.date) FROM ({base}) b {w.sql()}",
+                                  list(w.params)).fetchone()
+        lo, hi = lo or first, hi or last
+    check_span(freq, lo, hi)
     # PLOVER types and QuadClasses are this module's constants, not user text.
     plover = ", ".join(f"count(*) FILTER (WHERE plover = '{t}') AS \"{t}\"" for t in PLOVER_TYPES)
     quads = ", ".join(f"count(*) FILTER (WHERE quad_class = {q}) AS {c}"
@@ -122,107 +128,36 @@ def series_points(df: pd.DataFrame) -> list[dict[str, Any]]:
     return points
 
 
+def n_periods(freq: str, lo: dt.date, hi: dt.date) -> int:
+    """How many periods of `freq` a series from `lo` to `hi` has (weeks
+    start on Monday and months on the 1st, as DuckDB's date_trunc)."""
+    if hi < lo:
+        return 0
+    if freq == "day":
+        return (hi - lo).days + 1
+    if freq == "week":
+        return (hi - lo + dt.timedelta(days=lo.weekday())).days // 7 + 1
+    return (hi.year - lo.year) * 12 + hi.month - lo.month + 1
+
+
+def check_span(freq: str, lo: dt.date | None, hi: dt.date | None) -> None:
+    """Refuse a series of more than MAX_SERIES_PERIODS periods before it is
+    built: its rows are made for every period, event or not, so the cost of
+    a request is set by the range asked for, not by the data (a daily series
+    from year 1 to 9999 is 3.6 million rows)."""
+    if lo is None or hi is None:
+        return
+    n = n_periods(freq, lo, hi)
+    if n > MAX_SERIES_PERIODS:
+        raise QueryTooLargeError(
+            f"a series by {freq} may have at most {MAX_SERIES_PERIODS:,} periods "
+            f"(about {SPAN_YEARS[freq]:,} years); {lo.isoformat()} to {hi.isoformat()} has "
+            f"{n:,}.", hint="Narrow since/until or use a coarser freq (week or month).")
+
+
 # -- alerts --------------------------------------------------------------------
-
-def alerts(con: Any, *, window_days: int = Settings.alert_window_days,
-           baseline_windows: int = Settings.alert_baseline_windows,
-           threshold: float = Settings.alert_threshold, as_of: Any = None,
-           min_events: int = 3, directed: bool = False, unit: str = "canonical",
-           include_nonfactual: bool = False, max_evidence: int = 10) -> pd.DataFrame:
-    """Country dyads whose conflict intensity in the latest window is far
-    above their own baseline, ranked by robust z-score.
-
-    Intensity of a window = sum over the dyad's conflict events (QuadClass 3
-    or 4) of max(1, -Goldstein): each conflict event weighs at least 1, an
-    armed attack (-10) ten times a complaint. The latest window is the
-    `window_days` days up to `as_of` (default: the last event date, so an
-    old corpus is judged at its own end); the baseline is the
-    `baseline_windows` windows before it, fully covered by the data.
-
-        z = (latest - median(baseline)) / scale,
-        scale = max(1.4826 * MAD, 1)              if MAD > 0
-              = max(1.2533 * mean |x - median|, 1) otherwise
-
-    Why a robust z-score and not a change-point method (ruptures): a dyad
-    has only a handful of windows (six baseline months), where change-point
-    search has nothing to fit and its penalty would be a second threshold to
-    tune; the median and MAD ignore one earlier flare-up, the score reads as
-    "how many typical deviations above normal", and it needs no extra
-    dependency and runs in one SQL query over all dyads. MAD is 0 whenever
-    most baseline windows are equal (typically all quiet): then the mean
-    absolute deviation is used, and the scale never drops below 1 (one
-    minimal conflict event), so a quiet dyad needs at least `threshold`
-    units of new conflict to alert and a perfectly flat one scores 0.
-    Dyads need `min_events` conflict events in the latest window.
-
-    Columns: dyad, actor_a, actor_b, n_events, intensity, baseline (window
-    intensities, oldest first), baseline_median, baseline_mad, scale, z,
-    window_start, window_end, event_ids (mentions to show, strongest first)
-    and canonical_ids (the counted events).
-    """
-    for name, value in (("window_days", window_days), ("baseline_windows", baseline_windows),
-                        ("min_events", min_events), ("max_evidence", max_evidence)):
-        if not isinstance(value, int) or value < 1:
-            raise QueryError(f"{name}: {value!r} must be a whole number >= 1.")
-    base = base_events_sql(unit, include_nonfactual)
-    first, last = first_row(con, f"SELECT min(date), max(date) FROM ({base}) b")
-    end = parse_date(as_of, name="as_of") or last
-    if end is None or first is None:
-        return _empty_alerts()
-    covered = min(baseline_windows, ((end - first).days + 1) // window_days - 1)
-    if covered < 1:
-        return _empty_alerts()
-    start = end - dt.timedelta(days=(covered + 1) * window_days)
-    if directed:
-        pair = "b.source_country AS actor_a, b.target_country AS actor_b"
-    else:
-        pair = ("least(b.source_country, b.target_country) AS actor_a, "
-                "greatest(b.source_country, b.target_country) AS actor_b")
-    sql = f"""
-    WITH ev AS (
-        SELECT b.id, b.event_id, b.date, {pair},
-               greatest(1.0, -coalesce(b.goldstein, -1.0)) AS weight,
-               date_diff('day', b.date, ?::DATE) // ? AS w
-        FROM ({base}) b
-        WHERE b.quad_class IN (3, 4) AND b.source_country IS NOT NULL
-          AND b.target_country IS NOT NULL AND b.date <= ? AND b.date > ?),
-    per AS (SELECT actor_a, actor_b, w, sum(weight) AS x, count(*) AS n FROM ev GROUP BY ALL),
-    latest AS (SELECT actor_a, actor_b, x AS intensity, n AS n_events FROM per
-               WHERE w = 0 AND n >= ?),
-    grid AS (SELECT l.actor_a, l.actor_b, r.w FROM latest l CROSS JOIN range(1, ?) r(w)),
-    hist AS (SELECT g.actor_a, g.actor_b, g.w, coalesce(p.x, 0.0) AS x FROM grid g
-             LEFT JOIN per p USING (actor_a, actor_b, w)),
-    med AS (SELECT actor_a, actor_b, median(x) AS med FROM hist GROUP BY ALL),
-    dev AS (SELECT h.actor_a, h.actor_b, any_value(m.med) AS med,
-                   median(abs(h.x - m.med)) AS mad, avg(abs(h.x - m.med)) AS meanad,
-                   list(h.x ORDER BY h.w DESC) AS baseline
-            FROM hist h JOIN med m USING (actor_a, actor_b) GROUP BY ALL),
-    scored AS (
-        SELECT l.*, d.baseline, d.med, d.mad,
-               CASE WHEN d.mad > 0 THEN greatest({MAD_TO_SD} * d.mad, 1.0)
-                    ELSE greatest({MEANAD_TO_SD} * d.meanad, 1.0) END AS scale
-        FROM latest l JOIN dev d USING (actor_a, actor_b)),
-    drivers AS (
-        SELECT actor_a, actor_b,
-               list_slice(list(event_id ORDER BY weight DESC, date DESC, id), 1, ?) AS event_ids,
-               list_slice(list(id ORDER BY weight DESC, date DESC, id), 1, ?) AS canonical_ids
-        FROM ev WHERE w = 0 GROUP BY ALL)
-    SELECT actor_a || '-' || actor_b AS dyad, actor_a, actor_b, n_events, intensity, baseline,
-           med AS baseline_median, mad AS baseline_mad, scale,
-           round((intensity - med) / scale, 3) AS z,
-           ?::DATE AS window_start, ?::DATE AS window_end, event_ids, canonical_ids
-    FROM scored JOIN drivers USING (actor_a, actor_b)
-    WHERE (intensity - med) / scale >= ?
-    ORDER BY z DESC, intensity DESC, dyad"""
-    params = [end, window_days, end, start, min_events, covered + 1, max_evidence, max_evidence,
-              end - dt.timedelta(days=window_days - 1), end, float(threshold)]
-    return frame(con, sql, params)
-
-
-def _empty_alerts() -> pd.DataFrame:
-    return pd.DataFrame(columns=["dyad", "actor_a", "actor_b", "n_events", "intensity",
-                                 "baseline", "baseline_median", "baseline_mad", "scale", "z",
-                                 "window_start", "window_end", "event_ids", "canonical_ids"])
+# The z-score alert lives with the watch rules in alerts.py; kept importable here.
+from .alerts import alerts  # noqa: E402,F401
 
 
 # -- timeline and summary --------------------------------------------------------

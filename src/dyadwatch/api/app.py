@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..config import Settings
 from ..errors import (DyadwatchError, InputError, ModelError, NotFoundError, QueryError,
-                      StoreError)
+                      QueryTooLargeError, StoreError)
 from ..coding.pipeline import Pipeline
 from .server import ApiError, QueryTimeout, Server
 
@@ -153,6 +153,8 @@ def path_scrubber(db_path: str) -> Callable[[str], str]:
 def _domain_status(exc: DyadwatchError) -> int:
     if isinstance(exc, NotFoundError):
         return 404
+    if isinstance(exc, QueryTooLargeError):
+        return 422
     if isinstance(exc, QueryError):
         return 400
     if isinstance(exc, InputError):
@@ -197,7 +199,7 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
             await run_in_threadpool(server.stop)
 
     app = FastAPI(title="dyadwatch", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan, docs_url=None, redoc_url=None)
+                  lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.server = server
     app.state.scrub = scrub
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
@@ -253,9 +255,20 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
     from ..web.pages import install as install_pages
     from . import reads
     from .writes import build_router as write_routes
+    from .watch import router as watch_router
+
+    from . import dashboard_reads  # noqa: F401  (registers /api/map.geojson, /api/errors)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(request: Request) -> JSONResponse:
+        """The schema, behind the read token like every read: it lists the
+        routes and filters, which a private server need not show."""
+        server.check_read(request)
+        return JSONResponse(app.openapi())
 
     reads.install(app, settings.max_page_size)
     app.include_router(write_routes(server))
+    app.include_router(watch_router)
     install_pages(app)
     return app
 

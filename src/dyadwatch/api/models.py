@@ -283,6 +283,12 @@ class IngestStatus(_Model):
     last_run_id: str | None = None
 
 
+class CoderCount(_Model):
+    fingerprint: str | None = Field(None, description="The coder's fingerprint (null: stored "
+                                                      "before fingerprints).")
+    articles: int
+
+
 class Stats(_Model):
     articles: int
     stories: int
@@ -296,6 +302,8 @@ class Stats(_Model):
     last_date: dt.date | None = None
     events_by_type: dict[str, int]
     top_dyads: list[DyadCount]
+    coders: list[CoderCount] = Field(default_factory=list, description="Articles per coder "
+                                     "fingerprint (which version of the tables coded them).")
     ingest: IngestStatus
     writes_enabled: bool = Field(description="False when no API token is configured.")
 

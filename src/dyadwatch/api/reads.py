@@ -338,7 +338,10 @@ def network(con: Cursor, since: Since = None, until: Until = None,
 @router.get("/stats", response_model=m.Stats, summary="What the database holds",
             description="Counts, date range, events by type, top dyads, ingest status.")
 def stats(con: Cursor, server: ServerDep) -> dict[str, Any]:
+    from ..provenance import coder_counts
+
     out = queries.plain_tree(analysis.overview(con))
+    out["coders"] = [{"fingerprint": fp, "articles": n} for fp, n in coder_counts(con)]
     out["ingest"] = server.ingest_status()
     out["writes_enabled"] = server.writes_enabled
     return out

@@ -13,8 +13,10 @@ timer that calls `cursor.interrupt()`.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import queue
+import secrets
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -28,6 +30,7 @@ from fastapi import Request
 from ..access import TOKEN_COOKIE, bearer, tokens_match
 from ..config import Settings
 from ..coding.pipeline import Pipeline, RunReport
+from ..store.damage import damaged_error, is_damaged
 from ..store.db import Store
 
 #: POSTed ingests allowed to wait for the writer before new ones are refused
@@ -118,6 +121,7 @@ class Server:
         self._queued = 0
         self._running = False
         self.last_run_id: str | None = None
+        self._cookie_key = secrets.token_bytes(32)
 
     # -- lifetime ------------------------------------------------------------
     def start(self, *, warm_up: bool = True) -> None:
@@ -175,6 +179,10 @@ class Server:
             yield cur
         except duckdb.InterruptException as exc:
             raise QueryTimeout(limit) from exc
+        except duckdb.Error as exc:
+            if is_damaged(exc):
+                raise damaged_error(self.db_path, exc) from exc
+            raise
         finally:
             timer.cancel()
             cur.close()
@@ -193,6 +201,14 @@ class Server:
                                headers={"Retry-After": "10"})
             self._queued += 1
         return self._writer.submit(self._ingest, items, command)
+
+    def submit_job(self, fn: Any, *args: Any) -> Future:
+        """Run `fn(*args)` on the writer thread, after the writes queued
+        before it (the watch loop's cycles and source changes use this)."""
+        if self._writer is None or self.store is None:
+            raise ApiError(503, "unavailable", "the server is starting or stopping; retry "
+                                               "in a moment.")
+        return self._writer.submit(fn, *args)
 
     def _ingest(self, items: list[Any], command: str) -> RunReport:
         from ..coding import pipeline as pipeline_mod
@@ -223,17 +239,29 @@ class Server:
         """Reads are open unless a read token is set; the write token also reads."""
         if not self.settings.read_token:
             return
-        given = bearer(request) or request.cookies.get(TOKEN_COOKIE)
-        if not given:
+        given, cookie = bearer(request), request.cookies.get(TOKEN_COOKIE)
+        if not given and not cookie:
             raise ApiError(401, "unauthorized",
                            "this server requires a token to read. Send "
                            "'Authorization: Bearer <token>' (or open the dashboard once "
                            "with ?token=<token>).", headers={"WWW-Authenticate": "Bearer"})
-        if not (tokens_match(given, self.settings.read_token)
-                or tokens_match(given, self.settings.api_token)):
+        tokens = [t for t in (self.settings.read_token, self.settings.api_token) if t]
+        if given:
+            valid = any(tokens_match(given, t) for t in tokens)
+        else:
+            valid = any(tokens_match(cookie, self.cookie_value(t)) for t in tokens)
+        if not valid:
             raise ApiError(401, "unauthorized", "the token is not valid for reading; check it "
                                                 "with whoever runs the server.",
                            headers={"WWW-Authenticate": "Bearer"})
+
+    def cookie_value(self, token: str) -> str:
+        """What the dashboard's cookie holds for `token`: an HMAC of it under a
+        key made when this server started, never the token itself, so a
+        cookie read from a browser profile or a proxy log does not give the
+        token (which also works for the API), and every cookie stops working
+        when the server restarts (open the dashboard with ?token= again)."""
+        return hmac.new(self._cookie_key, token.encode("utf-8"), "sha256").hexdigest()
 
     def check_write(self, request: Request) -> None:
         if not self.settings.api_token:

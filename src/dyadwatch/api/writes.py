@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import re
 import tempfile
 from pathlib import Path
@@ -23,7 +22,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request as StarletteRequest
 
-from ..sources import ingest
+from ..errors import FormatError
+from ..sources import ingest, sanitize
 from ..coding.pipeline import RunReport
 from ..types import Article, Failure
 from . import models as m
@@ -34,6 +34,8 @@ from .server import ApiError, Server
 UPLOAD_TIMEOUT_S = 120.0
 #: Where failures of JSON records say they came from ("POST /api/articles:3").
 JSON_ORIGIN = "POST /api/articles"
+#: Failures quoted in the message of a request whose every record failed.
+MAX_FAILURES_SHOWN = 5
 
 _RECORD = m.RecordIn.model_json_schema()
 _REQUEST_BODY = {
@@ -69,7 +71,9 @@ def build_router(server: Server) -> APIRouter:
             408: {"model": m.ErrorResponse, "description": "Body arrived too slowly."},
             413: {"model": m.ErrorResponse, "description": "Body over the size limit."},
             415: {"model": m.ErrorResponse, "description": "Unsupported Content-Type."},
-            422: {"model": m.ErrorResponse, "description": "Body is not records or a file."},
+            422: {"model": m.ErrorResponse, "description": "Body is not records or a file, "
+                                                           "or none of its records could be "
+                                                           "stored (the message says why)."},
             503: {"model": m.ErrorResponse, "description": "Writer busy or store unavailable."},
         })
     async def post_articles(request: Request) -> dict[str, Any]:
@@ -85,11 +89,30 @@ def build_router(server: Server) -> APIRouter:
                            f"cannot read a {ctype} body. Send JSON records "
                            "(Content-Type: application/json) or upload a file as "
                            "multipart/form-data in a field named 'file'.")
+        refuse_if_all_failed(items)
         future = server.submit_ingest(items, f"api {origin}")
         report = await asyncio.wrap_future(future)
+        if report.failures and not (report.stored_ids or report.duplicate_ids):
+            refuse_if_all_failed(report.failures)
         return await run_in_threadpool(result, server, report, items)
 
     return router
+
+
+def refuse_if_all_failed(items: list[Article | Failure]) -> None:
+    """422 when no record of the request could be read or coded: a 200 would
+    tell a client that checks only the status that its batch was taken.
+    Before the writer runs nothing is written; after it (a coding failure of
+    every article) the failures are in the `errors` table as for any run.
+    When some records are stored the answer is 200 and lists the failures."""
+    if not items or any(isinstance(i, Article) for i in items):
+        return
+    shown = "; ".join(f"{f.path}:{f.line}: {f.reason}" if f.line else f"{f.path}: {f.reason}"
+                      for f in items[:MAX_FAILURES_SHOWN])
+    more = f" (and {len(items) - MAX_FAILURES_SHOWN} more)" if len(items) > MAX_FAILURES_SHOWN \
+        else ""
+    raise ApiError(422, "no_record_stored", f"none of the {len(items)} records could be "
+                                            f"stored: {shown}{more}. Fix them and resend.")
 
 
 async def read_body(request: Request, timeout: float) -> bytes:
@@ -110,10 +133,10 @@ async def read_body(request: Request, timeout: float) -> bytes:
 
 def json_items(body: bytes) -> list[Article | Failure]:
     try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "bad_request", f"the body is not valid JSON ({exc}). Send a record "
-                                           "object or a list of them.") from None
+        data = sanitize.parse_json(body)
+    except FormatError as exc:
+        raise ApiError(400, "bad_request", f"the body is not readable JSON: {exc.reason} Send "
+                                           "a record object or a list of them.") from None
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list) or not data:

@@ -26,7 +26,8 @@ from rich.text import Text
 from .. import formats
 from ..config import Settings
 from ..errors import QueryError
-from ..store.filters import EventFilter
+from ..store.filters import EventFilter, actor_code
+from .remote import Client, local_or_served
 from ..types import PLOVER_TYPES
 from ._common import (
     DEFAULT_DB_PATH, DbOption, DocumentFormatOption, ExportFormat, FormatOption, OutputOption,
@@ -72,15 +73,18 @@ PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Also draw a pictur
 DyadOpt = Annotated[str | None, typer.Option("--dyad", help="Two actors: CHN-PRK.")]
 TextOpt = Annotated[str | None, typer.Option("--text", help="Words in the text.")]
 Limit = Annotated[int, typer.Option(help="At most this many rows.")]
+WideOpt = Annotated[bool, typer.Option("--wide", help="In a terminal, every column in full "
+                                                      "(default: what fits the width).")]
 Offset = Annotated[int, typer.Option(help="Skip this many rows (paging).")]
 
 
 @contextmanager
 def reading(db: Path) -> Iterator[Any]:
     """A read-only cursor on the database, closed afterwards."""
+    from ..store.damage import guarded
     from ..store.db import Store
 
-    with Store.open(db, read_only=True) as store:
+    with guarded(str(db)), Store.open(db, read_only=True) as store:
         yield store.cursor()
 
 
@@ -112,6 +116,27 @@ def _lists_as_text(df: pd.DataFrame, cols: list[str], fmt: Any, head: int = 5) -
     return df
 
 
+def _fitted(df: pd.DataFrame, listing: str, fmt: Any, output: Path | None,
+            wide: bool) -> bool:
+    """Print a terminal listing fitted to the width (cli/fit.py); False
+    when the output is a file or a machine format, for `emit` to write."""
+    from ..store import queries
+
+    if _name(fmt) != "table" or output is not None:
+        return False
+    from .fit import LISTINGS, print_fitted
+
+    print_fitted(queries.records(df), LISTINGS[listing], wide=wide, title=listing)
+    return True
+
+
+def parse_pair(value: str) -> tuple[str, str]:
+    """Two actors by code or name ("China-North Korea")."""
+    from ..store.filters import EventFilter
+
+    return EventFilter.parse(dyad=value).dyad
+
+
 def _name(fmt: Any) -> str:
     return getattr(fmt, "value", fmt)
 
@@ -129,13 +154,23 @@ def events(
     flt: EventFilter,
     db: DbOption = DEFAULT_DB_PATH,
     limit: Limit = 50, offset: Offset = 0,
-    fmt: FormatOption = "table", output: OutputOption = None,
+    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
 ) -> None:
     """List events with their evidence sentence, oldest first."""
+    import pandas as pd
     from ..store import queries
 
-    with reading(db) as con:
-        df = queries.list_events(con, flt, limit=limit, offset=offset)
+    def local() -> pd.DataFrame:
+        with reading(db) as con:
+            return queries.list_events(con, flt, limit=limit, offset=offset)
+
+    def served(client: Client) -> pd.DataFrame:
+        df = pd.DataFrame(client.items("/api/events", flt.http_params(), limit, offset))
+        return df.drop(columns=["distance_km"]) if flt.near is None and len(df) else df
+
+    df = local_or_served(db, local, served)
+    if _fitted(df, "events", fmt, output, wide):
+        return
     emit(_columns(df, fmt, ["id", "date", "source", "target", "plover", "goldstein",
                             "trigger", "sentence", "geo_name", "distance_km"]),
          fmt, output, title=f"{len(df)} events")
@@ -160,17 +195,26 @@ def quotes(
     speaker: Annotated[str | None, typer.Option(help="Speaker code (CHN, KORGOV).")] = None,
     dyad: DyadOpt = None, since: Since = None, until: Until = None, text: TextOpt = None,
     limit: Limit = 50, offset: Offset = 0,
-    fmt: FormatOption = "table", output: OutputOption = None,
+    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
 ) -> None:
     """Quotes with their speakers and the events said in them."""
+    import pandas as pd
     from ..store import queries
 
-    with reading(db) as con:
-        df = queries.list_quotes(con, speaker=speaker,
-                                 dyad=queries.parse_dyad(dyad) if dyad else None,
-                                 since=since, until=until, text=text, limit=limit,
-                                 offset=offset)
+    who = actor_code(speaker, "speaker") if speaker else None
+    pair = parse_pair(dyad) if dyad else None
+
+    def local() -> pd.DataFrame:
+        with reading(db) as con:
+            return queries.list_quotes(con, speaker=who, dyad=pair, since=since, until=until,
+                                       text=text, limit=limit, offset=offset)
+
+    df = local_or_served(db, local, lambda client: pd.DataFrame(client.items(
+        "/api/quotes", {"speaker": who, "dyad": "-".join(pair) if pair else None,
+                        "since": since, "until": until, "q": text}, limit, offset)))
     df = _lists_as_text(df, ["event_ids"], fmt)
+    if _fitted(df, "quotes", fmt, output, wide):
+        return
     emit(_columns(df, fmt, ["date", "speaker", "speaker_name", "text", "outlet",
                             "event_ids"]), fmt, output, title=f"{len(df)} quotes")
 
@@ -180,14 +224,26 @@ def actors(
     prefix: Annotated[str | None, typer.Option(help="Codes starting with this (KOR).")] = None,
     since: Since = None, until: Until = None, all_: AllEvents = False,
     limit: Limit = 50,
-    fmt: FormatOption = "table", output: OutputOption = None,
+    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
 ) -> None:
-    """Actor codes in use, with how often each is source and target."""
+    """Actor codes in use, with how often each is source and target, and
+    what each code names ("China: government", not its most quoted person)."""
+    import pandas as pd
     from ..store import queries
+    from ..names import Names
 
-    with reading(db) as con:
-        df = queries.list_actors(con, prefix=prefix, since=since, until=until,
-                                 include_nonfactual=all_, limit=limit)
+    def local() -> pd.DataFrame:
+        with reading(db) as con:
+            return queries.list_actors(con, prefix=prefix, since=since, until=until,
+                                       include_nonfactual=all_, limit=limit)
+
+    df = local_or_served(db, local, lambda client: pd.DataFrame(client.items(
+        "/api/actors", {"prefix": prefix, "since": since, "until": until,
+                        "include_nonfactual": all_}, limit)))
+    names = Names.from_package()
+    df.insert(1, "label", [names.label(c) for c in df["code"]] if len(df) else [])
+    if _fitted(df, "actors", fmt, output, wide):
+        return
     emit(df, fmt, output, title="actors")
 
 
@@ -197,11 +253,16 @@ def dyad(
     freq: Annotated[Freq, typer.Option(help="Period length.")] = Freq.month,
     directed: Directed = False, unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
     plot: PlotOpt = None, fmt: FormatOption = "table", output: OutputOption = None,
+    all_periods: Annotated[bool, typer.Option(
+        "--all-periods", help="In a terminal, also the periods without events.")] = False,
+    wide: WideOpt = False,
 ) -> None:
     """Events between A and B per period: counts by PLOVER type and
     QuadClass, Goldstein sum and mean, share of conflict."""
     from ..analysis import dyads as analysis
+    from ..store import queries
 
+    a, b = actor_code(a, "A"), actor_code(b, "B")
     with reading(db) as con:
         df = analysis.dyad_series(con, a, b, directed=directed, freq=freq.value,
                                   since=since, until=until, unit=unit.value,
@@ -215,6 +276,12 @@ def dyad(
         console(stderr=True).print(f"wrote {plot}")
     if _name(fmt) == "table":  # PLOVER types that never occur only widen the table
         df = df[[c for c in df.columns if c not in PLOVER_TYPES or df[c].any()]]
+    if _name(fmt) == "table" and output is None:
+        from .fit import print_fitted, series_columns, series_rows
+
+        rows = series_rows(queries.records(df), freq.value, all_periods=all_periods)
+        print_fitted(rows, series_columns(rows, PLOVER_TYPES), wide=wide, title=label)
+        return
     emit(_columns(df, fmt), fmt, output, title=label)
 
 
@@ -231,29 +298,55 @@ def alerts(
     min_events: Annotated[int, typer.Option(help="Conflict events needed in the "
                                                  "latest window.")] = 3,
     directed: Directed = False, unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
-    fmt: FormatOption = "table", output: OutputOption = None,
+    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
 ) -> None:
     """Dyads whose conflict in the latest window is far above their own
     baseline (robust z-score), ranked, with the events that drove it."""
+    import pandas as pd
     from ..analysis import dyads as analysis
 
     s = Settings.from_env()
-    with reading(db) as con:
-        df = analysis.alerts(
-            con, window_days=s.alert_window_days if window is None else window,
-            baseline_windows=s.alert_baseline_windows if baseline is None else baseline,
-            threshold=s.alert_threshold if threshold is None else threshold,
-            as_of=as_of, min_events=min_events, directed=directed, unit=unit.value,
-            include_nonfactual=all_)
+    options = dict(window_days=s.alert_window_days if window is None else window,
+                   baseline_windows=s.alert_baseline_windows if baseline is None else baseline,
+                   threshold=s.alert_threshold if threshold is None else threshold,
+                   as_of=as_of, min_events=min_events, directed=directed)
+
+    def local() -> pd.DataFrame:
+        with reading(db) as con:
+            return analysis.alerts(con, **options, unit=unit.value, include_nonfactual=all_)
+
+    def served(client: Client) -> pd.DataFrame:
+        if unit is not Unit.canonical or all_:
+            raise QueryError("--unit mentions and --all are not available through a "
+                             "running server.",
+                             hint="Stop `dyadwatch serve` to read the file directly.")
+        return pd.DataFrame(client.get("/api/alerts", options)["items"])
+
+    df = local_or_served(db, local, served)
     if _name(fmt) == "table" and df.empty:
-        console().print("no dyad crosses the threshold.")
+        console().print(_nothing_fires(db, options, unit, all_))
         return
     df = _lists_as_text(df, ["event_ids", "canonical_ids"], fmt)
     if _name(fmt) in ("table", "csv"):
         df["baseline"] = [" ".join(f"{x:g}" for x in v) for v in df["baseline"]]
+    if _fitted(df, "alerts", fmt, output, wide):
+        return
     emit(_columns(df, fmt, ["dyad", "z", "n_events", "intensity", "baseline",
                             "window_start", "window_end", "event_ids"]),
          fmt, output, title="escalation alerts")
+
+
+def _nothing_fires(db: Path, options: dict, unit: Unit, all_: bool) -> str:
+    """The window `alerts` checked and the dyads closest to firing (read from
+    the file; through a running server only the plain sentence)."""
+    from ..analysis.alerts import closest
+    from ..errors import StoreLockedError
+
+    try:
+        with reading(db) as con:
+            return closest(con, **options, unit=unit.value, include_nonfactual=all_)
+    except StoreLockedError:
+        return "no dyad crosses the threshold."
 
 
 def timeline(
@@ -261,14 +354,27 @@ def timeline(
     since: Since = None, until: Until = None, directed: Directed = False,
     limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
     unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
-    fmt: FormatOption = "table", output: OutputOption = None,
+    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
 ) -> None:
     """The dyad's events in date order with evidence sentences and quotes."""
+    import pandas as pd
     from ..analysis import dyads as analysis
 
-    with reading(db) as con:
-        df = analysis.timeline(con, a, b, directed=directed, since=since, until=until,
-                               limit=limit, unit=unit.value, include_nonfactual=all_)
+    a, b = actor_code(a, "A"), actor_code(b, "B")
+
+    def local() -> pd.DataFrame:
+        with reading(db) as con:
+            return analysis.timeline(con, a, b, directed=directed, since=since, until=until,
+                                     limit=limit, unit=unit.value, include_nonfactual=all_)
+
+    def served(client: Client) -> pd.DataFrame:
+        params = {"since": since, "until": until, "directed": directed, "unit": unit.value,
+                  "include_nonfactual": all_, "limit": limit}
+        return pd.DataFrame(client.get(f"/api/dyads/{a}/{b}/timeline", params)["items"])
+
+    df = local_or_served(db, local, served)
+    if _fitted(df, "timeline", fmt, output, wide):
+        return
     emit(_columns(df, fmt, ["date", "event_id", "source", "target", "plover", "goldstein",
                             "n_stories", "sentence", "outlet", "quote"]),
          fmt, output, title=f"{a.upper()}-{b.upper()} timeline")
@@ -305,21 +411,30 @@ def network(
     level: Annotated[Level, typer.Option(help="Nodes are countries or full actor "
                                               "codes.")] = Level.country,
     unit: UnitOpt = Unit.canonical, all_: AllEvents = False, plot: PlotOpt = None,
-    fmt: FormatOption = "table", output: OutputOption = None,
+    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
 ) -> None:
     """Who acts on whom: directed edges with event counts and Goldstein."""
+    import pandas as pd
     from ..analysis import dyads as analysis
     from ..store import queries
 
-    with reading(db) as con:
-        df = analysis.network(con, since=since, until=until, min_events=min_events,
-                              level=level.value, unit=unit.value, include_nonfactual=all_)
+    def local() -> pd.DataFrame:
+        with reading(db) as con:
+            return analysis.network(con, since=since, until=until, min_events=min_events,
+                                    level=level.value, unit=unit.value, include_nonfactual=all_)
+
+    df = local_or_served(db, local, lambda client: pd.DataFrame(client.get(
+        "/api/network", {"since": since, "until": until, "min_events": min_events,
+                         "level": level.value, "unit": unit.value,
+                         "include_nonfactual": all_})["edges"]))
     if plot:
         from ..analysis.plots import period_label, plot_network
 
         plot_network(df, plot, title="Who acts on whom, " + period_label(
             queries.parse_date(since), queries.parse_date(until, end=True)))
         console(stderr=True).print(f"wrote {plot}")
+    if _fitted(df, "network", fmt, output, wide):
+        return
     emit(_columns(df, fmt), fmt, output, title="network")
 
 
@@ -348,9 +463,19 @@ def stats(db: DbOption = DEFAULT_DB_PATH, fmt: DocumentFormatOption = "table") -
     from ..analysis import dyads as analysis
     from ..provenance import coder_counts
 
-    with reading(db) as con:
-        ov = analysis.overview(con)
-        ov["coders"] = [{"fingerprint": fp, "articles": n} for fp, n in coder_counts(con)]
+    def local() -> dict[str, Any]:
+        with reading(db) as con:
+            ov = analysis.overview(con)
+            ov["coders"] = [{"fingerprint": fp, "articles": n} for fp, n in coder_counts(con)]
+            return ov
+
+    def served(client: Client) -> dict[str, Any]:
+        ov = client.get("/api/stats")
+        for extra in ("ingest", "writes_enabled"):
+            ov.pop(extra, None)
+        return ov
+
+    ov = local_or_served(db, local, served)
     _document(ov, fmt, lambda value: render_overview(value, str(db)))
 
 

@@ -10,12 +10,15 @@ without a read token, so exposing it is an explicit choice.
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
+import signal
 from typing import Annotated
 
 import typer
 
 from ..config import Settings
 from ._common import DEFAULT_DB_PATH, DbOption, console
+from .remote import advertise
 
 
 def _is_loopback(host: str) -> bool:
@@ -43,11 +46,16 @@ def serve(
              "DYADWATCH_READ_TOKEN.")] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Less logging (warnings only).")] = False,
+    watch: Annotated[Path | None, typer.Option(
+        help="A sources file: run the watch loop inside the server (it owns the "
+             "database), so the dashboard stays live while news arrives.")] = None,
+    every: Annotated[str, typer.Option(help="With --watch: time between cycles.")] = "15m",
 ) -> None:
     """Serve the HTTP API (/api/...) and the dashboard (/) for --db."""
     import uvicorn
 
     from ..api import create_app
+    from ..api.slow_clients import HeaderTimeoutH11Protocol
     from ..store.db import Store
 
     settings = Settings.from_env(api_token=token, read_token=read_token)
@@ -65,9 +73,25 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     err.print(f"dyadwatch: serving {db} at http://{shown}:{port}/ (API under /api/, "
               "schema at /openapi.json); Ctrl+C stops.")
-    uvicorn.run(create_app(db, settings), host=host, port=port,
-                log_level="warning" if quiet else "info",
-                timeout_keep_alive=5, server_header=False)
+    # Read commands on the same file find the server here (cli/remote.py).
+    # uvicorn re-raises SIGTERM after its graceful shutdown; as an exception
+    # it lets `advertise` remove the address file on the way out.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    app = create_app(db, settings)
+    if watch is not None:
+        from ..api.watch import start_watching
+        from .watch import every_seconds
+
+        start_watching(app, watch, every_seconds(every))
+        err.print(f"watching the sources of {watch} every {every} (see /watch)")
+    with advertise(db, host, port):
+        uvicorn.run(app, host=host, port=port,
+                    http=HeaderTimeoutH11Protocol, log_level="warning" if quiet else "info",
+                    timeout_keep_alive=5, server_header=False)
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def register(app: typer.Typer) -> None:

@@ -31,7 +31,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .actor_tables import ActorTables, Entry, Person, dated, person_actor
+from .actor_tables import ActorTables, Entry, Person, dated, person_actor, typographic_variants
 from .coref import ArticleState, Coreference, Found, Pending
 from .nlp import doc_text
 from .phrases import PhraseTable
@@ -84,7 +84,9 @@ class ActorCoder:
         surfaces: list[tuple[str, list[str]]] = []
         for key, entries in tables.index.items():
             docs = {e.surface: blank.make_doc(e.surface) for e in entries}
-            surfaces.extend((key, [t.lower_ for t in d]) for d in docs.values())
+            typeset = [blank.make_doc(v) for e in entries for v in typographic_variants(e.surface)]
+            surfaces.extend((key, [t.lower_ for t in d])  # "People\u2019s" as "People's"
+                            for d in [*docs.values(), *typeset])
             self._by_key[key] = [(e, tuple(t.text for t in docs[e.surface])) for e in entries]
         self._surfaces = PhraseTable.build(surfaces)
 

@@ -8,9 +8,10 @@ finds the place names in a parsed article, decides which are actors, and
 picks each event's location; data/geo_hints.yaml holds its word lists.
 
 Precision follows ACLED's idea: "place" (a town, island or site), "admin1"
-(a first-level division: province, state, oblast), "country", or "none".
-A named region that spans countries (a sea, the Korean Peninsula, the DMZ)
-has precision "none" but keeps its name and an indicative point, so a map
+(a first-level division: province, state, oblast), "country", "region", or
+"none" (no coordinates). A named region that spans countries (a sea, the
+Korean Peninsula, the DMZ) has precision "region" and keeps its name and an
+indicative point, so a map
 can show it while `--near` filters, which should use place and admin1 only,
 leave it out.
 

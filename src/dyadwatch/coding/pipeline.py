@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import itertools
 import multiprocessing
+import os
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -29,6 +30,7 @@ from pathlib import Path
 from ..store import dedup
 from ..sources import ingest
 from . import nlp as nlp_mod
+from .lifeline import die_with_parent
 from ..config import Settings
 from ..errors import DyadwatchError, StoreError, StoreReadOnlyError
 from ..store.db import Store
@@ -84,7 +86,7 @@ class Pipeline:
     @property
     def geocoder(self):
         """The geo stage's geocoder (the query side resolves `--near` with it)."""
-        for stage, fn in zip(self.stages, self.loaded):
+        for fn in self.loaded:
             if isinstance(fn, GeoStage):
                 return fn.geocoder
         from .geo import Geocoder
@@ -272,7 +274,8 @@ def _coded(chunks: Iterator[tuple[list[Article], list[Failure]]], pipeline: Pipe
             yield _split(pipeline.code_articles(fresh), failures), failures
         return
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(n_process, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(n_process, mp_context=ctx, initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
         for fresh, failures in chunks:
             pending.append((pool.submit(_code_chunk, pipeline.settings, fresh), failures))

@@ -13,7 +13,9 @@ Formats, chosen by file extension:
 - .html .htm .xhtml: trafilatura extracts the article body; title, date
   (meta tags only), author and site name come from its metadata.
 - .jsonl .ndjson: one record per line (see `read_records` for the fields);
-  a bad line is a Failure with its line number, the other lines go on.
+  a bad line is a Failure with its line number, the other lines go on; a
+  record reusing the id of an earlier one of the file for another text is
+  a Failure (ids name one article).
 - .json: one record, or a list of records.
 - .xml .rss .atom .rdf: RSS/Atom via feedparser, one article per entry;
   broken XML is reported, and the entries read before the break are kept.
@@ -27,31 +29,39 @@ Every document's text, whatever its format, then goes through
 kept when the text states them) and gets `content_id` as its id.
 
 Folders are read recursively in sorted order. Hidden files and folders
-(".git", ".DS_Store") and a corpus's own documentation (README, LICENSE,
-PROVENANCE, CHANGELOG files) are skipped during a folder walk; a file named
-explicitly is always read.
+(".git", ".DS_Store"), a corpus's own documentation (README, LICENSE,
+PROVENANCE, CHANGELOG files) and DuckDB databases with their write-ahead
+logs (the target database kept beside its corpus) are skipped during a
+folder walk; a file named explicitly is always read.
+
+Every text field passes `sanitize` (surrogates, control characters, field
+sizes) in `article_from_text` and `_failure`, the two constructors every
+reader ends in, before anything can reach the store. Bytes become text in
+`decode`.
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import datetime as dt
 import hashlib
 import html as html_lib
 import io
-import json
 import os
 import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from . import sanitize
+from .decode import decode, utf16_without_bom, utf8_lines
 from .cleaner import MAX_YEAR, MIN_YEAR, Cleaned, Cleaner, dateparse, has_letters, squash
-from ..errors import DateError, EmptyDocumentError, EncodingError, FormatError, InputError
+from ..errors import DateError, EmptyDocumentError, FormatError, InputError
 from ..types import Article, Failure
 
 __all__ = ["Cleaned", "Cleaner", "DEFAULT_MAX_BYTES", "JSONL_SUFFIXES", "article_from_text",
-           "content_id", "parse_date", "walk", "read_jsonl", "read_paths", "read_records"]
+           "content_id", "jsonl_values", "parse_date", "walk", "read_jsonl", "read_paths", "read_records"]
 
 #: Largest file read whole (and largest single JSON line), in bytes. Bigger
 #: inputs are refused with a Failure rather than risk memory on a shared box.
@@ -61,17 +71,12 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 JSON_SUFFIXES = frozenset({".json"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf"})
+#: Names of DuckDB files and their write-ahead logs, skipped in folder walks.
+DATABASE_SUFFIXES = (".duckdb", ".duckdb.wal", ".db.wal")
 #: File stems that document a corpus folder rather than belong to it.
 CORPUS_DOC_STEMS = frozenset({"README", "LICENSE", "LICENCE", "PROVENANCE", "CHANGELOG"})
-#: Multi-byte encodings charset_normalizer may report that are worth trusting
-#: (for text mostly in CJK script); otherwise we use cp1252, the usual encoding
-#: of English news that is not UTF-8 (the detector says cp1250 for Latin-1
-#: text, and even Shift-JIS for a short Latin-1 text with curly quotes).
-_MULTIBYTE = frozenset({"euc_kr", "cp949", "johab", "iso2022_kr", "gb2312", "gbk", "gb18030",
-                        "hz", "big5", "big5hkscs", "cp950", "shift_jis", "cp932", "euc_jp",
-                        "iso2022_jp", "utf_8", "utf_16", "utf_32"})
-_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
-
+#: Integer ids longer than sanitize.MAX_INT_DIGITS digits (10^256 < 2^851).
+_MAX_ID_BITS = 851
 _BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
                "section", "article", "pre")
 
@@ -140,6 +145,15 @@ def article_from_text(text: str, *, date: object = None, doc_id: str | None = No
     if not isinstance(text, str):
         raise FormatError(f"text must be a string, got {_json_type(text)}.", path=source_path,
                           line=source_line)
+    source_path = None if source_path is None else sanitize.clean_text(source_path)
+    text = sanitize.clean_text(text)
+    where = {"path": source_path, "line": source_line}
+    title, outlet, url, byline, doc_id = (
+        sanitize.clean_field(title, "title", **where), sanitize.clean_field(outlet, "outlet", **where),
+        sanitize.clean_field(url, "url", **where), sanitize.clean_field(byline, "byline", **where),
+        sanitize.clean_field(doc_id, "id", **where))
+    if isinstance(date, str):
+        date = sanitize.clean_field(date, "date", **where)
     if not text.strip():
         raise EmptyDocumentError("document is empty or only whitespace.", path=source_path,
                                  line=source_line, hint="Remove it from the input.")
@@ -181,9 +195,10 @@ def read_records(records: Iterable[object], origin: str | os.PathLike, *,
         yield Failure(origin, "records must be a list of objects.", code=FormatError.code)
         return
     rules = rules or Cleaner.from_package()
+    seen: dict[str, tuple[int, str]] = {}
     for n, record in enumerate(items, first):
         try:
-            yield _record_article(record, origin, n, rules)
+            yield _unique_id(_record_article(record, origin, n, rules), seen)
         except InputError as exc:
             doc_id = record.get("id") if isinstance(record, Mapping) else None
             yield _failure(exc, origin, n, doc_id if isinstance(doc_id, (str, int)) else None)
@@ -229,29 +244,83 @@ def read_jsonl(path: str | os.PathLike, *, first_line: int = 1, last_line: int |
     proportion to their own size, not to their position in the file.
     """
     name, rules = str(path), rules or Cleaner.from_package()
+    seen: dict[str, tuple[int, str]] = {}
+    for lineno, line in _jsonl_lines(path, first_line=first_line, last_line=last_line,
+                                     offset=offset, max_bytes=max_bytes):
+        if isinstance(line, Failure):
+            yield line
+        else:
+            for item in _jsonl_line(line, name, lineno, rules):
+                yield _unique_id(item, seen)
+
+
+def jsonl_values(path: str | os.PathLike, *,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[tuple[int, object] | Failure]:
+    """(line number, decoded JSON value) for each non-blank line of a JSON
+    Lines file, read exactly as `read_jsonl` reads it (UTF-8 with or without
+    a byte-order mark, UTF-16), every string passed through the sanitiser;
+    a line that cannot be decoded is a Failure with its line. For readers
+    that keep whole records (the `code` command)."""
+    name = str(path)
+    for lineno, line in _jsonl_lines(path, max_bytes=max_bytes):
+        if isinstance(line, Failure):
+            yield line
+            continue
+        if isinstance(line, InputError):
+            yield _failure(line, name, lineno)
+            continue
+        if not line.strip():
+            continue
+        try:
+            yield lineno, sanitize.clean_value(sanitize.parse_json(line, path=name, line=lineno))
+        except FormatError as exc:
+            yield _failure(exc, name, lineno)
+
+
+def _jsonl_lines(path: str | os.PathLike, *, first_line: int = 1, last_line: int | None = None,
+                 offset: int = 0, max_bytes: int = DEFAULT_MAX_BYTES
+                 ) -> Iterator[tuple[int, str | InputError | Failure]]:
+    """(line number, text or error) for lines first_line..last_line, or one
+    (0, Failure) when the file cannot be opened or decoded at all."""
+    name = str(path)
     try:
         _check_file(Path(path), max_bytes=None)
         with open(path, "rb") as fh:
             head = fh.read(4096)
             fh.seek(0)
             if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
-                    _utf16_without_bom(head):
-                lines = _decode(_read_bytes(Path(path), max_bytes), name).split("\n")
+                    utf16_without_bom(head):
+                lines = decode(_read_bytes(Path(path), max_bytes), name).split("\n")
                 numbered: Iterable[tuple[int, str | InputError]] = enumerate(lines, 1)
             else:
                 if offset:
                     fh.seek(offset)
-                numbered = _utf8_lines(fh, name, max_bytes, first=first_line if offset else 1)
+                numbered = utf8_lines(fh, name, max_bytes, first=first_line if offset else 1)
             for lineno, line in numbered:
                 if lineno < first_line:
                     continue
                 if last_line is not None and lineno > last_line:
                     break
-                yield from _jsonl_line(line, name, lineno, rules)
+                yield lineno, line
     except OSError as exc:
-        yield _failure(_os_error(Path(path), exc), name)
+        yield 0, _failure(_os_error(Path(path), exc), name)
     except InputError as exc:
-        yield _failure(exc, name)
+        yield 0, _failure(exc, name)
+
+
+def _unique_id(item: Article | Failure, seen: dict[str, tuple[int, str]]) -> Article | Failure:
+    """`item`, or a Failure when an earlier line of the same file gave the
+    same "id" to a different text: two articles with one id would make every
+    lookup by id ambiguous, so the first keeps it and the later one is
+    reported (the same record repeated is left to deduplication)."""
+    if not isinstance(item, Article) or item.doc_id is None:
+        return item
+    first = seen.setdefault(item.doc_id, (item.source_line or 0, item.id))
+    if first[1] == item.id:
+        return item
+    return Failure(item.source_path or "", f"id {item.doc_id!r} is already used on line "
+                   f"{first[0]} by a different text. Give each record its own id.",
+                   line=item.source_line, code=FormatError.code, doc_id=item.doc_id)
 
 
 def _opt(value: str | None) -> str | None:
@@ -270,93 +339,6 @@ def _json_type(value: object) -> str:
     names = {bool: "a boolean", int: "a number", float: "a number", str: "a string",
              list: "a list", dict: "an object", type(None): "null"}
     return names.get(type(value), f"a {type(value).__name__}")
-
-
-# --- decoding ---------------------------------------------------------------------------
-
-def _decode(data: bytes, path: str) -> str:
-    """Bytes to text: BOMs, UTF-8 (a character cut off at the very end is
-    dropped), UTF-16 without BOM, then charset detection / cp1252 / Latin-1
-    when the result reads as text. Binary data is refused."""
-    if not data.strip():
-        reason = "file is empty." if not data else "file contains only whitespace."
-        raise EmptyDocumentError(reason, path=path, hint="Remove it from the input.")
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError as exc:
-                raise EncodingError(f"file starts with a {codec} byte-order mark but is not "
-                                    f"valid {codec} (byte {exc.start}).", path=path,
-                                    hint="Re-save it as UTF-8.") from None
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        try:
-            text = data.decode(utf16)
-        except UnicodeDecodeError:
-            text = ""
-        if text and _plausible(text):
-            return text
-    sample = data[:65536]
-    if b"\x00" in data or len(sample) - len(sample.translate(None, _CONTROL_BYTES)) > \
-            0.05 * len(sample):
-        raise EncodingError("binary file (NUL or control bytes): not text, HTML, JSON or a feed.",
-                            path=path, hint="Remove it from the input or convert it to text.")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.reason == "unexpected end of data" and exc.end == len(data):
-            return data[:exc.start].decode("utf-8")
-    return _decode_legacy(data, path)
-
-
-def _decode_legacy(data: bytes, path: str) -> str:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:1_000_000]).best()
-    if best is not None and best.encoding in _MULTIBYTE:
-        try:
-            text = data.decode(best.encoding)
-        except (UnicodeDecodeError, LookupError):
-            text = ""
-        # Trusted only for text mostly in that script: Latin text with a few
-        # accents also "decodes" as CJK, into mojibake in the middle of words.
-        sample = text[:100_000]
-        if _plausible(sample) and sum(1 for ch in sample if ord(ch) > 0x2E7F) > 0.3 * len(sample):
-            return text
-    for codec in ("cp1252", "latin-1"):
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if _plausible(text):
-            return text
-    raise EncodingError("file is not UTF-8 and no other encoding gives readable text.",
-                        path=path, hint="Re-save it as UTF-8.")
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """'utf-16-le'/'-be' when NUL bytes sit on one side of each byte pair, as
-    in mostly-ASCII text written as UTF-16 without a byte-order mark."""
-    sample = data[:4096]
-    sample = sample[:len(sample) // 2 * 2]
-    if len(sample) < 4:
-        return None
-    even, odd = sample[0::2], sample[1::2]
-    z_even, z_odd = even.count(0) / len(even), odd.count(0) / len(odd)
-    if z_odd > 0.3 and z_even < 0.05:
-        return "utf-16-le"
-    if z_even > 0.3 and z_odd < 0.05:
-        return "utf-16-be"
-    return None
-
-
-def _plausible(text: str) -> bool:
-    sample = text[:100_000]
-    bad = sum(1 for ch in sample if not (ch.isprintable() or ch in "\n\r\t"))
-    return bad <= 0.02 * len(sample) and has_letters(sample)
 
 
 # --- files and formats ------------------------------------------------------------------
@@ -397,8 +379,25 @@ def _walk(paths: Iterable[str | os.PathLike] | str | os.PathLike) -> Iterator[Pa
             if stat.S_ISDIR(st.st_mode):
                 folder = child
             elif not (child.stem.upper() in CORPUS_DOC_STEMS
-                      and child.suffix.lower() in TEXT_SUFFIXES | {""}):
+                      and child.suffix.lower() in TEXT_SUFFIXES | {""}) \
+                    and not _is_database(child, st):
                 yield child
+
+
+def _is_database(path: Path, st: os.stat_result) -> bool:
+    """True for a DuckDB database or its write-ahead log: met in a folder
+    walk when the database is kept beside the corpus it was made from, and
+    never an article (reading it would also race with the writer). Only
+    regular files are opened to look: opening a pipe would block."""
+    if path.name.lower().endswith(DATABASE_SUFFIXES):
+        return True
+    if not stat.S_ISREG(st.st_mode):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
 
 
 def _enter(folder: Path, st: os.stat_result, seen: set[tuple[int, int]]):
@@ -461,7 +460,7 @@ def _read_file(path: Path, *, max_bytes: int, rules: Cleaner) -> Iterator[Articl
         return
     try:
         data = _read_bytes(path, max_bytes)
-        text = _decode(data, name)
+        text = decode(data, name)
         kind = _kind(suffix, text)
         if kind == "html":
             yield _html_article(text, name, path.name, rules)
@@ -470,11 +469,37 @@ def _read_file(path: Path, *, max_bytes: int, rules: Cleaner) -> Iterator[Articl
         elif kind == "json":
             yield from _read_json(text, name, rules)
         else:
-            yield article_from_text(text, doc_id=path.name, source_path=name, rules=rules)
+            yield _dated_by_name(article_from_text(text, doc_id=path.name, source_path=name, rules=rules),
+                                 path.name)
     except OSError as exc:
         yield _failure(_os_error(path, exc), name)
     except InputError as exc:
         yield _failure(exc, name)
+
+
+#: "2024-03-05", "20240305" or "2024_03_05" in a file name, not inside a longer number.
+_NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_in_name(file_name: str) -> dt.date | None:
+    """The date a file's name states ("2024-03-05-ceasefire.txt"), if any:
+    saved articles are often named by their day, and an undated article's
+    events fall out of every series."""
+    m = _NAME_DATE.search(file_name)
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _dated_by_name(article: Article, file_name: str) -> Article:
+    """The article with the date of its file name when its text states none."""
+    if article.date is not None:
+        return article
+    day = date_in_name(file_name)
+    return article if day is None else dataclasses.replace(article, date=day, date_text=file_name)
 
 
 def _kind(suffix: str, text: str) -> str:
@@ -517,17 +542,13 @@ def _html_article(markup: str, name: str, doc_id: str, rules: Cleaner) -> Articl
 
 def _read_json(text: str, name: str, rules: Cleaner) -> Iterator[Article | Failure]:
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
+        value = sanitize.parse_json(text, path=name)
+    except FormatError:
         if text.lstrip().startswith("{") and "\n" in text.strip():  # JSON Lines in disguise
             for lineno, line in enumerate(text.split("\n"), 1):
                 yield from _jsonl_line(line, name, lineno, rules)
             return
-        raise FormatError(f"malformed JSON ({exc.msg}, line {exc.lineno}, column {exc.colno}).",
-                          path=name, line=exc.lineno) from None
-    except (ValueError, RecursionError) as exc:
-        raise FormatError(f"JSON could not be read ({type(exc).__name__}: nested too deeply "
-                          "or a number too long).", path=name) from None
+        raise
     records = [value] if isinstance(value, dict) else value
     if not isinstance(records, list):
         raise FormatError(f"JSON holds {_json_type(value)}; expected one record (an object "
@@ -535,30 +556,6 @@ def _read_json(text: str, name: str, rules: Cleaner) -> Iterator[Article | Failu
     if not records:
         raise EmptyDocumentError("JSON list has no records.", path=name)
     yield from read_records(records, name, rules=rules)
-
-
-def _utf8_lines(fh: io.BufferedIOBase, name: str, max_bytes: int,
-                first: int = 1) -> Iterator[tuple[int, str | InputError]]:
-    """(line number, text or error) for each line from the file position,
-    whose line number is `first`, never holding more than `max_bytes` of
-    one line in memory."""
-    lineno = first - 1
-    while raw := fh.readline(max_bytes + 1):
-        lineno += 1
-        if len(raw) > max_bytes and not raw.endswith(b"\n"):
-            while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
-                pass
-            yield lineno, InputError(f"line is longer than {max_bytes:,} bytes.", path=name,
-                                     line=lineno, hint="Split the record or raise max_bytes.")
-            continue
-        if lineno == 1:
-            raw = raw.removeprefix(codecs.BOM_UTF8)
-        try:
-            yield lineno, raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield lineno, EncodingError(f"line is not valid UTF-8 (byte {exc.start + 1}).",
-                                        path=name, line=lineno,
-                                        hint="JSON Lines must be UTF-8; re-save the file as UTF-8.")
 
 
 def _jsonl_line(line: str | InputError, name: str, lineno: int,
@@ -569,15 +566,9 @@ def _jsonl_line(line: str | InputError, name: str, lineno: int,
     if not line.strip():
         return
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        yield _failure(FormatError(f"malformed JSON ({exc.msg}, column {exc.colno}).",
-                                   path=name, line=lineno,
-                                   hint="Each line must be one JSON object."), name, lineno)
-        return
-    except (ValueError, RecursionError) as exc:
-        yield _failure(FormatError(f"JSON could not be read ({type(exc).__name__}).", path=name,
-                                   line=lineno), name, lineno)
+        record = sanitize.parse_json(line, path=name, line=lineno)
+    except FormatError as exc:
+        yield _failure(exc, name, lineno)
         return
     yield from read_records([record], name, rules=rules, first=lineno)
 
@@ -601,6 +592,9 @@ def _record_article(record: object, origin: str, n: int, rules: Cleaner) -> Arti
     if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int, type(None))):
         raise FormatError(f"field \"id\" must be a string or integer, got {_json_type(doc_id)}.",
                           path=origin, line=n)
+    if isinstance(doc_id, int) and doc_id.bit_length() > _MAX_ID_BITS:
+        raise FormatError(f"field \"id\" is a number of more than {sanitize.MAX_INT_DIGITS} "
+                          "digits.", path=origin, line=n, hint="Give long ids as strings.")
     date = record.get("date")
     if date is not None and not isinstance(date, (str, dt.date)):
         raise FormatError(f"field \"date\" must be a string like \"2024-02-24\", got "
@@ -702,6 +696,9 @@ def _fragment_text(markup: str) -> str:
 def _failure(exc: InputError, path: str, line: int | None = None,
              doc_id: object = None) -> Failure:
     reason = exc.reason + (f" {exc.hint}" if exc.hint else "")
-    return Failure(path=exc.path or path, reason=reason,
+    if isinstance(doc_id, int) and doc_id.bit_length() > _MAX_ID_BITS:
+        doc_id = None
+    doc_id = None if doc_id is None else str(doc_id)[:sanitize.MAX_FIELD_CHARS["id"]]
+    return Failure(path=sanitize.clean_text(exc.path or path), reason=sanitize.clean_text(reason),
                    line=exc.line if exc.line is not None else line, code=exc.code,
-                   doc_id=None if doc_id is None else str(doc_id))
+                   doc_id=None if doc_id is None else sanitize.clean_text(doc_id))

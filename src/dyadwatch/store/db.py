@@ -30,6 +30,7 @@ import pyarrow as pa
 
 from ..errors import StoreError, StoreLockedError, StoreReadOnlyError
 from ..types import DocResult, Failure
+from .damage import damaged_error, is_damaged
 from .rows import results_to_rows, rows_to_arrow
 from .schema import BATCH_TABLES, SCHEMA_VERSION, ddl, missing_columns
 
@@ -293,6 +294,8 @@ def _write_error(path: str, exc: duckdb.Error) -> StoreError:
     """The dyadwatch error for a failed write. A full disk shows up as a
     failed commit (TransactionException: "Could not write file ... No space
     left on device"), not as an IOException, so the text decides."""
+    if is_damaged(exc):
+        return damaged_error(path, exc)
     text = str(exc)
     low = text.lower()
     if "no space left" in low or "disk is full" in low or "disk full" in low:
@@ -310,6 +313,8 @@ def _write_error(path: str, exc: duckdb.Error) -> StoreError:
 
 
 def _open_error(path: str, exc: duckdb.IOException) -> StoreError:
+    if is_damaged(exc):
+        return damaged_error(path, exc)
     text = str(exc)
     if "lock" in text.lower():
         m = _LOCK_RE.search(text)

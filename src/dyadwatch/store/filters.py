@@ -127,13 +127,13 @@ class EventFilter:
             raise QueryError(f"since ({since}) is after until ({until}).")
         near, place = _near(v.get("near"), geocoder)
         return cls(
-            dyad=parse_dyad(v["dyad"]) if "dyad" in v else None,
-            actor=parse_actor(v["actor"]) if "actor" in v else None,
+            dyad=_dyad(v["dyad"]) if "dyad" in v else None,
+            actor=actor_code(v["actor"]) if "actor" in v else None,
             plover=parse_plover(v["plover"]) if "plover" in v else None,
             quad_class=_quad(v.get("quad_class")),
             since=since, until=until,
             text=str(v["text"]) if "text" in v else None,
-            country=parse_actor(v["country"], name="country")[:3] if "country" in v else None,
+            country=actor_code(v["country"], "country")[:3] if "country" in v else None,
             near=near, near_place=place or v.get("near_place"),
             within_km=_radius(v.get("within_km")),
             directed=_flag(v.get("directed")),
@@ -212,12 +212,48 @@ def _near(value: Any, geocoder: Any) -> tuple[tuple[float, float] | None, str | 
     if geocoder is None:
         raise QueryError(f"near: {value!r} is not LAT,LON.", hint="Give coordinates: "
                                                                   "near=35.1,129.0.")
+    from ..coding.gazetteer import Gazetteer
+    from ..coding.placenames import resolve_place_name
+
     resolver = geocoder if hasattr(geocoder, "resolve_place") else geocoder()
-    place = resolver.resolve_place(value)
+    gazetteer = getattr(resolver, "gazetteer", resolver)
+    if isinstance(gazetteer, Gazetteer):  # qualified names: "Paris, Texas"
+        place = resolve_place_name(gazetteer, value)
+    else:
+        place = resolver.resolve_place(value)
     if place is None or place.lat is None or place.lon is None:
         raise QueryError(f"near: no place called {value!r} in the gazetteer.",
                          hint="Try another spelling, or give coordinates: near=35.1,129.0.")
     return (place.lat, place.lon), f"{place.name} ({place.country})"
+
+
+def actor_code(value: str, what: str = "actor") -> str:
+    """An actor from a name ("China", "North Korean military", "Kim Jong
+    Un") or a code ("chn", KORGOV), through the actor tables (names.py). A
+    code the tables do not know is still taken when written in capitals,
+    as codes are ("IGOUNOMIL"): "Narnia" gets suggestions, not NARNIA."""
+    from ..names import Names
+
+    try:
+        return Names.from_package().resolve(str(value), what=what)
+    except QueryError:
+        if str(value).strip().isupper():
+            return parse_actor(value, name=what)
+        raise
+
+
+def _dyad(value: Any) -> tuple[str, str]:
+    """Two actors, by code ("CHN-PRK") or name ("China-North Korea")."""
+    from ..names import Names
+
+    if not isinstance(value, str):
+        return parse_dyad(value)
+    try:
+        return Names.from_package().resolve_pair(value)
+    except QueryError:
+        if value.strip().isupper():
+            return parse_dyad(value)
+        raise
 
 
 def _quad(value: Any) -> int | None:

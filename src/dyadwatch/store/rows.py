@@ -37,8 +37,11 @@ def article_row(r: DocResult, fingerprint: str | None) -> Row:
 
 
 def sentence_row(article_id: str, s: Sentence) -> Row:
-    return {"article_id": article_id, "idx": s.index, "text": s.text, "start_char": s.start,
-            "end_char": s.end}
+    """A sentence without the paragraph's trailing whitespace ("...said.\n\n"),
+    so CSV rows and terminal lines stay one line; its end offset moves with it."""
+    text = s.text.rstrip()
+    return {"article_id": article_id, "idx": s.index, "text": text, "start_char": s.start,
+            "end_char": min(s.end, s.start + len(text))}
 
 
 def actor_row(article_id: str, idx: int, m: Mention) -> Row:
@@ -52,7 +55,7 @@ def event_row(e: Event) -> Row:
     loc = e.location
     return {
         "id": e.id, "article_id": e.article_id, "sentence_idx": e.sentence_index,
-        "sentence": e.sentence, "trigger": e.trigger, "trigger_start": e.trigger_start,
+        "sentence": e.sentence.rstrip(), "trigger": e.trigger, "trigger_start": e.trigger_start,
         "trigger_end": e.trigger_end, "plover": e.plover, "cameo": e.cameo,
         "goldstein": e.goldstein, "quad_class": e.quad_class,
         **_actor("source", e.source), "source_text": e.source_text,

@@ -25,6 +25,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .. import formats
+from ..store.filters import actor_code
 from ..access import TOKEN_COOKIE, tokens_match
 from ..analysis import dyads as analysis
 from ..config import data_path
@@ -131,11 +132,13 @@ def render_error(request: Request, status: int, message: str) -> Response:
 
 
 async def login(request: Request, exc: Exception) -> Response:
-    """A page opened with a valid ?token=: keep the token in a cookie and
+    """A page opened with a valid ?token=: keep proof of the token in a cookie and
     show the page without it in the URL."""
     assert isinstance(exc, _Login)
     response = RedirectResponse(exc.url, status_code=303)
-    response.set_cookie(TOKEN_COOKIE, exc.token, httponly=True, samesite="strict")
+    # the cookie holds an HMAC of the token under a key made at server start, never the token
+    response.set_cookie(TOKEN_COOKIE, _server(request).cookie_value(exc.token), httponly=True,
+                        samesite="strict")
     return response
 
 
@@ -215,9 +218,9 @@ def events(request: Request) -> HTMLResponse:
 def dyad_form(request: Request) -> Response:
     """The header's dyad box: /dyad?a=CHN&b=PRK -> /dyad/CHN/PRK."""
     p = request.query_params
-    try:
-        a = queries.parse_actor(p.get("a", ""), name="first actor")
-        b = queries.parse_actor(p.get("b", ""), name="second actor")
+    try:  # names or codes ("China", "north korean", KORGOV)
+        a = actor_code(p.get("a", ""), "first actor")
+        b = actor_code(p.get("b", ""), "second actor")
     except DyadwatchError as exc:
         return render_error(request, 400, str(exc.message) + " " + (exc.hint or ""))
     return RedirectResponse(f"/dyad/{a}/{b}", status_code=303)
