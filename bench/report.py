@@ -1,6 +1,6 @@
 """The README's Performance section, regenerated from the bench scripts' own output.
 
-    python bench/report.py [--quick] [--db FILE] > bench/PERFORMANCE.md
+    python bench/report.py [--quick] [--db FILE] [--sizes 1000 4000] [--repeat 3] > bench/PERFORMANCE.md
 
 Runs bench/startup.py and bench/pipeline.py (sizes and repeats below;
 --quick: tiny sizes, for a smoke run) and prints a Markdown section: the
@@ -53,10 +53,14 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="tiny sizes (a smoke run)")
     ap.add_argument("--db", type=Path, help="a database for the read commands' start-up "
                                             "(bench/analysis.py --events 1000000 --db FILE)")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000],
+                    help="corpus sizes for bench/pipeline.py")
+    ap.add_argument("--repeat", type=int, default=3, help="alternating rounds of each script")
     args = ap.parse_args()
-    startup = ["--repeat", "1" if args.quick else "5"] + (["--db", str(args.db)] if args.db else [])
+    startup = (["--repeat", "1" if args.quick else str(max(args.repeat, 3))]
+               + (["--db", str(args.db)] if args.db else []))
     pipeline = (["--sizes", "6", "--procs", "1", "--no-insert"] if args.quick
-                else ["--sizes", "1000", "4000", "--repeat", "3"])
+                else ["--sizes", *map(str, args.sizes), "--repeat", str(args.repeat)])
     before = os.getloadavg()
     runs = [run("startup.py", startup), run("pipeline.py", pipeline)]
     after = os.getloadavg()
