@@ -1,12 +1,13 @@
 # dyadwatch: two commands for a fresh machine (both idempotent).
 #   make demo   set up, then code the bundled demo corpus into dyadwatch.duckdb
 #   make test   set up (with test tools and Chromium), then run the whole suite
+#   make watch-demo  serve demo/ as local feeds, watch them once, print the notification
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 DB     ?= dyadwatch.duckdb
 
-.PHONY: install install-test chromium demo test bench lint clean
+.PHONY: install install-test chromium demo watch-demo test bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,12 @@ chromium:
 
 demo: install
 	$(BIN)/dyadwatch ingest demo --db $(DB)
+
+# Serve demo/ as a local news site (127.0.0.1:8765: RSS feed, news sitemap,
+# pages), run `dyadwatch watch demo-sources.yaml --once --dry-run` against it
+# and print the notification it would send.
+watch-demo: install
+	$(BIN)/python scripts/watch_demo.py
 
 test: install-test
 	$(BIN)/python -m pytest -q

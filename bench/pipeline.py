@@ -87,9 +87,9 @@ def measure(kind: str, corpus: Path, procs: int, batch: int) -> dict:
 def stage_times(corpus: Path, batch: int) -> dict:
     """CPU seconds per stage over `corpus`, one process, stages loaded first.
 
-    Mirrors Pipeline.code_doc stage by stage (keep the two in step), batch
-    by batch so memory stays that of one batch; the parse is timed inside
-    nlp.pipe's iteration.
+    Runs the pipeline's own declared stages (`Settings.stages`) one by one,
+    as `Pipeline.code_doc` does, timing each; batch by batch so memory stays
+    that of one batch; the parse is timed inside nlp.pipe's iteration.
     """
     from collections import Counter
 
@@ -98,8 +98,9 @@ def stage_times(corpus: Path, batch: int) -> dict:
     from dyadwatch.coding import nlp as nlp_mod
     from dyadwatch.config import Settings
     from dyadwatch.coding.pipeline import Pipeline, batched
+    from dyadwatch.coding.stages import State
     from dyadwatch.store.db import Store, results_to_arrow
-    from dyadwatch.types import Article, DocResult, Sentence
+    from dyadwatch.types import Article
 
     settings = Settings(batch_size=batch)
     p = Pipeline(settings).warm_up()
@@ -118,31 +119,14 @@ def stage_times(corpus: Path, batch: int) -> dict:
                 c = cpu()
                 doc = next(docs)
                 t["parse (spaCy)"] += cpu() - c
+                state = State(a, nlp_mod.doc_text(doc, a))
+                for stage, run in zip(p.stages, p.loaded):
+                    c = cpu()
+                    state = run(doc, state)
+                    t[stage.name] += cpu() - c
                 c = cpu()
-                text = nlp_mod.doc_text(doc, a)
-                sents = tuple(Sentence(a.id, i, text[x.start_char:x.end_char], x.start_char,
-                                       x.end_char) for i, x in enumerate(doc.sents))
-                t["sentences"] += cpu() - c
-                c = cpu()
-                mentions = p.actor_coder.code(doc, a)
-                t["actors"] += cpu() - c
-                c = cpu()
-                events = p.event_coder.code(doc, a, mentions)
-                t["events"] += cpu() - c
-                c = cpu()
-                events = p.geocoder.locate(doc, a, mentions, events)
-                t["geo"] += cpu() - c
-                c = cpu()
-                events = p.event_coder.complete_from_places(events, doc)
-                t["events"] += cpu() - c
-                c = cpu()
-                quotes, events = p.quote_extractor.extract(doc, a, mentions, events)
-                t["quotes"] += cpu() - c
-                c = cpu()
-                sig = dedup.signature(a.text, settings)
-                t["minhash"] += cpu() - c
-                results.append(DocResult(a, sents, tuple(mentions), tuple(events),
-                                         tuple(quotes), sig))
+                results.append(state.result())
+                t["result (enrichments applied)"] += cpu() - c
             n += len(arts)
             c = cpu()
             store.write_tables(results_to_arrow(results))

@@ -41,3 +41,13 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside the repository")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def loaded_pipeline():
+    """A Pipeline with every stage loaded, shared by the tests that code
+    articles through the watch loop or the server."""
+    from dyadwatch.coding.pipeline import Pipeline
+    from dyadwatch.config import Settings
+
+    return Pipeline(Settings()).warm_up()

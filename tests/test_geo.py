@@ -14,7 +14,9 @@ import pytest
 
 from dyadwatch.config import data_path
 from dyadwatch.errors import DataTableError
-from dyadwatch.coding.geo import Context, Geocoder, Hints, evaluate_geo, haversine_km, norm
+from dyadwatch.analysis.evaluate_geo import evaluate_geo
+from dyadwatch.coding.gazetteer import haversine_km
+from dyadwatch.coding.geo import Context, Geocoder, Hints, norm
 from dyadwatch.types import Actor, Article, Event, Location, Mention
 
 GOLD = Path(__file__).parent / "data" / "geo_gold.jsonl"
@@ -144,7 +146,7 @@ def test_curated_site_and_region(geocoder, nlp):
     assert (loc.name, loc.country, loc.precision) == ("Panmunjom", "KOR", "place")
     loc = _locate(geocoder, nlp, "Chinese and South Korean frigates held drills in the Yellow Sea.",
                   "held", "CHN", "KOR")
-    assert (loc.name, loc.precision, loc.country) == ("Yellow Sea", "none", None)
+    assert (loc.name, loc.precision, loc.country) == ("Yellow Sea", "region", None)
     assert loc.lat is not None  # a region keeps an indicative point
 
 
@@ -228,7 +230,7 @@ def test_gold_file_is_well_formed():
         for p in r["places"]:
             assert p["text"] in r["text"]
             assert p["geonameid"] is not None or p["name"]
-            assert p["precision"] in ("place", "admin1", "country", "none")
+            assert p["precision"] in ("place", "admin1", "country", "region", "none")
             assert -90 <= p["lat"] <= 90 and -180 <= p["lon"] <= 180
     ambiguous = {"Georgia", "Paris", "Cambridge", "Victoria", "Alexandria", "Tripoli", "Hyderabad",
                  "Santiago", "Springfield", "Jordan", "Washington"}

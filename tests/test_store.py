@@ -129,3 +129,36 @@ def test_files_from_before_a_schema_change_are_migrated(db_path):
     with Store.open(db_path) as store:
         cols = {r[0] for r in store.con.execute("DESCRIBE canonical_events").fetchall()}
     assert "modality" in cols
+
+
+def test_a_row_that_does_not_match_the_declared_columns_is_refused():
+    from dyadwatch.store.rows import rows_to_arrow
+    from dyadwatch.store.schema import TABLE
+
+    row = {c.name: None for c in TABLE["sentences"].written}
+    row.update(article_id="a", idx=0, text="x", start_char=0, end_char=1)
+    assert rows_to_arrow("sentences", [row]).column_names == list(TABLE["sentences"].names)
+    with pytest.raises(StoreError, match=r"missing \['end_char'\]"):
+        rows_to_arrow("sentences", [{k: v for k, v in row.items() if k != "end_char"}])
+    with pytest.raises(StoreError, match=r"undeclared \['colour'\]"):
+        rows_to_arrow("sentences", [{**row, "colour": "red"}])
+
+
+def test_every_declared_column_missing_from_an_old_file_is_added(db_path):
+    """A file whose events table predates some columns gets each of them
+    (with its default) on open, and keeps its rows."""
+    import duckdb
+
+    from dyadwatch.store.schema import TABLE
+
+    con = duckdb.connect(str(db_path))
+    con.execute("CREATE TABLE events (id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, "
+                "plover VARCHAR NOT NULL)")
+    con.execute("INSERT INTO events VALUES ('e1', 'a1', 'AGREE')")
+    con.close()
+    with Store.open(db_path) as store:
+        cols = [r[0] for r in store.con.execute("DESCRIBE events").fetchall()]
+        row = store.con.execute("SELECT id, negated, modality FROM events").fetchall()
+        n_factual = store.con.execute("SELECT count(*) FROM factual_events").fetchone()[0]
+    assert set(cols) == set(TABLE["events"].names)
+    assert row == [("e1", False, "asserted")] and n_factual == 1

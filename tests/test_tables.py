@@ -85,6 +85,9 @@ CASES = [
     ("patterns/modality.yaml", "obligation_aux: [must, should, ought]\n",
      "obligation_aux: [must, should, ought]\nobligaton_aux: [must]\n", "obligaton_aux",
      "unknown key 'obligaton_aux'", _patterns),
+    ("ontology.yaml", "  AGREE:\n    quad_class: 1\n", "  AGREE:\n    quad_class: one\n",
+     "quad_class: one", "plover.AGREE.quad_class",
+     _patterns),
 ]
 
 
@@ -123,13 +126,12 @@ def test_the_untouched_copy_loads(data_copy):
 
 
 def test_every_table_has_a_case():
-    """A new table must get a malformed-entry case above (ontology.yaml's
-    schema lives with the ontology)."""
+    """A new table must get a malformed-entry case above."""
     from dyadwatch.tables import table_files
 
     folder = data_dir()
     tables = {p.relative_to(folder).as_posix() for p in table_files(folder)}
-    assert tables - {c[0] for c in CASES} == {"ontology.yaml"}
+    assert tables == {c[0] for c in CASES}
 
 
 def test_yaml_1_2_core_schema(tmp_path):
@@ -170,3 +172,13 @@ def test_code_text_raises_the_original_error_class(data_copy, nlp):
     assert info.value.path == str(path) and info.value.code == "E404"
     with pytest.raises(EmptyDocumentError):
         dyadwatch.code_text("   ", settings=settings)
+
+
+def test_settings_errors_come_from_the_message_table():
+    from dyadwatch.config import Settings
+    from dyadwatch.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"\[E411\] DYADWATCH_BATCH_SIZE='many' is not a number"):
+        Settings.from_env({"DYADWATCH_BATCH_SIZE": "many"})
+    with pytest.raises(ConfigError, match=r"\[E410\] unknown setting\(s\): colour\. See"):
+        Settings.from_env({}, colour="red")

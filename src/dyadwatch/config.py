@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import error
 
 DEFAULT_DB = "dyadwatch.duckdb"
 
@@ -63,8 +63,7 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         unknown = set(values) - {f.name for f in fields(cls)}
         if unknown:
-            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}.",
-                              hint="See `dyadwatch --help` or config.py for the list.")
+            raise error("E410", names=", ".join(sorted(unknown)))
         return cls(**values)  # type: ignore[arg-type]
 
 
@@ -78,8 +77,7 @@ def _convert(name: str, type_name: object, raw: str) -> object:
         if t.startswith("tuple"):  # a comma-separated list: DYADWATCH_STAGES=sentences,actors
             return tuple(part.strip() for part in raw.split(",") if part.strip())
     except ValueError as exc:
-        raise ConfigError(f"DYADWATCH_{name.upper()}={raw!r} is not a number.",
-                          hint="Unset it or give a number.") from exc
+        raise error("E411", variable=f"DYADWATCH_{name.upper()}", value=raw) from exc
     return raw
 
 

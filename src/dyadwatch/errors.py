@@ -162,6 +162,10 @@ MESSAGES: MappingProxyType[str, Message] = MappingProxyType({
                     "The data folder is incomplete: restore it from the package."),
     "E407": Message(DataTableError, "{file}, {entry}: {key} {value!r} is also used at {other}.",
                     "Each {key} must be unique: rename one of them."),
+    "E410": Message(ConfigError, "unknown setting(s): {names}.",
+                    "See `dyadwatch --help` or the Settings table of the README for the list."),
+    "E411": Message(ConfigError, "{variable}={value!r} is not a number.",
+                    "Unset it or give a number."),
 })
 
 

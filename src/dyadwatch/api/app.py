@@ -253,8 +253,11 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
                        "details. Please report it with the URL you asked for.")
 
     from ..web.pages import install as install_pages
-    from .reads import build_router as read_routes
+    from . import reads
     from .writes import build_router as write_routes
+    from .watch import router as watch_router
+
+    from . import dashboard_reads  # noqa: F401  (registers /api/map.geojson, /api/errors)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi(request: Request) -> JSONResponse:
@@ -263,9 +266,10 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
         server.check_read(request)
         return JSONResponse(app.openapi())
 
-    app.include_router(read_routes(server))
+    reads.install(app, settings.max_page_size)
     app.include_router(write_routes(server))
-    install_pages(app, server)
+    app.include_router(watch_router)
+    install_pages(app)
     return app
 
 

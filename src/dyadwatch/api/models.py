@@ -3,8 +3,10 @@
 The read functions in queries.py and analysis.py return DataFrames and
 dicts; these models fix the field names and types that go over the wire,
 so a column renamed in SQL breaks a test here instead of a client
-somewhere. Fields carry descriptions because the generated /docs page is
-the API's reference.
+somewhere. The models of rows that come from stored tables are derived
+from the query's projection (store/schema.py), so a stored column has one
+declared type and description. Fields carry descriptions because the
+generated /docs page is the API's reference.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from ..store import queries
+from ..store.schema import Projection
 
 
 class _Model(BaseModel):
@@ -40,35 +45,21 @@ class Page(_Model):
         None, description="Offset of the next page, or null when this is the last one.")
 
 
-class EventRow(_Model):
-    id: str = Field(description="Event mention id (one event as reported in one sentence).")
-    date: dt.date | None = Field(None, description="When the event happened (resolved).")
-    source: str | None = Field(None, description="Source actor code, e.g. CHNGOV.")
-    source_name: str | None = None
-    target: str | None = Field(None, description="Target actor code, e.g. PRK.")
-    target_name: str | None = None
-    plover: str = Field(description="PLOVER event type, e.g. CONSULT, ACCUSE.")
-    cameo: str | None = Field(None, description="CAMEO code of the event.")
-    goldstein: float | None = Field(None, description="Goldstein score, -10 (conflict) to "
-                                                      "+10 (cooperation).")
-    quad_class: int | None = Field(None, description="1 verbal cooperation, 2 material "
-                                                     "cooperation, 3 verbal conflict, "
-                                                     "4 material conflict.")
-    trigger: str | None = Field(None, description="The word(s) that express the event.")
-    sentence: str | None = Field(None, description="The evidence sentence.")
-    article_id: str | None = None
-    title: str | None = Field(None, description="Title of the article.")
-    outlet: str | None = None
-    canonical_id: str | None = Field(None, description="The deduplicated event this "
-                                                       "mention belongs to.")
-    negated: bool | None = None
-    modality: str | None = Field(None, description="asserted, future, conditional, "
-                                                   "hypothetical or background.")
-    geo_name: str | None = None
-    geo_country: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    distance_km: float | None = Field(None, description="Distance from `near`, when given.")
+def _rows(name: str, projection: Projection, doc: str, **extra: Any) -> type[_Model]:
+    """The model of a query's rows, from its projection: stored columns keep
+    their declared type, nullability and description (store/schema.py)."""
+    return create_model(name, __base__=_Model, __doc__=doc, **projection.model_fields(),
+                        **extra)
+
+
+EventRow = _rows("EventRow", queries.EVENT_LIST, "One event mention in a listing.",
+                 distance_km=(float | None, Field(None, description=queries.DISTANCE.column.doc)))
+QuoteRef = _rows("QuoteRef", queries.EVENT_QUOTE, "The quote an event was said in.")
+OtherMention = _rows("OtherMention", queries.OTHER_MENTION,
+                     "Another report of the same deduplicated event.")
+ArticleEvent = _rows("ArticleEvent", queries.ARTICLE_EVENT, "An event found in the article.")
+ArticleQuote = _rows("ArticleQuote", queries.ARTICLE_QUOTE, "A quote in the article.")
+QuoteRow = _rows("QuoteRow", queries.QUOTE_LIST, "A quote with its speaker and article.")
 
 
 class EventPage(Page):
@@ -95,29 +86,6 @@ class ArticleRef(_Model):
     url: str | None = None
     byline: str | None = None
     story_id: str | None = Field(None, description="Articles telling the same story share it.")
-
-
-class QuoteRef(_Model):
-    id: str
-    text: str
-    kind: str | None = Field(None, description="direct or indirect.")
-    speaker_text: str | None = None
-    speaker: str | None = Field(None, description="Speaker's actor code.")
-    speaker_country: str | None = None
-    speaker_name: str | None = None
-    verb: str | None = Field(None, description="Reporting verb (said, warned ...).")
-
-
-class OtherMention(_Model):
-    event_id: str
-    article_id: str | None = None
-    title: str | None = None
-    outlet: str | None = None
-    date: dt.date | None = None
-    url: str | None = None
-    sentence: str | None = None
-    negated: bool | None = None
-    modality: str | None = None
 
 
 class EventDetail(_Model):
@@ -152,36 +120,6 @@ class ArticlePage(Page):
     items: list[ArticleRow]
 
 
-class ArticleEvent(_Model):
-    id: str
-    sentence_idx: int | None = None
-    date: dt.date | None = None
-    source: str | None = None
-    target: str | None = None
-    plover: str
-    cameo: str | None = None
-    goldstein: float | None = None
-    quad_class: int | None = None
-    trigger: str | None = None
-    trigger_start: int | None = None
-    trigger_end: int | None = None
-    negated: bool | None = None
-    modality: str | None = None
-    canonical_id: str | None = None
-
-
-class ArticleQuote(_Model):
-    id: str
-    text: str
-    start_char: int | None = None
-    end_char: int | None = None
-    kind: str | None = None
-    speaker_text: str | None = None
-    speaker: str | None = None
-    speaker_country: str | None = None
-    verb: str | None = None
-
-
 class ArticleFull(ArticleRow):
     text: str
     byline: str | None = None
@@ -194,22 +132,6 @@ class ArticleDetail(_Model):
     quotes: list[ArticleQuote]
     story_id: str
     story_articles: list[str] = Field(description="Other articles of the same story.")
-
-
-class QuoteRow(_Model):
-    id: str
-    date: dt.date | None = None
-    text: str
-    speaker: str | None = None
-    speaker_country: str | None = None
-    speaker_name: str | None = None
-    speaker_text: str | None = None
-    verb: str | None = None
-    kind: str | None = None
-    article_id: str | None = None
-    title: str | None = None
-    outlet: str | None = None
-    event_ids: list[str] = Field(description="Events found inside the quote.")
 
 
 class QuotePage(Page):
@@ -361,6 +283,12 @@ class IngestStatus(_Model):
     last_run_id: str | None = None
 
 
+class CoderCount(_Model):
+    fingerprint: str | None = Field(None, description="The coder's fingerprint (null: stored "
+                                                      "before fingerprints).")
+    articles: int
+
+
 class Stats(_Model):
     articles: int
     stories: int
@@ -374,6 +302,8 @@ class Stats(_Model):
     last_date: dt.date | None = None
     events_by_type: dict[str, int]
     top_dyads: list[DyadCount]
+    coders: list[CoderCount] = Field(default_factory=list, description="Articles per coder "
+                                     "fingerprint (which version of the tables coded them).")
     ingest: IngestStatus
     writes_enabled: bool = Field(description="False when no API token is configured.")
 

@@ -27,6 +27,7 @@ from typing import Any
 import duckdb
 from fastapi import Request
 
+from ..access import TOKEN_COOKIE, bearer, tokens_match
 from ..config import Settings
 from ..coding.pipeline import Pipeline, RunReport
 from ..store.damage import damaged_error, is_damaged
@@ -37,8 +38,6 @@ from ..store.db import Store
 MAX_QUEUED_INGESTS = 8
 #: Seconds a stopping server waits for a running ingest to finish.
 STOP_GRACE_S = 30.0
-#: Name of the dashboard's cookie, holding `Server.cookie_value` of the token (pages.py).
-TOKEN_COOKIE = "dyadwatch_token"
 
 log = logging.getLogger("dyadwatch.api")
 
@@ -203,6 +202,14 @@ class Server:
             self._queued += 1
         return self._writer.submit(self._ingest, items, command)
 
+    def submit_job(self, fn: Any, *args: Any) -> Future:
+        """Run `fn(*args)` on the writer thread, after the writes queued
+        before it (the watch loop's cycles and source changes use this)."""
+        if self._writer is None or self.store is None:
+            raise ApiError(503, "unavailable", "the server is starting or stopping; retry "
+                                               "in a moment.")
+        return self._writer.submit(fn, *args)
+
     def _ingest(self, items: list[Any], command: str) -> RunReport:
         from ..coding import pipeline as pipeline_mod
 
@@ -272,20 +279,4 @@ class Server:
             raise ApiError(401, "unauthorized", "the API token is wrong; check the value the "
                                                 "server was started with.",
                            headers={"WWW-Authenticate": "Bearer"})
-
-
-def bearer(request: Request) -> str | None:
-    value = request.headers.get("authorization", "")
-    scheme, _, token = value.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
-def tokens_match(given: str | None, expected: str | None) -> bool:
-    """Constant-time comparison (hmac.compare_digest), so response time
-    does not tell an attacker how many leading characters were right."""
-    if not given or not expected:
-        return False
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 

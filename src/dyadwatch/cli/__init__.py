@@ -16,11 +16,11 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..config import Settings
 from ..errors import DyadwatchError, InputError
 from ._common import DEFAULT_DB_PATH, DbOption, console
+from .progress import bar as progress_bar, count_documents, count_lines, tracked
 
 app = typer.Typer(
     name="dyadwatch",
@@ -30,6 +30,23 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        console().print(f"dyadwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """News articles in, auditable political event data out (who did what to
+    whom, when and where, with evidence)."""
 
 
 @app.command()
@@ -69,26 +86,45 @@ def ingest(
     # The store is opened before the progress bar starts, so that a locked or
     # unwritable database is reported on one line with nothing else around it.
     with Store.open(db) as store:
-        with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
-                      BarColumn(), TextColumn("{task.completed} docs read, "
-                                              "{task.fields[stored]} stored"),
-                      TimeElapsedColumn(), console=err, disable=quiet, transient=False) as bar:
-            task = bar.add_task("coding", total=None, stored=0)
+        total = None if quiet else count_documents([p for p in paths if p.exists()])
+        with progress_bar(err, "coding", disable=quiet,
+                          extra="{task.fields[stored]} stored") as bar:
+            task = bar.add_task("coding", total=total, stored=0)
+
+            def advance(n: int, stored: int) -> None:
+                # a feed or JSON array can hold more documents than counted
+                grown = max(n, bar.tasks[0].total or 0) if total is not None else None
+                bar.update(task, completed=n, stored=stored, total=grown)
+
             report = pipeline.process(
                 [str(p) for p in paths], db, settings, store=store,
-                command="ingest " + " ".join(map(str, paths)),
-                progress=lambda n, s: bar.update(task, completed=n, stored=s))
+                command="ingest " + " ".join(map(str, paths)), progress=advance)
             bar.update(task, completed=report.n_read, stored=report.n_stored, total=report.n_read)
         summary = overview(store.cursor())
+        undated = _undated(store, report.stored_ids)
     _print_failures(report)
     if not quiet:
         _print_run(report, summary, db)
+    if undated:
+        err.print(f"[yellow]warning[/] {undated} counted event(s) have no date (their articles state "
+                  "none): they are left out of series and alerts. Name files by their day "
+                  "(2024-03-05-story.txt) or give records a \"date\".", soft_wrap=True)
     if missing:
         # Bad documents are expected in a corpus and only reported; a path that
         # does not exist is most likely a typo, which a script must notice.
         raise InputError(f"no such file or folder: {', '.join(map(str, missing))}.",
                          hint="Everything else was ingested; check the path(s) and run again "
                               "(re-running adds nothing twice).")
+
+
+def _undated(store, article_ids: list[str]) -> int:
+    """Counted events of the articles just stored that have no date."""
+    if not article_ids:
+        return 0
+    marks = ", ".join("?" * len(article_ids))
+    return store.cursor().execute(
+        f"SELECT count(*) FROM events WHERE date IS NULL AND NOT negated AND modality = 'asserted' "
+        f"AND article_id IN ({marks})", list(article_ids)).fetchone()[0]
 
 
 def _ingest_dask(paths: list[Path], db: Path, settings: Settings, scheduler: str, workers: int,
@@ -98,8 +134,7 @@ def _ingest_dask(paths: list[Path], db: Path, settings: Settings, scheduler: str
     from ..store.db import Store
 
     err = console(stderr=True)
-    with Progress(TextColumn("shards"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err, disable=quiet) as bar:
+    with progress_bar(err, "shards", unit="shards", disable=quiet) as bar:
         task = bar.add_task("shards", total=None)
         report = scale.run([str(p) for p in paths], db, settings, scheduler=scheduler,
                            workers=workers, shard_dir=shard_dir,
@@ -160,9 +195,17 @@ def code(
 
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
-        for rec in code_numbered(_read_jsonl(infile, skip), Pipeline(Settings.from_env()),
-                                 on_skip=skip):
-            out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+        # The bar goes to stderr, and only when stderr is a terminal, so piped
+        # JSON Lines stay clean; its total is the file's non-blank lines.
+        with progress_bar(err, "coding", unit="records",
+                          disable=not err.is_terminal) as bar:
+            total = count_lines(infile) if err.is_terminal and infile.is_file() else None
+            task = bar.add_task("coding", total=total)
+            coded = code_numbered(_read_jsonl(infile, skip), Pipeline(Settings.from_env()),
+                                  on_skip=skip)
+            for rec in tracked(coded, bar, task):
+                out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+            bar.update(task, completed=total)  # skipped lines count as done
     finally:
         if output:
             out.close()
@@ -211,7 +254,12 @@ def eval_(
     triples and of the type alone, per type and overall."""
     from ..analysis.evaluate import evaluate_files, render
 
-    report = evaluate_files(gold, Settings.from_env(), min_confidence=min_confidence)
+    err = console(stderr=True)
+    with progress_bar(err, "coding gold", unit="records", disable=not err.is_terminal) as bar:
+        task = bar.add_task("coding gold", total=None)
+        report = evaluate_files(gold, Settings.from_env(), min_confidence=min_confidence,
+                                progress=lambda done, total: bar.update(task, completed=done,
+                                                                        total=total))
     render(report, console(), misses=misses)
     if json_out:
         json_out.write_text(json.dumps(report.to_json(), indent=1), encoding="utf-8")
@@ -224,7 +272,8 @@ def eval_geo(
     misses: Annotated[int, typer.Option(help="How many misses to list.")] = 10,
 ) -> None:
     """Exact-match and within-161-km accuracy of place resolution against a gold file."""
-    from ..coding.geo import Geocoder, evaluate_geo
+    from ..analysis.evaluate_geo import evaluate_geo
+    from ..coding.geo import Geocoder
 
     report = evaluate_geo(str(gold), Geocoder.from_package())
     out = console()
@@ -233,19 +282,41 @@ def eval_geo(
         if isinstance(sub, dict):
             flat.update({f"{key}[{k}]": v for k, v in sub.items()})
     for key, value in flat.items():
-        out.print(f"{key:32} {value:.3f}" if isinstance(value, float) else f"{key:32} {value}")
+        # escaped: "exact_by_precision[admin1]" is not rich markup
+        out.print(escape(f"{key:32} {value:.3f}" if isinstance(value, float)
+                         else f"{key:32} {value}"))
     for miss in (report.get("misses") or [])[:misses]:
         out.print(f"[yellow]miss[/] {escape(str(miss))}")
 
 
 def _register_submodules() -> None:
+    from . import failures
     from . import reads
     from . import recode
     from . import serve
+    from . import watch
 
     reads.register(app)
+    failures.register(app)
     recode.register(app)
     serve.register(app)
+    watch.register(app)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"dyadwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False) -> None:
+    """News articles in, auditable political event data out (who did what to whom,
+    when and where, with evidence)."""
 
 
 _register_submodules()

@@ -1,5 +1,6 @@
-"""What every command shares: the --db and --format options, turning domain
-errors into one clean line, and printing tables as rich/CSV/JSON/Parquet.
+"""What every command shares: the --db and --format options, the event
+filter options (generated from the one filter declaration), and printing
+tables in the registered output formats.
 
 Commands stay thin (as in sqlite-utils' cli.py): parse options, call one API
 function, print its result with `emit`.
@@ -7,30 +8,42 @@ function, print its result with `emit`.
 
 from __future__ import annotations
 
-import json
+import functools
+import inspect
 import sys
-from enum import Enum
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from .. import formats
 from ..config import DEFAULT_DB
+from ..store.filters import PARAMS, EventFilter, Param
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file.", envvar="DYADWATCH_DB")]
 DEFAULT_DB_PATH = Path(DEFAULT_DB)
 
 
-class Format(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    parquet = "parquet"
+#: --format choices by kind of output (formats.py): a command offers only
+#: what it can write.
+ListingFormat = formats.choice("ListingFormat", formats.LISTING)
+DocumentFormat = formats.choice("DocumentFormat", formats.DOCUMENT)
+ExportFormat = formats.choice("ExportFormat", formats.EXPORT)
 
 
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+def _format_help(allowed: tuple[str, ...]) -> str:
+    binary = [n for n in allowed if formats.FORMATS[n].binary]
+    return "Output format" + (f" ({', '.join(binary)} needs --output)." if binary else ".")
+
+
+FormatOption = Annotated[ListingFormat, typer.Option(  # type: ignore[valid-type]
+    "--format", "-f", help=_format_help(formats.LISTING))]
+DocumentFormatOption = Annotated[DocumentFormat, typer.Option(  # type: ignore[valid-type]
+    "--format", "-f", help=_format_help(formats.DOCUMENT))]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o",
                                                    help="Write to this file instead of stdout.")]
 
@@ -39,36 +52,58 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def emit(df: Any, fmt: Format = Format.table, output: Path | None = None,
+def emit(df: Any, fmt: Any = "table", output: Path | None = None,
          title: str | None = None) -> None:
-    """Print a pandas DataFrame in the chosen format (Parquet needs --output)."""
-    if fmt is Format.parquet:
-        if output is None:
-            raise typer.BadParameter("--format parquet needs --output FILE")
-        df.to_parquet(output, index=False)
-        console(stderr=True).print(f"wrote {len(df)} rows to {output}")
+    """Print a pandas DataFrame in a registered format (binary ones need --output)."""
+    out = formats.FORMATS[getattr(fmt, "value", fmt)]
+    if out.binary and output is None:
+        raise typer.BadParameter(f"--format {out.name} needs --output FILE")
+    if out.name == "table" and output is None:
+        console().print(rich_table(df, title))
         return
-    if fmt is Format.csv:
-        text = df.to_csv(index=False)
-    elif fmt is Format.json:
-        text = json.dumps(json.loads(df.to_json(orient="records", date_format="iso")),
-                          ensure_ascii=False, indent=1) + "\n"
-        text = _short_dates(text)
-    else:
-        if output is None:
-            console().print(rich_table(df, title))
-            return
-        text = df.to_string(index=False) + "\n"
+    data = out.write(df)
     if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        console(stderr=True).print(f"wrote {len(df)} rows to {output}")
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    output.write_bytes(data)
+    console(stderr=True).print(f"wrote {len(df)} rows to {output}")
 
 
-def _short_dates(text: str) -> str:
-    # pandas writes dates as 2024-02-23T00:00:00.000; analysts want 2024-02-23.
-    return text.replace("T00:00:00.000", "")
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command one option per declared event filter (store/filters.py).
+
+    The command takes `flt: EventFilter`; the options replace that parameter
+    in the signature typer reads, and their values arrive parsed and
+    validated as one EventFilter (a place name in --near resolved by the
+    package's gazetteer, and said on stderr)."""
+    sig = inspect.signature(command, eval_str=True)
+    own = [p for p in sig.parameters.values() if p.name != "flt"]
+    extra = [inspect.Parameter(f"filter_{p.field}", inspect.Parameter.KEYWORD_ONLY,
+                               default=False if p.kind is bool else None,
+                               annotation=_option(p)) for p in PARAMS]
+
+    @functools.wraps(command)
+    def run(**kwargs: Any) -> Any:
+        raw = {p.field: kwargs.pop(f"filter_{p.field}") for p in PARAMS}
+        flt = EventFilter.parse(raw, geocoder=_geocoder)
+        if flt.near_place and flt.near:
+            console(stderr=True).print(f"near {escape(flt.near_place)} at "
+                                       f"{flt.near[0]:.3f},{flt.near[1]:.3f}")
+        return command(flt=flt, **kwargs)
+
+    run.__signature__ = sig.replace(parameters=own + extra)  # type: ignore[attr-defined]
+    return run
+
+
+def _option(p: Param) -> Any:
+    kind = bool if p.kind is bool else p.kind | None
+    return Annotated[kind, typer.Option(p.cli, help=p.help)]
+
+
+def _geocoder() -> Any:
+    from ..coding.geo import Geocoder
+
+    return Geocoder.from_package()
 
 
 def rich_table(df: Any, title: str | None = None, max_width: int = 60) -> Table:

