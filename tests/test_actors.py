@@ -599,3 +599,24 @@ def test_a_surname_the_recogniser_calls_an_organisation_still_resolves(run):
     later = [m for m in ms if m.start > text.index("Oduya and")]
     # the small model tags this second "Vidal" ORG
     assert ("Vidal", "CHLGOV") in [(m.text, m.actor.code) for m in later]
+
+
+def test_typographic_apostrophes_find_the_plain_table_name(nlp):
+    from dyadwatch.coding.actors import ActorCoder
+    from dyadwatch.types import Article
+
+    coder = ActorCoder.from_package()
+    text = "The Democratic People\u2019s Republic of Korea answered Lagos."
+    article = Article(id="b" * 40, text=text, date=None)
+    codes = {m.actor.country for m in coder.code(nlp(text), article)}
+    assert "PRK" in codes and "KOR" not in codes
+    assert coder.lookup("Democratic People\u2019s Republic of Korea").country == "PRK"
+
+
+def test_groupings_have_igo_codes():
+    from dyadwatch.coding.actors import ActorCoder
+
+    coder = ActorCoder.from_package()
+    assert coder.lookup("AUKUS").code.startswith("IGO")
+    assert coder.lookup("Quadrilateral Security Dialogue").code.startswith("IGO")
+    assert coder.lookup("ECOWAS").code.startswith("IGO")

@@ -77,3 +77,18 @@ def test_numbers_with_thousands_separators_are_not_read_from_their_tail():
     from dyadwatch.coding import dates
 
     assert dates.resolve("10,000 years ago", dt.date(2020, 1, 1)) == (None, "unresolved")
+
+
+def test_before_window_needs_the_whole_named_period_to_be_old():
+    import datetime as dt
+
+    from dyadwatch.coding.dates import before_window
+
+    anchor = dt.date(2023, 5, 10)
+    assert before_window("in 2021", anchor)
+    assert not before_window("in 2023", anchor)  # the article's own year
+    assert before_window("last November", anchor)
+    assert not before_window("in April", anchor)  # last month: inside six weeks
+    assert before_window("in February", anchor)
+    assert not before_window("on Monday", anchor)
+    assert not before_window("in 2021", None)

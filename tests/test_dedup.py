@@ -365,3 +365,20 @@ def test_coding_path_does_not_import_scipy():
             "print('scipy' in sys.modules, 'datasketch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_canonical_events_key_on_country_so_sector_codes_from_two_outlets_merge(db_path, settings):
+    """One outlet writes "the Chinese government", another "China": one act."""
+    gov, plain = Actor("CHNGOV", "CHN", "GOV"), Actor("CHN", "CHN", None)
+    text = topics()["t5"]["base"]
+    with Store.open(db_path) as store:
+        store.write([doc("m", text, settings, events=(
+            event("a", "m", source=gov), event("b", "m", source=plain),
+            event("c", "m", source=Actor("USAGOV", "USA", "GOV"))))])
+        dedup.update(store.con, settings)
+        cid = dict(store.con.execute("SELECT id, canonical_id FROM events").fetchall())
+        rows = canonical(store.con)
+    assert cid["a"] == cid["b"] != cid["c"]
+    merged = next(r for r in rows if r["id"] == cid["a"])
+    assert (merged["source"], merged["source_country"], merged["n_mentions"]) == ("CHN", "CHN", 2)
+    assert next(r for r in rows if r["id"] == cid["c"])["source"] == "USAGOV"  # one code: kept

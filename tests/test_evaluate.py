@@ -145,3 +145,50 @@ def test_eval_command_with_a_confidence_floor(tmp_path):
         out[floor] = json.loads(path.read_text())["sets"][0]["triples"]["micro"]
     assert out["0"]["tp"] == 1 and out["0"]["fp"] == 1  # "Ministers" (---GOV) is a weak actor
     assert out["0.6"]["tp"] == 1 and out["0.6"]["fp"] == 0
+
+
+# -- whole-article gold (voa_real kind) ----------------------------------------
+def _art_event(src, tgt, plover, date=None, sentence="s."):
+    return {"source_country": src, "target_country": tgt, "plover": plover, "date": date,
+            "sentence": sentence, "negated": False, "modality": "asserted", "confidence": 0.9}
+
+
+def test_article_scoring_distinct_triples_wildcards_and_kinds():
+    from dyadwatch.analysis.articles_eval import is_article_set, score_articles
+
+    gold = [{"id": "a1", "text": "t", "not_counted": [], "events": [
+        {"source_country": "FRA", "target_country": None, "plover": "CONSULT", "evidence": "met"},
+        {"source_country": "FRA", "target_country": None, "plover": "CONSULT", "evidence": "met again"},
+        {"source_country": ["DEU", "AUT"], "target_country": "ITA", "plover": ["REJECT", "ACCUSE"],
+         "evidence": "denied", "date": "2026-01-02"},
+        {"source_country": "ESP", "target_country": "PRT", "plover": "AID", "evidence": "sent aid"},
+        {"source_country": "NLD", "target_country": "BEL", "plover": "SANCTION", "evidence": "banned"},
+        {"source_country": "POL", "target_country": "CZE", "plover": "PROTEST", "evidence": "marched"},
+    ]}]
+    pred = {"id": "a1", "events": [
+        _art_event("FRA", "ITA", "CONSULT"), _art_event("FRA", "GRC", "CONSULT"),  # one wildcard, two guesses
+        _art_event("AUT", "ITA", "ACCUSE", date="2026-01-03"),
+        _art_event("GBR", "PRT", "AID"),          # wrong source
+        _art_event("NLD", "BEL", "COERCE"),       # wrong type
+        _art_event("USA", "CHN", "THREATEN"),
+        {**_art_event("POL", "CZE", "PROTEST"), "modality": "future"},  # not counted: missed
+    ]}
+    assert is_article_set(gold)
+    rep = score_articles(gold, [pred])
+    m = rep.triples.micro
+    assert (m.tp, m.fp, m.fn) == (2, 4, 3)
+    assert rep.kinds["wrong_source"] == 1 and rep.kinds["wrong_type"] == 1
+    assert rep.kinds["missed"] == 1 and rep.kinds["spurious"] == 2
+    assert rep.kinds["wrong_date"] == 1 and rep.dates.fn == 1
+    assert {e["kind"] for e in rep.errors} >= {"wrong_source", "wrong_type", "missed", "spurious", "wrong_date"}
+    # document types: gold {CONSULT, ACCUSE (the predicted alternative), AID, SANCTION, PROTEST}
+    assert rep.doc_types.label("ACCUSE").tp == 1 and rep.doc_types.label("REJECT").fn == 0
+    assert rep.doc_types.label("PROTEST").fn == 1 and rep.doc_types.label("THREATEN").fp == 1
+    assert rep.to_json()["error_kinds"]["wrong_date"] == 1
+
+
+def test_sentence_gold_is_not_an_article_set():
+    from dyadwatch.analysis.articles_eval import is_article_set
+
+    assert not is_article_set([{"id": "1", "text": "t", "events": [
+        {"source_country": "FRA", "target_country": "DEU", "plover": "CONSULT"}]}])

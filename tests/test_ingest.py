@@ -618,3 +618,15 @@ def test_read_paths_on_arbitrary_bytes_never_raises(data, suffix):
         path.write_bytes(data)
         got = list(ingest.read_paths([path]))
     assert all(isinstance(x, (Article, Failure)) for x in got)
+
+
+def test_a_file_name_dates_an_article_whose_text_states_no_date(tmp_path):
+    from dyadwatch.sources.ingest import date_in_name, read_paths
+
+    assert date_in_name("2024-03-05-ceasefire.txt") == dt.date(2024, 3, 5)
+    assert date_in_name("story_20231130.txt") == dt.date(2023, 11, 30)
+    assert date_in_name("report-123456789.txt") is None and date_in_name("2024-13-40.txt") is None
+    (tmp_path / "2024-03-05-talks.txt").write_text("Chile and Peru held talks on trade.\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("Chile and Peru held talks on trade again.\n", encoding="utf-8")
+    dates = {a.doc_id: a.date for a in read_paths([tmp_path])}
+    assert dates == {"2024-03-05-talks.txt": dt.date(2024, 3, 5), "notes.txt": None}

@@ -192,3 +192,27 @@ def test_a_blank_line_ends_a_sentence(nlp):
     sents = [s.text.strip() for s in doc.sents]
     assert sents[:2] == ["Kenya Seeks Talks With Somalia", "By a staff writer"]
     assert any(s.endswith("resume talks over the border.") and "asked" in s for s in sents)
+
+
+def test_unnamed_home_actors_are_of_the_country_the_article_is_about(pipeline):
+    """News names foreign actors and leaves home ones unnamed: "the government"
+    in a story about Bolivia is Bolivia's, without any place in its sentence."""
+    from dyadwatch.sources.ingest import article_from_text
+
+    article = article_from_text(
+        "Bolivia's president met Peru's foreign minister on Monday. Bolivia asked Peru for "
+        "more trade. Separately, the government arrested three opposition activists.")
+    events = pipeline.code_doc(pipeline.nlp(article.text), article).events
+    arrests = [e for e in events if e.plover == "COERCE"]
+    assert arrests and all(e.source.country == "BOL" for e in arrests)
+
+
+def test_ingest_warns_with_a_count_of_undated_events(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("Chile criticized Peru over fishing rights.\n", encoding="utf-8")
+    (docs / "2024-03-05-talks.txt").write_text("Peru praised Chile for its help.\n", encoding="utf-8")
+    proc = subprocess.run([*CLI, "ingest", str(docs), "--db", str(tmp_path / "x.duckdb")],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 counted event(s) have no date" in " ".join(proc.stderr.split())

@@ -403,6 +403,8 @@ class ModalityTables(Schema):
     background_marks: Words
     document_nouns: Words
     inference_verbs: Words
+    forecast_words: Words
+    belief_verbs: Words
     intent: dict[Literal["AGREE", "THREATEN"], dict[StrictStr, Cameo]]
     refusal: dict[StrictStr, Cameo]
     demand: dict[StrictStr, Cameo]

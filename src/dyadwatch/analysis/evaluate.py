@@ -162,7 +162,7 @@ class Report:
 class Reports:
     """Several gold sets evaluated in one run (the CLI's `eval A.jsonl B.jsonl`)."""
 
-    reports: list[Report]
+    reports: list  # Report, or articles_eval.ArticleReport for whole-article gold
 
     def to_json(self) -> dict:
         return {"sets": [r.to_json() for r in self.reports]}
@@ -423,6 +423,8 @@ def evaluate_files(gold_paths: Sequence[str | Path], settings=None, *, pipeline=
         from ..coding.pipeline import Pipeline
 
         pipeline = Pipeline(settings or Settings())
+    from .articles_eval import is_article_set, score_articles
+
     golds = [(path, read_gold(path)) for path in gold_paths]
     total, done = sum(len(gold) for _, gold in golds), 0
     reports = []
@@ -433,7 +435,8 @@ def evaluate_files(gold_paths: Sequence[str | Path], settings=None, *, pipeline=
             done += 1
             if progress:
                 progress(done, total)
-        reports.append(score(gold, coded, name=set_name(path), min_confidence=min_confidence))
+        scorer = score_articles if is_article_set(gold) else score
+        reports.append(scorer(gold, coded, name=set_name(path), min_confidence=min_confidence))
     return Reports(reports)
 
 
@@ -442,8 +445,13 @@ def render(report: Report | Reports, console=None, *, misses: int = 10) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from .articles_eval import ArticleReport, render_articles
+
     console = console or Console()
     for rep in (report.reports if isinstance(report, Reports) else [report]):
+        if isinstance(rep, ArticleReport):
+            render_articles(rep, console, misses=misses)
+            continue
         console.rule(f"[bold]{rep.name}[/]: {rep.n_records} records, {rep.n_gold} gold events, "
                      f"{rep.n_pred} predicted (counted) events")
         if rep.pentaclass is not None:

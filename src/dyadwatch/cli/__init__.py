@@ -101,15 +101,30 @@ def ingest(
                 command="ingest " + " ".join(map(str, paths)), progress=advance)
             bar.update(task, completed=report.n_read, stored=report.n_stored, total=report.n_read)
         summary = overview(store.cursor())
+        undated = _undated(store, report.stored_ids)
     _print_failures(report)
     if not quiet:
         _print_run(report, summary, db)
+    if undated:
+        err.print(f"[yellow]warning[/] {undated} counted event(s) have no date (their articles state "
+                  "none): they are left out of series and alerts. Name files by their day "
+                  "(2024-03-05-story.txt) or give records a \"date\".", soft_wrap=True)
     if missing:
         # Bad documents are expected in a corpus and only reported; a path that
         # does not exist is most likely a typo, which a script must notice.
         raise InputError(f"no such file or folder: {', '.join(map(str, missing))}.",
                          hint="Everything else was ingested; check the path(s) and run again "
                               "(re-running adds nothing twice).")
+
+
+def _undated(store, article_ids: list[str]) -> int:
+    """Counted events of the articles just stored that have no date."""
+    if not article_ids:
+        return 0
+    marks = ", ".join("?" * len(article_ids))
+    return store.cursor().execute(
+        f"SELECT count(*) FROM events WHERE date IS NULL AND NOT negated AND modality = 'asserted' "
+        f"AND article_id IN ({marks})", list(article_ids)).fetchone()[0]
 
 
 def _ingest_dask(paths: list[Path], db: Path, settings: Settings, scheduler: str, workers: int,

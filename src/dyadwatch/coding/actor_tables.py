@@ -162,7 +162,7 @@ class ActorTables:
         """The actor a user means by a name or code: "China", "CHN", "Chinese",
         "Wang Yi" (by date), "KORGOV", "IGOUNO". None when the name is unknown
         or names no single actor (a title alone, "both Koreas")."""
-        text = " ".join(name.split())
+        text = " ".join(plain_typography(name).split())
         if not text:
             return None
         if text.isupper() and len(text) >= 3:
@@ -196,6 +196,32 @@ class ActorTables:
         if code[:3] in ("IGO", "NGO", "IMG") and len(code) % 3 == 0:
             return Actor(code, None, None, None, "ngo" if code.startswith("NGO") else "igo")
         return None
+
+
+#: Typographic characters and the plain ones the tables are written with: curly
+#: apostrophes and quotes, dashes, no-break spaces and hyphens (one character for one,
+#: so offsets into a text stay valid).
+TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201b": "'",
+                            "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2013": "-",
+                            "\u2014": "-", "\u2011": "-", "\u2010": "-", "\u00a0": " ",
+                            "\u202f": " "})
+
+
+def plain_typography(text: str) -> str:
+    """The text with typographic marks made plain, before any table lookup:
+    "People\u2019s Republic" must find the table's "People's Republic"."""
+    return text.translate(TYPOGRAPHY)
+
+
+def typographic_variants(surface: str) -> tuple[str, ...]:
+    """The surface as typeset text may spell it (curly apostrophe, en dash,
+    no-break hyphen), for matchers that compare tokens rather than lookups."""
+    out = []
+    if "'" in surface:
+        out.append(surface.replace("'", "\u2019"))
+    if "-" in surface:
+        out.extend(surface.replace("-", d) for d in ("\u2011", "\u2013"))
+    return tuple(out)
 
 
 def plural_forms(phrase: str) -> tuple[str, ...]:

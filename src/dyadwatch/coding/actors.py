@@ -29,7 +29,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .actor_tables import ActorTables, Entry, Person, dated, person_actor
+from .actor_tables import ActorTables, Entry, Person, dated, person_actor, typographic_variants
 from .coref import ArticleState, Coreference, Found, Pending
 from .nlp import doc_text
 from ..types import Actor, Article, Mention
@@ -83,7 +83,8 @@ class ActorCoder:
         self._by_hash: dict[int, list[tuple[Entry, tuple[str, ...]]]] = {}
         for key, entries in tables.index.items():
             docs = {e.surface: blank.make_doc(e.surface) for e in entries}
-            self._matcher.add(key, list(docs.values()))
+            typeset = [blank.make_doc(v) for e in entries for v in typographic_variants(e.surface)]
+            self._matcher.add(key, list(docs.values()) + typeset)  # "People\u2019s" as "People's"
             options = [(e, tuple(t.text for t in docs[e.surface])) for e in entries]
             self._by_key[key] = options
             self._by_hash[blank.vocab.strings[key]] = options

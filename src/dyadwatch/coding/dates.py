@@ -139,14 +139,15 @@ def _resolve_absolute(raw: str, anchor: dt.date | None) -> tuple[dt.date | None,
     if has_year and not has_month and not numeric:
         year = int(_YEAR.search(raw).group(1))
         return dt.date(year, 1, 1), "absolute-year"
-    cleaned = re.sub(r"(?i)\b(late|early|mid|on|in|the|of|since|until|by)\b|-", " ", raw)
+    cleaned = re.sub(r"(?i)\b(late|early|mid|on|in|the|of|since|until|by|last|past)\b|-", " ", raw)
     data = _parser(anchor).get_date_data(" ".join(cleaned.split()))
     if data is None or data.date_obj is None:
         return None, "unresolved"
     value = data.date_obj.date()
     period = data.period or "day"
-    if anchor is not None and not has_year and value > anchor:
-        value = _safe_replace(value, value.year - 1)
+    if anchor is not None and not has_year and (value > anchor or (
+            re.match(r"(?i)\s*(last|past)\b", raw) and value.month == anchor.month)):
+        value = _safe_replace(value, value.year - 1)  # "in November", "last May" (said in May)
     return value, f"absolute-{'month' if period == 'month' else 'year' if period == 'year' else 'day'}"
 
 
@@ -255,3 +256,30 @@ def parse_iso(value) -> dt.date | None:
 
         raise DateError(f"date {value!r} is not an ISO date (YYYY-MM-DD).",
                         hint="Give the date as YYYY-MM-DD or leave it out.") from exc
+
+
+#: How far back an article's news reaches: acts dated earlier are its background
+#: (about six weeks, the window news coders use for "recent" acts).
+NEWS_WINDOW_DAYS = 42
+
+
+def before_window(text: str | None, anchor: dt.date | None, days: int = NEWS_WINDOW_DAYS) -> bool:
+    """Does the date expression name a time wholly before the article's news
+    window? "In 2018", "last November", "in April" (of a story from December)
+    set an act in the past the news recalls; "this year" or "in March" of a
+    story from March do not. The whole period named must end before the window,
+    so a bare year is background only when it is an earlier year."""
+    if not text or anchor is None:
+        return False
+    if isinstance(anchor, dt.datetime):
+        anchor = anchor.date()
+    value, how = resolve(text, anchor)
+    if value is None:
+        return False
+    if how.endswith("year"):
+        end = dt.date(value.year, 12, 31)
+    elif how.endswith("month"):
+        end = _add_months(value.replace(day=1), 1) - dt.timedelta(days=1)
+    else:
+        end = value
+    return end < anchor - dt.timedelta(days=days)

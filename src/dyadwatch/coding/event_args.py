@@ -29,6 +29,9 @@ LOCATIVE_PREPS = frozenset({"in", "at", "into", "inside", "near", "across", "thr
 #: Actor kinds that name a place as well as an actor.
 PLACE_KINDS = frozenset({"country", "capital"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+#: Prepositions that make a nominal event the scene of the verb it hangs on ("said during a
+#: visit to Y", "told Y in a phone call"): the verb's subject is the doer of the event.
+SCENE_PREPS = frozenset({"during", "in", "at", "on", "over", "by"})
 #: Clauses that describe a noun ("the demonstration staged by students to protest
 #: X"): what they name is not a participant of the act the noun is the object of.
 NOUN_CLAUSES = frozenset({"acl", "relcl"})
@@ -266,6 +269,8 @@ class ArgumentFinder:
             sources = self.subjects(tok.head, by_token, Context())
         sources += [a for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
                     for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
+        if not sources:
+            sources = self._scene_agents(tok, p, by_token)
         heads = [tok] + [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                          for o in c.children if o.dep_ == "pobj"]  # "suspension of links with X"
         targets = [a for slot in p.targets for h in heads for c in h.children
@@ -282,6 +287,22 @@ class ArgumentFinder:
             return [(s, Arg(None, "direct"), True) for s in sources]
         return [(s, t, True) for s in sources for t in targets
                 if s.mention.actor.code != t.mention.actor.code]
+
+    def _scene_agents(self, tok, p: Pattern, by_token) -> list[Arg]:
+        """The doers of a nominal event that is the scene of a verb: "X said
+        during a visit to Y" (X visited), "X told Y in a phone call" (X and Y
+        talked: for a symmetric event the addressee of the verb takes part too)."""
+        prep = tok.head
+        if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in SCENE_PREPS:
+            return []
+        verb = prep.head
+        if verb.pos_ not in ("VERB", "AUX") or any(c.dep_ == "nsubjpass" for c in verb.children):
+            return []  # "Y was killed in an attack": the subject suffered it
+        found = [Arg(a.mention, "inherited") for a in self.subjects(verb, by_token, Context())]
+        if p.symmetric and found and verb.lemma_.lower() in self.words["speech_verbs"]:
+            found += [Arg(a.mention, "inherited") for c in verb.children if c.dep_ in ("dobj", "dative")
+                      for a in self.actors(c, by_token)]
+        return found
 
     def subjects(self, tok, by_token, ctx: Context, depth: int = 0) -> list[Arg]:
         w = self.words

@@ -58,7 +58,10 @@ class ClauseReader:
         elif auxes & w["hypothetical_aux"]:
             modality = "hypothetical"
         if self._condition_child(tok):
-            modality, derive = "conditional", True
+            # "will retaliate if": a conditional intention; "would send troops if": a hypothesis
+            # (a main clause: "said they would meet if ..." reports a conditional offer)
+            hypothesis = "would" in auxes and tok.dep_ not in ("ccomp", "xcomp", "conj")
+            modality, derive = ("hypothetical", False) if hypothesis else ("conditional", True)
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in w["condition_marks"]
                                        for c in tok.children):
             return Context("hypothetical", negated)
@@ -144,6 +147,9 @@ class ClauseReader:
                 return Context("hypothetical", negated)
             if glemma in w["inference_verbs"] and dep == "ccomp" and _thing_subject(gov):
                 return Context("hypothetical", negated)  # "the proposal indicated that X won't Z"
+            if glemma in w["belief_verbs"] and dep == "ccomp" and not obligation and cur.i > gov.i \
+                    and any(c.dep_ == "nsubj" for c in gov.children):
+                return Context("hypothetical", negated)  # "officials believe X attacked": a belief
             if glemma in w["speech_verbs"] and dep in ("ccomp", "conj", "parataxis", "xcomp"):
                 speaker = subject_token(gov)
                 if obligation:
@@ -158,7 +164,7 @@ class ClauseReader:
             if glemma in w["intent_verbs"] or glemma in w["intent_adjectives"]:
                 if modality == "asserted" or modality == "hypothetical":
                     modality = "future"
-                derive = True
+                derive = glemma not in w["forecast_words"]  # "vowed to": an intention; "is expected to": no
                 prepare = prepare or glemma in w["preparation_verbs"]
                 if self._condition_child(gov):
                     modality = "conditional"

@@ -39,10 +39,10 @@ taken from the speaker), so a user can trade precision for recall.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import dates
-from .event_args import Arg, ArgumentFinder, unique
+from .event_args import SCENE_PREPS, Arg, ArgumentFinder, unique
 from .event_context import ClauseReader, Context
 from .nlp import doc_text
 from .ontology import Ontology
@@ -153,6 +153,11 @@ class EventCoder:
         if match.pattern.kind == "noun" and tok.dep_ in ("dobj", "nsubjpass") and \
                 tok.head.lemma_.lower() in self.words["support_verbs"]:
             return tok.head
+        if match.pattern.kind == "noun" and tok.dep_ == "pobj" and tok.head.lower_ in SCENE_PREPS:
+            verb = tok.head.head
+            modal = self.words["future_aux"] | self.words["hypothetical_aux"]
+            if any(c.dep_ == "aux" and c.lemma_.lower() in modal for c in verb.children):
+                return verb  # "will lead a delegation on a visit to Y": the visit is future too
         return tok
 
     def _obligation(self, match: _Match, sent, index: int, article: Article, by_token, at) -> list[Event]:
@@ -169,7 +174,9 @@ class EventCoder:
         if not speakers or not addressees:
             return []
         date, date_source, date_text = self._date(sent, verb, article)
-        return [self._event(article, sent, index, match, match.pattern.cameo, s, a, Modality.ASSERTED, ctx.negated,
+        # "Y should not Z" is still a demand (to refrain); only a negated saying negates it
+        negated = ctx.negated and not self.clauses.negated(verb)
+        return [self._event(article, sent, index, match, match.pattern.cameo, s, a, Modality.ASSERTED, negated,
                             date, date_source, date_text, match.pattern.id)
                 for s in speakers for a in addressees
                 if s.mention.actor.code != a.mention.actor.code
@@ -263,6 +270,10 @@ class EventCoder:
             if primary:
                 out.extend(self._derived(base, match, ctx, src, tgt, article, sent, index, by_token,
                                          date, date_source, date_text))
+        if date_source == "sentence" and dates.before_window(date_text, article.date):
+            # "in 2018 X attacked Y", "last November X pledged": recalled, not the news
+            out = [replace(e, modality=Modality.BACKGROUND) if e.modality == Modality.ASSERTED else e
+                   for e in out]
         return out
 
     def _derived(self, base: Event, match: _Match, ctx: Context, src: Arg, tgt: Arg,

@@ -86,7 +86,7 @@ class Pipeline:
     @property
     def geocoder(self):
         """The geo stage's geocoder (the query side resolves `--near` with it)."""
-        for stage, fn in zip(self.stages, self.loaded):
+        for fn in self.loaded:
             if isinstance(fn, GeoStage):
                 return fn.geocoder
         from .geo import Geocoder

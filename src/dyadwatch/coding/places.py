@@ -9,6 +9,7 @@ event keeps the id it was made with.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from .ontology import Ontology, PlaceTarget
@@ -17,6 +18,8 @@ from ..types import Actor, Event, Location
 
 #: How much an argument taken from the place lowers an event's confidence.
 PLACE_FACTOR = 0.8
+#: ... and one placed in the article's main country (a weaker clue than a named place).
+FOCUS_FACTOR = 0.9
 
 
 def complete_from_places(events: Sequence[Event], locations: Mapping[str, Location], doc,
@@ -57,6 +60,32 @@ def complete_from_places(events: Sequence[Event], locations: Mapping[str, Locati
         if source is e.source and target is e.target:
             continue
         out[e.id] = Completion(source, target, target_text, round(e.confidence * PLACE_FACTOR, 4))
+    return _complete_from_focus(events, out)
+
+
+def focus_country(events: Sequence[Event]) -> str | None:
+    """The country an article is about: the one its events' actors name most
+    (a tie goes to the one named first)."""
+    counts = Counter(a.country for e in events for a in (e.source, e.target) if a is not None and a.country)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _complete_from_focus(events: Sequence[Event], out: dict[str, Completion]) -> dict[str, Completion]:
+    """An actor with a sector and no country that no place placed ("the
+    government", "security forces", "opposition lawmakers") is of the country
+    the article is about: news names the foreign actors and leaves the home
+    ones unnamed. Without it such events have no dyad at all."""
+    focus = focus_country(events)
+    if focus is None:
+        return out
+    for e in events:
+        done = out.get(e.id)
+        source, target = (done.source, done.target) if done else (e.source, e.target)
+        placed_source, placed_target = _placed_actor(source, focus), _placed_actor(target, focus)
+        if placed_source is source and placed_target is target:
+            continue
+        out[e.id] = Completion(placed_source, placed_target, done.target_text if done else e.target_text,
+                               round((done.confidence if done else e.confidence) * FOCUS_FACTOR, 4))
     return out
 
 

@@ -43,6 +43,7 @@ reader ends in, before anything can reach the store. Bytes become text in
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import datetime as dt
 import hashlib
 import html as html_lib
@@ -468,11 +469,37 @@ def _read_file(path: Path, *, max_bytes: int, rules: Cleaner) -> Iterator[Articl
         elif kind == "json":
             yield from _read_json(text, name, rules)
         else:
-            yield article_from_text(text, doc_id=path.name, source_path=name, rules=rules)
+            yield _dated_by_name(article_from_text(text, doc_id=path.name, source_path=name, rules=rules),
+                                 path.name)
     except OSError as exc:
         yield _failure(_os_error(path, exc), name)
     except InputError as exc:
         yield _failure(exc, name)
+
+
+#: "2024-03-05", "20240305" or "2024_03_05" in a file name, not inside a longer number.
+_NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_in_name(file_name: str) -> dt.date | None:
+    """The date a file's name states ("2024-03-05-ceasefire.txt"), if any:
+    saved articles are often named by their day, and an undated article's
+    events fall out of every series."""
+    m = _NAME_DATE.search(file_name)
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _dated_by_name(article: Article, file_name: str) -> Article:
+    """The article with the date of its file name when its text states none."""
+    if article.date is not None:
+        return article
+    day = date_in_name(file_name)
+    return article if day is None else dataclasses.replace(article, date=day, date_text=file_name)
 
 
 def _kind(suffix: str, text: str) -> str:

@@ -27,6 +27,9 @@ Canonical events
     never mixes "will impose sanctions" with "imposed sanctions"; every member
     has the same modality, stored in `canonical_events.modality`. Events with the
     same source, target, PLOVER type and modality are sorted by (date, id)
+    (source and target by country when they have one: CHNGOV->KOR from one
+    outlet and CHN->KOR from another are one act; a canonical event whose
+    members differ in sector keeps the country code)
     and cut into clusters greedily: an event joins the current cluster when
     its date is at most `settings.event_window_days` after the cluster's
     *first* date, else it starts a new cluster. Anchoring on the first date
@@ -35,7 +38,8 @@ Canonical events
     they are grouped per story instead: the undated mentions of one key in
     copies of one story are one canonical event.
 
-    The id is sha1("v1|source|target|plover|modality|date:<first date>") (or
+    The id is sha1("v2|source|target|plover|modality|date:<first date>") (source
+    and target as keyed) (or
     "story:<story id>" for undated ones), 16 hex digits. It does not include
     an event id, so adding another report of a known event leaves the id
     unchanged; within a key, clusters have distinct first dates, so ids are
@@ -80,7 +84,7 @@ _BAND_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
 #: Prefix of the canonical id hash input; bump it if the clustering changes,
 #: so that ids from different definitions never collide.
-_ID_VERSION = "v1"
+_ID_VERSION = "v2"  # v2: keyed on country where there is one
 
 
 @dataclass(frozen=True)
@@ -332,15 +336,17 @@ def _update_canonical_events(con: duckdb.DuckDBPyConnection,
         SELECT e.id, e.article_id, a.story_id AS story, e.source, e.source_country,
                e.target, e.target_country, e.plover, e.modality, e.cameo, e.goldstein,
                e.quad_class, e.date, e.confidence,
-               dense_rank() OVER (ORDER BY e.source, e.target, e.plover, e.modality) AS grp
+               coalesce(e.source_country, e.source) AS skey, coalesce(e.target_country, e.target) AS tkey,
+               dense_rank() OVER (ORDER BY coalesce(e.source_country, e.source),
+                                  coalesce(e.target_country, e.target), e.plover, e.modality) AS grp
         FROM events e JOIN articles a ON a.id = e.article_id
         WHERE NOT e.negated""")
     _cluster_dated(con, settings.event_window_days)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _dedup_member AS
         SELECT ev.*, c.first_date,
-               substr(sha1(concat_ws('|', '{_ID_VERSION}', coalesce(ev.source, ''),
-                   coalesce(ev.target, ''), ev.plover, ev.modality,
+               substr(sha1(concat_ws('|', '{_ID_VERSION}', coalesce(ev.skey, ''),
+                   coalesce(ev.tkey, ''), ev.plover, ev.modality,
                    CASE WHEN ev.date IS NULL THEN 'story:' || ev.story
                         ELSE 'date:' || strftime(c.first_date, '%Y-%m-%d') END)), 1, 16) AS cid
         FROM _dedup_ev ev LEFT JOIN _dedup_cluster c ON c.id = ev.id""")
@@ -354,7 +360,10 @@ def _update_canonical_events(con: duckdb.DuckDBPyConnection,
                    row_number() OVER (PARTITION BY cid
                                       ORDER BY count(*) DESC, cameo NULLS LAST) AS rank
             FROM _dedup_member GROUP BY cid, cameo)
-        SELECT m.cid, min(m.source), min(m.source_country), min(m.target),
+        SELECT m.cid,
+               CASE WHEN count(DISTINCT m.source) > 1 THEN min(m.source_country) ELSE min(m.source) END,
+               min(m.source_country),
+               CASE WHEN count(DISTINCT m.target) > 1 THEN min(m.target_country) ELSE min(m.target) END,
                min(m.target_country), min(m.plover), min(m.modality), c.cameo, c.goldstein, c.quad_class,
                min(m.first_date), count(*), count(DISTINCT m.story),
                count(DISTINCT m.article_id), first(m.id ORDER BY m.date NULLS LAST, m.id),
