@@ -24,6 +24,7 @@ RUNS = [
     ("load.py", ["--requests", "20", "--clients", "2", "--ingest", "2"], "reads during ingest"),
     ("startup.py", ["--repeat", "1"], "code - spacy"),
     ("report.py", ["--quick"], "## Performance"),
+    ("watch.py", ["--feeds", "3", "--per-feed", "1", "--words", "80"], "no-news cycle"),
 ]
 
 
