@@ -22,6 +22,9 @@ RUNS = [
     ("pipeline.py", ["--sizes", "6", "--procs", "1", "--no-insert"], "parse share"),
     ("dask_scale.py", ["--sizes", "6", "--docs-per-shard", "3", "--no-stages"], "workers vs 1"),
     ("load.py", ["--requests", "20", "--clients", "2", "--ingest", "2"], "reads during ingest"),
+    ("startup.py", ["--repeat", "1"], "code - spacy"),
+    ("report.py", ["--quick"], "## Performance"),
+    ("watch.py", ["--feeds", "3", "--per-feed", "1", "--words", "80"], "no-news cycle"),
 ]
 
 

@@ -125,6 +125,26 @@ def test_code_command_is_the_stable_machine_interface(tmp_path):
     assert pairs == {("BRA", "ARG"), ("ARG", "BRA")}
 
 
+def test_code_reads_standard_input_and_writes_the_event_location():
+    """`code -` reads JSON Lines from standard input (bad lines named
+    <stdin>:N), and each event carries its id and where it happened, the
+    fields `events` shows."""
+    lines = (json.dumps({"id": "s1", "date": "2023-09-12",
+                         "text": "Police in Nairobi arrested twelve protesters on Tuesday."})
+             + "\n[not a record\n")
+    proc = subprocess.run([*CLI, "code", "-"], input=lines, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "<stdin>:2" in proc.stderr
+    (rec,) = [json.loads(line) for line in proc.stdout.splitlines()]
+    located = [e for e in rec["events"] if e["geo_name"]]
+    assert located, rec["events"]
+    ev = located[0]
+    assert ev["geo_name"] == "Nairobi" and ev["geo_country"] == "KEN"
+    assert ev["geo_precision"] == "place" and -2 < ev["lat"] < 0 and 36 < ev["lon"] < 37.5
+    assert len(ev["id"]) == 16
+
+
 def test_ingest_command_reports_bad_files_and_goes_on(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

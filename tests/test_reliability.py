@@ -574,5 +574,5 @@ def test_code_skips_bad_lines_with_file_and_line_and_codes_the_rest(tmp_path):
     assert all(r["events"] for r in records)
     skipped = done.stderr.strip().splitlines()
     assert [s.split(": ")[0] for s in skipped] == [f"skipped {infile}:{n}" for n in (2, 3, 4, 5)]
-    assert "not JSON" in skipped[0] and "ISO date" in skipped[1]
+    assert "malformed JSON" in skipped[0] and "ISO date" in skipped[1]
     assert '"text" string' in skipped[2] and "no words" in skipped[3]

@@ -179,7 +179,10 @@ def test_cycle_stores_alerts_and_notifies_once(httpserver, pipeline, smtp, db_pa
                            [alert[3]]).fetchone()[0] == len(alert[3])
         (msg,) = hooks(httpserver)
         assert "KOR-PRK" in msg["title"] and "ASSAULT" in msg["title"]
-        assert f"{base}/news/" in msg["message"] and "Yeonpyeong" in msg["message"]
+        from dyadwatch.analysis.alerts import evidence
+
+        top = " ".join(evidence(con, alert[3])["sentence"][0].split())
+        assert f"{base}/news/" in msg["message"] and top in msg["message"]
         assert f"http://127.0.0.1:8000/alerts/{alert[0]}" in msg["message"]
         (mail,) = smtp.messages
         assert mail.rcpt_tos == ["desk@example.org"] and b"KOR-PRK" in mail.content

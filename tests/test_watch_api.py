@@ -54,7 +54,10 @@ def test_serve_watch_api_and_pages(httpserver, loaded_pipeline, tmp_path):
             assert [n["status"] for n in sent] == ["sent"] and len(hooks(httpserver)) == 1
 
             page = c.get(f"/alerts/{alert['id']}").text
-            assert "KOR-PRK" in page and "Yeonpyeong" in page and base in page
+            from markupsafe import escape
+
+            top = str(escape(detail["evidence"][0]["sentence"]))
+            assert "KOR-PRK" in page and top in page and base in page
             assert f"{base}/feed.xml" in c.get("/watch").text
             assert c.get("/api/watch/alerts/nope").status_code == 404
 

@@ -54,9 +54,10 @@ PENTACLASS_NAMES = {0: "statement/appeal", 1: "verbal cooperation", 2: "material
 #: The fields of one coded event in `code_records` output (the stable machine interface).
 #: Named as the stored event columns they carry (store/schema.py).
 EVENT_FIELDS = TABLE["events"].pick(
-    "source", "target", "source_country", "target_country", "plover", "cameo", "date",
+    "id", "source", "target", "source_country", "target_country", "plover", "cameo", "date",
     "trigger", "sentence", "goldstein", "quad_class", "confidence", "negated", "modality",
-    "pattern")
+    "pattern", "source_text", "target_text", "geo_name", "geo_country", "lat", "lon",
+    "geo_precision")
 
 
 @dataclass
@@ -259,7 +260,9 @@ def _article(rec: dict):
 
 def event_record(e) -> dict:
     """The machine-interface dict of one Event (field names in EVENT_FIELDS)."""
+    loc = e.location
     return {
+        "id": e.id,
         "source": e.source.code if e.source else None,
         "target": e.target.code if e.target else None,
         "source_country": e.source.country if e.source else None,
@@ -269,7 +272,10 @@ def event_record(e) -> dict:
         "trigger": e.trigger, "sentence": e.sentence,
         "goldstein": e.goldstein, "quad_class": e.quad_class,
         "confidence": round(e.confidence, 4), "negated": e.negated, "modality": e.modality,
-        "pattern": e.pattern,
+        "pattern": e.pattern, "source_text": e.source_text, "target_text": e.target_text,
+        "geo_name": loc.name if loc else None, "geo_country": loc.country if loc else None,
+        "lat": loc.lat if loc else None, "lon": loc.lon if loc else None,
+        "geo_precision": loc.precision if loc else None,
     }
 
 

@@ -193,6 +193,8 @@ class Alert(_Model):
     window_end: dt.date
     event_ids: list[str] = Field(description="Event mentions that drove it, strongest first.")
     canonical_ids: list[str]
+    baseline_events: int = Field(description="Conflict events in the baseline windows together "
+                                             "(a dyad with too few does not alert).")
 
 
 class Alerts(_Model):

@@ -175,7 +175,8 @@ def _print_run(report, summary: dict, db: Path) -> None:
 
 @app.command()
 def code(
-    infile: Annotated[Path, typer.Argument(help="JSON Lines: {\"id\", \"text\", \"date\"} per line.")],
+    infile: Annotated[Path, typer.Argument(
+        help="JSON Lines: {\"id\", \"text\", \"date\"} per line; - reads standard input.")],
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write JSON Lines here (default stdout).")] = None,
 ) -> None:
@@ -189,11 +190,15 @@ def code(
     from ..coding.pipeline import Pipeline
 
     err = console(stderr=True)
+    name = "<stdin>" if str(infile) == "-" else str(infile)
 
     def skip(n: int, why: str) -> None:
-        err.print(f"[yellow]skipped[/] {escape(str(infile))}:{n}: {escape(why)}", soft_wrap=True)
+        err.print(f"[yellow]skipped[/] {escape(name)}:{n}: {escape(why)}", soft_wrap=True)
 
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    spool = _spool_stdin() if name == "<stdin>" else None
+    if spool is not None:
+        infile = Path(spool.name)
     try:
         # The bar goes to stderr, and only when stderr is a terminal, so piped
         # JSON Lines stay clean; its total is the file's non-blank lines.
@@ -209,6 +214,22 @@ def code(
     finally:
         if output:
             out.close()
+        if spool is not None:
+            spool.close()
+
+
+def _spool_stdin():
+    """Standard input copied to a temporary file (removed when closed), so
+    `code -` decodes and numbers its lines exactly as it does a file's
+    (byte-order marks, UTF-16, one bad line never stops the rest) while the
+    copy is streamed, never held in memory."""
+    import shutil
+    import tempfile
+
+    spool = tempfile.NamedTemporaryFile(prefix="dyadwatch-stdin-", suffix=".jsonl")
+    shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)
+    spool.flush()
+    return spool
 
 
 def _read_jsonl(path: Path, skip) -> Iterator[tuple[int, dict]]:

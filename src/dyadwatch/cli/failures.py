@@ -9,14 +9,16 @@ names without their folders, so that is what is shown then.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
 from ._common import DEFAULT_DB_PATH, DbOption, FormatOption, OutputOption, emit
 from .fit import Col, print_fitted
 from .remote import Client, local_or_served
+
+if TYPE_CHECKING:  # loaded by the command itself: registering it must not import pandas
+    import pandas as pd
 
 COLUMNS = (Col("file", "file", cap=40), Col("line", "line", right=True, keep=1),
            Col("code", "code", keep=2), Col("when", "occurred_at", keep=3),
@@ -34,6 +36,8 @@ def register(app: typer.Typer) -> None:
         wide: Annotated[bool, typer.Option("--wide", help="Every column in full.")] = False,
     ) -> None:
         """Documents that failed to ingest: file, line and reason, newest first."""
+        import pandas as pd
+
         from .reads import reading
         from ..store.failures import list_errors
 

@@ -16,19 +16,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from .. import formats
-from ..analysis import dyads as analysis
 from ..config import Settings
 from ..errors import QueryError
-from ..store import queries
 from ..store.filters import EventFilter, actor_code
 from .remote import Client, local_or_served
 from ..types import PLOVER_TYPES
@@ -36,6 +33,9 @@ from ._common import (
     DEFAULT_DB_PATH, DbOption, DocumentFormatOption, ExportFormat, FormatOption, OutputOption,
     console, emit, filter_options,
 )
+
+if TYPE_CHECKING:  # pandas, the queries and the analysis load inside the commands that use them
+    import pandas as pd
 
 
 class Freq(str, Enum):
@@ -91,6 +91,8 @@ def reading(db: Path) -> Iterator[Any]:
 def _columns(df: pd.DataFrame, fmt: Any, cols: list[str] | None = None) -> pd.DataFrame:
     """In a terminal table only the columns a reader scans, with floats
     rounded to 2 decimals; scripts get every column at full precision."""
+    import pandas as pd
+
     if _name(fmt) != "table":
         return df
     df = df[[c for c in cols if c in df.columns]] if cols else df.copy()
@@ -118,6 +120,8 @@ def _fitted(df: pd.DataFrame, listing: str, fmt: Any, output: Path | None,
             wide: bool) -> bool:
     """Print a terminal listing fitted to the width (cli/fit.py); False
     when the output is a file or a machine format, for `emit` to write."""
+    from ..store import queries
+
     if _name(fmt) != "table" or output is not None:
         return False
     from .fit import LISTINGS, print_fitted
@@ -153,6 +157,9 @@ def events(
     fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
 ) -> None:
     """List events with their evidence sentence, oldest first."""
+    import pandas as pd
+    from ..store import queries
+
     def local() -> pd.DataFrame:
         with reading(db) as con:
             return queries.list_events(con, flt, limit=limit, offset=offset)
@@ -176,6 +183,8 @@ def show(
 ) -> None:
     """One event: its sentence (trigger bold, source green, target red),
     article, quotes and the other reports of the same event."""
+    from ..store import queries
+
     with reading(db) as con:
         ev = queries.get_event(con, event_id)
     _document(ev, fmt, render_event)
@@ -189,6 +198,9 @@ def quotes(
     fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
 ) -> None:
     """Quotes with their speakers and the events said in them."""
+    import pandas as pd
+    from ..store import queries
+
     who = actor_code(speaker, "speaker") if speaker else None
     pair = parse_pair(dyad) if dyad else None
 
@@ -216,6 +228,8 @@ def actors(
 ) -> None:
     """Actor codes in use, with how often each is source and target, and
     what each code names ("China: government", not its most quoted person)."""
+    import pandas as pd
+    from ..store import queries
     from ..names import Names
 
     def local() -> pd.DataFrame:
@@ -245,6 +259,9 @@ def dyad(
 ) -> None:
     """Events between A and B per period: counts by PLOVER type and
     QuadClass, Goldstein sum and mean, share of conflict."""
+    from ..analysis import dyads as analysis
+    from ..store import queries
+
     a, b = actor_code(a, "A"), actor_code(b, "B")
     with reading(db) as con:
         df = analysis.dyad_series(con, a, b, directed=directed, freq=freq.value,
@@ -285,6 +302,9 @@ def alerts(
 ) -> None:
     """Dyads whose conflict in the latest window is far above their own
     baseline (robust z-score), ranked, with the events that drove it."""
+    import pandas as pd
+    from ..analysis import dyads as analysis
+
     s = Settings.from_env()
     options = dict(window_days=s.alert_window_days if window is None else window,
                    baseline_windows=s.alert_baseline_windows if baseline is None else baseline,
@@ -337,6 +357,9 @@ def timeline(
     fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
 ) -> None:
     """The dyad's events in date order with evidence sentences and quotes."""
+    import pandas as pd
+    from ..analysis import dyads as analysis
+
     a, b = actor_code(a, "A"), actor_code(b, "B")
 
     def local() -> pd.DataFrame:
@@ -369,6 +392,8 @@ def summary(
 ) -> None:
     """A short summary of a dyad made only of evidence sentences, each
     cited (article, outlet, date)."""
+    from ..analysis import dyads as analysis
+
     if a is None or b is None:
         if a is not None:
             raise QueryError("summary needs two actors (or none for the overview).",
@@ -389,6 +414,10 @@ def network(
     fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
 ) -> None:
     """Who acts on whom: directed edges with event counts and Goldstein."""
+    import pandas as pd
+    from ..analysis import dyads as analysis
+    from ..store import queries
+
     def local() -> pd.DataFrame:
         with reading(db) as con:
             return analysis.network(con, since=since, until=until, min_events=min_events,
@@ -422,6 +451,8 @@ def export(
 ) -> None:
     """Write events in a POLECAT/ICEWS-like column layout (CSV, JSON, JSON Lines
     or Parquet)."""
+    from ..analysis import dyads as analysis
+
     with reading(db) as con:
         n = analysis.export_events(con, out, _name(fmt) if fmt else None, flt)
     console(stderr=True).print(f"wrote {n} events to {out}")
@@ -429,6 +460,7 @@ def export(
 
 def stats(db: DbOption = DEFAULT_DB_PATH, fmt: DocumentFormatOption = "table") -> None:
     """What the database holds: articles, events, types, top dyads."""
+    from ..analysis import dyads as analysis
     from ..provenance import coder_counts
 
     def local() -> dict[str, Any]:

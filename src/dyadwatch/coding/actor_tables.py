@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import data_path
+from ..prebuilt import reduce_fields
 from ..schemas import ActorRules, CountryRow, OrganisationRow, PersonRow, SectorsTable, TitlesTable
 from ..tables import load_rows, load_yaml, unknown_error
 from ..types import Actor
@@ -47,11 +48,15 @@ class Office:
     start: dt.date | None
     end: dt.date | None
 
+    __reduce__ = reduce_fields  # read back fast from the prebuilt cache
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
     name: str
     offices: tuple[Office, ...]
+
+    __reduce__ = reduce_fields  # read back fast from the prebuilt cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,8 @@ class OrgVariant:
     kind: str
     start: dt.date | None
     end: dt.date | None
+
+    __reduce__ = reduce_fields  # read back fast from the prebuilt cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +97,8 @@ class Entry:
     orgs: tuple[OrgVariant, ...] = ()
     person: Person | None = None
     surname: bool = False  # a bare surname ("Putin"), coded only when one holder fits the date
+
+    __reduce__ = reduce_fields  # read back fast from the prebuilt cache
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Actor coding: who is named in an article, as CAMEO-style codes (CHNGOV, PRKMIL).
 
 How a document is coded (`ActorCoder.code`), and why:
-1. One spaCy PhraseMatcher (attribute LOWER) finds every surface form of the
-   tables in one Cython pass; case is then checked per token against the
+1. One phrase table (phrases.py: spaCy's PhraseMatcher with attribute LOWER,
+   as plain dicts on the Doc's LOWER array) finds every surface form of the
+   tables; case is then checked per token against the
    table's spelling (acronyms exactly, capitalised names capitalised), so "US"
    is a country and "us" is not, while headlines in capitals still match.
    spaCy's named entities add people who are in no table (PERSON) and veto
@@ -17,7 +18,8 @@ How a document is coded (`ActorCoder.code`), and why:
    carry `antecedent` and a lower confidence; an actor whose country is
    unknown gets "---" + sector, as the CAMEO gold files write it, rather than
    an invented country.
-The tables (actor_tables.py, data/*.csv|yaml) are loaded and validated once.
+The tables (actor_tables.py, data/*.csv|yaml) are loaded and validated once,
+then read back prebuilt (prebuilt.py).
 
 The cost is a few dictionary lookups per token on top of the parse; see
 bench/actors.py for the measured ratio.
@@ -32,6 +34,7 @@ from pathlib import Path
 from .actor_tables import ActorTables, Entry, Person, dated, person_actor, typographic_variants
 from .coref import ArticleState, Coreference, Found, Pending
 from .nlp import doc_text
+from .phrases import PhraseTable
 from ..types import Actor, Article, Mention
 
 CONF_NAMED = 0.95  # a country, organisation or dated person with its role
@@ -72,27 +75,29 @@ class ActorCoder:
 
     def __init__(self, tables: ActorTables) -> None:
         import spacy
-        from spacy.matcher import PhraseMatcher
 
         self.tables = tables
         self.rules = tables.rules
         self._coref = Coreference(tables.rules, tables.countries)
         blank = spacy.blank("en")
-        self._matcher = PhraseMatcher(blank.vocab, attr="LOWER")
         self._by_key: dict[str, list[tuple[Entry, tuple[str, ...]]]] = {}
-        self._by_hash: dict[int, list[tuple[Entry, tuple[str, ...]]]] = {}
+        surfaces: list[tuple[str, list[str]]] = []
         for key, entries in tables.index.items():
             docs = {e.surface: blank.make_doc(e.surface) for e in entries}
             typeset = [blank.make_doc(v) for e in entries for v in typographic_variants(e.surface)]
-            self._matcher.add(key, list(docs.values()) + typeset)  # "People\u2019s" as "People's"
-            options = [(e, tuple(t.text for t in docs[e.surface])) for e in entries]
-            self._by_key[key] = options
-            self._by_hash[blank.vocab.strings[key]] = options
+            surfaces.extend((key, [t.lower_ for t in d])  # "People\u2019s" as "People's"
+                            for d in [*docs.values(), *typeset])
+            self._by_key[key] = [(e, tuple(t.text for t in docs[e.surface])) for e in entries]
+        self._surfaces = PhraseTable.build(surfaces)
 
     @classmethod
     def from_package(cls) -> "ActorCoder":
-        """The coder with the tables shipped in dyadwatch/data (people.csv if present)."""
-        return cls(ActorTables.from_paths())
+        """The coder with the tables shipped in dyadwatch/data (people.csv if
+        present), prebuilt: read back from the cache after the first start
+        (prebuilt.py), so the tables are neither validated nor tokenized again."""
+        from ..prebuilt import cached
+
+        return cached("actor_coder", lambda: cls(ActorTables.from_paths()))
 
     @classmethod
     def from_paths(cls, **paths: Path | str | None) -> "ActorCoder":
@@ -153,8 +158,8 @@ class ActorCoder:
         doc = st.doc
         candidates: list[_Piece] = []
         veto = [(e.start, e.end, e.label_) for e in doc.ents if e.label_ in VETO_LABELS]
-        for match_id, start, end in self._matcher(doc):
-            piece = self._piece(st, start, end, self._by_hash[match_id], veto)
+        for key, start, end in self._surfaces.matches(doc):
+            piece = self._piece(st, start, end, self._by_key[key], veto)
             if piece is not None:
                 candidates.append(piece)
         candidates.sort(key=lambda p: (p.start - p.end, p.start))

@@ -85,6 +85,13 @@ class EventCoder:
 
     @classmethod
     def from_package(cls) -> "EventCoder":
+        """The coder with the shipped ontology and patterns, prebuilt (prebuilt.py)."""
+        from ..prebuilt import cached
+
+        return cached("event_coder", cls._build)
+
+    @classmethod
+    def _build(cls) -> "EventCoder":
         ontology = Ontology.from_package()
         return cls(ontology, PatternSet.from_package(ontology))
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import data_path
+from ..prebuilt import reduce_fields
 from ..schemas import Admin1Row, CountryPointRow, PlaceRow
 from ..tables import load_rows, unknown_error
 from ..types import Location
@@ -89,6 +90,8 @@ class Place:
     lon: float | None
     population: int
     capital: bool = False
+
+    __reduce__ = reduce_fields  # read back fast from the prebuilt cache
 
     def location(self, text: str | None = None, start: int | None = None,
                  end: int | None = None, precision: str | None = None) -> Location:

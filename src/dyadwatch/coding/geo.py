@@ -137,6 +137,13 @@ class Geocoder:
 
     @classmethod
     def from_package(cls) -> "Geocoder":
+        """The geocoder of the shipped tables, prebuilt (prebuilt.py)."""
+        from ..prebuilt import cached
+
+        return cached("geocoder", cls._build)
+
+    @classmethod
+    def _build(cls) -> "Geocoder":
         gazetteer = Gazetteer.from_package()
         hints = Hints.from_file(data_path("geo_hints.yaml"))
         names = {label for _, row in load_rows(data_path("geo_places.csv"), PlaceRow)

@@ -116,7 +116,10 @@ class Ontology:
 
     @classmethod
     def from_package(cls) -> "Ontology":
-        return cls.from_file(data_path("ontology.yaml"))
+        """The shipped ontology, prebuilt (prebuilt.py)."""
+        from ..prebuilt import cached
+
+        return cached("ontology", lambda: cls.from_file(data_path("ontology.yaml")))
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Ontology":

