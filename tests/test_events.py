@@ -717,3 +717,11 @@ def test_later_statements_of_the_lead_speaker_take_the_lead_date(nlp, coder):
     one_day = "Oslo condemned Riga on Monday over the arrests. Tallinn praised Riga."
     (praise,) = [e for e in run(nlp, coder, one_day, names) if e.plover == "SUPPORT"]
     assert (praise.date, praise.date_source) == (dt.date(2024, 3, 4), "lead")
+
+
+def test_a_strike_launched_by_forces_is_no_labour_strike(nlp, coder):
+    names = {"Ruritanian forces": "RURMIL", "Ruritanian teachers": "RUREDU", "Ruritania": "RUR"}
+    forces = run(nlp, coder, "The strike was launched by Ruritanian forces on Monday.", names)
+    assert not [t for t in triples(forces) if t[2] == "PROTEST"]
+    teachers = run(nlp, coder, "The strike was launched by Ruritanian teachers on Monday.", names)
+    assert [t[2] for t in triples(teachers)] == ["PROTEST"]

@@ -231,6 +231,8 @@ class EventCoder:
             heads = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
             if not heads and tok.dep_ in ("xcomp", "conj"):  # "troops began leaving"
                 heads = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            heads += [o for c in tok.children if c.dep_ == "agent"  # "was launched by forces"
+                      for o in c.children if o.dep_ == "pobj"]
             heads += [o for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
                       for o in c.children if o.dep_ == "pobj"]  # "a first patch of troops"
             subj = {x for h in heads for x in _lemmas(h)}
