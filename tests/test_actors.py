@@ -620,3 +620,11 @@ def test_groupings_have_igo_codes():
     assert coder.lookup("AUKUS").code.startswith("IGO")
     assert coder.lookup("Quadrilateral Security Dialogue").code.startswith("IGO")
     assert coder.lookup("ECOWAS").code.startswith("IGO")
+
+
+def test_the_dateline_is_never_an_actor(run):
+    mentions = run("LUSAKA, Zambia — Malawian officials protested to Tanzania on Monday.")
+    assert {m.actor.country for m in mentions} == {"MWI", "TZA"}
+    assert not [m for m in mentions if m.start < 15]
+    body = run("Zambia protested to Tanzania on Monday.")
+    assert "ZMB" in {m.actor.country for m in body}  # a country named in the text still counts

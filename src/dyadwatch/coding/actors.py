@@ -33,6 +33,7 @@ from pathlib import Path
 
 from .actor_tables import ActorTables, Entry, Person, dated, person_actor, typographic_variants
 from .coref import ArticleState, Coreference, Found, Pending
+from .geo import dateline_span
 from .nlp import doc_text
 from .phrases import PhraseTable
 from ..types import Actor, Article, Mention
@@ -130,7 +131,9 @@ class ActorCoder:
         self._unknown_orgs(state, covered)
         pending += self._coref.candidates(doc, covered)
         self._coref.resolve(state, sorted(pending, key=lambda p: (p.start, p.end)))
-        return self._mentions(state, text)
+        dateline = dateline_span(text) or (0, 0)
+        return tuple(m for m in self._mentions(state, text)
+                     if not dateline[0] <= m.start < dateline[1])  # the dateline is no actor
 
     def _unknown_orgs(self, st: ArticleState, covered: bytearray) -> None:
         """An organisation no table knows ("the Civil Liberty Organisation")

@@ -58,6 +58,13 @@ _DATELINE = re.compile(
 _UNKNOWN = Location(name="unknown", precision="none")
 
 
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """Characters of the article's dateline ("ISLAMABAD, Pakistan —"): where the
+    story was filed, which is never a participant of its events."""
+    m = _DATELINE.search(text[:400])
+    return (m.start("place"), m.end()) if m else None
+
+
 @dataclass(frozen=True, slots=True)
 class Hints:
     """Feature words and syntactic roles read from data/geo_hints.yaml."""
