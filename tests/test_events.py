@@ -687,6 +687,8 @@ def test_needs_to_in_reported_speech_is_a_request(nlp, coder):
     assert ("GHAGOV", "TGOGOV", "REQUEST") in triples(coded)
     assert not [t for t in triples(coded) if t[2] == "RETREAT"]  # the demanded act has not happened
     assert triples(run(nlp, coder, "Lome needs more fuel, Accra said.", names)) == []
+    plea = "Accra issued a statement calling on Lome to admit the traders that they need."
+    assert ("GHAGOV", "TGOGOV", "REQUEST") in triples(run(nlp, coder, plea, names))
 
 
 def test_trade_wars_and_rescue_operations_are_no_armed_attack(nlp, coder):

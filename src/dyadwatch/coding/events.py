@@ -227,6 +227,9 @@ class EventCoder:
             return False
         if p.kind == "verb" and "VERB" in p.pos and tok.dep_ in NOMINAL_DEPS:
             return False
+        if p.complement is Complement.OBLIGATION and tok.lemma_.lower() in self.words["obligation_verbs"] \
+                and not self.clauses.obliges(tok):
+            return False  # "the help they need": no obligation, and no trigger to hide others
         if p.subjects or p.subjects_not:
             heads = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
             if not heads and tok.dep_ in ("xcomp", "conj"):  # "troops began leaving"
