@@ -119,3 +119,25 @@ def test_zscore_alerts_skip_self_dyads_and_empty_baselines(con):
     text = alerts.closest(con, threshold=3.0, min_events=3, **opts)
     assert "window 2024-06-01 to 2024-06-30" in text and "CHN-JPN: z 9" in text
     assert "(0 events in the baseline)" in text
+
+
+def test_alert_message_counts_read_as_english_and_quote_the_evidence():
+    """The message is read by a person woken by it: '1 independent story',
+    the evidence sentence verbatim with outlet, date and link."""
+    import pandas as pd
+
+    from dyadwatch.notify.message import alert_message
+
+    alert = {"id": "a1", "rule": "gulf", "dyad": "IRN-SAU", "window_start": "2025-01-01",
+             "window_end": "2025-01-30", "n_events": 1, "n_stories": 1,
+             "changes": [{"detail": "first ASSAULT event between them"}]}
+    evidence = pd.DataFrame([{"sentence": "Drones struck an oil terminal near Ras Tanura.",
+                              "outlet": "Gulf Wire", "date": "2025-01-29",
+                              "url": "http://127.0.0.1/a.html"}])
+    msg = alert_message(alert, evidence, "http://127.0.0.1:8000/")
+    assert "Evidence: 1 event from 1 independent story." in msg.body
+    assert ('- "Drones struck an oil terminal near Ras Tanura." (Gulf Wire, 2025-01-29) '
+            "http://127.0.0.1/a.html") in msg.body
+    assert "http://127.0.0.1:8000/alerts/a1" in msg.body
+    two = alert_message({**alert, "n_events": 3, "n_stories": 2}, evidence.iloc[:0], None)
+    assert "3 events from 2 independent stories." in two.body

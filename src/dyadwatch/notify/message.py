@@ -23,6 +23,11 @@ class Message:
     alert_ids: tuple[str, ...]
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """'1 event', '2 events': the message is read by people, not parsed."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def alert_message(alert: dict, evidence: pd.DataFrame, dashboard_url: str | None) -> Message:
     """One alert as a message. `alert` is a stored alerts row (a dict)."""
     changes = "; ".join(c["detail"] for c in alert["changes"])
@@ -30,8 +35,9 @@ def alert_message(alert: dict, evidence: pd.DataFrame, dashboard_url: str | None
     lines = [f"Rule '{alert['rule']}' fired for {alert['dyad']} (either direction) in the "
              f"window {alert['window_start']} to {alert['window_end']}.",
              f"What changed: {changes}.",
-             f"Evidence: {alert['n_events']} events from {alert['n_stories']} independent "
-             "stories. Top sentences:"]
+             f"Evidence: {_count(alert['n_events'], 'event')} from "
+             f"{_count(alert['n_stories'], 'independent story', 'independent stories')}. "
+             "Top sentences:"]
     lines += _evidence_lines(evidence)
     if dashboard_url:
         lines.append(f"Details: {dashboard_url.rstrip('/')}/alerts/{alert['id']}")
