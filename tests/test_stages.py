@@ -178,3 +178,19 @@ def test_complement_and_modality_are_string_valued_enums():
     assert Modality("future") is Modality.FUTURE and Modality.FUTURE == "future"
     assert f"{Modality.BACKGROUND}" == "background"  # stored and printed as before
     assert Complement("negate") is Complement.NEGATE
+
+
+def test_a_failed_document_is_raised_as_its_own_error_class():
+    """A document's failure crosses process boundaries as (code, reason); raised
+    again (eval and code without a skip callback) it is the class of its code,
+    so callers catch it by type as they do with `code_text`."""
+    from dyadwatch.coding.pipeline import failure_error
+    from dyadwatch.errors import DyadwatchError, EmptyDocumentError, error_class
+    from dyadwatch.types import Failure
+
+    assert error_class("E101") is EmptyDocumentError
+    assert error_class("E900") is DyadwatchError
+    err = failure_error(Failure(path="in.jsonl", reason="the text is empty.", line=3,
+                                code="E101"))
+    assert type(err) is EmptyDocumentError and err.code == "E101"
+    assert "the text is empty." in str(err)

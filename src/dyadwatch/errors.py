@@ -186,5 +186,18 @@ def error(code: str, *, hint: str | None = None, **fields: object) -> DyadwatchE
     return err
 
 
+def error_class(code: str) -> type[DyadwatchError]:
+    """The most specific error class declared with `code` (DyadwatchError for
+    a code no class declares, such as E900), so an error carried across a
+    process boundary as (code, reason) is raised again as its own class."""
+    todo, found = [DyadwatchError], DyadwatchError
+    while todo:
+        cls = todo.pop()
+        if cls.code == code:
+            found = cls
+        todo.extend(cls.__subclasses__())
+    return found
+
+
 def _str(value: object) -> str | None:
     return None if value is None else str(value)

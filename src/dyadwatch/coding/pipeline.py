@@ -32,7 +32,7 @@ from ..sources import ingest
 from . import nlp as nlp_mod
 from .lifeline import die_with_parent
 from ..config import Settings
-from ..errors import DyadwatchError, StoreError, StoreReadOnlyError
+from ..errors import DyadwatchError, StoreError, StoreReadOnlyError, error_class
 from ..store.db import Store
 from ..types import Article, DocResult, Failure
 from .stages import STAGES, GeoStage, Stage, StageFn, State, check
@@ -147,8 +147,9 @@ class Pipeline:
 
 
 def failure_error(failure: Failure) -> DyadwatchError:
-    """The error of a document that failed, with its stage's code (E101 empty, E900 ...)."""
-    err = DyadwatchError(failure.reason)
+    """The error of a document that failed, as the class of its stage's code
+    (EmptyDocumentError for E101, ...; DyadwatchError for E900)."""
+    err = error_class(failure.code)(failure.reason)
     err.code = failure.code
     return err
 
