@@ -130,6 +130,15 @@ def _fitted(df: pd.DataFrame, listing: str, fmt: Any, output: Path | None,
     return True
 
 
+def _listing(df: pd.DataFrame, listing: str, fmt: Any, output: Path | None, wide: bool, *,
+             title: str, cols: list[str] | None = None, trim: bool = True) -> None:
+    """Every listing ends the same way: fitted to the terminal, else written
+    by `emit` (with `_columns` applied unless `trim` is False)."""
+    if _fitted(df, listing, fmt, output, wide):
+        return
+    emit(_columns(df, fmt, cols) if trim else df, fmt, output, title=title)
+
+
 def parse_pair(value: str) -> tuple[str, str]:
     """Two actors by code or name ("China-North Korea")."""
     from ..store.filters import EventFilter
@@ -169,11 +178,9 @@ def events(
         return df.drop(columns=["distance_km"]) if flt.near is None and len(df) else df
 
     df = local_or_served(db, local, served)
-    if _fitted(df, "events", fmt, output, wide):
-        return
-    emit(_columns(df, fmt, ["id", "date", "source", "target", "plover", "goldstein",
-                            "trigger", "sentence", "geo_name", "distance_km"]),
-         fmt, output, title=f"{len(df)} events")
+    _listing(df, "events", fmt, output, wide, title=f"{len(df)} events",
+             cols=["id", "date", "source", "target", "plover", "goldstein", "trigger",
+                   "sentence", "geo_name", "distance_km"])
 
 
 def show(
@@ -213,10 +220,8 @@ def quotes(
         "/api/quotes", {"speaker": who, "dyad": "-".join(pair) if pair else None,
                         "since": since, "until": until, "q": text}, limit, offset)))
     df = _lists_as_text(df, ["event_ids"], fmt)
-    if _fitted(df, "quotes", fmt, output, wide):
-        return
-    emit(_columns(df, fmt, ["date", "speaker", "speaker_name", "text", "outlet",
-                            "event_ids"]), fmt, output, title=f"{len(df)} quotes")
+    _listing(df, "quotes", fmt, output, wide, title=f"{len(df)} quotes",
+             cols=["date", "speaker", "speaker_name", "text", "outlet", "event_ids"])
 
 
 def actors(
@@ -242,9 +247,7 @@ def actors(
                         "include_nonfactual": all_}, limit)))
     names = Names.from_package()
     df.insert(1, "label", [names.label(c) for c in df["code"]] if len(df) else [])
-    if _fitted(df, "actors", fmt, output, wide):
-        return
-    emit(df, fmt, output, title="actors")
+    _listing(df, "actors", fmt, output, wide, title="actors", trim=False)
 
 
 def dyad(
@@ -329,11 +332,9 @@ def alerts(
     df = _lists_as_text(df, ["event_ids", "canonical_ids"], fmt)
     if _name(fmt) in ("table", "csv"):
         df["baseline"] = [" ".join(f"{x:g}" for x in v) for v in df["baseline"]]
-    if _fitted(df, "alerts", fmt, output, wide):
-        return
-    emit(_columns(df, fmt, ["dyad", "z", "n_events", "intensity", "baseline",
-                            "window_start", "window_end", "event_ids"]),
-         fmt, output, title="escalation alerts")
+    _listing(df, "alerts", fmt, output, wide, title="escalation alerts",
+             cols=["dyad", "z", "n_events", "intensity", "baseline", "window_start",
+                   "window_end", "event_ids"])
 
 
 def _nothing_fires(db: Path, options: dict, unit: Unit, all_: bool) -> str:
@@ -373,11 +374,9 @@ def timeline(
         return pd.DataFrame(client.get(f"/api/dyads/{a}/{b}/timeline", params)["items"])
 
     df = local_or_served(db, local, served)
-    if _fitted(df, "timeline", fmt, output, wide):
-        return
-    emit(_columns(df, fmt, ["date", "event_id", "source", "target", "plover", "goldstein",
-                            "n_stories", "sentence", "outlet", "quote"]),
-         fmt, output, title=f"{a.upper()}-{b.upper()} timeline")
+    _listing(df, "timeline", fmt, output, wide, title=f"{a.upper()}-{b.upper()} timeline",
+             cols=["date", "event_id", "source", "target", "plover", "goldstein",
+                   "n_stories", "sentence", "outlet", "quote"])
 
 
 def summary(
@@ -433,9 +432,7 @@ def network(
         plot_network(df, plot, title="Who acts on whom, " + period_label(
             queries.parse_date(since), queries.parse_date(until, end=True)))
         console(stderr=True).print(f"wrote {plot}")
-    if _fitted(df, "network", fmt, output, wide):
-        return
-    emit(_columns(df, fmt), fmt, output, title="network")
+    _listing(df, "network", fmt, output, wide, title="network")
 
 
 @filter_options
