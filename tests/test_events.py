@@ -727,3 +727,17 @@ def test_a_strike_launched_by_forces_is_no_labour_strike(nlp, coder):
     assert not [t for t in triples(forces) if t[2] == "PROTEST"]
     teachers = run(nlp, coder, "The strike was launched by Ruritanian teachers on Monday.", names)
     assert [t[2] for t in triples(teachers)] == ["PROTEST"]
+
+
+def test_a_second_verb_of_saying_shares_the_speaker_of_the_first(nlp, coder):
+    names = {"Accra": "GHAGOV", "Lome": "TGOGOV", "Abuja": "NGAGOV"}
+    conj = "Accra says trade can recover but says Lome needs to reopen the border."
+    assert ("GHAGOV", "TGOGOV", "REQUEST") in triples(run(nlp, coder, conj, names))
+    adding = "Accra said the talks went well, adding that Lome and Abuja must reopen the border."
+    assert {("GHAGOV", "TGOGOV", "REQUEST"), ("GHAGOV", "NGAGOV", "REQUEST")} <= set(
+        triples(run(nlp, coder, adding, names)))
+    quoted = '"We are not here to draw new maps," Accra said, adding that Lome needs to "make hard choices."'
+    assert ("GHAGOV", "TGOGOV", "REQUEST") in triples(run(nlp, coder, quoted, names))
+    # a participle on an act is no saying: its clause names no speaker of a demand
+    act = "Accra closed the border, saying Lome needs to stop the smugglers."
+    assert not [t for t in triples(run(nlp, coder, act, names)) if t[2] == "REQUEST"]

@@ -156,7 +156,7 @@ class ClauseReader:
                     and any(c.dep_ == "nsubj" for c in gov.children):
                 return Context("hypothetical", negated)  # "officials believe X attacked": a belief
             if glemma in w["speech_verbs"] and dep in ("ccomp", "conj", "parataxis", "xcomp"):
-                speaker = subject_token(gov)
+                speaker = self.speaker(gov)
                 if obligation:
                     return Context("hypothetical", negated, obligation=True, speaker=speaker)
                 break
@@ -191,6 +191,27 @@ class ClauseReader:
             return Context("hypothetical", negated)
         return Context(modality, negated, derive and modality in ("future", "conditional"),
                         derive_from, obligation, speaker, prepare=prepare)
+
+    def speaker(self, verb):
+        """Who says what a reporting verb introduces: its subject, or when it has
+        none, the subject of another verb of saying it hangs on ("X says A but
+        says Y needs to", "X said talks went well, adding that Y must") or that
+        stands just before it ("...," X said, adding that: the parser often hangs
+        the participle inside the quote). A participle on an act ("defended the
+        plan, saying ...") names no speaker."""
+        subj = subject_token(verb)
+        cur = verb
+        for _ in range(4):
+            if subj is not None or cur.dep_ not in ("conj", "advcl", "xcomp", "ccomp") or cur.head == cur:
+                break
+            cur = cur.head
+            if cur.lemma_.lower() in self.words["speech_verbs"]:
+                subj = subject_token(cur)
+        if subj is None and verb.tag_ == "VBG":
+            before = [t for t in verb.doc[max(verb.sent.start, verb.i - 3):verb.i] if not t.is_punct]
+            if before and before[-1].lemma_.lower() in self.words["speech_verbs"]:
+                subj = subject_token(before[-1])
+        return subj
 
     def obliges(self, tok) -> bool:
         """Is `tok` a verb of obligation with a to-clause ("Y needs to act")? It
