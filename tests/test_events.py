@@ -741,3 +741,24 @@ def test_a_second_verb_of_saying_shares_the_speaker_of_the_first(nlp, coder):
     # a participle on an act is no saying: its clause names no speaker of a demand
     act = "Accra closed the border, saying Lome needs to stop the smugglers."
     assert not [t for t in triples(run(nlp, coder, act, names)) if t[2] == "REQUEST"]
+
+
+def test_a_direct_quote_speaks_for_its_speaker_in_every_sentence(nlp, coder):
+    from dyadwatch.coding.quotes import QuoteExtractor
+
+    names = {"Accra": "GHAGOV", "Lome": "TGOGOV", "Abuja": "NGAGOV"}
+    text = ('"We condemn the raid on our traders. Lome must return the seized goods. '
+            'They seized the trucks at night," Accra said on Monday.')
+    article = Article(id="b" * 40, text=text, date=ANCHOR)
+    doc = nlp(text)
+    mentions = HandActors(names).code(doc, article)
+    quoted = QuoteExtractor.from_package().direct_speakers(doc, article)
+    assert [(text[s:e][:9], doc[h].text) for s, e, h in quoted] == [("We condem", "Accra")]
+    coded = {(e.source and e.source.code, e.target and e.target.code, e.plover)
+             for e in coder.code(doc, article, mentions, quoted) if e.modality == "asserted"}
+    assert ("GHAGOV", "TGOGOV", "REQUEST") in coded  # the attribution is two sentences away
+    assert ("GHAGOV", None, "ACCUSE") in coded  # "we condemn": the speaker condemns
+    unquoted = {e.plover for e in coder.code(doc, article, mentions) if e.source is not None}
+    assert "REQUEST" not in unquoted and "ACCUSE" not in unquoted  # without the quote, nobody speaks
+    # inside a quote only "we"/"I" is the speaker: "they took them" is not Accra's act
+    assert {t for t in coded if t[0] == "GHAGOV"} == {("GHAGOV", "TGOGOV", "REQUEST"), ("GHAGOV", None, "ACCUSE")}

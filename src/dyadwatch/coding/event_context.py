@@ -31,6 +31,7 @@ class Context:
     derive_from: object | None = None  # a "promise/vow to" governor whose event this replaces
     obligation: bool = False  # "Y must Z"
     speaker: object | None = None  # subject token of the reporting verb above
+    quoted: bool = False  # the trigger is in a direct quote: only "we"/"I" there is the speaker
     allege: bool = False  # inside "accuse X of ...": not coded
     refuse: bool = False  # "failed to Z": a cooperative Z becomes a REJECT
     prepare: bool = False  # "prepared to shell": military preparation (MOBILIZE), not a threat
@@ -42,9 +43,11 @@ class ClauseReader:
     def __init__(self, words) -> None:
         self.words = words
 
-    def context(self, tok, at: dict) -> Context:
+    def context(self, tok, at: dict, quoted=None) -> Context:
         """The modality of `tok`'s clause; `at` maps token indices to the
-        sentence's matched triggers (their patterns say "agree to", "refuse to")."""
+        sentence's matched triggers (their patterns say "agree to", "refuse to");
+        `quoted` is the speaker's token of a direct quote around `tok`, the
+        speaker when no verb of saying in the sentence names one."""
         w = self.words
         modality, negated, derive, obligation, prepare = "asserted", False, False, False, False
         derive_from = speaker = None
@@ -158,7 +161,8 @@ class ClauseReader:
             if glemma in w["speech_verbs"] and dep in ("ccomp", "conj", "parataxis", "xcomp"):
                 speaker = self.speaker(gov)
                 if obligation:
-                    return Context("hypothetical", negated, obligation=True, speaker=speaker)
+                    return Context("hypothetical", negated, obligation=True, speaker=speaker or quoted,
+                                   quoted=quoted is not None)
                 break
             own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children)
             if (glemma in w["intent_verbs"] or glemma in w["wish_verbs"]) and dep in ("xcomp", "ccomp") and (
@@ -187,10 +191,12 @@ class ClauseReader:
             if noun_gov and self._in_condition(gov):
                 return Context("hypothetical", negated)  # "unless X made peace with rebels fighting Y"
             break
+        if speaker is None:
+            speaker = quoted
         if obligation and speaker is None:
             return Context("hypothetical", negated)
         return Context(modality, negated, derive and modality in ("future", "conditional"),
-                        derive_from, obligation, speaker, prepare=prepare)
+                        derive_from, obligation, speaker, prepare=prepare, quoted=quoted is not None)
 
     def speaker(self, verb):
         """Who says what a reporting verb introduces: its subject, or when it has
