@@ -42,6 +42,7 @@ from ..store import watch_state as state
 from ..store.db import Store
 from ..types import Article, Failure
 from . import ingest
+from .files import walk
 from .feeds import Entry, page_article, parse_feed, parse_sitemap
 from .fetch import FETCH_FAILED, Fetcher, FetchPolicy, FetchResult, Validators, url_key
 from .watchfile import WatchFile
@@ -331,7 +332,7 @@ def _poll_folder(address: str) -> _Poll:
     folder = Path(address)
     if not folder.is_dir():
         return _Poll(address, None, f"folder {address} does not exist")
-    files = tuple(p for p in ingest.walk([folder]) if isinstance(p, Path))
+    files = tuple(p for p in walk([folder]) if isinstance(p, Path))
     return _Poll(address, None, None, (), files)
 
 
