@@ -131,6 +131,17 @@ def record_fetches(store: Store, rows: Sequence[tuple]) -> None:
         con.unregister("_fetched")
 
 
+def prune_fetches(store: Store, keep_days: int) -> int:
+    """Deletes fetches older than `keep_days` (0 keeps all): the log is for
+    seeing what failed lately, and unpruned it grows by every poll for ever."""
+    if keep_days <= 0:
+        return 0
+    with _tx(store) as con:
+        (n,) = con.execute("DELETE FROM fetches WHERE fetched_at < current_timestamp::TIMESTAMP "
+                           "- to_days(?)", [keep_days]).fetchone()
+    return n
+
+
 def validators(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, tuple]:
     rows = con.execute("SELECT url, etag, last_modified FROM http_cache "
                        "WHERE list_contains(?, url)", [list(urls)]).fetchall()
