@@ -20,7 +20,7 @@ from dyadwatch.sources import watchfile
 from dyadwatch.sources.fetch import FetchPolicy
 from dyadwatch.sources.watch import Watcher
 from dyadwatch.store.db import Store
-from dyadwatch.store.watch_state import prune_fetches
+from dyadwatch.store.watch_state import list_sources, prune_fetches
 
 DATA = Path(__file__).parent / "data" / "watch"
 #: (page, date, title) of the test site's articles, written for these tests.
@@ -235,6 +235,12 @@ def test_folder_source_picks_up_new_files(tmp_path, pipeline, db_path):
         (inbox / "b.txt").write_text((DATA / "trade.txt").read_text())
         again = w.cycle(force=True)
         assert again.new_articles == 1 and again.stored == 1
+        (src,) = list_sources(store.con)
+        store.con.execute("INSERT INTO watch_urls (key, url, source, status, seen_at) VALUES "
+                          "('old', 'old', ?, 'stored', current_timestamp::TIMESTAMP "
+                          "- INTERVAL 9 DAY)", [src["address"]])
+        (src,) = list_sources(store.con)
+        assert src["articles_7d"] == 2  # the two new files; the 9-day-old one is not counted
 
 
 def test_cycle_prunes_the_fetch_log_to_its_window(tmp_path, pipeline, db_path):

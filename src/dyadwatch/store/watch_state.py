@@ -85,9 +85,15 @@ def remove_source(store: Store, address: str) -> bool:
 
 
 def list_sources(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Each source with `n_errors` (failed fetches still in the fetch log) and
+    `articles_7d` (articles it gave that were stored in the last 7 days: a
+    feed that went quiet shows here before anyone misses its news)."""
     cur = con.execute(
         "SELECT s.*, (SELECT count(*) FROM fetches f WHERE f.source = s.address AND "
-        "f.error IS NOT NULL) AS n_errors FROM sources s ORDER BY address")
+        "f.error IS NOT NULL) AS n_errors, (SELECT count(*) FROM watch_urls u "
+        "WHERE u.source = s.address AND u.status = 'stored' AND u.seen_at >= "
+        "current_timestamp::TIMESTAMP - INTERVAL 7 DAY) AS articles_7d "
+        "FROM sources s ORDER BY address")
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row)) for row in cur.fetchall()]
 
