@@ -762,3 +762,14 @@ def test_a_direct_quote_speaks_for_its_speaker_in_every_sentence(nlp, coder):
     assert "REQUEST" not in unquoted and "ACCUSE" not in unquoted  # without the quote, nobody speaks
     # inside a quote only "we"/"I" is the speaker: "they took them" is not Accra's act
     assert {t for t in coded if t[0] == "GHAGOV"} == {("GHAGOV", "TGOGOV", "REQUEST"), ("GHAGOV", None, "ACCUSE")}
+
+
+def test_taking_part_in_talks_is_consulting_and_no_capture(nlp, coder):
+    names = {"Accra": "GHAGOV", "Lome": "TGOGOV", "Kumasi": "GHA"}
+    assert ("GHAGOV", "TGOGOV", "CONSULT") in triples(
+        run(nlp, coder, "Accra took part in the talks with Lome.", names))
+    assert ("GHAGOV", None, "CONSULT") in triples(
+        run(nlp, coder, "Accra participated in the summit on Monday.", names))
+    assert triples(run(nlp, coder, "Accra took part in the rescue operation.", names)) == []
+    assert ("TGOGOV", "GHA", "ASSAULT") in triples(
+        run(nlp, coder, "Lome captured part of the town of Kumasi.", names))
