@@ -637,3 +637,18 @@ def test_a_countrys_envoy_to_an_international_body_speaks_for_the_country(run):
     assert codes(mentions, "Chilean Deputy U.N. Envoy Marta Soler") == ["CHLGOV"]
     assert codes(mentions, "U.N. envoy") == ["IGOUNO"]  # the body's own envoy, posted for Bolivia
     assert "IGOUNO" in codes(run("The U.N. mission in Haiti ended."), "U.N. mission")
+
+
+def test_an_office_with_its_own_country_is_not_an_earlier_office_holder(run):
+    text = ("The Bolivian foreign ministry spokesperson criticised Lima. On Friday, the spokesperson "
+            "for Peru's Ministry of Foreign Affairs, Ambassador Tavo Quillca, answered Bolivia. "
+            "Quillca later spoke again.")
+    mentions = run(text)
+    assert covering(mentions, "spokesperson for", text) == ["PERGOV"]  # not the Bolivian one before
+    assert codes(mentions, "Ambassador Tavo Quillca") == ["PERGOV"]  # named in apposition to it
+    assert codes(mentions, "Quillca") == ["PERGOV"]
+
+
+def test_a_new_name_takes_the_country_of_the_office_in_apposition(run):
+    text = "Tarn Oduya, a spokesman for the Chilean defence ministry, met reporters."
+    assert codes(run(text), "Tarn Oduya") == ["CHLGOV"]

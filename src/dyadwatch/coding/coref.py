@@ -124,7 +124,7 @@ class Coreference:
                 self.words.observe(doc, found, genders)
                 return [found]
             if item.what == "person" or item.end - item.start > 1 or self._appositive(st, item):
-                title = self._apposition(st, item)
+                title = self._apposition(st, item) or _apposed_role(st, item, cover)
                 if title is not None:
                     found = Found(item.start, item.end,
                                   Actor(title.actor.code, title.actor.country, title.actor.sector,
@@ -200,6 +200,11 @@ class Coreference:
                         cover: dict[int, list[Found]]) -> list[Found]:
         doc = st.doc
         sector = item.sector
+        owner = _office_of(doc[item.end - 1], cover)
+        if owner is not None:  # "the spokesperson for Pakistan's foreign ministry": not an earlier one
+            kind = "title" if item.person_title else "country"
+            return [Found(item.start, item.end, self._actor(owner.actor.country, sector, kind),
+                          min(owner.conf, CONF_APPOSITION), kinds=item.kinds, person=item.person_title)]
         if item.definite:
             for f in recent(st, history, item.start):
                 if (f.kinds & item.kinds and f.actor.country is not None and not f.place
@@ -348,6 +353,45 @@ class Coreference:
                     if not f.person and f.actor.kind != "title" and f.actor.country is not None:
                         return f
         return None
+
+
+#: Prepositions that name whom an office serves ("spokesperson for X", "minister of X").
+OFFICE_PREPS = frozenset({"for", "of", "at"})
+
+
+def _office_of(head, cover: dict[int, list[Found]]) -> Found | None:
+    """The country mention a role word's own phrase names as its office ("the
+    spokesperson for Pakistan's foreign ministry", "a spokesman of the Iraqi
+    government"): the object of for/of/at, or a word inside it."""
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ not in OFFICE_PREPS:
+            continue
+        for obj in prep.children:
+            if obj.dep_ != "pobj":
+                continue
+            for t in (obj, *(c for c in obj.children if c.dep_ in ("poss", "amod", "compound", "nmod"))):
+                hit = next((f for f in cover.get(t.i, ()) if f.actor.country is not None
+                            and not f.person and not f.place), None)
+                if hit is not None:
+                    return hit
+    return None
+
+
+def _apposed_role(st: ArticleState, item: Pending, cover: dict[int, list[Found]]) -> Found | None:
+    """A name in apposition to an office with a country ("the spokesperson for
+    Pakistan's foreign ministry, Ambassador Shafqat Khan" / "Tarn Oduya, a
+    spokesman for the Kenyan government") takes that office's country."""
+    head = st.doc[item.end - 1]
+    partners = [head.head] if head.dep_ == "appos" else []
+    partners += [c for c in head.children if c.dep_ == "appos"]
+    for partner in partners:
+        if item.start <= partner.i < item.end:
+            continue
+        hit = next((f for f in cover.get(partner.i, ()) if f.actor.country is not None
+                    and not f.person and not f.place), None) or _office_of(partner, cover)
+        if hit is not None and hit.actor.sector is not None:
+            return hit
+    return None
 
 
 def _lone_org(doc, t) -> bool:
