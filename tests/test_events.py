@@ -773,3 +773,12 @@ def test_taking_part_in_talks_is_consulting_and_no_capture(nlp, coder):
     assert triples(run(nlp, coder, "Accra took part in the rescue operation.", names)) == []
     assert ("TGOGOV", "GHA", "ASSAULT") in triples(
         run(nlp, coder, "Lome captured part of the town of Kumasi.", names))
+
+
+def test_a_particle_follows_its_verb_a_fronted_date_is_no_call_on(nlp, coder):
+    names = {"Accra": "GHAGOV", "Lome": "TGOGOV"}
+    fronted = 'On Friday, Accra called the border closure by Lome "reckless."'
+    coded = triples(run(nlp, coder, fronted, names))
+    assert ("GHAGOV", "TGOGOV", "ACCUSE") in coded and not [t for t in coded if t[2] == "REQUEST"]
+    assert ("GHAGOV", "TGOGOV", "REQUEST") in triples(
+        run(nlp, coder, "On Friday, Accra called on Lome to reopen the border.", names))

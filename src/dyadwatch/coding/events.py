@@ -249,7 +249,7 @@ class EventCoder:
             if p.subjects and not subj & p.subjects or subj & p.subjects_not:
                 return False
         if p.preps and not any(c.dep_ in ("prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp")
-                               and c.lower_ in p.preps
+                               and c.lower_ in p.preps and c.i > tok.i  # "On Monday, X called": no "call on"
                                for c in tok.children) and not _marked_clause(tok, p.preps):
             return False
         objects = list(_objects(tok))
