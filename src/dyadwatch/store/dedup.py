@@ -67,7 +67,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..config import Settings
-from ..errors import ConfigError, StoreError
+from ..errors import error
 
 #: Words after lowercasing: runs of letters and digits (punctuation and
 #: underscores are separators), so "U.S." and "US" differ but "talks," and
@@ -188,9 +188,7 @@ def update(con: duckdb.DuckDBPyConnection, settings: Settings) -> DedupReport:
         con.commit()
     except duckdb.Error as exc:
         _rollback(con)
-        raise StoreError(f"story and event deduplication failed and was rolled back: {exc}",
-                         hint="The articles and events are stored; run the ingest again to "
-                              "retry the grouping.") from exc
+        raise error("E306", reason=exc) from exc
     except BaseException:
         _rollback(con)
         raise
@@ -199,15 +197,11 @@ def update(con: duckdb.DuckDBPyConnection, settings: Settings) -> DedupReport:
 
 def _check_settings(settings: Settings) -> None:
     if not 0.0 < settings.story_threshold <= 1.0:
-        raise ConfigError(f"story_threshold={settings.story_threshold} is not in (0, 1].",
-                          hint="Set DYADWATCH_STORY_THRESHOLD to a Jaccard similarity such "
-                               "as 0.4 (the default).")
+        raise error("E412", value=settings.story_threshold)
     if settings.minhash_perm < 2:
-        raise ConfigError(f"minhash_perm={settings.minhash_perm} is too small.",
-                          hint="Use 64 or more permutations.")
+        raise error("E413", value=settings.minhash_perm)
     if settings.event_window_days < 0:
-        raise ConfigError(f"event_window_days={settings.event_window_days} is negative.",
-                          hint="Use 0 (same day only) or more days.")
+        raise error("E414", value=settings.event_window_days)
 
 
 def _read_signatures(con: duckdb.DuckDBPyConnection,
@@ -225,15 +219,11 @@ def _read_signatures(con: duckdb.DuckDBPyConnection,
     lengths = sigs.value_lengths().to_numpy(zero_copy_only=False)
     if (lengths != perm).any():
         found = sorted(set(lengths.tolist()) - {perm})
-        raise ConfigError(
-            f"{int((lengths != perm).sum())} stored story signatures have {found} values but "
-            f"minhash_perm is {perm}.",
-            hint=f"Run with the setting the database was built with "
-                 f"(DYADWATCH_MINHASH_PERM={found[0]}), or ingest into a new database.")
+        raise error("E415", count=int((lengths != perm).sum()), found=found, perm=perm,
+                    built=found[0])
     flat = sigs.flatten().to_numpy()
     if flat.max() > _MAX_VALUE:
-        raise ConfigError("stored story signatures are not 32-bit datasketch MinHash values.",
-                          hint="Ingest into a new database with this version of dyadwatch.")
+        raise error("E416")
     return ids, flat.astype(np.uint32).reshape(len(ids), perm)
 
 
