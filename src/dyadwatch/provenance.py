@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Settings, data_dir
-from .tables import table_files
 
 #: Settings that change what coding stores for an article.
 CODING_SETTINGS = ("model", "max_chars", "minhash_perm", "shingle_size", "stages")
@@ -43,6 +42,8 @@ class Fingerprint:
 
 def tables_hash(folder: Path | None = None) -> str:
     """sha256 over the relative path and bytes of every data table in `folder`."""
+    from .tables import table_files  # YAML and schemas: not needed by `stats`
+
     folder = folder or data_dir()
     digest = hashlib.sha256()
     for path in table_files(folder):
