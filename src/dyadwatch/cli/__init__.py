@@ -345,14 +345,16 @@ _register_submodules()
 
 def main() -> None:
     """Console entry point: domain errors become one clean line, exit 1."""
-    from ..store.damage import damaged_error, is_damaged
-
     try:
         app()
     except DyadwatchError as exc:
         console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         sys.exit(1)
     except Exception as exc:  # a damaged file met outside a guarded read (ingest's queries)
+        # imported here: it imports duckdb, which commands that code or read no database
+        # (`code`, `--help`) never load
+        from ..store.damage import damaged_error, is_damaged
+
         if not is_damaged(exc):
             raise
         console(stderr=True).print(f"[red]error:[/] {escape(str(damaged_error(None, exc)))}",
