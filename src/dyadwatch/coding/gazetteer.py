@@ -24,8 +24,6 @@ from pathlib import Path
 
 from ..config import data_path
 from ..prebuilt import reduce_fields
-from ..schemas import Admin1Row, CountryPointRow, PlaceRow
-from ..tables import load_rows, unknown_error
 from ..types import Location
 
 #: Mean Earth radius used by `haversine_km` (km).
@@ -413,10 +411,18 @@ def _strip_feature_word(label: str) -> str | None:
 
 
 def _read_country_points(path: Path) -> dict[str, tuple[float, float]]:
+    # the schemas and the table loader are imported by the builders only: a process
+    # that reads the gazetteer back from the prebuilt cache (prebuilt.py) needs neither
+    from ..schemas import CountryPointRow
+    from ..tables import load_rows
+
     return {r.iso2: (r.lat, r.lon) for _, r in load_rows(path, CountryPointRow)}
 
 
 def _read_admin1(path: Path) -> dict[str, tuple[str, int, tuple[str, ...]]]:
+    from ..schemas import Admin1Row
+    from ..tables import load_rows
+
     return {r.code: (r.name, r.geonameid, tuple(a for a in r.aliases.split("|") if a))
             for _, r in load_rows(path, Admin1Row)}
 
@@ -425,6 +431,9 @@ def _read_places(path: Path, primary: dict[str, list[Place]], countries: dict[st
                  cities: dict[int | None, Place]) -> None:
     """Sites, border islands, regions, and aliases of countries and cities
     (geo_places.csv)."""
+    from ..schemas import PlaceRow
+    from ..tables import load_rows, unknown_error
+
     for line, row in load_rows(path, PlaceRow):
         labels = [row.name, *(a for a in row.aliases.split("|") if a)]
         if row.kind in ("country_alias", "city_alias"):
