@@ -26,6 +26,7 @@ validated when it was built.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import gc
 import hashlib
@@ -34,7 +35,7 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -88,15 +89,15 @@ def cached(name: str, build: Callable[[], T]) -> T:
     except Exception:  # none yet, or a truncated or foreign file: build it and replace it
         value = build()
         _store(path, value)
-    _freeze()
+    freeze()
     return value
 
 
-def _freeze() -> None:
+def freeze() -> None:
     """Move every live object out of the collector's reach (`gc.freeze`).
 
-    The tables live as long as the process; frozen, later collections skip
-    them instead of traversing half a million objects on every full
+    The tables and the spaCy model live as long as the process; frozen,
+    later collections skip them instead of traversing half a million objects on every full
     collection (that halved what start-up costs beyond spaCy's own load).
     At exit (`_at_exit`) they are unfrozen only in a process that loaded DuckDB.
     """
@@ -124,20 +125,31 @@ def _at_exit() -> None:
         gc.freeze()
 
 
-def _load(f) -> object:
-    """Unpickle with the cyclic garbage collector paused.
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a block with the cyclic garbage collector paused.
 
-    Reading back 200,000 containers (the gazetteer's name lists) otherwise
-    triggers a collection every few hundred allocations, each scanning what
-    was read so far: half the time of the read.
+    For start-up, which allocates objects that live as long as the process
+    (the spaCy model, the tables, the modules): every few hundred
+    allocations a collection scans what was made so far, and none of it is
+    garbage. Unpickling 200,000 containers (the gazetteer's former name
+    lists) spent half its time there; loading spaCy and the stages ran two
+    full and twenty intermediate collections (0.1-0.2 CPU-s) that freed a
+    few hundred objects. Callers `freeze()` what they loaded afterwards.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.load(f)
+        yield
     finally:
         if enabled:
             gc.enable()
+
+
+def _load(f) -> object:
+    """Unpickle with the collector paused (`collector_paused`)."""
+    with collector_paused():
+        return pickle.load(f)
 
 
 def reduce_fields(obj: object) -> tuple:

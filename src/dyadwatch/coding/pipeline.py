@@ -26,6 +26,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import prebuilt
 from ..sources import ingest
 from ..sources.articles import article_from_text
 from . import nlp as nlp_mod
@@ -81,8 +82,12 @@ class Pipeline:
 
     @cached_property
     def loaded(self) -> tuple[StageFn, ...]:
-        """Each stage loaded (its tables read) once."""
-        return tuple(s.make(self.settings) for s in self.stages)
+        """Each stage loaded (its tables read) once, without collections in
+        between (prebuilt.collector_paused), then frozen."""
+        with prebuilt.collector_paused():
+            loaded = tuple(s.make(self.settings) for s in self.stages)
+        prebuilt.freeze()
+        return loaded
 
     @property
     def geocoder(self):
