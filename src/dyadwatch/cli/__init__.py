@@ -351,14 +351,16 @@ def only_asked(app: typer.Typer, args: list[str]) -> typer.Typer:
 
 def main() -> None:
     """Console entry point: domain errors become one clean line, exit 1."""
-    from ..store.damage import damaged_error, is_damaged
-
     try:
         only_asked(app, sys.argv[1:])()
     except DyadwatchError as exc:
         console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         sys.exit(1)
     except Exception as exc:  # a damaged file met outside a guarded read (ingest's queries)
+        # imported here: it imports duckdb, which commands that code or read no database
+        # (`code`, `--help`) never load
+        from ..store.damage import damaged_error, is_damaged
+
         if not is_damaged(exc):
             raise
         console(stderr=True).print(f"[red]error:[/] {escape(str(damaged_error(None, exc)))}",

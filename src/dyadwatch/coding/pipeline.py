@@ -17,26 +17,27 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
-import multiprocessing
 import os
 import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..store import dedup
+from .. import prebuilt
 from ..sources import ingest
 from ..sources.articles import article_from_text
 from . import nlp as nlp_mod
 from .lifeline import die_with_parent
 from ..config import Settings
 from ..errors import DyadwatchError, StoreError, StoreReadOnlyError, error_class
-from ..store.db import Store
 from ..types import Article, DocResult, Failure
 from .stages import STAGES, GeoStage, Stage, StageFn, State, check
+
+if TYPE_CHECKING:  # the store (DuckDB, pyarrow) is imported by `process` only: coding
+    from ..store.db import Store  # processes (`code`, pool and Dask workers) never load it
 
 
 @dataclass
@@ -81,8 +82,12 @@ class Pipeline:
 
     @cached_property
     def loaded(self) -> tuple[StageFn, ...]:
-        """Each stage loaded (its tables read) once."""
-        return tuple(s.make(self.settings) for s in self.stages)
+        """Each stage loaded (its tables read) once, without collections in
+        between (prebuilt.collector_paused), then frozen."""
+        with prebuilt.collector_paused():
+            loaded = tuple(s.make(self.settings) for s in self.stages)
+        prebuilt.freeze()
+        return loaded
 
     @property
     def geocoder(self):
@@ -180,6 +185,9 @@ def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str |
     `store` to write through an open Store (the HTTP server does: it owns
     its database); otherwise the file is opened and closed here.
     """
+    from ..store import dedup
+    from ..store.db import Store
+
     settings = settings or Settings()
     pipeline = pipeline or Pipeline(settings)
     own_store = store is None
@@ -275,6 +283,9 @@ def _coded(chunks: Iterator[tuple[list[Article], list[Failure]]], pipeline: Pipe
         for fresh, failures in chunks:
             yield _split(pipeline.code_articles(fresh), failures), failures
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(n_process, mp_context=ctx, initializer=die_with_parent,
                              initargs=(os.getpid(),)) as pool:

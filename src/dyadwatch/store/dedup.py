@@ -61,13 +61,15 @@ import re
 import time
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
-import pyarrow as pa
 
 from ..config import Settings
 from ..errors import error
+
+if TYPE_CHECKING:  # `signature` runs in coding processes, which never load the store
+    import duckdb
 
 #: Words after lowercasing: runs of letters and digits (punctuation and
 #: underscores are separators), so "U.S." and "US" differ but "talks," and
@@ -177,6 +179,8 @@ def update(con: duckdb.DuckDBPyConnection, settings: Settings) -> DedupReport:
     One transaction: readers see either the previous grouping or the new one.
     Idempotent: a second call changes nothing.
     """
+    import duckdb
+
     _check_settings(settings)
     started = time.perf_counter()
     try:
@@ -297,6 +301,8 @@ def _find(parent: list[int], i: int) -> int:
 
 
 def _update_stories(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
+    import pyarrow as pa
+
     ids, matrix = _read_signatures(con, settings)
     roots, n_candidates = _story_roots(matrix, settings.story_threshold)
     members = [(ids[i], ids[r]) for i, r in enumerate(roots) if r != i]
@@ -365,6 +371,8 @@ def _cluster_dated(con: duckdb.DuckDBPyConnection, window: int) -> None:
     than `window` days after the cluster's first date) depends on the
     cluster's own start, which window functions cannot express, so it is one
     Python pass over the (key, date, id)-sorted events."""
+    import pyarrow as pa
+
     table = con.sql("SELECT id, grp, date FROM _dedup_ev "
                     "WHERE date IS NOT NULL ORDER BY grp, date, id").to_arrow_table()
     groups = table.column("grp").to_pylist()
@@ -410,6 +418,8 @@ def _count(result: duckdb.DuckDBPyConnection) -> int:
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    import duckdb
+
     try:
         con.rollback()
     except duckdb.Error:
