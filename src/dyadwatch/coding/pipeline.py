@@ -206,17 +206,18 @@ def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str |
 
 
 def _chunk_size(settings: Settings) -> int:
-    """Articles per chunk (one existing-id check, one write transaction).
+    """Articles per chunk (one existing-id check, one write transaction):
+    four spaCy batches, whatever the number of workers.
 
-    In one process, four spaCy batches: fewer, larger transactions. In a
-    pool a chunk is also one task, so it is one batch: with 256-article
-    tasks, 400 articles split 256/144 between two workers and the run took
-    as long as the larger share (bench/pipeline.py measured 1.2x for 2
-    processes); one batch per task keeps the last tasks short and the
-    workers evenly loaded.
+    The same chunks with one process and with a pool mean the same write
+    transactions, so the database file comes out the same: with one-batch
+    transactions for the pool it was 27% larger for the same rows (DuckDB's
+    automatic checkpoints then fall between more, smaller appends and leave
+    free blocks and extra row groups behind). A pool still gets one batch
+    per task (`_coded`): with 256-article tasks, 400 articles split 256/144
+    between two workers and the run took as long as the larger share.
     """
-    batch = max(settings.batch_size, 1)
-    return batch * 4 if settings.n_process <= 1 else batch
+    return max(settings.batch_size, 1) * 4
 
 
 def _items(paths) -> Iterator[Article | Failure]:
@@ -266,26 +267,35 @@ def _split(coded: Iterable[DocResult | Failure], failures: list[Failure]) -> lis
 
 def _coded(chunks: Iterator[tuple[list[Article], list[Failure]]], pipeline: Pipeline,
            n_process: int) -> Iterator[tuple[list[DocResult], list[Failure]]]:
-    """Code chunks in this process, or in `n_process` worker processes with
-    at most two chunks per worker in flight (memory stays bounded), results
-    in input order. Workers are spawned, not forked: the parent holds DuckDB
+    """Code chunks in this process, or in `n_process` worker processes, one
+    spaCy batch per task, results in input order and regrouped into their
+    chunk (one write each). At most two chunks are in flight: the workers
+    code the next while this process writes the last, and memory stays
+    bounded. Workers are spawned, not forked: the parent holds DuckDB
     threads, and a fork could copy a held lock."""
     if n_process <= 1:
         for fresh, failures in chunks:
             yield _split(pipeline.code_articles(fresh), failures), failures
         return
+    settings = pipeline.settings
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(n_process, mp_context=ctx, initializer=die_with_parent,
                              initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
         for fresh, failures in chunks:
-            pending.append((pool.submit(_code_chunk, pipeline.settings, fresh), failures))
-            if len(pending) >= 2 * n_process:
-                fut, f = pending.popleft()
-                yield _split(fut.result(), f), f
+            tasks = [pool.submit(_code_chunk, settings, part)
+                     for part in batched(fresh, max(settings.batch_size, 1))]
+            pending.append((tasks, failures))
+            if len(pending) >= 2:
+                yield _gathered(*pending.popleft())
         while pending:
-            fut, f = pending.popleft()
-            yield _split(fut.result(), f), f
+            yield _gathered(*pending.popleft())
+
+
+def _gathered(tasks: list, failures: list[Failure]) -> tuple[list[DocResult], list[Failure]]:
+    """One chunk's results from its tasks, in input order."""
+    coded = [r for task in tasks for r in task.result()]
+    return _split(coded, failures), failures
 
 
 def _write(results: list[DocResult], store: Store, report: RunReport,
