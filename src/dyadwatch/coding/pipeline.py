@@ -116,9 +116,35 @@ class Pipeline:
 
     def code_articles(self, articles: Iterable[Article]) -> Iterator[DocResult | Failure]:
         """Parse in batches with `nlp.pipe` and code each document; a document
-        that fails becomes a `Failure` and the stream goes on."""
+        that fails becomes a `Failure` and the stream goes on.
+
+        Every `zone_size` documents (four spaCy batches) are parsed and coded
+        inside one spaCy memory zone: the strings and lexemes the zone's
+        documents added to the vocab are freed when it ends. Without it the
+        vocab keeps every word form ever seen (names, figures, typos), so a
+        long run grows by about 0.5 KB per new form: +46 MB for the forms of
+        8,000 documents with ten new words each. Nothing outlives a zone
+        but the `DocResult`s, which hold plain values (no Doc, Span or hash
+        to look up); the zone's documents are whole spaCy batches, so every
+        document is parsed in the same batch as without zones.
+        """
         fitted = (self._fit(a) for a in articles)
-        for article, doc in nlp_mod.parse(self.nlp, fitted, batch_size=self.settings.batch_size):
+        size, coded = self.zone_size, self.zone_size
+        while coded == size:  # a shorter zone means the input has run out
+            coded = 0
+            with self.nlp.memory_zone():  # its articles are read lazily, batch by batch
+                for result in self._code_parsed(itertools.islice(fitted, size)):
+                    coded += 1
+                    yield result
+
+    @property
+    def zone_size(self) -> int:
+        """Documents per spaCy memory zone (see `code_articles`): those of
+        one chunk of `process`, so one zone per write transaction."""
+        return _chunk_size(self.settings)
+
+    def _code_parsed(self, articles: Iterable[Article]) -> Iterator[DocResult | Failure]:
+        for article, doc in nlp_mod.parse(self.nlp, articles, batch_size=self.settings.batch_size):
             try:
                 yield self.code_doc(doc, article)
             except DyadwatchError as exc:
@@ -142,8 +168,9 @@ class Pipeline:
         (EmptyDocumentError, DateError, ...), not turned into a Failure: a
         caller coding one text wants the exception it can catch by type."""
         article = self._fit(ingest.article_from_text(text, date=date, doc_id=doc_id))
-        ((article, doc),) = nlp_mod.parse(self.nlp, [article], batch_size=1)
-        return self.code_doc(doc, article)
+        with self.nlp.memory_zone():  # a server codes texts all its life (see code_articles)
+            ((article, doc),) = nlp_mod.parse(self.nlp, [article], batch_size=1)
+            return self.code_doc(doc, article)
 
 
 def failure_error(failure: Failure) -> DyadwatchError:
