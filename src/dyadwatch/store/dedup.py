@@ -346,15 +346,8 @@ def _update_stories(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[
     grouped = len(members) + len({r for i, r in enumerate(roots) if r != i})
     story = pa.table({"id": pa.array([m[0] for m in members], pa.string()),
                       "story_id": pa.array([m[1] for m in members], pa.string())})
-    con.register("_dedup_story_arrow", story)
-    con.execute("CREATE OR REPLACE TEMP TABLE _dedup_story AS SELECT * FROM _dedup_story_arrow")
-    con.unregister("_dedup_story_arrow")
-    changed = _count(con.execute(
-        "UPDATE articles SET story_id = s.story_id FROM _dedup_story s "
-        "WHERE articles.id = s.id AND articles.story_id IS DISTINCT FROM s.story_id"))
-    changed += _count(con.execute(
-        "UPDATE articles SET story_id = id WHERE story_id IS DISTINCT FROM id "
-        "AND id NOT IN (SELECT id FROM _dedup_story)"))
+    _temp_table(con, "_dedup_story", story)
+    changed = _assign(con, "articles", "story_id", "_dedup_story", "story_id", otherwise="id")
     n_articles, n_stories = con.execute(
         "SELECT count(*), count(DISTINCT story_id) FROM articles").fetchone()
     return {"articles": n_articles, "signed": len(ids), "stories": n_stories,
@@ -403,12 +396,7 @@ def _update_canonical_events(con: duckdb.DuckDBPyConnection,
                max(m.confidence)
         FROM _dedup_member m JOIN code c ON c.cid = m.cid AND c.rank = 1
         GROUP BY m.cid, c.cameo, c.goldstein, c.quad_class""")
-    changed = _count(con.execute(
-        "UPDATE events SET canonical_id = m.cid FROM _dedup_member m "
-        "WHERE events.id = m.id AND events.canonical_id IS DISTINCT FROM m.cid"))
-    changed += _count(con.execute(
-        "UPDATE events SET canonical_id = NULL WHERE canonical_id IS NOT NULL "
-        "AND id NOT IN (SELECT id FROM _dedup_member)"))
+    changed = _assign(con, "events", "canonical_id", "_dedup_member", "cid", otherwise="NULL")
     n_events, n_canonical = con.execute(
         "SELECT count(*), count(DISTINCT cid) FROM _dedup_member").fetchone()
     return {"events": n_events, "canonical_events": n_canonical, "canonical_changes": changed}
@@ -432,10 +420,30 @@ def _cluster_dated(con: duckdb.DuckDBPyConnection, window: int) -> None:
         firsts.append(first)
     clusters = pa.table({"id": table.column("id"),
                          "first_date": pa.array(firsts, pa.int32()).cast(pa.date32())})
-    con.register("_dedup_cluster_arrow", clusters)
-    con.execute("CREATE OR REPLACE TEMP TABLE _dedup_cluster AS "
-                "SELECT * FROM _dedup_cluster_arrow")
-    con.unregister("_dedup_cluster_arrow")
+    _temp_table(con, "_dedup_cluster", clusters)
+
+
+def _temp_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Copy an Arrow table into the temp table `name` (replacing it), so that
+    the UPDATEs join a DuckDB table rather than a registered Python object."""
+    con.register(f"{name}_arrow", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+    con.unregister(f"{name}_arrow")
+
+
+def _assign(con: duckdb.DuckDBPyConnection, table: str, column: str, temp: str, value: str, *,
+            otherwise: str) -> int:
+    """Set `table.column` to `temp.value` for the rows (by id) in `temp`, and
+    to the SQL expression `otherwise` for every other row; only rows whose
+    value changes are written, and their number is returned (so a rerun
+    that changes nothing reports 0 and rewrites nothing)."""
+    changed = _count(con.execute(
+        f"UPDATE {table} SET {column} = t.{value} FROM {temp} t "
+        f"WHERE {table}.id = t.id AND {table}.{column} IS DISTINCT FROM t.{value}"))
+    changed += _count(con.execute(
+        f"UPDATE {table} SET {column} = {otherwise} WHERE {column} IS DISTINCT FROM {otherwise} "
+        f"AND id NOT IN (SELECT id FROM {temp})"))
+    return changed
 
 
 def _count(result: duckdb.DuckDBPyConnection) -> int:
