@@ -71,12 +71,18 @@ class ClauseReader:
             return Context("background", negated)  # "after rebels shot down a helicopter"
         if self._purpose(tok, at):
             return Context("hypothetical", negated)  # "staged a strike to demand X": an aim
+        if self.recalled(tok):
+            return Context("background", negated)  # "was once invited", "always condemns"
         # climb the clause chain
         cur = tok
         for _ in range(6):
+            if self._question(cur):
+                return Context("hypothetical", negated)  # "unclear whether X will Z", "asked if X agreed"
             dep, gov = cur.dep_, cur.head
             if gov == cur or dep not in CLAUSAL | {"dobj"}:
                 break
+            if self.recalled(gov):
+                return Context("background", negated)  # "X has previously said that Y attacked"
             if dep == "dobj" and cur != tok:
                 break
             glemma = gov.lemma_.lower()
@@ -157,6 +163,8 @@ class ClauseReader:
                 return Context("hypothetical", negated)  # "officials believe X attacked": a belief
             if glemma in w["speech_verbs"] and dep in ("ccomp", "conj", "parataxis", "xcomp"):
                 speaker = subject_token(gov)
+                if self._commentator(speaker):
+                    return Context("hypothetical", negated)  # "analysts say X would welcome Z": an opinion
                 if obligation:
                     return Context("hypothetical", negated, obligation=True, speaker=speaker)
                 break
@@ -181,6 +189,12 @@ class ClauseReader:
             if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in w["condition_marks"]
                                       for c in cur.children):
                 return Context("hypothetical", negated)
+            if modality == "asserted" and (dep == "advcl" or (dep == "xcomp" and gov_match is None)):
+                gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ == "aux"}
+                if gov_aux & w["hypothetical_aux"]:  # "Encouraged by Y, X may attack Z"
+                    return Context("hypothetical", negated)
+                if gov_aux & w["future_aux"]:  # "X will help free Y": the freeing is still to come
+                    modality, derive = "future", dep == "xcomp"
             if dep == "xcomp" and gov_match is None:
                 cur = gov  # "help (to) defend": the governing verb's clause decides
                 continue
@@ -198,6 +212,62 @@ class ClauseReader:
         return tok.lemma_.lower() in self.words["obligation_verbs"] and any(
             c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
             for c in tok.children)
+
+    def recalled(self, verb) -> bool:
+        """Does the clause set its act before the news or make it a habit? An
+        adverb ("was once invited", "previously called", "always condemns"), a
+        span of years ("in previous years", "over the years", "for decades") or "since" with an event rather than a date
+        ("since the coup", "since then"; a dated "since" is judged against the
+        article's date by the event coder)."""
+        w = self.words
+        for c in verb.children:
+            if c.dep_ == "advmod" and c.lower_ in w["recall_adverbs"]:
+                return True
+            if c.dep_ != "prep":
+                continue
+            objects = [o for o in c.children if o.dep_ in ("pobj", "pcomp")]
+            if c.lower_ == "since" and objects and not any(o.ent_type_ in ("DATE", "TIME") for o in objects):
+                return True
+            if any(self._span_of_years(c, o) for o in objects):
+                return True
+        return False
+
+    def _span_of_years(self, prep, noun) -> bool:
+        """"in previous years", "over the past two decades", "for years", "in the past":
+        a stretch of time longer than any news window, up to now."""
+        lemma = noun.lemma_.lower()
+        mods = {c.lower_ for c in noun.children if c.dep_ in ("amod", "det")}
+        if lemma == "past" and "the" in mods and not list(noun.children)[1:]:
+            return True  # "in the past" (not "in the past week": then "week" is the noun)
+        if lemma not in self.words["recall_periods"] or noun.tag_ != "NNS":
+            return False
+        counted = any(c.dep_ == "nummod" for c in noun.children)
+        return bool(mods & self.words["recall_modifiers"]) or (
+            prep.lower_ in ("for", "over") and not counted)  # "for two years" is a duration
+
+    def _question(self, clause) -> bool:
+        """Is the clause an indirect question ("whether X will Z", "asked if X
+        agreed")? It names a possibility, not an act."""
+        if clause.dep_ not in ("ccomp", "csubj", "xcomp", "advcl"):
+            return False
+        marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+        return "whether" in marks or (clause.dep_ == "ccomp" and "if" in marks)
+
+    def _commentator(self, speaker) -> bool:
+        """Is the speaker an analyst, scholar or expert ("analysts say", "said X, a
+        professor at Y University")? News coders code no commentator's opinion."""
+        if speaker is None:
+            return False
+        w = self.words
+        if speaker.lemma_.lower() in w["commentator_nouns"]:
+            return True
+        for appos in (c for c in speaker.children if c.dep_ == "appos"):
+            if appos.lemma_.lower() in w["commentator_nouns"]:
+                return True
+            if any(t.lemma_.lower() in w["institution_nouns"] and t.ent_type_ == "ORG"
+                   for t in appos.subtree):
+                return True  # "a senior director at the X Institute"
+        return False
 
     def _prospective(self, tok) -> bool:
         """Is a nominal event still to come ("the upcoming drills", "ahead of
@@ -271,6 +341,9 @@ class ClauseReader:
         if any(c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in neg)
                for c in tok.children):
             return True
+        if any(c.dep_ == "advmod" and c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children)
+               for c in tok.children):
+            return True  # "will no longer recognize"
         return any(c.dep_ in ("dobj", "nsubjpass") and any(g.dep_ == "det" and g.lower_ in neg
                                                            for g in c.children)
                    for c in tok.children)

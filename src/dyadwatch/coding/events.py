@@ -290,7 +290,8 @@ class EventCoder:
             if primary:
                 out.extend(self._derived(base, match, ctx, src, tgt, article, sent, index, by_token,
                                          date, date_source, date_text))
-        if date_source == "sentence" and dates.before_window(date_text, article.date):
+        if (date_source == "sentence" and dates.before_window(date_text, article.date)) \
+                or self._tally(sent, tok, article):
             # "in 2018 X attacked Y", "last November X pledged": recalled, not the news
             out = [replace(e, modality=Modality.BACKGROUND) if e.modality == Modality.ASSERTED else e
                    for e in out]
@@ -332,6 +333,23 @@ class EventCoder:
                             date, date_source, date_text, f"intent:{base.pattern}", factor=0.9)]
 
     # -- dates and records -------------------------------------------------------
+    def _tally(self, sent, tok, article: Article) -> bool:
+        """Is the trigger's clause dated by a span that began before the news
+        window ("in the last 15 months", "since last August", "so far this
+        year")? Its acts are a tally or a trend the story recalls."""
+        chain = _chain(tok)
+        for text, start, end in dates.find_dates(sent):
+            root = sent.doc[start:end].root
+            prep = root.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else None
+            verb = prep.head if prep is not None else root.head
+            if verb.i not in chain:
+                continue
+            cumulative = (prep is not None and prep.lower_ == "since") or any(
+                c.dep_ == "advmod" and c.lower_ == "far" for c in verb.children)  # "so far this year"
+            if dates.tally_before_window(text, article.date, cumulative=cumulative):
+                return True
+        return False
+
     def _date(self, sent, tok, article: Article):
         """The date expression of the trigger's clause or of a clause above it
         ("agreed on Friday", "..., officials said Friday") or of a nominal
@@ -339,13 +357,7 @@ class EventCoder:
         date; a date inside a noun phrase elsewhere ("the 1950-53 war",
         "a 2018 accord") is not the event's. Else the article date."""
         anchor = article.date
-        chain = []
-        cur = tok
-        for _ in range(8):
-            chain.append(cur.i)
-            if cur.head == cur:
-                break
-            cur = cur.head
+        chain = _chain(tok)
         ranked = []
         for text, start, end in dates.find_dates(sent):
             root = sent.doc[start:end].root
@@ -422,6 +434,19 @@ def _objects(tok):
                 if o.dep_ in ("pobj", "dobj", "pcomp"):
                     yield o
                     yield from o.conjuncts
+
+
+def _chain(tok) -> list[int]:
+    """Indices of the trigger and the words above it (eight steps up the parse):
+    a date attached to one of them dates the trigger's clause."""
+    chain = []
+    cur = tok
+    for _ in range(8):
+        chain.append(cur.i)
+        if cur.head == cur:
+            break
+        cur = cur.head
+    return chain
 
 
 def _lemma_key(tok, index: dict) -> str:
