@@ -107,3 +107,15 @@ def test_commentators_opinions_are_not_coded(nlp, coder):
     assert counted(nlp, coder, "Chile attacked Peru, said Ana Ruiz, a professor at Lima University.") == []
     assert ("CHL", "PER", "ASSAULT") in counted(
         nlp, coder, "Chile attacked Peru, said Ana Ruiz, a spokeswoman for the army.")
+
+
+def test_a_denied_or_discussed_act_is_not_asserted(nlp, coder):
+    assert counted(nlp, coder, "There have been no discussions about Chile sending troops to Peru.") == []
+    assert counted(nlp, coder, "There was a debate about Chile sending troops to Peru.") == []
+    assert ("CHL", "PER", "AID") in counted(nlp, coder, "Chile is sending troops to Peru.")
+
+
+def test_commentators_named_by_their_institution_or_behind_according_to(nlp, coder):
+    assert counted(nlp, coder, "The Lima Institute's Ruiz said Chile is sending troops to Peru.") == []
+    assert counted(nlp, coder, "According to analysts, Chile wants to strengthen ties with Peru.") == []
+    assert ("CHL", "PER", "AID") in counted(nlp, coder, "According to the army, Chile is sending troops to Peru.")

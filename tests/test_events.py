@@ -727,3 +727,15 @@ def test_a_strike_launched_by_forces_is_no_labour_strike(nlp, coder):
     assert not [t for t in triples(forces) if t[2] == "PROTEST"]
     teachers = run(nlp, coder, "The strike was launched by Ruritanian teachers on Monday.", names)
     assert [t[2] for t in triples(teachers)] == ["PROTEST"]
+
+
+def test_a_time_clause_dates_the_clause_it_hangs_on(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "When the war ended in 1995, Chile decided to send aid to Peru.", names)
+    assert {(e.plover, str(e.modality), e.date) for e in events} == {
+        ("AID", "future", dt.date(1995, 1, 1)), ("AGREE", "background", dt.date(1995, 1, 1))}
+    (e,) = [e for e in run(nlp, coder, "As the talks ended on Monday, Chile sent aid to Peru.", names)
+            if e.plover == "AID"]
+    assert (e.date, e.date_source, str(e.modality)) == (dt.date(2024, 3, 4), "sentence", "asserted")
+    (e,) = run(nlp, coder, "Chile sent aid to Peru, which the war of 1995 left poor.", names)
+    assert e.date_source == "article"  # a date in a relative clause is not the act's

@@ -129,6 +129,8 @@ class ClauseReader:
                 continue
             if dep == "pcomp" and gov.head.pos_ in ("NOUN", "PROPN"):
                 noun = gov.head.lemma_.lower()  # "an appeal for deploying troops"
+                if self.negated_noun(gov.head):
+                    return Context(modality, True)  # "no discussions about X sending troops"
                 if noun in w["request_nouns"] or noun in w["content_nouns"]:
                     return Context("hypothetical", negated)
                 if noun in w["intent_nouns"]:
@@ -201,6 +203,8 @@ class ClauseReader:
             if noun_gov and self._in_condition(gov):
                 return Context("hypothetical", negated)  # "unless X made peace with rebels fighting Y"
             break
+        if self._commentator(_according_to(cur)):
+            return Context("hypothetical", negated)  # "according to analysts, X wants to Z"
         if obligation and speaker is None:
             return Context("hypothetical", negated)
         return Context(modality, negated, derive and modality in ("future", "conditional"),
@@ -261,6 +265,9 @@ class ClauseReader:
         w = self.words
         if speaker.lemma_.lower() in w["commentator_nouns"]:
             return True
+        if any(c.dep_ == "poss" and c.ent_type_ == "ORG" and c.lemma_.lower() in w["institution_nouns"]
+               for c in speaker.children):
+            return True  # "the X Institute's Ruiz"
         for appos in (c for c in speaker.children if c.dep_ == "appos"):
             if appos.lemma_.lower() in w["commentator_nouns"]:
                 return True
@@ -348,6 +355,10 @@ class ClauseReader:
                                                            for g in c.children)
                    for c in tok.children)
 
+    def negated_noun(self, noun) -> bool:
+        """"no discussions", "no plan": a noun its determiner denies."""
+        return any(c.dep_ == "det" and c.lower_ in self.words["negation_words"] for c in noun.children)
+
     def _condition_child(self, tok) -> bool:
         marks = self.words["condition_marks"]
         return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in c.children)
@@ -392,14 +403,19 @@ THING_EXCLUDED = frozenset({"government", "ministry", "official", "spokesman", "
                             "side", "party", "group", "council", "committee", "administration"})
 
 
-def subject_token(verb):
+def _according_to(verb):
+    """The source of "..., according to X" on the verb, if any."""
     for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass"):
-            return c
-    for c in verb.children:  # "..., according to X"
         if c.dep_ == "prep" and c.lower_ == "according":
             for cc in c.children:
                 for o in cc.children if cc.dep_ == "prep" else [cc]:
                     if o.dep_ == "pobj":
                         return o
     return None
+
+
+def subject_token(verb):
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            return c
+    return _according_to(verb)  # "..., according to X"

@@ -375,6 +375,8 @@ class EventCoder:
             if verb.pos_ not in ("VERB", "AUX") or root.dep_ not in ("npadvmod", "pobj", "tmod", "advmod"):
                 continue  # a date inside a noun phrase: "the 1950-53 war", "a 2018 accord"
             rank = chain.index(verb.i) if verb.i in chain else 99
+            if rank == 99 and _simultaneous(verb) and verb.head.i in chain:
+                rank = 50 + chain.index(verb.head.i)  # "when the war ended in 1995, X decided": 1995
             ranked.append((rank, start, text))
         for _, _, text in sorted(r for r in ranked if r[0] < 99):
             value, how = dates.resolve(text, anchor)
@@ -447,6 +449,14 @@ def _chain(tok) -> list[int]:
             break
         cur = cur.head
     return chain
+
+
+def _simultaneous(verb) -> bool:
+    """Is the verb's clause a time clause of simultaneity ("when the war ended in
+    1995", "while talks went on in May", "as troops crossed on Monday")? Its date
+    is the time of the clause it hangs on, when that clause names none."""
+    return verb.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in ("when", "while", "as")
+                                        for c in verb.children)
 
 
 def _lemma_key(tok, index: dict) -> str:
