@@ -574,7 +574,7 @@ def test_they_and_their_together(run):
 
 
 def test_bad_gendered_words_table(tmp_path: Path):
-    from dyadwatch.coding.coref import GenderWords
+    from dyadwatch.coding.gender import GenderWords
 
     path = tmp_path / "gendered_words.yaml"
     path.write_text("pronouns: {male: [he], female: [she]}\nhonorifics: [mr]\n"

@@ -109,10 +109,10 @@ class LiveServer:
 
 def build_db(path: Path, pipe, settings, records=RECORDS) -> Path:
     """A real database: the real pipeline over `records`."""
-    from dyadwatch.sources import ingest
+    from dyadwatch.sources import records as readers
     from dyadwatch.coding import pipeline
 
-    report = pipeline.process(list(ingest.read_records(records, "fixture")), path, settings,
+    report = pipeline.process(list(readers.read_records(records, "fixture")), path, settings,
                               pipeline=pipe)
     assert report.n_stored == len(records) and not report.failures
     return path

@@ -177,7 +177,7 @@ def test_a_city_named_as_the_place_completes_a_material_act(pipeline):
     """The actor coder knows countries and capitals; the geocoder also knows
     cities, and a missing target or country is taken from where it happened."""
     from dyadwatch.coding.events import event_id
-    from dyadwatch.sources.ingest import article_from_text
+    from dyadwatch.sources.articles import article_from_text
 
     def code(text):
         article = article_from_text(text)
@@ -217,7 +217,7 @@ def test_a_blank_line_ends_a_sentence(nlp):
 def test_unnamed_home_actors_are_of_the_country_the_article_is_about(pipeline):
     """News names foreign actors and leaves home ones unnamed: "the government"
     in a story about Bolivia is Bolivia's, without any place in its sentence."""
-    from dyadwatch.sources.ingest import article_from_text
+    from dyadwatch.sources.articles import article_from_text
 
     article = article_from_text(
         "Bolivia's president met Peru's foreign minister on Monday. Bolivia asked Peru for "

@@ -76,7 +76,7 @@ def test_phrase_table_finds_what_the_phrase_matcher_finds(nlp, cache):
               "South Korea's president said North Korean troops had crossed; the United "
               "Nations and the european union urged calm, as did Russia.")
     expected = sorted((blank.vocab.strings[k], s, e) for k, s, e in matcher(doc))
-    found = sorted(coder._surfaces.matches(doc))
+    found = sorted(coder.pieces.surfaces.matches(doc))
     assert len(found) > 5 and found == expected
 
 

@@ -23,7 +23,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request as StarletteRequest
 
 from ..errors import FormatError
-from ..sources import ingest, sanitize
+from ..sources import ingest, records, sanitize
 from ..coding.pipeline import RunReport
 from ..types import Article, Failure
 from . import models as m
@@ -143,7 +143,7 @@ def json_items(body: bytes) -> list[Article | Failure]:
         raise ApiError(422, "invalid_request", "the body must be a record "
                                                "{\"text\": ..., \"title\": ..., \"date\": ...} "
                                                "or a non-empty list of records.")
-    return list(ingest.read_records(data, JSON_ORIGIN))
+    return list(records.read_records(data, JSON_ORIGIN))
 
 
 async def upload_items(request: Request, body: bytes) -> tuple[list[Article | Failure], str]:

@@ -240,7 +240,7 @@ def _read_jsonl(path: Path, skip) -> Iterator[tuple[int, dict]]:
     field, and go on (cleaning and dates are checked once, where the record
     is coded)."""
     from ..sources import sanitize
-    from ..sources.ingest import jsonl_values
+    from ..sources.records import jsonl_values
     from ..types import Failure
 
     if not path.is_file():

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..store import dedup
 from ..sources import ingest
+from ..sources.articles import article_from_text
 from . import nlp as nlp_mod
 from .lifeline import die_with_parent
 from ..config import Settings
@@ -141,7 +142,7 @@ class Pipeline:
         """Code one text (no storage). Errors are raised as their own class
         (EmptyDocumentError, DateError, ...), not turned into a Failure: a
         caller coding one text wants the exception it can catch by type."""
-        article = self._fit(ingest.article_from_text(text, date=date, doc_id=doc_id))
+        article = self._fit(article_from_text(text, date=date, doc_id=doc_id))
         ((article, doc),) = nlp_mod.parse(self.nlp, [article], batch_size=1)
         return self.code_doc(doc, article)
 

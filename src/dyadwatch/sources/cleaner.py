@@ -1,7 +1,7 @@
 """Cleaning scraped news text: boilerplate out, stated metadata kept.
 
-Split from ingest.py so that the file readers and the text rules each stay
-readable. `Cleaner` holds the rules compiled from data/boilerplate.yaml (one
+Kept apart from the readers (ingest.py and the modules it uses) so that the
+file readers and the text rules each stay readable. `Cleaner` holds the rules compiled from data/boilerplate.yaml (one
 object per process via `Cleaner.from_package()`, no module-level tables);
 `Cleaner.clean` turns raw text into the body and the title, outlet, byline
 and publication date the text itself states.
