@@ -163,6 +163,12 @@ def _parser(anchor: dt.date | None):
     return DateDataParser(languages=["en"], settings=settings)
 
 
+def number(word: str) -> int | None:
+    """A count written in figures or words ("3", "three", "a few"), else None."""
+    word = word.lower().strip()
+    return int(word) if word.isdigit() else _NUMBERS.get(word)
+
+
 def _weekday(anchor: dt.date, day: int, rel: str | None) -> dt.date:
     """Most recent `day` on or before anchor; "next" gives the first one after it;
     "last" when the anchor is that weekday means a week earlier only for "last"."""

@@ -67,7 +67,7 @@ class ClauseReader:
             return Context("hypothetical", negated)
         if self._prospective(tok):
             return Context("future", negated)  # "ahead of upcoming drills": not yet held
-        if self._background(tok):
+        if self._background(tok) and self._news_above(tok, at):
             return Context("background", negated)  # "after rebels shot down a helicopter"
         if self._purpose(tok, at):
             return Context("hypothetical", negated)  # "staged a strike to demand X": an aim
@@ -304,6 +304,24 @@ class ClauseReader:
             return any(c.dep_ == "mark" and c.lower_ in marks for c in tok.children) or any(
                 c.dep_ == "advmod" and c.lower_ == "when" for c in tok.children)
         return tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" and tok.head.lower_ in marks
+
+    @staticmethod
+    def _news_above(tok, at: dict) -> bool:
+        """Does the clause an "after"/"when" act hangs on report an act of its own?
+        "Chile recalled its envoy a day after Peru expelled two diplomats": the
+        recall is the news, the expulsion its background. "The comments come two
+        days after X denounced Y": nothing else in the sentence happened, so the
+        act the clause recalls is the news itself."""
+        gov = tok.head.head if tok.dep_ in ("pobj", "pcomp") else tok.head
+        for _ in range(8):  # the clause above and the clauses it hangs on: "urged X to ensure
+            # that services continue after Y cut funds" reports the urging
+            if gov.i in at or any(c.i in at for c in gov.children
+                                  if c.dep_ in ("xcomp", "ccomp", "conj", "dobj", "nsubj", "nsubjpass")):
+                return True
+            if gov.head == gov:
+                return False
+            gov = gov.head
+        return False
 
     def _in_condition(self, noun) -> bool:
         """Is this noun inside an "if"/"unless" clause?"""

@@ -38,6 +38,7 @@ taken from the speaker), so a user can trade precision for recall.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, replace
 
@@ -106,7 +107,7 @@ class EventCoder:
             for event in self._code_sentence(sent, index, article, by_token):
                 if event.id not in events or _rank(event) > _rank(events[event.id]):
                     events[event.id] = event
-        resolved = _lead_dates(_act_anaphora(doc, list(events.values())), article)
+        resolved = _lead_dates(_act_anaphora(doc, list(events.values())), article, _lead_day(doc, article))
         return tuple(sorted(resolved, key=lambda e: (e.sentence_index, e.trigger_start, e.id)))
 
     def _code_sentence(self, sent, index: int, article: Article, by_token) -> list[Event]:
@@ -355,8 +356,16 @@ class EventCoder:
         ("agreed on Friday", "..., officials said Friday") or of a nominal
         trigger itself ("last year's summit"), resolved against the article
         date; a date inside a noun phrase elsewhere ("the 1950-53 war",
-        "a 2018 accord") is not the event's. Else the article date."""
+        "a 2018 accord") is not the event's. Else the article date. An act
+        measured from another ("a day after X expelled Y", "two weeks before
+        the vote") is dated from that other act's date."""
         anchor = article.date
+        measured = _measured(tok)
+        if measured is not None:
+            main, days, phrase = measured
+            value, source, text = self._date(sent, main, article)
+            if value is not None:
+                return value + dt.timedelta(days=days), "sentence", f"{phrase} {text or ''}".strip()
         chain = _chain(tok)
         ranked = []
         for text, start, end in dates.find_dates(sent):
@@ -449,6 +458,35 @@ def _chain(tok) -> list[int]:
             break
         cur = cur.head
     return chain
+
+
+#: Units an act can be measured from another act in ("a day after", "two weeks before"), in days.
+_MEASURE_DAYS = {"hour": 0, "day": 1, "week": 7}
+
+
+def _measured(tok):
+    """(the clause the act is measured from, days to add, the measure's words) for
+    "X, a day after Y expelled Z" (npadvmod on the after-clause) or "X, a day
+    after the expulsion of Z" (npadvmod on X, "after" on the measure); else None."""
+    measure = mark = main = None
+    if tok.dep_ == "advcl":
+        mark = next((c for c in tok.children if c.dep_ == "mark" and c.lower_ in ("after", "before")), None)
+        measure = next((c for c in tok.children if c.dep_ == "npadvmod"), None)
+        main = tok.head
+    elif tok.dep_ == "pobj" and tok.head.lower_ in ("after", "before") and tok.head.head.dep_ == "npadvmod":
+        mark, measure = tok.head, tok.head.head
+        main = measure.head
+    if mark is None or measure is None or measure.lemma_.lower() not in _MEASURE_DAYS:
+        return None
+    count = next((c for c in measure.children if c.dep_ == "nummod"), None)
+    if count is None and not any(c.dep_ == "det" and c.lower_ in ("a", "an", "one") for c in measure.children):
+        return None
+    n = 1 if count is None else dates.number(count.lower_)
+    if n is None:
+        return None
+    days = n * _MEASURE_DAYS[measure.lemma_.lower()] * (-1 if mark.lower_ == "after" else 1)
+    words = [t.text for t in measure.subtree if t.i <= measure.i] + [mark.text]
+    return main, days, " ".join(words)
 
 
 def _simultaneous(verb) -> bool:
@@ -588,12 +626,35 @@ def _same_act(obj, doc, antecedent: Event) -> bool:
     return False
 
 
-def _lead_dates(events: list[Event], article: Article) -> list[Event]:
+def _lead_day(doc, article: Article) -> tuple[object, str] | None:
+    """The one day the first two sentences give their verbs ("X announced ...
+    Tuesday"), whether or not an event was coded there, when it lies in the week
+    before publication: (date, its words); None for no day or several."""
+    if article.date is None:
+        return None
+    found: dict = {}
+    for index, sent in enumerate(doc.sents):
+        if index > 1:
+            break
+        for text, start, end in dates.find_dates(sent):
+            root = sent.doc[start:end].root
+            verb = root.head.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else root.head
+            if verb.pos_ not in ("VERB", "AUX") or root.dep_ not in ("npadvmod", "pobj", "tmod", "advmod"):
+                continue
+            value, how = dates.resolve(text, article.date)
+            if value is not None and how in ("weekday", "relative-day", "absolute-day") \
+                    and 0 <= (article.date - value).days <= 7:
+                found.setdefault(value, text)
+    return next(iter(found.items())) if len(found) == 1 else None
+
+
+def _lead_dates(events: list[Event], article: Article, lead_day: tuple | None = None) -> list[Event]:
     """"X said on Tuesday ..." in the lead, then "X added ..." further down: the later
     statements of the same speaker are the lead's, so they take the day the lead
     fixed instead of the publication date (date_source "lead"); when the lead names
-    a single day, it is the story's day for every act the text does not date. Only
-    a lead date inside the week before publication is carried."""
+    a single day (in a coded event or, `lead_day`, on any of its verbs), it is the
+    story's day for every act the text does not date. Only a lead date inside the
+    week before publication is carried."""
     if article.date is None:
         return events
     lead: dict[str, Event] = {}
@@ -610,6 +671,8 @@ def _lead_dates(events: list[Event], article: Article) -> list[Event]:
             given = next(iter(lead.values()))  # one news day in the lead: the story's day
         if e.date_source == "article" and given is not None:
             e = replace(e, date=given.date, date_source="lead", date_text=given.date_text)
+        elif e.date_source == "article" and not lead and lead_day is not None:
+            e = replace(e, date=lead_day[0], date_source="lead", date_text=lead_day[1])
         out.append(e)
     return out
 
