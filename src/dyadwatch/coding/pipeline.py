@@ -204,13 +204,15 @@ ProgressFn = Callable[[int, int], None]  # (documents read so far, stored so far
 def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str | Path,
             settings: Settings | None = None, *, pipeline: Pipeline | None = None,
             store: Store | None = None, command: str = "ingest",
-            progress: ProgressFn | None = None) -> RunReport:
+            progress: ProgressFn | None = None, default_date=None) -> RunReport:
     """Ingest files (or already-read articles) into the DuckDB file `db`.
 
     Idempotent: articles already stored are skipped; a killed run re-run
     with the same input ends with the rows of an uninterrupted run. Pass
     `store` to write through an open Store (the HTTP server does: it owns
     its database); otherwise the file is opened and closed here.
+    `default_date` (`ingest --date`) dates the articles that state no date
+    of their own, so that their events count in series and alerts.
     """
     from ..store import dedup
     from ..store.db import Store
@@ -223,7 +225,7 @@ def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str |
     report = RunReport()
     try:
         report.run_id = store.start_run(command, pipeline.fingerprint.id)
-        chunks = _prepared(_items(paths), store, report, _chunk_size(settings))
+        chunks = _prepared(_dated(_items(paths), default_date), store, report, _chunk_size(settings))
         for results, failures in _coded(chunks, pipeline, settings.n_process):
             _write(results, store, report, failures, pipeline.fingerprint.id)
             store.record_failures(failures, report.run_id)
@@ -261,6 +263,15 @@ def _items(paths) -> Iterator[Article | Failure]:
     if paths and all(isinstance(p, (Article, Failure)) for p in paths):
         return iter(paths)
     return ingest.read_paths(paths)
+
+
+def _dated(items: Iterator[Article | Failure], day) -> Iterator[Article | Failure]:
+    """Items with `day` as the date of every article that has none (the article's
+    own date, from its text, metadata or file name, always wins)."""
+    if day is None:
+        return items
+    return (dataclasses.replace(x, date=day, date_text=f"ingest --date {day.isoformat()}")
+            if isinstance(x, Article) and x.date is None else x for x in items)
 
 
 def _prepared(items: Iterable[Article | Failure], store: Store, report: RunReport,
