@@ -729,6 +729,54 @@ def test_a_strike_launched_by_forces_is_no_labour_strike(nlp, coder):
     assert [t[2] for t in triples(teachers)] == ["PROTEST"]
 
 
+def test_a_time_clause_dates_the_clause_it_hangs_on(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "When the war ended in 1995, Chile decided to send aid to Peru.", names)
+    assert {(e.plover, str(e.modality), e.date) for e in events} == {
+        ("AID", "future", dt.date(1995, 1, 1)), ("AGREE", "background", dt.date(1995, 1, 1))}
+    (e,) = [e for e in run(nlp, coder, "As the talks ended on Monday, Chile sent aid to Peru.", names)
+            if e.plover == "AID"]
+    assert (e.date, e.date_source, str(e.modality)) == (dt.date(2024, 3, 4), "sentence", "asserted")
+    (e,) = run(nlp, coder, "Chile sent aid to Peru, which the war of 1995 left poor.", names)
+    assert e.date_source == "article"  # a date in a relative clause is not the act's
+
+
+def test_an_act_measured_from_another_is_dated_from_it(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "Chile recalled its ambassador on Tuesday, a day after Peru expelled two "
+                             "Chilean diplomats.", names)
+    assert {(e.source.code, e.date) for e in events} == {("CHL", dt.date(2024, 3, 5)), ("PER", dt.date(2024, 3, 4))}
+    (e,) = [e for e in run(nlp, coder, "Chile recalled its envoy two weeks before Peru expelled two diplomats.",
+                           names) if e.source.code == "PER"]
+    assert e.date == ANCHOR + dt.timedelta(days=14)
+    (e,) = [e for e in run(nlp, coder, "Chile recalled its envoy on Tuesday after Peru expelled two diplomats.",
+                           names) if e.source.code == "PER"]
+    assert e.date == dt.date(2024, 3, 5)  # no measure: the clause it hangs on dates it
+
+
+def test_an_act_recalled_by_a_clause_that_reports_nothing_else_is_the_news(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    (e,) = run(nlp, coder, "His remarks come two days after Chile condemned Peru.", names)
+    assert (e.plover, str(e.modality), e.date) == ("ACCUSE", "asserted", ANCHOR - dt.timedelta(days=2))
+    events = run(nlp, coder, "Chile recalled its envoy on Monday, a day after Peru condemned Chile.", names)
+    assert [str(e.modality) for e in events if e.plover == "ACCUSE"] == ["background"]
+    events = run(nlp, coder, "Chile urged Norway to ensure that schools stay open after Peru cut its funding.",
+                 dict(names, Norway="NOR"))
+    assert [str(e.modality) for e in events if e.source.code == "PER"] == ["background"]  # the urging is the news
+
+
+def test_the_lead_day_dates_the_story_even_when_no_event_was_coded_there(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    text = ("The finance minister announced a new budget on Monday. Officials said little else. "
+            "Chile also condemned Peru.")
+    (e,) = run(nlp, coder, text, names)
+    assert (e.date, e.date_source, e.date_text) == (dt.date(2024, 3, 4), "lead", "Monday")
+    text = ("The finance minister announced a budget on Monday and resigned on Tuesday. Officials said "
+            "little else. Chile also condemned Peru.")
+    (e,) = run(nlp, coder, text, names)
+    assert (e.date, e.date_source) == (ANCHOR, "article")  # two days in the lead: none is the story's
+
+
 def test_a_second_verb_of_saying_shares_the_speaker_of_the_first(nlp, coder):
     names = {"Accra": "GHAGOV", "Lome": "TGOGOV", "Abuja": "NGAGOV"}
     conj = "Accra says trade can recover but says Lome needs to reopen the border."
