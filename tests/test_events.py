@@ -830,3 +830,14 @@ def test_a_particle_follows_its_verb_a_fronted_date_is_no_call_on(nlp, coder):
     assert ("GHAGOV", "TGOGOV", "ACCUSE") in coded and not [t for t in coded if t[2] == "REQUEST"]
     assert ("GHAGOV", "TGOGOV", "REQUEST") in triples(
         run(nlp, coder, "On Friday, Accra called on Lome to reopen the border.", names))
+
+
+def test_a_warning_is_aimed_at_whom_its_that_clause_names(nlp, coder):
+    names = {"Accra": "GHAGOV", "Lome": "TGOGOV", "it": "GHAGOV"}
+    assert ("GHAGOV", "TGOGOV", "THREATEN") in triples(
+        run(nlp, coder, "Accra warned that Lome would pay a heavy price.", names))
+    # the clause's subject is the speaker itself: the warning is about the clause's object
+    own = "Accra warned on Monday that it will keep up the pressure on Lome."
+    assert ("GHAGOV", "TGOGOV", "THREATEN") in triples(run(nlp, coder, own, names))
+    assert [t for t in triples(run(nlp, coder, own, names)) if t[2] == "THREATEN"] == [
+        ("GHAGOV", "TGOGOV", "THREATEN")]  # never a warning to itself

@@ -82,6 +82,13 @@ class ArgumentFinder:
             # what the concern is about is the subject of its "that" clause
             targets = self._clause_subjects([tok, obj], by_token,
                                             lambda c: c.dep_ in ("ccomp", "acl") and _marked(c, "that"))
+            own = {a.mention.actor.code for a in sources if a.mention}
+            if not [t for t in targets if t.mention and t.mention.actor.code not in own]:
+                # "warned that it will keep up pressure on Iran": the clause's subject is the
+                # speaker itself, so what the warning is about is the clause's object
+                targets = [a for c in tok.children if c.dep_ == "ccomp" and _marked(c, "that")
+                           for t in c.subtree if t.dep_ in ("dobj", "pobj", "dative")
+                           for a in self.actors(t, by_token, depth=1) if a.mention.actor.code not in own][:1]
         sources = [self._placed(a, tok, obj, by_token) for a in unique(sources)]
         source_keys = {key(a.mention) for a in sources if a.mention}
         targets = _not_own_half([t for t in unique(targets) if key(t.mention) not in source_keys], sources)
