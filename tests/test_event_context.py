@@ -119,3 +119,10 @@ def test_commentators_named_by_their_institution_or_behind_according_to(nlp, cod
     assert counted(nlp, coder, "The Lima Institute's Ruiz said Chile is sending troops to Peru.") == []
     assert counted(nlp, coder, "According to analysts, Chile wants to strengthen ties with Peru.") == []
     assert ("CHL", "PER", "AID") in counted(nlp, coder, "According to the army, Chile is sending troops to Peru.")
+
+
+def test_a_fact_added_about_a_noun_between_commas_is_background(nlp, coder):
+    found = facts(nlp, coder, "Peru criticized the accord, which Chile signed with Norway.")
+    assert {f[3] for f in found if f[2] == "SUPPORT"} == {"background"}
+    assert ("PER", "-", "ACCUSE", "asserted", False) in found
+    assert ("CHL", "NOR", "SUPPORT") in counted(nlp, coder, "Peru criticized the accord that Chile signed with Norway.")

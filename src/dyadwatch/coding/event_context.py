@@ -300,6 +300,8 @@ class ClauseReader:
         marks = self.words["background_marks"]
         if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
             return True  # "hostages whom they had taken two weeks ago": an earlier act
+        if tok.dep_ == "relcl" and tok.tag_ in ("VBD", "VBN") and _non_restrictive(tok):
+            return True  # "the accord, which X pulled out of, ...": what the reader is told about it
         if tok.dep_ == "advcl":
             return any(c.dep_ == "mark" and c.lower_ in marks for c in tok.children) or any(
                 c.dep_ == "advmod" and c.lower_ == "when" for c in tok.children)
@@ -420,6 +422,12 @@ THING_EXCLUDED = frozenset({"government", "ministry", "official", "spokesman", "
                             "police", "agency", "office", "embassy", "source", "diplomat", "envoy",
                             "side", "party", "group", "council", "committee", "administration"})
 
+
+def _non_restrictive(relcl) -> bool:
+    """Is the relative clause set off by a comma ("X, which did Y")? It adds a
+    fact about its noun rather than picking the noun out."""
+    first = min(t.i for t in relcl.subtree)
+    return first > 0 and relcl.doc[first - 1].text == ","
 
 def _according_to(verb):
     """The source of "..., according to X" on the verb, if any."""
