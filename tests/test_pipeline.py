@@ -238,6 +238,23 @@ def test_ingest_warns_with_a_count_of_undated_events(tmp_path):
     assert "1 counted event(s) have no date" in " ".join(proc.stderr.split())
 
 
+def test_new_word_forms_do_not_stay_in_the_vocab(pipeline, tmp_path):
+    """A long run must not keep every word form it has seen (spaCy's vocab
+    grows with each new one): the forms a run's documents add are freed
+    when their memory zone ends, and the events are still coded."""
+    from dyadwatch.types import Article
+
+    strings = pipeline.nlp.vocab.strings
+    articles = [Article(id=f"z{i}", text=f"Chile praised Peru on Monday. The envoy Zorvak{i} "
+                                          f"counted {1000 + 37 * i:,} Quellit{i}x pledges.")
+                for i in range(2 * pipeline.zone_size + 3)]  # three zones, the last short
+    before = len(strings)
+    results = list(pipeline.code_articles(articles))
+    assert [r.article.id for r in results] == [a.id for a in articles]
+    assert all(r.events for r in results)
+    assert "Zorvak7" not in strings and len(strings) == before
+
+
 def test_ingest_date_dates_only_the_articles_that_state_none(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()

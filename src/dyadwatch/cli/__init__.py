@@ -8,6 +8,7 @@ module holds the writing and coding commands.
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from pathlib import Path
@@ -20,7 +21,6 @@ from rich.markup import escape
 from ..config import Settings
 from ..errors import DyadwatchError, InputError
 from ._common import DEFAULT_DB_PATH, DbOption, console
-from .progress import bar as progress_bar, count_documents, count_lines, tracked
 
 app = typer.Typer(
     name="dyadwatch",
@@ -30,23 +30,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-
-def _version(value: bool) -> None:
-    if value:
-        from .. import __version__
-
-        console().print(f"dyadwatch {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
-) -> None:
-    """News articles in, auditable political event data out (who did what to
-    whom, when and where, with evidence)."""
 
 
 @app.command()
@@ -77,6 +60,7 @@ def ingest(
     from ..coding import pipeline
     from ..analysis.dyads import overview
     from ..store.db import Store
+    from .progress import bar as progress_bar, count_documents
 
     # None lets DYADWATCH_N_PROCESS (or the default) decide: an option given
     # on the command line overrides the environment, an absent one does not.
@@ -154,6 +138,7 @@ def _ingest_dask(paths: list[Path], db: Path, settings: Settings, scheduler: str
     from .. import scale
     from ..analysis.dyads import overview
     from ..store.db import Store
+    from .progress import bar as progress_bar
 
     err = console(stderr=True)
     with progress_bar(err, "shards", unit="shards", disable=quiet) as bar:
@@ -210,6 +195,7 @@ def code(
     """
     from ..analysis.evaluate import code_numbered
     from ..coding.pipeline import Pipeline
+    from .progress import bar as progress_bar, count_lines, tracked
 
     err = console(stderr=True)
     name = "<stdin>" if str(infile) == "-" else str(infile)
@@ -296,6 +282,7 @@ def eval_(
     """Precision, recall and F1 of (source country, target country, PLOVER type)
     triples and of the type alone, per type and overall."""
     from ..analysis.evaluate import evaluate_files, render
+    from .progress import bar as progress_bar
 
     err = console(stderr=True)
     with progress_bar(err, "coding gold", unit="records", disable=not err.is_terminal) as bar:
@@ -365,16 +352,37 @@ def _options(version: Annotated[bool, typer.Option(
 _register_submodules()
 
 
+def only_asked(app: typer.Typer, args: list[str]) -> typer.Typer:
+    """`app` with only the command that `args` name first, or `app` itself
+    when they name none it has (options such as --help or --version, a
+    mistyped command). Typer builds every registered command's options at
+    each start; building the one that runs keeps a read command's start
+    short, and its parsing, help and errors are those of the whole app."""
+    from typer.main import get_command_name
+
+    if not args or args[0].startswith("-"):
+        return app
+    asked = [c for c in app.registered_commands
+             if (c.name or get_command_name(c.callback.__name__)) == args[0]]
+    if len(asked) != 1:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = asked
+    return lean
+
+
 def main() -> None:
     """Console entry point: domain errors become one clean line, exit 1."""
-    from ..store.damage import damaged_error, is_damaged
-
     try:
-        app()
+        only_asked(app, sys.argv[1:])()
     except DyadwatchError as exc:
         console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         sys.exit(1)
     except Exception as exc:  # a damaged file met outside a guarded read (ingest's queries)
+        # imported here: it imports duckdb, which commands that code or read no database
+        # (`code`, `--help`) never load
+        from ..store.damage import damaged_error, is_damaged
+
         if not is_damaged(exc):
             raise
         console(stderr=True).print(f"[red]error:[/] {escape(str(damaged_error(None, exc)))}",

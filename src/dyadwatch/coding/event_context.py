@@ -31,6 +31,7 @@ class Context:
     derive_from: object | None = None  # a "promise/vow to" governor whose event this replaces
     obligation: bool = False  # "Y must Z"
     speaker: object | None = None  # subject token of the reporting verb above
+    quoted: bool = False  # the trigger is in a direct quote: only "we"/"I" there is the speaker
     allege: bool = False  # inside "accuse X of ...": not coded
     refuse: bool = False  # "failed to Z": a cooperative Z becomes a REJECT
     prepare: bool = False  # "prepared to shell": military preparation (MOBILIZE), not a threat
@@ -42,9 +43,11 @@ class ClauseReader:
     def __init__(self, words) -> None:
         self.words = words
 
-    def context(self, tok, at: dict) -> Context:
+    def context(self, tok, at: dict, quoted=None) -> Context:
         """The modality of `tok`'s clause; `at` maps token indices to the
-        sentence's matched triggers (their patterns say "agree to", "refuse to")."""
+        sentence's matched triggers (their patterns say "agree to", "refuse to");
+        `quoted` is the speaker's token of a direct quote around `tok`, the
+        speaker when no verb of saying in the sentence names one."""
         w = self.words
         modality, negated, derive, obligation, prepare = "asserted", False, False, False, False
         derive_from = speaker = None
@@ -164,11 +167,12 @@ class ClauseReader:
                     and any(c.dep_ == "nsubj" for c in gov.children):
                 return Context("hypothetical", negated)  # "officials believe X attacked": a belief
             if glemma in w["speech_verbs"] and dep in ("ccomp", "conj", "parataxis", "xcomp"):
-                speaker = subject_token(gov)
+                speaker = self.speaker(gov)
                 if self._commentator(speaker):
                     return Context("hypothetical", negated)  # "analysts say X would welcome Z": an opinion
                 if obligation:
-                    return Context("hypothetical", negated, obligation=True, speaker=speaker)
+                    return Context("hypothetical", negated, obligation=True, speaker=speaker or quoted,
+                                   quoted=quoted is not None)
                 break
             own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children)
             if (glemma in w["intent_verbs"] or glemma in w["wish_verbs"]) and dep in ("xcomp", "ccomp") and (
@@ -205,10 +209,33 @@ class ClauseReader:
             break
         if self._commentator(_according_to(cur)):
             return Context("hypothetical", negated)  # "according to analysts, X wants to Z"
+        if speaker is None:
+            speaker = quoted
         if obligation and speaker is None:
             return Context("hypothetical", negated)
         return Context(modality, negated, derive and modality in ("future", "conditional"),
-                        derive_from, obligation, speaker, prepare=prepare)
+                        derive_from, obligation, speaker, prepare=prepare, quoted=quoted is not None)
+
+    def speaker(self, verb):
+        """Who says what a reporting verb introduces: its subject, or when it has
+        none, the subject of another verb of saying it hangs on ("X says A but
+        says Y needs to", "X said talks went well, adding that Y must") or that
+        stands just before it ("...," X said, adding that: the parser often hangs
+        the participle inside the quote). A participle on an act ("defended the
+        plan, saying ...") names no speaker."""
+        subj = subject_token(verb)
+        cur = verb
+        for _ in range(4):
+            if subj is not None or cur.dep_ not in ("conj", "advcl", "xcomp", "ccomp") or cur.head == cur:
+                break
+            cur = cur.head
+            if cur.lemma_.lower() in self.words["speech_verbs"]:
+                subj = subject_token(cur)
+        if subj is None and verb.tag_ == "VBG":
+            before = [t for t in verb.doc[max(verb.sent.start, verb.i - 3):verb.i] if not t.is_punct]
+            if before and before[-1].lemma_.lower() in self.words["speech_verbs"]:
+                subj = subject_token(before[-1])
+        return subj
 
     def obliges(self, tok) -> bool:
         """Is `tok` a verb of obligation with a to-clause ("Y needs to act")? It

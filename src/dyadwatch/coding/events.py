@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from . import dates
@@ -97,20 +98,24 @@ class EventCoder:
         return cls(ontology, PatternSet.from_package(ontology))
 
     # -- entry point ---------------------------------------------------------
-    def code(self, doc, article: Article, mentions) -> tuple[Event, ...]:
+    def code(self, doc, article: Article, mentions, quoted: Sequence[tuple[int, int, int]] = ()
+             ) -> tuple[Event, ...]:
+        """The article's events; `quoted` gives the direct quotes' (start, end,
+        speaker's head token), from `QuoteExtractor.direct_speakers`."""
         by_token: dict[int, list[Mention]] = {}
         for m in mentions:
             for i in range(m.token_start, m.token_end):
                 by_token.setdefault(i, []).append(m)
         events: dict[str, Event] = {}
         for index, sent in enumerate(doc.sents):
-            for event in self._code_sentence(sent, index, article, by_token):
+            inside = [q for q in quoted if q[0] < sent.end_char and sent.start_char < q[1]]
+            for event in self._code_sentence(sent, index, article, by_token, inside):
                 if event.id not in events or _rank(event) > _rank(events[event.id]):
                     events[event.id] = event
         resolved = _lead_dates(_act_anaphora(doc, list(events.values())), article, _lead_day(doc, article))
         return tuple(sorted(resolved, key=lambda e: (e.sentence_index, e.trigger_start, e.id)))
 
-    def _code_sentence(self, sent, index: int, article: Article, by_token) -> list[Event]:
+    def _code_sentence(self, sent, index: int, article: Article, by_token, quoted=()) -> list[Event]:
         matches = self._matches(sent, by_token)
         at = {m.trigger.i: m for m in matches}
         out: list[Event] = []
@@ -125,12 +130,13 @@ class EventCoder:
                 continue  # "Asked whether ..., Putin said": a reporter's question, not a request
             if match.pattern.complement is Complement.NEGATE and self.clauses.no_comment(match.trigger):
                 continue  # "declined to comment" (CAMEO 011): no event
+            speaker = _quote_speaker(quoted, match.trigger)
             if match.pattern.complement is Complement.OBLIGATION:
-                out.extend(self._obligation(match, sent, index, article, by_token, at))
+                out.extend(self._obligation(match, sent, index, article, by_token, at, speaker))
                 continue
             if self._consequence(match, at):
                 continue
-            ctx = self.clauses.context(self._clause_head(match), at)
+            ctx = self.clauses.context(self._clause_head(match), at, speaker)
             if ctx.allege:
                 continue
             if match.pattern.complement is Complement.DERIVE and self.clauses.embedded(match.trigger, at):
@@ -169,7 +175,8 @@ class EventCoder:
                 return verb  # "will lead a delegation on a visit to Y": the visit is future too
         return tok
 
-    def _obligation(self, match: _Match, sent, index: int, article: Article, by_token, at) -> list[Event]:
+    def _obligation(self, match: _Match, sent, index: int, article: Article, by_token, at,
+                    quoted=None) -> list[Event]:
         """"X said Y must Z": X's REQUEST to Y, whatever Z is (a coded Z makes
         its own demand event in `_derived`)."""
         if match.trigger.dep_ == "aux":
@@ -182,7 +189,7 @@ class EventCoder:
             return []  # a coded Z makes its own demand event
         if verb == match.trigger and any(c.i in at for c in verb.children if c.dep_ == "xcomp"):
             return []
-        ctx = self.clauses.context(verb, at)
+        ctx = self.clauses.context(verb, at, quoted)
         if not (ctx.obligation and ctx.speaker is not None):
             return []
         speakers = unique(self.args.actors(ctx.speaker, by_token))
@@ -566,6 +573,11 @@ def _trigger_span(match: _Match) -> tuple[int, int]:
 def _rank(e: Event) -> tuple:
     """Which of two events with the same id to keep: asserted, not negated, confident."""
     return (e.modality == Modality.ASSERTED, not e.negated, e.confidence)
+
+
+def _quote_speaker(quoted, tok):
+    """The speaker's token of the direct quote the trigger is in, if any."""
+    return next((tok.doc[head] for start, end, head in quoted if start <= tok.idx < end), None)
 
 
 def _same_country(a, b) -> bool:
