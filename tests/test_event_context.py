@@ -126,3 +126,18 @@ def test_a_fact_added_about_a_noun_between_commas_is_background(nlp, coder):
     assert {f[3] for f in found if f[2] == "SUPPORT"} == {"background"}
     assert ("PER", "-", "ACCUSE", "asserted", False) in found
     assert ("CHL", "NOR", "SUPPORT") in counted(nlp, coder, "Peru criticized the accord that Chile signed with Norway.")
+
+
+def test_a_condition_on_a_past_act_does_not_make_it_conditional(nlp, coder):
+    found = facts(nlp, coder, "Chile urged Peru to lower its tariffs if it wants more trade.")
+    assert ("CHL", "PER", "REQUEST", "asserted", False) in found
+    assert not any(f[2] == "THREATEN" for f in found)
+    assert ("CHL", "PER", "ASSAULT", "conditional", False) in facts(
+        nlp, coder, "Chile will attack Peru if it crosses the border.")
+
+
+def test_a_question_anywhere_above_the_act_makes_it_a_possibility(nlp, coder):
+    text = "It is unclear whether Norway will be willing to lift the sanctions on Chile."
+    assert counted(nlp, coder, text) == []
+    assert counted(nlp, coder, "It is unclear whether Norway lifted the sanctions on Chile.") == []
+    assert ("NOR", "CHL", "RETREAT") in counted(nlp, coder, "It is clear that Norway lifted the sanctions on Chile.")

@@ -60,8 +60,9 @@ class ClauseReader:
             modality, obligation = "hypothetical", True
         elif auxes & w["hypothetical_aux"]:
             modality = "hypothetical"
-        if self._condition_child(tok):
+        if self._condition_child(tok) and not self._past(tok, auxes):
             # "will retaliate if": a conditional intention; "would send troops if": a hypothesis
+            # ("urged Y to Z if Y wants W", "asked Y if he agreed": the urging and asking happened)
             # (a main clause: "said they would meet if ..." reports a conditional offer)
             hypothesis = "would" in auxes and tok.dep_ not in ("ccomp", "xcomp", "conj")
             modality, derive = ("hypothetical", False) if hypothesis else ("conditional", True)
@@ -77,10 +78,10 @@ class ClauseReader:
         if self.recalled(tok):
             return Context("background", negated)  # "was once invited", "always condemns"
         # climb the clause chain
+        if any(self._question(t) for t in [tok, *tok.ancestors]):
+            return Context("hypothetical", negated)  # "unclear whether X will Z", "asked if X agreed"
         cur = tok
         for _ in range(6):
-            if self._question(cur):
-                return Context("hypothetical", negated)  # "unclear whether X will Z", "asked if X agreed"
             dep, gov = cur.dep_, cur.head
             if gov == cur or dep not in CLAUSAL | {"dobj"}:
                 break
@@ -275,6 +276,13 @@ class ClauseReader:
         counted = any(c.dep_ == "nummod" for c in noun.children)
         return bool(mods & self.words["recall_modifiers"]) or (
             prep.lower_ in ("for", "over") and not counted)  # "for two years" is a duration
+
+    @staticmethod
+    def _past(verb, auxes: set) -> bool:
+        """A verb in the simple past or the perfect ("urged", "has asked"), with no
+        modal: the act took place, whatever condition hangs on it."""
+        return not auxes - {"have", "be", "do"} and (
+            verb.tag_ == "VBD" or (verb.tag_ == "VBN" and "have" in auxes))
 
     def _question(self, clause) -> bool:
         """Is the clause an indirect question ("whether X will Z", "asked if X
