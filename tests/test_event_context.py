@@ -48,6 +48,7 @@ def test_acts_set_before_the_news_or_as_a_habit_are_background(nlp, coder, text)
     ("Since Monday, Mali has demanded that France withdraw.", ("MLI", "FRA", "REQUEST")),
     ("For two years, Chile banned imports from Peru.", ("CHL", "PER", "SANCTION")),
     ("Peru has long refused talks with Chile.", ("PER", "CHL", "REJECT")),  # a stand held today
+    ("Chile detained Peruvians once and for all.", ("CHL", "PER", "COERCE")),
     ("In recent years, Chile has cut aid to Peru.", ("CHL", "PER", "SANCTION")),
 ])
 def test_their_twins_without_the_marker_are_the_news(nlp, coder, text, expected):

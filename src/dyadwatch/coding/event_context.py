@@ -253,7 +253,8 @@ class ClauseReader:
         article's date by the event coder)."""
         w = self.words
         for c in verb.children:
-            if c.dep_ == "advmod" and c.lower_ in w["recall_adverbs"]:
+            if c.dep_ == "advmod" and c.lower_ in w["recall_adverbs"] \
+                    and not any(g.dep_ in ("cc", "conj") for g in c.children):  # not "once and for all"
                 return True
             if c.dep_ != "prep":
                 continue
