@@ -152,10 +152,12 @@ def _actors(settings: Settings) -> StageFn:
 
 def _events(settings: Settings) -> StageFn:
     from .events import EventCoder
+    from .quotes import QuoteExtractor
 
     coder = EventCoder.from_package()
-    return lambda doc, state: dataclasses.replace(
-        state, events=coder.code(doc, state.article, state.mentions))
+    quotes = QuoteExtractor.from_package()  # a direct quote's speaker speaks its first person
+    return lambda doc, state: dataclasses.replace(state, events=coder.code(
+        doc, state.article, state.mentions, quotes.direct_speakers(doc, state.article)))
 
 
 class GeoStage:

@@ -165,6 +165,7 @@ class Watcher:
         state.mark_polled(self.store, [(p.address, now, p.status, p.error,
                                         new_by_source.get(p.address, 0)) for p in polls])
         state.record_fetches(self.store, counts.fetches)
+        state.prune_fetches(self.store, self.pipeline.settings.fetch_log_days)
         n_alerts = self._alerts()
         sent, messages = self._notify()
         counts.errors += report.n_failed

@@ -11,8 +11,8 @@ Stories
     `settings.shingle_size` words, lowercased with punctuation stripped. It
     runs per document in the workers; the store keeps it in
     `article_minhash`. `update` finds candidate pairs among all stored
-    signatures by LSH banding (bands chosen by datasketch's MinHashLSH for
-    the threshold), confirms each by its estimated Jaccard similarity
+    signatures by LSH banding (the bands datasketch's MinHashLSH chooses for
+    the threshold, computed by `lsh_bands`), confirms each by its estimated Jaccard similarity
     (>= `settings.story_threshold`) and joins confirmed pairs with
     union-find, so a story is a connected group of near-duplicates (a chain
     A~B~C is one story even if A and C are further apart). The story id is
@@ -61,13 +61,15 @@ import re
 import time
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
-import pyarrow as pa
 
 from ..config import Settings
 from ..errors import error
+
+if TYPE_CHECKING:  # `signature` runs in coding processes, which never load the store
+    import duckdb
 
 #: Words after lowercasing: runs of letters and digits (punctuation and
 #: underscores are separators), so "U.S." and "US" differ but "talks," and
@@ -126,8 +128,8 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
 
     Computed here rather than by `datasketch.MinHash`: importing datasketch
     imports its LSH module and with it scipy, which cost every coding process
-    ~0.5 CPU-s and ~40 MB at start-up; the writer still uses datasketch for
-    the LSH band choice (`_story_roots`)."""
+    ~0.5 CPU-s and ~40 MB at start-up (`lsh_bands` spares the writer the
+    same cost)."""
     gen = np.random.RandomState(_SEED)
     a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
@@ -177,6 +179,8 @@ def update(con: duckdb.DuckDBPyConnection, settings: Settings) -> DedupReport:
     One transaction: readers see either the previous grouping or the new one.
     Idempotent: a second call changes nothing.
     """
+    import duckdb
+
     _check_settings(settings)
     started = time.perf_counter()
     try:
@@ -231,9 +235,8 @@ def _story_roots(matrix: np.ndarray, threshold: float) -> tuple[list[int], int]:
     """For each row, the index of the first row of its story, and the number
     of LSH candidate pairs checked.
 
-    LSH banding: datasketch's MinHashLSH chooses the bands (b bands of r
-    values) that balance false positives and negatives at the threshold, and
-    two rows are candidates when all r values of some band are equal. The
+    LSH banding: `lsh_bands` chooses the bands (b bands of r values) that
+    balance false positives and negatives at the threshold, and two rows are candidates when all r values of some band are equal. The
     bucketing itself is done per band with numpy instead of inserting every
     row into a MinHashLSH and querying it: the same candidates, but
     datasketch's per-row, per-band Python calls took 9.0 s for 40,000
@@ -243,9 +246,7 @@ def _story_roots(matrix: np.ndarray, threshold: float) -> tuple[list[int], int]:
     root is the story's earliest article.
     """
     n, perm = matrix.shape
-    from datasketch import MinHashLSH  # imports scipy: only the writer pays for it
-
-    pairs = _candidate_pairs(matrix, MinHashLSH(threshold=threshold, num_perm=perm).hashranges)
+    pairs = _candidate_pairs(matrix, lsh_bands(threshold, perm))
     parent = list(range(n))
     if len(pairs):
         a, b = pairs[:, 0], pairs[:, 1]
@@ -258,7 +259,43 @@ def _story_roots(matrix: np.ndarray, threshold: float) -> tuple[list[int], int]:
     return [_find(parent, i) for i in range(n)], len(pairs)
 
 
-def _candidate_pairs(matrix: np.ndarray, hashranges: list[tuple[int, int]]) -> np.ndarray:
+@functools.cache
+def lsh_bands(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
+    """The column ranges of the LSH bands datasketch's MinHashLSH (default
+    weights 0.5/0.5) uses for `threshold`: the b bands of r values, b * r <=
+    num_perm, that minimise the mean of the false-positive probability
+    (integral of 1 - (1 - s^r)^b over [0, threshold]) and the false-negative
+    one ((1 - s^r)^b over [threshold, 1]).
+
+    Computed here because importing datasketch's LSH imports scipy (for
+    those two integrals), which cost the writer ~48 MB of its peak memory
+    and ~1 CPU-s; the integrands are polynomials of degree b * r <= num_perm,
+    so Gauss-Legendre quadrature with num_perm // 2 + 2 nodes integrates them
+    exactly (tests/test_dedup.py compares the choice with datasketch's).
+    """
+    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 2)
+
+    def integral(b: int, r: int, lo: float, hi: float, miss: bool) -> float:
+        s = (hi - lo) / 2 * nodes + (hi + lo) / 2
+        kept = (1 - s ** float(r)) ** float(b)  # probability that no band matches
+        return (hi - lo) / 2 * float(weights @ (kept if miss else 1 - kept))
+
+    best, chosen = float("inf"), (0, 0)
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            error = 0.5 * integral(b, r, 0.0, threshold, False) + \
+                0.5 * integral(b, r, threshold, 1.0, True)
+            if error < best:
+                best, chosen = error, (b, r)
+    b, r = chosen
+    if b < 2:
+        raise ConfigError(f"story_threshold={threshold} with minhash_perm={num_perm} leaves "
+                          f"fewer than 2 LSH bands.",
+                          hint="Lower DYADWATCH_STORY_THRESHOLD (0.4 is the default).")
+    return tuple((i * r, (i + 1) * r) for i in range(b))
+
+
+def _candidate_pairs(matrix: np.ndarray, hashranges: tuple[tuple[int, int], ...]) -> np.ndarray:
     """Distinct (i, j), i < j, of rows equal on at least one band.
 
     Per band, rows are sorted by bucket; rows d apart in that order share a
@@ -297,6 +334,8 @@ def _find(parent: list[int], i: int) -> int:
 
 
 def _update_stories(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
+    import pyarrow as pa
+
     ids, matrix = _read_signatures(con, settings)
     roots, n_candidates = _story_roots(matrix, settings.story_threshold)
     members = [(ids[i], ids[r]) for i, r in enumerate(roots) if r != i]
@@ -365,6 +404,8 @@ def _cluster_dated(con: duckdb.DuckDBPyConnection, window: int) -> None:
     than `window` days after the cluster's first date) depends on the
     cluster's own start, which window functions cannot express, so it is one
     Python pass over the (key, date, id)-sorted events."""
+    import pyarrow as pa
+
     table = con.sql("SELECT id, grp, date FROM _dedup_ev "
                     "WHERE date IS NOT NULL ORDER BY grp, date, id").to_arrow_table()
     groups = table.column("grp").to_pylist()
@@ -410,6 +451,8 @@ def _count(result: duckdb.DuckDBPyConnection) -> int:
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    import duckdb
+
     try:
         con.rollback()
     except duckdb.Error:

@@ -10,9 +10,10 @@ first write instead of shifting or dropping values.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
+if TYPE_CHECKING:  # loaded by the writer only (`rows_to_arrow`)
+    import pyarrow as pa
 
 from ..errors import error
 from ..types import Actor, DocResult, Event, Mention, Quote, Sentence
@@ -108,6 +109,8 @@ def results_to_rows(results: Iterable[DocResult], fingerprint: str | None = None
 
 def rows_to_arrow(name: str, rows: list[Row]) -> pa.Table:
     """The Arrow table of `rows` with the declared written columns and types."""
+    import pyarrow as pa
+
     table = TABLE[name]
     cols = table.written
     expected = {c.name for c in cols}
