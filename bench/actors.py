@@ -25,7 +25,7 @@ def main() -> None:
 
     from dyadwatch.coding import nlp as nlp_mod
     from dyadwatch.coding.actors import ActorCoder
-    from dyadwatch.sources.ingest import article_from_text
+    from dyadwatch.sources.articles import article_from_text
 
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "demo").rglob("*.txt"))]
     if not texts:

@@ -16,7 +16,7 @@ import pytest
 
 from dyadwatch.coding.pipeline import Pipeline, process
 from dyadwatch.config import Settings
-from dyadwatch.sources import ingest
+from dyadwatch.sources import records as readers
 
 CLI = [sys.executable, "-m", "dyadwatch.cli"]
 TEXTS = [
@@ -31,7 +31,7 @@ def good_db(tmp_path_factory, nlp) -> Path:
     db = tmp_path_factory.mktemp("corrupt") / "good.duckdb"
     records = [{"id": f"c{i}", "date": f"2023-0{1 + i % 9}-1{i % 10}", "text": f"{t} Item {i}."}
                for i, t in enumerate(TEXTS)]
-    process(list(ingest.read_records(records, "fixture")), db, pipeline=Pipeline(Settings()))
+    process(list(readers.read_records(records, "fixture")), db, pipeline=Pipeline(Settings()))
     return db
 
 

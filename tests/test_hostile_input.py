@@ -22,6 +22,7 @@ from dyadwatch.config import Settings
 from dyadwatch.sources import ingest, sanitize
 from dyadwatch.errors import FormatError
 from dyadwatch.store.db import Store
+from dyadwatch.types import Article
 
 CLI = [sys.executable, "-m", "dyadwatch.cli"]
 GOOD = [
@@ -89,7 +90,7 @@ def test_every_reader_passes_the_sanitiser(tmp_path):
     for item in items:
         for value in (getattr(item, f, None) for f in ("text", "title", "outlet", "reason")):
             assert value is None or value == sanitize.clean_text(value), item
-    assert sum(isinstance(i, ingest.Article) for i in items) >= 2
+    assert sum(isinstance(i, Article) for i in items) >= 2
 
 
 def test_parse_json_turns_every_decoding_failure_into_a_format_error():

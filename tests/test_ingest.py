@@ -17,7 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dyadwatch.sources import ingest
+from dyadwatch.sources import files, ingest
+from dyadwatch.sources.articles import article_from_text, content_id, parse_date
+from dyadwatch.sources import records as readers
+from dyadwatch.sources.cleaner import Cleaner
 from dyadwatch.errors import DataTableError, DateError, DyadwatchError, EmptyDocumentError
 from dyadwatch.types import Article, Failure
 
@@ -98,17 +101,17 @@ def test_source_lines_outlet_date_lines_and_datelines():
             "Anadolu Agency March 5, 2019\n\n"
             "BEIJING:\n\n"
             f"{BODY[0]}\n\n{BODY[1]}\n\nSource : AA\n\nTranslate\n")
-    art = ingest.article_from_text(text)
+    art = article_from_text(text)
     assert art.outlet == "Anadolu Agency" and art.date == dt.date(2019, 3, 5)
     assert art.text.startswith("BEIJING:\n\n")  # the dateline is where the story was filed
     assert "Source" not in art.text and "Translate" not in art.text
 
     wire = f"SEOUL, Jan. 17 (Yonhap) -- {BODY[0]}\n\n{BODY[2]}"
-    art = ingest.article_from_text(wire)
+    art = article_from_text(wire)
     assert art.outlet == "Yonhap News Agency" and art.text.startswith("SEOUL, Jan. 17 (Yonhap) --")
     assert art.title is None and art.date is None  # no year stated: no date guessed
 
-    stated = ingest.article_from_text(f"{BODY[0]}\n\nSource: Harbour Times")
+    stated = article_from_text(f"{BODY[0]}\n\nSource: Harbour Times")
     assert stated.outlet == "Harbour Times" and stated.text == BODY[0]
 
 
@@ -121,7 +124,7 @@ def test_date_lines_with_weekday_time_and_trailing_outlet():
         "24 February 2024": (dt.date(2024, 2, 24), None),
     }
     for line, (date, outlet) in cases.items():
-        art = ingest.article_from_text(f"A headline about talks\n\n{line}\n\n{BODY[0]}")
+        art = article_from_text(f"A headline about talks\n\n{line}\n\n{BODY[0]}")
         assert (art.date, art.outlet, art.text) == (date, outlet, BODY[0]), line
 
 
@@ -133,7 +136,7 @@ def test_scraper_line_breaks_are_rejoined_but_paragraphs_kept():
     second = "He added that the next round of talks had taken place in Seoul late last month."
     broken = (first.replace("go against", "go ag\nainst").replace("ministry", "mini\nstry")
               + "\n\n" + second[:-1] + "\n.\n\nOfficials in Tokyo declined to com\nment.")
-    art = ingest.article_from_text(broken)
+    art = article_from_text(broken)
     assert art.text == f"{first}\n\n{second}\n\nOfficials in Tokyo declined to comment."
 
 
@@ -142,7 +145,7 @@ def test_hard_wrapped_text_is_joined_with_spaces():
             "security talks, the two foreign ministries said after a\n"
             "meeting in Tokyo that lasted more than three hours and\n"
             "ended with a joint statement.")
-    art = ingest.article_from_text(f"Allies restart talks\n\n{para}\n\nKono met Kang on the "
+    art = article_from_text(f"Allies restart talks\n\n{para}\n\nKono met Kang on the "
                                    "sidelines.")
     assert art.title == "Allies restart talks"
     assert art.text.split("\n\n")[0] == " ".join(para.split("\n"))
@@ -153,32 +156,32 @@ def test_bylines_need_a_name():
                          ("BY Jean de la Fontaine, Harbour Times", "Jean de la Fontaine, "
                                                                    "Harbour Times"),
                          ("By 2030, Seoul aims to double trade", None)):
-        art = ingest.article_from_text(f"{line}\n\n{BODY[0]}")
+        art = article_from_text(f"{line}\n\n{BODY[0]}")
         assert art.byline == byline, line
         assert (art.title == line) is (byline is None)
 
 
 def test_title_only_from_a_short_first_line_without_final_period():
-    assert ingest.article_from_text("\n\n".join(BODY)).title is None
-    one_line = ingest.article_from_text("Talks resume in Geneva")
+    assert article_from_text("\n\n".join(BODY)).title is None
+    one_line = article_from_text("Talks resume in Geneva")
     assert one_line.title is None and one_line.text == "Talks resume in Geneva"
-    given_title = ingest.article_from_text(f"Talks resume\n\n{BODY[0]}", title="Talks resume")
+    given_title = article_from_text(f"Talks resume\n\n{BODY[0]}", title="Talks resume")
     assert given_title.text == BODY[0] and given_title.title == "Talks resume"
 
 
 def test_free_text_dates_out_of_range_or_relative_are_not_guessed():
     for line in ("January 1, 9999", "1 January 0001", "last Friday"):
-        art = ingest.article_from_text(f"A headline about talks\n\n{line}\n\n{BODY[0]}")
+        art = article_from_text(f"A headline about talks\n\n{line}\n\n{BODY[0]}")
         assert art.date is None, line
 
 
 # --- content ids -----------------------------------------------------------------------
 
 def test_content_id_is_whitespace_insensitive_short_hex():
-    a = ingest.content_id("Seoul  and\nTokyo\n\n talks")
-    assert a == ingest.content_id("Seoul and Tokyo talks")
+    a = content_id("Seoul  and\nTokyo\n\n talks")
+    assert a == content_id("Seoul and Tokyo talks")
     assert len(a) == 16 and int(a, 16) >= 0
-    assert a != ingest.content_id("Seoul and Tokyo talk")
+    assert a != content_id("Seoul and Tokyo talk")
 
 
 def test_same_story_in_txt_html_jsonl_and_feed_is_one_article(tmp_path):
@@ -285,11 +288,11 @@ def test_jsonl_line_ranges_long_lines_and_bad_utf8(tmp_path):
     rows[2] = json.dumps({"text": "x" * 5000})
     data = ("\n".join(rows) + "\n").encode() + b'{"text": "caf\xe9 talks in Seoul"}\n'
     path = write(tmp_path / "r.ndjson", data)
-    got = list(ingest.read_jsonl(path, first_line=2, last_line=4, max_bytes=1000))
+    got = list(readers.read_jsonl(path, first_line=2, last_line=4, max_bytes=1000))
     assert [x.source_line for x in articles(got)] == [2, 4]
     [long] = failures(got)
     assert long.line == 3 and "longer than 1,000 bytes" in long.reason
-    last = list(ingest.read_jsonl(path, first_line=6))
+    last = list(readers.read_jsonl(path, first_line=6))
     assert len(last) == 1 and last[0].line == 6 and "UTF-8" in last[0].reason
 
 
@@ -313,7 +316,7 @@ def test_json_file_one_record_or_a_list(tmp_path):
 
 
 def test_read_records_never_raises_on_bad_records():
-    got = list(ingest.read_records(
+    got = list(readers.read_records(
         [{"text": BODY[0], "date": dt.date(2020, 1, 6)}, "text", None,
          {"text": BODY[1], "id": True}, {"text": BODY[1], "date": 20200106},
          {"text": BODY[2], "byline": "By Kim", "author": "ignored"}], "api"))
@@ -321,7 +324,7 @@ def test_read_records_never_raises_on_bad_records():
     assert [type(x).__name__ for x in got[1:5]] == ["Failure"] * 4
     assert [f.line for f in got[1:5]] == [2, 3, 4, 5] and {f.path for f in got[1:5]} == {"api"}
     assert got[5].byline == "By Kim"
-    [fail] = ingest.read_records(42, "api")
+    [fail] = readers.read_records(42, "api")
     assert isinstance(fail, Failure)
 
 
@@ -449,7 +452,7 @@ def test_folder_walk_is_sorted_skips_hidden_and_corpus_docs(tmp_path):
     got = read(tmp_path)
     assert [Path(a.source_path).relative_to(tmp_path).as_posix() for a in got] == [
         "a.txt", "b.txt", "sub/a.txt"]
-    assert [p.name for p in ingest.walk(tmp_path)] == ["a.txt", "b.txt", "a.txt"]
+    assert [p.name for p in files.walk(tmp_path)] == ["a.txt", "b.txt", "a.txt"]
     [readme] = read(tmp_path / "README.md")  # named explicitly: read
     assert readme.text == "About this corpus."
 
@@ -501,29 +504,29 @@ def test_unknown_extensions_are_sniffed(tmp_path):
 # --- dates -------------------------------------------------------------------------------
 
 def test_parse_date_explicit_values():
-    assert ingest.parse_date("2024-02-24") == dt.date(2024, 2, 24)
-    assert ingest.parse_date("2024-02-24T23:30:00+09:00") == dt.date(2024, 2, 24)
-    assert ingest.parse_date("Feb. 24, 2024") == dt.date(2024, 2, 24)
-    assert ingest.parse_date("Feb 2024") == dt.date(2024, 2, 1)
-    assert ingest.parse_date(dt.datetime(2020, 1, 6, 9)) == dt.date(2020, 1, 6)
+    assert parse_date("2024-02-24") == dt.date(2024, 2, 24)
+    assert parse_date("2024-02-24T23:30:00+09:00") == dt.date(2024, 2, 24)
+    assert parse_date("Feb. 24, 2024") == dt.date(2024, 2, 24)
+    assert parse_date("Feb 2024") == dt.date(2024, 2, 1)
+    assert parse_date(dt.datetime(2020, 1, 6, 9)) == dt.date(2020, 1, 6)
     for bad in ("2024-02-30", "9999-12-31", "0001-01-01", "yesterday", "2014", "x" * 500):
         with pytest.raises(DateError):
-            ingest.parse_date(bad, path="in.jsonl", line=3)
+            parse_date(bad, path="in.jsonl", line=3)
 
 
 def test_article_from_text_rejects_bad_explicit_date_and_empty_text():
     with pytest.raises(DateError) as err:
-        ingest.article_from_text(BODY[0], date="31/31/2020", source_path="f.txt")
+        article_from_text(BODY[0], date="31/31/2020", source_path="f.txt")
     assert "f.txt" in str(err.value)
     with pytest.raises(EmptyDocumentError):
-        ingest.article_from_text("   \n\n ")
+        article_from_text("   \n\n ")
 
 
 # --- rules table -------------------------------------------------------------------------
 
 def test_rules_are_loaded_from_the_package_table_once():
-    rules = ingest.Cleaner.from_package()
-    assert rules is ingest.Cleaner.from_package()
+    rules = Cleaner.from_package()
+    assert rules is Cleaner.from_package()
     assert rules.canonical_outlet("aa") == "Anadolu Agency"
     assert rules.canonical_outlet("Unknown Gazette") == "Unknown Gazette"
 
@@ -531,12 +534,12 @@ def test_rules_are_loaded_from_the_package_table_once():
 def test_broken_rules_table_is_a_data_table_error(tmp_path):
     path = write(tmp_path / "rules.yaml", "exact_lines: [a]\n")
     with pytest.raises(DataTableError):
-        ingest.Cleaner.from_file(path)
+        Cleaner.from_file(path)
     keys = ("exact_lines", "line_patterns", "tail_markers", "section_words", "outlet_words")
     bad = "\n".join(f"{k}: ['x']" for k in keys).replace("line_patterns: ['x']",
                                                           "line_patterns: ['(unclosed']")
     with pytest.raises(DataTableError):
-        ingest.Cleaner.from_file(write(tmp_path / "bad.yaml", bad + "\noutlets: {}\n"))
+        Cleaner.from_file(write(tmp_path / "bad.yaml", bad + "\noutlets: {}\n"))
 
 
 # --- corpora -----------------------------------------------------------------------------
@@ -594,7 +597,7 @@ _record = st.dictionaries(_field | st.text(max_size=8), _json | st.text(), max_s
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_record | _json, max_size=4))
 def test_read_records_on_anything_returns_articles_or_failures(records):
-    got = list(ingest.read_records(records, "prop"))
+    got = list(readers.read_records(records, "prop"))
     assert len(got) == len(records)
     assert all(isinstance(x, (Article, Failure)) for x in got)
 
@@ -603,10 +606,10 @@ def test_read_records_on_anything_returns_articles_or_failures(records):
 @given(st.text(), st.none() | st.text(max_size=30) | st.dates())
 def test_article_from_text_raises_only_dyadwatch_errors(text, date):
     try:
-        art = ingest.article_from_text(text, date=date)
+        art = article_from_text(text, date=date)
     except DyadwatchError:
         return
-    assert art.id == ingest.content_id(art.text) and art.text.strip()
+    assert art.id == content_id(art.text) and art.text.strip()
 
 
 @settings(max_examples=60, deadline=None)
@@ -621,7 +624,8 @@ def test_read_paths_on_arbitrary_bytes_never_raises(data, suffix):
 
 
 def test_a_file_name_dates_an_article_whose_text_states_no_date(tmp_path):
-    from dyadwatch.sources.ingest import date_in_name, read_paths
+    from dyadwatch.sources.files import date_in_name
+    from dyadwatch.sources.ingest import read_paths
 
     assert date_in_name("2024-03-05-ceasefire.txt") == dt.date(2024, 3, 5)
     assert date_in_name("story_20231130.txt") == dt.date(2023, 11, 30)

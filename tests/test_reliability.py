@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dyadwatch.coding import dates
-from dyadwatch.sources import ingest
+from dyadwatch.sources.articles import article_from_text
 from dyadwatch.coding import pipeline
 from dyadwatch.coding.actors import ActorCoder
 from dyadwatch.config import Settings
@@ -499,7 +499,7 @@ def test_an_article_with_an_ancient_relative_date_is_still_stored(pipe, tmp_path
     db = tmp_path / "ancient.duckdb"
     text = ("China urged both Koreas on Monday to resume talks. North Korea attacked Japan "
             "5000 years ago, historians said.")
-    report = pipeline.process([ingest.article_from_text(text, date="2024-02-24")], db,
+    report = pipeline.process([article_from_text(text, date="2024-02-24")], db,
                               SETTINGS, pipeline=pipe)
     assert report.n_stored == 1 and report.n_failed == 0, report.failures
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dyadwatch import scale, synthetic
-from dyadwatch.sources import ingest
+from dyadwatch.sources import records as readers
 from dyadwatch.config import Settings
 from dyadwatch.coding.pipeline import process
 from dyadwatch.store.db import Store
@@ -86,7 +86,7 @@ def test_units_seek_to_their_lines(tmp_path):
     got = [(type(x).__name__, x.source_line if hasattr(x, "source_line") else x.line)
            for u in units for x in scale.read_unit(u)]
     want = [(type(x).__name__, x.source_line if hasattr(x, "source_line") else x.line)
-            for x in ingest.read_jsonl(path)]
+            for x in readers.read_jsonl(path)]
     assert got == want and ("Failure", 7) in got and len(got) == 22
 
 

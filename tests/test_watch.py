@@ -20,6 +20,7 @@ from dyadwatch.sources import watchfile
 from dyadwatch.sources.fetch import FetchPolicy
 from dyadwatch.sources.watch import Watcher
 from dyadwatch.store.db import Store
+from dyadwatch.store.watch_state import list_sources, prune_fetches
 
 DATA = Path(__file__).parent / "data" / "watch"
 #: (page, date, title) of the test site's articles, written for these tests.
@@ -234,6 +235,30 @@ def test_folder_source_picks_up_new_files(tmp_path, pipeline, db_path):
         (inbox / "b.txt").write_text((DATA / "trade.txt").read_text())
         again = w.cycle(force=True)
         assert again.new_articles == 1 and again.stored == 1
+        (src,) = list_sources(store.con)
+        store.con.execute("INSERT INTO watch_urls (key, url, source, status, seen_at) VALUES "
+                          "('old', 'old', ?, 'stored', current_timestamp::TIMESTAMP "
+                          "- INTERVAL 9 DAY)", [src["address"]])
+        (src,) = list_sources(store.con)
+        assert src["articles_7d"] == 2  # the two new files; the 9-day-old one is not counted
+
+
+def test_cycle_prunes_the_fetch_log_to_its_window(tmp_path, pipeline, db_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    wf = watchfile.WatchFile.model_validate({"sources": [{"path": str(inbox)}]})
+    with Store.open(db_path) as store:
+        w = watcher(store, wf, pipeline)
+        for url, age in (("http://127.0.0.1/old", 45), ("http://127.0.0.1/recent", 2)):
+            store.con.execute("INSERT INTO fetches (url, fetched_at) VALUES "
+                              "(?, current_timestamp::TIMESTAMP - to_days(?))", [url, age])
+        w.cycle(force=True)  # default: 30 days kept
+        kept = [r[0] for r in store.con.execute("SELECT url FROM fetches").fetchall()]
+        assert kept == ["http://127.0.0.1/recent"]
+        store.con.execute("INSERT INTO fetches (url, fetched_at) VALUES "
+                          "('http://127.0.0.1/older', current_timestamp::TIMESTAMP - to_days(400))")
+        assert prune_fetches(store, 0) == 0  # 0 keeps everything
+        assert prune_fetches(store, 1) == 2
 
 
 TABLES = {"articles": "id, url, date, title, outlet, story_id",

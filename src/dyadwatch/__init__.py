@@ -71,7 +71,7 @@ def process(paths: Sequence[str | Path], db: str | Path = "dyadwatch.duckdb",
 def code_text(text: str, *, date=None, settings: Settings | None = None) -> list[Event]:
     """Code one text without storing it; `date` (a date or ISO string) anchors
     relative dates ("on Friday", "last month")."""
-    from .sources.ingest import parse_date
+    from .sources.articles import parse_date
 
     if isinstance(date, str):
         date = parse_date(date)

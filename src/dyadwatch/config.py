@@ -40,6 +40,9 @@ class Settings:
     alert_window_days: int = 30
     alert_baseline_windows: int = 6
     alert_threshold: float = 3.0
+    # Watch: the fetch log keeps this many days (a watcher polling 100 feeds every
+    # 15 minutes writes ~10,000 rows a day); 0 keeps everything
+    fetch_log_days: int = 30
     # HTTP
     api_token: str | None = None
     read_token: str | None = None

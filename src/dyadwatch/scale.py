@@ -34,10 +34,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .store import dedup
-from .sources import ingest
+from .sources import files, ingest, records
 from . import provenance
 from .config import Settings
-from .errors import ConfigError
+from .errors import error
 from .coding.pipeline import RunReport, worker_pipeline
 from .store.db import COLUMNS, Store, results_to_arrow
 from .types import DocResult, Failure
@@ -77,12 +77,12 @@ def plan(paths: Sequence[str | Path], settings: Settings, *, docs_per_shard: int
     """
     lines_per_unit = max(1, min(lines_per_unit, docs_per_shard))
     units: list[tuple[Unit, str, int]] = []  # (unit, content hash, documents)
-    for path in ingest.walk(paths):
+    for path in files.walk(paths):
         if isinstance(path, Failure):
             if failures is not None:
                 failures.append(path)
             continue
-        if path.suffix.lower() in ingest.JSONL_SUFFIXES:
+        if path.suffix.lower() in files.JSONL_SUFFIXES:
             units.extend(_jsonl_units(path, lines_per_unit))
         else:
             units.append((Unit(str(path)), _hash_file(path), 1))
@@ -133,7 +133,7 @@ def read_unit(unit: Unit) -> Iterator:
     """Articles and failures of one unit, with the file's own line numbers."""
     if unit.first_line is None:
         return ingest.read_paths([unit.path])
-    return ingest.read_jsonl(Path(unit.path), first_line=unit.first_line,
+    return records.read_jsonl(Path(unit.path), first_line=unit.first_line,
                              last_line=unit.last_line, offset=unit.offset)
 
 
@@ -275,8 +275,7 @@ def _execute(shards: list[Shard], shard_dir: str, settings: Settings, scheduler:
     elif scheduler.startswith("tcp://"):
         cluster, client = None, Client(scheduler)
     else:
-        raise ConfigError(f"unknown scheduler {scheduler!r}.",
-                          hint="Use local, processes or tcp://HOST:PORT.")
+        raise error("E417", scheduler=scheduler)
     try:
         if on_dashboard and client.dashboard_link:
             on_dashboard(client.dashboard_link)

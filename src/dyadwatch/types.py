@@ -60,7 +60,7 @@ class Complement(StrEnum):
 class Article:
     """One cleaned document.
 
-    `id` is the content hash of the cleaned text (see `ingest.content_id`):
+    `id` is the content hash of the cleaned text (see `articles.content_id`):
     the same text from two files is one article, and a re-run finds it.
     `doc_id` is the identifier the input gave (a JSONL "id", a feed entry id,
     a file name), kept so that users can join back to their own data.

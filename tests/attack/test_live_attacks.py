@@ -27,7 +27,7 @@ import pytest
 
 from dyadwatch.coding.pipeline import Pipeline, process
 from dyadwatch.config import Settings
-from dyadwatch.sources import ingest
+from dyadwatch.sources import records as readers
 
 TOKEN = "attack-write-3c9e"
 READ = "attack-read-77d1"
@@ -89,7 +89,7 @@ class RssSampler:
 def server(tmp_path_factory, nlp):
     folder = tmp_path_factory.mktemp("attack")
     db = folder / "attack.duckdb"
-    process(list(ingest.read_records(RECORDS, "fixture")), db,
+    process(list(readers.read_records(RECORDS, "fixture")), db,
             pipeline=Pipeline(Settings(batch_size=16)))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

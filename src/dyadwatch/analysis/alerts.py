@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
-from ..errors import QueryError
+from ..errors import error
 from ..store.queries import base_events_sql, fetch_records, first_row, frame, parse_date
 
 if TYPE_CHECKING:  # pandas loads with the first frame; `alerts_query` needs neither
@@ -98,10 +98,9 @@ def alerts_query(con: Any, *, window_days: int = Settings.alert_window_days,
     for name, value in (("window_days", window_days), ("baseline_windows", baseline_windows),
                         ("min_events", min_events), ("max_evidence", max_evidence)):
         if not isinstance(value, int) or value < 1:
-            raise QueryError(f"{name}: {value!r} must be a whole number >= 1.")
+            raise error("E503", name=name, value=value, minimum=1)
     if not isinstance(min_baseline_events, int) or min_baseline_events < 0:
-        raise QueryError(f"min_baseline_events: {min_baseline_events!r} must be a whole "
-                         "number >= 0.")
+        raise error("E503", name="min_baseline_events", value=min_baseline_events, minimum=0)
     base = base_events_sql(unit, include_nonfactual)
     first, last = first_row(con, f"SELECT min(date), max(date) FROM ({base}) b")
     end = parse_date(as_of, name="as_of") or last

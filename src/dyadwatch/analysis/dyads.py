@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import formats
 from ..config import Settings
-from ..errors import QueryError, QueryTooLargeError
+from ..errors import error
 from ..store.queries import (
     Where, as_filter, base_events_sql, check_unit, first_row, frame, parse_actor, parse_date,
     records,
@@ -87,7 +87,7 @@ def actor_series(con: Any, a: str, *, directed: bool = False, freq: str = "month
 def _series(con: Any, w: Where, freq: str, since: Any, until: Any, unit: str,
             include_nonfactual: bool) -> tuple[str, list[Any]]:
     if freq not in FREQS:
-        raise QueryError(f"freq: {freq!r} is not one of {', '.join(FREQS)}.")
+        raise error("E505", name="freq", value=freq, allowed=", ".join(FREQS))
     lo = parse_date(since, name="since")
     hi = parse_date(until, name="until", end=True)
     w.dates("b.date", lo, hi).add("b.date IS NOT NULL")
@@ -161,10 +161,8 @@ def check_span(freq: str, lo: dt.date | None, hi: dt.date | None) -> None:
         return
     n = n_periods(freq, lo, hi)
     if n > MAX_SERIES_PERIODS:
-        raise QueryTooLargeError(
-            f"a series by {freq} may have at most {MAX_SERIES_PERIODS:,} periods "
-            f"(about {SPAN_YEARS[freq]:,} years); {lo.isoformat()} to {hi.isoformat()} has "
-            f"{n:,}.", hint="Narrow since/until or use a coarser freq (week or month).")
+        raise error("E502", freq=freq, limit=MAX_SERIES_PERIODS, years=SPAN_YEARS[freq],
+                    since=lo.isoformat(), until=hi.isoformat(), count=n)
 
 
 # -- alerts --------------------------------------------------------------------
@@ -208,7 +206,7 @@ def timeline(con: Any, a: str, b: str, *, directed: bool = False, since: Any = N
     ORDER BY s.date NULLS LAST, s.id"""
     if limit is not None:
         if not isinstance(limit, int) or limit < 0:
-            raise QueryError(f"limit: {limit!r} must be a whole number >= 0.")
+            raise error("E503", name="limit", value=limit, minimum=0)
         sql += " LIMIT ?"
         params = [*params, limit]
     return frame(con, sql, params)
@@ -230,7 +228,7 @@ def summary(con: Any, a: str, b: str, *, directed: bool = False, since: Any = No
     markers that index `sentences`.
     """
     if not isinstance(max_sentences, int) or max_sentences < 1:
-        raise QueryError(f"max_sentences: {max_sentences!r} must be a whole number >= 1.")
+        raise error("E503", name="max_sentences", value=max_sentences, minimum=1)
     check_unit(unit)
     a, b = parse_actor(a), parse_actor(b)
     sel, params = _dyad_selection(a, b, directed, since, until, unit, include_nonfactual)
@@ -292,9 +290,9 @@ def network(con: Any, *, since: Any = None, until: Any = None, min_events: int =
     goldstein_mean and conflict_share, largest first. `level="country"`
     groups by country codes, `level="actor"` by full codes (KORGOV)."""
     if level not in ("country", "actor"):
-        raise QueryError(f"level: {level!r} is not 'country' or 'actor'.")
+        raise error("E505", name="level", value=level, allowed="country, actor")
     if not isinstance(min_events, int) or min_events < 1:
-        raise QueryError(f"min_events: {min_events!r} must be a whole number >= 1.")
+        raise error("E503", name="min_events", value=min_events, minimum=1)
     src, tgt = ("source_country", "target_country") if level == "country" else ("source", "target")
     w = (Where().dates("b.date", since, until)
          .add(f"b.{src} IS NOT NULL AND b.{tgt} IS NOT NULL"))

@@ -250,7 +250,7 @@ def _article(rec: dict):
     """The Article of a record, cleaned as `ingest` cleans (InputError when
     its text or date cannot be read)."""
     from ..coding.dates import parse_iso
-    from ..sources.ingest import article_from_text
+    from ..sources.articles import article_from_text
 
     if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
         raise FormatError('a record needs a "text" string')

@@ -48,6 +48,9 @@ def ingest(
     shard_dir: Annotated[Path | None, typer.Option(
         help="With --scheduler: where Parquet shards go (default DB.shards).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    date: Annotated[str | None, typer.Option(
+        "--date", help="YYYY-MM-DD: the date of articles that state none (their own date, "
+                       "file name or record \"date\" wins); without it their events stay undated.")] = None,
 ) -> None:
     """Read, code and store articles; print a summary. Re-running adds nothing new.
 
@@ -62,7 +65,12 @@ def ingest(
     # None lets DYADWATCH_N_PROCESS (or the default) decide: an option given
     # on the command line overrides the environment, an absent one does not.
     settings = Settings.from_env(batch_size=batch_size, n_process=workers)
+    default_date = _default_date(date)
     if scheduler:
+        if default_date is not None:
+            raise InputError("--date is not read by the Dask scale-out (--scheduler).",
+                             hint="Ingest undated articles without --scheduler, or name their files "
+                                  "by their day (2024-03-05-story.txt).")
         _ingest_dask(paths, db, settings, scheduler, settings.n_process, shard_dir, quiet)
         return
     err = console(stderr=True)
@@ -82,7 +90,8 @@ def ingest(
 
             report = pipeline.process(
                 [str(p) for p in paths], db, settings, store=store,
-                command="ingest " + " ".join(map(str, paths)), progress=advance)
+                command="ingest " + " ".join(map(str, paths)), progress=advance,
+                default_date=default_date)
             bar.update(task, completed=report.n_read, stored=report.n_stored, total=report.n_read)
         summary = overview(store.cursor())
         undated = _undated(store, report.stored_ids)
@@ -92,13 +101,26 @@ def ingest(
     if undated:
         err.print(f"[yellow]warning[/] {undated} counted event(s) have no date (their articles state "
                   "none): they are left out of series and alerts. Name files by their day "
-                  "(2024-03-05-story.txt) or give records a \"date\".", soft_wrap=True)
+                  "(2024-03-05-story.txt), give records a \"date\" or pass --date.", soft_wrap=True)
     if missing:
         # Bad documents are expected in a corpus and only reported; a path that
         # does not exist is most likely a typo, which a script must notice.
         raise InputError(f"no such file or folder: {', '.join(map(str, missing))}.",
                          hint="Everything else was ingested; check the path(s) and run again "
                               "(re-running adds nothing twice).")
+
+
+def _default_date(value: str | None):
+    """`ingest --date` as a date; a malformed value is the user's to fix."""
+    if value is None:
+        return None
+    from ..coding.dates import parse_iso
+    from ..errors import DateError
+
+    try:
+        return parse_iso(value)
+    except DateError as exc:
+        raise InputError(f"--date {value!r} is not a date.", hint="Give it as YYYY-MM-DD.") from exc
 
 
 def _undated(store, article_ids: list[str]) -> int:
@@ -226,7 +248,7 @@ def _read_jsonl(path: Path, skip) -> Iterator[tuple[int, dict]]:
     field, and go on (cleaning and dates are checked once, where the record
     is coded)."""
     from ..sources import sanitize
-    from ..sources.ingest import jsonl_values
+    from ..sources.records import jsonl_values
     from ..types import Failure
 
     if not path.is_file():
@@ -351,14 +373,16 @@ def only_asked(app: typer.Typer, args: list[str]) -> typer.Typer:
 
 def main() -> None:
     """Console entry point: domain errors become one clean line, exit 1."""
-    from ..store.damage import damaged_error, is_damaged
-
     try:
         only_asked(app, sys.argv[1:])()
     except DyadwatchError as exc:
         console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         sys.exit(1)
     except Exception as exc:  # a damaged file met outside a guarded read (ingest's queries)
+        # imported here: it imports duckdb, which commands that code or read no database
+        # (`code`, `--help`) never load
+        from ..store.damage import damaged_error, is_damaged
+
         if not is_damaged(exc):
             raise
         console(stderr=True).print(f"[red]error:[/] {escape(str(damaged_error(None, exc)))}",

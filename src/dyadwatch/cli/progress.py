@@ -51,7 +51,7 @@ def count_documents(paths: Sequence[str | Path]) -> int | None:
     """How many documents ingest will read from `paths` (JSON Lines: one per
     non-blank line; other readable files: one), or None when a path is not
     there (the total is then unknown, not wrong)."""
-    from ..sources.ingest import CORPUS_DOC_STEMS, JSONL_SUFFIXES, TEXT_SUFFIXES
+    from ..sources.files import CORPUS_DOC_STEMS, JSONL_SUFFIXES, TEXT_SUFFIXES
 
     def skipped(f: Path) -> bool:  # what ingest's folder walk leaves out
         return any(part.startswith(".") for part in f.parts) or (

@@ -27,7 +27,7 @@ def recode(db: DbOption = DEFAULT_DB_PATH, since: SinceOption = None, all_: AllO
     coder's (new dictionaries, patterns, model or settings), from their stored
     text. Safe to interrupt: run it again to finish."""
     from ..recode import recode as run
-    from ..sources.ingest import parse_date
+    from ..sources.articles import parse_date
     from .progress import bar as progress_bar
 
     day = parse_date(since) if since else None

@@ -113,7 +113,8 @@ def sources_add(
 
 def sources_list(db: DbOption = DEFAULT_DB_PATH, fmt: FormatOption = "table",
           output: OutputOption = None) -> None:
-    """Sources with their last poll, status, errors and articles found."""
+    """Sources with their last poll, status, errors, articles found in all and
+    in the last 7 days."""
     import pandas as pd
 
     from ..store import watch_state
@@ -122,7 +123,7 @@ def sources_list(db: DbOption = DEFAULT_DB_PATH, fmt: FormatOption = "table",
     with Store.open(db, read_only=True) as store:
         rows = watch_state.list_sources(store.cursor())
     cols = ["address", "kind", "name", "interval_s", "last_polled_at", "last_status",
-            "last_error", "n_articles", "n_errors", "origin"]
+            "last_error", "n_articles", "articles_7d", "n_errors", "origin"]
     emit(pd.DataFrame(rows, columns=cols), fmt, output, title="sources")
 
 def sources_remove(address: Annotated[str, typer.Argument()],

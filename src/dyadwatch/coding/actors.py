@@ -1,17 +1,16 @@
 """Actor coding: who is named in an article, as CAMEO-style codes (CHNGOV, PRKMIL).
 
 How a document is coded (`ActorCoder.code`), and why:
-1. One phrase table (phrases.py: spaCy's PhraseMatcher with attribute LOWER,
-   as plain dicts on the Doc's LOWER array) finds every surface form of the
-   tables; case is then checked per token against the
-   table's spelling (acronyms exactly, capitalised names capitalised), so "US"
-   is a country and "us" is not, while headlines in capitals still match.
-   spaCy's named entities add people who are in no table (PERSON) and veto
-   names inside places, events and dates ("the South China Sea").
-2. Adjacent pieces joined by small words form one actor phrase: "Chinese
-   Foreign Ministry spokesperson Wang Wenbin" is one Mention (CHNGOV);
-   "Chinese and South Korean top diplomats" is two Mentions over the same span
-   (CHNGOV, KORGOV), so the event coder finds both from the phrase's head.
+1. Table words, hyphenated countries and people spaCy names are found as
+   pieces (actor_pieces.py): case is checked per token against the table's
+   spelling, so "US" is a country and "us" is not; spaCy's named entities
+   add people who are in no table (PERSON) and veto names inside places,
+   events and dates ("the South China Sea").
+2. Adjacent pieces joined by small words form one actor phrase
+   (actor_pieces.py), coded here: "Chinese Foreign Ministry spokesperson
+   Wang Wenbin" is one Mention (CHNGOV); "Chinese and South Korean top
+   diplomats" is two Mentions over the same span (CHNGOV, KORGOV), so the
+   event coder finds both from the phrase's head.
 3. What the phrase could not code by itself is resolved in article order
    (coref.py): a surname after the full name, he/she, "the ministry", "the
    two sides", "its state media" and, conservatively, "it". Resolved Mentions
@@ -28,68 +27,35 @@ bench/actors.py for the measured ratio.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
-from .actor_tables import ActorTables, Entry, Person, dated, person_actor, typographic_variants
-from .coref import ArticleState, Coreference, Found, Pending
+from .actor_pieces import Piece, PieceFinder, sentence_index
+from .actor_state import ArticleState, Found, Pending
+from .actor_tables import ActorTables, Person, dated, person_actor
+from .coref import Coreference
 from .geo import dateline_span
 from .nlp import doc_text
-from .phrases import PhraseTable
 from ..types import Actor, Article, Mention
 
 CONF_NAMED = 0.95  # a country, organisation or dated person with its role
-CONF_COUNTRY = 0.9
-CONF_DEMONYM = 0.85
-CONF_CAPITAL = 0.8  # a capital standing for its government
-CONF_KOREA_CONTEXT = 0.8  # "the North" in an article about Korea
-CONF_BARE_KOREA = 0.7
 CONF_TITLE_COUNTRY = 0.7  # the country a title implies ("Secretary of State")
-CONF_SURNAME_ONLY = 0.9  # factor for a person named by surname alone ("Putin said")
 LOCATIVE_FACTOR = 0.6
 CONF_UNKNOWN_ORG = 0.4  # an organisation in no table: named, but of unknown country
-#: Named-entity labels whose spans are not actors: a country name inside them
-#: ("the Korean War", "Chinese New Year", "Jordan" in a person's name) is dropped.
-VETO_LABELS = frozenset({"PERSON", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT",
-                         "LANGUAGE", "DATE", "TIME", "MONEY"})
 STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "LEG", "JUD"})
-COUNTRY_KINDS = ("country", "capital", "demonym", "north_south", "bare_korea", "group")
-
-
-@dataclass(slots=True)
-class _Piece:
-    """A table match or an unknown person: C (countries), O (organisation),
-    P (person), R (role or sector word) or X (plural reference)."""
-
-    start: int
-    end: int
-    kind: str
-    entry: Entry | None = None
-    countries: tuple[str, ...] = ()
-    conf: float = 1.0
-    hyphen: bool = False  # "Iran-backed": names a country, but not the head's
-    adjectival: bool = False  # "Chinese", "U.S.-led": coordinates with its own kind
+#: Posts that represent a state at a body: "China's U.N. ambassador", "the British mission to
+#: the EU" speak for the country, not for the body they are posted to.
+ENVOY_WORDS = frozenset({"ambassador", "envoy", "representative", "mission", "delegation", "delegate",
+                         "diplomat", "consul", "emissary"})
 
 
 class ActorCoder:
     """Codes the actors of a parsed article; loads its tables once."""
 
     def __init__(self, tables: ActorTables) -> None:
-        import spacy
-
         self.tables = tables
         self.rules = tables.rules
+        self.pieces = PieceFinder(tables)
         self._coref = Coreference(tables.rules, tables.countries)
-        blank = spacy.blank("en")
-        self._by_key: dict[str, list[tuple[Entry, tuple[str, ...]]]] = {}
-        surfaces: list[tuple[str, list[str]]] = []
-        for key, entries in tables.index.items():
-            docs = {e.surface: blank.make_doc(e.surface) for e in entries}
-            typeset = [blank.make_doc(v) for e in entries for v in typographic_variants(e.surface)]
-            surfaces.extend((key, [t.lower_ for t in d])  # "People\u2019s" as "People's"
-                            for d in [*docs.values(), *typeset])
-            self._by_key[key] = [(e, tuple(t.text for t in docs[e.surface])) for e in entries]
-        self._surfaces = PhraseTable.build(surfaces)
 
     @classmethod
     def from_package(cls) -> "ActorCoder":
@@ -110,10 +76,10 @@ class ActorCoder:
     def code(self, doc, article: Article) -> tuple[Mention, ...]:
         """All actor Mentions of an article, coreference resolved, in text order."""
         text = doc_text(doc, article)
-        state = ArticleState(doc, article.date, _sentence_index(doc),
+        state = ArticleState(doc, article.date, sentence_index(doc),
                              korean=any(m in text for m in self.rules.korea_context),
                              south=any(m in text for m in self.rules.korea_south))
-        pieces = self._residence(doc, self._pieces(state), state.sent_of)
+        pieces = self.pieces.find(state)
         pending = [Pending(p.start, p.end, "plural", sector=p.entry.sector, count=p.entry.count,
                            person_title=p.entry.person_title)
                    for p in pieces if p.kind == "X" and p.entry is not None]
@@ -122,7 +88,7 @@ class ActorCoder:
             if (p.kind == "C" and p.entry is not None and p.entry.kind in ("country", "capital")
                     and head.dep_ == "pobj" and head.head.lower_ in self.rules.locative):
                 state.places.setdefault(state.sent_of[p.start], set()).update(p.countries)
-        phrases = self._phrases(doc, [p for p in pieces if p.kind != "X"], state.sent_of)
+        phrases = self.pieces.phrases(doc, [p for p in pieces if p.kind != "X"], state.sent_of)
         for phrase in phrases:
             self._code_phrase(state, phrase, pending)
         covered = bytearray(len(doc))
@@ -157,270 +123,7 @@ class ActorCoder:
             st.found.append(Found(ent.start, ent.end, Actor("---", None, None, ent.text, "org"),
                                   CONF_UNKNOWN_ORG))
 
-    def _pieces(self, st: ArticleState) -> list[_Piece]:
-        doc = st.doc
-        candidates: list[_Piece] = []
-        veto = [(e.start, e.end, e.label_) for e in doc.ents if e.label_ in VETO_LABELS]
-        for key, start, end in self._surfaces.matches(doc):
-            piece = self._piece(st, start, end, self._by_key[key], veto)
-            if piece is not None:
-                candidates.append(piece)
-        candidates.sort(key=lambda p: (p.start - p.end, p.start))
-        taken = bytearray(len(doc))
-        pieces: list[_Piece] = []
-        for p in candidates:
-            if not any(taken[p.start:p.end]):
-                taken[p.start:p.end] = b"\x01" * (p.end - p.start)
-                if p.kind != "-":
-                    pieces.append(p)
-        for p in pieces:
-            # "Vietnamese - led forces" (split by the tokenizer) like "U.S.-led forces"
-            if (p.kind == "C" and p.end + 1 < len(doc) and doc[p.end].text == "-"
-                    and doc[p.end + 1].lower_ in self.rules.hyphen_suffixes
-                    and not any(taken[p.end:p.end + 2])):
-                p.hyphen = doc[p.end + 1].lower_ != "led"
-                p.adjectival = True
-                taken[p.end:p.end + 2] = b"\x01\x01"
-                p.end += 2
-        for token in doc:
-            if not taken[token.i] and "-" in token.text.strip("-") and len(token.text) > 3:
-                piece = self._hyphenated(token)
-                if piece is not None:
-                    taken[token.i] = 1
-                    pieces.append(piece)
-        for ent in doc.ents:
-            if ent.label_ != "PERSON":
-                continue
-            end = ent.end
-            while end > ent.start and taken[end - 1]:
-                end -= 1
-            start = end
-            while start > ent.start and not taken[start - 1]:
-                start -= 1
-            if end > start and any(t.pos_ == "PROPN" for t in doc[start:end]):
-                taken[start:end] = b"\x01" * (end - start)
-                pieces.append(_Piece(start, end, "P"))
-        return sorted(pieces, key=lambda p: p.start)
-
-    def _piece(self, st: ArticleState, start: int, end: int,
-               options: list[tuple[Entry, tuple[str, ...]]],
-               veto: list[tuple[int, int, str]]) -> _Piece | None:
-        doc = st.doc
-        span = doc[start:end]
-        for entry, surface in options:
-            if len(surface) != len(span) or not _case_ok(surface, span):
-                continue
-            kind = entry.kind
-            if (kind in COUNTRY_KINDS or kind in ("org", "person")) and self._vetoed(
-                    doc, start, end, kind, veto):
-                continue
-            if kind == "nonactor":
-                return _Piece(start, end, "-", entry)
-            if kind == "plural_ref":
-                return _Piece(start, end, "X", entry)
-            if kind == "role":
-                pos = doc[end - 1].pos_
-                if pos not in ("NOUN", "PROPN") and not (pos == "ADJ" and not entry.person_title):
-                    continue
-                if self._inside_name(doc, start):
-                    continue  # "Defence Secretary Tom King": a surname, not a title
-                return _Piece(start, end, "R", entry)
-            if kind == "org":
-                return _Piece(start, end, "O", entry)
-            if kind == "person" and entry.surname:
-                return self._surname_piece(st, start, end, options, span)
-            if kind == "person":
-                return _Piece(start, end, "P", entry)
-            if kind == "north_south":
-                before = doc[start - 1].lower_ if start > 0 else ""
-                after = doc[end] if end < len(doc) else None
-                if not st.korean or before != "the" or (
-                        after is not None and after.pos_ == "PROPN" and after.tag_ != "POS"):
-                    continue
-                return _Piece(start, end, "C", entry, entry.countries, CONF_KOREA_CONTEXT)
-            if kind == "bare_korea":
-                if not st.south:
-                    continue
-                return _Piece(start, end, "C", entry, ("KOR",), CONF_BARE_KOREA,
-                              adjectival=entry.surface == "Korean")
-            if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("anti", "pro", "non"):
-                continue  # "anti-Syria journalist" is not Syrian
-            conf = {"capital": CONF_CAPITAL, "demonym": CONF_DEMONYM}.get(kind, CONF_COUNTRY)
-            return _Piece(start, end, "C", entry, entry.countries, conf, adjectival=kind == "demonym")
-        return None
-
-    def _residence(self, doc, pieces: list[_Piece], sent_of: list[int]) -> list[_Piece]:
-        """Ethnic groups are coded by the country they live in, as CAMEO and
-        PLOVER coders do: "Bosnian Serbs" and "Croatian Serb refugees" are BIH
-        and HRV (a demonym right after another is folded into the first), and "ethnic Albanians in southern Serbia"
-        or "the Albanians of Kosovo" are SRB/XKX (a people noun followed by
-        in/of and a country takes that country; the country stays a place).
-        A people noun is a demonym used as a plural noun, not as an adjective."""
-        out: list[_Piece] = []
-        for p in pieces:
-            prev = out[-1] if out else None
-            if (prev is not None and p.kind == "C" and prev.kind == "C" and prev.end == p.start
-                    and p.entry is not None and p.entry.kind == "demonym" and not prev.hyphen
-                    and prev.entry is not None and prev.entry.kind == "demonym"):
-                prev.end = p.end  # "Bosnian Serbs", "Croatian Serb refugees"
-                continue
-            out.append(p)
-        for i, p in enumerate(out):
-            if p.kind != "C" or not self._people_noun(doc, p) or i + 1 == len(out):
-                continue
-            q = out[i + 1]
-            gap = doc[p.end:q.start]
-            if (q.kind == "C" and q.entry is not None and q.entry.kind == "country"
-                    and sent_of[p.start] == sent_of[q.start] and 1 <= len(gap) <= 3
-                    and gap[0].lower_ in ("in", "of")
-                    and all(t.pos_ in ("ADJ", "DET", "PROPN") or t.lower_ in self.rules.regions
-                            for t in gap[1:])):
-                p.countries = q.countries
-        return out
-
-    @staticmethod
-    def _people_noun(doc, p: _Piece) -> bool:
-        """"Serbs", "Albanians", "Kurds": a plural demonym heading its own noun phrase."""
-        head = doc[p.end - 1]
-        return (p.entry is not None and p.entry.kind == "demonym" and head.tag_ in ("NNS", "NNPS")
-                and head.text[:1].isupper())
-
-    def _inside_name(self, doc, start: int) -> bool:
-        """Does a title word continue a person's name ("Tom King", "Ann
-        General")? It does when the word before is a capitalised given name
-        inside the same PERSON entity and is itself no title."""
-        if start == 0:
-            return False
-        prev, tok = doc[start - 1], doc[start]
-        return (tok.ent_type_ == "PERSON" and tok.ent_iob_ == "I" and prev.ent_type_ == "PERSON"
-                and prev.pos_ == "PROPN" and prev.text[:1].isupper()
-                and not any(e.kind == "role" for e in self.tables.index.get(prev.lower_, ())))
-
-    def _vetoed(self, doc, start: int, end: int, kind: str,
-                veto: list[tuple[int, int, str]]) -> bool:
-        """Is the match part of a larger named entity that is not an actor
-        ("the South China Sea", "Jordan" in "Michael Jordan", "Bush" in "Jeb
-        Bush")? A demonym opening the entity ("Chinese President Xi" tagged
-        PERSON) and a known name after a title ("Foreign Minister Wang Yi")
-        are kept."""
-        for vs, ve, label in veto:
-            if not (vs <= start and end <= ve and ve - vs > end - start):
-                continue
-            if kind == "demonym" and vs == start:
-                continue
-            if kind == "person" and label == "PERSON":
-                around = [doc[i] for i in (start - 1, end) if vs <= i < ve]
-                if not any(t.pos_ == "PROPN" and not any(
-                        e.kind == "role" for e in self.tables.index.get(t.lower_, ())) for t in around):
-                    continue
-            return True
-        return False
-
-    @staticmethod
-    def _surname_piece(st: ArticleState, start: int, end: int, options, span) -> _Piece | None:
-        """A bare surname ("Putin") names its only holder in the table; when two
-        holders share it ("Castro"), the one in office on the article's date, or
-        undated, any of them when they all held offices of one country and sector."""
-        holders = {e.person.name: e for e, surface in options
-                   if e.kind == "person" and e.surname and e.person and _case_ok(surface, span)}
-        if len(holders) > 1 and st.date is not None:
-            holders = {n: e for n, e in holders.items()
-                       if any((o.start is None or o.start <= st.date)
-                              and (o.end is None or st.date <= o.end) for o in e.person.offices)}
-        if len(holders) > 1 and st.date is None:
-            # undated: holders who all served one country in one sector ("Bush") are
-            # interchangeable for coding; keep the latest
-            kinds = {(o.country, o.sector) for e in holders.values() for o in e.person.offices}
-            if len(kinds) == 1:
-                holders = dict([max(holders.items(), key=lambda kv: max(
-                    (o.start or dt.date.min) for o in kv[1].person.offices))])
-        if len(holders) != 1:
-            return None
-        return _Piece(start, end, "P", next(iter(holders.values())), conf=CONF_SURNAME_ONLY)
-
-    def _hyphenated(self, token) -> _Piece | None:
-        """"U.S.-led", "Iran-backed", "U.S.-China": countries inside one token."""
-        parts = [p for p in token.text.split("-") if p]
-        suffix = parts[-1].lower() if parts and parts[-1].lower() in self.rules.hyphen_suffixes else None
-        if suffix:
-            parts = parts[:-1]
-        countries: list[str] = []
-        for part in parts:
-            found = None
-            for entry, surface in self._by_key.get(part.lower(), ()):
-                if entry.kind in ("country", "demonym") and _case_ok(surface, [part]):
-                    found = entry
-                    break
-            if found is None:
-                return None
-            countries += [c for c in found.countries if c not in countries]
-        if not countries:
-            return None
-        # "U.S.-led forces" are the country's; "Iran-backed rebels" are not Iran's.
-        return _Piece(token.i, token.i + 1, "C", None, tuple(countries), CONF_DEMONYM,
-                      hyphen=suffix not in (None, "led"), adjectival=True)
-
-    # ------------------------------------------------------------ phrases
-    def _phrases(self, doc, pieces: list[_Piece], sent_of: list[int]) -> list[list[_Piece]]:
-        phrases: list[list[_Piece]] = []
-        for piece in pieces:
-            if phrases and self._joins(doc, phrases[-1], piece, sent_of):
-                phrases[-1].append(piece)
-            else:
-                phrases.append([piece])
-        return phrases
-
-    def _joins(self, doc, phrase: list[_Piece], nxt: _Piece, sent_of: list[int]) -> bool:
-        """May `nxt` extend the phrase? Only across small words of one noun phrase."""
-        left = phrase[-1]
-        if left.hyphen or nxt.hyphen or sent_of[left.end - 1] != sent_of[nxt.start]:
-            return False
-        gap = doc[left.end:nxt.start]
-        if len(gap) > 4:
-            return False
-        has_country = any(p.kind in ("C", "O") for p in phrase)
-        has_role = any(p.kind in ("R", "P") for p in phrase)
-        pair = left.kind + nxt.kind
-        words = {t.lower_ for t in gap}
-        coordinated = bool(words & {"and", "or", "&", ",", "-"})
-        if pair in ("CC", "OO"):
-            # "Chinese and U.S. troops" coordinates, "Syria and Palestinian leader" does not
-            if not coordinated or (not left.adjectival and nxt.adjectival and "-" not in words):
-                return False
-        elif pair in ("PC", "PO", "RC", "RO"):
-            if not words & ({"of", "in", "for"} if pair == "RO" else {"of", "in"}) or has_country:
-                return False
-        elif pair == "PR":  # "the Trump administration", "Putin's government"
-            if (nxt.entry is None or nxt.entry.person_title or nxt.entry.sector != "GOV"
-                    or any(t.tag_ != "POS" for t in gap)):
-                return False
-        elif pair not in ("CR", "CP", "CO", "OR", "OP", "RR", "RP", "OC"):
-            return False
-        for t in gap:
-            low = t.lower_
-            if low in ("the", "a", "an") or t.tag_ == "POS":
-                continue
-            if low in ("and", "or", "&", "-", "–") and pair in ("CC", "OO"):
-                continue
-            if low == "," and pair == "CC" and left.adjectival and nxt.adjectival:
-                continue
-            if low == "of" and has_role and not has_country and nxt.kind in ("C", "O"):
-                continue
-            if (low == "for" and left.kind == "R" and nxt.kind in ("R", "P", "O")
-                    and left.entry is not None and left.entry.person_title and not has_country):
-                continue  # "a spokeswoman for President Moon", "spokesman for the ministry"
-            if (low == "in" and left.kind == "R" and not has_country and nxt.kind == "C"
-                    and left.entry is not None and left.entry.sector in self.rules.context_sectors
-                    and nxt.entry is not None and nxt.entry.kind in ("country", "capital")):
-                continue
-            if low in self.rules.modifiers or t.pos_ == "ADJ":
-                continue
-            if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "compound" and not t.ent_type_ == "DATE":
-                continue
-            return False
-        return True
-
-    def _code_phrase(self, st: ArticleState, phrase: list[_Piece], pending: list[Pending]) -> None:
+    def _code_phrase(self, st: ArticleState, phrase: list[Piece], pending: list[Pending]) -> None:
         doc = st.doc
         start, end = phrase[0].start, phrase[-1].end
         cs = [p for p in phrase if p.kind == "C"]
@@ -434,6 +137,8 @@ class ActorCoder:
         person = people[-1] if people else None
         names = tuple(t.text for t in doc[person.start:person.end]) if person else ()
         name = doc[person.start:person.end].text if person else None
+        if orgs and self._envoy_to_body(st, cs, orgs, roles):
+            orgs = []  # coded below as the country's (GOV by the role)
         if orgs:
             shared = len(orgs) == 1 or phrase[-1].kind in ("R", "P")
             for org in orgs:
@@ -471,7 +176,19 @@ class ActorCoder:
             return
         self._countries_only(st, cs)
 
-    def _countries_only(self, st: ArticleState, cs: list[_Piece]) -> None:
+    @staticmethod
+    def _envoy_to_body(st: ArticleState, cs: list[Piece], orgs: list[Piece], roles: list[Piece]) -> bool:
+        """"China's U.N. ambassador", "British Deputy U.N. Ambassador X": a country
+        named before an international body, and a diplomat's post as the head: the
+        country's envoy. "the U.N. envoy for Yemen" (the country after) stays the body's."""
+        if not (cs and roles and st.doc[roles[-1].end - 1].lemma_.lower() in ENVOY_WORDS):
+            return False
+        if cs[0].start > orgs[0].start or roles[-1].start < orgs[-1].end:
+            return False
+        variants = [dated(o.entry.orgs, st.date) if o.entry is not None else None for o in orgs]
+        return all(v is not None and v.country is None for v in variants)
+
+    def _countries_only(self, st: ArticleState, cs: list[Piece]) -> None:
         doc = st.doc
         last = cs[-1]
         shared_end = max((self._extend(doc, p.end, st.sent_of) for p in cs
@@ -510,8 +227,8 @@ class ActorCoder:
             token = head
         return new_end
 
-    def _code_person(self, st: ArticleState, start: int, end: int, person: _Piece,
-                     countries: list[str], roles: list[_Piece], sector: str | None,
+    def _code_person(self, st: ArticleState, start: int, end: int, person: Piece,
+                     countries: list[str], roles: list[Piece], sector: str | None,
                      kinds: frozenset[str], former: bool, conf: float,
                      pending: list[Pending]) -> None:
         doc = st.doc
@@ -563,7 +280,7 @@ class ActorCoder:
                              if e.kind == "role" and e.role_kind)
         return frozenset(kinds)
 
-    def _role_only(self, st: ArticleState, phrase: list[_Piece], head: _Piece, sector: str | None,
+    def _role_only(self, st: ArticleState, phrase: list[Piece], head: Piece, sector: str | None,
                    kinds: frozenset[str], titled: bool, pending: list[Pending]) -> None:
         doc = st.doc
         entry = head.entry
@@ -593,7 +310,7 @@ class ActorCoder:
         pending.append(Pending(start, end, "role", sector=sector, kinds=kinds,
                                 definite=definite, person_title=titled))
 
-    def _org_actor(self, org: _Piece, cs: list[_Piece], sector: str | None,
+    def _org_actor(self, org: Piece, cs: list[Piece], sector: str | None,
                    date: dt.date | None) -> Actor:
         entry = org.entry
         variant = dated(entry.orgs, date) if entry is not None else None
@@ -634,28 +351,7 @@ class ActorCoder:
         return self.tables.lookup(name, date)
 
 
-def _sentence_index(doc) -> list[int]:
-    index = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            index[i] = n
-    return index
-
-
-def _case_ok(surface, span) -> bool:
-    """Acronyms must match exactly ("US" is not "us"); capitalised table words
-    must be capitalised in the text; lower-case table words match any case."""
-    for s, token in zip(surface, span):
-        t = token if isinstance(token, str) else token.text
-        if len(s) > 1 and s.isupper():
-            if t != s:
-                return False
-        elif s[:1].isupper() and not t[:1].isupper():
-            return False
-    return True
-
-
-def _role(roles: list[_Piece]) -> tuple[str | None, frozenset[str], bool]:
+def _role(roles: list[Piece]) -> tuple[str | None, frozenset[str], bool]:
     """Sector of a run of role words: the last one decides, except that an
     inheriting word ("spokesman", "official", "chief") keeps the sector of the
     word before it ("army spokesman" -> MIL)."""

@@ -1,7 +1,7 @@
 """Cleaning scraped news text: boilerplate out, stated metadata kept.
 
-Split from ingest.py so that the file readers and the text rules each stay
-readable. `Cleaner` holds the rules compiled from data/boilerplate.yaml (one
+Kept apart from the readers (ingest.py and the modules it uses) so that the
+file readers and the text rules each stay readable. `Cleaner` holds the rules compiled from data/boilerplate.yaml (one
 object per process via `Cleaner.from_package()`, no module-level tables);
 `Cleaner.clean` turns raw text into the body and the title, outlet, byline
 and publication date the text itself states.
@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import data_path
-from ..schemas import BoilerplateRules
-from ..tables import entry_error, load_yaml
 
 #: Publication dates outside these years are data errors, not news.
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -120,6 +118,9 @@ class Cleaner:
     @classmethod
     def from_file(cls, path: str | os.PathLike) -> Cleaner:
         """Rules from a YAML file shaped like data/boilerplate.yaml."""
+        from ..schemas import BoilerplateRules
+        from ..tables import entry_error, load_yaml
+
         table = load_yaml(path, BoilerplateRules)
         try:
             outlets = {}
@@ -382,5 +383,11 @@ def _text_date(text: str) -> dt.date | None:
 
 @functools.cache
 def _cached_rules(path: Path) -> Cleaner:
-    """One compiled Cleaner per rules file per process (they are immutable)."""
+    """One compiled Cleaner per rules file per process (they are immutable);
+    the rules of the data folder in use are read back from the prebuilt
+    cache (prebuilt.py), so a process reads no YAML for them."""
+    if path == data_path("boilerplate.yaml"):
+        from ..prebuilt import cached
+
+        return cached("cleaner", lambda: Cleaner.from_file(path))
     return Cleaner.from_file(path)

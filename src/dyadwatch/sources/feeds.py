@@ -18,8 +18,9 @@ from lxml import etree
 
 from ..errors import DateError, EmptyDocumentError, FormatError, InputError
 from ..types import Article
+from .articles import article_from_text, parse_date
+from .cleaner import Cleaner
 from .fetch import normalize_url
-from .ingest import Cleaner, article_from_text, parse_date
 
 _SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"

@@ -42,6 +42,7 @@ from ..store import watch_state as state
 from ..store.db import Store
 from ..types import Article, Failure
 from . import ingest
+from .files import walk
 from .feeds import Entry, page_article, parse_feed, parse_sitemap
 from .fetch import FETCH_FAILED, Fetcher, FetchPolicy, FetchResult, Validators, url_key
 from .watchfile import WatchFile
@@ -164,6 +165,7 @@ class Watcher:
         state.mark_polled(self.store, [(p.address, now, p.status, p.error,
                                         new_by_source.get(p.address, 0)) for p in polls])
         state.record_fetches(self.store, counts.fetches)
+        state.prune_fetches(self.store, self.pipeline.settings.fetch_log_days)
         n_alerts = self._alerts()
         sent, messages = self._notify()
         counts.errors += report.n_failed
@@ -331,7 +333,7 @@ def _poll_folder(address: str) -> _Poll:
     folder = Path(address)
     if not folder.is_dir():
         return _Poll(address, None, f"folder {address} does not exist")
-    files = tuple(p for p in ingest.walk([folder]) if isinstance(p, Path))
+    files = tuple(p for p in walk([folder]) if isinstance(p, Path))
     return _Poll(address, None, None, (), files)
 
 

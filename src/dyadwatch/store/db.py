@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from ..errors import StoreError, StoreLockedError, StoreReadOnlyError
+from ..errors import StoreError, StoreLockedError, StoreReadOnlyError, error
 from ..types import DocResult, Failure
 from .damage import damaged_error, is_damaged
 from .rows import results_to_rows, rows_to_arrow
@@ -76,8 +76,7 @@ class Store:
     def open(cls, path: str | Path, *, read_only: bool = False) -> "Store":
         path = str(path)
         if read_only and path != ":memory:" and not Path(path).exists():
-            raise StoreError(f"database {path} does not exist.",
-                             hint="Create it with `dyadwatch ingest PATH --db FILE`.")
+            raise error("E304", path=path)
         try:
             con = duckdb.connect(path, read_only=read_only)
         except duckdb.IOException as exc:
@@ -270,10 +269,7 @@ class Store:
 
     def _check_writable(self) -> None:
         if self.read_only:
-            raise StoreReadOnlyError(
-                f"database {self.path} was opened read-only; nothing was written.",
-                hint="Open it with Store.open(path) (read_only=False) to write, after any other "
-                     "process holding it has finished.")
+            raise error("E305", path=self.path)
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:

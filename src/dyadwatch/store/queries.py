@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from ..errors import NotFoundError
+from ..errors import error
 from .filters import EventFilter
 from .schema import Projection, expr, ref, refs
 from .where import (  # noqa: F401  (the query API: callers import these from here)
@@ -311,9 +311,7 @@ def get_event(con: Any, event_id: str) -> dict[str, Any]:
                           [str(event_id)])
         if first is not None:  # a canonical event's id opens its first mention
             return get_event(con, first[0])
-        raise NotFoundError(f"no event with id {event_id!r}.",
-                            hint="`dyadwatch events` lists event ids (mentions and, with "
-                                 "--canonical, canonical events).")
+        raise error("E530", value=event_id)
     rec = dict(zip([d[0] for d in cur.description], rows[0]))
     article = {"id": rec["article_id"], "title": rec.pop("_title"), "outlet": rec.pop("_outlet"),
                "date": rec.pop("_adate"), "url": rec.pop("_url"), "byline": rec.pop("_byline"),
@@ -407,9 +405,7 @@ def get_article(con: Any, article_id: str) -> dict[str, Any]:
     """An article with its text, events, quotes and the other articles of its story."""
     df = frame(con, "SELECT * FROM articles WHERE id = ?", [str(article_id)])
     if not len(df):
-        raise NotFoundError(f"no article with id {article_id!r}.",
-                            hint="`dyadwatch` article ids are content hashes; list them with "
-                                 "the HTTP API /api/articles.")
+        raise error("E531", value=article_id)
     article = records(df)[0]
     events = records(frame(
         con, f"SELECT {ARTICLE_EVENT.sql()} FROM events e WHERE e.article_id = ? "

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # loaded by the writer only (`rows_to_arrow`)
     import pyarrow as pa
 
-from ..errors import StoreError
+from ..errors import error
 from ..types import Actor, DocResult, Event, Mention, Quote, Sentence
 from .schema import BATCH_TABLES, TABLE
 
@@ -118,9 +118,6 @@ def rows_to_arrow(name: str, rows: list[Row]) -> pa.Table:
         if row.keys() != expected:
             missing = sorted(expected - row.keys())
             extra = sorted(row.keys() - expected)
-            raise StoreError(f"a {name} row does not match the declared columns "
-                             f"(missing {missing}, undeclared {extra}).",
-                             hint="Declare the column in store/schema.py and give its value "
-                                  "in store/rows.py.")
+            raise error("E308", table=name, missing=missing, extra=extra)
     arrays = [pa.array([row[c.name] for row in rows], type=c.arrow) for c in cols]
     return pa.Table.from_arrays(arrays, schema=table.arrow_schema())

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from ..errors import StoreError
+from ..errors import error
 from .db import Store
 
 
@@ -38,7 +38,7 @@ class Handled:
 @contextlib.contextmanager
 def _tx(store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
     if store.read_only:
-        raise StoreError(f"database {store.path} was opened read-only; nothing was written.")
+        raise error("E305", path=store.path)
     con = store.con
     try:
         con.begin()
@@ -47,7 +47,7 @@ def _tx(store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
     except duckdb.Error as exc:
         with contextlib.suppress(duckdb.Error):
             con.rollback()
-        raise StoreError(f"write to {store.path} failed and was rolled back: {exc}") from exc
+        raise error("E307", path=store.path, reason=exc) from exc
 
 
 # -- sources -------------------------------------------------------------------
@@ -85,9 +85,15 @@ def remove_source(store: Store, address: str) -> bool:
 
 
 def list_sources(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Each source with `n_errors` (failed fetches still in the fetch log) and
+    `articles_7d` (articles it gave that were stored in the last 7 days: a
+    feed that went quiet shows here before anyone misses its news)."""
     cur = con.execute(
         "SELECT s.*, (SELECT count(*) FROM fetches f WHERE f.source = s.address AND "
-        "f.error IS NOT NULL) AS n_errors FROM sources s ORDER BY address")
+        "f.error IS NOT NULL) AS n_errors, (SELECT count(*) FROM watch_urls u "
+        "WHERE u.source = s.address AND u.status = 'stored' AND u.seen_at >= "
+        "current_timestamp::TIMESTAMP - INTERVAL 7 DAY) AS articles_7d "
+        "FROM sources s ORDER BY address")
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row)) for row in cur.fetchall()]
 
@@ -129,6 +135,17 @@ def record_fetches(store: Store, rows: Sequence[tuple]) -> None:
         con.register("_fetched", table)
         con.execute(f"INSERT INTO fetches ({cols}) SELECT {cols} FROM _fetched")
         con.unregister("_fetched")
+
+
+def prune_fetches(store: Store, keep_days: int) -> int:
+    """Deletes fetches older than `keep_days` (0 keeps all): the log is for
+    seeing what failed lately, and unpruned it grows by every poll for ever."""
+    if keep_days <= 0:
+        return 0
+    with _tx(store) as con:
+        (n,) = con.execute("DELETE FROM fetches WHERE fetched_at < current_timestamp::TIMESTAMP "
+                           "- to_days(?)", [keep_days]).fetchone()
+    return n
 
 
 def validators(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, tuple]:
