@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -115,7 +116,7 @@ def fetch_records(con: Any, sql: str, params: Sequence[Any] = ()) -> list[dict[s
     for importing it."""
     cur = con.execute(sql, list(params))
     names = [d[0] for d in cur.description]
-    convert = [_AS_FRAME.get(str(d[1]).split("(")[0]) for d in cur.description]
+    convert = [_AS_FRAME.get(re.sub(r"\(.*?\)", "", str(d[1]))) for d in cur.description]
     return [{k: v if f is None or v is None else f(v) for k, f, v in zip(names, convert, row)}
             for row in cur.fetchall()]
 
