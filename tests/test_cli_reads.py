@@ -219,3 +219,61 @@ def test_export_and_parquet_output(app, big, tmp_path):
     assert list(pd.read_parquet(pq)["n_events"]) == [2, 0, 2]
     result = runner.invoke(app, ["dyad", "IND", "PAK", "--db", big, "--format", "parquet"])
     assert result.exit_code != 0
+
+
+#: Runs one command as `dyadwatch` does (cli.main) in a fresh interpreter and
+#: writes the modules it loaded to the file named by its first argument.
+_LOADED = """
+import json, sys
+from dyadwatch.cli import main
+out, sys.argv = sys.argv[1], ["dyadwatch", *sys.argv[2:]]
+try:
+    main()
+finally:
+    with open(out, "w") as fh:
+        json.dump(sorted(sys.modules), fh)
+"""
+
+#: What a read command has no use for: the NLP, the coder and the frames.
+_NOT_FOR_READS = ("spacy", "thinc", "pandas", "numpy", "pyarrow", "dyadwatch.coding",
+                  "dyadwatch.sources")
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["events", "--limit", "50"], "ACCUSE"),
+    (["stats"], "canonical events"),
+    (["dyad", "CHN", "PRK"], "2024-06"),
+    (["alerts"], "CHN-PRK"),
+    (["alerts", "--as-of", "2024-05-31"], "no dyad crosses the threshold"),
+])
+def test_read_commands_load_no_nlp_and_no_pandas(big, tmp_path, args, shown):
+    """Issue 19: a read command's start is its imports, so `events`, `stats`,
+    `dyad` and `alerts` printing their tables must not load spaCy, the
+    coder, pandas, numpy or pyarrow (checked in a fresh process: the test
+    process itself has them all)."""
+    import os
+    import subprocess
+    import sys
+
+    loaded_file = tmp_path / "modules.json"
+    env = {**os.environ, "COLUMNS": "200"}
+    done = subprocess.run([sys.executable, "-c", _LOADED, str(loaded_file), *args, "--db", big],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert shown in done.stdout  # the command ran to its output, not to an early exit
+    loaded = json.loads(loaded_file.read_text())
+    assert "duckdb" in loaded and "dyadwatch.cli.reads" in loaded
+    assert [m for m in loaded if m.split(".")[0] in _NOT_FOR_READS
+            or m.startswith(_NOT_FOR_READS)] == []
+
+
+def test_terminal_tables_equal_the_frame_path(app, big):
+    """The fitted tables come from DuckDB rows (no pandas); written to a file
+    as CSV they come from frames. Both show the same rows."""
+    table = run(app, "events", "--db", big, "--limit", "8", "--wide")
+    rows = pd.read_csv(io.StringIO(run(app, "events", "--db", big, "--limit", "8",
+                                       "--format", "csv")))
+    lines = table.splitlines()[1:]
+    assert len(lines) == len(rows) == 8
+    assert all(str(r.id) in line and r.trigger in line for r, line in
+               zip(rows.itertuples(), lines))

@@ -48,6 +48,7 @@ def test_acts_set_before_the_news_or_as_a_habit_are_background(nlp, coder, text)
     ("Since Monday, Mali has demanded that France withdraw.", ("MLI", "FRA", "REQUEST")),
     ("For two years, Chile banned imports from Peru.", ("CHL", "PER", "SANCTION")),
     ("Peru has long refused talks with Chile.", ("PER", "CHL", "REJECT")),  # a stand held today
+    ("Chile detained Peruvians once and for all.", ("CHL", "PER", "COERCE")),
     ("In recent years, Chile has cut aid to Peru.", ("CHL", "PER", "SANCTION")),
 ])
 def test_their_twins_without_the_marker_are_the_news(nlp, coder, text, expected):
@@ -119,3 +120,25 @@ def test_commentators_named_by_their_institution_or_behind_according_to(nlp, cod
     assert counted(nlp, coder, "The Lima Institute's Ruiz said Chile is sending troops to Peru.") == []
     assert counted(nlp, coder, "According to analysts, Chile wants to strengthen ties with Peru.") == []
     assert ("CHL", "PER", "AID") in counted(nlp, coder, "According to the army, Chile is sending troops to Peru.")
+
+
+def test_a_fact_added_about_a_noun_between_commas_is_background(nlp, coder):
+    found = facts(nlp, coder, "Peru criticized the accord, which Chile signed with Norway.")
+    assert {f[3] for f in found if f[2] == "SUPPORT"} == {"background"}
+    assert ("PER", "-", "ACCUSE", "asserted", False) in found
+    assert ("CHL", "NOR", "SUPPORT") in counted(nlp, coder, "Peru criticized the accord that Chile signed with Norway.")
+
+
+def test_a_condition_on_a_past_act_does_not_make_it_conditional(nlp, coder):
+    found = facts(nlp, coder, "Chile urged Peru to lower its tariffs if it wants more trade.")
+    assert ("CHL", "PER", "REQUEST", "asserted", False) in found
+    assert not any(f[2] == "THREATEN" for f in found)
+    assert ("CHL", "PER", "ASSAULT", "conditional", False) in facts(
+        nlp, coder, "Chile will attack Peru if it crosses the border.")
+
+
+def test_a_question_anywhere_above_the_act_makes_it_a_possibility(nlp, coder):
+    text = "It is unclear whether Norway will be willing to lift the sanctions on Chile."
+    assert counted(nlp, coder, text) == []
+    assert counted(nlp, coder, "It is unclear whether Norway lifted the sanctions on Chile.") == []
+    assert ("NOR", "CHL", "RETREAT") in counted(nlp, coder, "It is clear that Norway lifted the sanctions on Chile.")

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dyadwatch.store import dedup
@@ -317,3 +318,20 @@ def test_actors_with_counts(con):
     assert (top["code"], top["n_as_source"], top["n_as_target"], top["n_events"]) == (
         "PRKGOV", 1, 4, 5)
     assert set(queries.list_actors(con, prefix="KOR")["code"]) == {"KORGOV", "KORMIL"}
+
+
+def test_fetch_records_gives_the_records_of_a_frame():
+    """`fetch_records` (no pandas) must give what `records(frame(...))` gives
+    for every kind of value a listing holds, NULLs included: 128-bit sums and
+    decimals as floats, timestamps as dates, NaN as None, lists as lists."""
+    con = duckdb.connect()
+    sql = """SELECT * FROM (VALUES
+        (1::INTEGER, 2.5::DOUBLE, 'x', true, DATE '2024-02-23', TIMESTAMP '2024-02-23 10:11:12',
+         10::HUGEINT, 1.25::DECIMAL(6, 2), ['a', 'b'], [1.5, 2.0], 'NaN'::DOUBLE, 3::BIGINT),
+        (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL))
+        t(i, f, s, b, d, ts, h, dec, l, fl, nan, big)"""
+    fast = queries.fetch_records(con, sql)
+    assert fast == queries.records(queries.frame(con, sql))
+    assert [type(v) for v in fast[0].values()] == [
+        int, float, str, bool, dt.date, dt.date, float, float, list, list, type(None), int]
+    assert set(fast[1].values()) == {None}

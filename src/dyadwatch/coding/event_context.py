@@ -60,8 +60,9 @@ class ClauseReader:
             modality, obligation = "hypothetical", True
         elif auxes & w["hypothetical_aux"]:
             modality = "hypothetical"
-        if self._condition_child(tok):
+        if self._condition_child(tok) and not self._past(tok, auxes):
             # "will retaliate if": a conditional intention; "would send troops if": a hypothesis
+            # ("urged Y to Z if Y wants W", "asked Y if he agreed": the urging and asking happened)
             # (a main clause: "said they would meet if ..." reports a conditional offer)
             hypothesis = "would" in auxes and tok.dep_ not in ("ccomp", "xcomp", "conj")
             modality, derive = ("hypothetical", False) if hypothesis else ("conditional", True)
@@ -77,10 +78,10 @@ class ClauseReader:
         if self.recalled(tok):
             return Context("background", negated)  # "was once invited", "always condemns"
         # climb the clause chain
+        if any(self._question(t) for t in [tok, *tok.ancestors]):
+            return Context("hypothetical", negated)  # "unclear whether X will Z", "asked if X agreed"
         cur = tok
         for _ in range(6):
-            if self._question(cur):
-                return Context("hypothetical", negated)  # "unclear whether X will Z", "asked if X agreed"
             dep, gov = cur.dep_, cur.head
             if gov == cur or dep not in CLAUSAL | {"dobj"}:
                 break
@@ -252,7 +253,8 @@ class ClauseReader:
         article's date by the event coder)."""
         w = self.words
         for c in verb.children:
-            if c.dep_ == "advmod" and c.lower_ in w["recall_adverbs"]:
+            if c.dep_ == "advmod" and c.lower_ in w["recall_adverbs"] \
+                    and not any(g.dep_ in ("cc", "conj") for g in c.children):  # not "once and for all"
                 return True
             if c.dep_ != "prep":
                 continue
@@ -275,6 +277,13 @@ class ClauseReader:
         counted = any(c.dep_ == "nummod" for c in noun.children)
         return bool(mods & self.words["recall_modifiers"]) or (
             prep.lower_ in ("for", "over") and not counted)  # "for two years" is a duration
+
+    @staticmethod
+    def _past(verb, auxes: set) -> bool:
+        """A verb in the simple past or the perfect ("urged", "has asked"), with no
+        modal: the act took place, whatever condition hangs on it."""
+        return not auxes - {"have", "be", "do"} and (
+            verb.tag_ == "VBD" or (verb.tag_ == "VBN" and "have" in auxes))
 
     def _question(self, clause) -> bool:
         """Is the clause an indirect question ("whether X will Z", "asked if X
@@ -327,6 +336,8 @@ class ClauseReader:
         marks = self.words["background_marks"]
         if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
             return True  # "hostages whom they had taken two weeks ago": an earlier act
+        if tok.dep_ == "relcl" and tok.tag_ in ("VBD", "VBN") and _non_restrictive(tok):
+            return True  # "the accord, which X pulled out of, ...": what the reader is told about it
         if tok.dep_ == "advcl":
             return any(c.dep_ == "mark" and c.lower_ in marks for c in tok.children) or any(
                 c.dep_ == "advmod" and c.lower_ == "when" for c in tok.children)
@@ -447,6 +458,12 @@ THING_EXCLUDED = frozenset({"government", "ministry", "official", "spokesman", "
                             "police", "agency", "office", "embassy", "source", "diplomat", "envoy",
                             "side", "party", "group", "council", "committee", "administration"})
 
+
+def _non_restrictive(relcl) -> bool:
+    """Is the relative clause set off by a comma ("X, which did Y")? It adds a
+    fact about its noun rather than picking the noun out."""
+    first = min(t.i for t in relcl.subtree)
+    return first > 0 and relcl.doc[first - 1].text == ","
 
 def _according_to(verb):
     """The source of "..., according to X" on the verb, if any."""

@@ -70,6 +70,7 @@ from ..errors import error
 
 if TYPE_CHECKING:  # `signature` runs in coding processes, which never load the store
     import duckdb
+    import pyarrow as pa
 
 #: Words after lowercasing: runs of letters and digits (punctuation and
 #: underscores are separators), so "U.S." and "US" differ but "talks," and
