@@ -88,3 +88,31 @@ def test_phrase_table_overlaps_and_longest_walk():
     doc = spacy.blank("en")("I left New York City for York.")
     assert list(table.matches(doc)) == [("new york", 2, 4), ("new york city", 2, 5),
                                          ("york", 3, 4), ("york", 6, 7)]
+
+
+def test_code_loads_no_store_and_exits_without_a_leak_report(tmp_path):
+    """`code` writes no database: it must not import duckdb or pyarrow (a tenth
+    of a CPU-second of every start), and its exit, which freezes the
+    collector instead of collecting everything, must not print DuckDB's leak
+    report. The output is the coded record."""
+    import json
+    import subprocess
+    import sys
+
+    record = tmp_path / "one.jsonl"
+    record.write_text(json.dumps({"id": "r1", "date": "2024-03-01", "text": (
+        "The Japanese foreign minister met her South Korean counterpart in Seoul on Friday.")})
+        + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: print(sorted(m for m in ('duckdb', 'pyarrow') "
+             "if m in sys.modules)))\n"
+             f"sys.argv = ['dyadwatch', 'code', {str(record)!r}, '-o', {str(out)!r}]\n"
+             "from dyadwatch.cli import main\n"
+             "main()\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert "leak" not in done.stderr
+    (coded,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert coded["id"] == "r1" and coded["events"]

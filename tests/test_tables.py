@@ -127,7 +127,7 @@ def test_the_untouched_copy_loads(data_copy):
 
 def test_every_table_has_a_case():
     """A new table must get a malformed-entry case above."""
-    from dyadwatch.tables import table_files
+    from dyadwatch.provenance import table_files
 
     folder = data_dir()
     tables = {p.relative_to(folder).as_posix() for p in table_files(folder)}

@@ -26,6 +26,7 @@ validated when it was built.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import gc
 import hashlib
@@ -34,7 +35,7 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -88,38 +89,67 @@ def cached(name: str, build: Callable[[], T]) -> T:
     except Exception:  # none yet, or a truncated or foreign file: build it and replace it
         value = build()
         _store(path, value)
-    _freeze()
+    freeze()
     return value
 
 
-def _freeze() -> None:
+def freeze() -> None:
     """Move every live object out of the collector's reach (`gc.freeze`).
 
-    The tables live as long as the process; frozen, later collections skip
-    them instead of traversing half a million objects on every full
+    The tables and the spaCy model live as long as the process; frozen,
+    later collections skip them instead of traversing half a million objects on every full
     collection (that halved what start-up costs beyond spaCy's own load).
-    They are unfrozen at exit, so that interpreter shutdown frees them (DuckDB's
-    bindings report frozen objects as leaks).
+    At exit (`_at_exit`) they are unfrozen only in a process that loaded DuckDB.
     """
     gc.freeze()
-    atexit.unregister(gc.unfreeze)
-    atexit.register(gc.unfreeze)
+    atexit.unregister(_at_exit)
+    atexit.register(_at_exit)
 
 
-def _load(f) -> object:
-    """Unpickle with the cyclic garbage collector paused.
+def _at_exit() -> None:
+    """Before interpreter shutdown: unfreeze in a process that loaded DuckDB,
+    else freeze what is left.
 
-    Reading back 200,000 containers (the gazetteer's name lists) otherwise
-    triggers a collection every few hundred allocations, each scanning what
-    was read so far: half the time of the read.
+    Shutdown runs full collections over every tracked object, spaCy's and
+    the tables' (0.3-0.4 CPU-s after a `code` command did its work, as much
+    as coding a few articles); frozen objects are skipped, and the process's
+    memory goes back to the system at exit anyway. DuckDB's bindings
+    (nanobind) check at exit that their objects were freed and print a leak
+    report otherwise, so a process that imported duckdb (the writer) unfreezes
+    and pays the collection; coding processes (`code`, pool and Dask
+    workers) never import it.
+    """
+    if "duckdb" in sys.modules:
+        gc.unfreeze()
+    else:
+        gc.freeze()
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a block with the cyclic garbage collector paused.
+
+    For start-up, which allocates objects that live as long as the process
+    (the spaCy model, the tables, the modules): every few hundred
+    allocations a collection scans what was made so far, and none of it is
+    garbage. Unpickling 200,000 containers (the gazetteer's former name
+    lists) spent half its time there; loading spaCy and the stages ran two
+    full and twenty intermediate collections (0.1-0.2 CPU-s) that freed a
+    few hundred objects. Callers `freeze()` what they loaded afterwards.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.load(f)
+        yield
     finally:
         if enabled:
             gc.enable()
+
+
+def _load(f) -> object:
+    """Unpickle with the collector paused (`collector_paused`)."""
+    with collector_paused():
+        return pickle.load(f)
 
 
 def reduce_fields(obj: object) -> tuple:

@@ -4,7 +4,7 @@ Why: when the dictionaries, the patterns, the model or the package improve,
 a user's database must be brought up to date, and only the articles coded by
 an older coder need it. The fingerprint is a short hash of everything that
 decides what coding produces: the package version, the bytes of every data
-table and pattern file (tables.table_files of the data folder in use), the
+table and pattern file (`table_files` of the data folder in use), the
 spaCy model's name and version, and the settings that change output
 (`CODING_SETTINGS`; batch size and process count do not). It is stamped on
 every run and every stored article; `recode` re-codes the articles whose
@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Settings, data_dir
-from .tables import table_files
+
+#: Suffixes of data tables; anything else in the data folder (PROVENANCE.md) is not one.
+TABLE_SUFFIXES = (".yaml", ".yml", ".csv", ".tsv")
 
 #: Settings that change what coding stores for an article.
 CODING_SETTINGS = ("model", "max_chars", "minhash_perm", "shingle_size", "stages")
@@ -39,6 +41,15 @@ class Fingerprint:
     def as_dict(self) -> dict:
         return {"id": self.id, "version": self.version, "tables": self.tables,
                 "model": self.model, "settings": dict(self.settings)}
+
+
+def table_files(folder: Path) -> list[Path]:
+    """Every data table under `folder` (patterns/ included), in a stable order.
+
+    Here rather than beside the loader (tables.py): every start hashes the
+    tables for the prebuilt cache's key, and the loader imports PyYAML, which
+    a process that reads its tables back prebuilt never needs otherwise."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES)
 
 
 def tables_hash(folder: Path | None = None) -> str:

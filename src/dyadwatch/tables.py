@@ -15,8 +15,8 @@ and would be a second YAML library beside PyYAML, which the package needs
 anyway; the core schema is four regular expressions, written out below.
 
 Where the tables live: `data_dir()` (config.py), the packaged folder unless
-DYADWATCH_DATA_DIR names a copy; `table_files` lists what the coder
-fingerprint hashes (provenance.py).
+DYADWATCH_DATA_DIR names a copy; `provenance.table_files` lists what the
+coder fingerprint hashes.
 """
 
 from __future__ import annotations
@@ -32,10 +32,6 @@ from pydantic import BaseModel, ValidationError
 from .errors import error
 
 M = TypeVar("M", bound=BaseModel)
-
-#: Suffixes of data tables; anything else in the data folder (PROVENANCE.md) is not one.
-TABLE_SUFFIXES = (".yaml", ".yml", ".csv", ".tsv")
-
 
 class Yaml12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """PyYAML's safe loader with the YAML 1.2 core schema's implicit types
@@ -201,7 +197,3 @@ def unknown_error(path: str | Path, line: int | str, problem: str, table: str):
     entry = f"line {line}" if isinstance(line, int) else line
     return error("E405", file=Path(path), entry=entry, problem=problem, table=table)
 
-
-def table_files(folder: Path) -> list[Path]:
-    """Every data table under `folder` (patterns/ included), in a stable order."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES)

@@ -21,8 +21,6 @@ from pathlib import Path
 
 from ..config import data_path
 from ..prebuilt import reduce_fields
-from ..schemas import ActorRules, CountryRow, OrganisationRow, PersonRow, SectorsTable, TitlesTable
-from ..tables import load_rows, load_yaml, unknown_error
 from ..types import Actor
 
 #: Sector codes that appear only in data rows (people.csv) or from rules, besides
@@ -261,6 +259,11 @@ def _split(value: str) -> list[str]:
 
 
 def _load_countries(path: Path, entries: list[Entry]) -> dict[str, str]:
+    # the schemas and the table loader are imported by the loaders only: a process
+    # that reads the actor coder back from the prebuilt cache (prebuilt.py) needs neither
+    from ..schemas import CountryRow
+    from ..tables import load_rows
+
     names: dict[str, str] = {}
     for _, row in load_rows(path, CountryRow):
         names[row.iso3] = row.name
@@ -274,6 +277,9 @@ def _load_countries(path: Path, entries: list[Entry]) -> dict[str, str]:
 
 
 def _load_sectors(path: Path, entries: list[Entry]) -> frozenset[str]:
+    from ..schemas import SectorsTable
+    from ..tables import load_yaml
+
     table = load_yaml(path, SectorsTable)
     for code, spec in table.sectors.items():
         inherit, needs = set(spec.inherit), set(spec.needs_country)
@@ -287,6 +293,9 @@ def _load_sectors(path: Path, entries: list[Entry]) -> frozenset[str]:
 
 def _load_titles(path: Path, entries: list[Entry], sectors: frozenset[str],
                  countries: dict[str, str]) -> None:
+    from ..schemas import TitlesTable
+    from ..tables import load_yaml
+
     table = load_yaml(path, TitlesTable, context={"sectors": sectors, "countries": countries})
     for item in table.titles:
         kind = item.kind or item.title.split(" ")[-1]
@@ -299,12 +308,17 @@ def _load_titles(path: Path, entries: list[Entry], sectors: frozenset[str],
 def _check_code(path: Path, line: int, column: str, value: str | None, known) -> None:
     """A country or sector column refers to a code another table defines."""
     if value is not None and value not in known:
+        from ..tables import unknown_error
+
         table = "countries.csv" if column == "country" else "sectors.yaml"
         raise unknown_error(path, line, f"{column} {value!r}", table)
 
 
 def _load_orgs(path: Path, entries: list[Entry], countries: dict[str, str],
                sectors: frozenset[str]) -> dict[str, OrgVariant]:
+    from ..schemas import OrganisationRow
+    from ..tables import load_rows
+
     by_name: dict[str, tuple[list[str], list[OrgVariant]]] = {}
     for line, row in load_rows(path, OrganisationRow):
         _check_code(path, line, "country", row.country, countries)
@@ -323,6 +337,9 @@ def _load_orgs(path: Path, entries: list[Entry], countries: dict[str, str],
 
 
 def _load_rules(path: Path, entries: list[Entry], countries: dict[str, str]) -> Rules:
+    from ..schemas import ActorRules
+    from ..tables import load_yaml
+
     data = load_yaml(path, ActorRules, context={"countries": countries})
     korea = data.korea
     for surface, iso3 in korea.north_south.items():
@@ -357,6 +374,9 @@ def load_people(path: Path, entries: list[Entry], countries: dict[str, str],
 
     `country` is an ISO3 code or an organisation code (IGOUNO for a UN
     secretary-general); `end` empty means still in office."""
+    from ..schemas import PersonRow
+    from ..tables import load_rows, unknown_error
+
     people: dict[str, tuple[list[str], list[Office]]] = {}
     for line, row in load_rows(path, PersonRow):
         if row.country not in countries and not re.fullmatch(r"(IGO|NGO|IMG)[A-Z]*", row.country):

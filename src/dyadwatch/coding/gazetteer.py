@@ -15,15 +15,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import data_path
 from ..prebuilt import reduce_fields
-from ..schemas import Admin1Row, CountryPointRow, PlaceRow
-from ..tables import load_rows, unknown_error
 from ..types import Location
 
 #: Mean Earth radius used by `haversine_km` (km).
@@ -110,20 +110,108 @@ class Context:
     dateline_country: str | None = None
 
 
+class _Names:
+    """Name -> place numbers, as sorted names and an array of numbers.
+
+    Why not a dict of lists: reading one back (172,000 alternate names) took
+    0.14 CPU-s at every start, more than anything else dyadwatch loads; this
+    is pickled as one string and one array and read back in a few ms, and a
+    lookup is a bisection (about a microsecond). `first[i]` is the place of
+    `keys[i]`, or -k for the k-th tuple of `more` when a name has several
+    (in the order they were added).
+    """
+
+    __slots__ = ("keys", "first", "more")
+
+    def __init__(self, keys: list[str], first: array, more: tuple[tuple[int, ...], ...]) -> None:
+        self.keys, self.first, self.more = keys, first, more
+
+    @classmethod
+    def of(cls, index: dict[str, list[Place]], number: Callable[[Place], int]) -> "_Names":
+        keys = sorted(index)
+        first, more = array("i"), []
+        for key in keys:
+            numbers = tuple(number(p) for p in index[key])
+            if len(numbers) == 1:
+                first.append(numbers[0])
+            else:
+                more.append(numbers)
+                first.append(-len(more))
+        return cls(keys, first, tuple(more))
+
+    def get(self, key: str) -> tuple[int, ...]:
+        i = bisect_left(self.keys, key)
+        if i == len(self.keys) or self.keys[i] != key:
+            return ()
+        n = self.first[i]
+        return (n,) if n >= 0 else self.more[-n - 1]
+
+    def __reduce__(self) -> tuple:
+        # keys never hold a newline: `norm` joins words with single spaces
+        return _names, ("\n".join(self.keys), self.first, self.more)
+
+
+def _names(keys: str, first: array, more: tuple[tuple[int, ...], ...]) -> _Names:
+    return _Names(keys.split("\n") if keys else [], first, more)
+
+
 class Gazetteer:
     """Every known name -> its places, built once by `from_package`.
 
-    `primary` holds official names (and curated aliases); `alternate` holds
-    GeoNames alternate names, which are noisier ("Victoria" is an alternate
-    name of Hong Kong) and score lower.
+    The primary names are official names (and curated aliases); the
+    alternate names are GeoNames alternate names, which are noisier
+    ("Victoria" is an alternate name of Hong Kong) and score lower.
+
+    Places are numbered (cities first) and kept as rows of their fields; a
+    `Place` is made the first time a lookup returns it and kept, so a process
+    reads back the 35,000 rows without making 35,000 objects (start-up), and
+    one number is always one object (`candidates` counts a place once).
     """
 
-    def __init__(self, primary: dict[str, list[Place]], alternate: dict[str, list[Place]],
-                 countries: dict[str, Place], cities: Sequence[Place]) -> None:
-        self.primary = primary
-        self.alternate = alternate
-        self.countries = countries
-        self.cities = cities
+    def __init__(self, rows: Sequence[tuple], primary: _Names, alternate: _Names,
+                 countries: dict[str, int], n_cities: int) -> None:
+        self._rows = rows
+        self._primary = primary
+        self._alternate = alternate
+        self._countries = countries
+        self._n_cities = n_cities
+        self._made: dict[int, Place] = {}
+
+    def __reduce__(self) -> tuple:
+        return Gazetteer, (self._rows, self._primary, self._alternate, self._countries,
+                           self._n_cities)
+
+    @classmethod
+    def of(cls, primary: dict[str, list[Place]], alternate: dict[str, list[Place]],
+           countries: dict[str, Place], cities: Sequence[Place]) -> "Gazetteer":
+        """The gazetteer of these indexes (each name's places in order)."""
+        numbers: dict[int, int] = {}
+        places: list[Place] = []
+
+        def number(place: Place) -> int:
+            n = numbers.get(id(place))
+            if n is None:
+                n = numbers[id(place)] = len(places)
+                places.append(place)
+            return n
+
+        for place in cities:
+            number(place)
+        names = _Names.of(primary, number), _Names.of(alternate, number)
+        by_country = {iso3: number(p) for iso3, p in countries.items()}
+        rows = tuple(tuple(getattr(p, f) for f in Place.__match_args__) for p in places)
+        return cls(rows, *names, by_country, len(cities))
+
+    def _place(self, n: int) -> Place:
+        place = self._made.get(n)
+        if place is None:
+            place = self._made[n] = Place(*self._rows[n])
+        return place
+
+    @property
+    def cities(self) -> tuple[Place, ...]:
+        """Every city (over 15,000 people), in GeoNames order."""
+        return tuple(self._place(n) for n in range(self._n_cities))
 
     @classmethod
     def from_package(cls) -> "Gazetteer":
@@ -193,22 +281,23 @@ class Gazetteer:
                     _add(alternate, bare, place)
 
         _read_places(data_path("geo_places.csv"), primary, countries, {p.geonameid: p for p in cities})
-        return cls(primary, alternate, countries, tuple(cities))
+        return cls.of(primary, alternate, countries, cities)
 
     def candidates(self, name: str) -> list[tuple[Place, bool]]:
         """All places called `name`, each with True when the name is primary."""
         key = norm(name)
         seen: set[int] = set()
         out: list[tuple[Place, bool]] = []
-        for places, is_primary in ((self.primary.get(key, ()), True), (self.alternate.get(key, ()), False)):
-            for p in places:
-                if id(p) not in seen:
-                    seen.add(id(p))
-                    out.append((p, is_primary))
+        for numbers, is_primary in ((self._primary.get(key), True), (self._alternate.get(key), False)):
+            for n in numbers:
+                if n not in seen:
+                    seen.add(n)
+                    out.append((self._place(n), is_primary))
         return out
 
     def country(self, iso3: str | None) -> Place | None:
-        return self.countries.get(iso3) if iso3 else None
+        n = self._countries.get(iso3) if iso3 else None
+        return None if n is None else self._place(n)
 
     def rank(self, name: str, context: Context | None = None, *, hint: str | None = None,
              qualifier: str | None = None, country: str | None = None) -> list[tuple[float, Place]]:
@@ -322,10 +411,18 @@ def _strip_feature_word(label: str) -> str | None:
 
 
 def _read_country_points(path: Path) -> dict[str, tuple[float, float]]:
+    # the schemas and the table loader are imported by the builders only: a process
+    # that reads the gazetteer back from the prebuilt cache (prebuilt.py) needs neither
+    from ..schemas import CountryPointRow
+    from ..tables import load_rows
+
     return {r.iso2: (r.lat, r.lon) for _, r in load_rows(path, CountryPointRow)}
 
 
 def _read_admin1(path: Path) -> dict[str, tuple[str, int, tuple[str, ...]]]:
+    from ..schemas import Admin1Row
+    from ..tables import load_rows
+
     return {r.code: (r.name, r.geonameid, tuple(a for a in r.aliases.split("|") if a))
             for _, r in load_rows(path, Admin1Row)}
 
@@ -334,6 +431,9 @@ def _read_places(path: Path, primary: dict[str, list[Place]], countries: dict[st
                  cities: dict[int | None, Place]) -> None:
     """Sites, border islands, regions, and aliases of countries and cities
     (geo_places.csv)."""
+    from ..schemas import PlaceRow
+    from ..tables import load_rows, unknown_error
+
     for line, row in load_rows(path, PlaceRow):
         labels = [row.name, *(a for a in row.aliases.split("|") if a)]
         if row.kind in ("country_alias", "city_alias"):

@@ -15,8 +15,6 @@ from pathlib import Path
 
 from .actor_state import SUBJECTS, ArticleState, Found, register
 from ..config import data_path
-from ..schemas import GenderedWords
-from ..tables import load_yaml
 
 
 @dataclass(frozen=True)
@@ -36,6 +34,9 @@ class GenderWords:
 
     @classmethod
     def from_path(cls, path: Path) -> "GenderWords":
+        from ..schemas import GenderedWords
+        from ..tables import load_yaml
+
         data = load_yaml(path, GenderedWords)
         maps = [{w.lower(): sex[0] for sex in ("male", "female") for w in getattr(table, sex)}
                 for table in (data.pronouns, data.honorifics, data.titles, data.nouns)]

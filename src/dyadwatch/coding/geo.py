@@ -43,8 +43,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import data_path
-from ..schemas import GeoHints, PlaceRow
-from ..tables import load_rows, load_yaml
 from .gazetteer import PRECISION_RANK, Context, Gazetteer, Place, norm
 from ..types import Article, Event, Location, Mention
 
@@ -83,6 +81,9 @@ class Hints:
 
     @classmethod
     def from_file(cls, path: Path) -> "Hints":
+        from ..schemas import GeoHints
+        from ..tables import load_yaml
+
         table = load_yaml(path, GeoHints)
         return cls(**{f.name: frozenset(w.lower() for w in getattr(table, f.name))
                       for f in dataclasses.fields(cls)})
@@ -151,6 +152,9 @@ class Geocoder:
 
     @classmethod
     def _build(cls) -> "Geocoder":
+        from ..schemas import PlaceRow
+        from ..tables import load_rows
+
         gazetteer = Gazetteer.from_package()
         hints = Hints.from_file(data_path("geo_hints.yaml"))
         names = {label for _, row in load_rows(data_path("geo_places.csv"), PlaceRow)

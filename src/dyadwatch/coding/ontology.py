@@ -17,8 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import data_path
-from ..errors import DataTableError
-from ..tables import load_yaml
+from ..errors import DataTableError, error
 from ..types import PLOVER_TYPES
 
 _REBUILD = "Re-create it with `python scripts/build_ontology.py`."
@@ -67,7 +66,8 @@ _UNTYPED = PloverType("", 0, 0.0, "no PLOVER type")
 
 # -- the file's schema: every key declared, anything else refused ---------------
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # validators built on first validation, not at import (see schemas.Schema)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class _Coding(_Strict):
@@ -124,6 +124,8 @@ class Ontology:
     @classmethod
     def from_file(cls, path: str | Path) -> "Ontology":
         path = Path(path)
+        from ..tables import load_yaml
+
         table = load_yaml(path, _OntologyFile)  # YAML 1.2, validated, errors name the entry
         plover = {name: PloverType(name, v.quad_class, v.score, v.description, **v.coding.model_dump())
                   for name, v in table.plover.items()}
@@ -141,8 +143,7 @@ class Ontology:
         try:
             return self.cameo[cameo]
         except KeyError:
-            raise DataTableError(f"unknown CAMEO code {cameo!r}.",
-                                 hint="Use a code listed in data/ontology.yaml.") from None
+            raise error("E408", cameo=cameo) from None
 
     def type_of(self, cameo: str) -> PloverType:
         """The PLOVER type of a CAMEO code with its coding flags; a code with no

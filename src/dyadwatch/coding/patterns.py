@@ -22,13 +22,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import data_path
 from ..errors import error
-from ..schemas import ModalityTables, PatternEntry, PatternFile
-from ..tables import entry_error, load_yaml
 from .ontology import Ontology
 from ..types import Complement
+
+if TYPE_CHECKING:
+    from ..schemas import ModalityTables, PatternEntry
 
 DEFAULT_TARGETS = ("dative", "dobj", "to", "with", "against", "on", "at", "into", "toward",
                    "towards", "upon", "for", "from")
@@ -91,6 +93,9 @@ class PatternSet:
 
     @classmethod
     def from_dir(cls, folder: str | Path, ontology: Ontology) -> "PatternSet":
+        from ..schemas import ModalityTables, PatternFile  # read back from the prebuilt
+        from ..tables import load_yaml  # cache, a process loads neither (prebuilt.py)
+
         folder = Path(folder)
         files = sorted(folder.glob("*.yaml"))
         if not files:
@@ -150,6 +155,9 @@ def _pattern(path: Path, entry: PatternEntry, kind: str) -> Pattern:
 def _modality(path: Path, data: ModalityTables, ontology: Ontology) -> Modality:
     """The modality lexicon; each code table must give codes of its own type
     (intent.AGREE -> AGREE codes, refusal -> REJECT, demand -> REQUEST)."""
+    from ..schemas import ModalityTables
+    from ..tables import entry_error
+
     words = {name: frozenset(w.strip().lower() for w in getattr(data, name))
              for name in ModalityTables.model_fields
              if name not in ("intent", "refusal", "demand", "preparation")}

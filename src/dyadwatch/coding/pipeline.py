@@ -17,26 +17,27 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
-import multiprocessing
 import os
 import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..store import dedup
+from .. import prebuilt
 from ..sources import ingest
 from ..sources.articles import article_from_text
 from . import nlp as nlp_mod
 from .lifeline import die_with_parent
 from ..config import Settings
 from ..errors import DyadwatchError, StoreError, StoreReadOnlyError, error_class
-from ..store.db import Store
 from ..types import Article, DocResult, Failure
 from .stages import STAGES, GeoStage, Stage, StageFn, State, check
+
+if TYPE_CHECKING:  # the store (DuckDB, pyarrow) is imported by `process` only: coding
+    from ..store.db import Store  # processes (`code`, pool and Dask workers) never load it
 
 
 @dataclass
@@ -81,8 +82,12 @@ class Pipeline:
 
     @cached_property
     def loaded(self) -> tuple[StageFn, ...]:
-        """Each stage loaded (its tables read) once."""
-        return tuple(s.make(self.settings) for s in self.stages)
+        """Each stage loaded (its tables read) once, without collections in
+        between (prebuilt.collector_paused), then frozen."""
+        with prebuilt.collector_paused():
+            loaded = tuple(s.make(self.settings) for s in self.stages)
+        prebuilt.freeze()
+        return loaded
 
     @property
     def geocoder(self):
@@ -199,14 +204,19 @@ ProgressFn = Callable[[int, int], None]  # (documents read so far, stored so far
 def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str | Path,
             settings: Settings | None = None, *, pipeline: Pipeline | None = None,
             store: Store | None = None, command: str = "ingest",
-            progress: ProgressFn | None = None) -> RunReport:
+            progress: ProgressFn | None = None, default_date=None) -> RunReport:
     """Ingest files (or already-read articles) into the DuckDB file `db`.
 
     Idempotent: articles already stored are skipped; a killed run re-run
     with the same input ends with the rows of an uninterrupted run. Pass
     `store` to write through an open Store (the HTTP server does: it owns
     its database); otherwise the file is opened and closed here.
+    `default_date` (`ingest --date`) dates the articles that state no date
+    of their own, so that their events count in series and alerts.
     """
+    from ..store import dedup
+    from ..store.db import Store
+
     settings = settings or Settings()
     pipeline = pipeline or Pipeline(settings)
     own_store = store is None
@@ -215,7 +225,7 @@ def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str |
     report = RunReport()
     try:
         report.run_id = store.start_run(command, pipeline.fingerprint.id)
-        chunks = _prepared(_items(paths), store, report, _chunk_size(settings))
+        chunks = _prepared(_dated(_items(paths), default_date), store, report, _chunk_size(settings))
         for results, failures in _coded(chunks, pipeline, settings.n_process):
             _write(results, store, report, failures, pipeline.fingerprint.id)
             store.record_failures(failures, report.run_id)
@@ -253,6 +263,15 @@ def _items(paths) -> Iterator[Article | Failure]:
     if paths and all(isinstance(p, (Article, Failure)) for p in paths):
         return iter(paths)
     return ingest.read_paths(paths)
+
+
+def _dated(items: Iterator[Article | Failure], day) -> Iterator[Article | Failure]:
+    """Items with `day` as the date of every article that has none (the article's
+    own date, from its text, metadata or file name, always wins)."""
+    if day is None:
+        return items
+    return (dataclasses.replace(x, date=day, date_text=f"ingest --date {day.isoformat()}")
+            if isinstance(x, Article) and x.date is None else x for x in items)
 
 
 def _prepared(items: Iterable[Article | Failure], store: Store, report: RunReport,
@@ -305,6 +324,9 @@ def _coded(chunks: Iterator[tuple[list[Article], list[Failure]]], pipeline: Pipe
         for fresh, failures in chunks:
             yield _split(pipeline.code_articles(fresh), failures), failures
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     settings = pipeline.settings
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(n_process, mp_context=ctx, initializer=die_with_parent,

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import data_path
-from ..schemas import BoilerplateRules
-from ..tables import entry_error, load_yaml
 
 #: Publication dates outside these years are data errors, not news.
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -120,6 +118,9 @@ class Cleaner:
     @classmethod
     def from_file(cls, path: str | os.PathLike) -> Cleaner:
         """Rules from a YAML file shaped like data/boilerplate.yaml."""
+        from ..schemas import BoilerplateRules
+        from ..tables import entry_error, load_yaml
+
         table = load_yaml(path, BoilerplateRules)
         try:
             outlets = {}
@@ -382,5 +383,11 @@ def _text_date(text: str) -> dt.date | None:
 
 @functools.cache
 def _cached_rules(path: Path) -> Cleaner:
-    """One compiled Cleaner per rules file per process (they are immutable)."""
+    """One compiled Cleaner per rules file per process (they are immutable);
+    the rules of the data folder in use are read back from the prebuilt
+    cache (prebuilt.py), so a process reads no YAML for them."""
+    if path == data_path("boilerplate.yaml"):
+        from ..prebuilt import cached
+
+        return cached("cleaner", lambda: Cleaner.from_file(path))
     return Cleaner.from_file(path)

@@ -61,13 +61,16 @@ import re
 import time
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
-import pyarrow as pa
 
 from ..config import Settings
-from ..errors import ConfigError, StoreError
+from ..errors import error
+
+if TYPE_CHECKING:  # `signature` runs in coding processes, which never load the store
+    import duckdb
+    import pyarrow as pa
 
 #: Words after lowercasing: runs of letters and digits (punctuation and
 #: underscores are separators), so "U.S." and "US" differ but "talks," and
@@ -177,6 +180,8 @@ def update(con: duckdb.DuckDBPyConnection, settings: Settings) -> DedupReport:
     One transaction: readers see either the previous grouping or the new one.
     Idempotent: a second call changes nothing.
     """
+    import duckdb
+
     _check_settings(settings)
     started = time.perf_counter()
     try:
@@ -188,9 +193,7 @@ def update(con: duckdb.DuckDBPyConnection, settings: Settings) -> DedupReport:
         con.commit()
     except duckdb.Error as exc:
         _rollback(con)
-        raise StoreError(f"story and event deduplication failed and was rolled back: {exc}",
-                         hint="The articles and events are stored; run the ingest again to "
-                              "retry the grouping.") from exc
+        raise error("E306", reason=exc) from exc
     except BaseException:
         _rollback(con)
         raise
@@ -199,15 +202,11 @@ def update(con: duckdb.DuckDBPyConnection, settings: Settings) -> DedupReport:
 
 def _check_settings(settings: Settings) -> None:
     if not 0.0 < settings.story_threshold <= 1.0:
-        raise ConfigError(f"story_threshold={settings.story_threshold} is not in (0, 1].",
-                          hint="Set DYADWATCH_STORY_THRESHOLD to a Jaccard similarity such "
-                               "as 0.4 (the default).")
+        raise error("E412", value=settings.story_threshold)
     if settings.minhash_perm < 2:
-        raise ConfigError(f"minhash_perm={settings.minhash_perm} is too small.",
-                          hint="Use 64 or more permutations.")
+        raise error("E413", value=settings.minhash_perm)
     if settings.event_window_days < 0:
-        raise ConfigError(f"event_window_days={settings.event_window_days} is negative.",
-                          hint="Use 0 (same day only) or more days.")
+        raise error("E414", value=settings.event_window_days)
 
 
 def _read_signatures(con: duckdb.DuckDBPyConnection,
@@ -225,15 +224,11 @@ def _read_signatures(con: duckdb.DuckDBPyConnection,
     lengths = sigs.value_lengths().to_numpy(zero_copy_only=False)
     if (lengths != perm).any():
         found = sorted(set(lengths.tolist()) - {perm})
-        raise ConfigError(
-            f"{int((lengths != perm).sum())} stored story signatures have {found} values but "
-            f"minhash_perm is {perm}.",
-            hint=f"Run with the setting the database was built with "
-                 f"(DYADWATCH_MINHASH_PERM={found[0]}), or ingest into a new database.")
+        raise error("E415", count=int((lengths != perm).sum()), found=found, perm=perm,
+                    built=found[0])
     flat = sigs.flatten().to_numpy()
     if flat.max() > _MAX_VALUE:
-        raise ConfigError("stored story signatures are not 32-bit datasketch MinHash values.",
-                          hint="Ingest into a new database with this version of dyadwatch.")
+        raise error("E416")
     return ids, flat.astype(np.uint32).reshape(len(ids), perm)
 
 
@@ -289,15 +284,13 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
     best, chosen = float("inf"), (0, 0)
     for b in range(1, num_perm + 1):
         for r in range(1, num_perm // b + 1):
-            error = 0.5 * integral(b, r, 0.0, threshold, False) + \
+            loss = 0.5 * integral(b, r, 0.0, threshold, False) + \
                 0.5 * integral(b, r, threshold, 1.0, True)
-            if error < best:
-                best, chosen = error, (b, r)
+            if loss < best:
+                best, chosen = loss, (b, r)
     b, r = chosen
     if b < 2:
-        raise ConfigError(f"story_threshold={threshold} with minhash_perm={num_perm} leaves "
-                          f"fewer than 2 LSH bands.",
-                          hint="Lower DYADWATCH_STORY_THRESHOLD (0.4 is the default).")
+        raise error("E418", threshold=threshold, perm=num_perm)
     return tuple((i * r, (i + 1) * r) for i in range(b))
 
 
@@ -340,6 +333,8 @@ def _find(parent: list[int], i: int) -> int:
 
 
 def _update_stories(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
+    import pyarrow as pa
+
     ids, matrix = _read_signatures(con, settings)
     roots, n_candidates = _story_roots(matrix, settings.story_threshold)
     members = [(ids[i], ids[r]) for i, r in enumerate(roots) if r != i]
@@ -408,6 +403,8 @@ def _cluster_dated(con: duckdb.DuckDBPyConnection, window: int) -> None:
     than `window` days after the cluster's first date) depends on the
     cluster's own start, which window functions cannot express, so it is one
     Python pass over the (key, date, id)-sorted events."""
+    import pyarrow as pa
+
     table = con.sql("SELECT id, grp, date FROM _dedup_ev "
                     "WHERE date IS NOT NULL ORDER BY grp, date, id").to_arrow_table()
     groups = table.column("grp").to_pylist()
@@ -453,6 +450,8 @@ def _count(result: duckdb.DuckDBPyConnection) -> int:
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    import duckdb
+
     try:
         con.rollback()
     except duckdb.Error:

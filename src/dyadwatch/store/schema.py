@@ -17,28 +17,42 @@ after the tables are created.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: Bumped when a change needs more than adding columns (see `missing_columns`).
 SCHEMA_VERSION = "1"
 
-#: DuckDB type -> (Arrow type, Python type). The one place a SQL type is
-#: translated: Arrow for bulk writes, Python for the API's models.
-SQL_TYPES: dict[str, tuple[pa.DataType, Any]] = {
-    "VARCHAR": (pa.string(), str),
-    "INTEGER": (pa.int32(), int),
-    "BIGINT": (pa.int64(), int),
-    "TINYINT": (pa.int8(), int),
-    "DOUBLE": (pa.float64(), float),
-    "BOOLEAN": (pa.bool_(), bool),
-    "DATE": (pa.date32(), dt.date),
-    "TIMESTAMP": (pa.timestamp("us"), dt.datetime),
-    "UBIGINT[]": (pa.list_(pa.uint64()), list[int]),
-    "VARCHAR[]": (pa.list_(pa.string()), list[str]),
+#: DuckDB type -> (Arrow type, made from the pyarrow module; Python type).
+#: The one place a SQL type is translated: Arrow for bulk writes, Python for
+#: the API's models. pyarrow is imported when a writer first asks for an
+#: Arrow type: coding processes read this module (the event field names) and
+#: never write, and importing pyarrow cost each of them 0.03-0.05 CPU-s.
+SQL_TYPES: dict[str, tuple[Callable[[Any], pa.DataType], Any]] = {
+    "VARCHAR": (lambda pa: pa.string(), str),
+    "INTEGER": (lambda pa: pa.int32(), int),
+    "BIGINT": (lambda pa: pa.int64(), int),
+    "TINYINT": (lambda pa: pa.int8(), int),
+    "DOUBLE": (lambda pa: pa.float64(), float),
+    "BOOLEAN": (lambda pa: pa.bool_(), bool),
+    "DATE": (lambda pa: pa.date32(), dt.date),
+    "TIMESTAMP": (lambda pa: pa.timestamp("us"), dt.datetime),
+    "UBIGINT[]": (lambda pa: pa.list_(pa.uint64()), list[int]),
+    "VARCHAR[]": (lambda pa: pa.list_(pa.string()), list[str]),
 }
+
+
+@functools.cache
+def arrow_type(sql: str) -> pa.DataType:
+    """The Arrow type of a SQL type of `SQL_TYPES` (pyarrow imported on first use)."""
+    import pyarrow
+
+    return SQL_TYPES[sql][0](pyarrow)
 
 
 @dataclass(frozen=True)
@@ -61,7 +75,7 @@ class Column:
 
     @property
     def arrow(self) -> pa.DataType:
-        return SQL_TYPES[self.sql][0]
+        return arrow_type(self.sql)
 
     @property
     def python(self) -> Any:
@@ -119,6 +133,8 @@ class Table:
         return names
 
     def arrow_schema(self) -> pa.Schema:
+        import pyarrow as pa
+
         return pa.schema([pa.field(c.name, c.arrow, nullable=c.nullable) for c in self.written])
 
     def ddl(self) -> str:
@@ -380,16 +396,19 @@ class Projection:
     def sql(self) -> str:
         return ", ".join(f.select() for f in self.fields)
 
-    def model_fields(self, *, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    def model_fields(self, *, required: tuple[str, ...] = (), optional: tuple[str, ...] = (),
+                     docs: dict[str, str] | None = None) -> dict[str, Any]:
         """pydantic `create_model` field definitions: NOT NULL columns (and
-        `required`) are required, the rest default to None."""
+        `required`) are required, the rest (and `optional`, for a model that
+        promised clients a nullable field) default to None. `docs` gives a
+        field a description of its own in place of the column's."""
         from pydantic import Field as PField
 
         out: dict[str, Any] = {}
         for f in self.fields:
             py = f.column.python
-            doc = f.column.doc or None
-            if f.name in required or not f.nullable:
+            doc = (docs or {}).get(f.name) or f.column.doc or None
+            if f.name not in optional and (f.name in required or not f.nullable):
                 out[f.name] = (py, PField(description=doc))
             else:
                 out[f.name] = (py | None, PField(None, description=doc))
