@@ -78,7 +78,7 @@ class PieceFinder:
     def _pieces(self, st: ArticleState) -> list[Piece]:
         doc = st.doc
         candidates: list[Piece] = []
-        veto = [(e.start, e.end, e.label_) for e in doc.ents if e.label_ in VETO_LABELS]
+        veto = [(e.start, e.end, e.label_) for e in st.ents if e.label_ in VETO_LABELS]
         for key, start, end in self.surfaces.matches(doc):
             piece = self._piece(st, start, end, self._by_key[key], veto)
             if piece is not None:
@@ -104,9 +104,9 @@ class PieceFinder:
             if not taken[i]:
                 piece = self._hyphenated(doc[i])
                 if piece is not None:
-                    taken[token.i] = 1
+                    taken[i] = 1
                     pieces.append(piece)
-        for ent in doc.ents:
+        for ent in st.ents:
             if ent.label_ != "PERSON":
                 continue
             end = ent.end
