@@ -1,8 +1,9 @@
 """The README's Performance section, regenerated from the bench scripts' own output.
 
-    python bench/report.py [--quick] [--db FILE] [--sizes 1000 4000] [--repeat 3] > bench/PERFORMANCE.md
+    python bench/report.py [--quick] [--db FILE] [--sizes 1000 4000] [--repeat 3]
+                           [--memory-sizes 500 2000 8000] > bench/PERFORMANCE.md
 
-Runs bench/startup.py and bench/pipeline.py (sizes and repeats below;
+Runs bench/startup.py, bench/pipeline.py and bench/memory.py (sizes and repeats below;
 --quick: tiny sizes, for a smoke run) and prints a Markdown section: the
 machine (CPU model, cores, memory), the load average before and after, each
 command as it was run and what it printed. Nothing is typed in by hand, so
@@ -55,14 +56,19 @@ def main() -> None:
                                             "(bench/analysis.py --events 1000000 --db FILE)")
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000],
                     help="corpus sizes for bench/pipeline.py")
+    ap.add_argument("--memory-sizes", type=int, nargs="+", default=[500, 2000, 8000],
+                    help="corpus sizes for bench/memory.py (peak memory, flat in size)")
     ap.add_argument("--repeat", type=int, default=3, help="alternating rounds of each script")
     args = ap.parse_args()
     startup = (["--repeat", "1" if args.quick else str(max(args.repeat, 3))]
                + (["--db", str(args.db)] if args.db else []))
     pipeline = (["--sizes", "6", "--procs", "1", "--no-insert"] if args.quick
                 else ["--sizes", *map(str, args.sizes), "--repeat", str(args.repeat)])
+    memory = (["--sizes", "4", "8", "--words", "60", "--workers-size", "8", "--rounds", "1"]
+              if args.quick else ["--sizes", *map(str, args.memory_sizes),
+                                  "--rounds", str(args.repeat)])
     before = os.getloadavg()
-    runs = [run("startup.py", startup), run("pipeline.py", pipeline)]
+    runs = [run("startup.py", startup), run("pipeline.py", pipeline), run("memory.py", memory)]
     after = os.getloadavg()
     print("## Performance\n")
     print(f"Measured {dt.date.today().isoformat()} on {machine()}; load average "

@@ -51,3 +51,45 @@ def loaded_pipeline():
     from dyadwatch.config import Settings
 
     return Pipeline(Settings()).warm_up()
+
+
+# -- the HTTP API over real HTTP (helpers in live_api.py) ------------------------------------
+
+@pytest.fixture(scope="module")
+def pipe(nlp):
+    """A warmed-up pipeline for the API tests (the session model, batches of 16)."""
+    from dyadwatch.config import Settings
+    from dyadwatch.coding.pipeline import Pipeline
+
+    return Pipeline(Settings(batch_size=16)).warm_up()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, pipe) -> Path:
+    """The API fixture database, built once per module; tests get copies."""
+    from live_api import build_db
+
+    return build_db(tmp_path_factory.mktemp("api") / "built.duckdb", pipe, pipe.settings)
+
+
+@pytest.fixture(scope="module")
+def live(request, built, pipe, tmp_path_factory):
+    """A real server on 127.0.0.1 over a copy of `built`, one per test module.
+    A module may set LIVE_SETTINGS (a dict of Settings changes) for its server."""
+    from dyadwatch.api import create_app
+    from live_api import LiveServer, api_settings, copy_db
+
+    changes = getattr(request.module, "LIVE_SETTINGS", {})
+    db = copy_db(built, tmp_path_factory, "live")
+    with LiveServer(create_app(db, api_settings(**changes), pipeline=pipe)) as srv:
+        srv.db = db
+        yield srv
+
+
+@pytest.fixture
+def client(live):
+    """An HTTP client of the module's live server."""
+    import httpx
+
+    with httpx.Client(base_url=live.url, timeout=120) as c:
+        yield c

@@ -628,3 +628,12 @@ def test_the_dateline_is_never_an_actor(run):
     assert not [m for m in mentions if m.start < 15]
     body = run("Zambia protested to Tanzania on Monday.")
     assert "ZMB" in {m.actor.country for m in body}  # a country named in the text still counts
+
+
+def test_a_countrys_envoy_to_an_international_body_speaks_for_the_country(run):
+    text = "Peru's U.N. ambassador and Chilean Deputy U.N. Envoy Marta Soler met the U.N. envoy for Bolivia."
+    mentions = run(text)
+    assert codes(mentions, "Peru's U.N. ambassador") == ["PERGOV"]
+    assert codes(mentions, "Chilean Deputy U.N. Envoy Marta Soler") == ["CHLGOV"]
+    assert codes(mentions, "U.N. envoy") == ["IGOUNO"]  # the body's own envoy, posted for Bolivia
+    assert "IGOUNO" in codes(run("The U.N. mission in Haiti ended."), "U.N. mission")

@@ -4,7 +4,9 @@ for these tests.
 
 The server runs in-process (uvicorn in a thread) so the tests share the
 loaded models; a `dyadwatch` CLI subprocess pointed at the same file shows
-what a second process sees while the server holds it.
+what a second process sees while the server holds it. The server, the
+fixture database and the error checks are shared with the other API tests
+(live_api.py, conftest.py).
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ import csv
 import hmac
 import io
 import json
-import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -25,45 +25,8 @@ import httpx
 import pyarrow.parquet as pq
 import pytest
 
-TOKEN = "test-token-5f2a9c"
-READ_TOKEN = "reader-token-81b7"
-
-#: Short articles written for these tests (not taken from any outlet).
-RECORDS = [
-    {"id": "t1", "date": "2023-01-10", "outlet": "Test Wire",
-     "title": "Beijing urges Pyongyang to return to talks",
-     "text": "China on Tuesday urged North Korea to return to negotiations over its weapons "
-             "programme.\n\nChinese Foreign Minister Wang Yi met the North Korean ambassador in "
-             "Beijing and said dialogue was the only way forward.\n\n\"We hope all parties will "
-             "stay calm,\" Wang said."},
-    {"id": "t2", "date": "2023-02-14", "outlet": "Harbour Ledger",
-     "title": "North Korea fires missiles",
-     "text": "North Korea fired two ballistic missiles into the sea off its east coast on "
-             "Tuesday, the South Korean military said.\n\nSouth Korea condemned the launch and "
-             "accused Pyongyang of raising tensions on the peninsula.\n\nJapan protested to "
-             "North Korea through its embassy in Beijing."},
-    {"id": "t3", "date": "2023-03-21", "outlet": "Test Wire",
-     "title": "Seoul and Washington hold drills",
-     "text": "South Korea and the United States began joint military exercises on Monday.\n\n"
-             "North Korea threatened to respond with force and accused the United States of "
-             "preparing an invasion.\n\nChina called on both sides to exercise restraint."},
-    {"id": "t4", "date": "2023-04-18", "outlet": "Meridian Post",
-     "title": "Chinese envoy visits Pyongyang",
-     "text": "A senior Chinese envoy arrived in Pyongyang on Monday for talks with North Korean "
-             "officials.\n\nChina and North Korea agreed to expand trade, the official news "
-             "agency said.\n\nThe United States criticised China for weakening sanctions."},
-    {"id": "t5", "date": "2023-05-09", "outlet": "Harbour Ledger",
-     "title": "Japan and South Korea leaders meet",
-     "text": "Japanese Prime Minister Fumio Kishida met South Korean President Yoon Suk Yeol in "
-             "Seoul on Sunday.\n\nThe two leaders agreed to resume regular visits and to share "
-             "missile warning data.\n\nNorth Korea denounced the meeting as a threat to its "
-             "security."},
-    {"id": "t6", "date": "2023-06-13", "outlet": "Meridian Post",
-     "title": "Russia offers support to North Korea",
-     "text": "Russia pledged support for North Korea on Monday and praised its ties with "
-             "Pyongyang.\n\nThe United States warned Russia against sending weapons to the "
-             "Korean Peninsula.\n\nChina said it respected the sovereignty of North Korea."},
-]
+from live_api import (READ_TOKEN, RECORDS, TOKEN, LiveServer, api_settings, assert_error, auth,
+                      copy_db)
 
 INJECTIONS = [
     "'; DROP TABLE events; --",
@@ -74,106 +37,6 @@ INJECTIONS = [
     "\\x00; SELECT 1",
     "CHN-PRK' OR '1'='1",
 ]
-
-
-class LiveServer:
-    """uvicorn serving `app` on a free 127.0.0.1 port in a daemon thread."""
-
-    def __init__(self, app) -> None:
-        import uvicorn
-
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.app = app
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run,
-                                       kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> "LiveServer":
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(60)
-        self.sock.close()
-
-
-def build_db(path: Path, pipe, settings, records=RECORDS) -> Path:
-    """A real database: the real pipeline over `records`."""
-    from dyadwatch.sources import records as readers
-    from dyadwatch.coding import pipeline
-
-    report = pipeline.process(list(readers.read_records(records, "fixture")), path, settings,
-                              pipeline=pipe)
-    assert report.n_stored == len(records) and not report.failures
-    return path
-
-
-@pytest.fixture(scope="module")
-def pipe(nlp):
-    from dyadwatch.config import Settings
-    from dyadwatch.coding.pipeline import Pipeline
-
-    return Pipeline(Settings(batch_size=16)).warm_up()
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, pipe) -> Path:
-    """The fixture database, built once; tests get copies."""
-    return build_db(tmp_path_factory.mktemp("api") / "built.duckdb", pipe, pipe.settings)
-
-
-def _copy(built: Path, tmp_path_factory, name: str) -> Path:
-    dest = tmp_path_factory.mktemp(name) / f"{name}.duckdb"
-    shutil.copy(built, dest)
-    return dest
-
-
-def api_settings(**changes):
-    from dyadwatch.config import Settings
-
-    base = dict(api_token=TOKEN, max_body_bytes=400_000, max_page_size=10, batch_size=16)
-    base.update(changes)
-    return Settings(**base)
-
-
-@pytest.fixture(scope="module")
-def live(built, pipe, tmp_path_factory):
-    from dyadwatch.api import create_app
-
-    db = _copy(built, tmp_path_factory, "live")
-    with LiveServer(create_app(db, api_settings(), pipeline=pipe)) as srv:
-        srv.db = db
-        yield srv
-
-
-@pytest.fixture
-def client(live):
-    with httpx.Client(base_url=live.url, timeout=120) as c:
-        yield c
-
-
-def auth(token: str = TOKEN) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def assert_error(r: httpx.Response, status: int) -> dict:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith("application/json")
-    body = r.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
-    msg = body["error"]["message"]
-    assert msg and "Traceback" not in msg and "/tmp" not in msg and "site-packages" not in msg
-    return body["error"]
 
 
 def all_events(client, **params) -> list[dict]:
@@ -397,7 +260,7 @@ def test_query_timeout_interrupts_and_answers_504(built, pipe, tmp_path_factory)
     long query through the same `Server.reading()` every route uses."""
     from dyadwatch.api import create_app
 
-    app = create_app(_copy(built, tmp_path_factory, "slow"),
+    app = create_app(copy_db(built, tmp_path_factory, "slow"),
                      api_settings(query_timeout_s=0.3), pipeline=pipe, warm_up=False)
     server = app.state.server
 
@@ -438,7 +301,7 @@ def test_writes_need_the_token(client, monkeypatch):
 def test_writes_disabled_without_a_configured_token(built, pipe, tmp_path_factory):
     from dyadwatch.api import create_app
 
-    app = create_app(_copy(built, tmp_path_factory, "notoken"),
+    app = create_app(copy_db(built, tmp_path_factory, "notoken"),
                      api_settings(api_token=None), pipeline=pipe, warm_up=False)
     with LiveServer(app) as srv, httpx.Client(base_url=srv.url) as c:
         err = assert_error(c.post("/api/articles", json={"text": "x"}, headers=auth()), 403)
@@ -611,7 +474,7 @@ def test_writer_runs_jobs_in_order_and_stops_without_a_stuck_job():
 def test_read_token_protects_reads_and_dashboard(built, pipe, tmp_path_factory):
     from dyadwatch.api import create_app
 
-    app = create_app(_copy(built, tmp_path_factory, "private"),
+    app = create_app(copy_db(built, tmp_path_factory, "private"),
                      api_settings(read_token=READ_TOKEN), pipeline=pipe, warm_up=False)
     with LiveServer(app) as srv, httpx.Client(base_url=srv.url) as c:
         assert_error(c.get("/api/events"), 401)

@@ -21,6 +21,8 @@ RUNS = [
     ("dedup.py", ["--sizes", "200", "400"], "size x2.00"),
     ("pipeline.py", ["--sizes", "6", "--procs", "1", "--no-insert"], "parse share"),
     ("dask_scale.py", ["--sizes", "6", "--docs-per-shard", "3", "--no-stages"], "workers vs 1"),
+    ("memory.py", ["--sizes", "4", "8", "--words", "60", "--workers-size", "8", "--rounds", "1"],
+     "2 workers vs 1"),
     ("load.py", ["--requests", "20", "--clients", "2", "--ingest", "2"], "reads during ingest"),
     ("startup.py", ["--repeat", "1"], "code - spacy"),
     ("report.py", ["--quick"], "## Performance"),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from test_api import LiveServer, api_settings, build_db
+from live_api import LiveServer, api_settings, build_db
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

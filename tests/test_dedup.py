@@ -354,6 +354,38 @@ def test_signature_equals_datasketch_affine32_minhash():
         assert dedup.signature(text, settings) == tuple(expected.hashvalues.tolist())
 
 
+def test_lsh_bands_are_datasketch_minhashlsh_bands():
+    """The writer chooses LSH bands without datasketch's LSH (it imports
+    scipy): the choice must stay the one MinHashLSH makes, or stories would
+    be grouped differently from databases built before."""
+    from datasketch import MinHashLSH
+
+    for perm in (32, 128):
+        for threshold in (0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9):
+            expected = MinHashLSH(threshold=threshold, num_perm=perm).hashranges
+            assert list(dedup.lsh_bands(threshold, perm)) == expected, (perm, threshold)
+
+
+def test_lsh_bands_refuse_a_threshold_that_leaves_one_band():
+    with pytest.raises(ConfigError, match="fewer than 2 LSH bands"):
+        dedup.lsh_bands(1.0, 16)
+
+
+def test_writer_does_not_import_scipy(tmp_path):
+    """Grouping stories (the writer's dedup.update) must not pull in scipy
+    either: it added ~48 MB to the peak memory of every ingest."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from dyadwatch.store import dedup; from dyadwatch.store.db import Store;"
+            "from dyadwatch.config import Settings; s = Store.open(sys.argv[1]);"
+            "r = dedup.update(s.con, Settings()); s.close();"
+            "print(r.articles, 'scipy' in sys.modules, 'datasketch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "w.duckdb")],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "False", "False"]
+
+
 def test_coding_path_does_not_import_scipy():
     """The signature is computed in every coding process: it must not pull in
     scipy (datasketch's LSH does), which costs start-up time and memory."""

@@ -11,6 +11,7 @@ import typer.main
 
 from dyadwatch.cli import app
 from dyadwatch.config import Settings
+from dyadwatch.errors import MESSAGES
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -38,3 +39,9 @@ def test_readme_starts_with_the_two_commands():
     assert "make demo" in head and "make test" in head
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def test_every_error_code_is_in_the_readme_error_table():
+    listed = set(re.findall(r"^\| (E\d{3}) \| `\w+` \|", README, flags=re.M))
+    missing = sorted(set(MESSAGES) - listed)
+    assert not missing, f"error codes missing from the README's Error codes table: {missing}"

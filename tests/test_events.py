@@ -727,3 +727,97 @@ def test_a_strike_launched_by_forces_is_no_labour_strike(nlp, coder):
     assert not [t for t in triples(forces) if t[2] == "PROTEST"]
     teachers = run(nlp, coder, "The strike was launched by Ruritanian teachers on Monday.", names)
     assert [t[2] for t in triples(teachers)] == ["PROTEST"]
+
+
+def test_a_time_clause_dates_the_clause_it_hangs_on(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "When the war ended in 1995, Chile decided to send aid to Peru.", names)
+    assert {(e.plover, str(e.modality), e.date) for e in events} == {
+        ("AID", "future", dt.date(1995, 1, 1)), ("AGREE", "background", dt.date(1995, 1, 1))}
+    (e,) = [e for e in run(nlp, coder, "As the talks ended on Monday, Chile sent aid to Peru.", names)
+            if e.plover == "AID"]
+    assert (e.date, e.date_source, str(e.modality)) == (dt.date(2024, 3, 4), "sentence", "asserted")
+    (e,) = run(nlp, coder, "Chile sent aid to Peru, which the war of 1995 left poor.", names)
+    assert e.date_source == "article"  # a date in a relative clause is not the act's
+
+
+def test_an_act_measured_from_another_is_dated_from_it(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "Chile recalled its ambassador on Tuesday, a day after Peru expelled two "
+                             "Chilean diplomats.", names)
+    assert {(e.source.code, e.date) for e in events} == {("CHL", dt.date(2024, 3, 5)), ("PER", dt.date(2024, 3, 4))}
+    (e,) = [e for e in run(nlp, coder, "Chile recalled its envoy two weeks before Peru expelled two diplomats.",
+                           names) if e.source.code == "PER"]
+    assert e.date == ANCHOR + dt.timedelta(days=14)
+    (e,) = [e for e in run(nlp, coder, "Chile recalled its envoy on Tuesday after Peru expelled two diplomats.",
+                           names) if e.source.code == "PER"]
+    assert e.date == dt.date(2024, 3, 5)  # no measure: the clause it hangs on dates it
+
+
+def test_an_act_recalled_by_a_clause_that_reports_nothing_else_is_the_news(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    (e,) = run(nlp, coder, "His remarks come two days after Chile condemned Peru.", names)
+    assert (e.plover, str(e.modality), e.date) == ("ACCUSE", "asserted", ANCHOR - dt.timedelta(days=2))
+    events = run(nlp, coder, "Chile recalled its envoy on Monday, a day after Peru condemned Chile.", names)
+    assert [str(e.modality) for e in events if e.plover == "ACCUSE"] == ["background"]
+    events = run(nlp, coder, "Chile urged Norway to ensure that schools stay open after Peru cut its funding.",
+                 dict(names, Norway="NOR"))
+    assert [str(e.modality) for e in events if e.source.code == "PER"] == ["background"]  # the urging is the news
+
+
+def test_the_lead_day_dates_the_story_even_when_no_event_was_coded_there(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    text = ("The finance minister announced a new budget on Monday. Officials said little else. "
+            "Chile also condemned Peru.")
+    (e,) = run(nlp, coder, text, names)
+    assert (e.date, e.date_source, e.date_text) == (dt.date(2024, 3, 4), "lead", "Monday")
+    text = ("The finance minister announced a budget on Monday and resigned on Tuesday. Officials said "
+            "little else. Chile also condemned Peru.")
+    (e,) = run(nlp, coder, text, names)
+    assert (e.date, e.date_source) == (ANCHOR, "article")  # two days in the lead: none is the story's
+
+
+def test_a_second_verb_of_saying_shares_the_speaker_of_the_first(nlp, coder):
+    names = {"Accra": "GHAGOV", "Lome": "TGOGOV", "Abuja": "NGAGOV"}
+    conj = "Accra says trade can recover but says Lome needs to reopen the border."
+    assert ("GHAGOV", "TGOGOV", "REQUEST") in triples(run(nlp, coder, conj, names))
+    adding = "Accra said the talks went well, adding that Lome and Abuja must reopen the border."
+    assert {("GHAGOV", "TGOGOV", "REQUEST"), ("GHAGOV", "NGAGOV", "REQUEST")} <= set(
+        triples(run(nlp, coder, adding, names)))
+    quoted = '"We are not here to draw new maps," Accra said, adding that Lome needs to "make hard choices."'
+    assert ("GHAGOV", "TGOGOV", "REQUEST") in triples(run(nlp, coder, quoted, names))
+    # a participle on an act is no saying: its clause names no speaker of a demand
+    act = "Accra closed the border, saying Lome needs to stop the smugglers."
+    assert not [t for t in triples(run(nlp, coder, act, names)) if t[2] == "REQUEST"]
+
+
+def test_a_direct_quote_speaks_for_its_speaker_in_every_sentence(nlp, coder):
+    from dyadwatch.coding.quotes import QuoteExtractor
+
+    names = {"Accra": "GHAGOV", "Lome": "TGOGOV", "Abuja": "NGAGOV"}
+    text = ('"We condemn the raid on our traders. Lome must return the seized goods. '
+            'They seized the trucks at night," Accra said on Monday.')
+    article = Article(id="b" * 40, text=text, date=ANCHOR)
+    doc = nlp(text)
+    mentions = HandActors(names).code(doc, article)
+    quoted = QuoteExtractor.from_package().direct_speakers(doc, article)
+    assert [(text[s:e][:9], doc[h].text) for s, e, h in quoted] == [("We condem", "Accra")]
+    coded = {(e.source and e.source.code, e.target and e.target.code, e.plover)
+             for e in coder.code(doc, article, mentions, quoted) if e.modality == "asserted"}
+    assert ("GHAGOV", "TGOGOV", "REQUEST") in coded  # the attribution is two sentences away
+    assert ("GHAGOV", None, "ACCUSE") in coded  # "we condemn": the speaker condemns
+    unquoted = {e.plover for e in coder.code(doc, article, mentions) if e.source is not None}
+    assert "REQUEST" not in unquoted and "ACCUSE" not in unquoted  # without the quote, nobody speaks
+    # inside a quote only "we"/"I" is the speaker: "they took them" is not Accra's act
+    assert {t for t in coded if t[0] == "GHAGOV"} == {("GHAGOV", "TGOGOV", "REQUEST"), ("GHAGOV", None, "ACCUSE")}
+
+
+def test_taking_part_in_talks_is_consulting_and_no_capture(nlp, coder):
+    names = {"Accra": "GHAGOV", "Lome": "TGOGOV", "Kumasi": "GHA"}
+    assert ("GHAGOV", "TGOGOV", "CONSULT") in triples(
+        run(nlp, coder, "Accra took part in the talks with Lome.", names))
+    assert ("GHAGOV", None, "CONSULT") in triples(
+        run(nlp, coder, "Accra participated in the summit on Monday.", names))
+    assert triples(run(nlp, coder, "Accra took part in the rescue operation.", names)) == []
+    assert ("TGOGOV", "GHA", "ASSAULT") in triples(
+        run(nlp, coder, "Lome captured part of the town of Kumasi.", names))

@@ -3,37 +3,19 @@ Python or nesting too deep,
 lone surrogates, requests whose every record fails, the schema and the
 dashboard cookie on a private server, and headers sent a byte at a time.
 
-Real HTTP on 127.0.0.1 against a real DuckDB file (fixtures of test_api).
+Real HTTP on 127.0.0.1 against a real DuckDB file (the `live` and `client`
+fixtures of conftest.py).
 """
 
 from __future__ import annotations
 
 import socket
-import threading
 import time
 
 import httpx
 import pytest
 
-from test_api import (  # noqa: F401  (pipe and built are fixtures)
-    READ_TOKEN, TOKEN, LiveServer, _copy, api_settings, assert_error, auth, built, pipe,
-)
-
-@pytest.fixture(scope="module")
-def live(built, pipe, tmp_path_factory):  # noqa: F811
-    from dyadwatch.api import create_app
-
-    db = _copy(built, tmp_path_factory, "hostile")
-    with LiveServer(create_app(db, api_settings(), pipeline=pipe)) as srv:
-        srv.db = db
-        yield srv
-
-
-@pytest.fixture
-def client(live):
-    with httpx.Client(base_url=live.url, timeout=120) as c:
-        yield c
-
+from live_api import READ_TOKEN, TOKEN, LiveServer, api_settings, assert_error, auth, copy_db
 
 @pytest.mark.parametrize("body", [
     b'{"text": "Peru met Chile.", "n": ' + b"5" * 5000 + b"}",
@@ -73,10 +55,10 @@ def test_a_post_whose_every_record_fails_is_422_and_stores_nothing(client):
         [before[k] for k in ("articles", "errors", "events")]
 
 
-def test_schema_and_cookie_on_a_private_server(built, pipe, tmp_path_factory):  # noqa: F811
+def test_schema_and_cookie_on_a_private_server(built, pipe, tmp_path_factory):
     from dyadwatch.api import create_app
 
-    app = create_app(_copy(built, tmp_path_factory, "private2"),
+    app = create_app(copy_db(built, tmp_path_factory, "private2"),
                      api_settings(read_token=READ_TOKEN), pipeline=pipe, warm_up=False)
     with LiveServer(app) as srv, httpx.Client(base_url=srv.url) as c:
         assert_error(c.get("/openapi.json"), 401)
@@ -91,23 +73,16 @@ def test_schema_and_cookie_on_a_private_server(built, pipe, tmp_path_factory):  
         assert_error(c.get("/api/events"), 401)
 
 
-def test_headers_sent_a_byte_at_a_time_are_cut_off(built, pipe, tmp_path_factory):  # noqa: F811
-    import uvicorn
-
+def test_headers_sent_a_byte_at_a_time_are_cut_off(built, pipe, tmp_path_factory):
     from dyadwatch.api import create_app
     from dyadwatch.api.slow_clients import HeaderTimeoutH11Protocol
 
     class Quick(HeaderTimeoutH11Protocol):
         header_timeout_s = 1.0
 
-    app = create_app(_copy(built, tmp_path_factory, "slow"), api_settings(), pipeline=pipe,
+    app = create_app(copy_db(built, tmp_path_factory, "slow"), api_settings(), pipeline=pipe,
                      warm_up=False)
-    srv = LiveServer(app)
-    srv.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on",
-                                               http=Quick))
-    srv.thread = threading.Thread(target=srv.server.run, kwargs={"sockets": [srv.sock]},
-                                  daemon=True)
-    with srv:
+    with LiveServer(app, http=Quick) as srv:
         closed = []
         for _ in range(3):
             sock = socket.create_connection(("127.0.0.1", srv.port), timeout=30)

@@ -23,9 +23,7 @@ from dyadwatch.sources import ingest, sanitize
 from dyadwatch.store.db import Store
 from dyadwatch.types import Article, Failure
 
-from test_api import (  # noqa: F401  (pipe and built are fixtures)
-    LiveServer, _copy, api_settings, auth, built, pipe,
-)
+from live_api import auth
 
 FIELDS = ("id", "text", "title", "date", "url", "outlet", "byline", "author")
 #: Any code point, lone surrogates included (hypothesis leaves them out by default).
@@ -117,13 +115,8 @@ def test_code_reports_or_codes_every_line(tmp_path_factory, pipeline, lines):
     assert coded + len(skipped) == sum(1 for line in lines if line.strip())
 
 
-@pytest.fixture(scope="module")
-def live(built, pipe, tmp_path_factory):  # noqa: F811
-    from dyadwatch.api import create_app
-
-    db = _copy(built, tmp_path_factory, "prop")
-    with LiveServer(create_app(db, api_settings(max_body_bytes=2_000_000), pipeline=pipe)) as srv:
-        yield srv
+#: The conftest `live` server of this module takes bodies of up to 2 MB.
+LIVE_SETTINGS = {"max_body_bytes": 2_000_000}
 
 
 @settings(max_examples=30, deadline=None, derandomize=True,

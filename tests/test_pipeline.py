@@ -236,3 +236,40 @@ def test_ingest_warns_with_a_count_of_undated_events(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "1 counted event(s) have no date" in " ".join(proc.stderr.split())
+
+
+def test_new_word_forms_do_not_stay_in_the_vocab(pipeline, tmp_path):
+    """A long run must not keep every word form it has seen (spaCy's vocab
+    grows with each new one): the forms a run's documents add are freed
+    when their memory zone ends, and the events are still coded."""
+    from dyadwatch.types import Article
+
+    strings = pipeline.nlp.vocab.strings
+    articles = [Article(id=f"z{i}", text=f"Chile praised Peru on Monday. The envoy Zorvak{i} "
+                                          f"counted {1000 + 37 * i:,} Quellit{i}x pledges.")
+                for i in range(2 * pipeline.zone_size + 3)]  # three zones, the last short
+    before = len(strings)
+    results = list(pipeline.code_articles(articles))
+    assert [r.article.id for r in results] == [a.id for a in articles]
+    assert all(r.events for r in results)
+    assert "Zorvak7" not in strings and len(strings) == before
+
+
+def test_ingest_date_dates_only_the_articles_that_state_none(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("Chile criticized Peru over fishing rights.\n", encoding="utf-8")
+    (docs / "2024-03-05-talks.txt").write_text("Peru praised Chile for its help.\n", encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    proc = subprocess.run([*CLI, "ingest", str(docs), "--db", str(db), "--date", "2024-04-01"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "have no date" not in proc.stderr
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        days = dict(con.execute("SELECT plover, CAST(date AS VARCHAR) FROM events").fetchall())
+    assert days == {"ACCUSE": "2024-04-01", "SUPPORT": "2024-03-05"}  # the file name's date wins
+    bad = subprocess.run([*CLI, "ingest", str(docs), "--db", str(db), "--date", "April 1"],
+                         capture_output=True, text=True, timeout=600)
+    assert bad.returncode != 0 and "--date 'April 1' is not a date" in " ".join(bad.stderr.split())

@@ -13,31 +13,12 @@ import subprocess
 import sys
 import threading
 
-import httpx
 import psutil
 import pytest
 
-from test_api import (  # noqa: F401  (pipe and built are fixtures)
-    LiveServer, _copy, api_settings, assert_error, built, pipe,
-)
+from live_api import assert_error
 
 HUGE = "/api/dyads/CHN/PRK/series?freq=day&since=0001-01-01&until=9999-12-31"
-
-
-@pytest.fixture(scope="module")
-def live(built, pipe, tmp_path_factory):  # noqa: F811
-    from dyadwatch.api import create_app
-
-    db = _copy(built, tmp_path_factory, "series")
-    with LiveServer(create_app(db, api_settings(), pipeline=pipe)) as srv:
-        srv.db = db
-        yield srv
-
-
-@pytest.fixture
-def client(live):
-    with httpx.Client(base_url=live.url, timeout=120) as c:
-        yield c
 
 
 class PeakRss:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # frames arrive from the queries; importing pandas here slowed every command
     import pandas as pd
 
-from .errors import QueryError
+from .errors import error
 
 
 def _json_records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -98,7 +98,7 @@ EXPORT = ("csv", "json", "jsonl", "parquet", "geojson")
 def get(name: str, allowed: Sequence[str] | None = None) -> OutputFormat:
     allowed = tuple(allowed or FORMATS)
     if name not in allowed:
-        raise QueryError(f"format: {name!r} is not one of {', '.join(allowed)}.")
+        raise error("E505", name="format", value=name, allowed=", ".join(allowed))
     return FORMATS[name]
 
 
@@ -109,9 +109,7 @@ def from_path(path: str | Path, allowed: Sequence[str] = EXPORT) -> OutputFormat
         if suffix in FORMATS[name].suffixes:
             return FORMATS[name]
     known = ", ".join(s for n in allowed for s in FORMATS[n].suffixes)
-    raise QueryError(f"export: cannot tell the format of {Path(path).name!r}.",
-                     hint=f"Name the file {known}, or pass --format "
-                          f"({', '.join(allowed)}).")
+    raise error("E526", name=Path(path).name, known=known, allowed=", ".join(allowed))
 
 
 def choice(name: str, allowed: Sequence[str]) -> type[Enum]:

@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from .config import data_path
-from .errors import QueryError
+from .errors import QueryError, error
 
 #: What parse_actor accepts: a country (or IGO/NGO, "---") code and sectors.
 _CODE = re.compile(r"^(?:[A-Z]{3}|---)(?:[A-Z]{3})*$")
@@ -108,7 +108,7 @@ class Names:
         hint = ("Did you mean " + ", ".join(f"{name} ({c})" for c, name in picks)
                 + "?") if picks else ("Use a country (China, PRK), a demonym (North Korean), "
                                       "a person or organisation, or a code (KORGOV).")
-        raise QueryError(f"{what}: no actor called {text!r}.", hint=hint)
+        raise error("E511", what=what, value=text, advice=hint)
 
     def resolve_pair(self, text: str) -> tuple[str, str]:
         """Two actors from "CHN-PRK", "China - North Korea", "China,North Korea"
@@ -124,9 +124,7 @@ class Names:
                 return self.resolve(left, what="dyad"), self.resolve(right, what="dyad")
             except QueryError:
                 continue
-        raise QueryError(f"dyad: {text!r} is not two actors.",
-                         hint="Write it as CHN-PRK or \"China-North Korea\" (names or codes, "
-                              "separated by a hyphen or comma).")
+        raise error("E510", value=text)
 
     def is_code(self, code: str) -> bool:
         """A known country or organisation code followed by known sector codes."""

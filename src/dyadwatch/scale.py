@@ -37,7 +37,7 @@ from .store import dedup
 from .sources import files, ingest, records
 from . import provenance
 from .config import Settings
-from .errors import ConfigError
+from .errors import error
 from .coding.pipeline import RunReport, worker_pipeline
 from .store.db import COLUMNS, Store, results_to_arrow
 from .types import DocResult, Failure
@@ -275,8 +275,7 @@ def _execute(shards: list[Shard], shard_dir: str, settings: Settings, scheduler:
     elif scheduler.startswith("tcp://"):
         cluster, client = None, Client(scheduler)
     else:
-        raise ConfigError(f"unknown scheduler {scheduler!r}.",
-                          hint="Use local, processes or tcp://HOST:PORT.")
+        raise error("E417", scheduler=scheduler)
     try:
         if on_dashboard and client.dashboard_link:
             on_dashboard(client.dashboard_link)

@@ -411,6 +411,11 @@ class ModalityTables(Schema):
     inference_verbs: Words
     forecast_words: Words
     belief_verbs: Words
+    recall_adverbs: Words
+    recall_periods: Words
+    recall_modifiers: Words
+    commentator_nouns: Words
+    institution_nouns: Words
     intent: dict[Literal["AGREE", "THREATEN"], dict[StrictStr, Cameo]]
     refusal: dict[StrictStr, Cameo]
     demand: dict[StrictStr, Cameo]

@@ -22,14 +22,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
-from ..errors import QueryError
-from ..store.queries import base_events_sql, first_row, frame, parse_date
+from ..errors import error
+from ..store.queries import base_events_sql, fetch_records, first_row, frame, parse_date
+
+if TYPE_CHECKING:  # pandas loads with the first frame; `alerts_query` needs neither
+    import pandas as pd
 
 #: Scale factors that make MAD and mean absolute deviation estimate a
 #: standard deviation for normal data (Iglewicz & Hoaglin's modified z).
@@ -44,6 +44,20 @@ def alerts(con: Any, *, window_days: int = Settings.alert_window_days,
            min_events: int = 3, directed: bool = False, unit: str = "canonical",
            include_nonfactual: bool = False, max_evidence: int = 10,
            min_baseline_events: int = 3) -> pd.DataFrame:
+    """The alerts of `alerts_query` as a frame (with its columns when none fire)."""
+    query = alerts_query(con, window_days=window_days, baseline_windows=baseline_windows,
+                         threshold=threshold, as_of=as_of, min_events=min_events,
+                         directed=directed, unit=unit, include_nonfactual=include_nonfactual,
+                         max_evidence=max_evidence, min_baseline_events=min_baseline_events)
+    return _empty_alerts() if query is None else frame(con, *query)
+
+
+def alerts_query(con: Any, *, window_days: int = Settings.alert_window_days,
+                 baseline_windows: int = Settings.alert_baseline_windows,
+                 threshold: float = Settings.alert_threshold, as_of: Any = None,
+                 min_events: int = 3, directed: bool = False, unit: str = "canonical",
+                 include_nonfactual: bool = False, max_evidence: int = 10,
+                 min_baseline_events: int = 3) -> tuple[str, list[Any]] | None:
     """Country dyads whose conflict intensity in the latest window is far
     above their own baseline, ranked by robust z-score.
 
@@ -77,23 +91,24 @@ def alerts(con: Any, *, window_days: int = Settings.alert_window_days,
     Columns: dyad, actor_a, actor_b, n_events, intensity, baseline (window
     intensities, oldest first), baseline_median, baseline_mad, scale, z,
     window_start, window_end, event_ids (mentions to show, strongest first),
-    canonical_ids (the counted events) and baseline_events.
+    canonical_ids (the counted events) and baseline_events. Returns the SQL
+    and its parameters, or None when the data cannot cover a window and its
+    baseline (no alert can fire).
     """
     for name, value in (("window_days", window_days), ("baseline_windows", baseline_windows),
                         ("min_events", min_events), ("max_evidence", max_evidence)):
         if not isinstance(value, int) or value < 1:
-            raise QueryError(f"{name}: {value!r} must be a whole number >= 1.")
+            raise error("E503", name=name, value=value, minimum=1)
     if not isinstance(min_baseline_events, int) or min_baseline_events < 0:
-        raise QueryError(f"min_baseline_events: {min_baseline_events!r} must be a whole "
-                         "number >= 0.")
+        raise error("E503", name="min_baseline_events", value=min_baseline_events, minimum=0)
     base = base_events_sql(unit, include_nonfactual)
     first, last = first_row(con, f"SELECT min(date), max(date) FROM ({base}) b")
     end = parse_date(as_of, name="as_of") or last
     if end is None or first is None:
-        return _empty_alerts()
+        return None
     covered = min(baseline_windows, ((end - first).days + 1) // window_days - 1)
     if covered < 1:
-        return _empty_alerts()
+        return None
     start = end - dt.timedelta(days=(covered + 1) * window_days)
     if directed:
         pair = "b.source_country AS actor_a, b.target_country AS actor_b"
@@ -142,28 +157,33 @@ def alerts(con: Any, *, window_days: int = Settings.alert_window_days,
     params = [end, window_days, end, start, min_events, covered + 1, max_evidence, max_evidence,
               end - dt.timedelta(days=window_days - 1), end, float(threshold),
               min_baseline_events]
-    return frame(con, sql, params)
+    return sql, params
 
 
 def closest(con: Any, *, threshold: float, min_events: int, n: int = 3, **opts: Any) -> str:
     """What `alerts` checked when nothing crossed the threshold: the window,
     and the dyads that came closest with their scores, so that "no alert"
     can be checked rather than taken on trust."""
-    near = alerts(con, threshold=float("-inf"), min_events=1, min_baseline_events=0, **opts)
-    if near.empty:
+    query = alerts_query(con, threshold=float("-inf"), min_events=1, min_baseline_events=0,
+                         **opts)
+    near = fetch_records(con, *query) if query is not None else []
+    if not near:
         return ("no dyad crosses the threshold: the data do not yet cover a window and its "
                 "baseline (or hold no dated conflict events between two countries).")
-    first = near.iloc[0]
+    first = near[0]
     lines = [f"no dyad crosses the threshold (z >= {threshold:g} with >= {min_events} conflict "
-             f"events) in the window {first.window_start} to {first.window_end}; closest:"]
-    for row in near.head(n).itertuples(index=False):
-        lines.append(f"  {row.dyad}: z {row.z:g}, {row.n_events} conflict events, intensity "
-                     f"{row.intensity:g} vs baseline median {row.baseline_median:g} "
-                     f"({row.baseline_events} events in the baseline)")
+             f"events) in the window {first['window_start']} to {first['window_end']}; closest:"]
+    for row in near[:n]:
+        lines.append(f"  {row['dyad']}: z {row['z']:g}, {row['n_events']} conflict events, "
+                     f"intensity {row['intensity']:g} vs baseline median "
+                     f"{row['baseline_median']:g} ({row['baseline_events']} events in the "
+                     "baseline)")
     return "\n".join(lines)
 
 
 def _empty_alerts() -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(columns=["dyad", "actor_a", "actor_b", "n_events", "intensity",
                                  "baseline", "baseline_median", "baseline_mad", "scale", "z",
                                  "window_start", "window_end", "event_ids", "canonical_ids",
@@ -313,6 +333,8 @@ _DYAD_EVENTS = """
 
 def _window_rows(con: Any, match: str, params: list[Any], end: dt.date, days: int
                  ) -> pd.DataFrame:
+    import pandas as pd
+
     sql = _DYAD_EVENTS.format(match=match, dates="AND e.date <= ? AND e.date > ?")
     df = frame(con, sql, [*params, end, end - dt.timedelta(days=days)])
     df["w"] = [(end - d).days for d in pd.to_datetime(df["date"]).dt.date] if len(df) else []
@@ -403,6 +425,8 @@ def _measure(rule: Any, win: pd.DataFrame, base: pd.DataFrame, prior: set[str],
 
 def _zscore(rule: Any, win: pd.DataFrame, base: pd.DataFrame, wd: int) -> Change:
     """The conflict-intensity z-score of `alerts`, for one dyad."""
+    import numpy as np
+
     def intensity(df: pd.DataFrame) -> float:
         return float(sum(_weight(q, g) for q, g in zip(df["quad_class"], df["goldstein"])))
 
@@ -422,6 +446,8 @@ def evidence(con: Any, event_ids: list[str] | tuple[str, ...], limit: int = 3) -
     """The sentences behind an alert, in the order given, with outlet, link
     and date of the article each came from; a sentence that holds two of
     the events (A->B and B->A) is shown once."""
+    import pandas as pd
+
     ids = list(event_ids)
     if not ids:
         return pd.DataFrame(columns=["event_id", "plover", "source", "target", "date",

@@ -32,81 +32,91 @@ def evaluate_geo(gold_path: str | Path, coder: Geocoder, nlp=None) -> dict:
         from ..coding import nlp as nlp_mod
 
         nlp = nlp_mod.load()
-    from ..types import Actor
-
-    n = exact = within = detected = e2e = 0
-    ev_n = ev_exact = ev_within = ev_prec = 0
-    by_kind: dict[str, list[int]] = {}
-    misses: list[dict] = []
-    event_misses: list[dict] = []
     with open(gold_path, encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh if line.strip()]
+    mentions: list[dict] = []
+    events: list[dict] = []
     for rec in records:
-        text = rec["text"]
-        doc = nlp(text)
-        article = Article(id=rec["id"], text=text)
-        places = coder.analyse(doc, article, ())
-        gold_ev = rec["event"]
-        actors = {k: Actor(code=v, country=v if len(v) == 3 and v != "IGO" else None)
-                  for k in ("source", "target") if (v := gold_ev.get(k))}
+        doc = nlp(rec["text"])
+        places = coder.analyse(doc, Article(id=rec["id"], text=rec["text"]), ())
+        actors = _gold_actors(rec["event"])
         countries = frozenset(a.country for a in actors.values() if a.country)
-        cands = [c for cs in places.by_sentence.values() for c in cs]
-        for gold in rec["places"]:
-            start = text.find(gold["text"])
-            end = start + len(gold["text"])
-            cand = next((c for c in cands if c.start < end and start < c.end), None)
-            if cand is not None and (cand.start, cand.end) in places.resolved:
-                ctx = dataclasses.replace(places.context[(cand.start, cand.end)], actor_countries=countries)
-                place = coder._best(cand, ctx)
-                detected += 1
-            else:
-                ranked = coder.gazetteer.rank(gold["text"], Context(actor_countries=countries))
-                place = ranked[0][1] if ranked else None
-            hit, km = _match(place.location() if place else None, gold)
-            n += 1
-            exact += hit
-            within += km is not None and km <= NEAR_KM
-            e2e += hit and cand is not None
-            by_kind.setdefault(gold["precision"], [0, 0])[0] += 1
-            by_kind[gold["precision"]][1] += hit
-            if not hit:
-                misses.append({"id": rec["id"], "mention": gold["text"], "gold": gold["name"],
-                               "got": place.name if place else None,
-                               "km": None if km is None else round(km)})
-        trigger_start = text.find(gold_ev["trigger"])
-        event = Event(id=rec["id"], article_id=rec["id"], sentence_index=gold_ev["sentence"],
-                      sentence=text, trigger=gold_ev["trigger"], trigger_start=trigger_start,
-                      trigger_end=trigger_start + len(gold_ev["trigger"]), plover="CONSULT",
-                      cameo=None, goldstein=None, quad_class=None,
-                      source=actors.get("source"), target=actors.get("target"))
-        got = coder.event_location(event, doc, places)
-        ev_n += 1
-        ev_prec += got.precision == gold_ev["precision"]
-        want = gold_ev["location"]
-        if want is None:
-            hit, km = got.precision == "none" and got.lat is None, None
-            ev_within += got.lat is None
-        else:
-            hit, km = _match(got, want)
-            ev_within += km is not None and km <= NEAR_KM
-        ev_exact += hit
-        if not hit:
-            event_misses.append({"id": rec["id"], "trigger": gold_ev["trigger"],
-                                 "gold": want["name"] if want else None, "got": got.name,
-                                 "precision": got.precision, "span": got.text})
+        mentions += [_score_mention(rec, gold, coder, places, countries) for gold in rec["places"]]
+        events.append(_score_event(rec, coder, doc, places, actors))
+    return _summary(mentions, events)
+
+
+def _gold_actors(gold_ev: dict) -> dict:
+    from ..types import Actor
+
+    return {k: Actor(code=v, country=v if len(v) == 3 and v != "IGO" else None)
+            for k in ("source", "target") if (v := gold_ev.get(k))}
+
+
+def _score_mention(rec: dict, gold: dict, coder: Geocoder, places, countries: frozenset) -> dict:
+    """One gold mention: resolved from the candidate the finder detected over
+    its span (with the article's evidence), else ranked from its text alone."""
+    text = rec["text"]
+    start = text.find(gold["text"])
+    end = start + len(gold["text"])
+    cands = [c for cs in places.by_sentence.values() for c in cs]
+    cand = next((c for c in cands if c.start < end and start < c.end), None)
+    detected = cand is not None and (cand.start, cand.end) in places.resolved
+    if detected:
+        ctx = dataclasses.replace(places.context[(cand.start, cand.end)], actor_countries=countries)
+        place = coder._best(cand, ctx)
+    else:
+        ranked = coder.gazetteer.rank(gold["text"], Context(actor_countries=countries))
+        place = ranked[0][1] if ranked else None
+    hit, km = _match(place.location() if place else None, gold)
+    return {"hit": hit, "km": km, "detected": detected, "found": cand is not None,
+            "precision": gold["precision"],
+            "miss": None if hit else {"id": rec["id"], "mention": gold["text"], "gold": gold["name"],
+                                      "got": place.name if place else None,
+                                      "km": None if km is None else round(km)}}
+
+
+def _score_event(rec: dict, coder: Geocoder, doc, places, actors: dict) -> dict:
+    """The gold event's location as the coder places it."""
+    text, gold_ev = rec["text"], rec["event"]
+    trigger_start = text.find(gold_ev["trigger"])
+    event = Event(id=rec["id"], article_id=rec["id"], sentence_index=gold_ev["sentence"],
+                  sentence=text, trigger=gold_ev["trigger"], trigger_start=trigger_start,
+                  trigger_end=trigger_start + len(gold_ev["trigger"]), plover="CONSULT",
+                  cameo=None, goldstein=None, quad_class=None,
+                  source=actors.get("source"), target=actors.get("target"))
+    got = coder.event_location(event, doc, places)
+    want = gold_ev["location"]
+    if want is None:
+        hit, km, within = got.precision == "none" and got.lat is None, None, got.lat is None
+    else:
+        hit, km = _match(got, want)
+        within = km is not None and km <= NEAR_KM
+    return {"hit": hit, "within": within, "precision": got.precision == gold_ev["precision"],
+            "miss": None if hit else {"id": rec["id"], "trigger": gold_ev["trigger"],
+                                      "gold": want["name"] if want else None, "got": got.name,
+                                      "precision": got.precision, "span": got.text}}
+
+
+def _summary(mentions: list[dict], events: list[dict]) -> dict:
+    def share(rows: list[dict], test) -> float:
+        return sum(1 for r in rows if test(r)) / len(rows) if rows else 0.0
+
+    kinds = sorted({m["precision"] for m in mentions})
     return {
-        "mentions": n,
-        "exact": exact / n if n else 0.0,
-        "within_161km": within / n if n else 0.0,
-        "detected": detected / n if n else 0.0,
-        "end_to_end_exact": e2e / n if n else 0.0,
-        "exact_by_precision": {k: v[1] / v[0] for k, v in sorted(by_kind.items())},
-        "events": ev_n,
-        "event_exact": ev_exact / ev_n if ev_n else 0.0,
-        "event_within_161km": ev_within / ev_n if ev_n else 0.0,
-        "event_precision": ev_prec / ev_n if ev_n else 0.0,
-        "misses": misses,
-        "event_misses": event_misses,
+        "mentions": len(mentions),
+        "exact": share(mentions, lambda m: m["hit"]),
+        "within_161km": share(mentions, lambda m: m["km"] is not None and m["km"] <= NEAR_KM),
+        "detected": share(mentions, lambda m: m["detected"]),
+        "end_to_end_exact": share(mentions, lambda m: m["hit"] and m["found"]),
+        "exact_by_precision": {k: share([m for m in mentions if m["precision"] == k],
+                                        lambda m: m["hit"]) for k in kinds},
+        "events": len(events),
+        "event_exact": share(events, lambda e: e["hit"]),
+        "event_within_161km": share(events, lambda e: e["within"]),
+        "event_precision": share(events, lambda e: e["precision"]),
+        "misses": [m["miss"] for m in mentions if m["miss"]],
+        "event_misses": [e["miss"] for e in events if e["miss"]],
     }
 
 

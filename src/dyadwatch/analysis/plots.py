@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
 
-from ..errors import QueryError
+from ..errors import error
 from ..types import QUAD_NAMES
 
 FORMATS = (".png", ".svg", ".pdf")
@@ -38,8 +38,7 @@ GOLDSTEIN_CMAP = LinearSegmentedColormap.from_list("goldstein", [
 def _check_path(path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
-        raise QueryError(f"plot: cannot draw {path.name!r}.",
-                         hint="Name the picture .png, .svg or .pdf.")
+        raise error("E525", name=path.name)
     return path
 
 

@@ -254,7 +254,7 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
 
     from ..web.pages import install as install_pages
     from . import reads
-    from .writes import build_router as write_routes
+    from .writes import router as write_router
     from .watch import router as watch_router
 
     from . import dashboard_reads  # noqa: F401  (registers /api/map.geojson, /api/errors)
@@ -267,7 +267,7 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
         return JSONResponse(app.openapi())
 
     reads.install(app, settings.max_page_size)
-    app.include_router(write_routes(server))
+    app.include_router(write_router)
     app.include_router(watch_router)
     install_pages(app)
     return app

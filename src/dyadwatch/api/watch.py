@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from ..analysis import alerts as alerts_mod
-from ..errors import InputError, NotFoundError
+from ..errors import InputError, error
 from ..store import watch_state
 from .reads import MAX_OFFSET, Cursor, ServerDep, read_access
 from .server import ApiError, Server
@@ -47,7 +47,7 @@ def _rows(con: Any, sql: str, params: list[Any] | None = None) -> list[dict[str,
 def alert_detail(con: Any, alert_id: str) -> dict[str, Any]:
     found = _rows(con, "SELECT * FROM alerts WHERE id = ?", [alert_id])
     if not found:
-        raise NotFoundError(f"no alert {alert_id!r}.", hint="GET /api/watch/alerts lists them.")
+        raise error("E532", value=alert_id)
     alert = found[0]
     ev = alerts_mod.evidence(con, alert["event_ids"] or [], limit=10)
     alert["evidence"] = json.loads(ev.to_json(orient="records", date_format="iso"))
@@ -92,7 +92,7 @@ def remove_source(request: Request, server: ServerDep,
                   address: Annotated[str, Query(max_length=2000)]) -> dict:
     server.check_write(request)
     if not server.submit_job(watch_state.remove_source, server.store, address).result():
-        raise NotFoundError(f"no source {address!r}.", hint="GET /api/sources lists them.")
+        raise error("E533", value=address)
     return {"removed": address}
 
 

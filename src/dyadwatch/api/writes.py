@@ -6,6 +6,10 @@ handed to the server's single writer thread, which runs the same
 `pipeline.process` as `dyadwatch ingest`. The response lists what was
 stored (with its event ids), what was already there, and what failed and
 why, so a client can fix and resend just the failures.
+
+The route is a module-level function on one router, as the read routes
+are; the app's `Server` (its writer, token and store) comes through
+reads.py's `ServerDep` dependency.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from ..sources import ingest, records, sanitize
 from ..coding.pipeline import RunReport
 from ..types import Article, Failure
 from . import models as m
+from .reads import ServerDep
 from .server import ApiError, Server
 
 #: A body must arrive within this many seconds (slow-upload guard): a
@@ -52,51 +57,49 @@ _REQUEST_BODY = {
 }
 
 
-def build_router(server: Server) -> APIRouter:
-    router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api")
 
-    @router.post(
-        "/articles", response_model=m.IngestResult, summary="Add articles",
-        description="Code and store articles: a JSON record {text, title, date, url, outlet, "
-                    "id}, a list of them, or an uploaded file (multipart field `file`). Needs "
-                    "`Authorization: Bearer TOKEN`. Runs on the server's single writer; reads "
-                    "go on meanwhile. Articles already stored (same text) are reported as "
-                    "duplicates; records that cannot be read are reported with the reason.",
-        openapi_extra={"requestBody": _REQUEST_BODY},
-        responses={
-            401: {"model": m.ErrorResponse, "description": "Token missing or wrong."},
-            403: {"model": m.ErrorResponse, "description": "Writes are disabled (no token "
-                                                           "configured)."},
-            400: {"model": m.ErrorResponse, "description": "Body is not valid JSON/multipart."},
-            408: {"model": m.ErrorResponse, "description": "Body arrived too slowly."},
-            413: {"model": m.ErrorResponse, "description": "Body over the size limit."},
-            415: {"model": m.ErrorResponse, "description": "Unsupported Content-Type."},
-            422: {"model": m.ErrorResponse, "description": "Body is not records or a file, "
-                                                           "or none of its records could be "
-                                                           "stored (the message says why)."},
-            503: {"model": m.ErrorResponse, "description": "Writer busy or store unavailable."},
-        })
-    async def post_articles(request: Request) -> dict[str, Any]:
-        server.check_write(request)
-        body = await read_body(request, UPLOAD_TIMEOUT_S)
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype == "multipart/form-data":
-            items, origin = await upload_items(request, body)
-        elif ctype in ("application/json", "") or ctype.endswith("+json"):
-            items, origin = await run_in_threadpool(json_items, body), JSON_ORIGIN
-        else:
-            raise ApiError(415, "unsupported_media_type",
-                           f"cannot read a {ctype} body. Send JSON records "
-                           "(Content-Type: application/json) or upload a file as "
-                           "multipart/form-data in a field named 'file'.")
-        refuse_if_all_failed(items)
-        future = server.submit_ingest(items, f"api {origin}")
-        report = await asyncio.wrap_future(future)
-        if report.failures and not (report.stored_ids or report.duplicate_ids):
-            refuse_if_all_failed(report.failures)
-        return await run_in_threadpool(result, server, report, items)
 
-    return router
+@router.post(
+    "/articles", response_model=m.IngestResult, summary="Add articles",
+    description="Code and store articles: a JSON record {text, title, date, url, outlet, "
+                "id}, a list of them, or an uploaded file (multipart field `file`). Needs "
+                "`Authorization: Bearer TOKEN`. Runs on the server's single writer; reads "
+                "go on meanwhile. Articles already stored (same text) are reported as "
+                "duplicates; records that cannot be read are reported with the reason.",
+    openapi_extra={"requestBody": _REQUEST_BODY},
+    responses={
+        401: {"model": m.ErrorResponse, "description": "Token missing or wrong."},
+        403: {"model": m.ErrorResponse, "description": "Writes are disabled (no token "
+                                                       "configured)."},
+        400: {"model": m.ErrorResponse, "description": "Body is not valid JSON/multipart."},
+        408: {"model": m.ErrorResponse, "description": "Body arrived too slowly."},
+        413: {"model": m.ErrorResponse, "description": "Body over the size limit."},
+        415: {"model": m.ErrorResponse, "description": "Unsupported Content-Type."},
+        422: {"model": m.ErrorResponse, "description": "Body is not records or a file, "
+                                                       "or none of its records could be "
+                                                       "stored (the message says why)."},
+        503: {"model": m.ErrorResponse, "description": "Writer busy or store unavailable."},
+    })
+async def post_articles(request: Request, server: ServerDep) -> dict[str, Any]:
+    server.check_write(request)
+    body = await read_body(request, UPLOAD_TIMEOUT_S)
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == "multipart/form-data":
+        items, origin = await upload_items(request, body)
+    elif ctype in ("application/json", "") or ctype.endswith("+json"):
+        items, origin = await run_in_threadpool(json_items, body), JSON_ORIGIN
+    else:
+        raise ApiError(415, "unsupported_media_type",
+                       f"cannot read a {ctype} body. Send JSON records "
+                       "(Content-Type: application/json) or upload a file as "
+                       "multipart/form-data in a field named 'file'.")
+    refuse_if_all_failed(items)
+    future = server.submit_ingest(items, f"api {origin}")
+    report = await asyncio.wrap_future(future)
+    if report.failures and not (report.stored_ids or report.duplicate_ids):
+        refuse_if_all_failed(report.failures)
+    return await run_in_threadpool(result, server, report, items)
 
 
 def refuse_if_all_failed(items: list[Article | Failure]) -> None:

@@ -8,6 +8,7 @@ module holds the writing and coding commands.
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from pathlib import Path
@@ -20,7 +21,6 @@ from rich.markup import escape
 from ..config import Settings
 from ..errors import DyadwatchError, InputError
 from ._common import DEFAULT_DB_PATH, DbOption, console
-from .progress import bar as progress_bar, count_documents, count_lines, tracked
 
 app = typer.Typer(
     name="dyadwatch",
@@ -30,23 +30,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-
-def _version(value: bool) -> None:
-    if value:
-        from .. import __version__
-
-        console().print(f"dyadwatch {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
-) -> None:
-    """News articles in, auditable political event data out (who did what to
-    whom, when and where, with evidence)."""
 
 
 @app.command()
@@ -65,6 +48,9 @@ def ingest(
     shard_dir: Annotated[Path | None, typer.Option(
         help="With --scheduler: where Parquet shards go (default DB.shards).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    date: Annotated[str | None, typer.Option(
+        "--date", help="YYYY-MM-DD: the date of articles that state none (their own date, "
+                       "file name or record \"date\" wins); without it their events stay undated.")] = None,
 ) -> None:
     """Read, code and store articles; print a summary. Re-running adds nothing new.
 
@@ -74,11 +60,17 @@ def ingest(
     from ..coding import pipeline
     from ..analysis.dyads import overview
     from ..store.db import Store
+    from .progress import bar as progress_bar, count_documents
 
     # None lets DYADWATCH_N_PROCESS (or the default) decide: an option given
     # on the command line overrides the environment, an absent one does not.
     settings = Settings.from_env(batch_size=batch_size, n_process=workers)
+    default_date = _default_date(date)
     if scheduler:
+        if default_date is not None:
+            raise InputError("--date is not read by the Dask scale-out (--scheduler).",
+                             hint="Ingest undated articles without --scheduler, or name their files "
+                                  "by their day (2024-03-05-story.txt).")
         _ingest_dask(paths, db, settings, scheduler, settings.n_process, shard_dir, quiet)
         return
     err = console(stderr=True)
@@ -98,7 +90,8 @@ def ingest(
 
             report = pipeline.process(
                 [str(p) for p in paths], db, settings, store=store,
-                command="ingest " + " ".join(map(str, paths)), progress=advance)
+                command="ingest " + " ".join(map(str, paths)), progress=advance,
+                default_date=default_date)
             bar.update(task, completed=report.n_read, stored=report.n_stored, total=report.n_read)
         summary = overview(store.cursor())
         undated = _undated(store, report.stored_ids)
@@ -108,13 +101,26 @@ def ingest(
     if undated:
         err.print(f"[yellow]warning[/] {undated} counted event(s) have no date (their articles state "
                   "none): they are left out of series and alerts. Name files by their day "
-                  "(2024-03-05-story.txt) or give records a \"date\".", soft_wrap=True)
+                  "(2024-03-05-story.txt), give records a \"date\" or pass --date.", soft_wrap=True)
     if missing:
         # Bad documents are expected in a corpus and only reported; a path that
         # does not exist is most likely a typo, which a script must notice.
         raise InputError(f"no such file or folder: {', '.join(map(str, missing))}.",
                          hint="Everything else was ingested; check the path(s) and run again "
                               "(re-running adds nothing twice).")
+
+
+def _default_date(value: str | None):
+    """`ingest --date` as a date; a malformed value is the user's to fix."""
+    if value is None:
+        return None
+    from ..coding.dates import parse_iso
+    from ..errors import DateError
+
+    try:
+        return parse_iso(value)
+    except DateError as exc:
+        raise InputError(f"--date {value!r} is not a date.", hint="Give it as YYYY-MM-DD.") from exc
 
 
 def _undated(store, article_ids: list[str]) -> int:
@@ -132,6 +138,7 @@ def _ingest_dask(paths: list[Path], db: Path, settings: Settings, scheduler: str
     from .. import scale
     from ..analysis.dyads import overview
     from ..store.db import Store
+    from .progress import bar as progress_bar
 
     err = console(stderr=True)
     with progress_bar(err, "shards", unit="shards", disable=quiet) as bar:
@@ -188,6 +195,7 @@ def code(
     """
     from ..analysis.evaluate import code_numbered
     from ..coding.pipeline import Pipeline
+    from .progress import bar as progress_bar, count_lines, tracked
 
     err = console(stderr=True)
     name = "<stdin>" if str(infile) == "-" else str(infile)
@@ -274,6 +282,7 @@ def eval_(
     """Precision, recall and F1 of (source country, target country, PLOVER type)
     triples and of the type alone, per type and overall."""
     from ..analysis.evaluate import evaluate_files, render
+    from .progress import bar as progress_bar
 
     err = console(stderr=True)
     with progress_bar(err, "coding gold", unit="records", disable=not err.is_terminal) as bar:
@@ -343,10 +352,29 @@ def _options(version: Annotated[bool, typer.Option(
 _register_submodules()
 
 
+def only_asked(app: typer.Typer, args: list[str]) -> typer.Typer:
+    """`app` with only the command that `args` name first, or `app` itself
+    when they name none it has (options such as --help or --version, a
+    mistyped command). Typer builds every registered command's options at
+    each start; building the one that runs keeps a read command's start
+    short, and its parsing, help and errors are those of the whole app."""
+    from typer.main import get_command_name
+
+    if not args or args[0].startswith("-"):
+        return app
+    asked = [c for c in app.registered_commands
+             if (c.name or get_command_name(c.callback.__name__)) == args[0]]
+    if len(asked) != 1:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = asked
+    return lean
+
+
 def main() -> None:
     """Console entry point: domain errors become one clean line, exit 1."""
     try:
-        app()
+        only_asked(app, sys.argv[1:])()
     except DyadwatchError as exc:
         console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         sys.exit(1)

@@ -111,32 +111,38 @@ def _lists_as_text(df: pd.DataFrame, cols: list[str], fmt: Any, head: int = 5) -
         return df
     df = df.copy()
     for c in cols:
-        df[c] = [", ".join(v[:head]) + (f" (+{len(v) - head})" if len(v) > head else "")
-                 for v in df[c]]
+        df[c] = [_list_text(v, head) for v in df[c]]
     return df
 
 
-def _fitted(df: pd.DataFrame, listing: str, fmt: Any, output: Path | None,
-            wide: bool) -> bool:
-    """Print a terminal listing fitted to the width (cli/fit.py); False
-    when the output is a file or a machine format, for `emit` to write."""
-    from ..store import queries
-
-    if _name(fmt) != "table" or output is not None:
-        return False
-    from .fit import LISTINGS, print_fitted
-
-    print_fitted(queries.records(df), LISTINGS[listing], wide=wide, title=listing)
-    return True
+def _list_text(ids: list[str], head: int = 5) -> str:
+    return ", ".join(ids[:head]) + (f" (+{len(ids) - head})" if len(ids) > head else "")
 
 
-def _listing(df: pd.DataFrame, listing: str, fmt: Any, output: Path | None, wide: bool, *,
-             title: str, cols: list[str] | None = None, trim: bool = True) -> None:
-    """Every listing ends the same way: fitted to the terminal, else written
-    by `emit` (with `_columns` applied unless `trim` is False)."""
-    if _fitted(df, listing, fmt, output, wide):
+def _fits(fmt: Any, output: Path | None) -> bool:
+    """True when a listing is printed to the terminal, fitted to its width
+    (cli/fit.py). The fitted table reads plain records, so the commands
+    that can fetch them as records (`queries.fetch_records`) then never
+    load pandas."""
+    return _name(fmt) == "table" and output is None
+
+
+def _listing(data: pd.DataFrame | list[dict[str, Any]], listing: str, fmt: Any,
+             output: Path | None, wide: bool, *, title: str, cols: list[str] | None = None,
+             trim: bool = True) -> None:
+    """Every listing ends the same way: fitted to the terminal (from records,
+    or a frame's records), else the frame written by `emit` (with `_columns`
+    applied unless `trim` is False)."""
+    if _fits(fmt, output):
+        from .fit import LISTINGS, print_fitted
+
+        if not isinstance(data, list):
+            from ..store.queries import records
+
+            data = records(data)
+        print_fitted(data, LISTINGS[listing], wide=wide, title=listing)
         return
-    emit(_columns(df, fmt, cols) if trim else df, fmt, output, title=title)
+    emit(_columns(data, fmt, cols) if trim else data, fmt, output, title=title)
 
 
 def parse_pair(value: str) -> tuple[str, str]:
@@ -166,14 +172,20 @@ def events(
     fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
 ) -> None:
     """List events with their evidence sentence, oldest first."""
-    import pandas as pd
     from ..store import queries
 
-    def local() -> pd.DataFrame:
+    as_records = _fits(fmt, output)
+
+    def local() -> pd.DataFrame | list[dict[str, Any]]:
         with reading(db) as con:
+            if as_records:
+                return queries.fetch_records(con, *queries.events_query(
+                    flt, limit=limit, offset=offset))
             return queries.list_events(con, flt, limit=limit, offset=offset)
 
     def served(client: Client) -> pd.DataFrame:
+        import pandas as pd
+
         df = pd.DataFrame(client.items("/api/events", flt.http_params(), limit, offset))
         return df.drop(columns=["distance_km"]) if flt.near is None and len(df) else df
 
@@ -266,26 +278,40 @@ def dyad(
     from ..store import queries
 
     a, b = actor_code(a, "A"), actor_code(b, "B")
-    with reading(db) as con:
-        df = analysis.dyad_series(con, a, b, directed=directed, freq=freq.value,
-                                  since=since, until=until, unit=unit.value,
-                                  include_nonfactual=all_)
     label = f"{a.upper()}{' -> ' if directed else '-'}{b.upper()}"
+    options = dict(directed=directed, freq=freq.value, since=since, until=until,
+                   unit=unit.value, include_nonfactual=all_)
+    if _fits(fmt, output) and not plot:
+        with reading(db) as con:
+            rows = queries.fetch_records(con, *analysis.dyad_series_query(con, a, b, **options))
+        _print_series(rows, freq.value, label, all_periods=all_periods, wide=wide)
+        return
+    with reading(db) as con:
+        df = analysis.dyad_series(con, a, b, **options)
     if plot:
         from ..analysis.plots import plot_dyad
 
         plot_dyad(df, plot, title=f"{label}: {unit.value} events per {freq.value}"
                                   f"{'' if directed else ' (both directions)'}")
         console(stderr=True).print(f"wrote {plot}")
+    if _fits(fmt, output):
+        _print_series(queries.records(df), freq.value, label, all_periods=all_periods, wide=wide)
+        return
     if _name(fmt) == "table":  # PLOVER types that never occur only widen the table
         df = df[[c for c in df.columns if c not in PLOVER_TYPES or df[c].any()]]
-    if _name(fmt) == "table" and output is None:
-        from .fit import print_fitted, series_columns, series_rows
-
-        rows = series_rows(queries.records(df), freq.value, all_periods=all_periods)
-        print_fitted(rows, series_columns(rows, PLOVER_TYPES), wide=wide, title=label)
-        return
     emit(_columns(df, fmt), fmt, output, title=label)
+
+
+def _print_series(rows: list[dict[str, Any]], freq: str, label: str, *, all_periods: bool,
+                  wide: bool) -> None:
+    """A dyad's series fitted to the terminal, without the PLOVER types that
+    never occur in it (they only widen the table)."""
+    from .fit import print_fitted, series_columns, series_rows
+
+    used = {t for t in PLOVER_TYPES if any(r[t] for r in rows)}
+    rows = [{k: v for k, v in r.items() if k not in PLOVER_TYPES or k in used} for r in rows]
+    rows = series_rows(rows, freq, all_periods=all_periods)
+    print_fitted(rows, series_columns(rows, PLOVER_TYPES), wide=wide, title=label)
 
 
 def alerts(
@@ -305,29 +331,43 @@ def alerts(
 ) -> None:
     """Dyads whose conflict in the latest window is far above their own
     baseline (robust z-score), ranked, with the events that drove it."""
-    import pandas as pd
-    from ..analysis import dyads as analysis
+    from ..analysis import alerts as analysis
+    from ..store import queries
 
     s = Settings.from_env()
     options = dict(window_days=s.alert_window_days if window is None else window,
                    baseline_windows=s.alert_baseline_windows if baseline is None else baseline,
                    threshold=s.alert_threshold if threshold is None else threshold,
                    as_of=as_of, min_events=min_events, directed=directed)
+    as_records = _fits(fmt, output)
 
-    def local() -> pd.DataFrame:
+    def local() -> pd.DataFrame | list[dict[str, Any]]:
         with reading(db) as con:
-            return analysis.alerts(con, **options, unit=unit.value, include_nonfactual=all_)
+            if not as_records:
+                return analysis.alerts(con, **options, unit=unit.value, include_nonfactual=all_)
+            query = analysis.alerts_query(con, **options, unit=unit.value,
+                                          include_nonfactual=all_)
+            return [] if query is None else queries.fetch_records(con, *query)
 
-    def served(client: Client) -> pd.DataFrame:
+    def served(client: Client) -> pd.DataFrame | list[dict[str, Any]]:
         if unit is not Unit.canonical or all_:
             raise QueryError("--unit mentions and --all are not available through a "
                              "running server.",
                              hint="Stop `dyadwatch serve` to read the file directly.")
-        return pd.DataFrame(client.get("/api/alerts", options)["items"])
+        import pandas as pd
+
+        df = pd.DataFrame(client.get("/api/alerts", options)["items"])
+        return queries.records(df) if as_records else df
 
     df = local_or_served(db, local, served)
-    if _name(fmt) == "table" and df.empty:
+    if _name(fmt) == "table" and not len(df):
         console().print(_nothing_fires(db, options, unit, all_))
+        return
+    if as_records:
+        for row in df:
+            row.update({c: _list_text(row[c]) for c in ("event_ids", "canonical_ids")},
+                       baseline=" ".join(f"{x:g}" for x in row["baseline"]))
+        _listing(df, "alerts", fmt, output, wide, title="escalation alerts")
         return
     df = _lists_as_text(df, ["event_ids", "canonical_ids"], fmt)
     if _name(fmt) in ("table", "csv"):

@@ -12,7 +12,6 @@ import typer
 
 from ..config import Settings
 from ._common import DEFAULT_DB_PATH, DbOption, console
-from .progress import bar as progress_bar
 
 SinceOption = Annotated[str | None, typer.Option(
     help="Only articles dated on or after this day (YYYY-MM-DD).")]
@@ -29,6 +28,7 @@ def recode(db: DbOption = DEFAULT_DB_PATH, since: SinceOption = None, all_: AllO
     text. Safe to interrupt: run it again to finish."""
     from ..recode import recode as run
     from ..sources.articles import parse_date
+    from .progress import bar as progress_bar
 
     day = parse_date(since) if since else None
     err = console(stderr=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import QueryError, StoreError, StoreLockedError
+from ..errors import StoreLockedError, error
 
 T = TypeVar("T")
 #: Rows asked per request when paging through a listing.
@@ -102,17 +102,13 @@ class Client:
         try:
             r = httpx.get(self.addr.url + path, params=clean, headers=self.headers, timeout=120)
         except httpx.HTTPError as exc:
-            raise StoreError(f"the database is held by a dyadwatch server at {self.addr.url} "
-                             f"(pid {self.addr.pid}), which did not answer: {exc}.",
-                             hint="Retry when it is up, or stop it to read the file "
-                                  "directly.") from exc
+            raise error("E309", url=self.addr.url, pid=self.addr.pid, reason=exc) from exc
         if r.status_code >= 400:
             try:
                 message = r.json()["error"]["message"]
             except (ValueError, KeyError, TypeError):
                 message = r.text[:200]
-            raise QueryError(f"the server at {self.addr.url} answered {r.status_code}: "
-                             f"{message}")
+            raise error("E527", url=self.addr.url, status=r.status_code, reason=message)
         return r.json()
 
     def items(self, path: str, params: dict[str, Any], limit: int | None,

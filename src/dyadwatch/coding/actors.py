@@ -42,6 +42,10 @@ CONF_TITLE_COUNTRY = 0.7  # the country a title implies ("Secretary of State")
 LOCATIVE_FACTOR = 0.6
 CONF_UNKNOWN_ORG = 0.4  # an organisation in no table: named, but of unknown country
 STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "LEG", "JUD"})
+#: Posts that represent a state at a body: "China's U.N. ambassador", "the British mission to
+#: the EU" speak for the country, not for the body they are posted to.
+ENVOY_WORDS = frozenset({"ambassador", "envoy", "representative", "mission", "delegation", "delegate",
+                         "diplomat", "consul", "emissary"})
 
 
 class ActorCoder:
@@ -133,6 +137,8 @@ class ActorCoder:
         person = people[-1] if people else None
         names = tuple(t.text for t in doc[person.start:person.end]) if person else ()
         name = doc[person.start:person.end].text if person else None
+        if orgs and self._envoy_to_body(st, cs, orgs, roles):
+            orgs = []  # coded below as the country's (GOV by the role)
         if orgs:
             shared = len(orgs) == 1 or phrase[-1].kind in ("R", "P")
             for org in orgs:
@@ -169,6 +175,18 @@ class ActorCoder:
                 st.found.append(Found(start, end, self._actor(iso3, sector, kind), conf, kinds=kinds))
             return
         self._countries_only(st, cs)
+
+    @staticmethod
+    def _envoy_to_body(st: ArticleState, cs: list[Piece], orgs: list[Piece], roles: list[Piece]) -> bool:
+        """"China's U.N. ambassador", "British Deputy U.N. Ambassador X": a country
+        named before an international body, and a diplomat's post as the head: the
+        country's envoy. "the U.N. envoy for Yemen" (the country after) stays the body's."""
+        if not (cs and roles and st.doc[roles[-1].end - 1].lemma_.lower() in ENVOY_WORDS):
+            return False
+        if cs[0].start > orgs[0].start or roles[-1].start < orgs[-1].end:
+            return False
+        variants = [dated(o.entry.orgs, st.date) if o.entry is not None else None for o in orgs]
+        return all(v is not None and v.country is None for v in variants)
 
     def _countries_only(self, st: ArticleState, cs: list[Piece]) -> None:
         doc = st.doc

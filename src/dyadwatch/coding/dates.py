@@ -163,6 +163,12 @@ def _parser(anchor: dt.date | None):
     return DateDataParser(languages=["en"], settings=settings)
 
 
+def number(word: str) -> int | None:
+    """A count written in figures or words ("3", "three", "a few"), else None."""
+    word = word.lower().strip()
+    return int(word) if word.isdigit() else _NUMBERS.get(word)
+
+
 def _weekday(anchor: dt.date, day: int, rel: str | None) -> dt.date:
     """Most recent `day` on or before anchor; "next" gives the first one after it;
     "last" when the anchor is that weekday means a week earlier only for "last"."""
@@ -283,3 +289,40 @@ def before_window(text: str | None, anchor: dt.date | None, days: int = NEWS_WIN
     else:
         end = value
     return end < anchor - dt.timedelta(days=days)
+
+
+_SPAN = re.compile(
+    r"\b(?:last|past|previous|recent)\s+(?P<n>\d+|a couple of|couple of|a few|few|several|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<unit>day|week|month|year|decade)s?\b",
+    re.I,
+)
+
+
+def tally_before_window(text: str | None, anchor: dt.date | None, *, cumulative: bool = False,
+                        days: int = NEWS_WINDOW_DAYS) -> bool:
+    """Does the date expression count up to now from a start before the news
+    window? "In the last 15 months 1,250 were killed", "over the past two
+    decades", and with `cumulative` (the caller saw "since" or "so far") "since
+    last August", "so far this year": a tally or a trend, not one act of the
+    news. "In the last two days" starts inside the window and is the news."""
+    if not text or anchor is None:
+        return False
+    if isinstance(anchor, dt.datetime):
+        anchor = anchor.date()
+    start = None
+    if (m := _SPAN.search(text)):
+        n_text = m.group("n").lower()
+        n = int(n_text) if n_text.isdigit() else _NUMBERS.get(n_text, 1)
+        unit = m.group("unit").lower()
+        try:
+            if unit in ("day", "week"):
+                start = anchor - dt.timedelta(days=n * (7 if unit == "week" else 1))
+            elif unit == "month":
+                start = _add_months(anchor, -n)
+            else:
+                start = _safe_replace(anchor, anchor.year - n * (10 if unit == "decade" else 1))
+        except (ValueError, OverflowError):
+            return False
+    elif cumulative:
+        start, _ = resolve(text, anchor)
+    return start is not None and start < anchor - dt.timedelta(days=days)

@@ -29,6 +29,8 @@ LOCATIVE_PREPS = frozenset({"in", "at", "into", "inside", "near", "across", "thr
 #: Actor kinds that name a place as well as an actor.
 PLACE_KINDS = frozenset({"country", "capital"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+#: Inside a direct quote only these subjects are the speaker ("they" there is somebody else).
+FIRST_PERSON = frozenset({"i", "we"})
 #: Prepositions that make a nominal event the scene of the verb it hangs on ("said during a
 #: visit to Y", "told Y in a phone call"): the verb's subject is the doer of the event.
 SCENE_PREPS = frozenset({"during", "in", "at", "on", "over", "by"})
@@ -313,7 +315,7 @@ class ArgumentFinder:
             found = [a for s in subj for a in self.actors(s, by_token)]
             if found or not ctx.speaker:
                 return found
-            if subj[0].lower_ in w["pronouns"]:
+            if subj[0].lower_ in (FIRST_PERSON if ctx.quoted else w["pronouns"]):
                 return [Arg(a.mention, "speaker") for a in self.actors(ctx.speaker, by_token)]
             return []
         if depth > 4 or tok.head == tok:

@@ -31,6 +31,7 @@ class Context:
     derive_from: object | None = None  # a "promise/vow to" governor whose event this replaces
     obligation: bool = False  # "Y must Z"
     speaker: object | None = None  # subject token of the reporting verb above
+    quoted: bool = False  # the trigger is in a direct quote: only "we"/"I" there is the speaker
     allege: bool = False  # inside "accuse X of ...": not coded
     refuse: bool = False  # "failed to Z": a cooperative Z becomes a REJECT
     prepare: bool = False  # "prepared to shell": military preparation (MOBILIZE), not a threat
@@ -42,9 +43,11 @@ class ClauseReader:
     def __init__(self, words) -> None:
         self.words = words
 
-    def context(self, tok, at: dict) -> Context:
+    def context(self, tok, at: dict, quoted=None) -> Context:
         """The modality of `tok`'s clause; `at` maps token indices to the
-        sentence's matched triggers (their patterns say "agree to", "refuse to")."""
+        sentence's matched triggers (their patterns say "agree to", "refuse to");
+        `quoted` is the speaker's token of a direct quote around `tok`, the
+        speaker when no verb of saying in the sentence names one."""
         w = self.words
         modality, negated, derive, obligation, prepare = "asserted", False, False, False, False
         derive_from = speaker = None
@@ -67,16 +70,22 @@ class ClauseReader:
             return Context("hypothetical", negated)
         if self._prospective(tok):
             return Context("future", negated)  # "ahead of upcoming drills": not yet held
-        if self._background(tok):
+        if self._background(tok) and self._news_above(tok, at):
             return Context("background", negated)  # "after rebels shot down a helicopter"
         if self._purpose(tok, at):
             return Context("hypothetical", negated)  # "staged a strike to demand X": an aim
+        if self.recalled(tok):
+            return Context("background", negated)  # "was once invited", "always condemns"
         # climb the clause chain
         cur = tok
         for _ in range(6):
+            if self._question(cur):
+                return Context("hypothetical", negated)  # "unclear whether X will Z", "asked if X agreed"
             dep, gov = cur.dep_, cur.head
             if gov == cur or dep not in CLAUSAL | {"dobj"}:
                 break
+            if self.recalled(gov):
+                return Context("background", negated)  # "X has previously said that Y attacked"
             if dep == "dobj" and cur != tok:
                 break
             glemma = gov.lemma_.lower()
@@ -123,6 +132,8 @@ class ClauseReader:
                 continue
             if dep == "pcomp" and gov.head.pos_ in ("NOUN", "PROPN"):
                 noun = gov.head.lemma_.lower()  # "an appeal for deploying troops"
+                if self.negated_noun(gov.head):
+                    return Context(modality, True)  # "no discussions about X sending troops"
                 if noun in w["request_nouns"] or noun in w["content_nouns"]:
                     return Context("hypothetical", negated)
                 if noun in w["intent_nouns"]:
@@ -156,9 +167,12 @@ class ClauseReader:
                     and any(c.dep_ == "nsubj" for c in gov.children):
                 return Context("hypothetical", negated)  # "officials believe X attacked": a belief
             if glemma in w["speech_verbs"] and dep in ("ccomp", "conj", "parataxis", "xcomp"):
-                speaker = subject_token(gov)
+                speaker = self.speaker(gov)
+                if self._commentator(speaker):
+                    return Context("hypothetical", negated)  # "analysts say X would welcome Z": an opinion
                 if obligation:
-                    return Context("hypothetical", negated, obligation=True, speaker=speaker)
+                    return Context("hypothetical", negated, obligation=True, speaker=speaker or quoted,
+                                   quoted=quoted is not None)
                 break
             own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children)
             if (glemma in w["intent_verbs"] or glemma in w["wish_verbs"]) and dep in ("xcomp", "ccomp") and (
@@ -181,16 +195,47 @@ class ClauseReader:
             if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in w["condition_marks"]
                                       for c in cur.children):
                 return Context("hypothetical", negated)
+            if modality == "asserted" and (dep == "advcl" or (dep == "xcomp" and gov_match is None)):
+                gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ == "aux"}
+                if gov_aux & w["hypothetical_aux"]:  # "Encouraged by Y, X may attack Z"
+                    return Context("hypothetical", negated)
+                if gov_aux & w["future_aux"]:  # "X will help free Y": the freeing is still to come
+                    modality, derive = "future", dep == "xcomp"
             if dep == "xcomp" and gov_match is None:
                 cur = gov  # "help (to) defend": the governing verb's clause decides
                 continue
             if noun_gov and self._in_condition(gov):
                 return Context("hypothetical", negated)  # "unless X made peace with rebels fighting Y"
             break
+        if self._commentator(_according_to(cur)):
+            return Context("hypothetical", negated)  # "according to analysts, X wants to Z"
+        if speaker is None:
+            speaker = quoted
         if obligation and speaker is None:
             return Context("hypothetical", negated)
         return Context(modality, negated, derive and modality in ("future", "conditional"),
-                        derive_from, obligation, speaker, prepare=prepare)
+                        derive_from, obligation, speaker, prepare=prepare, quoted=quoted is not None)
+
+    def speaker(self, verb):
+        """Who says what a reporting verb introduces: its subject, or when it has
+        none, the subject of another verb of saying it hangs on ("X says A but
+        says Y needs to", "X said talks went well, adding that Y must") or that
+        stands just before it ("...," X said, adding that: the parser often hangs
+        the participle inside the quote). A participle on an act ("defended the
+        plan, saying ...") names no speaker."""
+        subj = subject_token(verb)
+        cur = verb
+        for _ in range(4):
+            if subj is not None or cur.dep_ not in ("conj", "advcl", "xcomp", "ccomp") or cur.head == cur:
+                break
+            cur = cur.head
+            if cur.lemma_.lower() in self.words["speech_verbs"]:
+                subj = subject_token(cur)
+        if subj is None and verb.tag_ == "VBG":
+            before = [t for t in verb.doc[max(verb.sent.start, verb.i - 3):verb.i] if not t.is_punct]
+            if before and before[-1].lemma_.lower() in self.words["speech_verbs"]:
+                subj = subject_token(before[-1])
+        return subj
 
     def obliges(self, tok) -> bool:
         """Is `tok` a verb of obligation with a to-clause ("Y needs to act")? It
@@ -198,6 +243,65 @@ class ClauseReader:
         return tok.lemma_.lower() in self.words["obligation_verbs"] and any(
             c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
             for c in tok.children)
+
+    def recalled(self, verb) -> bool:
+        """Does the clause set its act before the news or make it a habit? An
+        adverb ("was once invited", "previously called", "always condemns"), a
+        span of years ("in previous years", "over the years", "for decades") or "since" with an event rather than a date
+        ("since the coup", "since then"; a dated "since" is judged against the
+        article's date by the event coder)."""
+        w = self.words
+        for c in verb.children:
+            if c.dep_ == "advmod" and c.lower_ in w["recall_adverbs"]:
+                return True
+            if c.dep_ != "prep":
+                continue
+            objects = [o for o in c.children if o.dep_ in ("pobj", "pcomp")]
+            if c.lower_ == "since" and objects and not any(o.ent_type_ in ("DATE", "TIME") for o in objects):
+                return True
+            if any(self._span_of_years(c, o) for o in objects):
+                return True
+        return False
+
+    def _span_of_years(self, prep, noun) -> bool:
+        """"in previous years", "over the past two decades", "for years", "in the past":
+        a stretch of time longer than any news window, up to now."""
+        lemma = noun.lemma_.lower()
+        mods = {c.lower_ for c in noun.children if c.dep_ in ("amod", "det")}
+        if lemma == "past" and "the" in mods and not list(noun.children)[1:]:
+            return True  # "in the past" (not "in the past week": then "week" is the noun)
+        if lemma not in self.words["recall_periods"] or noun.tag_ != "NNS":
+            return False
+        counted = any(c.dep_ == "nummod" for c in noun.children)
+        return bool(mods & self.words["recall_modifiers"]) or (
+            prep.lower_ in ("for", "over") and not counted)  # "for two years" is a duration
+
+    def _question(self, clause) -> bool:
+        """Is the clause an indirect question ("whether X will Z", "asked if X
+        agreed")? It names a possibility, not an act."""
+        if clause.dep_ not in ("ccomp", "csubj", "xcomp", "advcl"):
+            return False
+        marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+        return "whether" in marks or (clause.dep_ == "ccomp" and "if" in marks)
+
+    def _commentator(self, speaker) -> bool:
+        """Is the speaker an analyst, scholar or expert ("analysts say", "said X, a
+        professor at Y University")? News coders code no commentator's opinion."""
+        if speaker is None:
+            return False
+        w = self.words
+        if speaker.lemma_.lower() in w["commentator_nouns"]:
+            return True
+        if any(c.dep_ == "poss" and c.ent_type_ == "ORG" and c.lemma_.lower() in w["institution_nouns"]
+               for c in speaker.children):
+            return True  # "the X Institute's Ruiz"
+        for appos in (c for c in speaker.children if c.dep_ == "appos"):
+            if appos.lemma_.lower() in w["commentator_nouns"]:
+                return True
+            if any(t.lemma_.lower() in w["institution_nouns"] and t.ent_type_ == "ORG"
+                   for t in appos.subtree):
+                return True  # "a senior director at the X Institute"
+        return False
 
     def _prospective(self, tok) -> bool:
         """Is a nominal event still to come ("the upcoming drills", "ahead of
@@ -227,6 +331,24 @@ class ClauseReader:
             return any(c.dep_ == "mark" and c.lower_ in marks for c in tok.children) or any(
                 c.dep_ == "advmod" and c.lower_ == "when" for c in tok.children)
         return tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" and tok.head.lower_ in marks
+
+    @staticmethod
+    def _news_above(tok, at: dict) -> bool:
+        """Does the clause an "after"/"when" act hangs on report an act of its own?
+        "Chile recalled its envoy a day after Peru expelled two diplomats": the
+        recall is the news, the expulsion its background. "The comments come two
+        days after X denounced Y": nothing else in the sentence happened, so the
+        act the clause recalls is the news itself."""
+        gov = tok.head.head if tok.dep_ in ("pobj", "pcomp") else tok.head
+        for _ in range(8):  # the clause above and the clauses it hangs on: "urged X to ensure
+            # that services continue after Y cut funds" reports the urging
+            if gov.i in at or any(c.i in at for c in gov.children
+                                  if c.dep_ in ("xcomp", "ccomp", "conj", "dobj", "nsubj", "nsubjpass")):
+                return True
+            if gov.head == gov:
+                return False
+            gov = gov.head
+        return False
 
     def _in_condition(self, noun) -> bool:
         """Is this noun inside an "if"/"unless" clause?"""
@@ -271,9 +393,16 @@ class ClauseReader:
         if any(c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in neg)
                for c in tok.children):
             return True
+        if any(c.dep_ == "advmod" and c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children)
+               for c in tok.children):
+            return True  # "will no longer recognize"
         return any(c.dep_ in ("dobj", "nsubjpass") and any(g.dep_ == "det" and g.lower_ in neg
                                                            for g in c.children)
                    for c in tok.children)
+
+    def negated_noun(self, noun) -> bool:
+        """"no discussions", "no plan": a noun its determiner denies."""
+        return any(c.dep_ == "det" and c.lower_ in self.words["negation_words"] for c in noun.children)
 
     def _condition_child(self, tok) -> bool:
         marks = self.words["condition_marks"]
@@ -319,14 +448,19 @@ THING_EXCLUDED = frozenset({"government", "ministry", "official", "spokesman", "
                             "side", "party", "group", "council", "committee", "administration"})
 
 
-def subject_token(verb):
+def _according_to(verb):
+    """The source of "..., according to X" on the verb, if any."""
     for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass"):
-            return c
-    for c in verb.children:  # "..., according to X"
         if c.dep_ == "prep" and c.lower_ == "according":
             for cc in c.children:
                 for o in cc.children if cc.dep_ == "prep" else [cc]:
                     if o.dep_ == "pobj":
                         return o
     return None
+
+
+def subject_token(verb):
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            return c
+    return _according_to(verb)  # "..., according to X"

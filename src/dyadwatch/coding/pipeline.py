@@ -122,9 +122,35 @@ class Pipeline:
 
     def code_articles(self, articles: Iterable[Article]) -> Iterator[DocResult | Failure]:
         """Parse in batches with `nlp.pipe` and code each document; a document
-        that fails becomes a `Failure` and the stream goes on."""
+        that fails becomes a `Failure` and the stream goes on.
+
+        Every `zone_size` documents (four spaCy batches) are parsed and coded
+        inside one spaCy memory zone: the strings and lexemes the zone's
+        documents added to the vocab are freed when it ends. Without it the
+        vocab keeps every word form ever seen (names, figures, typos), so a
+        long run grows by about 0.5 KB per new form: +46 MB for the forms of
+        8,000 documents with ten new words each. Nothing outlives a zone
+        but the `DocResult`s, which hold plain values (no Doc, Span or hash
+        to look up); the zone's documents are whole spaCy batches, so every
+        document is parsed in the same batch as without zones.
+        """
         fitted = (self._fit(a) for a in articles)
-        for article, doc in nlp_mod.parse(self.nlp, fitted, batch_size=self.settings.batch_size):
+        size, coded = self.zone_size, self.zone_size
+        while coded == size:  # a shorter zone means the input has run out
+            coded = 0
+            with self.nlp.memory_zone():  # its articles are read lazily, batch by batch
+                for result in self._code_parsed(itertools.islice(fitted, size)):
+                    coded += 1
+                    yield result
+
+    @property
+    def zone_size(self) -> int:
+        """Documents per spaCy memory zone (see `code_articles`): those of
+        one chunk of `process`, so one zone per write transaction."""
+        return _chunk_size(self.settings)
+
+    def _code_parsed(self, articles: Iterable[Article]) -> Iterator[DocResult | Failure]:
+        for article, doc in nlp_mod.parse(self.nlp, articles, batch_size=self.settings.batch_size):
             try:
                 yield self.code_doc(doc, article)
             except DyadwatchError as exc:
@@ -148,8 +174,9 @@ class Pipeline:
         (EmptyDocumentError, DateError, ...), not turned into a Failure: a
         caller coding one text wants the exception it can catch by type."""
         article = self._fit(article_from_text(text, date=date, doc_id=doc_id))
-        ((article, doc),) = nlp_mod.parse(self.nlp, [article], batch_size=1)
-        return self.code_doc(doc, article)
+        with self.nlp.memory_zone():  # a server codes texts all its life (see code_articles)
+            ((article, doc),) = nlp_mod.parse(self.nlp, [article], batch_size=1)
+            return self.code_doc(doc, article)
 
 
 def failure_error(failure: Failure) -> DyadwatchError:
@@ -177,13 +204,15 @@ ProgressFn = Callable[[int, int], None]  # (documents read so far, stored so far
 def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str | Path,
             settings: Settings | None = None, *, pipeline: Pipeline | None = None,
             store: Store | None = None, command: str = "ingest",
-            progress: ProgressFn | None = None) -> RunReport:
+            progress: ProgressFn | None = None, default_date=None) -> RunReport:
     """Ingest files (or already-read articles) into the DuckDB file `db`.
 
     Idempotent: articles already stored are skipped; a killed run re-run
     with the same input ends with the rows of an uninterrupted run. Pass
     `store` to write through an open Store (the HTTP server does: it owns
     its database); otherwise the file is opened and closed here.
+    `default_date` (`ingest --date`) dates the articles that state no date
+    of their own, so that their events count in series and alerts.
     """
     from ..store import dedup
     from ..store.db import Store
@@ -196,7 +225,7 @@ def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str |
     report = RunReport()
     try:
         report.run_id = store.start_run(command, pipeline.fingerprint.id)
-        chunks = _prepared(_items(paths), store, report, _chunk_size(settings))
+        chunks = _prepared(_dated(_items(paths), default_date), store, report, _chunk_size(settings))
         for results, failures in _coded(chunks, pipeline, settings.n_process):
             _write(results, store, report, failures, pipeline.fingerprint.id)
             store.record_failures(failures, report.run_id)
@@ -215,17 +244,18 @@ def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str |
 
 
 def _chunk_size(settings: Settings) -> int:
-    """Articles per chunk (one existing-id check, one write transaction).
+    """Articles per chunk (one existing-id check, one write transaction):
+    four spaCy batches, whatever the number of workers.
 
-    In one process, four spaCy batches: fewer, larger transactions. In a
-    pool a chunk is also one task, so it is one batch: with 256-article
-    tasks, 400 articles split 256/144 between two workers and the run took
-    as long as the larger share (bench/pipeline.py measured 1.2x for 2
-    processes); one batch per task keeps the last tasks short and the
-    workers evenly loaded.
+    The same chunks with one process and with a pool mean the same write
+    transactions, so the database file comes out the same: with one-batch
+    transactions for the pool it was 27% larger for the same rows (DuckDB's
+    automatic checkpoints then fall between more, smaller appends and leave
+    free blocks and extra row groups behind). A pool still gets one batch
+    per task (`_coded`): with 256-article tasks, 400 articles split 256/144
+    between two workers and the run took as long as the larger share.
     """
-    batch = max(settings.batch_size, 1)
-    return batch * 4 if settings.n_process <= 1 else batch
+    return max(settings.batch_size, 1) * 4
 
 
 def _items(paths) -> Iterator[Article | Failure]:
@@ -233,6 +263,15 @@ def _items(paths) -> Iterator[Article | Failure]:
     if paths and all(isinstance(p, (Article, Failure)) for p in paths):
         return iter(paths)
     return ingest.read_paths(paths)
+
+
+def _dated(items: Iterator[Article | Failure], day) -> Iterator[Article | Failure]:
+    """Items with `day` as the date of every article that has none (the article's
+    own date, from its text, metadata or file name, always wins)."""
+    if day is None:
+        return items
+    return (dataclasses.replace(x, date=day, date_text=f"ingest --date {day.isoformat()}")
+            if isinstance(x, Article) and x.date is None else x for x in items)
 
 
 def _prepared(items: Iterable[Article | Failure], store: Store, report: RunReport,
@@ -275,9 +314,11 @@ def _split(coded: Iterable[DocResult | Failure], failures: list[Failure]) -> lis
 
 def _coded(chunks: Iterator[tuple[list[Article], list[Failure]]], pipeline: Pipeline,
            n_process: int) -> Iterator[tuple[list[DocResult], list[Failure]]]:
-    """Code chunks in this process, or in `n_process` worker processes with
-    at most two chunks per worker in flight (memory stays bounded), results
-    in input order. Workers are spawned, not forked: the parent holds DuckDB
+    """Code chunks in this process, or in `n_process` worker processes, one
+    spaCy batch per task, results in input order and regrouped into their
+    chunk (one write each). At most two chunks are in flight: the workers
+    code the next while this process writes the last, and memory stays
+    bounded. Workers are spawned, not forked: the parent holds DuckDB
     threads, and a fork could copy a held lock."""
     if n_process <= 1:
         for fresh, failures in chunks:
@@ -286,18 +327,25 @@ def _coded(chunks: Iterator[tuple[list[Article], list[Failure]]], pipeline: Pipe
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    settings = pipeline.settings
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(n_process, mp_context=ctx, initializer=die_with_parent,
                              initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
         for fresh, failures in chunks:
-            pending.append((pool.submit(_code_chunk, pipeline.settings, fresh), failures))
-            if len(pending) >= 2 * n_process:
-                fut, f = pending.popleft()
-                yield _split(fut.result(), f), f
+            tasks = [pool.submit(_code_chunk, settings, part)
+                     for part in batched(fresh, max(settings.batch_size, 1))]
+            pending.append((tasks, failures))
+            if len(pending) >= 2:
+                yield _gathered(*pending.popleft())
         while pending:
-            fut, f = pending.popleft()
-            yield _split(fut.result(), f), f
+            yield _gathered(*pending.popleft())
+
+
+def _gathered(tasks: list, failures: list[Failure]) -> tuple[list[DocResult], list[Failure]]:
+    """One chunk's results from its tasks, in input order."""
+    coded = [r for task in tasks for r in task.result()]
+    return _split(coded, failures), failures
 
 
 def _write(results: list[DocResult], store: Store, report: RunReport,

@@ -13,7 +13,7 @@ the most likely place wins, as before.
 from __future__ import annotations
 
 import re
-from ..errors import QueryError
+from ..errors import error
 from ..types import Location
 from .gazetteer import Gazetteer, Place
 
@@ -44,14 +44,10 @@ def resolve_place_name(gazetteer: Gazetteer, text: str) -> Location:
     when nothing fits (so the message can say which part to change)."""
     name, qual = split_qualified(text)
     if not name:
-        raise QueryError("--near: the place name is empty.",
-                         hint="Give a place (Busan, \"Paris, Texas\") or LAT,LON.")
+        raise error("E521")
     kind = _KIND_WORDS.get(qual.lower().split()[-1]) if qual else None
     if qual and kind is None and not gazetteer.qualifier_places(qual):
-        raise QueryError(f"--near: {qual!r} in {text!r} is neither a country, a state or "
-                         "province, nor a kind of place.",
-                         hint="Qualify with a country or state (\"Paris, Texas\", "
-                              "\"Tripoli, Lebanon\") or a kind (\"Georgia (country)\").")
+        raise error("E522", qualifier=qual, value=text)
     ranked = gazetteer.rank(name, hint=kind, qualifier=None if kind else qual)
     for _, place in ranked:
         if place.lat is None or place.lon is None:
@@ -62,9 +58,7 @@ def resolve_place_name(gazetteer: Gazetteer, text: str) -> Location:
             continue
         return place.location(text=text)
     where = f" in {qual}" if qual and not kind else (f" that is a {qual}" if kind else "")
-    raise QueryError(f"--near: no place called {name!r}{where} in the gazetteer.",
-                     hint="Try another spelling, qualify it (\"Paris, Texas\") or give "
-                          "coordinates: --near 35.1,129.0.")
+    raise error("E520", value=name, where=where)
 
 
 def _inside(place: Place, containers: list[Place]) -> bool:

@@ -183,6 +183,19 @@ class QuoteExtractor:
         quotes = [self._to_quote(ctx, article.id, s) for s in spans]
         return _link_events(quotes, events)
 
+    def direct_speakers(self, doc, article: Article) -> tuple[tuple[int, int, int], ...]:
+        """(start, end, speaker's head token) of every attributed direct quote, for
+        the event coder: inside a quote, "we" is the speaker and "Y must Z" is the
+        speaker's demand, though the attribution stands sentences away ("...
+        They must leave," the minister said). Only the marks and attributions are
+        read (no indirect speech, no mentions), so this costs a fraction of `extract`."""
+        text = doc_text(doc, article)
+        if not text.strip():
+            return ()
+        spans = self._direct_spans(_Context(doc, text, ()))
+        return tuple((s.start, s.end, s.attribution.speaker_head) for s in spans
+                     if not s.label and s.attribution is not None and s.attribution.speaker_head is not None)
+
     # -------------------------------------------------------- direct quotes
 
     def _direct_spans(self, ctx: "_Context") -> list[QuoteSpan]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..config import Settings
-from ..errors import StageError
+from ..errors import error
 from ..types import Actor, Article, DocResult, Event, Location, Mention, Quote, Sentence
 
 #: A loaded stage: reads the parsed Doc and the state, returns the state with its pieces added.
@@ -116,19 +116,17 @@ def check(names: Iterable[str], registry: Mapping[str, Stage]) -> tuple[Stage, .
     for name in names:
         stage = registry.get(name)
         if stage is None:
-            raise StageError(f"unknown stage {name!r} in the pipeline.",
-                             hint=f"Known stages: {', '.join(registry)}.")
+            raise error("E421", stage=name, known=", ".join(registry))
         unknown = [a for a in stage.assigns if a not in PIECES]
         if unknown:
-            raise StageError(f"stage {name!r} assigns {', '.join(unknown)}, which is not a piece "
-                             f"of the document state.", hint=f"Pieces: {', '.join(sorted(PIECES))}.")
+            raise error("E422", stage=name, unknown=", ".join(unknown),
+                        pieces=", ".join(sorted(PIECES)))
         for need in stage.requires:
             if need not in assigned and need not in stage.spacy_attrs:
                 makers = [s.name for s in registry.values() if need in s.assigns]
-                hint = (f"Put {' or '.join(repr(m) for m in makers)} before {name!r} in "
-                        f"Settings.stages." if makers else "No known stage assigns it.")
-                raise StageError(f"stage {name!r} requires {need!r}, which no earlier stage "
-                                 f"assigns.", hint=hint)
+                advice = (f"Put {' or '.join(repr(m) for m in makers)} before {name!r} in "
+                          f"Settings.stages." if makers else "No known stage assigns it.")
+                raise error("E420", stage=name, need=need, advice=advice)
         assigned.update(stage.assigns)
         stages.append(stage)
     return tuple(stages)
@@ -154,10 +152,12 @@ def _actors(settings: Settings) -> StageFn:
 
 def _events(settings: Settings) -> StageFn:
     from .events import EventCoder
+    from .quotes import QuoteExtractor
 
     coder = EventCoder.from_package()
-    return lambda doc, state: dataclasses.replace(
-        state, events=coder.code(doc, state.article, state.mentions))
+    quotes = QuoteExtractor.from_package()  # a direct quote's speaker speaks its first person
+    return lambda doc, state: dataclasses.replace(state, events=coder.code(
+        doc, state.article, state.mentions, quotes.direct_speakers(doc, state.article)))
 
 
 class GeoStage:

@@ -24,15 +24,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
-from ..errors import StoreError, StoreLockedError, StoreReadOnlyError
+from ..errors import StoreError, StoreLockedError, StoreReadOnlyError, error
 from ..types import DocResult, Failure
 from .damage import damaged_error, is_damaged
 from .rows import results_to_rows, rows_to_arrow
 from .schema import BATCH_TABLES, SCHEMA_VERSION, ddl, missing_columns
+
+if TYPE_CHECKING:  # batches arrive as Arrow tables; a read-only open never loads pyarrow
+    import pyarrow as pa
 
 #: Column order of each batch table (derived from schema.py): Arrow tables
 #: are built with exactly these columns and INSERTs name them.
@@ -73,8 +76,7 @@ class Store:
     def open(cls, path: str | Path, *, read_only: bool = False) -> "Store":
         path = str(path)
         if read_only and path != ":memory:" and not Path(path).exists():
-            raise StoreError(f"database {path} does not exist.",
-                             hint="Create it with `dyadwatch ingest PATH --db FILE`.")
+            raise error("E304", path=path)
         try:
             con = duckdb.connect(path, read_only=read_only)
         except duckdb.IOException as exc:
@@ -267,10 +269,7 @@ class Store:
 
     def _check_writable(self) -> None:
         if self.read_only:
-            raise StoreReadOnlyError(
-                f"database {self.path} was opened read-only; nothing was written.",
-                hint="Open it with Store.open(path) (read_only=False) to write, after any other "
-                     "process holding it has finished.")
+            raise error("E305", path=self.path)
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:

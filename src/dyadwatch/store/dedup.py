@@ -11,8 +11,8 @@ Stories
     `settings.shingle_size` words, lowercased with punctuation stripped. It
     runs per document in the workers; the store keeps it in
     `article_minhash`. `update` finds candidate pairs among all stored
-    signatures by LSH banding (bands chosen by datasketch's MinHashLSH for
-    the threshold), confirms each by its estimated Jaccard similarity
+    signatures by LSH banding (the bands datasketch's MinHashLSH chooses for
+    the threshold, computed by `lsh_bands`), confirms each by its estimated Jaccard similarity
     (>= `settings.story_threshold`) and joins confirmed pairs with
     union-find, so a story is a connected group of near-duplicates (a chain
     A~B~C is one story even if A and C are further apart). The story id is
@@ -66,7 +66,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..config import Settings
-from ..errors import ConfigError, StoreError
+from ..errors import error
 
 if TYPE_CHECKING:  # `signature` runs in coding processes, which never load the store
     import duckdb
@@ -128,8 +128,8 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
 
     Computed here rather than by `datasketch.MinHash`: importing datasketch
     imports its LSH module and with it scipy, which cost every coding process
-    ~0.5 CPU-s and ~40 MB at start-up; the writer still uses datasketch for
-    the LSH band choice (`_story_roots`)."""
+    ~0.5 CPU-s and ~40 MB at start-up (`lsh_bands` spares the writer the
+    same cost)."""
     gen = np.random.RandomState(_SEED)
     a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
@@ -192,9 +192,7 @@ def update(con: duckdb.DuckDBPyConnection, settings: Settings) -> DedupReport:
         con.commit()
     except duckdb.Error as exc:
         _rollback(con)
-        raise StoreError(f"story and event deduplication failed and was rolled back: {exc}",
-                         hint="The articles and events are stored; run the ingest again to "
-                              "retry the grouping.") from exc
+        raise error("E306", reason=exc) from exc
     except BaseException:
         _rollback(con)
         raise
@@ -203,15 +201,11 @@ def update(con: duckdb.DuckDBPyConnection, settings: Settings) -> DedupReport:
 
 def _check_settings(settings: Settings) -> None:
     if not 0.0 < settings.story_threshold <= 1.0:
-        raise ConfigError(f"story_threshold={settings.story_threshold} is not in (0, 1].",
-                          hint="Set DYADWATCH_STORY_THRESHOLD to a Jaccard similarity such "
-                               "as 0.4 (the default).")
+        raise error("E412", value=settings.story_threshold)
     if settings.minhash_perm < 2:
-        raise ConfigError(f"minhash_perm={settings.minhash_perm} is too small.",
-                          hint="Use 64 or more permutations.")
+        raise error("E413", value=settings.minhash_perm)
     if settings.event_window_days < 0:
-        raise ConfigError(f"event_window_days={settings.event_window_days} is negative.",
-                          hint="Use 0 (same day only) or more days.")
+        raise error("E414", value=settings.event_window_days)
 
 
 def _read_signatures(con: duckdb.DuckDBPyConnection,
@@ -229,15 +223,11 @@ def _read_signatures(con: duckdb.DuckDBPyConnection,
     lengths = sigs.value_lengths().to_numpy(zero_copy_only=False)
     if (lengths != perm).any():
         found = sorted(set(lengths.tolist()) - {perm})
-        raise ConfigError(
-            f"{int((lengths != perm).sum())} stored story signatures have {found} values but "
-            f"minhash_perm is {perm}.",
-            hint=f"Run with the setting the database was built with "
-                 f"(DYADWATCH_MINHASH_PERM={found[0]}), or ingest into a new database.")
+        raise error("E415", count=int((lengths != perm).sum()), found=found, perm=perm,
+                    built=found[0])
     flat = sigs.flatten().to_numpy()
     if flat.max() > _MAX_VALUE:
-        raise ConfigError("stored story signatures are not 32-bit datasketch MinHash values.",
-                          hint="Ingest into a new database with this version of dyadwatch.")
+        raise error("E416")
     return ids, flat.astype(np.uint32).reshape(len(ids), perm)
 
 
@@ -245,9 +235,8 @@ def _story_roots(matrix: np.ndarray, threshold: float) -> tuple[list[int], int]:
     """For each row, the index of the first row of its story, and the number
     of LSH candidate pairs checked.
 
-    LSH banding: datasketch's MinHashLSH chooses the bands (b bands of r
-    values) that balance false positives and negatives at the threshold, and
-    two rows are candidates when all r values of some band are equal. The
+    LSH banding: `lsh_bands` chooses the bands (b bands of r values) that
+    balance false positives and negatives at the threshold, and two rows are candidates when all r values of some band are equal. The
     bucketing itself is done per band with numpy instead of inserting every
     row into a MinHashLSH and querying it: the same candidates, but
     datasketch's per-row, per-band Python calls took 9.0 s for 40,000
@@ -257,9 +246,7 @@ def _story_roots(matrix: np.ndarray, threshold: float) -> tuple[list[int], int]:
     root is the story's earliest article.
     """
     n, perm = matrix.shape
-    from datasketch import MinHashLSH  # imports scipy: only the writer pays for it
-
-    pairs = _candidate_pairs(matrix, MinHashLSH(threshold=threshold, num_perm=perm).hashranges)
+    pairs = _candidate_pairs(matrix, lsh_bands(threshold, perm))
     parent = list(range(n))
     if len(pairs):
         a, b = pairs[:, 0], pairs[:, 1]
@@ -272,7 +259,43 @@ def _story_roots(matrix: np.ndarray, threshold: float) -> tuple[list[int], int]:
     return [_find(parent, i) for i in range(n)], len(pairs)
 
 
-def _candidate_pairs(matrix: np.ndarray, hashranges: list[tuple[int, int]]) -> np.ndarray:
+@functools.cache
+def lsh_bands(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
+    """The column ranges of the LSH bands datasketch's MinHashLSH (default
+    weights 0.5/0.5) uses for `threshold`: the b bands of r values, b * r <=
+    num_perm, that minimise the mean of the false-positive probability
+    (integral of 1 - (1 - s^r)^b over [0, threshold]) and the false-negative
+    one ((1 - s^r)^b over [threshold, 1]).
+
+    Computed here because importing datasketch's LSH imports scipy (for
+    those two integrals), which cost the writer ~48 MB of its peak memory
+    and ~1 CPU-s; the integrands are polynomials of degree b * r <= num_perm,
+    so Gauss-Legendre quadrature with num_perm // 2 + 2 nodes integrates them
+    exactly (tests/test_dedup.py compares the choice with datasketch's).
+    """
+    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 2)
+
+    def integral(b: int, r: int, lo: float, hi: float, miss: bool) -> float:
+        s = (hi - lo) / 2 * nodes + (hi + lo) / 2
+        kept = (1 - s ** float(r)) ** float(b)  # probability that no band matches
+        return (hi - lo) / 2 * float(weights @ (kept if miss else 1 - kept))
+
+    best, chosen = float("inf"), (0, 0)
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            error = 0.5 * integral(b, r, 0.0, threshold, False) + \
+                0.5 * integral(b, r, threshold, 1.0, True)
+            if error < best:
+                best, chosen = error, (b, r)
+    b, r = chosen
+    if b < 2:
+        raise ConfigError(f"story_threshold={threshold} with minhash_perm={num_perm} leaves "
+                          f"fewer than 2 LSH bands.",
+                          hint="Lower DYADWATCH_STORY_THRESHOLD (0.4 is the default).")
+    return tuple((i * r, (i + 1) * r) for i in range(b))
+
+
+def _candidate_pairs(matrix: np.ndarray, hashranges: tuple[tuple[int, int], ...]) -> np.ndarray:
     """Distinct (i, j), i < j, of rows equal on at least one band.
 
     Per band, rows are sorted by bucket; rows d apart in that order share a
@@ -319,15 +342,8 @@ def _update_stories(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[
     grouped = len(members) + len({r for i, r in enumerate(roots) if r != i})
     story = pa.table({"id": pa.array([m[0] for m in members], pa.string()),
                       "story_id": pa.array([m[1] for m in members], pa.string())})
-    con.register("_dedup_story_arrow", story)
-    con.execute("CREATE OR REPLACE TEMP TABLE _dedup_story AS SELECT * FROM _dedup_story_arrow")
-    con.unregister("_dedup_story_arrow")
-    changed = _count(con.execute(
-        "UPDATE articles SET story_id = s.story_id FROM _dedup_story s "
-        "WHERE articles.id = s.id AND articles.story_id IS DISTINCT FROM s.story_id"))
-    changed += _count(con.execute(
-        "UPDATE articles SET story_id = id WHERE story_id IS DISTINCT FROM id "
-        "AND id NOT IN (SELECT id FROM _dedup_story)"))
+    _temp_table(con, "_dedup_story", story)
+    changed = _assign(con, "articles", "story_id", "_dedup_story", "story_id", otherwise="id")
     n_articles, n_stories = con.execute(
         "SELECT count(*), count(DISTINCT story_id) FROM articles").fetchone()
     return {"articles": n_articles, "signed": len(ids), "stories": n_stories,
@@ -376,12 +392,7 @@ def _update_canonical_events(con: duckdb.DuckDBPyConnection,
                max(m.confidence)
         FROM _dedup_member m JOIN code c ON c.cid = m.cid AND c.rank = 1
         GROUP BY m.cid, c.cameo, c.goldstein, c.quad_class""")
-    changed = _count(con.execute(
-        "UPDATE events SET canonical_id = m.cid FROM _dedup_member m "
-        "WHERE events.id = m.id AND events.canonical_id IS DISTINCT FROM m.cid"))
-    changed += _count(con.execute(
-        "UPDATE events SET canonical_id = NULL WHERE canonical_id IS NOT NULL "
-        "AND id NOT IN (SELECT id FROM _dedup_member)"))
+    changed = _assign(con, "events", "canonical_id", "_dedup_member", "cid", otherwise="NULL")
     n_events, n_canonical = con.execute(
         "SELECT count(*), count(DISTINCT cid) FROM _dedup_member").fetchone()
     return {"events": n_events, "canonical_events": n_canonical, "canonical_changes": changed}
@@ -407,10 +418,30 @@ def _cluster_dated(con: duckdb.DuckDBPyConnection, window: int) -> None:
         firsts.append(first)
     clusters = pa.table({"id": table.column("id"),
                          "first_date": pa.array(firsts, pa.int32()).cast(pa.date32())})
-    con.register("_dedup_cluster_arrow", clusters)
-    con.execute("CREATE OR REPLACE TEMP TABLE _dedup_cluster AS "
-                "SELECT * FROM _dedup_cluster_arrow")
-    con.unregister("_dedup_cluster_arrow")
+    _temp_table(con, "_dedup_cluster", clusters)
+
+
+def _temp_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Copy an Arrow table into the temp table `name` (replacing it), so that
+    the UPDATEs join a DuckDB table rather than a registered Python object."""
+    con.register(f"{name}_arrow", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+    con.unregister(f"{name}_arrow")
+
+
+def _assign(con: duckdb.DuckDBPyConnection, table: str, column: str, temp: str, value: str, *,
+            otherwise: str) -> int:
+    """Set `table.column` to `temp.value` for the rows (by id) in `temp`, and
+    to the SQL expression `otherwise` for every other row; only rows whose
+    value changes are written, and their number is returned (so a rerun
+    that changes nothing reports 0 and rewrites nothing)."""
+    changed = _count(con.execute(
+        f"UPDATE {table} SET {column} = t.{value} FROM {temp} t "
+        f"WHERE {table}.id = t.id AND {table}.{column} IS DISTINCT FROM t.{value}"))
+    changed += _count(con.execute(
+        f"UPDATE {table} SET {column} = {otherwise} WHERE {column} IS DISTINCT FROM {otherwise} "
+        f"AND id NOT IN (SELECT id FROM {temp})"))
+    return changed
 
 
 def _count(result: duckdb.DuckDBPyConnection) -> int:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..errors import QueryError
+from ..errors import QueryError, error
 from ..types import PLOVER_TYPES, QUAD_NAMES
 from .where import (
     DEFAULT_NEAR_KM, Where, check_latlon, distance_sql, parse_actor, parse_date,
@@ -124,7 +124,7 @@ class EventFilter:
         since = parse_date(v.get("since"), name="since")
         until = parse_date(v.get("until"), name="until", end=True)
         if since and until and since > until:
-            raise QueryError(f"since ({since}) is after until ({until}).")
+            raise error("E504", since=since, until=until)
         near, place = _near(v.get("near"), geocoder)
         return cls(
             dyad=_dyad(v["dyad"]) if "dyad" in v else None,
@@ -210,8 +210,7 @@ def _near(value: Any, geocoder: Any) -> tuple[tuple[float, float] | None, str | 
     if point is not None:
         return point, None
     if geocoder is None:
-        raise QueryError(f"near: {value!r} is not LAT,LON.", hint="Give coordinates: "
-                                                                  "near=35.1,129.0.")
+        raise error("E518", value=value)
     from ..coding.gazetteer import Gazetteer
     from ..coding.placenames import resolve_place_name
 
@@ -222,8 +221,7 @@ def _near(value: Any, geocoder: Any) -> tuple[tuple[float, float] | None, str | 
     else:
         place = resolver.resolve_place(value)
     if place is None or place.lat is None or place.lon is None:
-        raise QueryError(f"near: no place called {value!r} in the gazetteer.",
-                         hint="Try another spelling, or give coordinates: near=35.1,129.0.")
+        raise error("E519", value=value)
     return (place.lat, place.lon), f"{place.name} ({place.country})"
 
 
@@ -264,9 +262,7 @@ def _quad(value: Any) -> int | None:
     except (TypeError, ValueError):
         quad = None
     if quad not in (1, 2, 3, 4) or (isinstance(value, float) and value != quad):
-        raise QueryError(f"quad: {value!r} is not a QuadClass.",
-                         hint="1 verbal cooperation, 2 material cooperation, "
-                              "3 verbal conflict, 4 material conflict.")
+        raise error("E523", value=value)
     return quad
 
 
@@ -275,8 +271,7 @@ def _radius(value: Any) -> float | None:
         return None
     km = parse_distance_km(value)
     if km > MAX_RADIUS_KM:
-        raise QueryError(f"within: {value!r} is more than {MAX_RADIUS_KM:,.0f} km.",
-                         hint="Half the Earth's circumference already covers everything.")
+        raise error("E515", value=value, limit=MAX_RADIUS_KM)
     return km
 
 
@@ -288,7 +283,7 @@ def _confidence(value: Any) -> float | None:
     except (TypeError, ValueError):
         conf = float("nan")
     if not 0.0 <= conf <= 1.0:
-        raise QueryError(f"min_confidence: {value!r} is not between 0 and 1.")
+        raise error("E524", value=value)
     return conf
 
 

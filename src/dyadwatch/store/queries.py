@@ -3,7 +3,10 @@ event with all its evidence.
 
 Every function takes a DuckDB connection or cursor (`Store.cursor()`) and
 returns a pandas DataFrame or a plain dict, so the CLI, the HTTP API and the
-dashboard print the same rows. User values only ever reach SQL as bound
+dashboard print the same rows. A listing's SQL is also available on its own
+(`events_query`), and `fetch_records` reads it as the plain records that
+`records(frame(...))` gives without loading pandas: a read command that
+prints a table starts in a fraction of the time (bench/startup.py). User values only ever reach SQL as bound
 parameters; the only text formatted into SQL is column names and keywords
 chosen from fixed sets in this module, so a filter like `'; DROP TABLE x`
 is just a string that matches nothing.
@@ -25,12 +28,9 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
-from ..errors import NotFoundError
+from ..errors import error
 from .filters import EventFilter
 from .schema import Projection, expr, ref, refs
 from .where import (  # noqa: F401  (the query API: callers import these from here)
@@ -38,6 +38,9 @@ from .where import (  # noqa: F401  (the query API: callers import these from he
     distance_sql, parse_actor, parse_date, parse_distance_km, parse_dyad, parse_latlon,
     parse_plover,
 )
+
+if TYPE_CHECKING:  # pandas and numpy load in the functions that make or read frames
+    import pandas as pd
 
 def base_events_sql(unit: str = "canonical", include_nonfactual: bool = False) -> str:
     """SQL (a subquery) with one row per counted event, the unit of analysis.
@@ -91,6 +94,9 @@ def first_row(con: Any, sql: str, params: Sequence[Any] = ()) -> tuple | None:
 def frame(con: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     """Run a query into a DataFrame with dates as `datetime.date` (so tables,
     CSV and JSON show 2024-02-23, not timestamps) and lists as lists."""
+    import numpy as np
+    import pandas as pd
+
     df = con.execute(sql, list(params)).df()
     for col in df.columns:
         series = df[col]
@@ -101,6 +107,38 @@ def frame(con: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     return df
 
 
+def fetch_records(con: Any, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """The rows of a query as `records(frame(con, sql, params))` gives them,
+    straight from DuckDB's Python values: timestamps become dates, NaN
+    becomes None, and HUGEINT and DECIMAL become floats as they do in a
+    frame. No pandas, so a command that only prints rows does not pay
+    for importing it."""
+    cur = con.execute(sql, list(params))
+    names = [d[0] for d in cur.description]
+    convert = [_AS_FRAME.get(str(d[1]).split("(")[0]) for d in cur.description]
+    return [{k: v if f is None or v is None else f(v) for k, f, v in zip(names, convert, row)}
+            for row in cur.fetchall()]
+
+
+def _nan_none(v: float) -> float | None:
+    return None if math.isnan(v) else v
+
+
+def _hugeint(v: Any) -> float | None:
+    return _nan_none(float(v))
+
+
+#: How a DuckDB type's Python value changes on its way through a frame:
+#: 128-bit integers and decimals become float64, timestamps become dates
+#: (`frame`), NaN becomes None (`records`).
+_AS_FRAME: dict[str, Any] = {
+    "HUGEINT": _hugeint, "UHUGEINT": _hugeint, "DECIMAL": _hugeint,
+    "DOUBLE": _nan_none, "FLOAT": _nan_none,
+    "TIMESTAMP": dt.datetime.date, "TIMESTAMP_NS": dt.datetime.date,
+    "TIMESTAMP_MS": dt.datetime.date, "TIMESTAMP_S": dt.datetime.date,
+}
+
+
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame rows as plain dicts: NaN/NaT -> None, numpy scalars and
     arrays -> Python values, ready for JSON and the API's models."""
@@ -109,6 +147,9 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def plain(v: Any) -> Any:
     """One value as plain Python (NaN and NaT -> None, numpy -> Python)."""
+    import numpy as np
+    import pandas as pd
+
     if v is None or v is pd.NaT:
         return None
     if isinstance(v, np.ndarray):
@@ -213,19 +254,30 @@ def list_events(con: Any, flt: EventFilter | None = None, *, limit: int | None =
     With `near=(lat, lon)` only events located within `within_km` (default
     50 km) are kept and a `distance_km` column is added.
     """
+    return frame(con, *events_query(flt, limit=limit, offset=offset, **filters))
+
+
+def events_query(flt: EventFilter | None = None, *, limit: int | None = 100, offset: int = 0,
+                 **filters: Any) -> tuple[str, list[Any]]:
+    """The SQL and parameters of `list_events`.
+
+    The page's ids are chosen first from the few columns the filters and
+    the order read, and only its rows are then read whole: sorting every
+    matching row with its sentence to keep 50 took 4x the CPU on a million
+    events (bench/startup.py)."""
     check_page(limit, offset)
     flt = as_filter(flt, filters)
     w = flt.where("e")
     cols = EVENT_LIST.sql()
-    params: list[Any] = []
+    page, params = paged(f"SELECT e.id FROM events e {w.sql()} ORDER BY e.date NULLS LAST, e.id",
+                         list(w.params), limit, offset)
     if flt.near is not None:
         lat, lon = flt.near
         cols += f", round({distance_sql('e')}, 1) AS {DISTANCE.name}"
         params += [lat, lat, lon]
-    sql = (f"SELECT {cols} FROM events e LEFT JOIN articles a ON a.id = e.article_id "
-           f"{w.sql()} ORDER BY e.date NULLS LAST, e.id")
-    sql, params = paged(sql, params + w.params, limit, offset)
-    return frame(con, sql, params)
+    sql = (f"WITH page AS ({page}) SELECT {cols} FROM page JOIN events e ON e.id = page.id "
+           f"LEFT JOIN articles a ON a.id = e.article_id ORDER BY e.date NULLS LAST, e.id")
+    return sql, params
 
 
 def count_events(con: Any, flt: EventFilter | None = None, **filters: Any) -> int:
@@ -258,9 +310,7 @@ def get_event(con: Any, event_id: str) -> dict[str, Any]:
                           [str(event_id)])
         if first is not None:  # a canonical event's id opens its first mention
             return get_event(con, first[0])
-        raise NotFoundError(f"no event with id {event_id!r}.",
-                            hint="`dyadwatch events` lists event ids (mentions and, with "
-                                 "--canonical, canonical events).")
+        raise error("E530", value=event_id)
     rec = dict(zip([d[0] for d in cur.description], rows[0]))
     article = {"id": rec["article_id"], "title": rec.pop("_title"), "outlet": rec.pop("_outlet"),
                "date": rec.pop("_adate"), "url": rec.pop("_url"), "byline": rec.pop("_byline"),
@@ -354,9 +404,7 @@ def get_article(con: Any, article_id: str) -> dict[str, Any]:
     """An article with its text, events, quotes and the other articles of its story."""
     df = frame(con, "SELECT * FROM articles WHERE id = ?", [str(article_id)])
     if not len(df):
-        raise NotFoundError(f"no article with id {article_id!r}.",
-                            hint="`dyadwatch` article ids are content hashes; list them with "
-                                 "the HTTP API /api/articles.")
+        raise error("E531", value=article_id)
     article = records(df)[0]
     events = records(frame(
         con, f"SELECT {ARTICLE_EVENT.sql()} FROM events e WHERE e.article_id = ? "

@@ -10,11 +10,12 @@ first write instead of shifting or dropping values.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
+if TYPE_CHECKING:  # loaded by the writer only (`rows_to_arrow`)
+    import pyarrow as pa
 
-from ..errors import StoreError
+from ..errors import error
 from ..types import Actor, DocResult, Event, Mention, Quote, Sentence
 from .schema import BATCH_TABLES, TABLE
 
@@ -108,6 +109,8 @@ def results_to_rows(results: Iterable[DocResult], fingerprint: str | None = None
 
 def rows_to_arrow(name: str, rows: list[Row]) -> pa.Table:
     """The Arrow table of `rows` with the declared written columns and types."""
+    import pyarrow as pa
+
     table = TABLE[name]
     cols = table.written
     expected = {c.name for c in cols}
@@ -115,9 +118,6 @@ def rows_to_arrow(name: str, rows: list[Row]) -> pa.Table:
         if row.keys() != expected:
             missing = sorted(expected - row.keys())
             extra = sorted(row.keys() - expected)
-            raise StoreError(f"a {name} row does not match the declared columns "
-                             f"(missing {missing}, undeclared {extra}).",
-                             hint="Declare the column in store/schema.py and give its value "
-                                  "in store/rows.py.")
+            raise error("E308", table=name, missing=missing, extra=extra)
     arrays = [pa.array([row[c.name] for row in rows], type=c.arrow) for c in cols]
     return pa.Table.from_arrays(arrays, schema=table.arrow_schema())

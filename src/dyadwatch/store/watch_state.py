@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from ..errors import StoreError
+from ..errors import error
 from .db import Store
 
 
@@ -38,7 +38,7 @@ class Handled:
 @contextlib.contextmanager
 def _tx(store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
     if store.read_only:
-        raise StoreError(f"database {store.path} was opened read-only; nothing was written.")
+        raise error("E305", path=store.path)
     con = store.con
     try:
         con.begin()
@@ -47,7 +47,7 @@ def _tx(store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
     except duckdb.Error as exc:
         with contextlib.suppress(duckdb.Error):
             con.rollback()
-        raise StoreError(f"write to {store.path} failed and was rolled back: {exc}") from exc
+        raise error("E307", path=store.path, reason=exc) from exc
 
 
 # -- sources -------------------------------------------------------------------

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import QueryError
+from ..errors import error
 from ..types import PLOVER_TYPES
 
 #: Mean Earth radius (IUGG), for great-circle distances in SQL.
@@ -64,8 +64,7 @@ def parse_date(value: str | dt.date | None, *, name: str = "date",
                 return start
             following = dt.date(year + (start.month == 12), start.month % 12 + 1, 1)
             return following - dt.timedelta(days=1)
-    raise QueryError(f"{name}: {text!r} is not a date.",
-                     hint="Use YYYY-MM-DD (or YYYY-MM, or YYYY).")
+    raise error("E507", name=name, value=text)
 
 
 def parse_actor(code: str, *, name: str = "actor") -> str:
@@ -73,9 +72,7 @@ def parse_actor(code: str, *, name: str = "actor") -> str:
     a country code optionally followed by sector codes."""
     text = str(code).strip().upper()
     if not _CODE_RE.match(text):
-        raise QueryError(f"{name}: {code!r} is not an actor code.",
-                         hint="Use a country code (CHN, PRK, USA) or country+sector "
-                              "(KORGOV, PRKMIL); `dyadwatch actors` lists the codes in use.")
+        raise error("E508", name=name, value=code)
     return text
 
 
@@ -84,16 +81,14 @@ def parse_dyad(value: str | Sequence[str]) -> tuple[str, str]:
     parts = re.split(r"[\s,\-/]+", value.strip()) if isinstance(value, str) else list(value)
     parts = [p for p in parts if p]
     if len(parts) != 2:
-        raise QueryError(f"dyad: {value!r} is not two actors.",
-                         hint="Write it as CHN-PRK (or two codes).")
+        raise error("E509", value=value)
     return parse_actor(parts[0], name="dyad"), parse_actor(parts[1], name="dyad")
 
 
 def parse_plover(value: str) -> str:
     text = str(value).strip().upper()
     if text not in PLOVER_TYPES:
-        raise QueryError(f"type: {value!r} is not a PLOVER event type.",
-                         hint="One of: " + ", ".join(PLOVER_TYPES) + ".")
+        raise error("E512", value=value, types=", ".join(PLOVER_TYPES))
     return text
 
 
@@ -104,13 +99,12 @@ def parse_distance_km(value: str | float) -> float:
     else:
         m = _DISTANCE_RE.match(str(value))
         if not m:
-            raise QueryError(f"within: {value!r} is not a distance.",
-                             hint="Write it as 100km or 60mi.")
+            raise error("E513", value=value)
         km = float(m.group(1))
         if (m.group(2) or "km").lower().startswith("mi"):
             km *= 1.609344
     if not km > 0 or math.isinf(km):
-        raise QueryError(f"within: {value!r} must be a positive distance.")
+        raise error("E514", value=value)
     return km
 
 
@@ -127,26 +121,23 @@ def check_latlon(near: Sequence[float]) -> tuple[float, float]:
     try:
         lat, lon = float(near[0]), float(near[1])
     except (TypeError, ValueError, IndexError) as exc:
-        raise QueryError(f"near: {near!r} is not a (latitude, longitude) pair.") from exc
+        raise error("E516", value=near) from exc
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise QueryError(f"near: ({lat}, {lon}) is outside the globe.",
-                         hint="Latitude is within ±90 and longitude within ±180.")
+        raise error("E517", lat=lat, lon=lon)
     return lat, lon
 
 
 def check_unit(unit: str) -> str:
     if unit not in UNITS:
-        raise QueryError(f"unit: {unit!r} is not one of {', '.join(UNITS)}.",
-                         hint="'canonical' counts each deduplicated event once; 'mentions' "
-                              "counts every report of it.")
+        raise error("E506", value=unit, allowed=", ".join(UNITS))
     return unit
 
 
 def check_page(limit: int | None, offset: int) -> None:
     if limit is not None and (not isinstance(limit, int) or limit < 0):
-        raise QueryError(f"limit: {limit!r} must be a whole number >= 0.")
+        raise error("E503", name="limit", value=limit, minimum=0)
     if not isinstance(offset, int) or offset < 0:
-        raise QueryError(f"offset: {offset!r} must be a whole number >= 0.")
+        raise error("E503", name="offset", value=offset, minimum=0)
 
 
 # -- SQL building blocks ---------------------------------------------------------
@@ -186,7 +177,7 @@ class Where:
         lo = parse_date(since, name="since")
         hi = parse_date(until, name="until", end=True)
         if lo and hi and lo > hi:
-            raise QueryError(f"since ({lo}) is after until ({hi}).")
+            raise error("E504", since=lo, until=hi)
         if lo:
             self.add(f"{col} >= ?", lo)
         if hi:

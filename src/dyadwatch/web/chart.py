@@ -72,6 +72,33 @@ def period_end(period: dt.date, freq: str) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
+@dataclass(frozen=True)
+class _Scale:
+    """Where counts, Goldstein scores and periods fall in the box."""
+
+    box: Box
+    n: int
+    step: int
+    ytop: int
+
+    @property
+    def band(self) -> float:
+        return self.box.plot_w / self.n
+
+    @property
+    def bar_w(self) -> float:
+        return min(56.0, max(1.0, self.band * 0.78))
+
+    def y(self, count: float) -> float:
+        return self.box.top + self.box.plot_h * (1 - count / self.ytop)
+
+    def gy(self, score: float) -> float:  # Goldstein axis, -10 .. +10
+        return self.box.top + self.box.plot_h * (1 - (score + 10) / 20)
+
+    def centre(self, i: int) -> float:
+        return self.box.left + i * self.band + self.band / 2
+
+
 def series_svg(points: Sequence[dict], freq: str = "month",
                link: Callable[[dt.date, dt.date], str] | None = None,
                box: Box = Box()) -> Markup:
@@ -80,93 +107,98 @@ def series_svg(points: Sequence[dict], freq: str = "month",
     opens (the events of that period)."""
     if not points:
         return Markup('<p class="empty">No dated events in this range.</p>')
-    n = len(points)
     ymax = max(p["n_events"] for p in points) or 1
     step = nice_step(ymax)
-    ytop = step * math.ceil(ymax / step)
-    band = box.plot_w / n
-    bar_w = min(56.0, max(1.0, band * 0.78))
-
-    def y(count: float) -> float:
-        return box.top + box.plot_h * (1 - count / ytop)
-
-    def gy(score: float) -> float:  # Goldstein axis, -10 .. +10
-        return box.top + box.plot_h * (1 - (score + 10) / 20)
-
+    sc = _Scale(box, len(points), step, step * math.ceil(ymax / step))
     out = [f'<svg class="chart" viewBox="0 0 {box.width} {box.height}" role="img" '
            f'aria-label="Events per {freq} by QuadClass, with mean Goldstein score" '
            f'xmlns="http://www.w3.org/2000/svg">']
-    # Grid and left axis (counts).
-    for v in range(0, ytop + 1, step):
-        yy = y(v)
-        out.append(f'<line class="grid" x1="{box.left}" x2="{box.width - box.right}" '
+    out += _axes(sc)
+    every = max(1, math.ceil(sc.n / 12))
+    for i, p in enumerate(points):
+        out.append(_bar(sc, i, p, freq, link))
+        if i % every == 0:
+            out.append(f'<text class="tick" x="{sc.centre(i):.1f}" '
+                       f'y="{box.height - box.bottom + 16}" text-anchor="middle">'
+                       f'{escape(period_label(p["period"], freq))}</text>')
+    out += _goldstein_line(sc, points)
+    out.append(f'<line class="axis" x1="{box.left}" x2="{box.width - box.right}" '
+               f'y1="{sc.y(0):.1f}" y2="{sc.y(0):.1f}"/>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _axes(sc: _Scale) -> list[str]:
+    """Grid and count ticks on the left, Goldstein ticks on the right, titles."""
+    box, right = sc.box, sc.box.width - sc.box.right
+    mid = box.top + box.plot_h / 2
+    out = []
+    for v in range(0, sc.ytop + 1, sc.step):
+        yy = sc.y(v)
+        out.append(f'<line class="grid" x1="{box.left}" x2="{right}" '
                    f'y1="{yy:.1f}" y2="{yy:.1f}"/>')
         out.append(f'<text class="tick" x="{box.left - 6}" y="{yy + 4:.1f}" '
                    f'text-anchor="end">{v}</text>')
-    # Right axis (Goldstein).
-    right = box.width - box.right
     for g in (-10, -5, 0, 5, 10):
-        out.append(f'<text class="tick gold" x="{right + 6}" y="{gy(g) + 4:.1f}">'
+        out.append(f'<text class="tick gold" x="{right + 6}" y="{sc.gy(g) + 4:.1f}">'
                    f'{f"{g:+d}" if g else "0"}</text>')
-    out.append(f'<line class="zero" x1="{box.left}" x2="{right}" y1="{gy(0):.1f}" '
-               f'y2="{gy(0):.1f}"/>')
-    out.append(f'<text class="axis-title" x="{box.left - 34}" y="{box.top + box.plot_h / 2}" '
-               f'transform="rotate(-90 {box.left - 34} {box.top + box.plot_h / 2})" '
+    out.append(f'<line class="zero" x1="{box.left}" x2="{right}" y1="{sc.gy(0):.1f}" '
+               f'y2="{sc.gy(0):.1f}"/>')
+    out.append(f'<text class="axis-title" x="{box.left - 34}" y="{mid}" '
+               f'transform="rotate(-90 {box.left - 34} {mid})" '
                f'text-anchor="middle">events</text>')
-    out.append(f'<text class="axis-title gold" x="{right + 40}" y="{box.top + box.plot_h / 2}" '
-               f'transform="rotate(90 {right + 40} {box.top + box.plot_h / 2})" '
+    out.append(f'<text class="axis-title gold" x="{right + 40}" y="{mid}" '
+               f'transform="rotate(90 {right + 40} {mid})" '
                f'text-anchor="middle">Goldstein mean</text>')
-    # Bars.
-    every = max(1, math.ceil(n / 12))
-    for i, p in enumerate(points):
-        x = box.left + i * band + (band - bar_w) / 2
-        label = period_label(p["period"], freq)
-        parts = [f"{label}: {p['n_events']} event{'s' if p['n_events'] != 1 else ''}"]
-        parts += [f"{name.lower()} {p['quad'][key]}" for key, name, _ in QUADS if p['quad'][key]]
-        if p.get("goldstein_mean") is not None:
-            parts.append(f"Goldstein mean {p['goldstein_mean']:+.1f}")
-        tip = escape(" · ".join(parts))
-        rects = []
-        base = 0
-        for key, _, colour in QUADS:
-            count = p["quad"][key]
-            if not count:
-                continue
-            y1, y0 = y(base + count), y(base)
-            rects.append(f'<rect class="bar {key}" x="{x:.1f}" y="{y1:.1f}" '
-                         f'width="{bar_w:.1f}" height="{max(0.5, y0 - y1):.1f}" '
-                         f'fill="{colour}"/>')
-            base += count
-        hit = (f'<rect class="hit" x="{box.left + i * band:.1f}" y="{box.top}" '
-               f'width="{band:.1f}" height="{box.plot_h}"/>')
-        group = f'<g class="period"><title>{tip}</title>{hit}{"".join(rects)}</g>'
-        if link and p["n_events"]:
-            href = escape(link(p["period"], period_end(p["period"], freq)))
-            group = f'<a href="{href}">{group}</a>'
-        out.append(group)
-        if i % every == 0:
-            cx = box.left + i * band + band / 2
-            out.append(f'<text class="tick" x="{cx:.1f}" y="{box.height - box.bottom + 16}" '
-                       f'text-anchor="middle">{escape(label)}</text>')
-    # Goldstein line: segments through consecutive periods that have a mean.
-    path, pen = [], "M"
+    return out
+
+
+def _bar(sc: _Scale, i: int, p: dict, freq: str,
+         link: Callable[[dt.date, dt.date], str] | None) -> str:
+    """One period's stacked bar with its tooltip, linked to its events."""
+    x = sc.box.left + i * sc.band + (sc.band - sc.bar_w) / 2
+    label = period_label(p["period"], freq)
+    parts = [f"{label}: {p['n_events']} event{'s' if p['n_events'] != 1 else ''}"]
+    parts += [f"{name.lower()} {p['quad'][key]}" for key, name, _ in QUADS if p['quad'][key]]
+    if p.get("goldstein_mean") is not None:
+        parts.append(f"Goldstein mean {p['goldstein_mean']:+.1f}")
+    rects = []
+    base = 0
+    for key, _, colour in QUADS:
+        count = p["quad"][key]
+        if not count:
+            continue
+        y1, y0 = sc.y(base + count), sc.y(base)
+        rects.append(f'<rect class="bar {key}" x="{x:.1f}" y="{y1:.1f}" '
+                     f'width="{sc.bar_w:.1f}" height="{max(0.5, y0 - y1):.1f}" '
+                     f'fill="{colour}"/>')
+        base += count
+    hit = (f'<rect class="hit" x="{sc.box.left + i * sc.band:.1f}" y="{sc.box.top}" '
+           f'width="{sc.band:.1f}" height="{sc.box.plot_h}"/>')
+    group = (f'<g class="period"><title>{escape(" · ".join(parts))}</title>{hit}'
+             f'{"".join(rects)}</g>')
+    if link and p["n_events"]:
+        href = escape(link(p["period"], period_end(p["period"], freq)))
+        group = f'<a href="{href}">{group}</a>'
+    return group
+
+
+def _goldstein_line(sc: _Scale, points: Sequence[dict]) -> list[str]:
+    """Dots, and segments through consecutive periods that have a mean."""
+    out, path, pen = [], [], "M"
     for i, p in enumerate(points):
         g = p.get("goldstein_mean")
         if g is None:
             pen = "M"
             continue
-        cx = box.left + i * band + band / 2
-        path.append(f"{pen}{cx:.1f},{gy(g):.1f}")
+        path.append(f"{pen}{sc.centre(i):.1f},{sc.gy(g):.1f}")
         pen = "L"
-        out.append(f'<circle class="gold-dot" cx="{cx:.1f}" cy="{gy(g):.1f}" r="2.5" '
-                   f'fill="{GOLDSTEIN_COLOUR}"/>')
+        out.append(f'<circle class="gold-dot" cx="{sc.centre(i):.1f}" cy="{sc.gy(g):.1f}" '
+                   f'r="2.5" fill="{GOLDSTEIN_COLOUR}"/>')
     if path:
         out.append(f'<path class="gold-line" d="{" ".join(path)}" fill="none" '
                    f'stroke="{GOLDSTEIN_COLOUR}" stroke-width="1.8"/>')
-    out.append(f'<line class="axis" x1="{box.left}" x2="{right}" y1="{y(0):.1f}" '
-               f'y2="{y(0):.1f}"/>')
-    out.append("</svg>")
-    return Markup("".join(out))
+    return out
 
 
 def highlight(text: str, spans: dict[str, Sequence[int] | None]) -> Markup:

@@ -1,0 +1,121 @@
+"""What a clause says about its act (event_context.ClauseReader) and the news
+window (dates.tally_before_window), on sentences written for these tests and
+parsed by the real spaCy model. Each test pairs the case a rule leaves out of
+the counts with a near twin it must keep, so that a rule that swallowed every
+event would fail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dyadwatch.coding.dates import tally_before_window
+from test_events import ANCHOR, coder, run  # noqa: F401  (coder: fixture)
+
+NAMES = {"Chile": "CHL", "Peru": "PER", "Peruvians": "PER", "Norway": "NOR", "Oslo": "NOR",
+         "Mali": "MLI", "France": "FRA", "Lisbon": "PRT", "Brazil": "BRA", "Denmark": "DNK",
+         "Sweden": "SWE", "rebel leaders": "SOMREB", "Keller": "USAGOV"}
+
+
+def facts(nlp, coder, text):
+    """(source, target, type, modality, negated) of every event, counted or not."""
+    return sorted(((e.source.code if e.source else "-", e.target.code if e.target else "-", e.plover,
+                    str(e.modality), e.negated) for e in run(nlp, coder, text, NAMES)))
+
+
+def counted(nlp, coder, text):
+    return [f[:3] for f in facts(nlp, coder, text) if f[3] == "asserted" and not f[4]]
+
+
+@pytest.mark.parametrize("text", [
+    "Brazil once invited Lisbon to the summit.",
+    "Peru has often opposed Chile.",
+    "Denmark always condemns Sweden.",
+    "Since the coup, Mali has repeatedly demanded that France withdraw.",
+    "In previous years, Chile fought fires in Peru.",
+    "Over the years, Brazil has sent aid to Peru.",
+])
+def test_acts_set_before_the_news_or_as_a_habit_are_background(nlp, coder, text):
+    found = facts(nlp, coder, text)
+    assert found and {f[3] for f in found} == {"background"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Brazil invited Lisbon to the summit.", ("BRA", "PRT", "REQUEST")),
+    ("Peru opposed Chile on Monday.", ("PER", "CHL", "REJECT")),
+    ("Denmark condemned Sweden.", ("DNK", "SWE", "ACCUSE")),
+    ("Since Monday, Mali has demanded that France withdraw.", ("MLI", "FRA", "REQUEST")),
+    ("For two years, Chile banned imports from Peru.", ("CHL", "PER", "SANCTION")),
+    ("Peru has long refused talks with Chile.", ("PER", "CHL", "REJECT")),  # a stand held today
+    ("In recent years, Chile has cut aid to Peru.", ("CHL", "PER", "SANCTION")),
+])
+def test_their_twins_without_the_marker_are_the_news(nlp, coder, text, expected):
+    assert expected in counted(nlp, coder, text)
+
+
+@pytest.mark.parametrize("text, counts", [
+    ("In the last 15 months, Chile has arrested 200 Peruvians.", False),
+    ("So far this year, Chile has detained 40 Peruvians.", False),
+    ("Since last August, Chile has attacked Peru.", False),
+    ("In the last two days, Chile has arrested 200 Peruvians.", True),
+    ("Since Monday, Chile has attacked Peru.", True),
+])
+def test_a_tally_since_before_the_news_window_is_not_an_act_of_the_news(nlp, coder, text, counts):
+    assert bool(counted(nlp, coder, text)) is counts
+    assert facts(nlp, coder, text)  # coded either way, kept for audit
+
+
+@pytest.mark.parametrize("text, start_before", [
+    ("the last 15 months", True), ("the past two decades", True), ("the last two days", False),
+    ("the past three weeks", False), ("the past eight weeks", True),
+])
+def test_tally_spans_against_the_window(text, start_before):
+    assert tally_before_window(text, ANCHOR) is start_before
+    assert tally_before_window(text, None) is False
+
+
+def test_a_dated_since_or_so_far_counts_from_its_start():
+    assert tally_before_window("last August", ANCHOR, cumulative=True)
+    assert not tally_before_window("last August", ANCHOR)  # a plain date is before_window's job
+    assert not tally_before_window("Monday", ANCHOR, cumulative=True)
+    assert tally_before_window("this year", dt.date(2024, 6, 1), cumulative=True)
+    assert not tally_before_window("this year", dt.date(2024, 1, 20), cumulative=True)
+
+
+def test_an_indirect_question_names_a_possibility(nlp, coder):
+    assert counted(nlp, coder, "It is unclear whether Norway will lift the sanctions on Chile.") == []
+    assert ("NOR", "CHL", "RETREAT") in counted(nlp, coder, "Norway lifted the sanctions on Chile.")
+
+
+def test_no_longer_negates(nlp, coder):
+    found = facts(nlp, coder, "The rebel leaders said they will no longer recognize Keller as governor.")
+    assert ("SOMREB", "USAGOV", "SUPPORT", "future", True) in found
+    assert ("SOMREB", "USAGOV", "AGREE", "asserted", False) not in found
+    assert ("SOMREB", "USAGOV", "SUPPORT") in counted(
+        nlp, coder, "The rebel leaders said they recognize Keller as governor.")
+
+
+def test_a_modal_on_the_governing_verb_reaches_its_complement_and_adverbials(nlp, coder):
+    assert ("BRA", "PER", "RETREAT", "future", False) in facts(nlp, coder, "Brazil will help free the Peruvians.")
+    assert ("BRA", "PER", "RETREAT") in counted(nlp, coder, "Brazil helped free the Peruvians.")
+    assert counted(nlp, coder, "Encouraged by the vote, Chile may attack Peru.") == []
+
+
+def test_commentators_opinions_are_not_coded(nlp, coder):
+    assert counted(nlp, coder, "Analysts say Oslo would welcome Chile.") == []
+    assert counted(nlp, coder, "Chile attacked Peru, said Ana Ruiz, a professor at Lima University.") == []
+    assert ("CHL", "PER", "ASSAULT") in counted(
+        nlp, coder, "Chile attacked Peru, said Ana Ruiz, a spokeswoman for the army.")
+
+
+def test_a_denied_or_discussed_act_is_not_asserted(nlp, coder):
+    assert counted(nlp, coder, "There have been no discussions about Chile sending troops to Peru.") == []
+    assert counted(nlp, coder, "There was a debate about Chile sending troops to Peru.") == []
+    assert ("CHL", "PER", "AID") in counted(nlp, coder, "Chile is sending troops to Peru.")
+
+
+def test_commentators_named_by_their_institution_or_behind_according_to(nlp, coder):
+    assert counted(nlp, coder, "The Lima Institute's Ruiz said Chile is sending troops to Peru.") == []
+    assert counted(nlp, coder, "According to analysts, Chile wants to strengthen ties with Peru.") == []
+    assert ("CHL", "PER", "AID") in counted(nlp, coder, "According to the army, Chile is sending troops to Peru.")
