@@ -188,6 +188,10 @@ MESSAGES: MappingProxyType[str, Message] = MappingProxyType({
                     "Ingest into a new database with this version of dyadwatch."),
     "E417": Message(ConfigError, "unknown scheduler {scheduler!r}.",
                     "Use local, processes or tcp://HOST:PORT."),
+    "E418": Message(ConfigError, "story_threshold={threshold} with minhash_perm={perm} leaves "
+                                 "fewer than 2 LSH bands.",
+                    "Lower DYADWATCH_STORY_THRESHOLD (0.4 is the default) or raise "
+                    "DYADWATCH_MINHASH_PERM."),
     "E420": Message(StageError, "stage {stage!r} requires {need!r}, which no earlier stage "
                                 "assigns.", "{advice}"),
     "E421": Message(StageError, "unknown stage {stage!r} in the pipeline.",

@@ -180,6 +180,26 @@ def _dyad_selection(a: str, b: str, directed: bool, since: Any, until: Any,
             f"{w.sql()})"), w.params
 
 
+#: The columns of a dyad timeline (`timeline`, the API's TimelineItem): `s` is the
+#: counted selection (canonical events, or mentions with unit="mentions"), `e` the
+#: mention shown as evidence. canonical_id is written at the query: it depends on the unit.
+TIMELINE = Projection((
+    ref("s", "canonical_events", "date"),
+    expr("canonical_id", "", "VARCHAR", doc="The deduplicated event."),
+    ref("e", "events", "id", name="event_id"),
+    *refs("s", "canonical_events", "source", "target", "plover", "cameo", "goldstein",
+          "quad_class"),
+    expr("n_stories", "s.n_stories", "INTEGER", doc="Independent stories reporting it."),
+    expr("n_mentions", "s.n_mentions", "INTEGER", doc="Reports of it (event mentions)."),
+    *refs("e", "events", "sentence", "trigger", "article_id"),
+    *refs("a", "articles", "title", "outlet", joined=True),
+    ref("a", "articles", "date", name="article_date", joined=True),
+    ref("a", "articles", "url", joined=True),
+    ref("q", "quotes", "text", name="quote", joined=True),
+    ref("q", "quotes", "speaker", name="quote_speaker", joined=True),
+))
+
+
 def timeline(con: Any, a: str, b: str, *, directed: bool = False, since: Any = None,
              until: Any = None, limit: int | None = None, unit: str = "canonical",
              include_nonfactual: bool = False) -> pd.DataFrame:
@@ -195,10 +215,8 @@ def timeline(con: Any, a: str, b: str, *, directed: bool = False, since: Any = N
     rep AS (SELECT m.canonical_id AS cid,
                    coalesce(min(m.id) FILTER (WHERE m.id = s.event_id), min(m.id)) AS rep_id
             FROM {events} m JOIN sel s ON m.canonical_id = s.id GROUP BY m.canonical_id)
-    SELECT s.date, {canonical} AS canonical_id, e.id AS event_id, s.source, s.target,
-           s.plover, s.cameo, s.goldstein, s.quad_class, s.n_stories, s.n_mentions,
-           e.sentence, e.trigger, e.article_id, a.title, a.outlet, a.date AS article_date,
-           a.url, q.text AS quote, q.speaker AS quote_speaker
+    SELECT {TIMELINE.fields[0].select()}, {canonical} AS canonical_id,
+           {Projection(TIMELINE.fields[2:]).sql()}
     FROM sel s LEFT JOIN rep r ON r.cid = s.id
     JOIN events e ON e.id = coalesce(r.rep_id, s.event_id)
     LEFT JOIN articles a ON a.id = e.article_id

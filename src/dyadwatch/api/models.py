@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ..analysis import dyads
 from ..store import queries
 from ..store.schema import Projection
 
@@ -45,11 +46,15 @@ class Page(_Model):
         None, description="Offset of the next page, or null when this is the last one.")
 
 
-def _rows(name: str, projection: Projection, doc: str, **extra: Any) -> type[_Model]:
+def _rows(name: str, projection: Projection, doc: str, *, base: type[_Model] = _Model,
+          required: tuple[str, ...] = (), optional: tuple[str, ...] = (),
+          docs: dict[str, str] | None = None, **extra: Any) -> type[_Model]:
     """The model of a query's rows, from its projection: stored columns keep
-    their declared type, nullability and description (store/schema.py)."""
-    return create_model(name, __base__=_Model, __doc__=doc, **projection.model_fields(),
-                        **extra)
+    their declared type, nullability and description (store/schema.py);
+    `required`/`optional` and `docs` keep what the API promised clients where
+    it differs from the stored column."""
+    fields = projection.model_fields(required=required, optional=optional, docs=docs)
+    return create_model(name, __base__=base, __doc__=doc, **fields, **extra)
 
 
 EventRow = _rows("EventRow", queries.EVENT_LIST, "One event mention in a listing.",
@@ -102,28 +107,20 @@ class EventDetail(_Model):
         description="Other reports of the same deduplicated event.")
 
 
-class ArticleRow(_Model):
-    id: str = Field(description="Content hash of the cleaned text.")
-    date: dt.date | None = None
-    title: str | None = None
-    outlet: str | None = None
-    url: str | None = None
-    n_sentences: int | None = None
-    n_events: int | None = None
-    story_id: str | None = None
-    doc_id: str | None = Field(None, description="The id the document had in its source.")
-    source_file: str | None = Field(None, description="Name of the file it was read from "
-                                                      "(no folders).")
+ArticleRow = _rows(
+    "ArticleRow", Projection(tuple(f for f in queries.ARTICLE_LIST.fields
+                                   if f.name != "source_path")),
+    "One article in a listing.",
+    source_file=(str | None, Field(None, description="Name of the file it was read from "
+                                                     "(no folders).")))
 
 
 class ArticlePage(Page):
     items: list[ArticleRow]
 
 
-class ArticleFull(ArticleRow):
-    text: str
-    byline: str | None = None
-    date_text: str | None = None
+ArticleFull = _rows("ArticleFull", queries.ARTICLE_TEXT, "An article with its text.",
+                    base=ArticleRow)
 
 
 class ArticleDetail(_Model):
@@ -138,14 +135,7 @@ class QuotePage(Page):
     items: list[QuoteRow]
 
 
-class ActorRow(_Model):
-    code: str
-    country: str | None = None
-    sector: str | None = None
-    name: str | None = None
-    n_as_source: int
-    n_as_target: int
-    n_events: int
+ActorRow = _rows("ActorRow", queries.ACTOR_LIST, "An actor code with its event counts.")
 
 
 class ActorPage(Page):
@@ -201,27 +191,8 @@ class Alerts(_Model):
     items: list[Alert]
 
 
-class TimelineItem(_Model):
-    date: dt.date | None = None
-    canonical_id: str | None = None
-    event_id: str
-    source: str | None = None
-    target: str | None = None
-    plover: str
-    cameo: str | None = None
-    goldstein: float | None = None
-    quad_class: int | None = None
-    n_stories: int | None = Field(None, description="Independent stories reporting it.")
-    n_mentions: int | None = None
-    sentence: str | None = None
-    trigger: str | None = None
-    article_id: str | None = None
-    title: str | None = None
-    outlet: str | None = None
-    article_date: dt.date | None = None
-    url: str | None = None
-    quote: str | None = None
-    quote_speaker: str | None = None
+TimelineItem = _rows("TimelineItem", dyads.TIMELINE, "One event of a dyad's timeline.",
+                     optional=("sentence", "trigger", "article_id"))
 
 
 class Timeline(_Model):

@@ -70,6 +70,7 @@ from ..errors import error
 
 if TYPE_CHECKING:  # `signature` runs in coding processes, which never load the store
     import duckdb
+    import pyarrow as pa
 
 #: Words after lowercasing: runs of letters and digits (punctuation and
 #: underscores are separators), so "U.S." and "US" differ but "talks," and
@@ -283,15 +284,13 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
     best, chosen = float("inf"), (0, 0)
     for b in range(1, num_perm + 1):
         for r in range(1, num_perm // b + 1):
-            error = 0.5 * integral(b, r, 0.0, threshold, False) + \
+            loss = 0.5 * integral(b, r, 0.0, threshold, False) + \
                 0.5 * integral(b, r, threshold, 1.0, True)
-            if error < best:
-                best, chosen = error, (b, r)
+            if loss < best:
+                best, chosen = loss, (b, r)
     b, r = chosen
     if b < 2:
-        raise ConfigError(f"story_threshold={threshold} with minhash_perm={num_perm} leaves "
-                          f"fewer than 2 LSH bands.",
-                          hint="Lower DYADWATCH_STORY_THRESHOLD (0.4 is the default).")
+        raise error("E418", threshold=threshold, perm=num_perm)
     return tuple((i * r, (i + 1) * r) for i in range(b))
 
 

@@ -216,6 +216,32 @@ QUOTE_LIST = Projection((
 #: Added to EVENT_LIST when a listing is filtered by `near`.
 DISTANCE = expr("distance_km", "", "DOUBLE", doc="Distance from `near`, when given.")
 
+#: An article listing (`list_articles`, the API's ArticleRow); the API shows
+#: `source_path` as `source_file`, its name without folders.
+ARTICLE_LIST = Projection((
+    *refs("a", "articles", "id", "date", "title", "outlet", "url", "n_sentences"),
+    expr("n_events", "(SELECT count(*) FROM events e WHERE e.article_id = a.id)", "BIGINT",
+         doc="Event mentions found in the article."),
+    expr("story_id", "coalesce(a.story_id, a.id)", "VARCHAR",
+         doc="Articles telling the same story share it."),
+    *refs("a", "articles", "doc_id", "source_path"),
+))
+#: What one article adds to its listing row (`get_article`, the API's ArticleFull).
+ARTICLE_TEXT = Projection(refs("a", "articles", "text", "byline", "date_text"))
+#: Actors seen in events (`list_actors`): over the rows `r` of the events'
+#: source and target roles.
+ACTOR_LIST = Projection((
+    expr("code", "code", "VARCHAR", nullable=False, doc="Actor code, e.g. CHNGOV."),
+    expr("country", "any_value(country)", "VARCHAR", doc="ISO3 country of the actor."),
+    expr("sector", "any_value(sector)", "VARCHAR", doc="Sector code (GOV, MIL ...)."),
+    expr("name", "mode(name)", "VARCHAR", doc="Its most frequent canonical name."),
+    expr("n_as_source", "sum(s)::BIGINT", "BIGINT", nullable=False,
+         doc="Events with the actor as source."),
+    expr("n_as_target", "sum(t)::BIGINT", "BIGINT", nullable=False,
+         doc="Events with the actor as target."),
+    expr("n_events", "count(*)", "BIGINT", nullable=False, doc="Events with the actor."),
+))
+
 
 def as_filter(flt: EventFilter | None, filters: dict[str, Any]) -> EventFilter:
     """The EventFilter of a call: the one given, or one parsed from keywords."""
@@ -392,9 +418,7 @@ def list_articles(con: Any, *, since: Any = None, until: Any = None, outlet: str
               text, text)
     if story_id:
         w.add("coalesce(a.story_id, a.id) = ?", story_id)
-    sql = ("SELECT a.id, a.date, a.title, a.outlet, a.url, a.n_sentences, "
-           "(SELECT count(*) FROM events e WHERE e.article_id = a.id) AS n_events, "
-           "coalesce(a.story_id, a.id) AS story_id, a.doc_id, a.source_path "
+    sql = (f"SELECT {ARTICLE_LIST.sql()} "
            f"FROM articles a {w.sql()} ORDER BY a.date NULLS LAST, a.id")
     sql, params = paged(sql, list(w.params), limit, offset)
     return frame(con, sql, params)
@@ -475,9 +499,7 @@ def list_actors(con: Any, *, prefix: str | None = None, since: Any = None, until
              f"source_name AS name, 1 AS s, 0 AS t, date FROM {events} WHERE source IS NOT NULL "
              f"UNION ALL SELECT target, target_country, target_sector, target_name, 0, 1, date "
              f"FROM {events} WHERE target IS NOT NULL")
-    sql = (f"SELECT code, any_value(country) AS country, any_value(sector) AS sector, "
-           f"mode(name) AS name, sum(s)::BIGINT AS n_as_source, sum(t)::BIGINT AS n_as_target, "
-           f"count(*) AS n_events FROM ({roles}) r {w.sql()} GROUP BY code "
+    sql = (f"SELECT {ACTOR_LIST.sql()} FROM ({roles}) r {w.sql()} GROUP BY code "
            f"ORDER BY n_events DESC, code")
     sql, params = paged(sql, list(w.params), limit, offset)
     return frame(con, sql, params)

@@ -396,16 +396,19 @@ class Projection:
     def sql(self) -> str:
         return ", ".join(f.select() for f in self.fields)
 
-    def model_fields(self, *, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    def model_fields(self, *, required: tuple[str, ...] = (), optional: tuple[str, ...] = (),
+                     docs: dict[str, str] | None = None) -> dict[str, Any]:
         """pydantic `create_model` field definitions: NOT NULL columns (and
-        `required`) are required, the rest default to None."""
+        `required`) are required, the rest (and `optional`, for a model that
+        promised clients a nullable field) default to None. `docs` gives a
+        field a description of its own in place of the column's."""
         from pydantic import Field as PField
 
         out: dict[str, Any] = {}
         for f in self.fields:
             py = f.column.python
-            doc = f.column.doc or None
-            if f.name in required or not f.nullable:
+            doc = (docs or {}).get(f.name) or f.column.doc or None
+            if f.name not in optional and (f.name in required or not f.nullable):
                 out[f.name] = (py, PField(description=doc))
             else:
                 out[f.name] = (py | None, PField(None, description=doc))
