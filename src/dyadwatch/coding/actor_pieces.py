@@ -78,7 +78,7 @@ class PieceFinder:
     def _pieces(self, st: ArticleState) -> list[Piece]:
         doc = st.doc
         candidates: list[Piece] = []
-        veto = [(e.start, e.end, e.label_) for e in doc.ents if e.label_ in VETO_LABELS]
+        veto = [(e.start, e.end, e.label_) for e in st.ents if e.label_ in VETO_LABELS]
         for key, start, end in self.surfaces.matches(doc):
             piece = self._piece(st, start, end, self._by_key[key], veto)
             if piece is not None:
@@ -100,13 +100,13 @@ class PieceFinder:
                 p.adjectival = True
                 taken[p.end:p.end + 2] = b"\x01\x01"
                 p.end += 2
-        for token in doc:
-            if not taken[token.i] and "-" in token.text.strip("-") and len(token.text) > 3:
-                piece = self._hyphenated(token)
+        for i in _hyphenated_words(doc):
+            if not taken[i]:
+                piece = self._hyphenated(doc[i])
                 if piece is not None:
-                    taken[token.i] = 1
+                    taken[i] = 1
                     pieces.append(piece)
-        for ent in doc.ents:
+        for ent in st.ents:
             if ent.label_ != "PERSON":
                 continue
             end = ent.end
@@ -359,3 +359,21 @@ def _case_ok(surface, span) -> bool:
             return False
     return True
 
+
+
+def _hyphenated_words(doc) -> list[int]:
+    """Indices of the words with an inner hyphen and more than three
+    characters ("Hamas-run", "U.S.-backed"), in order, read from the Doc's
+    word ids: testing each token's text made a Token object per word of the
+    article for the few that pass."""
+    strings = doc.vocab.strings
+    hyphenated: dict[int, bool] = {}
+    out = []
+    for i, orth in enumerate(doc.to_array("ORTH").tolist()):
+        hit = hyphenated.get(orth)
+        if hit is None:
+            text = strings[orth]
+            hit = hyphenated[orth] = "-" in text.strip("-") and len(text) > 3
+        if hit:
+            out.append(i)
+    return out

@@ -70,6 +70,9 @@ class ArticleState:
     south: bool
     found: list[Found] = field(default_factory=list)
     places: dict[int, set[str]] = field(default_factory=dict)  # sentence -> countries named as places
+    #: `doc.ents`, read once: spaCy builds every entity Span again on each access,
+    #: and four passes of the actor coder read them
+    ents: tuple = ()
 
 
 def country_actor(countries: dict[str, str], iso3: str, sector: str | None, kind: str) -> Actor:

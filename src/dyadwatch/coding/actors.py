@@ -78,7 +78,8 @@ class ActorCoder:
         text = doc_text(doc, article)
         state = ArticleState(doc, article.date, sentence_index(doc),
                              korean=any(m in text for m in self.rules.korea_context),
-                             south=any(m in text for m in self.rules.korea_south))
+                             south=any(m in text for m in self.rules.korea_south),
+                             ents=doc.ents)
         pieces = self.pieces.find(state)
         pending = [Pending(p.start, p.end, "plural", sector=p.entry.sector, count=p.entry.count,
                            person_title=p.entry.person_title)
@@ -107,8 +108,7 @@ class ActorCoder:
         so that its demands and protests are not lost. Only named entities
         spaCy labels ORG, that no table word touches, of two words or an
         acronym, and that are a subject or a passive agent."""
-        doc = st.doc
-        for ent in doc.ents:
+        for ent in st.ents:
             if ent.label_ != "ORG" or any(covered[ent.start:ent.end]):
                 continue
             head = ent.root

@@ -49,6 +49,7 @@ from .event_context import ClauseReader, Context
 from .nlp import doc_text
 from .ontology import Ontology
 from .patterns import Pattern, PatternSet
+from .triggers import TriggerKeys
 from ..types import Actor, Article, Complement, Event, Mention, Modality
 
 #: Parse factors of the confidence (see module docstring).
@@ -107,16 +108,18 @@ class EventCoder:
             for i in range(m.token_start, m.token_end):
                 by_token.setdefault(i, []).append(m)
         events: dict[str, Event] = {}
+        keys = TriggerKeys.of(doc, self.patterns.verbs, self.patterns.nouns)
         for index, sent in enumerate(doc.sents):
             inside = [q for q in quoted if q[0] < sent.end_char and sent.start_char < q[1]]
-            for event in self._code_sentence(sent, index, article, by_token, inside):
+            for event in self._code_sentence(sent, index, article, by_token, keys, inside):
                 if event.id not in events or _rank(event) > _rank(events[event.id]):
                     events[event.id] = event
         resolved = _lead_dates(_act_anaphora(doc, list(events.values())), article, _lead_day(doc, article))
         return tuple(sorted(resolved, key=lambda e: (e.sentence_index, e.trigger_start, e.id)))
 
-    def _code_sentence(self, sent, index: int, article: Article, by_token, quoted=()) -> list[Event]:
-        matches = self._matches(sent, by_token)
+    def _code_sentence(self, sent, index: int, article: Article, by_token, keys: TriggerKeys,
+                       quoted=()) -> list[Event]:
+        matches = self._matches(sent, by_token, keys)
         at = {m.trigger.i: m for m in matches}
         out: list[Event] = []
         main = [m for m in matches if m.trigger.dep_ != "acl"]
@@ -206,11 +209,18 @@ class EventCoder:
                 and not _same_country(s.mention.actor, a.mention.actor)]  # "both sides must": not the speaker's own
 
     # -- triggers --------------------------------------------------------------
-    def _matches(self, sent, by_token) -> list[_Match]:
+    def _matches(self, sent, by_token, keys: TriggerKeys) -> list[_Match]:
+        """Pattern matches in the sentence: verb patterns first, then nouns
+        not already taken; only the tokens `keys` lists are looked at."""
         matches: list[_Match] = []
         consumed: set[int] = set()
-        for tok in sent:
-            for pattern in self.patterns.verbs.get(_lemma_key(tok, self.patterns.verbs), ()):
+        doc, span = sent.doc, range(sent.start, sent.end)
+        for i in span:
+            key = keys.verbs.get(i)
+            if key is None:
+                continue
+            tok = doc[i]
+            for pattern in self.patterns.verbs[key]:
                 obj = self._fits(tok, pattern)
                 if obj is not False:
                     matches.append(_Match(pattern, tok, obj))
@@ -218,10 +228,14 @@ class EventCoder:
                         consumed.add(obj.i)
                     consumed.add(tok.i)
                     break
-        for tok in sent:
-            if tok.i in consumed or (tok.i in by_token and not self._event_noun_in_span(tok, by_token)):
+        for i in span:
+            key = keys.nouns.get(i)
+            if key is None:
                 continue
-            for pattern in self.patterns.nouns.get(tok.lemma_.lower(), ()):
+            tok = doc[i]
+            if i in consumed or (i in by_token and not self._event_noun_in_span(tok, by_token)):
+                continue
+            for pattern in self.patterns.nouns[key]:
                 if tok.pos_ in pattern.pos and not self._governed_by_match(tok, consumed):
                     matches.append(_Match(pattern, tok, None))
                     break
@@ -502,25 +516,6 @@ def _simultaneous(verb) -> bool:
     is the time of the clause it hangs on, when that clause names none."""
     return verb.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in ("when", "while", "as")
                                         for c in verb.children)
-
-
-def _lemma_key(tok, index: dict) -> str:
-    """The token's lemma, or when spaCy's lemmatizer got an inflected verb wrong
-    ("staged" -> "stag"), the first regular de-inflection of the word that the
-    pattern index knows."""
-    lemma = tok.lemma_.lower()
-    if lemma in index or not tok.tag_.startswith("VB"):
-        return lemma
-    word = tok.lower_
-    candidates = [word]
-    for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", ""),
-                         ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            stem = word[: -len(suffix)] + repl
-            candidates.append(stem)
-            if repl == "" and len(stem) > 3 and stem[-1] == stem[-2]:
-                candidates.append(stem[:-1])  # "shelled" -> "shell" is fine, "planned" -> "plan"
-    return next((c for c in candidates if c in index), lemma)
 
 
 def _lemmas(tok) -> set[str]:

@@ -110,6 +110,10 @@ class Context:
     dateline_country: str | None = None
 
 
+#: Names each index remembers (`_Names.get`); a bound, so memory stays flat.
+_SEEN = 4096
+
+
 class _Names:
     """Name -> place numbers, as sorted names and an array of numbers.
 
@@ -118,13 +122,16 @@ class _Names:
     is pickled as one string and one array and read back in a few ms, and a
     lookup is a bisection (about a microsecond). `first[i]` is the place of
     `keys[i]`, or -k for the k-th tuple of `more` when a name has several
-    (in the order they were added).
+    (in the order they were added). The last `_SEEN` names looked up are
+    remembered: news repeats its place names, and a remembered one costs a
+    dict lookup instead of a bisection.
     """
 
-    __slots__ = ("keys", "first", "more")
+    __slots__ = ("keys", "first", "more", "_seen")
 
     def __init__(self, keys: list[str], first: array, more: tuple[tuple[int, ...], ...]) -> None:
         self.keys, self.first, self.more = keys, first, more
+        self._seen: dict[str, tuple[int, ...]] = {}
 
     @classmethod
     def of(cls, index: dict[str, list[Place]], number: Callable[[Place], int]) -> "_Names":
@@ -140,11 +147,18 @@ class _Names:
         return cls(keys, first, tuple(more))
 
     def get(self, key: str) -> tuple[int, ...]:
-        i = bisect_left(self.keys, key)
-        if i == len(self.keys) or self.keys[i] != key:
-            return ()
-        n = self.first[i]
-        return (n,) if n >= 0 else self.more[-n - 1]
+        found = self._seen.get(key)
+        if found is None:
+            i = bisect_left(self.keys, key)
+            if i == len(self.keys) or self.keys[i] != key:
+                found = ()
+            else:
+                n = self.first[i]
+                found = (n,) if n >= 0 else self.more[-n - 1]
+            if len(self._seen) >= _SEEN:
+                self._seen.clear()
+            self._seen[key] = found
+        return found
 
     def __reduce__(self) -> tuple:
         # keys never hold a newline: `norm` joins words with single spaces

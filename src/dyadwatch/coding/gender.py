@@ -70,7 +70,7 @@ class GenderWords:
             self.observe(st.doc, f, genders)
             register(registry, f)
         named = {i for f in base if f.person for i in range(f.start, f.end)}
-        for ent in st.doc.ents:
+        for ent in st.ents:
             if ent.label_ == "PERSON" and not any(i in named for i in range(ent.start, ent.end)):
                 sex = self.name_gender(st.doc, ent.start, len(ent))
                 if sex is not None:
