@@ -38,7 +38,6 @@ taken from the speaker), so a user can trade precision for recall.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -46,6 +45,7 @@ from dataclasses import dataclass, replace
 from . import dates
 from .event_args import SCENE_PREPS, Arg, ArgumentFinder, unique
 from .event_context import ClauseReader, Context
+from .event_dates import event_date, lead_dates, lead_day, tally
 from .nlp import doc_text
 from .ontology import Ontology
 from .patterns import Pattern, PatternSet
@@ -114,7 +114,7 @@ class EventCoder:
             for event in self._code_sentence(sent, index, article, by_token, keys, inside):
                 if event.id not in events or _rank(event) > _rank(events[event.id]):
                     events[event.id] = event
-        resolved = _lead_dates(_act_anaphora(doc, list(events.values())), article, _lead_day(doc, article))
+        resolved = lead_dates(_act_anaphora(doc, list(events.values())), article, lead_day(doc, article))
         return tuple(sorted(resolved, key=lambda e: (e.sentence_index, e.trigger_start, e.id)))
 
     def _code_sentence(self, sent, index: int, article: Article, by_token, keys: TriggerKeys,
@@ -199,7 +199,7 @@ class EventCoder:
         addressees = unique(self.args.subjects(verb, by_token, Context()))
         if not speakers or not addressees:
             return []
-        date, date_source, date_text = self._date(sent, verb, article)
+        date, date_source, date_text = event_date(sent, verb, article)
         # "Y should not Z" is still a demand (to refrain); only a negated saying negates it
         negated = ctx.negated and not self.clauses.negated(verb)
         return [self._event(article, sent, index, match, match.pattern.cameo, s, a, Modality.ASSERTED, negated,
@@ -291,7 +291,6 @@ class EventCoder:
             return True
         return tok.dep_ == "pobj" and head.head.i in consumed
 
-    # -- modality ----------------------------------------------------------------
     # -- arguments -------------------------------------------------------------
     def _events(self, match: _Match, ctx: Context, sent, index: int, article: Article,
                 by_token, at: dict) -> list[Event]:
@@ -302,7 +301,7 @@ class EventCoder:
             pairs = self.args.verb_pairs(tok, p, match.obj, ctx, by_token, at)
         if not pairs:
             return []
-        date, date_source, date_text = self._date(sent, tok, article)
+        date, date_source, date_text = event_date(sent, tok, article)
         out: list[Event] = []
         for src, tgt, primary in pairs:
             cameo = p.cameo if tgt.mention is not None or not p.untargeted else p.untargeted
@@ -313,7 +312,7 @@ class EventCoder:
                 out.extend(self._derived(base, match, ctx, src, tgt, article, sent, index, by_token,
                                          date, date_source, date_text))
         if (date_source == "sentence" and dates.before_window(date_text, article.date)) \
-                or self._tally(sent, tok, article):
+                or tally(sent, tok, article):
             # "in 2018 X attacked Y", "last November X pledged": recalled, not the news
             out = [replace(e, modality=Modality.BACKGROUND) if e.modality == Modality.ASSERTED else e
                    for e in out]
@@ -354,68 +353,7 @@ class EventCoder:
         return [self._event(article, sent, index, match, table[plover], src, tgt, Modality.ASSERTED, False,
                             date, date_source, date_text, f"intent:{base.pattern}", factor=0.9)]
 
-    # -- dates and records -------------------------------------------------------
-    def _tally(self, sent, tok, article: Article) -> bool:
-        """Is the trigger's clause dated by a span that began before the news
-        window ("in the last 15 months", "since last August", "so far this
-        year")? Its acts are a tally or a trend the story recalls."""
-        chain = _chain(tok)
-        for text, start, end in dates.find_dates(sent):
-            root = sent.doc[start:end].root
-            prep = root.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else None
-            verb = prep.head if prep is not None else root.head
-            if verb.i not in chain:
-                continue
-            cumulative = (prep is not None and prep.lower_ == "since") or any(
-                c.dep_ == "advmod" and c.lower_ == "far" for c in verb.children)  # "so far this year"
-            if dates.tally_before_window(text, article.date, cumulative=cumulative):
-                return True
-        return False
-
-    def _date(self, sent, tok, article: Article):
-        """The date expression of the trigger's clause or of a clause above it
-        ("agreed on Friday", "..., officials said Friday") or of a nominal
-        trigger itself ("last year's summit"), resolved against the article
-        date; a date inside a noun phrase elsewhere ("the 1950-53 war",
-        "a 2018 accord") is not the event's. Else the article date. An act
-        measured from another ("a day after X expelled Y", "two weeks before
-        the vote") is dated from that other act's date."""
-        anchor = article.date
-        measured = _measured(tok)
-        if measured is not None:
-            main, days, phrase = measured
-            value, source, text = self._date(sent, main, article)
-            if value is not None:
-                return value + dt.timedelta(days=days), "sentence", f"{phrase} {text or ''}".strip()
-        chain = _chain(tok)
-        ranked = []
-        for text, start, end in dates.find_dates(sent):
-            root = sent.doc[start:end].root
-            if root.head.i == tok.i and root.dep_ in ("poss", "compound", "nmod", "nummod", "amod") and \
-                    tok.pos_ in ("NOUN", "PROPN"):
-                ranked.append((0, start, text))  # the nominal event's own date: "last year's summit"
-                continue
-            scene = _scene(root)
-            if scene is not None and scene.head.i in chain:  # "during/ahead of last year's drills"
-                ranked.append((20, start, text))
-                continue
-            verb = root.head  # "on Friday" -> on -> verb; "last month" -> verb
-            if root.dep_ == "pobj" and verb.dep_ == "prep":
-                verb = verb.head
-            if verb.pos_ not in ("VERB", "AUX") or root.dep_ not in ("npadvmod", "pobj", "tmod", "advmod"):
-                continue  # a date inside a noun phrase: "the 1950-53 war", "a 2018 accord"
-            rank = chain.index(verb.i) if verb.i in chain else 99
-            if rank == 99 and _simultaneous(verb) and verb.head.i in chain:
-                rank = 50 + chain.index(verb.head.i)  # "when the war ended in 1995, X decided": 1995
-            ranked.append((rank, start, text))
-        for _, _, text in sorted(r for r in ranked if r[0] < 99):
-            value, how = dates.resolve(text, anchor)
-            if value is not None:
-                return value, "sentence", text
-        if anchor is not None:
-            return anchor, "article", None
-        return None, "none", None
-
+    # -- records -----------------------------------------------------------------
     def _event(self, article: Article, sent, index: int, match: _Match, cameo: str, src: Arg,
                tgt: Arg, modality: Modality | str, negated: bool, date, date_source, date_text,
                pattern_id: str, factor: float = 1.0) -> Event:
@@ -468,56 +406,6 @@ def _objects(tok):
                     yield from o.conjuncts
 
 
-def _chain(tok) -> list[int]:
-    """Indices of the trigger and the words above it (eight steps up the parse):
-    a date attached to one of them dates the trigger's clause."""
-    chain = []
-    cur = tok
-    for _ in range(8):
-        chain.append(cur.i)
-        if cur.head == cur:
-            break
-        cur = cur.head
-    return chain
-
-
-#: Units an act can be measured from another act in ("a day after", "two weeks before"), in days.
-_MEASURE_DAYS = {"hour": 0, "day": 1, "week": 7}
-
-
-def _measured(tok):
-    """(the clause the act is measured from, days to add, the measure's words) for
-    "X, a day after Y expelled Z" (npadvmod on the after-clause) or "X, a day
-    after the expulsion of Z" (npadvmod on X, "after" on the measure); else None."""
-    measure = mark = main = None
-    if tok.dep_ == "advcl":
-        mark = next((c for c in tok.children if c.dep_ == "mark" and c.lower_ in ("after", "before")), None)
-        measure = next((c for c in tok.children if c.dep_ == "npadvmod"), None)
-        main = tok.head
-    elif tok.dep_ == "pobj" and tok.head.lower_ in ("after", "before") and tok.head.head.dep_ == "npadvmod":
-        mark, measure = tok.head, tok.head.head
-        main = measure.head
-    if mark is None or measure is None or measure.lemma_.lower() not in _MEASURE_DAYS:
-        return None
-    count = next((c for c in measure.children if c.dep_ == "nummod"), None)
-    if count is None and not any(c.dep_ == "det" and c.lower_ in ("a", "an", "one") for c in measure.children):
-        return None
-    n = 1 if count is None else dates.number(count.lower_)
-    if n is None:
-        return None
-    days = n * _MEASURE_DAYS[measure.lemma_.lower()] * (-1 if mark.lower_ == "after" else 1)
-    words = [t.text for t in measure.subtree if t.i <= measure.i] + [mark.text]
-    return main, days, " ".join(words)
-
-
-def _simultaneous(verb) -> bool:
-    """Is the verb's clause a time clause of simultaneity ("when the war ended in
-    1995", "while talks went on in May", "as troops crossed on Monday")? Its date
-    is the time of the clause it hangs on, when that clause names none."""
-    return verb.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in ("when", "while", "as")
-                                        for c in verb.children)
-
-
 def _lemmas(tok) -> set[str]:
     """The lemma of a token with its compound/adjective modifiers ("hunger strike")."""
     out = {tok.lemma_.lower(), tok.lower_}
@@ -531,25 +419,6 @@ def _marked_clause(tok, preps: frozenset[str]) -> bool:
     return any(c.dep_ in ("advcl", "ccomp", "xcomp")
                and any(m.dep_ == "mark" and m.lower_ in preps for m in c.children)
                for c in tok.children)
-
-
-#: Words that set a scene in time around an act: a date inside their phrase dates the
-#: act too ("ahead of last year's drills, X tested a missile" happened last year).
-SCENE_WORDS = frozenset({"during", "amid", "amidst", "ahead", "throughout"})
-
-
-def _scene(root):
-    """The scene-setting word a date's noun phrase hangs from, if any (a few steps up)."""
-    cur = root
-    for _ in range(5):
-        if cur.head == cur:
-            return None
-        cur = cur.head
-        if cur.lower_ in SCENE_WORDS and cur.dep_ in ("prep", "advmod"):
-            return cur
-        if cur.pos_ in ("VERB", "AUX"):
-            return None
-    return None
 
 
 def _trigger_span(match: _Match) -> tuple[int, int]:
@@ -631,58 +500,3 @@ def _same_act(obj, doc, antecedent: Event) -> bool:
         if n >= max(4, 0.6 * min(len(noun), len(word))):
             return True
     return False
-
-
-def _lead_day(doc, article: Article) -> tuple[object, str] | None:
-    """The one day the first two sentences give their verbs ("X announced ...
-    Tuesday"), whether or not an event was coded there, when it lies in the week
-    before publication: (date, its words); None for no day or several."""
-    if article.date is None:
-        return None
-    found: dict = {}
-    for index, sent in enumerate(doc.sents):
-        if index > 1:
-            break
-        for text, start, end in dates.find_dates(sent):
-            root = sent.doc[start:end].root
-            verb = root.head.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else root.head
-            if verb.pos_ not in ("VERB", "AUX") or root.dep_ not in ("npadvmod", "pobj", "tmod", "advmod"):
-                continue
-            value, how = dates.resolve(text, article.date)
-            if value is not None and how in ("weekday", "relative-day", "absolute-day") \
-                    and 0 <= (article.date - value).days <= 7:
-                found.setdefault(value, text)
-    return next(iter(found.items())) if len(found) == 1 else None
-
-
-def _lead_dates(events: list[Event], article: Article, lead_day: tuple | None = None) -> list[Event]:
-    """"X said on Tuesday ..." in the lead, then "X added ..." further down: the later
-    statements of the same speaker are the lead's, so they take the day the lead
-    fixed instead of the publication date (date_source "lead"); when the lead names
-    a single day (in a coded event or, `lead_day`, on any of its verbs), it is the
-    story's day for every act the text does not date. Only a lead date inside the
-    week before publication is carried."""
-    if article.date is None:
-        return events
-    lead: dict[str, Event] = {}
-    for e in sorted(events, key=lambda e: (e.sentence_index, e.trigger_start)):
-        if e.sentence_index <= 1 and e.date_source == "sentence" and e.source is not None \
-                and e.modality == Modality.ASSERTED and e.date is not None \
-                and 0 <= (article.date - e.date).days <= 7:
-            lead.setdefault(_speaker(e.source), e)
-    days = {e.date for e in lead.values()}
-    out = []
-    for e in events:
-        given = lead.get(_speaker(e.source)) if e.source is not None else None
-        if given is None and len(days) == 1 and lead:
-            given = next(iter(lead.values()))  # one news day in the lead: the story's day
-        if e.date_source == "article" and given is not None:
-            e = replace(e, date=given.date, date_source="lead", date_text=given.date_text)
-        elif e.date_source == "article" and not lead and lead_day is not None:
-            e = replace(e, date=lead_day[0], date_source="lead", date_text=lead_day[1])
-        out.append(e)
-    return out
-
-
-def _speaker(actor: Actor) -> str:
-    return actor.country or actor.code
