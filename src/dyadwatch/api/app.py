@@ -188,7 +188,6 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
     """
     settings = settings or Settings.from_env()
     server = Server(db_path, settings, pipeline)
-    scrub = path_scrubber(str(db_path))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -201,76 +200,87 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *,
     app = FastAPI(title="dyadwatch", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.server = server
-    app.state.scrub = scrub
+    app.state.scrub = path_scrubber(str(db_path))
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
-
-    def respond(request: Request, status: int, code: str, message: str,
-                headers: dict[str, str] | None = None) -> Response:
-        message = scrub(message)
-        render = getattr(app.state, "render_error", None)
-        if render is not None and _wants_html(request):
-            return render(request, status, message)
-        return JSONResponse(_body(code, message), status_code=status, headers=headers)
-
-    @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> Response:
-        return respond(request, exc.status, exc.code, exc.message, exc.headers)
-
-    @app.exception_handler(duckdb.InterruptException)
-    async def interrupted(request: Request, exc: duckdb.InterruptException) -> Response:
-        timeout = QueryTimeout(settings.query_timeout_s)
-        return respond(request, timeout.status, timeout.code, timeout.message)
-
-    @app.exception_handler(DyadwatchError)
-    async def domain_error(request: Request, exc: DyadwatchError) -> Response:
-        status = _domain_status(exc)
-        if status >= 500:
-            log.warning("%s %s: %s", request.method, request.url.path, exc)
-        text = exc.message + (f" {exc.hint}" if exc.hint else "")
-        return respond(request, status, exc.code, text)
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return respond(request, 422, "invalid_request", _validation_message(exc))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        message = str(exc.detail)
-        if exc.status_code == 404 and message == "Not Found":
-            message = (f"there is no page or endpoint at {request.url.path}. The API is "
-                       "under /api/ (GET /openapi.json lists it); the dashboard is at /.")
-        elif exc.status_code == 405:
-            message = f"{request.method} is not allowed on {request.url.path}."
-        return respond(request, exc.status_code, _HTTP_CODES.get(exc.status_code, "error"),
-                       message, getattr(exc, "headers", None))
-
-    @app.exception_handler(Exception)
-    async def internal_error(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return respond(request, 500, "internal",
-                       "internal error while answering this request; the server log has the "
-                       "details. Please report it with the URL you asked for.")
+    for exc_class, handler in _HANDLERS:
+        app.add_exception_handler(exc_class, handler)
 
     from ..web.pages import install as install_pages
-    from . import reads
-    from .writes import router as write_router
-    from .watch import router as watch_router
-
     from . import dashboard_reads  # noqa: F401  (registers /api/map.geojson, /api/errors)
+    from . import reads
+    from .watch import router as watch_router
+    from .writes import router as write_router
 
-    @app.get("/openapi.json", include_in_schema=False)
-    def openapi(request: Request) -> JSONResponse:
-        """The schema, behind the read token like every read: it lists the
-        routes and filters, which a private server need not show."""
-        server.check_read(request)
-        return JSONResponse(app.openapi())
-
+    app.add_api_route("/openapi.json", _openapi, include_in_schema=False)
     reads.install(app, settings.max_page_size)
     app.include_router(write_router)
     app.include_router(watch_router)
     install_pages(app)
     return app
+
+
+def _openapi(request: Request) -> JSONResponse:
+    """The schema, behind the read token like every read: it lists the
+    routes and filters, which a private server need not show."""
+    request.app.state.server.check_read(request)
+    return JSONResponse(request.app.openapi())
+
+
+# -- errors: every one leaves as {"error": {"code", "message"}} (or the dashboard's page) --
+def _respond(request: Request, status: int, code: str, message: str,
+             headers: dict[str, str] | None = None) -> Response:
+    state = request.app.state
+    message = state.scrub(message)
+    render = getattr(state, "render_error", None)
+    if render is not None and _wants_html(request):
+        return render(request, status, message)
+    return JSONResponse(_body(code, message), status_code=status, headers=headers)
+
+
+async def _api_error(request: Request, exc: ApiError) -> Response:
+    return _respond(request, exc.status, exc.code, exc.message, exc.headers)
+
+
+async def _interrupted(request: Request, exc: duckdb.InterruptException) -> Response:
+    timeout = QueryTimeout(request.app.state.server.settings.query_timeout_s)
+    return _respond(request, timeout.status, timeout.code, timeout.message)
+
+
+async def _domain_error(request: Request, exc: DyadwatchError) -> Response:
+    status = _domain_status(exc)
+    if status >= 500:
+        log.warning("%s %s: %s", request.method, request.url.path, exc)
+    text = exc.message + (f" {exc.hint}" if exc.hint else "")
+    return _respond(request, status, exc.code, text)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    return _respond(request, 422, "invalid_request", _validation_message(exc))
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    message = str(exc.detail)
+    if exc.status_code == 404 and message == "Not Found":
+        message = (f"there is no page or endpoint at {request.url.path}. The API is "
+                   "under /api/ (GET /openapi.json lists it); the dashboard is at /.")
+    elif exc.status_code == 405:
+        message = f"{request.method} is not allowed on {request.url.path}."
+    return _respond(request, exc.status_code, _HTTP_CODES.get(exc.status_code, "error"),
+                    message, getattr(exc, "headers", None))
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return _respond(request, 500, "internal",
+                    "internal error while answering this request; the server log has the "
+                    "details. Please report it with the URL you asked for.")
+
+
+_HANDLERS: tuple[tuple[type, Callable], ...] = (
+    (ApiError, _api_error), (duckdb.InterruptException, _interrupted),
+    (DyadwatchError, _domain_error), (RequestValidationError, _validation_error),
+    (StarletteHTTPException, _http_error), (Exception, _internal_error))
 
 
 def _wants_html(request: Request) -> bool:
