@@ -48,6 +48,22 @@ def test_an_edited_table_makes_a_new_key(cache, tmp_path, monkeypatch):
     assert len(list(cache.glob("ontology-*.pkl"))) == 2
 
 
+def test_only_the_newest_builds_of_an_object_are_kept(cache):
+    import os
+
+    cache.mkdir()
+    for age, stale in enumerate(("a" * 24, "b" * 24, "c" * 24, "d" * 24), start=1):
+        old = cache / f"ontology-{stale}.pkl"
+        old.write_bytes(b"an earlier build")
+        os.utime(old, (1_000_000 - age, 1_000_000 - age))  # a is the newest of them
+    (cache / "gazetteer-zzz.pkl").write_bytes(b"another object's build")
+    Ontology.from_package()
+    kept = sorted(p.name for p in cache.glob("ontology-*.pkl"))
+    assert kept == sorted([f"ontology-{prebuilt.key('ontology')}.pkl",
+                           f"ontology-{'a' * 24}.pkl", f"ontology-{'b' * 24}.pkl"])
+    assert (cache / "gazetteer-zzz.pkl").exists()
+
+
 def test_an_unwritable_cache_only_means_building(tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder would be")

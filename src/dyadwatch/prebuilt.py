@@ -20,7 +20,8 @@ The cache folder is DYADWATCH_CACHE_DIR, else $XDG_CACHE_HOME/dyadwatch, else
 into place, so a concurrent reader sees a whole file or none); a folder that
 cannot be written, or a file that cannot be read back, only means the tables
 are built as before. Validation happens when building; a cached object was
-validated when it was built.
+validated when it was built. Each object keeps its KEEP_PER_NAME newest
+builds; older ones are deleted when a new one is written.
 """
 
 from __future__ import annotations
@@ -89,8 +90,30 @@ def cached(name: str, build: Callable[[], T]) -> T:
     except Exception:  # none yet, or a truncated or foreign file: build it and replace it
         value = build()
         _store(path, value)
+        _prune(path.parent, name)
     freeze()
     return value
+
+
+#: Built sets kept per object: the data folder in use and a few earlier ones (a
+#: user switching between DYADWATCH_DATA_DIR copies does not rebuild each time).
+KEEP_PER_NAME = 3
+
+
+def _prune(folder: Path, name: str) -> None:
+    """Delete all but the KEEP_PER_NAME newest files of `name`: each edit of a
+    table or of the code makes a new key, and the old files (tens of MB for
+    the gazetteer) would otherwise pile up for ever. A process still reading
+    a deleted file keeps its open copy; one about to open it rebuilds."""
+    files = []
+    for path in folder.glob(f"{name}-*.pkl"):
+        if not path.stem[len(name) + 1:].isalnum():
+            continue  # another object whose name starts with this one's
+        with contextlib.suppress(OSError):
+            files.append((path.stat().st_mtime, path))
+    for _, path in sorted(files, reverse=True)[KEEP_PER_NAME:]:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def freeze() -> None:
