@@ -841,3 +841,13 @@ def test_a_warning_is_aimed_at_whom_its_that_clause_names(nlp, coder):
     assert ("GHAGOV", "TGOGOV", "THREATEN") in triples(run(nlp, coder, own, names))
     assert [t for t in triples(run(nlp, coder, own, names)) if t[2] == "THREATEN"] == [
         ("GHAGOV", "TGOGOV", "THREATEN")]  # never a warning to itself
+
+
+def test_a_gerund_under_a_time_preposition_is_done_by_the_clause_subject(nlp, coder):
+    events = run(nlp, coder, "The Peruvian envoy briefed reporters after meeting with Chile's foreign minister.",
+                 {"The Peruvian envoy": "PERGOV", "Chile": "CHLGOV", "reporters": "---MED"})
+    assert ("PERGOV", "CHLGOV", "CONSULT") in triples(events)
+    # "thanked X for helping Y": X helped, not the one who thanked
+    events = run(nlp, coder, "Ghana thanked Norway for helping Liberia.",
+                 {"Ghana": "GHA", "Norway": "NOR", "Liberia": "LBR"})
+    assert not [t for t in triples(events) if t[0] == "GHA" and t[1] == "LBR"]

@@ -34,6 +34,10 @@ FIRST_PERSON = frozenset({"i", "we"})
 #: Prepositions that make a nominal event the scene of the verb it hangs on ("said during a
 #: visit to Y", "told Y in a phone call"): the verb's subject is the doer of the event.
 SCENE_PREPS = frozenset({"during", "in", "at", "on", "over", "by"})
+#: Prepositions whose gerund ("after meeting Y", "by sending troops") is done by the subject
+#: of the clause they hang on; not "for" ("thanked X for helping": X helped) nor "at", "in"
+#: ("aimed at boosting", "interest in making": a purpose or wish, not an act).
+TIME_PREPS = frozenset({"after", "before", "upon", "on", "while", "since", "during", "by", "following"})
 #: Clauses that describe a noun ("the demonstration staged by students to protest
 #: X"): what they name is not a participant of the act the noun is the object of.
 NOUN_CLAUSES = frozenset({"acl", "relcl"})
@@ -328,6 +332,12 @@ class ArgumentFinder:
         if depth > 4 or tok.head == tok:
             return []
         gov = tok.head
+        if tok.dep_ == "pcomp" and gov.dep_ == "prep" and gov.lower_ in TIME_PREPS \
+                and gov.head.pos_ in ("VERB", "AUX"):
+            # "X spoke after meeting Y", "X was praised for helping Y": a gerund without its
+            # own subject under a preposition of the clause is done by the clause's subject
+            found = self.subjects(gov.head, by_token, ctx, depth + 1)
+            return [Arg(a.mention, "inherited" if a.how == "direct" else a.how) for a in found]
         if tok.dep_ == "xcomp" and gov.lemma_.lower() in w["object_control_verbs"]:
             addressees = [a for c in gov.children if c.dep_ in ("dobj", "dative")
                           for a in self.actors(c, by_token)]
