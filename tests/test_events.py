@@ -851,3 +851,13 @@ def test_a_gerund_under_a_time_preposition_is_done_by_the_clause_subject(nlp, co
     events = run(nlp, coder, "Ghana thanked Norway for helping Liberia.",
                  {"Ghana": "GHA", "Norway": "NOR", "Liberia": "LBR"})
     assert not [t for t in triples(events) if t[0] == "GHA" and t[1] == "LBR"]
+
+
+def test_a_visiting_person_parsed_as_an_object_is_the_visitor(nlp, coder):
+    events = run(nlp, coder, "In Lima, Peru's president greeted visiting Bolivian Foreign Minister Ana Rojas warmly.",
+                 {"Peru's president": "PERGOV", "Bolivian Foreign Minister Ana Rojas": "BOLGOV", "Lima": "PERGOV"})
+    assert ("BOLGOV", "PERGOV", "CONSULT") in triples(events)  # the visitor came to the host
+    # an act, not an adjective: "will include meeting X" keeps its subject
+    events = run(nlp, coder, "Suzuki's tour will include meeting Kenyan President William Ruto.",
+                 {"Suzuki": "JPNGOV", "Kenyan President William Ruto": "KENGOV"})
+    assert not [e for e in events if e.source and e.source.code == "KENGOV" and e.cameo == "042"]

@@ -38,6 +38,8 @@ SCENE_PREPS = frozenset({"during", "in", "at", "on", "over", "by"})
 #: of the clause they hang on; not "for" ("thanked X for helping": X helped) nor "at", "in"
 #: ("aimed at boosting", "interest in making": a purpose or wish, not an act).
 TIME_PREPS = frozenset({"after", "before", "upon", "on", "while", "since", "during", "by", "following"})
+#: Participles news uses as adjectives of a person ("the visiting minister").
+ATTRIBUTIVE = frozenset({"visit"})
 #: Clauses that describe a noun ("the demonstration staged by students to protest
 #: X"): what they name is not a participant of the act the noun is the object of.
 NOUN_CLAUSES = frozenset({"acl", "relcl"})
@@ -64,7 +66,10 @@ class ArgumentFinder:
         reduced = tok.dep_ == "acl" and tok.tag_ == "VBN" and not p.active  # "refugees expelled by X"
         passive = not p.active and (reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children))
         attacks = []
-        if passive:
+        attributive = self._attributive(tok, by_token)
+        if attributive:
+            sources, targets = attributive, self.subjects(tok.head, by_token, ctx)
+        elif passive:
             sources = self._agents(tok, by_token)
             targets = (self.actors(tok.head, by_token) if reduced else
                        [a for c in tok.children if c.dep_ == "nsubjpass" for a in self.actors(c, by_token)])
@@ -100,7 +105,8 @@ class ArgumentFinder:
         if p.symmetric in ("all", "subjects") and len(sources) > 1:
             # "Peru and Japan held talks in Lima": the venue is not a third party
             targets = [t for t in targets if not _venue(t.mention, tok.doc)]
-        symmetric = p.symmetric == "all" or (p.symmetric == "subjects" and not targets and len(sources) > 1)
+        symmetric = p.symmetric == "all" or (p.symmetric == "subjects" and not targets and len(sources) > 1) \
+            or bool(attributive)  # the host of a visitor meets them too
         if attacks and not targets:  # "killed in Israeli shelling in Gaza": where, never the attacker's own
             countries = {a.mention.actor.country for a in sources if a.mention}
             targets = [a for n in (tok, *attacks) for a in self._places(n, None, by_token)
@@ -132,6 +138,27 @@ class ArgumentFinder:
         if symmetric:
             return _symmetric(sources, targets)
         return [(s, t, True) for s in sources for t in (targets or [Arg(None, "direct")])]
+
+    def _attributive(self, tok, by_token) -> list[Arg]:
+        """"Blinken assured visiting Australian Foreign Minister Payne": a participle
+        right after a verb with no object of its own, before a person, is often parsed
+        as that verb's complement with the person as its object; it describes the
+        person (the visitor), so the person is the doer and the verb's subject the
+        host, who meets the visitor. Not after aspect or intent verbs ("began visiting
+        Chile"), not when the object is a place ("kept visiting Kenya"), and only for
+        participles used as adjectives ("will include meeting Modi" is an act)."""
+        gov = tok.head
+        w = self.words
+        if tok.lemma_.lower() not in ATTRIBUTIVE or tok.tag_ != "VBG" or tok.dep_ not in ("xcomp", "ccomp") \
+                or tok.i != gov.i + 1 \
+                or any(c.dep_.startswith("nsubj") for c in tok.children) \
+                or any(c.dep_ in ("dobj", "dative") for c in gov.children) \
+                or gov.lemma_.lower() in w["support_verbs"] | w["intent_verbs"]:
+            return []
+        objs = [c for c in tok.children if c.dep_ == "dobj" and c.pos_ == "PROPN"
+                and c.ent_type_ not in ("GPE", "LOC", "FAC")]
+        found = [a for o in objs for a in self.actors(o, by_token, depth=0)]
+        return [Arg(a.mention, "nested") for a in found]
 
     def _clause_subjects(self, heads, by_token, keep) -> list[Arg]:
         """Actors subject of the clauses under `heads` that `keep` accepts."""
