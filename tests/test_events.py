@@ -861,3 +861,12 @@ def test_a_visiting_person_parsed_as_an_object_is_the_visitor(nlp, coder):
     events = run(nlp, coder, "Suzuki's tour will include meeting Kenyan President William Ruto.",
                  {"Suzuki": "JPNGOV", "Kenyan President William Ruto": "KENGOV"})
     assert not [e for e in events if e.source and e.source.code == "KENGOV" and e.cameo == "042"]
+
+
+def test_a_nominal_attack_with_an_explicit_agent_needs_no_target(nlp, coder):
+    events = run(nlp, coder, "Residents fled after an attack by Malian soldiers near the market.",
+                 {"Malian soldiers": "MLIMIL"})
+    assert ("MLIMIL", None, "ASSAULT") in triples(events, counted_only=False)
+    # a visit by someone to nowhere named is no event
+    events = run(nlp, coder, "Crowds gathered for a visit by the Pope.", {"the Pope": "VAT"})
+    assert not events

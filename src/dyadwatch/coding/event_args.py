@@ -307,8 +307,8 @@ class ArgumentFinder:
                      and tok.head.lemma_.lower() in self.words["support_verbs"])
         if not sources and supported:
             sources = self.subjects(tok.head, by_token, Context())
-        sources += [a for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
-                    for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
+        agents = self._noun_agents(tok, p, by_token)
+        sources += agents
         if not sources:
             sources = self._scene_agents(tok, p, by_token)
         heads = [tok] + [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
@@ -323,10 +323,22 @@ class ArgumentFinder:
                 return [(a, b, True) for a, b in permutations(people, 2)
                         if a.mention.actor.code != b.mention.actor.code]
             return []
-        if supported and not targets:
+        material = agents and self.ontology.cameo_quad_class(p.cameo) == 4
+        if (supported or material) and not targets:  # "an offensive launched by X": X acted
             return [(s, Arg(None, "direct"), True) for s in sources]
         return [(s, t, True) for s in sources for t in targets
                 if s.mention.actor.code != t.mention.actor.code]
+
+    def _noun_agents(self, tok, p: Pattern, by_token) -> list[Arg]:
+        """The doers a nominal event names explicitly: "an attack by X", "support
+        from X" (unless "from" is where the act is aimed: "withdrawal from Y") and
+        the agent of a participle describing it ("an offensive launched by X")."""
+        preps = {"by"} | ({"from"} - set(p.targets))
+        heads = [tok] + [c for c in tok.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+        return [a for h in heads for c in h.children
+                if (c.dep_ == "prep" and c.lower_ in preps and h == tok) or c.dep_ == "agent"
+                or (c.dep_ == "prep" and c.lower_ == "by" and h != tok)
+                for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
 
     def _scene_agents(self, tok, p: Pattern, by_token) -> list[Arg]:
         """The doers of a nominal event that is the scene of a verb: "X said
