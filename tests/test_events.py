@@ -867,6 +867,10 @@ def test_a_nominal_attack_with_an_explicit_agent_needs_no_target(nlp, coder):
     events = run(nlp, coder, "Residents fled after an attack by Malian soldiers near the market.",
                  {"Malian soldiers": "MLIMIL"})
     assert ("MLIMIL", None, "ASSAULT") in triples(events, counted_only=False)
+    events = run(nlp, coder, "Chile warned that it would answer any attack by Peruvian troops.",
+                 {"Chile": "CHL", "Peruvian troops": "PERMIL"})
+    assert not [e for e in events if e.plover == "ASSAULT"]
     # a visit by someone to nowhere named is no event
     events = run(nlp, coder, "Crowds gathered for a visit by the Pope.", {"the Pope": "VAT"})
     assert not events
+

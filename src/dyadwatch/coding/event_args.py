@@ -38,6 +38,8 @@ SCENE_PREPS = frozenset({"during", "in", "at", "on", "over", "by"})
 #: of the clause they hang on; not "for" ("thanked X for helping": X helped) nor "at", "in"
 #: ("aimed at boosting", "interest in making": a purpose or wish, not an act).
 TIME_PREPS = frozenset({"after", "before", "upon", "on", "while", "since", "during", "by", "following"})
+#: Determiners of an act that names no particular occurrence ("would answer any attack by X").
+QUANTIFIERS = frozenset({"any", "every", "each", "no"})
 #: Participles news uses as adjectives of a person ("the visiting minister").
 ATTRIBUTIVE = frozenset({"visit"})
 #: Clauses that describe a noun ("the demonstration staged by students to protest
@@ -323,7 +325,8 @@ class ArgumentFinder:
                 return [(a, b, True) for a, b in permutations(people, 2)
                         if a.mention.actor.code != b.mention.actor.code]
             return []
-        material = agents and self.ontology.cameo_quad_class(p.cameo) == 4
+        material = agents and self.ontology.cameo_quad_class(p.cameo) == 4 and not any(
+            c.dep_ == "det" and c.lower_ in QUANTIFIERS for c in tok.children)  # "any attack by X"
         if (supported or material) and not targets:  # "an offensive launched by X": X acted
             return [(s, Arg(None, "direct"), True) for s in sources]
         return [(s, t, True) for s in sources for t in targets
