@@ -874,3 +874,11 @@ def test_a_nominal_attack_with_an_explicit_agent_needs_no_target(nlp, coder):
     events = run(nlp, coder, "Crowds gathered for a visit by the Pope.", {"the Pope": "VAT"})
     assert not events
 
+
+def test_criticism_by_adjective_agent_and_by_a_label_in_apposition(nlp, coder):
+    events = run(nlp, coder, "The Kenyan government said it was deeply disappointed by Uganda's decision.",
+                 {"The Kenyan government": "KENGOV", "Uganda": "UGA"})
+    assert ("KENGOV", "UGA", "ACCUSE") in triples(events)
+    events = run(nlp, coder, 'Brazil called Argentina\'s decision "a reckless provocation."',
+                 {"Brazil": "BRA", "Argentina": "ARG"})
+    assert ("BRA", "ARG", "ACCUSE") in triples(events)

@@ -424,7 +424,8 @@ class ArgumentFinder:
             found: list[Arg] = []
             for head in heads:
                 for c in head.children:
-                    if c.pos_ == "ADP" and c.dep_ in ("prep", "prt", "dative"):
+                    if c.pos_ == "ADP" and (c.dep_ in ("prep", "prt", "dative") or (c.dep_ == "agent" and p.active)):
+                        # "disappointed by X": an adjective's "by" is parsed as a passive agent
                         if c.lower_ != slot and not (slot == "dative" and c.lower_ == "to"):
                             continue
                         for o in c.children:

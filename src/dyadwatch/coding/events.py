@@ -263,9 +263,9 @@ class EventCoder:
             subj = {x for h in heads for x in _lemmas(h)}
             if p.subjects and not subj & p.subjects or subj & p.subjects_not:
                 return False
-        if p.preps and not any(c.dep_ in ("prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp")
+        if p.preps and not any(c.dep_ in ("prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp", "appos")
                                and c.lower_ in p.preps and c.i > tok.i  # "On Monday, X called": no "call on"
-                               for c in tok.children) and not _marked_clause(tok, p.preps):
+                               for c in _complements(tok)) and not _marked_clause(tok, p.preps):
             return False
         objects = list(_objects(tok))
         if p.objects_not and any(_lemmas(o) & p.objects_not for o in objects if o.dep_ != "pobj"):
@@ -404,6 +404,15 @@ def _objects(tok):
                 if o.dep_ in ("pobj", "dobj", "pcomp"):
                     yield o
                     yield from o.conjuncts
+
+
+def _complements(tok):
+    """The verb's dependents and its object's apposition: "called the move 'a provocation'"
+    is often parsed with the label in apposition to the object, not as its complement."""
+    yield from tok.children
+    for c in tok.children:
+        if c.dep_ == "dobj":
+            yield from (a for a in c.children if a.dep_ == "appos")
 
 
 def _lemmas(tok) -> set[str]:
