@@ -882,3 +882,11 @@ def test_criticism_by_adjective_agent_and_by_a_label_in_apposition(nlp, coder):
     events = run(nlp, coder, 'Brazil called Argentina\'s decision "a reckless provocation."',
                  {"Brazil": "BRA", "Argentina": "ARG"})
     assert ("BRA", "ARG", "ACCUSE") in triples(events)
+
+
+def test_troops_sent_to_ones_own_ground_are_a_deployment_not_aid(nlp, coder):
+    events = run(nlp, coder, "Peru's president sent 4,000 soldiers to Peru's southern border on Friday.",
+                 {"Peru's president": "PERGOV", "Peru": "PER"})
+    assert triples(events) == [("PERGOV", None, "MOBILIZE")]
+    events = run(nlp, coder, "Peru sent 400 soldiers to Haiti on Friday.", {"Peru": "PER", "Haiti": "HTI"})
+    assert triples(events) == [("PER", "HTI", "AID")]

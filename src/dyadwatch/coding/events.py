@@ -304,6 +304,8 @@ class EventCoder:
         date, date_source, date_text = event_date(sent, tok, article)
         out: list[Event] = []
         for src, tgt, primary in pairs:
+            if p.untargeted and _own_ground(src, tgt):
+                tgt = Arg(None, "direct")  # "sent troops to its own border": no recipient
             cameo = p.cameo if tgt.mention is not None or not p.untargeted else p.untargeted
             base = self._event(article, sent, index, match, cameo, src, tgt, ctx.modality, ctx.negated,
                                date, date_source, date_text, p.id)
@@ -441,6 +443,16 @@ def _trigger_span(match: _Match) -> tuple[int, int]:
         if 0 < e.i - tok.i <= 3:
             end = max(end, e.i + 1)
     return start, end
+
+
+def _own_ground(src: Arg, tgt: Arg) -> bool:
+    """Is the target the source's own country as a place ("sent troops to Mexico's
+    northern border" by Mexico)? Then nobody receives the act: a deployment, a drill
+    or a test at home, not aid to or cooperation with anyone."""
+    if src.mention is None or tgt.mention is None:
+        return False
+    s, t = src.mention.actor, tgt.mention.actor
+    return t.sector is None and t.country is not None and t.country == s.country and t.kind in ("country", "capital")
 
 
 def _rank(e: Event) -> tuple:
