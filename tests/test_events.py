@@ -890,3 +890,14 @@ def test_troops_sent_to_ones_own_ground_are_a_deployment_not_aid(nlp, coder):
     assert triples(events) == [("PERGOV", None, "MOBILIZE")]
     events = run(nlp, coder, "Peru sent 400 soldiers to Haiti on Friday.", {"Peru": "PER", "Haiti": "HTI"})
     assert triples(events) == [("PER", "HTI", "AID")]
+
+
+def test_forces_backed_by_foreign_troops_receive_military_aid(nlp, coder):
+    events = run(nlp, coder, "Malian troops backed by Chadian soldiers retook the town on Sunday.",
+                 {"Malian troops": "MLIMIL", "Chadian soldiers": "TCDMIL"})
+    assert ("TCDMIL", "MLIMIL", "AID") in triples(events)
+    # political backing is not military aid
+    events = run(nlp, coder, "Rebels backed by Libya seized the town on Sunday.",
+                 {"Rebels": "TCDREB", "Libya": "LBY"})
+    assert not [t for t in triples(events) if t[2] == "AID"]
+

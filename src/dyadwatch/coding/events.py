@@ -125,8 +125,12 @@ class EventCoder:
         main = [m for m in matches if m.trigger.dep_ != "acl"]
         for match in matches:
             if match.trigger.dep_ == "acl" and main and not any(
-                    c.dep_ in ("nsubj", "nsubjpass") for c in match.trigger.children):
-                continue  # "forces backed by warplanes", "sanctions imposed on X": background
+                    c.dep_ in ("nsubj", "nsubjpass") for c in match.trigger.children) \
+                    and not (self.ontology.plover_of(match.pattern.cameo) == "AID"
+                             and any(c.dep_ == "agent" for c in match.trigger.children)):
+                # "sanctions imposed on X": background; but "forces backed by Y's troops
+                # stormed Z": Y's help, named by its agent, is part of the act reported
+                continue
             t = match.trigger
             if t.tag_ == "VBN" and t.dep_ == "advcl" and t.lemma_.lower() in self.words["question_verbs"] \
                     and not any(c.dep_.startswith("nsubj") for c in t.children):
