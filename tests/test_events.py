@@ -901,3 +901,8 @@ def test_forces_backed_by_foreign_troops_receive_military_aid(nlp, coder):
                  {"Rebels": "TCDREB", "Libya": "LBY"})
     assert not [t for t in triples(events) if t[2] == "AID"]
 
+
+def test_activating_a_force_is_a_mobilization(nlp, coder):
+    events = run(nlp, coder, "The Ghanaian army activated a rapid reaction force on Monday.",
+                 {"The Ghanaian army": "GHAMIL"})
+    assert triples(events) == [("GHAMIL", None, "MOBILIZE")]
