@@ -847,6 +847,10 @@ def test_a_gerund_under_a_time_preposition_is_done_by_the_clause_subject(nlp, co
     events = run(nlp, coder, "The Peruvian envoy briefed reporters after meeting with Chile's foreign minister.",
                  {"The Peruvian envoy": "PERGOV", "Chile": "CHLGOV", "reporters": "---MED"})
     assert ("PERGOV", "CHLGOV", "CONSULT") in triples(events)
+    # "before leaving for Y": the trip is still to come
+    events = run(nlp, coder, "Before leaving for Lima on Friday, the Chilean minister spoke to students.",
+                 {"the Chilean minister": "CHLGOV", "Lima": "PERGOV"})
+    assert not triples(events)
     # "thanked X for helping Y": X helped, not the one who thanked
     events = run(nlp, coder, "Ghana thanked Norway for helping Liberia.",
                  {"Ghana": "GHA", "Norway": "NOR", "Liberia": "LBR"})

@@ -36,8 +36,9 @@ FIRST_PERSON = frozenset({"i", "we"})
 SCENE_PREPS = frozenset({"during", "in", "at", "on", "over", "by"})
 #: Prepositions whose gerund ("after meeting Y", "by sending troops") is done by the subject
 #: of the clause they hang on; not "for" ("thanked X for helping": X helped) nor "at", "in"
-#: ("aimed at boosting", "interest in making": a purpose or wish, not an act).
-TIME_PREPS = frozenset({"after", "before", "upon", "on", "while", "since", "during", "by", "following"})
+#: ("aimed at boosting", "interest in making": a purpose or wish, not an act), nor "before"
+#: ("before leaving for Beijing, X said": the trip is still to come).
+TIME_PREPS = frozenset({"after", "upon", "on", "while", "since", "during", "by", "following"})
 #: Determiners of an act that names no particular occurrence ("would answer any attack by X").
 QUANTIFIERS = frozenset({"any", "every", "each", "no"})
 #: Participles news uses as adjectives of a person ("the visiting minister").
