@@ -910,3 +910,14 @@ def test_activating_a_force_is_a_mobilization(nlp, coder):
     events = run(nlp, coder, "The Ghanaian army activated a rapid reaction force on Monday.",
                  {"The Ghanaian army": "GHAMIL"})
     assert triples(events) == [("GHAMIL", None, "MOBILIZE")]
+
+
+def test_co_doers_joined_by_along_with_or_as_well_as(nlp, coder):
+    events = run(nlp, coder, "Norway, along with Sweden and Denmark, condemned the coup in Guinea.",
+                 {"Norway": "NOR", "Sweden": "SWE", "Denmark": "DNK", "Guinea": "GIN"})
+    assert {t[0] for t in triples(events) if t[2] == "ACCUSE"} == {"NOR", "SWE", "DNK"}
+    events = run(nlp, coder, "Ghana, as well as Togo, praised Benin.", {"Ghana": "GHA", "Togo": "TGO", "Benin": "BEN"})
+    assert triples(events) == [("GHA", "BEN", "SUPPORT"), ("TGO", "BEN", "SUPPORT")]
+    # "met with Y" is a partner, not a co-doer
+    events = run(nlp, coder, "Ghana met with Togo on Monday.", {"Ghana": "GHA", "Togo": "TGO"})
+    assert triples(events) == [("GHA", "TGO", "CONSULT"), ("TGO", "GHA", "CONSULT")]

@@ -367,6 +367,8 @@ class ArgumentFinder:
             return [Arg(a.mention, "inherited") for a in self.actors(tok.head, by_token)]
         if subj:
             found = [a for s in subj for a in self.actors(s, by_token)]
+            found += [Arg(a.mention, "conj") for o in _companions(subj[0], tok)
+                      for a in self.actors(o, by_token)] if found else []
             if found or not ctx.speaker:
                 return found
             if subj[0].lower_ in (FIRST_PERSON if ctx.quoted else w["pronouns"]):
@@ -537,6 +539,27 @@ def _clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
         t = frontier.pop(0)
         out.append(t)
         frontier.extend(c for c in t.children if keep(c))
+    return out
+
+
+def _companions(subj, verb) -> list:
+    """Co-doers joined to the subject by "along with", "together with" or "as well as"
+    ("The United States, along with Britain and France, called ..."): the parser hangs
+    them on the subject or the verb as a prepositional phrase, not as conjuncts."""
+    out = []
+    for h in (subj, verb):
+        for c in h.children:
+            low = c.lower_
+            if low in ("along", "together") and c.dep_ in ("prep", "advmod"):
+                preps = [w for w in c.children if w.lower_ == "with"]
+            elif low == "with" and c.dep_ == "prep" and any(w.lower_ in ("along", "together")
+                                                             for w in c.children):
+                preps = [c]
+            elif low == "as" and c.dep_ in ("cc", "prep") and any(w.lower_ == "well" for w in c.children):
+                preps = [c]
+            else:
+                continue
+            out += [o for w in preps for o in w.children if o.dep_ == "pobj"]
     return out
 
 
