@@ -352,6 +352,8 @@ class EventCoder:
         if ctx.prepare and self.ontology.plover[plover].preparation:
             return [self._event(article, sent, index, match, m.preparation, src, tgt, Modality.ASSERTED, False,
                                 date, date_source, date_text, f"prepare:{base.pattern}", factor=0.9)]
+        if ctx.possible and coop:
+            return []  # "X said it could send aid": not yet an offer
         goal = "AGREE" if coop else "THREATEN"
         table = m.intent[goal]
         if plover not in table:
