@@ -921,3 +921,9 @@ def test_co_doers_joined_by_along_with_or_as_well_as(nlp, coder):
     # "met with Y" is a partner, not a co-doer
     events = run(nlp, coder, "Ghana met with Togo on Monday.", {"Ghana": "GHA", "Togo": "TGO"})
     assert triples(events) == [("GHA", "TGO", "CONSULT"), ("TGO", "GHA", "CONSULT")]
+
+
+def test_an_interview_speaker_label_is_not_the_subject(nlp, coder):
+    events = run(nlp, coder, "VOA: Chile's President Ana Rojas recently visited Peru after the election.",
+                 {"VOA": "---MED", "Chile's President Ana Rojas": "CHLGOV", "Peru": "PER"})
+    assert triples(events) == [("CHLGOV", "PER", "CONSULT")]

@@ -363,6 +363,7 @@ class ArgumentFinder:
     def subjects(self, tok, by_token, ctx: Context, depth: int = 0) -> list[Arg]:
         w = self.words
         subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj", "expl", "nsubjpass")]
+        subj = _unlabelled(subj)
         if tok.dep_ == "relcl" and (not subj or subj[0].lower_ in RELATIVE_PRONOUNS):
             return [Arg(a.mention, "inherited") for a in self.actors(tok.head, by_token)]
         if subj:
@@ -561,6 +562,19 @@ def _companions(subj, verb) -> list:
                 continue
             out += [o for w in preps for o in w.children if o.dep_ == "pobj"]
     return out
+
+
+def _unlabelled(subjects: list) -> list:
+    """"VOA: Putin visited China": an interview's speaker label opening the sentence is
+    taken by the parser for the subject, with the real subject in apposition to it or
+    as a second subject; the label is dropped when something else is the subject."""
+    out = []
+    for c in subjects:
+        if c.left_edge.i == c.sent.start and c.i + 1 < len(c.doc) and c.doc[c.i + 1].text == ":":
+            out += [a for a in c.children if a.dep_ == "appos" and a.i > c.i + 1]
+        else:
+            out.append(c)
+    return out or subjects
 
 
 def _marked(clause, word: str) -> bool:
