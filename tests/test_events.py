@@ -927,3 +927,9 @@ def test_an_interview_speaker_label_is_not_the_subject(nlp, coder):
     events = run(nlp, coder, "VOA: Chile's President Ana Rojas recently visited Peru after the election.",
                  {"VOA": "---MED", "Chile's President Ana Rojas": "CHLGOV", "Peru": "PER"})
     assert triples(events) == [("CHLGOV", "PER", "CONSULT")]
+
+
+def test_a_nominal_arrest_names_its_doer_and_its_detainees(nlp, coder):
+    events = run(nlp, coder, "The detention of Bolivian students by Peruvian police drew criticism.",
+                 {"Bolivian students": "BOLEDU", "Peruvian police": "PERCOP"})
+    assert triples(events) == [("PERCOP", "BOLEDU", "COERCE")]
