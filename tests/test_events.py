@@ -933,3 +933,19 @@ def test_a_nominal_arrest_names_its_doer_and_its_detainees(nlp, coder):
     events = run(nlp, coder, "The detention of Bolivian students by Peruvian police drew criticism.",
                  {"Bolivian students": "BOLEDU", "Peruvian police": "PERCOP"})
     assert triples(events) == [("PERCOP", "BOLEDU", "COERCE")]
+
+
+def test_a_name_parsed_as_the_root_noun_is_the_subject_of_the_verb_under_it(nlp, coder):
+    # the tagger sometimes reads a sentence-initial surname as a common noun and makes it the
+    # root, with the sentence's verb as its complement: the parse is built by hand here
+    from spacy.tokens import Doc
+    words = ["Castillo", "at", "first", "imposed", "tariffs", "on", "Chile", "."]
+    doc = Doc(nlp.vocab, words=words, spaces=[True] * 6 + [False, False],
+              tags=["NN", "IN", "RB", "VBN", "NNS", "IN", "NNP", "."],
+              pos=["NOUN", "ADP", "ADV", "VERB", "NOUN", "ADP", "PROPN", "PUNCT"],
+              lemmas=["castillo", "at", "first", "impose", "tariff", "on", "Chile", "."],
+              heads=[0, 2, 3, 0, 3, 4, 5, 0],
+              deps=["ROOT", "advmod", "advmod", "ccomp", "dobj", "prep", "pobj", "punct"])
+    article = Article(id="b" * 40, text=doc.text, date=ANCHOR)
+    events = coder.code(doc, article, HandActors({"Castillo": "PERGOV", "Chile": "CHL"}).code(doc, article))
+    assert triples(events) == [("PERGOV", "CHL", "SANCTION")]

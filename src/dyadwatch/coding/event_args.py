@@ -375,6 +375,10 @@ class ArgumentFinder:
             if subj[0].lower_ in (FIRST_PERSON if ctx.quoted else w["pronouns"]):
                 return [Arg(a.mention, "speaker") for a in self.actors(ctx.speaker, by_token)]
             return []
+        if tok.head == tok and depth > 0 and tok.pos_ in ("NOUN", "PROPN") and tok.i == tok.sent.start:
+            # "Trump at first imposed tariffs ...": a name the tagger took for a noun becomes
+            # the root with the sentence's verb under it; that verb's subject is the name
+            return [Arg(a.mention, "inherited") for a in self.actors(tok, by_token, depth=0)]
         if depth > 4 or tok.head == tok:
             return []
         gov = tok.head
