@@ -949,3 +949,12 @@ def test_a_name_parsed_as_the_root_noun_is_the_subject_of_the_verb_under_it(nlp,
     article = Article(id="b" * 40, text=doc.text, date=ANCHOR)
     events = coder.code(doc, article, HandActors({"Castillo": "PERGOV", "Chile": "CHL"}).code(doc, article))
     assert triples(events) == [("PERGOV", "CHL", "SANCTION")]
+
+
+def test_a_demand_on_no_one_named_is_a_request_without_target(nlp, coder):
+    events = run(nlp, coder, "Chile's president said on Monday that the talks with Peru must continue.",
+                 {"Chile's president": "CHLGOV", "Peru": "PER"})
+    assert ("CHLGOV", None, "REQUEST") in triples(events)
+    # a speaker of no known country makes no such demand
+    events = run(nlp, coder, "The study said the results must be read with care.", {"The study": "NGO"})
+    assert not triples(events)

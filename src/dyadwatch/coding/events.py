@@ -201,6 +201,9 @@ class EventCoder:
             return []
         speakers = unique(self.args.actors(ctx.speaker, by_token))
         addressees = unique(self.args.subjects(verb, by_token, Context()))
+        if not addressees and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN" for c in verb.children):
+            # "X said talks with Y must continue": a demand on no one named
+            addressees = [Arg(None, "direct")]
         if not speakers or not addressees:
             return []
         date, date_source, date_text = event_date(sent, verb, article)
@@ -208,9 +211,7 @@ class EventCoder:
         negated = ctx.negated and not self.clauses.negated(verb)
         return [self._event(article, sent, index, match, match.pattern.cameo, s, a, Modality.ASSERTED, negated,
                             date, date_source, date_text, match.pattern.id)
-                for s in speakers for a in addressees
-                if s.mention.actor.code != a.mention.actor.code
-                and not _same_country(s.mention.actor, a.mention.actor)]  # "both sides must": not the speaker's own
+                for s in speakers for a in addressees if _demand_pair(s, a)]
 
     # -- triggers --------------------------------------------------------------
     def _matches(self, sent, by_token, keys: TriggerKeys) -> list[_Match]:
@@ -469,6 +470,16 @@ def _rank(e: Event) -> tuple:
 def _quote_speaker(quoted, tok):
     """The speaker's token of the direct quote the trigger is in, if any."""
     return next((tok.doc[head] for start, end, head in quoted if start <= tok.idx < end), None)
+
+
+def _demand_pair(speaker: Arg, addressee: Arg) -> bool:
+    """Is "X said Y must Z" X's demand of Y? Not of X's own side ("both sides must");
+    a demand on no one named ("talks must continue") needs a speaker of a known country."""
+    s = speaker.mention.actor
+    if addressee.mention is None:
+        return s.country is not None
+    a = addressee.mention.actor
+    return s.code != a.code and not _same_country(s, a)
 
 
 def _same_country(a, b) -> bool:
