@@ -958,3 +958,12 @@ def test_a_demand_on_no_one_named_is_a_request_without_target(nlp, coder):
     # a speaker of no known country makes no such demand
     events = run(nlp, coder, "The study said the results must be read with care.", {"The study": "NGO"})
     assert not triples(events)
+
+
+def test_a_noun_pattern_with_objects_needs_them_in_its_of_phrase(nlp, coder):
+    events = run(nlp, coder, "Ghana's defence minister announced the activation of a rapid response force.",
+                 {"Ghana's defence minister": "GHAGOV"})
+    assert triples(events) == [("GHAGOV", None, "MOBILIZE")]
+    events = run(nlp, coder, "Ghana's defence minister announced the activation of a new hotline.",
+                 {"Ghana's defence minister": "GHAGOV"})
+    assert not triples(events)

@@ -241,6 +241,8 @@ class EventCoder:
             if i in consumed or (i in by_token and not self._event_noun_in_span(tok, by_token)):
                 continue
             for pattern in self.patterns.nouns[key]:
+                if pattern.objects and not any(_lemmas(o) & pattern.objects for o in _of_objects(tok)):
+                    continue  # "the activation of a force", not of an account
                 if tok.pos_ in pattern.pos and not self._governed_by_match(tok, consumed):
                     matches.append(_Match(pattern, tok, None))
                     break
@@ -422,6 +424,12 @@ def _complements(tok):
     for c in tok.children:
         if c.dep_ == "dobj":
             yield from (a for a in c.children if a.dep_ == "appos")
+
+
+def _of_objects(tok):
+    """The objects of a noun's "of" phrases ("the activation of a standby force")."""
+    return [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+            for o in c.children if o.dep_ == "pobj"]
 
 
 def _lemmas(tok) -> set[str]:
