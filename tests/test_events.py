@@ -967,3 +967,10 @@ def test_a_noun_pattern_with_objects_needs_them_in_its_of_phrase(nlp, coder):
     events = run(nlp, coder, "Ghana's defence minister announced the activation of a new hotline.",
                  {"Ghana's defence minister": "GHAGOV"})
     assert not triples(events)
+
+
+def test_being_open_or_ready_to_talks_offers_them(nlp, coder):
+    events = run(nlp, coder, "Peru is ready for talks with Chile, its foreign minister said.", {"Peru": "PER", "Chile": "CHL"})
+    assert triples(events) == [("PER", "CHL", "AGREE")]
+    events = run(nlp, coder, "The border with Chile is open to trucks again.", {"Chile": "CHL"})
+    assert not triples(events)
