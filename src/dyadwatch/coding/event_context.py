@@ -215,12 +215,20 @@ class ClauseReader:
         if self._commentator(_according_to(cur)):
             return Context("hypothetical", negated)  # "according to analysts, X wants to Z"
         if speaker is None:
-            speaker = quoted
+            speaker = self._parenthetical_speaker(cur) or quoted
         if obligation and speaker is None:
             return Context("hypothetical", negated)
         return Context(modality, negated, (derive and modality in ("future", "conditional")) or possible,
                         derive_from, obligation, speaker, prepare=prepare, quoted=quoted is not None,
                         possible=possible)
+
+    def _parenthetical_speaker(self, clause):
+        """"Lai said, we are open for dialogue": a verb of saying the parser hangs on the
+        clause it reports (parataxis) names that clause's speaker."""
+        for c in clause.children:
+            if c.dep_ == "parataxis" and c.lemma_.lower() in self.words["speech_verbs"]:
+                return subject_token(c)
+        return None
 
     def speaker(self, verb):
         """Who says what a reporting verb introduces: its subject, or when it has
