@@ -974,3 +974,8 @@ def test_being_open_or_ready_to_talks_offers_them(nlp, coder):
     assert triples(events) == [("PER", "CHL", "AGREE")]
     events = run(nlp, coder, "The border with Chile is open to trucks again.", {"Chile": "CHL"})
     assert not triples(events)
+
+
+def test_a_refusal_coordinated_with_an_offer_answers_its_doer(nlp, coder):
+    events = run(nlp, coder, "Bolivia offered talks, but Paraguay refused.", {"Bolivia": "BOL", "Paraguay": "PRY"})
+    assert ("PRY", "BOL", "REJECT") in triples(events)

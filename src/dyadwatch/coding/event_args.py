@@ -108,6 +108,10 @@ class ArgumentFinder:
         if p.symmetric in ("all", "subjects") and len(sources) > 1:
             # "Peru and Japan held talks in Lima": the venue is not a third party
             targets = [t for t in targets if not _venue(t.mention, tok.doc)]
+        if not targets and sources and tok.dep_ == "conj" and self.ontology.plover_of(p.cameo) == "REJECT":
+            # "Peru offered talks, but Chile refused": the refusal answers the first clause's doer
+            targets = [a for a in self.subjects(tok.head, by_token, ctx)
+                       if a.mention is not None and key(a.mention) not in source_keys]
         symmetric = p.symmetric == "all" or (p.symmetric == "subjects" and not targets and len(sources) > 1) \
             or bool(attributive)  # the host of a visitor meets them too
         if attacks and not targets:  # "killed in Israeli shelling in Gaza": where, never the attacker's own
