@@ -979,3 +979,9 @@ def test_being_open_or_ready_to_talks_offers_them(nlp, coder):
 def test_a_refusal_coordinated_with_an_offer_answers_its_doer(nlp, coder):
     events = run(nlp, coder, "Bolivia offered talks, but Paraguay refused.", {"Bolivia": "BOL", "Paraguay": "PRY"})
     assert ("PRY", "BOL", "REJECT") in triples(events)
+
+
+
+def test_lifting_or_exempting_duties_eases_sanctions(nlp, coder):
+    events = run(nlp, coder, "Peru lifted the duties on Chilean wine on Monday.", {"Peru": "PER", "Chilean": "CHL"})
+    assert triples(events) == [("PER", "CHL", "RETREAT")]
