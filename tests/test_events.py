@@ -985,3 +985,10 @@ def test_a_refusal_coordinated_with_an_offer_answers_its_doer(nlp, coder):
 def test_lifting_or_exempting_duties_eases_sanctions(nlp, coder):
     events = run(nlp, coder, "Peru lifted the duties on Chilean wine on Monday.", {"Peru": "PER", "Chilean": "CHL"})
     assert triples(events) == [("PER", "CHL", "RETREAT")]
+
+
+def test_a_second_verb_the_parser_left_unattached_shares_the_subject(nlp, coder):
+    # "X imposed A, then exempted B": "exempted" often comes out as an unlabelled dependent
+    events = run(nlp, coder, "Peru's president first imposed 20% tariffs on Chilean exports to Peru, "
+                 "then exempted the duties on Chilean wine.", {"Peru's president": "PERGOV", "Chilean": "CHL"})
+    assert ("PERGOV", "CHL", "RETREAT") in triples(events)

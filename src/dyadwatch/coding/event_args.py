@@ -416,7 +416,9 @@ class ArgumentFinder:
             if poss:
                 return [Arg(a.mention, "nested") for a in poss]
             gov = gov.head
-        if tok.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp", "acomp") or gov != tok.head:
+        if tok.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp", "acomp") or gov != tok.head \
+                or (tok.dep_ == "dep" and tok.tag_ == "VBD" and gov.pos_ == "VERB"):
+            # ("imposed A, then exempted B": the parser often leaves the second verb unlabelled)
             how = "conj" if tok.dep_ == "conj" else "inherited"
             passive_gov = any(c.dep_ in ("nsubjpass", "auxpass") for c in gov.children)
             found = (self._agents(gov, by_token) if passive_gov and tok.dep_ != "conj"
