@@ -992,3 +992,8 @@ def test_a_second_verb_the_parser_left_unattached_shares_the_subject(nlp, coder)
     events = run(nlp, coder, "Peru's president first imposed 20% tariffs on Chilean exports to Peru, "
                  "then exempted the duties on Chilean wine.", {"Peru's president": "PERGOV", "Chilean": "CHL"})
     assert ("PERGOV", "CHL", "RETREAT") in triples(events)
+
+
+def test_reimposing_sanctions_is_a_sanction(nlp, coder):
+    events = run(nlp, coder, "Canada reimposed sanctions on Belarus on Friday.", {"Canada": "CAN", "Belarus": "BLR"})
+    assert triples(events) == [("CAN", "BLR", "SANCTION")]
