@@ -841,3 +841,83 @@ def test_a_warning_is_aimed_at_whom_its_that_clause_names(nlp, coder):
     assert ("GHAGOV", "TGOGOV", "THREATEN") in triples(run(nlp, coder, own, names))
     assert [t for t in triples(run(nlp, coder, own, names)) if t[2] == "THREATEN"] == [
         ("GHAGOV", "TGOGOV", "THREATEN")]  # never a warning to itself
+
+
+def test_a_gerund_under_a_time_preposition_is_done_by_the_clause_subject(nlp, coder):
+    events = run(nlp, coder, "The Peruvian envoy briefed reporters after meeting with Chile's foreign minister.",
+                 {"The Peruvian envoy": "PERGOV", "Chile": "CHLGOV", "reporters": "---MED"})
+    assert ("PERGOV", "CHLGOV", "CONSULT") in triples(events)
+    # "before leaving for Y": the trip is still to come
+    events = run(nlp, coder, "Before leaving for Lima on Friday, the Chilean minister spoke to students.",
+                 {"the Chilean minister": "CHLGOV", "Lima": "PERGOV"})
+    assert not triples(events)
+    # "thanked X for helping Y": X helped, not the one who thanked
+    events = run(nlp, coder, "Ghana thanked Norway for helping Liberia.",
+                 {"Ghana": "GHA", "Norway": "NOR", "Liberia": "LBR"})
+    assert not [t for t in triples(events) if t[0] == "GHA" and t[1] == "LBR"]
+
+
+def test_a_visiting_person_parsed_as_an_object_is_the_visitor(nlp, coder):
+    events = run(nlp, coder, "In Lima, Peru's president greeted visiting Bolivian Foreign Minister Ana Rojas warmly.",
+                 {"Peru's president": "PERGOV", "Bolivian Foreign Minister Ana Rojas": "BOLGOV", "Lima": "PERGOV"})
+    assert ("BOLGOV", "PERGOV", "CONSULT") in triples(events)  # the visitor came to the host
+    # an act, not an adjective: "will include meeting X" keeps its subject
+    events = run(nlp, coder, "Suzuki's tour will include meeting Kenyan President William Ruto.",
+                 {"Suzuki": "JPNGOV", "Kenyan President William Ruto": "KENGOV"})
+    assert not [e for e in events if e.source and e.source.code == "KENGOV" and e.cameo == "042"]
+
+
+def test_a_nominal_attack_with_an_explicit_agent_needs_no_target(nlp, coder):
+    events = run(nlp, coder, "Residents fled after an attack by Malian soldiers near the market.",
+                 {"Malian soldiers": "MLIMIL"})
+    assert ("MLIMIL", None, "ASSAULT") in triples(events, counted_only=False)
+    events = run(nlp, coder, "Chile warned that it would answer any attack by Peruvian troops.",
+                 {"Chile": "CHL", "Peruvian troops": "PERMIL"})
+    assert not [e for e in events if e.plover == "ASSAULT"]
+    # a visit by someone to nowhere named is no event
+    events = run(nlp, coder, "Crowds gathered for a visit by the Pope.", {"the Pope": "VAT"})
+    assert not events
+
+
+def test_criticism_by_adjective_agent_and_by_a_label_in_apposition(nlp, coder):
+    events = run(nlp, coder, "The Kenyan government said it was deeply disappointed by Uganda's decision.",
+                 {"The Kenyan government": "KENGOV", "Uganda": "UGA"})
+    assert ("KENGOV", "UGA", "ACCUSE") in triples(events)
+    events = run(nlp, coder, 'Brazil called Argentina\'s decision "a reckless provocation."',
+                 {"Brazil": "BRA", "Argentina": "ARG"})
+    assert ("BRA", "ARG", "ACCUSE") in triples(events)
+
+
+def test_troops_sent_to_ones_own_ground_are_a_deployment_not_aid(nlp, coder):
+    events = run(nlp, coder, "Peru's president sent 4,000 soldiers to Peru's southern border on Friday.",
+                 {"Peru's president": "PERGOV", "Peru": "PER"})
+    assert triples(events) == [("PERGOV", None, "MOBILIZE")]
+    events = run(nlp, coder, "Peru sent 400 soldiers to Haiti on Friday.", {"Peru": "PER", "Haiti": "HTI"})
+    assert triples(events) == [("PER", "HTI", "AID")]
+
+
+def test_forces_backed_by_foreign_troops_receive_military_aid(nlp, coder):
+    events = run(nlp, coder, "Malian troops backed by Chadian soldiers retook the town on Sunday.",
+                 {"Malian troops": "MLIMIL", "Chadian soldiers": "TCDMIL"})
+    assert ("TCDMIL", "MLIMIL", "AID") in triples(events)
+    # political backing is not military aid
+    events = run(nlp, coder, "Rebels backed by Libya seized the town on Sunday.",
+                 {"Rebels": "TCDREB", "Libya": "LBY"})
+    assert not [t for t in triples(events) if t[2] == "AID"]
+
+
+def test_activating_a_force_is_a_mobilization(nlp, coder):
+    events = run(nlp, coder, "The Ghanaian army activated a rapid reaction force on Monday.",
+                 {"The Ghanaian army": "GHAMIL"})
+    assert triples(events) == [("GHAMIL", None, "MOBILIZE")]
+
+
+def test_co_doers_joined_by_along_with_or_as_well_as(nlp, coder):
+    events = run(nlp, coder, "Norway, along with Sweden and Denmark, condemned the coup in Guinea.",
+                 {"Norway": "NOR", "Sweden": "SWE", "Denmark": "DNK", "Guinea": "GIN"})
+    assert {t[0] for t in triples(events) if t[2] == "ACCUSE"} == {"NOR", "SWE", "DNK"}
+    events = run(nlp, coder, "Ghana, as well as Togo, praised Benin.", {"Ghana": "GHA", "Togo": "TGO", "Benin": "BEN"})
+    assert triples(events) == [("GHA", "BEN", "SUPPORT"), ("TGO", "BEN", "SUPPORT")]
+    # "met with Y" is a partner, not a co-doer
+    events = run(nlp, coder, "Ghana met with Togo on Monday.", {"Ghana": "GHA", "Togo": "TGO"})
+    assert triples(events) == [("GHA", "TGO", "CONSULT"), ("TGO", "GHA", "CONSULT")]

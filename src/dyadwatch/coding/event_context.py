@@ -35,6 +35,7 @@ class Context:
     allege: bool = False  # inside "accuse X of ...": not coded
     refuse: bool = False  # "failed to Z": a cooperative Z becomes a REJECT
     prepare: bool = False  # "prepared to shell": military preparation (MOBILIZE), not a threat
+    possible: bool = False  # "X said it could Z": a possible act of the speaker's own (a threat if hostile)
 
 
 class ClauseReader:
@@ -51,6 +52,7 @@ class ClauseReader:
         w = self.words
         modality, negated, derive, obligation, prepare = "asserted", False, False, False, False
         derive_from = speaker = None
+        possible = False
         if self.negated(tok):
             negated = True
         auxes = {c.lemma_.lower() for c in tok.children if c.dep_ in ("aux", "auxpass")}
@@ -174,6 +176,8 @@ class ClauseReader:
                 if obligation:
                     return Context("hypothetical", negated, obligation=True, speaker=speaker or quoted,
                                    quoted=quoted is not None)
+                # "Russia warned it may cut gas supplies": the speaker names a possible act of its own
+                possible = modality == "hypothetical" and cur == tok and _self_subject(tok, speaker)
                 break
             own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children)
             if (glemma in w["intent_verbs"] or glemma in w["wish_verbs"]) and dep in ("xcomp", "ccomp") and (
@@ -214,8 +218,9 @@ class ClauseReader:
             speaker = quoted
         if obligation and speaker is None:
             return Context("hypothetical", negated)
-        return Context(modality, negated, derive and modality in ("future", "conditional"),
-                        derive_from, obligation, speaker, prepare=prepare, quoted=quoted is not None)
+        return Context(modality, negated, (derive and modality in ("future", "conditional")) or possible,
+                        derive_from, obligation, speaker, prepare=prepare, quoted=quoted is not None,
+                        possible=possible)
 
     def speaker(self, verb):
         """Who says what a reporting verb introduces: its subject, or when it has
@@ -481,3 +486,14 @@ def subject_token(verb):
         if c.dep_ in ("nsubj", "nsubjpass"):
             return c
     return _according_to(verb)  # "..., according to X"
+
+
+def _self_subject(clause, speaker) -> bool:
+    """Is the clause's subject the speaker: a personal pronoun ("X said it could Z")
+    or the speaker's own words ("Turkey said Turkey might Z")?"""
+    subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if subj is None or speaker is None:
+        return False
+    if subj.tag_ == "PRP":
+        return subj.lower_ in ("it", "we", "they", "he", "she", "i")
+    return subj.lower_ == speaker.lower_

@@ -125,8 +125,12 @@ class EventCoder:
         main = [m for m in matches if m.trigger.dep_ != "acl"]
         for match in matches:
             if match.trigger.dep_ == "acl" and main and not any(
-                    c.dep_ in ("nsubj", "nsubjpass") for c in match.trigger.children):
-                continue  # "forces backed by warplanes", "sanctions imposed on X": background
+                    c.dep_ in ("nsubj", "nsubjpass") for c in match.trigger.children) \
+                    and not (self.ontology.plover_of(match.pattern.cameo) == "AID"
+                             and any(c.dep_ == "agent" for c in match.trigger.children)):
+                # "sanctions imposed on X": background; but "forces backed by Y's troops
+                # stormed Z": Y's help, named by its agent, is part of the act reported
+                continue
             t = match.trigger
             if t.tag_ == "VBN" and t.dep_ == "advcl" and t.lemma_.lower() in self.words["question_verbs"] \
                     and not any(c.dep_.startswith("nsubj") for c in t.children):
@@ -263,9 +267,9 @@ class EventCoder:
             subj = {x for h in heads for x in _lemmas(h)}
             if p.subjects and not subj & p.subjects or subj & p.subjects_not:
                 return False
-        if p.preps and not any(c.dep_ in ("prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp")
+        if p.preps and not any(c.dep_ in ("prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp", "appos")
                                and c.lower_ in p.preps and c.i > tok.i  # "On Monday, X called": no "call on"
-                               for c in tok.children) and not _marked_clause(tok, p.preps):
+                               for c in _complements(tok)) and not _marked_clause(tok, p.preps):
             return False
         objects = list(_objects(tok))
         if p.objects_not and any(_lemmas(o) & p.objects_not for o in objects if o.dep_ != "pobj"):
@@ -304,6 +308,8 @@ class EventCoder:
         date, date_source, date_text = event_date(sent, tok, article)
         out: list[Event] = []
         for src, tgt, primary in pairs:
+            if p.untargeted and _own_ground(src, tgt):
+                tgt = Arg(None, "direct")  # "sent troops to its own border": no recipient
             cameo = p.cameo if tgt.mention is not None or not p.untargeted else p.untargeted
             base = self._event(article, sent, index, match, cameo, src, tgt, ctx.modality, ctx.negated,
                                date, date_source, date_text, p.id)
@@ -346,6 +352,8 @@ class EventCoder:
         if ctx.prepare and self.ontology.plover[plover].preparation:
             return [self._event(article, sent, index, match, m.preparation, src, tgt, Modality.ASSERTED, False,
                                 date, date_source, date_text, f"prepare:{base.pattern}", factor=0.9)]
+        if ctx.possible and coop:
+            return []  # "X said it could send aid": not yet an offer
         goal = "AGREE" if coop else "THREATEN"
         table = m.intent[goal]
         if plover not in table:
@@ -406,6 +414,15 @@ def _objects(tok):
                     yield from o.conjuncts
 
 
+def _complements(tok):
+    """The verb's dependents and its object's apposition: "called the move 'a provocation'"
+    is often parsed with the label in apposition to the object, not as its complement."""
+    yield from tok.children
+    for c in tok.children:
+        if c.dep_ == "dobj":
+            yield from (a for a in c.children if a.dep_ == "appos")
+
+
 def _lemmas(tok) -> set[str]:
     """The lemma of a token with its compound/adjective modifiers ("hunger strike")."""
     out = {tok.lemma_.lower(), tok.lower_}
@@ -432,6 +449,16 @@ def _trigger_span(match: _Match) -> tuple[int, int]:
         if 0 < e.i - tok.i <= 3:
             end = max(end, e.i + 1)
     return start, end
+
+
+def _own_ground(src: Arg, tgt: Arg) -> bool:
+    """Is the target the source's own country as a place ("sent troops to Mexico's
+    northern border" by Mexico)? Then nobody receives the act: a deployment, a drill
+    or a test at home, not aid to or cooperation with anyone."""
+    if src.mention is None or tgt.mention is None:
+        return False
+    s, t = src.mention.actor, tgt.mention.actor
+    return t.sector is None and t.country is not None and t.country == s.country and t.kind in ("country", "capital")
 
 
 def _rank(e: Event) -> tuple:
