@@ -86,6 +86,12 @@ def test_passive_agent_is_the_source(nlp, coder):
     assert events[0].date == dt.date(2024, 2, 26)
 
 
+def test_a_passive_agent_hung_on_the_phrase_before_it_is_still_the_source(nlp, coder):
+    events = run(nlp, coder, "Several small states have been threatened with tariffs by Brazil.",
+                 {"Brazil": "BRA"})
+    assert triples(events) == [("BRA", None, "THREATEN")]
+
+
 def test_coordinated_subjects_give_one_event_each(nlp, coder):
     events = run(nlp, coder, "Saudi Arabia and Bahrain cut ties with Iran.",
                  {"Saudi Arabia": "SAU", "Bahrain": "BHR", "Iran": "IRN"})

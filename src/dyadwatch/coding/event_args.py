@@ -142,9 +142,15 @@ class ArgumentFinder:
                 for o in c.children if o.dep_ == "pobj" and o.lemma_.lower() in self.words["attack_nouns"]]
 
     def _agents(self, tok, by_token) -> list[Arg]:
-        """The "by" phrase of a passive verb or of a nominal act ("a strike by X")."""
-        return [a for c in tok.children
-                if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and tok.pos_ == "NOUN")
+        """The "by" phrase of a passive verb or of a nominal act ("a strike by X").
+        The parser often hangs a passive's agent on the noun of the phrase before
+        it ("were threatened with sanctions by X"): the agent of the verb all the same."""
+        heads = [tok]
+        if tok.pos_ in ("VERB", "AUX") and not any(c.dep_ == "agent" for c in tok.children):
+            heads += [o for c in tok.children if c.dep_ == "prep" and c.lower_ != "by"
+                      for o in c.children if o.dep_ == "pobj"]
+        return [a for h in heads for c in h.children
+                if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and (h is not tok or tok.pos_ == "NOUN"))
                 for pobj in c.children if pobj.dep_ == "pobj" for a in self.actors(pobj, by_token)]
 
     @staticmethod
