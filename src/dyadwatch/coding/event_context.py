@@ -208,8 +208,10 @@ class ClauseReader:
             if noun_gov and self._in_condition(gov):
                 return Context("hypothetical", negated)  # "unless X made peace with rebels fighting Y"
             break
-        if self._commentator(_according_to(cur)):
-            return Context("hypothetical", negated)  # "according to analysts, X wants to Z"
+        if self._commentator(_according_to(cur)) or (speaker is None and self._commentator(quoted)):
+            # "according to analysts, X wants to Z"; a quote of an analyst is his opinion
+            # however its clauses hang together ("... Y will Z if W," said X, a fellow at V)
+            return Context("hypothetical", negated)
         if speaker is None:
             speaker = quoted
         if obligation and speaker is None:
