@@ -131,6 +131,15 @@ def test_a_direct_quote_of_a_commentator_is_his_opinion_throughout(nlp, coder):
                                                  'sending troops to Peru, and that shows they fear the rebels."')
 
 
+def test_whatever_a_commentator_says_is_opinion_however_deep_the_clause(nlp, coder):
+    text = ("Lund, a director at the Oslo Peace Foundation Group, told reporters that although "
+            "Chile condemned Peru, it is reluctant to act.")
+    assert counted(nlp, coder, text) == []
+    text = ("Lund, a spokesman for the army, told reporters that although Chile condemned Peru, "
+            "it is reluctant to act.")
+    assert ("CHL", "PER", "ACCUSE") in counted(nlp, coder, text)
+
+
 def test_commentators_named_by_their_institution_or_behind_according_to(nlp, coder):
     assert counted(nlp, coder, "The Lima Institute's Ruiz said Chile is sending troops to Peru.") == []
     assert counted(nlp, coder, "According to analysts, Chile wants to strengthen ties with Peru.") == []

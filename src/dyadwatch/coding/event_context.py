@@ -208,9 +208,11 @@ class ClauseReader:
             if noun_gov and self._in_condition(gov):
                 return Context("hypothetical", negated)  # "unless X made peace with rebels fighting Y"
             break
-        if self._commentator(_according_to(cur)) or (speaker is None and self._commentator(quoted)):
-            # "according to analysts, X wants to Z"; a quote of an analyst is his opinion
-            # however its clauses hang together ("... Y will Z if W," said X, a fellow at V)
+        if self._commentator(_according_to(cur)) or (speaker is None and self._commentator(quoted)) \
+                or (speaker is None and self._commentator(self._reporter(tok))):
+            # "according to analysts, X wants to Z"; what an analyst says is his opinion
+            # however its clauses hang together ("X, a fellow at V, said that although Y
+            # and W are concerned ...", "... where Y might go if W," said X)
             return Context("hypothetical", negated)
         if speaker is None:
             speaker = quoted
@@ -218,6 +220,12 @@ class ClauseReader:
             return Context("hypothetical", negated)
         return Context(modality, negated, derive and modality in ("future", "conditional"),
                         derive_from, obligation, speaker, prepare=prepare, quoted=quoted is not None)
+
+    def _reporter(self, tok):
+        """The speaker of the nearest verb of saying above `tok`, however far."""
+        verb = next((a for a in tok.ancestors if a.pos_ == "VERB"
+                     and a.lemma_.lower() in self.words["speech_verbs"]), None)
+        return self.speaker(verb) if verb is not None else None
 
     def speaker(self, verb):
         """Who says what a reporting verb introduces: its subject, or when it has
@@ -309,9 +317,9 @@ class ClauseReader:
         for appos in (c for c in speaker.children if c.dep_ == "appos"):
             if appos.lemma_.lower() in w["commentator_nouns"]:
                 return True
-            if any(t.lemma_.lower() in w["institution_nouns"] and t.ent_type_ == "ORG"
+            if any(t.lemma_.lower() in w["institution_nouns"] and (t.ent_type_ == "ORG" or t.tag_ == "NNP")
                    for t in appos.subtree):
-                return True  # "a senior director at the X Institute"
+                return True  # "a senior director at the X Institute" (a name the tagger missed)
         return False
 
     def _prospective(self, tok) -> bool:
