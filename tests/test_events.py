@@ -316,6 +316,14 @@ def test_the_venue_of_talks_is_not_a_third_party(nlp, coder):
     assert triples(events) == [("IRN", "OMN", "CONSULT"), ("OMN", "IRN", "CONSULT")]
 
 
+def test_troops_sent_to_ones_own_territory_are_deployed_not_given(nlp, coder):
+    names = {"Chilean": "CHL", "Chile": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "The Chilean government sent 4,000 soldiers to Chile's northern border.", names)
+    assert triples(events) == [("CHL", "CHL", "MOBILIZE")]
+    events = run(nlp, coder, "The Chilean government sent 4,000 soldiers to Peru.", names)
+    assert triples(events) == [("CHL", "PER", "AID")]
+
+
 def test_a_scene_set_by_ahead_of_is_not_a_target(nlp, coder):
     names = {"Iran": "IRN", "Oman": "OMN"}
     events = run(nlp, coder, "Ahead of joint drills with Oman, Iran conducted a missile test.", names)

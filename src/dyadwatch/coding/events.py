@@ -304,7 +304,7 @@ class EventCoder:
         date, date_source, date_text = event_date(sent, tok, article)
         out: list[Event] = []
         for src, tgt, primary in pairs:
-            cameo = p.cameo if tgt.mention is not None or not p.untargeted else p.untargeted
+            cameo = p.untargeted if p.untargeted and not _recipient(src, tgt) else p.cameo
             base = self._event(article, sent, index, match, cameo, src, tgt, ctx.modality, ctx.negated,
                                date, date_source, date_text, p.id)
             out.append(base)
@@ -437,6 +437,16 @@ def _trigger_span(match: _Match) -> tuple[int, int]:
 def _rank(e: Event) -> tuple:
     """Which of two events with the same id to keep: asserted, not negated, confident."""
     return (e.modality == Modality.ASSERTED, not e.negated, e.confidence)
+
+
+def _recipient(src, tgt) -> bool:
+    """Does the act have another party? A pattern's `untargeted` code applies
+    without one, and also when the target is the source's own country: troops sent
+    to one's own border are deployed (MOBILIZE), not given (aid goes to another)."""
+    if tgt.mention is None:
+        return False
+    own = src.mention.actor.country if src.mention else None
+    return own is None or tgt.mention.actor.country != own
 
 
 def _quote_speaker(quoted, tok):
