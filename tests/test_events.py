@@ -324,6 +324,22 @@ def test_troops_sent_to_ones_own_territory_are_deployed_not_given(nlp, coder):
     assert triples(events) == [("CHL", "PER", "AID")]
 
 
+def test_measures_targeting_a_country_sanction_it(nlp, coder):
+    events = run(nlp, coder, "Officials said the new Brazilian tariffs targeting Chile took effect.",
+                 {"Brazilian": "BRA", "Chile": "CHL"})
+    assert triples(events) == [("BRA", "CHL", "SANCTION")]
+    events = run(nlp, coder, "Brazilian jets targeting Chile crossed the border.", {"Brazilian": "BRA", "Chile": "CHL"})
+    assert all(e.plover != "SANCTION" for e in events)
+    events = run(nlp, coder, "Brazil targeted Chile with drones.", {"Brazil": "BRA", "Chile": "CHL"})
+    assert triples(events) == [("BRA", "CHL", "ASSAULT")]
+
+
+def test_where_something_is_based_or_stationed_is_no_deployment(nlp, coder):
+    names = {"Brazil": "BRA", "Chile": "CHL"}
+    assert triples(run(nlp, coder, "The report came from a Brazil research group based in Chile.", names)) == []
+    assert triples(run(nlp, coder, "Brazil stationed troops in Chile.", names)) == [("BRA", "CHL", "MOBILIZE")]
+
+
 def test_a_scene_set_by_ahead_of_is_not_a_target(nlp, coder):
     names = {"Iran": "IRN", "Oman": "OMN"}
     events = run(nlp, coder, "Ahead of joint drills with Oman, Iran conducted a missile test.", names)
