@@ -140,6 +140,19 @@ def test_whatever_a_commentator_says_is_opinion_however_deep_the_clause(nlp, cod
     assert ("CHL", "PER", "ACCUSE") in counted(nlp, coder, text)
 
 
+def test_what_a_passive_act_was_for_is_an_aim(nlp, coder):
+    assert counted(nlp, coder, "The summit was postponed to leave room for talks between Chile and Peru.") == []
+    assert ("CHL", "PER", "CONSULT") in counted(
+        nlp, coder, "The summit was postponed, and Chile held talks with Peru.")
+
+
+def test_a_relative_clause_on_what_is_asked_for_is_part_of_the_request(nlp, coder):
+    found = counted(nlp, coder, "Norway called for a new force in Mali that protects civilians.")
+    assert not [f for f in found if f[2] == "AID"]
+    found = counted(nlp, coder, "Norway praised the new force in Mali that protects civilians.")
+    assert [f for f in found if f[2] == "AID"]
+
+
 def test_commentators_named_by_their_institution_or_behind_according_to(nlp, coder):
     assert counted(nlp, coder, "The Lima Institute's Ruiz said Chile is sending troops to Peru.") == []
     assert counted(nlp, coder, "According to analysts, Chile wants to strengthen ties with Peru.") == []
