@@ -322,6 +322,9 @@ def test_troops_sent_to_ones_own_territory_are_deployed_not_given(nlp, coder):
     assert triples(events) == [("CHL", "CHL", "MOBILIZE")]
     events = run(nlp, coder, "The Chilean government sent 4,000 soldiers to Peru.", names)
     assert triples(events) == [("CHL", "PER", "AID")]
+    events = run(nlp, coder, "Chilean rebels fired rockets at the Chilean government.",
+                 {"Chilean rebels": "CHLREB", "Chilean government": "CHLGOV"})
+    assert triples(events) == [("CHLREB", "CHLGOV", "ASSAULT")]
 
 
 def test_measures_targeting_a_country_sanction_it(nlp, coder):

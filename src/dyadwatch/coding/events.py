@@ -443,12 +443,14 @@ def _rank(e: Event) -> tuple:
 
 def _recipient(src, tgt) -> bool:
     """Does the act have another party? A pattern's `untargeted` code applies
-    without one, and also when the target is the source's own country: troops sent
-    to one's own border are deployed (MOBILIZE), not given (aid goes to another)."""
+    without one, and also when the target is the source's own country as a place:
+    troops sent to one's own border are deployed (MOBILIZE), not given (aid goes to
+    another); missiles fired at one's own government still have a party to hit."""
     if tgt.mention is None:
         return False
     own = src.mention.actor.country if src.mention else None
-    return own is None or tgt.mention.actor.country != own
+    target = tgt.mention.actor
+    return own is None or target.country != own or target.sector is not None
 
 
 def _quote_speaker(quoted, tok):
