@@ -343,6 +343,14 @@ def test_where_something_is_based_or_stationed_is_no_deployment(nlp, coder):
     assert triples(run(nlp, coder, "Brazil stationed troops in Chile.", names)) == [("BRA", "CHL", "MOBILIZE")]
 
 
+def test_a_coordinated_clause_with_its_own_subject_names_no_party_of_the_first(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Bolivia": "BOL"}
+    events = run(nlp, coder, "Chile attended the summit, but the opposition there criticized Peru.", names)
+    assert ("CHL", "PER", "CONSULT") not in triples(events)
+    events = run(nlp, coder, "Chile attended the summit in Peru and criticized Bolivia.", names)
+    assert ("CHL", "PER", "CONSULT") in triples(events)
+
+
 def test_a_scene_set_by_ahead_of_is_not_a_target(nlp, coder):
     names = {"Iran": "IRN", "Oman": "OMN"}
     events = run(nlp, coder, "Ahead of joint drills with Oman, Iran conducted a missile test.", names)

@@ -478,10 +478,14 @@ class ArgumentFinder:
 
 def _clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
     """Tokens under the trigger, breadth first, leaving out its subject, the
-    clauses that describe nouns and scene-setting prepositional phrases."""
+    clauses that describe nouns, scene-setting prepositional phrases and the
+    coordinated clauses with a subject of their own ("attended the meeting, but
+    his mission criticized X": X is not a party to the meeting; an "unless X ..."
+    clause stays, it names whom a threat is about)."""
     def keep(c) -> bool:  # "ahead of X" is parsed as an adverb with an "of" phrase
         return c.dep_ not in NOUN_CLAUSES and not (
-            c.dep_ in ("prep", "advmod") and c.lower_ in circumstance)
+            c.dep_ in ("prep", "advmod") and c.lower_ in circumstance) and not (
+            c.dep_ in ("conj", "parataxis") and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children))
 
     out = []
     frontier = [c for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)]
