@@ -556,6 +556,16 @@ def test_a_thing_done_to_nobody_named_has_no_target_but_people_are_domestic(nlp,
     assert triples(events) == [("BOLMIL", "BOL", "ASSAULT")]
 
 
+def test_people_urged_criticised_or_rebuffed_unnamed_are_of_the_speakers_country(nlp, coder):
+    names = {"Bolivia": "BOL", "Bolivian president": "BOLGOV"}
+    events = run(nlp, coder, "The Bolivian president urged the protesters to go home.", names)
+    assert triples(events) == [("BOLGOV", "BOL", "REQUEST")]
+    events = run(nlp, coder, "The Bolivian president criticized the farmers.", names)
+    assert triples(events) == [("BOLGOV", "BOL", "ACCUSE")]
+    events = run(nlp, coder, "The Bolivian president criticized the new budget.", names)
+    assert triples(events) == [("BOLGOV", None, "ACCUSE")]
+
+
 def test_shaking_hands_is_a_meeting_both_ways(nlp, coder):
     events = run(nlp, coder, "The Ghanaian president shook hands with the Togolese leader.",
                  {"Ghanaian president": "GHAGOV", "Togolese leader": "TGOGOV"})
