@@ -488,6 +488,13 @@ def test_comments_options_and_wishes_are_not_acts(nlp, coder):
     assert triples(events) == []
 
 
+def test_dismissing_a_fear_or_an_idea_denies_a_proposition_and_rejects_nothing(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Chile rebuffed fears that the border would close.", names)) == []
+    assert triples(run(nlp, coder, "Chile rejected the notion that talks had failed.", names)) == []
+    assert triples(run(nlp, coder, "Chile rejected the offer from Peru.", names)) == [("CHL", "PER", "REJECT")]
+
+
 def test_failure_to_agree_is_a_rejection(nlp, coder):
     events = run(nlp, coder, "Serbia and Kosovo failed to reach an agreement on Monday.",
                  {"Serbia": "SRB", "Kosovo": "XKX"})
