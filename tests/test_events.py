@@ -229,6 +229,13 @@ def test_a_scheduled_visit_is_future_not_a_stated_intention(nlp, coder):
     assert [(e.plover, e.modality) for e in events] == [("CONSULT", "future")]
 
 
+def test_goods_that_arrive_pay_no_visit(nlp, coder):
+    names = {"Chinese": "CHN", "Manila": "PHL"}
+    assert triples(run(nlp, coder, "A consignment of Chinese vaccines arrived in Manila on Monday.", names)) == []
+    assert triples(run(nlp, coder, "A Chinese delegation arrived in Manila on Monday.", names)) == [
+        ("CHN", "PHL", "CONSULT")]
+
+
 def test_a_document_performing_a_speech_act_is_its_issuers_act(nlp, coder):
     names = {"Oxfam": "NGO", "Chilean police": "CHLCOP", "The Senate": "USALEG", "Peru": "PER"}
     events = run(nlp, coder, "Oxfam published a report accusing Chilean police of abuses.", names)
