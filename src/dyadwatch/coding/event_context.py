@@ -75,8 +75,10 @@ class ClauseReader:
             return Context("future", negated)  # "ahead of upcoming drills": not yet held
         if self._background(tok) and self._news_above(tok, at):
             return Context("background", negated)  # "after rebels shot down a helicopter"
-        if self._purpose(tok, at):
-            return Context("hypothetical", negated)  # "staged a strike to demand X": an aim
+        if self._purpose(tok, at) or (tok.dep_ == "pobj" and self._purpose(_verb_above(tok), at)):
+            # "staged a strike to demand X": an aim; "delayed the vote to allow time for
+            # talks": the talks are what the delay was for
+            return Context("hypothetical", negated)
         if self.recalled(tok):
             return Context("background", negated)  # "was once invited", "always condemns"
         # climb the clause chain
@@ -211,9 +213,15 @@ class ClauseReader:
                 continue
             if noun_gov and self._in_condition(gov):
                 return Context("hypothetical", negated)  # "unless X made peace with rebels fighting Y"
+            if dep == "relcl" and self._wanted(gov, at):
+                return Context("hypothetical", negated)  # "called for a government that protects Y"
             break
-        if self._commentator(_according_to(cur)):
-            return Context("hypothetical", negated)  # "according to analysts, X wants to Z"
+        if self._commentator(_according_to(cur)) or (speaker is None and self._commentator(quoted)) \
+                or (speaker is None and self._commentator(self._reporter(tok))):
+            # "according to analysts, X wants to Z"; what an analyst says is his opinion
+            # however its clauses hang together ("X, a fellow at V, said that although Y
+            # and W are concerned ...", "... where Y might go if W," said X)
+            return Context("hypothetical", negated)
         if speaker is None:
             speaker = quoted
         if obligation and speaker is None:
@@ -221,6 +229,12 @@ class ClauseReader:
         return Context(modality, negated, (derive and modality in ("future", "conditional")) or possible,
                         derive_from, obligation, speaker, prepare=prepare, quoted=quoted is not None,
                         possible=possible)
+
+    def _reporter(self, tok):
+        """The speaker of the nearest verb of saying above `tok`, however far."""
+        verb = next((a for a in tok.ancestors if a.pos_ == "VERB"
+                     and a.lemma_.lower() in self.words["speech_verbs"]), None)
+        return self.speaker(verb) if verb is not None else None
 
     def speaker(self, verb):
         """Who says what a reporting verb introduces: its subject, or when it has
@@ -312,9 +326,9 @@ class ClauseReader:
         for appos in (c for c in speaker.children if c.dep_ == "appos"):
             if appos.lemma_.lower() in w["commentator_nouns"]:
                 return True
-            if any(t.lemma_.lower() in w["institution_nouns"] and t.ent_type_ == "ORG"
+            if any(t.lemma_.lower() in w["institution_nouns"] and (t.ent_type_ == "ORG" or t.tag_ == "NNP")
                    for t in appos.subtree):
-                return True  # "a senior director at the X Institute"
+                return True  # "a senior director at the X Institute" (a name the tagger missed)
         return False
 
     def _prospective(self, tok) -> bool:
@@ -401,7 +415,22 @@ class ClauseReader:
                           or glemma in w["request_verbs"] or glemma in w["negating_verbs"])
             if not controlled and any(c.dep_ == "dobj" for c in t.head.children):
                 return True  # "V something to Z": Z is what V was for
+            if not controlled and glemma not in w["speech_verbs"] and \
+                    any(c.dep_ == "auxpass" for c in t.head.children):
+                return True  # "the vote was delayed to allow talks" (not "was said to")
         return False
+
+    def _wanted(self, noun, at: dict) -> bool:
+        """Is the noun what someone asks for or wants ("called for a government
+        that ...", "demands a deal which ...")? What its relative clause says is
+        part of the wish, not a fact."""
+        verb = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "for" else noun.head
+        if noun.dep_ not in ("dobj", "pobj") or verb.pos_ not in ("VERB", "AUX"):
+            return False
+        match = at.get(verb.i)
+        w = self.words
+        return (match is not None and match.pattern.complement is Complement.REQUEST) or \
+            verb.lemma_.lower() in w["request_verbs"] or verb.lemma_.lower() in w["wish_verbs"]
 
     def negated(self, tok) -> bool:
         """"did not sign", "never met", "held no talks", "no deadline was set"."""
@@ -469,6 +498,17 @@ def _non_restrictive(relcl) -> bool:
     fact about its noun rather than picking the noun out."""
     first = min(t.i for t in relcl.subtree)
     return first > 0 and relcl.doc[first - 1].text == ","
+
+def _verb_above(noun):
+    """The verb whose clause a noun in a prepositional phrase belongs to
+    ("time for talks" -> "allow" in "to allow time for talks"), else the noun."""
+    cur = noun
+    for _ in range(6):
+        if cur.pos_ in ("VERB", "AUX") or cur.head == cur or cur.dep_ not in ("pobj", "prep", "dobj", "npadvmod"):
+            break
+        cur = cur.head
+    return cur
+
 
 def _according_to(verb):
     """The source of "..., according to X" on the verb, if any."""
