@@ -83,7 +83,10 @@ PLOVER = (
 CODING_DEFAULTS = {"target_from_place": "never", "domestic_patient": "never", "preparation": False,
                    "target_from_that_clause": False}
 CODING = {
-    "ACCUSE": {"target_from_that_clause": True},
+    "ACCUSE": {"target_from_that_clause": True, "domestic_patient": "people"},
+    "REQUEST": {"domestic_patient": "people"},
+    "REJECT": {"domestic_patient": "people"},
+    "THREATEN": {"target_from_that_clause": True},
     "PROTEST": {"domestic_patient": "always"},
     "CONCEDE": {"domestic_patient": "always"},
     "SANCTION": {"preparation": True},

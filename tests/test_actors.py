@@ -363,6 +363,13 @@ def test_it_from_the_previous_sentence_subject(run):
     assert [m.antecedent for m in ms if m.text == "It"] == ["Norway"]
 
 
+def test_possessive_his_and_her_with_a_role_take_the_persons_country(run):
+    ms = run("Chile's foreign minister landed in Lima on Monday. Her ministry criticised Peru.")
+    assert codes(ms, "Her ministry") == ["CHLGOV"]
+    ms = run("Mr. Lund, Chile's president, met Ms. Ruiz, Peru's prime minister. Her government praised Chile.")
+    assert codes(ms, "Her government") == ["PERGOV"]
+
+
 def test_possessive_its_and_their_with_a_role(run):
     ms = run("Laos stayed silent, but its state media criticised the visit.")
     assert codes(ms, "its state media") == ["LAOMED"]

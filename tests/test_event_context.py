@@ -11,7 +11,8 @@ import datetime as dt
 import pytest
 
 from dyadwatch.coding.dates import tally_before_window
-from test_events import ANCHOR, coder, run  # noqa: F401  (coder: fixture)
+from dyadwatch.types import Article
+from test_events import ANCHOR, HandActors, coder, run  # noqa: F401  (coder: fixture)
 
 NAMES = {"Chile": "CHL", "Peru": "PER", "Peruvians": "PER", "Norway": "NOR", "Oslo": "NOR",
          "Mali": "MLI", "France": "FRA", "Lisbon": "PRT", "Brazil": "BRA", "Denmark": "DNK",
@@ -114,6 +115,42 @@ def test_a_denied_or_discussed_act_is_not_asserted(nlp, coder):
     assert counted(nlp, coder, "There have been no discussions about Chile sending troops to Peru.") == []
     assert counted(nlp, coder, "There was a debate about Chile sending troops to Peru.") == []
     assert ("CHL", "PER", "AID") in counted(nlp, coder, "Chile is sending troops to Peru.")
+
+
+def test_a_direct_quote_of_a_commentator_is_his_opinion_throughout(nlp, coder):
+    def quoted_facts(text):
+        article = Article(id="q" * 40, text=text, date=ANCHOR)
+        doc = nlp(text)
+        quote = (text.index('"'), len(text), 0)  # the quote's span and its speaker "Lund"
+        events = coder.code(doc, article, HandActors(NAMES).code(doc, article), quoted=[quote])
+        return [(e.source.code, e.target.code, e.plover) for e in events
+                if e.modality == "asserted" and not e.negated and e.source and e.target]
+    assert quoted_facts('Lund, a senior fellow at the Oslo Institute, said it. "Chile is sending '
+                        'troops to Peru, and that shows they fear the rebels."') == []
+    assert ("CHL", "PER", "AID") in quoted_facts('Lund, a spokesman for the army, said it. "Chile is '
+                                                 'sending troops to Peru, and that shows they fear the rebels."')
+
+
+def test_whatever_a_commentator_says_is_opinion_however_deep_the_clause(nlp, coder):
+    text = ("Lund, a director at the Oslo Peace Foundation Group, told reporters that although "
+            "Chile condemned Peru, it is reluctant to act.")
+    assert counted(nlp, coder, text) == []
+    text = ("Lund, a spokesman for the army, told reporters that although Chile condemned Peru, "
+            "it is reluctant to act.")
+    assert ("CHL", "PER", "ACCUSE") in counted(nlp, coder, text)
+
+
+def test_what_a_passive_act_was_for_is_an_aim(nlp, coder):
+    assert counted(nlp, coder, "The summit was postponed to leave room for talks between Chile and Peru.") == []
+    assert ("CHL", "PER", "CONSULT") in counted(
+        nlp, coder, "The summit was postponed, and Chile held talks with Peru.")
+
+
+def test_a_relative_clause_on_what_is_asked_for_is_part_of_the_request(nlp, coder):
+    found = counted(nlp, coder, "Norway called for a new force in Mali that protects civilians.")
+    assert not [f for f in found if f[2] == "AID"]
+    found = counted(nlp, coder, "Norway praised the new force in Mali that protects civilians.")
+    assert [f for f in found if f[2] == "AID"]
 
 
 def test_commentators_named_by_their_institution_or_behind_according_to(nlp, coder):

@@ -86,6 +86,12 @@ def test_passive_agent_is_the_source(nlp, coder):
     assert events[0].date == dt.date(2024, 2, 26)
 
 
+def test_a_passive_agent_hung_on_the_phrase_before_it_is_still_the_source(nlp, coder):
+    events = run(nlp, coder, "Several small states have been threatened with tariffs by Brazil.",
+                 {"Brazil": "BRA"})
+    assert triples(events) == [("BRA", None, "THREATEN")]
+
+
 def test_coordinated_subjects_give_one_event_each(nlp, coder):
     events = run(nlp, coder, "Saudi Arabia and Bahrain cut ties with Iran.",
                  {"Saudi Arabia": "SAU", "Bahrain": "BHR", "Iran": "IRN"})
@@ -223,6 +229,13 @@ def test_a_scheduled_visit_is_future_not_a_stated_intention(nlp, coder):
     assert [(e.plover, e.modality) for e in events] == [("CONSULT", "future")]
 
 
+def test_goods_that_arrive_pay_no_visit(nlp, coder):
+    names = {"Chinese": "CHN", "Manila": "PHL"}
+    assert triples(run(nlp, coder, "A consignment of Chinese vaccines arrived in Manila on Monday.", names)) == []
+    assert triples(run(nlp, coder, "A Chinese delegation arrived in Manila on Monday.", names)) == [
+        ("CHN", "PHL", "CONSULT")]
+
+
 def test_a_document_performing_a_speech_act_is_its_issuers_act(nlp, coder):
     names = {"Oxfam": "NGO", "Chilean police": "CHLCOP", "The Senate": "USALEG", "Peru": "PER"}
     events = run(nlp, coder, "Oxfam published a report accusing Chilean police of abuses.", names)
@@ -308,6 +321,41 @@ def test_the_venue_of_talks_is_not_a_third_party(nlp, coder):
     events = run(nlp, coder, "Oman and Iran held talks in Muscat.",
                  {"Oman": "OMN", "Iran": "IRN", "Muscat": "OMNGOV"})
     assert triples(events) == [("IRN", "OMN", "CONSULT"), ("OMN", "IRN", "CONSULT")]
+
+
+def test_troops_sent_to_ones_own_territory_are_deployed_not_given(nlp, coder):
+    names = {"Chilean": "CHL", "Chile": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "The Chilean government sent 4,000 soldiers to Chile's northern border.", names)
+    assert triples(events) == [("CHL", None, "MOBILIZE")]  # no recipient at home
+    events = run(nlp, coder, "The Chilean government sent 4,000 soldiers to Peru.", names)
+    assert triples(events) == [("CHL", "PER", "AID")]
+    events = run(nlp, coder, "Chilean rebels fired rockets at the Chilean government.",
+                 {"Chilean rebels": "CHLREB", "Chilean government": "CHLGOV"})
+    assert triples(events) == [("CHLREB", "CHLGOV", "ASSAULT")]
+
+
+def test_measures_targeting_a_country_sanction_it(nlp, coder):
+    events = run(nlp, coder, "Officials said the new Brazilian tariffs targeting Chile took effect.",
+                 {"Brazilian": "BRA", "Chile": "CHL"})
+    assert triples(events) == [("BRA", "CHL", "SANCTION")]
+    events = run(nlp, coder, "Brazilian jets targeting Chile crossed the border.", {"Brazilian": "BRA", "Chile": "CHL"})
+    assert all(e.plover != "SANCTION" for e in events)
+    events = run(nlp, coder, "Brazil targeted Chile with drones.", {"Brazil": "BRA", "Chile": "CHL"})
+    assert triples(events) == [("BRA", "CHL", "ASSAULT")]
+
+
+def test_where_something_is_based_or_stationed_is_no_deployment(nlp, coder):
+    names = {"Brazil": "BRA", "Chile": "CHL"}
+    assert triples(run(nlp, coder, "The report came from a Brazil research group based in Chile.", names)) == []
+    assert triples(run(nlp, coder, "Brazil stationed troops in Chile.", names)) == [("BRA", "CHL", "MOBILIZE")]
+
+
+def test_a_coordinated_clause_with_its_own_subject_names_no_party_of_the_first(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Bolivia": "BOL"}
+    events = run(nlp, coder, "Chile attended the summit, but the opposition there criticized Peru.", names)
+    assert ("CHL", "PER", "CONSULT") not in triples(events)
+    events = run(nlp, coder, "Chile attended the summit in Peru and criticized Bolivia.", names)
+    assert ("CHL", "PER", "CONSULT") in triples(events)
 
 
 def test_a_scene_set_by_ahead_of_is_not_a_target(nlp, coder):
@@ -447,6 +495,13 @@ def test_comments_options_and_wishes_are_not_acts(nlp, coder):
     assert triples(events) == []
 
 
+def test_dismissing_a_fear_or_an_idea_denies_a_proposition_and_rejects_nothing(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Chile rebuffed fears that the border would close.", names)) == []
+    assert triples(run(nlp, coder, "Chile rejected the notion that talks had failed.", names)) == []
+    assert triples(run(nlp, coder, "Chile rejected the offer from Peru.", names)) == [("CHL", "PER", "REJECT")]
+
+
 def test_failure_to_agree_is_a_rejection(nlp, coder):
     events = run(nlp, coder, "Serbia and Kosovo failed to reach an agreement on Monday.",
                  {"Serbia": "SRB", "Kosovo": "XKX"})
@@ -513,6 +568,16 @@ def test_a_thing_done_to_nobody_named_has_no_target_but_people_are_domestic(nlp,
     assert all(e.target is None for e in events)
     events = run(nlp, coder, "Bolivian troops shot dozens of protesters.", {"Bolivian troops": "BOLMIL"})
     assert triples(events) == [("BOLMIL", "BOL", "ASSAULT")]
+
+
+def test_people_urged_criticised_or_rebuffed_unnamed_are_of_the_speakers_country(nlp, coder):
+    names = {"Bolivia": "BOL", "Bolivian president": "BOLGOV"}
+    events = run(nlp, coder, "The Bolivian president urged the protesters to go home.", names)
+    assert triples(events) == [("BOLGOV", "BOL", "REQUEST")]
+    events = run(nlp, coder, "The Bolivian president criticized the farmers.", names)
+    assert triples(events) == [("BOLGOV", "BOL", "ACCUSE")]
+    events = run(nlp, coder, "The Bolivian president criticized the new budget.", names)
+    assert triples(events) == [("BOLGOV", None, "ACCUSE")]
 
 
 def test_shaking_hands_is_a_meeting_both_ways(nlp, coder):

@@ -288,7 +288,7 @@ class ActorCoder:
         if entry is None or doc[head.end - 1].pos_ == "ADJ":
             return
         owner = doc[start - 1].lower_ if start > 0 else ""
-        if owner in ("its", "their"):  # "its state media", "their defence ministries"
+        if owner in ("its", "their", "his", "her"):  # "its state media", "her ministry"
             pending.append(Pending(start - 1, end, "owned", sector=sector, kinds=kinds,
                                     definite=owner == "their"))
             return

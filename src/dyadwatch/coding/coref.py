@@ -171,7 +171,7 @@ class Coreference:
         if item.what == "plural":
             return sides(st, item, history, self.countries)
         if item.what == "owned":
-            return self._owned(st, item, history, cover)
+            return self._owned(st, item, history, cover, genders)
         return self._role_reference(st, item, history, cover)
 
     @staticmethod
@@ -303,10 +303,20 @@ class Coreference:
         return head.dep_ not in ("dobj", "dative")
 
     def _owned(self, st: ArticleState, item: Pending, history: list[Found],
-               cover: dict[int, list[Found]]) -> list[Found]:
+               cover: dict[int, list[Found]], genders: Genders) -> list[Found]:
         """"its state media": the organisation or country "it" would be;
-        "their ministries": each country of the last group named together."""
+        "their ministries": each country of the last group named together;
+        "her ministry", "his government": the country of the person "she"/"he"
+        would be (the subject of the clause included: "X said his government ...")."""
         doc = st.doc
+        sex = self.words.pronouns.get(doc[item.start].lower_) if doc[item.start].lower_ in ("his", "her") else None
+        if sex is not None:
+            owner = next((f for f in recent(st, history, item.start)
+                          if (f.person or f.actor.kind == "title") and genders.get(f) in (None, sex)), None)
+            if owner is None or owner.actor.country is None:
+                return []
+            return [Found(item.start, item.end, self._actor(owner.actor.country, item.sector, "country"),
+                           min(owner.conf, CONF_PRONOUN), antecedent=owner.source(doc), kinds=item.kinds)]
         if item.definite:  # "their"
             for f in recent(st, history, item.start):
                 group = coordinated(doc, history, f)

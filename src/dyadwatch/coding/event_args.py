@@ -180,9 +180,15 @@ class ArgumentFinder:
                 for o in c.children if o.dep_ == "pobj" and o.lemma_.lower() in self.words["attack_nouns"]]
 
     def _agents(self, tok, by_token) -> list[Arg]:
-        """The "by" phrase of a passive verb or of a nominal act ("a strike by X")."""
-        return [a for c in tok.children
-                if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and tok.pos_ == "NOUN")
+        """The "by" phrase of a passive verb or of a nominal act ("a strike by X").
+        The parser often hangs a passive's agent on the noun of the phrase before
+        it ("were threatened with sanctions by X"): the agent of the verb all the same."""
+        heads = [tok]
+        if tok.pos_ in ("VERB", "AUX") and not any(c.dep_ == "agent" for c in tok.children):
+            heads += [o for c in tok.children if c.dep_ == "prep" and c.lower_ != "by"
+                      for o in c.children if o.dep_ == "pobj"]
+        return [a for h in heads for c in h.children
+                if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and (h is not tok or tok.pos_ == "NOUN"))
                 for pobj in c.children if pobj.dep_ == "pobj" for a in self.actors(pobj, by_token)]
 
     @staticmethod
@@ -539,10 +545,14 @@ class ArgumentFinder:
 
 def _clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
     """Tokens under the trigger, breadth first, leaving out its subject, the
-    clauses that describe nouns and scene-setting prepositional phrases."""
+    clauses that describe nouns, scene-setting prepositional phrases and the
+    coordinated clauses with a subject of their own ("attended the meeting, but
+    his mission criticized X": X is not a party to the meeting; an "unless X ..."
+    clause stays, it names whom a threat is about)."""
     def keep(c) -> bool:  # "ahead of X" is parsed as an adverb with an "of" phrase
         return c.dep_ not in NOUN_CLAUSES and not (
-            c.dep_ in ("prep", "advmod") and c.lower_ in circumstance)
+            c.dep_ in ("prep", "advmod") and c.lower_ in circumstance) and not (
+            c.dep_ in ("conj", "parataxis") and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children))
 
     out = []
     frontier = [c for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)]

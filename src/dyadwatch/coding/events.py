@@ -263,6 +263,8 @@ class EventCoder:
             heads = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
             if not heads and tok.dep_ in ("xcomp", "conj"):  # "troops began leaving"
                 heads = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if not heads and tok.dep_ == "acl" and tok.tag_ == "VBG":
+                heads = [tok.head]  # "tariffs targeting Peru": the noun does the act
             heads += [o for c in tok.children if c.dep_ == "agent"  # "was launched by forces"
                       for o in c.children if o.dep_ == "pobj"]
             heads += [o for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
