@@ -30,10 +30,13 @@ def _paragraph_starts(doc):
     """A blank line ends a sentence: headlines, sublines, bylines and datelines
     of scraped articles have no final full stop, and the parser would run them
     into the first sentence of the body. Boundaries set before the parser are
-    kept by it."""
-    for token in doc[:-1]:
-        if token.is_space and token.text.count("\n") >= 2:
-            doc[token.i + 1].is_sent_start = True
+    kept by it. Only the whitespace tokens (from the Doc's IS_SPACE array)
+    become Token objects."""
+    from spacy.attrs import IS_SPACE
+
+    for i in doc.to_array(IS_SPACE)[:-1].nonzero()[0].tolist():
+        if doc[i].text.count("\n") >= 2:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
