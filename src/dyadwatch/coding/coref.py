@@ -56,31 +56,40 @@ class Coreference:
     def candidates(self, doc, covered: bytearray) -> list[Pending]:
         """Tokens outside every table match that may refer back: he/she, "it" as
         a subject, and runs of capitalised names ("Oduya", "Tarn Oduya") that
-        the named-entity recogniser did not mark as people."""
+        the named-entity recogniser did not mark as people.
+
+        Only proper nouns and pronouns can be either, so they are found in the
+        Doc's part-of-speech array first and only they become Token objects
+        (one per word of the document made this most of the actor stage's
+        calls to `Doc.__getitem__`). A run of names ends at the first word
+        that is not one, as in a scan of every word."""
         out: list[Pending] = []
-        run_start = None
-        for t in doc:
-            name = (not covered[t.i] and t.pos_ == "PROPN" and t.text[:1].isupper()
+        run_start = last = None
+        for i in _names_and_pronouns(doc):
+            t = doc[i]
+            name = (t.pos_ == "PROPN" and not covered[i] and t.text[:1].isupper()
                     and (t.ent_type_ not in NOT_NAMES or _lone_org(doc, t)))
-            if name and run_start is None:
-                run_start = t.i
-            if not name and run_start is not None:
-                out.append(Pending(run_start, t.i, "surname",
-                                   name_tokens=tuple(x.text for x in doc[run_start:t.i])))
+            if run_start is not None and (not name or i != last + 1):
+                out.append(Pending(run_start, last + 1, "surname",
+                                   name_tokens=tuple(x.text for x in doc[run_start:last + 1])))
                 run_start = None
-            if covered[t.i] or name:
+            if name:
+                run_start = i if run_start is None else run_start
+                last = i
+                continue
+            if covered[i] or t.pos_ != "PRON":
                 continue
             low = t.lower_
-            if t.pos_ == "PRON" and low in self.rules.person_pronouns:
-                out.append(Pending(t.i, t.i + 1, "pronoun"))
-            elif t.pos_ == "PRON" and low in self.words.plural:
-                out.append(Pending(t.i, t.i + 1, "they"))
-            elif (t.pos_ == "PRON" and low in self.rules.thing_pronouns and t.dep_ == "nsubj"
+            if low in self.rules.person_pronouns:
+                out.append(Pending(i, i + 1, "pronoun"))
+            elif low in self.words.plural:
+                out.append(Pending(i, i + 1, "they"))
+            elif (low in self.rules.thing_pronouns and t.dep_ == "nsubj"
                   and t.head.lemma_.lower() not in self.rules.expletive_heads):
-                out.append(Pending(t.i, t.i + 1, "it"))
+                out.append(Pending(i, i + 1, "it"))
         if run_start is not None:
-            out.append(Pending(run_start, len(doc), "surname",
-                               name_tokens=tuple(x.text for x in doc[run_start:])))
+            out.append(Pending(run_start, last + 1, "surname",
+                               name_tokens=tuple(x.text for x in doc[run_start:last + 1])))
         return out
 
     def resolve(self, st: ArticleState, pending: list[Pending]) -> None:
@@ -402,6 +411,15 @@ def _apposed_role(st: ArticleState, item: Pending, cover: dict[int, list[Found]]
         if hit is not None and hit.actor.sector is not None:
             return hit
     return None
+
+
+def _names_and_pronouns(doc) -> list[int]:
+    """Indices of the proper nouns and pronouns, from the Doc's POS array."""
+    from spacy.attrs import POS
+    from spacy.symbols import PRON, PROPN
+
+    pos = doc.to_array(POS)
+    return ((pos == PROPN) | (pos == PRON)).nonzero()[0].tolist()
 
 
 def _lone_org(doc, t) -> bool:

@@ -470,10 +470,7 @@ class Geocoder:
         """"fired two missiles off its east coast": a coast, waters or border
         with no named owner belongs to the source actor, so the event is in
         that country (country precision)."""
-        for obj in sentence:
-            if (obj.dep_ != "pobj" or obj.lemma_.lower() not in self.hints.coast_words
-                    or obj.head.lower_ not in self.hints.locative_preps):
-                continue
+        for obj in self._coasts(doc, sentence):
             owner = next((t for t in obj.children if t.dep_ == "poss"), None)
             if (owner is not None and owner.pos_ != "PRON") or any(t.dep_ == "prep" for t in obj.children):
                 continue
@@ -488,6 +485,24 @@ class Geocoder:
                                   precision="country")
         return None
 
+    def _coasts(self, doc, sentence) -> list:
+        """The sentence's coasts, waters and borders that are the object of a
+        locative preposition ("off its east coast"). The document's are found
+        once, among its prepositional objects (Doc array), and kept in
+        `Doc.user_data`: looking at every word of the sentence per event was
+        the geo stage's largest caller of `Doc.__getitem__`."""
+        found = doc.user_data.get(_DOC_COASTS)
+        if found is None:
+            from spacy.attrs import DEP
+
+            pobj = doc.vocab.strings["pobj"]
+            found = doc.user_data[_DOC_COASTS] = [
+                i for i in (doc.to_array(DEP) == pobj).nonzero()[0].tolist()
+                if doc[i].lemma_.lower() in self.hints.coast_words
+                and doc[i].head.lower_ in self.hints.locative_preps]
+        if len(sentence) == 0:
+            return []
+        return [doc[i] for i in found if sentence.start <= i < sentence.end]
 
     def _subject_country(self, tok) -> Place | None:
         """The country of the clause's subject, which "its" refers to
@@ -501,6 +516,10 @@ class Geocoder:
         subj = subjects[-1]  # the nearest: a dateline can parse as a second subject
         ranked = self.gazetteer.rank(subj.doc[subj.left_edge.i: subj.i + 1].text)
         return self.gazetteer.country(ranked[0][1].country) if ranked else None
+
+
+#: Where a Doc keeps the indices `Geocoder._coasts` found (`Doc.user_data`).
+_DOC_COASTS = "dyadwatch.geo.coasts"
 
 
 def _bare_proper_nouns(doc) -> list[int]:

@@ -30,10 +30,13 @@ def _paragraph_starts(doc):
     """A blank line ends a sentence: headlines, sublines, bylines and datelines
     of scraped articles have no final full stop, and the parser would run them
     into the first sentence of the body. Boundaries set before the parser are
-    kept by it."""
-    for token in doc[:-1]:
-        if token.is_space and token.text.count("\n") >= 2:
-            doc[token.i + 1].is_sent_start = True
+    kept by it. Only the whitespace tokens (from the Doc's IS_SPACE array)
+    become Token objects."""
+    from spacy.attrs import IS_SPACE
+
+    for i in doc.to_array(IS_SPACE)[:-1].nonzero()[0].tolist():
+        if doc[i].text.count("\n") >= 2:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -82,6 +85,7 @@ def _load(model: str, reads: tuple[str, ...]):
     unused = [p for p in nlp.pipe_names if p not in keep]
     if unused:
         nlp.select_pipes(disable=unused)
+    _seed_tokenizer(nlp)
     if PARAGRAPHS not in nlp.pipe_names and "parser" in nlp.pipe_names:
         from spacy.language import Language
 
@@ -89,6 +93,27 @@ def _load(model: str, reads: tuple[str, ...]):
             Language.component(PARAGRAPHS, func=_paragraph_starts)
         nlp.add_pipe(PARAGRAPHS, before="parser")
     return nlp
+
+
+def _seed_tokenizer(nlp) -> None:
+    """Put the commonest English words in the tokenizer's cache, once per model.
+
+    Every document is parsed inside a spaCy memory zone (see
+    `Pipeline.code_articles`), and inside a zone spaCy's tokenizer never adds
+    to its cache (a cached entry could point at a word freed with the zone):
+    every word of every document went through the prefix, suffix and infix
+    rules, where spaCy alone, outside zones, finds most words in its cache.
+    The words cached here before any zone stay for the process: spaCy's own
+    stop-word list (a third of a news text), lowercase and capitalised, not
+    its special cases ("'s", "don't", cached separately). They are tokenized
+    one string each: spaCy stops caching a text's words after its first
+    special case. The tokens are the same with or without the cache.
+    """
+    specials = nlp.tokenizer.rules or {}
+    for word in sorted(nlp.Defaults.stop_words):
+        for form in (word, word.capitalize()):
+            if form not in specials:
+                nlp.tokenizer(form)
 
 
 def pipes_for(nlp, reads: Iterable[str]) -> set[str]:
