@@ -153,6 +153,15 @@ def test_a_relative_clause_on_what_is_asked_for_is_part_of_the_request(nlp, code
     assert [f for f in found if f[2] == "AID"]
 
 
+def test_undated_past_sentences_go_on_telling_a_story_set_before_the_window(nlp, coder):
+    story = "In 2015, Chile signed a pact with Peru. A year later, Peru attacked Chile."
+    assert counted(nlp, coder, story) == []
+    story = "In 2015, Chile signed a pact with Peru. Peru has now attacked Chile."
+    assert ("PER", "CHL", "ASSAULT") in counted(nlp, coder, story)
+    story = "In 2015, Chile signed a pact with Peru. On Monday, Peru attacked Chile. Chile expelled Peru's envoy."
+    assert ("CHL", "PER", "SANCTION") in counted(nlp, coder, story)
+
+
 def test_commentators_named_by_their_institution_or_behind_according_to(nlp, coder):
     assert counted(nlp, coder, "The Lima Institute's Ruiz said Chile is sending troops to Peru.") == []
     assert counted(nlp, coder, "According to analysts, Chile wants to strengthen ties with Peru.") == []

@@ -202,3 +202,26 @@ def lead_dates(events: list[Event], article: Article, lead_day: tuple | None = N
 def speaker_key(actor: Actor) -> str:
     """Who speaks, for carrying a lead's date: the country, else the code."""
     return actor.country or actor.code
+
+
+def recalled_narration(doc, article: Article, events: list[Event]) -> list[Event]:
+    """Past-tense sentences with no date of their own go on telling the story
+    an earlier sentence set before the news window ("Relations soured in 2010
+    after commandos stormed a ship. Nine activists aboard were killed."): their
+    undated acts are background too. A date that resolves, or a clause in the
+    present, perfect or future, ends the recalled narration; a relative date
+    ("several months later") continues it."""
+    recalled, old = set(), False
+    for index, sent in enumerate(doc.sents):
+        resolved = [text for text, _, _ in dates.find_dates(sent) if dates.resolve(text, article.date)[0]]
+        if resolved:
+            old = all(dates.before_window(text, article.date) for text in resolved)
+            continue
+        root = sent.root
+        past = root.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in root.children)
+        old = old and past
+        if old:
+            recalled.add(index)
+    return [replace(e, modality=Modality.BACKGROUND)
+            if e.sentence_index in recalled and e.modality == Modality.ASSERTED and e.date_source in ("article", "none")
+            else e for e in events]

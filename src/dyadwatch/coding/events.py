@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 from . import dates
 from .event_args import SCENE_PREPS, Arg, ArgumentFinder, unique
 from .event_context import ClauseReader, Context
-from .event_dates import event_date, lead_dates, lead_day, tally
+from .event_dates import event_date, lead_dates, lead_day, recalled_narration, tally
 from .nlp import doc_text
 from .ontology import Ontology
 from .patterns import Pattern, PatternSet
@@ -115,6 +115,7 @@ class EventCoder:
                 if event.id not in events or _rank(event) > _rank(events[event.id]):
                     events[event.id] = event
         resolved = lead_dates(_act_anaphora(doc, list(events.values())), article, lead_day(doc, article))
+        resolved = recalled_narration(doc, article, resolved)
         return tuple(sorted(resolved, key=lambda e: (e.sentence_index, e.trigger_start, e.id)))
 
     def _code_sentence(self, sent, index: int, article: Article, by_token, keys: TriggerKeys,
