@@ -160,6 +160,10 @@ def test_undated_past_sentences_go_on_telling_a_story_set_before_the_window(nlp,
     assert ("PER", "CHL", "ASSAULT") in counted(nlp, coder, story)
     story = "In 2015, Chile signed a pact with Peru. On Monday, Peru attacked Chile. Chile expelled Peru's envoy."
     assert ("CHL", "PER", "SANCTION") in counted(nlp, coder, story)
+    story = "In a note sent after their summit in 2015, Chile and Peru agreed to build a road."
+    assert counted(nlp, coder, story) == []
+    story = "Chile, which joined the pact in 2015, expelled Peru's envoy."
+    assert ("CHL", "PER", "SANCTION") in counted(nlp, coder, story)
 
 
 def test_commentators_named_by_their_institution_or_behind_according_to(nlp, coder):
