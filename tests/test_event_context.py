@@ -36,6 +36,8 @@ def counted(nlp, coder, text):
     "Since the coup, Mali has repeatedly demanded that France withdraw.",
     "In previous years, Chile fought fires in Peru.",
     "Over the years, Brazil has sent aid to Peru.",
+    "Peru seldom criticized Chile and instead courted Brazil.",
+    "Norway regularly sends aid to Peru.",
 ])
 def test_acts_set_before_the_news_or_as_a_habit_are_background(nlp, coder, text):
     found = facts(nlp, coder, text)
