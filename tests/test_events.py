@@ -317,6 +317,13 @@ def test_an_apposition_names_the_victim_not_the_possessor(nlp, coder):
     assert triples(events) == [("QATGOV", "QATELI", "COERCE")]
 
 
+def test_two_speakers_who_told_a_third_in_calls_talked_with_the_third_only(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Brazil": "BRA"}
+    events = run(nlp, coder, "Chile and Peru told Brazil in phone calls that the border was calm.", names)
+    assert triples(events) == [("BRA", "CHL", "CONSULT"), ("BRA", "PER", "CONSULT"),
+                               ("CHL", "BRA", "CONSULT"), ("PER", "BRA", "CONSULT")]
+
+
 def test_the_venue_of_talks_is_not_a_third_party(nlp, coder):
     events = run(nlp, coder, "Oman and Iran held talks in Muscat.",
                  {"Oman": "OMN", "Iran": "IRN", "Muscat": "OMNGOV"})
