@@ -168,6 +168,16 @@ def test_undated_past_sentences_go_on_telling_a_story_set_before_the_window(nlp,
     assert ("CHL", "PER", "SANCTION") in counted(nlp, coder, story)
 
 
+def test_talks_that_are_the_scene_of_a_hoped_for_act_are_still_to_come(nlp, coder):
+    assert counted(nlp, coder, "Chile wants to raise the issue during talks with Peru.") == []
+    assert ("CHL", "PER", "CONSULT") in counted(nlp, coder, "Chile raised the issue during talks with Peru.")
+
+
+def test_a_governing_verb_the_lemmatizer_got_wrong_still_governs(nlp, coder):
+    assert counted(nlp, coder, "Chile hopes to send aid to Peru.") == []  # spaCy: "hopes" -> "hop"
+    assert ("CHL", "PER", "AID") in counted(nlp, coder, "Chile sends aid to Peru.")
+
+
 def test_commentators_named_by_their_institution_or_behind_according_to(nlp, coder):
     assert counted(nlp, coder, "The Lima Institute's Ruiz said Chile is sending troops to Peru.") == []
     assert counted(nlp, coder, "According to analysts, Chile wants to strengthen ties with Peru.") == []

@@ -15,10 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..types import Complement
+from .triggers import lemma_key
 
 #: Dependency labels that link a clause to the word governing it.
 CLAUSAL = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "relcl", "conj", "csubj", "acomp",
                      "parataxis"})
+
+#: Word lists of modality.yaml that name governing verbs.
+GOVERNOR_LISTS = ("speech_verbs", "intent_verbs", "wish_verbs", "belief_verbs", "request_verbs",
+                  "negating_verbs", "allegation_verbs", "inference_verbs", "deliberation_verbs",
+                  "purpose_verbs", "object_control_verbs", "preparation_verbs", "forecast_words")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,9 @@ class ClauseReader:
 
     def __init__(self, words) -> None:
         self.words = words
+        #: the governing verbs the clause rules know, to mend a lemma spaCy got
+        #: wrong ("hopes" -> "hop") as the trigger index does
+        self.governors = frozenset().union(*(words[name] for name in GOVERNOR_LISTS))
 
     def context(self, tok, at: dict, quoted=None) -> Context:
         """The modality of `tok`'s clause; `at` maps token indices to the
@@ -91,7 +100,7 @@ class ClauseReader:
                 return Context("background", negated)  # "X has previously said that Y attacked"
             if dep == "dobj" and cur != tok:
                 break
-            glemma = gov.lemma_.lower()
+            glemma = lemma_key(gov, self.governors)
             if dep == "acl" and cur.tag_ == "VBG" and glemma in w["document_nouns"]:
                 break  # "a resolution condemning X": the document's own act, issued when it is
             if dep == "conj" or (dep == "acomp" and glemma == "be"):
@@ -403,7 +412,7 @@ class ClauseReader:
                 return True
             if t.dep_ != "xcomp":
                 continue
-            glemma = t.head.lemma_.lower()
+            glemma = lemma_key(t.head, self.governors)
             if gov is not None or glemma in w["purpose_verbs"]:
                 return True
             controlled = (glemma in w["object_control_verbs"] or glemma in w["intent_verbs"]

@@ -140,7 +140,10 @@ class EventCoder:
                 continue
             if self._consequence(match, at):
                 continue
-            ctx = self.clauses.context(self._clause_head(match), at, speaker)
+            head = self._clause_head(match, at)
+            ctx = self.clauses.context(head, at, speaker)
+            if head != match.trigger and match.trigger.head.head == head:
+                ctx = replace(ctx, derive_intent=False)  # "wants to Z during talks": no talks promised
             if ctx.allege:
                 continue
             if match.pattern.complement is Complement.DERIVE and self.clauses.embedded(match.trigger, at):
@@ -164,10 +167,12 @@ class EventCoder:
         theirs = self.ontology.plover_of(gov.pattern.cameo)
         return mine == theirs or (self.ontology.quad_class(mine) == 4 and self.ontology.quad_class(theirs) == 4)
 
-    def _clause_head(self, match: _Match):
+    def _clause_head(self, match: _Match, at: dict):
         """The word whose clause says whether the event happened: the trigger,
         or for a noun the support verb it is the object of ("will complete the
-        withdrawal")."""
+        withdrawal"), or the verb whose scene it is when that verb's act is still
+        to come ("hopes to settle the dispute during talks with Y": the talks are
+        hoped for too; a refusal during talks does not undo the talks)."""
         tok = match.trigger
         if match.pattern.kind == "noun" and tok.dep_ in ("dobj", "nsubjpass") and \
                 tok.head.lemma_.lower() in self.words["support_verbs"]:
@@ -177,6 +182,10 @@ class EventCoder:
             modal = self.words["future_aux"] | self.words["hypothetical_aux"]
             if any(c.dep_ == "aux" and c.lemma_.lower() in modal for c in verb.children):
                 return verb  # "will lead a delegation on a visit to Y": the visit is future too
+            if verb.pos_ in ("VERB", "AUX"):
+                ctx = self.clauses.context(verb, at)
+                if ctx.modality in ("future", "hypothetical", "conditional") and not ctx.negated:
+                    return verb
         return tok
 
     def _obligation(self, match: _Match, sent, index: int, article: Article, by_token, at,
