@@ -373,8 +373,10 @@ def test_a_scene_set_by_ahead_of_is_not_a_target(nlp, coder):
 
 def test_commitments_assurances_military_ties_and_heightened_security(nlp, coder):
     names = {"Oman": "OMN", "Iran": "IRN", "Qatar": "QAT", "Qatari troops": "QATMIL"}
-    events = run(nlp, coder, "Oman reaffirmed its commitment to the talks.", names)
-    assert [(e.source.code, e.plover) for e in events] == [("OMN", "AGREE")]
+    events = run(nlp, coder, "Oman reaffirmed its commitment to Iran.", names)
+    assert [(e.source.code, e.target.code, e.plover) for e in events] == [("OMN", "IRN", "AGREE")]
+    events = run(nlp, coder, "Oman reaffirmed its commitment to free and open sea lanes.", names)
+    assert triples(events) == []  # values restated to no other party: no offer
     events = run(nlp, coder, "Oman assured Iran that it would keep the strait open.", names)
     assert ("OMN", "IRN", "AGREE") in triples(events)
     events = run(nlp, coder, "Oman and Iran have been bolstering military ties.", names)
@@ -496,6 +498,9 @@ def test_purpose_clauses_and_consequences_are_not_extra_events(nlp, coder):
 
 def test_comments_options_and_wishes_are_not_acts(nlp, coder):
     assert run(nlp, coder, "Canada declined to comment on the report.", {"Canada": "CAN"}) == ()
+    events = run(nlp, coder, "A Canadian diplomat praised Peru, declining to be named.",
+                 {"Canadian diplomat": "CANGOV", "Peru": "PER"})
+    assert triples(events) == [("CANGOV", "PER", "SUPPORT")]  # anonymity is no refusal
     events = run(nlp, coder, "Japan is considering sending aid to Nepal.", {"Japan": "JPN", "Nepal": "NPL"})
     assert triples(events) == [] and {e.modality for e in events} == {"hypothetical"}
     events = run(nlp, coder, "Bolivia wants Peru to sign the treaty.", {"Bolivia": "BOL", "Peru": "PER"})
