@@ -496,6 +496,14 @@ def test_purpose_clauses_and_consequences_are_not_extra_events(nlp, coder):
     assert triples(events) == [("SDNMIL", "TCD", "ASSAULT")]
 
 
+def test_suggesting_what_could_be_or_should_be_done_proposes_nothing(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Chile suggested the port could be used by Peru.", names)) == []
+    assert triples(run(nlp, coder, "Chile suggested that Peru should lower its tariffs.", names)) == [
+        ("CHL", "PER", "REQUEST")]
+    assert triples(run(nlp, coder, "Chile proposed a truce to Peru.", names)) == [("CHL", "PER", "AGREE")]
+
+
 def test_comments_options_and_wishes_are_not_acts(nlp, coder):
     assert run(nlp, coder, "Canada declined to comment on the report.", {"Canada": "CAN"}) == ()
     events = run(nlp, coder, "A Canadian diplomat praised Peru, declining to be named.",

@@ -475,6 +475,16 @@ class ClauseReader:
                             found.append(cc)  # "promised to continue aid"
         return found
 
+    def suggests_only(self, tok) -> bool:
+        """"X suggested (that) the base could be used for Y", "hinted that Z might
+        come": saying something is possible, not proposing or signalling an act;
+        "suggested that Y should Z" asks it of Y (the demand event codes that)."""
+        w = self.words
+        modal = w["hypothetical_aux"] | w["obligation_aux"]
+        return lemma_key(tok, self.governors) in w["inference_verbs"] and any(
+            c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lemma_.lower() in modal for a in c.children)
+            for c in tok.children)
+
     def no_comment(self, tok) -> bool:
         comment = self.words["comment_verbs"]
         return any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in comment for c in tok.children)

@@ -134,6 +134,8 @@ class EventCoder:
                 continue  # "Asked whether ..., Putin said": a reporter's question, not a request
             if match.pattern.complement is Complement.NEGATE and self.clauses.no_comment(match.trigger):
                 continue  # "declined to comment" (CAMEO 011): no event
+            if match.pattern.kind == "verb" and self.clauses.suggests_only(match.trigger):
+                continue  # "suggested the base could be used": a possibility, not a proposal
             speaker = _quote_speaker(quoted, match.trigger)
             if match.pattern.complement is Complement.OBLIGATION:
                 out.extend(self._obligation(match, sent, index, article, by_token, at, speaker))
