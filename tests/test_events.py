@@ -496,6 +496,13 @@ def test_purpose_clauses_and_consequences_are_not_extra_events(nlp, coder):
     assert triples(events) == [("SDNMIL", "TCD", "ASSAULT")]
 
 
+def test_according_to_names_a_source_not_an_accord(nlp, coder):
+    names = {"Chilean": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "Chilean gunmen raided a market on Friday, leaving at least four people dead "
+                             "and sparking a standoff, according to residents and a Peru senator.", names)
+    assert all(e.plover != "REJECT" for e in events)
+
+
 def test_suggesting_what_could_be_or_should_be_done_proposes_nothing(nlp, coder):
     names = {"Chile": "CHL", "Peru": "PER"}
     assert triples(run(nlp, coder, "Chile suggested the port could be used by Peru.", names)) == []

@@ -412,8 +412,8 @@ def _objects(tok):
             for p in c.children:  # "700 kg of medicine", "a state of siege"
                 if p.dep_ == "prep" and p.lower_ == "of":
                     yield from (o for o in p.children if o.dep_ == "pobj")
-        elif c.dep_ in ("prep", "prt", "advmod", "acomp"):
-            yield c
+        elif c.dep_ in ("prep", "prt", "advmod", "acomp") and c.lower_ != "according":
+            yield c  # ("according to X" names a source: its "accord" is no object)
             for o in c.children:
                 if o.dep_ in ("pobj", "dobj", "pcomp"):
                     yield o
