@@ -503,6 +503,12 @@ def test_according_to_names_a_source_not_an_accord(nlp, coder):
     assert all(e.plover != "REJECT" for e in events)
 
 
+def test_a_particle_heading_a_phrase_of_place_is_no_withdrawal(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Chile and Peru have pulled way out front in the export race.", names)) == []
+    assert triples(run(nlp, coder, "Chile pulled out of the pact with Peru.", names)) != []
+
+
 def test_suggesting_what_could_be_or_should_be_done_proposes_nothing(nlp, coder):
     names = {"Chile": "CHL", "Peru": "PER"}
     assert triples(run(nlp, coder, "Chile suggested the port could be used by Peru.", names)) == []

@@ -279,6 +279,7 @@ class EventCoder:
                 return False
         if p.preps and not any(c.dep_ in ("prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp")
                                and c.lower_ in p.preps and c.i > tok.i  # "On Monday, X called": no "call on"
+                               and not _adverb_phrase(c)
                                for c in tok.children) and not _marked_clause(tok, p.preps):
             return False
         objects = list(_objects(tok))
@@ -418,6 +419,12 @@ def _objects(tok):
                 if o.dep_ in ("pobj", "dobj", "pcomp"):
                     yield o
                     yield from o.conjuncts
+
+
+def _adverb_phrase(c) -> bool:
+    """Is the particle the head of a phrase of place ("pulled way out front in
+    the race")? Then it is no verb particle: "out front" is not "pull out"."""
+    return c.tag_ in ("RB", "RP") and any(o.dep_ == "pobj" for o in c.children)
 
 
 def _lemmas(tok) -> set[str]:
