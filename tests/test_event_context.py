@@ -101,6 +101,7 @@ def test_no_longer_negates(nlp, coder):
 
 
 def test_a_modal_on_the_governing_verb_reaches_its_complement_and_adverbials(nlp, coder):
+    assert counted(nlp, coder, "Farmers might lose money as Chile will not be coming to Peru.") == []
     assert ("BRA", "PER", "RETREAT", "future", False) in facts(nlp, coder, "Brazil will help free the Peruvians.")
     assert ("BRA", "PER", "RETREAT") in counted(nlp, coder, "Brazil helped free the Peruvians.")
     assert counted(nlp, coder, "Encouraged by the vote, Chile may attack Peru.") == []

@@ -207,10 +207,10 @@ class ClauseReader:
             if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in w["condition_marks"]
                                       for c in cur.children):
                 return Context("hypothetical", negated)
-            if modality == "asserted" and (dep == "advcl" or (dep == "xcomp" and gov_match is None)):
+            if modality in ("asserted", "future") and (dep == "advcl" or (dep == "xcomp" and gov_match is None)):
                 gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ == "aux"}
-                if gov_aux & w["hypothetical_aux"]:  # "Encouraged by Y, X may attack Z"
-                    return Context("hypothetical", negated)
+                if gov_aux & w["hypothetical_aux"]:  # "Encouraged by Y, X may attack Z"; "Y might
+                    return Context("hypothetical", negated)  # lose Z as X will not come": a scenario
                 if gov_aux & w["future_aux"]:  # "X will help free Y": the freeing is still to come
                     modality, derive = "future", dep == "xcomp"
             if dep == "xcomp" and gov_match is None:
