@@ -424,7 +424,7 @@ def _objects(tok):
 def _adverb_phrase(c) -> bool:
     """Is the particle the head of a phrase of place ("pulled way out front in
     the race")? Then it is no verb particle: "out front" is not "pull out"."""
-    return c.tag_ in ("RB", "RP") and any(o.dep_ == "pobj" for o in c.children)
+    return c.tag_ == "RB" and any(o.dep_ == "pobj" for o in c.children)  # not RP: "called on Y"
 
 
 def _lemmas(tok) -> set[str]:
