@@ -145,6 +145,7 @@ def test_whatever_a_commentator_says_is_opinion_however_deep_the_clause(nlp, cod
 
 def test_what_a_passive_act_was_for_is_an_aim(nlp, coder):
     assert counted(nlp, coder, "The summit was postponed to leave room for talks between Chile and Peru.") == []
+    assert counted(nlp, coder, "The vote was pushed to Friday to allow time for talks between Chile and Peru.") == []
     assert ("CHL", "PER", "CONSULT") in counted(
         nlp, coder, "The summit was postponed, and Chile held talks with Peru.")
 

@@ -406,8 +406,11 @@ class ClauseReader:
             if not infinitive:
                 continue
             gov = at.get(t.head.i)
-            if gov is not None and gov.pattern.complement is not None:
+            passive = any(c.dep_ == "auxpass" for c in t.head.children)
+            if gov is not None and gov.pattern.complement is not None and not (
+                    passive and gov.pattern.complement is Complement.REQUEST):
                 return False  # "vowed to fight" (parsed as advcl or xcomp): the complement
+                # ("the vote was pushed to Friday to allow talks": no one was urged)
             if t.dep_ == "advcl":
                 return True
             if t.dep_ != "xcomp":
