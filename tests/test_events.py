@@ -377,6 +377,8 @@ def test_commitments_assurances_military_ties_and_heightened_security(nlp, coder
     assert [(e.source.code, e.target.code, e.plover) for e in events] == [("OMN", "IRN", "AGREE")]
     events = run(nlp, coder, "Oman reaffirmed its commitment to free and open sea lanes.", names)
     assert triples(events) == []  # values restated to no other party: no offer
+    events = run(nlp, coder, "Oman reaffirmed its commitment to train the coast guard.", names)
+    assert [(e.source.code, e.plover) for e in events] == [("OMN", "AGREE")]  # an act promised
     events = run(nlp, coder, "Oman assured Iran that it would keep the strait open.", names)
     assert ("OMN", "IRN", "AGREE") in triples(events)
     events = run(nlp, coder, "Oman and Iran have been bolstering military ties.", names)

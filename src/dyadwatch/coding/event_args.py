@@ -119,7 +119,7 @@ class ArgumentFinder:
                                                actor=Actor(a.mention.actor.country, a.mention.actor.country,
                                                            None, None, "country")), "default")
                        for a in placed[:1] if a.mention.actor.country not in victims]
-        if p.needs_target and not targets:
+        if p.needs_target and not targets and not _act_promised(obj):
             return []
         if not sources and not (passive and targets):
             return []
@@ -502,6 +502,13 @@ def _clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
         out.append(t)
         frontier.extend(c for c in t.children if keep(c))
     return out
+
+
+def _act_promised(obj) -> bool:
+    """Does the object name an act to be done ("its commitment to support the
+    police")? Then the pattern has its content even with no party named."""
+    return obj is not None and any(c.dep_ in ("acl", "xcomp") and c.pos_ in ("VERB", "AUX")
+                                   for c in obj.children)
 
 
 def _marked(clause, word: str) -> bool:
