@@ -192,3 +192,30 @@ def test_sentence_gold_is_not_an_article_set():
 
     assert not is_article_set([{"id": "1", "text": "t", "events": [
         {"source_country": "FRA", "target_country": "DEU", "plover": "CONSULT"}]}])
+
+
+def test_accuracy_table_script_reproduces_the_report(tmp_path):
+    """scripts/accuracy_table.py renders a report's figures (the README's table)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from dyadwatch.analysis.articles_eval import score_articles
+
+    gold = [{"id": "a1", "text": "t", "not_counted": [], "events": [
+        {"source_country": "FRA", "target_country": "ITA", "plover": "CONSULT", "evidence": "met"},
+        {"source_country": "ESP", "target_country": "PRT", "plover": "AID", "evidence": "sent aid"}]}]
+    pred = {"id": "a1", "events": [_art_event("FRA", "ITA", "CONSULT"),
+                                   _art_event("USA", "CHN", "THREATEN")]}
+    report = tmp_path / "r.json"
+    report.write_text(json.dumps({"sets": [{"name": "t", "kind": "articles", "n_records": 1,
+                                            **score_articles(gold, [pred]).to_json()}]}))
+    script = Path(__file__).parents[1] / "scripts" / "accuracy_table.py"
+    out = subprocess.run([sys.executable, str(script), str(report), "--before", str(report)],
+                         check=True, capture_output=True, text=True).stdout
+    rows = {line.split(" | ")[0].strip("| "): line for line in out.splitlines() if line.startswith("| ")}
+    assert rows["CONSULT"].startswith("| CONSULT | 1 | 1.00 | 1.00 | 1.00 (1.00) |")
+    assert rows["AID"].split(" | ")[-2] == "1"          # missed
+    assert rows["THREATEN"].split(" | ")[-3] == "1"     # spurious
+    assert "**0.500 (0.500)**" in rows["**all**"]       # P 1/2, R 1/2
+    assert "CHN" not in out and "counted precision 0.500" in out

@@ -206,3 +206,16 @@ def test_a_question_anywhere_above_the_act_makes_it_a_possibility(nlp, coder):
     assert counted(nlp, coder, text) == []
     assert counted(nlp, coder, "It is unclear whether Norway lifted the sanctions on Chile.") == []
     assert ("NOR", "CHL", "RETREAT") in counted(nlp, coder, "It is clear that Norway lifted the sanctions on Chile.")
+
+
+def test_a_speaker_naming_a_possible_hostile_act_of_its_own_threatens(nlp, coder):
+    assert ("NOR", "SWE", "THREATEN") in counted(nlp, coder, "Norway warned it may cut ties with Sweden.")
+    assert ("CHL", "PER", "THREATEN") in counted(nlp, coder, "Chile said it could impose sanctions on Peru.")
+    # someone else's possible act is a forecast; a possible kindness is no offer yet
+    assert not counted(nlp, coder, "Denmark said Chile could impose sanctions on Peru.")
+    assert not counted(nlp, coder, "Chile said it could send aid to Peru.")
+
+
+def test_a_reporting_verb_hung_on_the_clause_names_its_speaker(nlp, coder):
+    # "X said, we are ...": the parser makes "said" a parenthetical of the reported clause
+    assert ("CHL", "-", "AGREE") in counted(nlp, coder, "And, Chile said, we are open for dialogue on the basis of respect.")

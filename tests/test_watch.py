@@ -14,7 +14,6 @@ import duckdb
 import pytest
 from werkzeug import Response
 
-from dyadwatch.config import Settings
 from dyadwatch.notify.send import RetryPolicy, Sender
 from dyadwatch.sources import watchfile
 from dyadwatch.sources.fetch import FetchPolicy

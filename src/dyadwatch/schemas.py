@@ -319,7 +319,8 @@ class PatternEntry(Schema):
     the ontology); strength: how reliably the words mean the event. object /
     object_not, subject / subject_not: required / refused lemmas of the object
     (of the direct object, passive subject or prepositional object, or their
-    compound or adjective modifiers) and of the subject. needs_target: no
+    compound or adjective modifiers; for a noun, of its "of" complement: "the
+    activation of a force") and of the subject. needs_target: no
     event without a target. no_object: only without a direct object. active:
     adjectival participles read as active ("X is opposed to Y"). prep:
     required preposition or particle child. pos: allowed parts of speech

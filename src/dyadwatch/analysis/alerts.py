@@ -38,6 +38,49 @@ MEANAD_TO_SD = 1.2533
 #: How many windows `evaluate_history` walks back at most.
 MAX_HISTORY_WINDOWS = 240
 
+#: The z-score over all dyads: {pair} and {base} are filled in per call,
+#: the values are bound parameters (see `alerts_query` for their order).
+_ALERTS_SQL = """
+    WITH ev AS (
+        SELECT b.id, b.event_id, b.date, {pair},
+               greatest(1.0, -coalesce(b.goldstein, -1.0)) AS weight,
+               date_diff('day', b.date, ?::DATE) // ? AS w
+        FROM ({base}) b
+        WHERE b.quad_class IN (3, 4) AND b.source_country IS NOT NULL
+          AND b.target_country IS NOT NULL AND b.source_country <> b.target_country
+          AND b.date <= ? AND b.date > ?),
+    per AS (SELECT actor_a, actor_b, w, sum(weight) AS x, count(*) AS n FROM ev GROUP BY ALL),
+    latest AS (SELECT actor_a, actor_b, x AS intensity, n AS n_events FROM per
+               WHERE w = 0 AND n >= ?),
+    grid AS (SELECT l.actor_a, l.actor_b, r.w FROM latest l CROSS JOIN range(1, ?) r(w)),
+    hist AS (SELECT g.actor_a, g.actor_b, g.w, coalesce(p.x, 0.0) AS x FROM grid g
+             LEFT JOIN per p USING (actor_a, actor_b, w)),
+    med AS (SELECT actor_a, actor_b, median(x) AS med FROM hist GROUP BY ALL),
+    nbase AS (SELECT actor_a, actor_b, sum(n) AS nb FROM per WHERE w >= 1 GROUP BY ALL),
+    dev AS (SELECT h.actor_a, h.actor_b, any_value(m.med) AS med,
+                   median(abs(h.x - m.med)) AS mad, avg(abs(h.x - m.med)) AS meanad,
+                   list(h.x ORDER BY h.w DESC) AS baseline
+            FROM hist h JOIN med m USING (actor_a, actor_b) GROUP BY ALL),
+    scored AS (
+        SELECT l.*, d.baseline, d.med, d.mad,
+               CASE WHEN d.mad > 0 THEN greatest({mad} * d.mad, 1.0)
+                    ELSE greatest({meanad} * d.meanad, 1.0) END AS scale
+        FROM latest l JOIN dev d USING (actor_a, actor_b)),
+    drivers AS (
+        SELECT actor_a, actor_b,
+               list_slice(list(event_id ORDER BY weight DESC, date DESC, id), 1, ?) AS event_ids,
+               list_slice(list(id ORDER BY weight DESC, date DESC, id), 1, ?) AS canonical_ids
+        FROM ev WHERE w = 0 GROUP BY ALL)
+    SELECT actor_a || '-' || actor_b AS dyad, actor_a, actor_b, n_events, intensity, baseline,
+           med AS baseline_median, mad AS baseline_mad, scale,
+           round((intensity - med) / scale, 3) AS z,
+           ?::DATE AS window_start, ?::DATE AS window_end, event_ids, canonical_ids,
+           coalesce(nb, 0)::BIGINT AS baseline_events
+    FROM scored JOIN drivers USING (actor_a, actor_b) LEFT JOIN nbase USING (actor_a, actor_b)
+    WHERE (intensity - med) / scale >= ? AND coalesce(nb, 0) >= ?
+    ORDER BY z DESC, intensity DESC, dyad"""
+
+
 def alerts(con: Any, *, window_days: int = Settings.alert_window_days,
            baseline_windows: int = Settings.alert_baseline_windows,
            threshold: float = Settings.alert_threshold, as_of: Any = None,
@@ -95,13 +138,41 @@ def alerts_query(con: Any, *, window_days: int = Settings.alert_window_days,
     and its parameters, or None when the data cannot cover a window and its
     baseline (no alert can fire).
     """
-    for name, value in (("window_days", window_days), ("baseline_windows", baseline_windows),
-                        ("min_events", min_events), ("max_evidence", max_evidence)):
+    _check_alert_options(window_days=window_days, baseline_windows=baseline_windows,
+                         min_events=min_events, max_evidence=max_evidence,
+                         min_baseline_events=min_baseline_events)
+    base = base_events_sql(unit, include_nonfactual)
+    window = _alert_window(con, base, as_of, window_days, baseline_windows)
+    if window is None:
+        return None
+    start, end, covered = window
+    if directed:
+        pair = "b.source_country AS actor_a, b.target_country AS actor_b"
+    else:
+        pair = ("least(b.source_country, b.target_country) AS actor_a, "
+                "greatest(b.source_country, b.target_country) AS actor_b")
+    sql = _ALERTS_SQL.format(pair=pair, base=base, mad=MAD_TO_SD, meanad=MEANAD_TO_SD)
+    params = [end, window_days, end, start, min_events, covered + 1, max_evidence, max_evidence,
+              end - dt.timedelta(days=window_days - 1), end, float(threshold),
+              min_baseline_events]
+    return sql, params
+
+
+def _check_alert_options(*, min_baseline_events: int, **positive: Any) -> None:
+    """Refuse window sizes and counts that would make the query meaningless
+    (E503 names the option), before any SQL runs."""
+    for name, value in positive.items():
         if not isinstance(value, int) or value < 1:
             raise error("E503", name=name, value=value, minimum=1)
     if not isinstance(min_baseline_events, int) or min_baseline_events < 0:
         raise error("E503", name="min_baseline_events", value=min_baseline_events, minimum=0)
-    base = base_events_sql(unit, include_nonfactual)
+
+
+def _alert_window(con: Any, base: str, as_of: Any, window_days: int,
+                  baseline_windows: int) -> tuple[dt.date, dt.date, int] | None:
+    """(start, end, baseline windows covered) of the latest window and its
+    baseline, or None when the data cannot cover one window and one baseline
+    window before it."""
     first, last = first_row(con, f"SELECT min(date), max(date) FROM ({base}) b")
     end = parse_date(as_of, name="as_of") or last
     if end is None or first is None:
@@ -109,55 +180,7 @@ def alerts_query(con: Any, *, window_days: int = Settings.alert_window_days,
     covered = min(baseline_windows, ((end - first).days + 1) // window_days - 1)
     if covered < 1:
         return None
-    start = end - dt.timedelta(days=(covered + 1) * window_days)
-    if directed:
-        pair = "b.source_country AS actor_a, b.target_country AS actor_b"
-    else:
-        pair = ("least(b.source_country, b.target_country) AS actor_a, "
-                "greatest(b.source_country, b.target_country) AS actor_b")
-    sql = f"""
-    WITH ev AS (
-        SELECT b.id, b.event_id, b.date, {pair},
-               greatest(1.0, -coalesce(b.goldstein, -1.0)) AS weight,
-               date_diff('day', b.date, ?::DATE) // ? AS w
-        FROM ({base}) b
-        WHERE b.quad_class IN (3, 4) AND b.source_country IS NOT NULL
-          AND b.target_country IS NOT NULL AND b.source_country <> b.target_country
-          AND b.date <= ? AND b.date > ?),
-    per AS (SELECT actor_a, actor_b, w, sum(weight) AS x, count(*) AS n FROM ev GROUP BY ALL),
-    latest AS (SELECT actor_a, actor_b, x AS intensity, n AS n_events FROM per
-               WHERE w = 0 AND n >= ?),
-    grid AS (SELECT l.actor_a, l.actor_b, r.w FROM latest l CROSS JOIN range(1, ?) r(w)),
-    hist AS (SELECT g.actor_a, g.actor_b, g.w, coalesce(p.x, 0.0) AS x FROM grid g
-             LEFT JOIN per p USING (actor_a, actor_b, w)),
-    med AS (SELECT actor_a, actor_b, median(x) AS med FROM hist GROUP BY ALL),
-    nbase AS (SELECT actor_a, actor_b, sum(n) AS nb FROM per WHERE w >= 1 GROUP BY ALL),
-    dev AS (SELECT h.actor_a, h.actor_b, any_value(m.med) AS med,
-                   median(abs(h.x - m.med)) AS mad, avg(abs(h.x - m.med)) AS meanad,
-                   list(h.x ORDER BY h.w DESC) AS baseline
-            FROM hist h JOIN med m USING (actor_a, actor_b) GROUP BY ALL),
-    scored AS (
-        SELECT l.*, d.baseline, d.med, d.mad,
-               CASE WHEN d.mad > 0 THEN greatest({MAD_TO_SD} * d.mad, 1.0)
-                    ELSE greatest({MEANAD_TO_SD} * d.meanad, 1.0) END AS scale
-        FROM latest l JOIN dev d USING (actor_a, actor_b)),
-    drivers AS (
-        SELECT actor_a, actor_b,
-               list_slice(list(event_id ORDER BY weight DESC, date DESC, id), 1, ?) AS event_ids,
-               list_slice(list(id ORDER BY weight DESC, date DESC, id), 1, ?) AS canonical_ids
-        FROM ev WHERE w = 0 GROUP BY ALL)
-    SELECT actor_a || '-' || actor_b AS dyad, actor_a, actor_b, n_events, intensity, baseline,
-           med AS baseline_median, mad AS baseline_mad, scale,
-           round((intensity - med) / scale, 3) AS z,
-           ?::DATE AS window_start, ?::DATE AS window_end, event_ids, canonical_ids,
-           coalesce(nb, 0)::BIGINT AS baseline_events
-    FROM scored JOIN drivers USING (actor_a, actor_b) LEFT JOIN nbase USING (actor_a, actor_b)
-    WHERE (intensity - med) / scale >= ? AND coalesce(nb, 0) >= ?
-    ORDER BY z DESC, intensity DESC, dyad"""
-    params = [end, window_days, end, start, min_events, covered + 1, max_evidence, max_evidence,
-              end - dt.timedelta(days=window_days - 1), end, float(threshold),
-              min_baseline_events]
-    return sql, params
+    return end - dt.timedelta(days=(covered + 1) * window_days), end, covered
 
 
 def closest(con: Any, *, threshold: float, min_events: int, n: int = 3, **opts: Any) -> str:

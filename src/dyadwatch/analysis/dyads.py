@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import formats
-from ..config import Settings
 from ..errors import error
 from ..store.queries import (
     Where, as_filter, base_events_sql, check_unit, first_row, frame, parse_actor, parse_date,

@@ -9,7 +9,7 @@ names without their folders, so that is what is shown then.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -17,43 +17,43 @@ from ._common import DEFAULT_DB_PATH, DbOption, FormatOption, OutputOption, emit
 from .fit import Col, print_fitted
 from .remote import Client, local_or_served
 
-if TYPE_CHECKING:  # loaded by the command itself: registering it must not import pandas
-    import pandas as pd
-
 COLUMNS = (Col("file", "file", cap=40), Col("line", "line", right=True, keep=1),
            Col("code", "code", keep=2), Col("when", "occurred_at", keep=3),
            Col("reason", "reason", flex=True))
 
 
+def errors(
+    db: DbOption = DEFAULT_DB_PATH,
+    run: Annotated[str | None, typer.Option("--run", help="Only this ingest run's "
+                                                           "failures (its run id).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+    fmt: FormatOption = "table", output: OutputOption = None,
+    wide: Annotated[bool, typer.Option("--wide", help="Every column in full.")] = False,
+) -> None:
+    """Documents that failed to ingest: file, line and reason, newest first."""
+    import pandas as pd  # here, not at the top: registering the command must not load pandas
+
+    from .reads import reading
+    from ..store.failures import list_errors
+
+    def local() -> pd.DataFrame:
+        with reading(db) as con:
+            return list_errors(con, run_id=run, limit=limit)
+
+    def served(client: Client) -> pd.DataFrame:
+        df = pd.DataFrame(client.items("/api/errors", {"run_id": run}, limit),
+                          columns=["file", "line", "doc_id", "code", "reason", "run_id",
+                                   "occurred_at"])
+        return df.astype({"line": "Int32"})  # as DuckDB gives it: 7, not 7.0
+
+    df = local_or_served(db, local, served)
+    if getattr(fmt, "value", fmt) == "table" and output is None:
+        rows: list[dict[str, Any]] = df.to_dict(orient="records")
+        print_fitted(rows, COLUMNS, wide=wide, title="failed documents")
+        return
+    emit(df, fmt, output, title="failed documents")
+
+
 def register(app: typer.Typer) -> None:
-    @app.command("errors")
-    def errors(
-        db: DbOption = DEFAULT_DB_PATH,
-        run: Annotated[str | None, typer.Option("--run", help="Only this ingest run's "
-                                                               "failures (its run id).")] = None,
-        limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
-        fmt: FormatOption = "table", output: OutputOption = None,
-        wide: Annotated[bool, typer.Option("--wide", help="Every column in full.")] = False,
-    ) -> None:
-        """Documents that failed to ingest: file, line and reason, newest first."""
-        import pandas as pd
-
-        from .reads import reading
-        from ..store.failures import list_errors
-
-        def local() -> pd.DataFrame:
-            with reading(db) as con:
-                return list_errors(con, run_id=run, limit=limit)
-
-        def served(client: Client) -> pd.DataFrame:
-            df = pd.DataFrame(client.items("/api/errors", {"run_id": run}, limit),
-                              columns=["file", "line", "doc_id", "code", "reason", "run_id",
-                                       "occurred_at"])
-            return df.astype({"line": "Int32"})  # as DuckDB gives it: 7, not 7.0
-
-        df = local_or_served(db, local, served)
-        if getattr(fmt, "value", fmt) == "table" and output is None:
-            rows: list[dict[str, Any]] = df.to_dict(orient="records")
-            print_fitted(rows, COLUMNS, wide=wide, title="failed documents")
-            return
-        emit(df, fmt, output, title="failed documents")
+    """Add `errors` to the `dyadwatch` app."""
+    app.command("errors")(errors)

@@ -34,6 +34,15 @@ FIRST_PERSON = frozenset({"i", "we"})
 #: Prepositions that make a nominal event the scene of the verb it hangs on ("said during a
 #: visit to Y", "told Y in a phone call"): the verb's subject is the doer of the event.
 SCENE_PREPS = frozenset({"during", "in", "at", "on", "over", "by"})
+#: Prepositions whose gerund ("after meeting Y", "by sending troops") is done by the subject
+#: of the clause they hang on; not "for" ("thanked X for helping": X helped) nor "at", "in"
+#: ("aimed at boosting", "interest in making": a purpose or wish, not an act), nor "before"
+#: ("before leaving for Beijing, X said": the trip is still to come).
+TIME_PREPS = frozenset({"after", "upon", "on", "while", "since", "during", "by", "following"})
+#: Determiners of an act that names no particular occurrence ("would answer any attack by X").
+QUANTIFIERS = frozenset({"any", "every", "each", "no"})
+#: Participles news uses as adjectives of a person ("the visiting minister").
+ATTRIBUTIVE = frozenset({"visit"})
 #: Clauses that describe a noun ("the demonstration staged by students to protest
 #: X"): what they name is not a participant of the act the noun is the object of.
 NOUN_CLAUSES = frozenset({"acl", "relcl"})
@@ -60,7 +69,10 @@ class ArgumentFinder:
         reduced = tok.dep_ == "acl" and tok.tag_ == "VBN" and not p.active  # "refugees expelled by X"
         passive = not p.active and (reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children))
         attacks = []
-        if passive:
+        attributive = self._attributive(tok, by_token)
+        if attributive:
+            sources, targets = attributive, self.subjects(tok.head, by_token, ctx)
+        elif passive:
             sources = self._agents(tok, by_token)
             targets = (self.actors(tok.head, by_token) if reduced else
                        [a for c in tok.children if c.dep_ == "nsubjpass" for a in self.actors(c, by_token)])
@@ -96,7 +108,12 @@ class ArgumentFinder:
         if p.symmetric in ("all", "subjects") and len(sources) > 1:
             # "Peru and Japan held talks in Lima": the venue is not a third party
             targets = [t for t in targets if not _venue(t.mention, tok.doc)]
-        symmetric = p.symmetric == "all" or (p.symmetric == "subjects" and not targets and len(sources) > 1)
+        if not targets and sources and tok.dep_ == "conj" and self.ontology.plover_of(p.cameo) == "REJECT":
+            # "Peru offered talks, but Chile refused": the refusal answers the first clause's doer
+            targets = [a for a in self.subjects(tok.head, by_token, ctx)
+                       if a.mention is not None and key(a.mention) not in source_keys]
+        symmetric = p.symmetric == "all" or (p.symmetric == "subjects" and not targets and len(sources) > 1) \
+            or bool(attributive)  # the host of a visitor meets them too
         if attacks and not targets:  # "killed in Israeli shelling in Gaza": where, never the attacker's own
             countries = {a.mention.actor.country for a in sources if a.mention}
             targets = [a for n in (tok, *attacks) for a in self._places(n, None, by_token)
@@ -128,6 +145,27 @@ class ArgumentFinder:
         if symmetric:
             return _symmetric(sources, targets)
         return [(s, t, True) for s in sources for t in (targets or [Arg(None, "direct")])]
+
+    def _attributive(self, tok, by_token) -> list[Arg]:
+        """"Blinken assured visiting Australian Foreign Minister Payne": a participle
+        right after a verb with no object of its own, before a person, is often parsed
+        as that verb's complement with the person as its object; it describes the
+        person (the visitor), so the person is the doer and the verb's subject the
+        host, who meets the visitor. Not after aspect or intent verbs ("began visiting
+        Chile"), not when the object is a place ("kept visiting Kenya"), and only for
+        participles used as adjectives ("will include meeting Modi" is an act)."""
+        gov = tok.head
+        w = self.words
+        if tok.lemma_.lower() not in ATTRIBUTIVE or tok.tag_ != "VBG" or tok.dep_ not in ("xcomp", "ccomp") \
+                or tok.i != gov.i + 1 \
+                or any(c.dep_.startswith("nsubj") for c in tok.children) \
+                or any(c.dep_ in ("dobj", "dative") for c in gov.children) \
+                or gov.lemma_.lower() in w["support_verbs"] | w["intent_verbs"]:
+            return []
+        objs = [c for c in tok.children if c.dep_ == "dobj" and c.pos_ == "PROPN"
+                and c.ent_type_ not in ("GPE", "LOC", "FAC")]
+        found = [a for o in objs for a in self.actors(o, by_token, depth=0)]
+        return [Arg(a.mention, "nested") for a in found]
 
     def _clause_subjects(self, heads, by_token, keep) -> list[Arg]:
         """Actors subject of the clauses under `heads` that `keep` accepts."""
@@ -282,8 +320,8 @@ class ArgumentFinder:
                      and tok.head.lemma_.lower() in self.words["support_verbs"])
         if not sources and supported:
             sources = self.subjects(tok.head, by_token, Context())
-        sources += [a for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"
-                    for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
+        agents = self._noun_agents(tok, p, by_token)
+        sources += agents
         addressees: list[Arg] = []
         if not sources:
             sources, addressees = self._scene_agents(tok, p, by_token)
@@ -304,10 +342,23 @@ class ArgumentFinder:
                 return [(a, b, True) for a, b in permutations(people, 2)
                         if a.mention.actor.code != b.mention.actor.code]
             return []
-        if supported and not targets:
+        material = agents and self.ontology.cameo_quad_class(p.cameo) == 4 and not any(
+            c.dep_ == "det" and c.lower_ in QUANTIFIERS for c in tok.children)  # "any attack by X"
+        if (supported or material) and not targets:  # "an offensive launched by X": X acted
             return [(s, Arg(None, "direct"), True) for s in sources]
         return [(s, t, True) for s in sources for t in targets
                 if s.mention.actor.code != t.mention.actor.code]
+
+    def _noun_agents(self, tok, p: Pattern, by_token) -> list[Arg]:
+        """The doers a nominal event names explicitly: "an attack by X", "support
+        from X" (unless "from" is where the act is aimed: "withdrawal from Y") and
+        the agent of a participle describing it ("an offensive launched by X")."""
+        preps = {"by"} | ({"from"} - set(p.targets))
+        heads = [tok] + [c for c in tok.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+        return [a for h in heads for c in h.children
+                if (c.dep_ == "prep" and c.lower_ in preps and h == tok) or c.dep_ == "agent"
+                or (c.dep_ == "prep" and c.lower_ == "by" and h != tok)
+                for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
 
     def _scene_agents(self, tok, p: Pattern, by_token) -> tuple[list[Arg], list[Arg]]:
         """The doers of a nominal event that is the scene of a verb, and the
@@ -330,18 +381,31 @@ class ArgumentFinder:
     def subjects(self, tok, by_token, ctx: Context, depth: int = 0) -> list[Arg]:
         w = self.words
         subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj", "expl", "nsubjpass")]
+        subj = _unlabelled(subj)
         if tok.dep_ == "relcl" and (not subj or subj[0].lower_ in RELATIVE_PRONOUNS):
             return [Arg(a.mention, "inherited") for a in self.actors(tok.head, by_token)]
         if subj:
             found = [a for s in subj for a in self.actors(s, by_token)]
+            found += [Arg(a.mention, "conj") for o in _companions(subj[0], tok)
+                      for a in self.actors(o, by_token)] if found else []
             if found or not ctx.speaker:
                 return found
             if subj[0].lower_ in (FIRST_PERSON if ctx.quoted else w["pronouns"]):
                 return [Arg(a.mention, "speaker") for a in self.actors(ctx.speaker, by_token)]
             return []
+        if tok.head == tok and depth > 0 and tok.pos_ in ("NOUN", "PROPN") and tok.i == tok.sent.start:
+            # "Trump at first imposed tariffs ...": a name the tagger took for a noun becomes
+            # the root with the sentence's verb under it; that verb's subject is the name
+            return [Arg(a.mention, "inherited") for a in self.actors(tok, by_token, depth=0)]
         if depth > 4 or tok.head == tok:
             return []
         gov = tok.head
+        if tok.dep_ == "pcomp" and gov.dep_ == "prep" and gov.lower_ in TIME_PREPS \
+                and gov.head.pos_ in ("VERB", "AUX"):
+            # "X spoke after meeting Y", "X was praised for helping Y": a gerund without its
+            # own subject under a preposition of the clause is done by the clause's subject
+            found = self.subjects(gov.head, by_token, ctx, depth + 1)
+            return [Arg(a.mention, "inherited" if a.how == "direct" else a.how) for a in found]
         if tok.dep_ == "xcomp" and gov.lemma_.lower() in w["object_control_verbs"]:
             addressees = [a for c in gov.children if c.dep_ in ("dobj", "dative")
                           for a in self.actors(c, by_token)]
@@ -366,7 +430,9 @@ class ArgumentFinder:
             if poss:
                 return [Arg(a.mention, "nested") for a in poss]
             gov = gov.head
-        if tok.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp", "acomp") or gov != tok.head:
+        if tok.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp", "acomp") or gov != tok.head \
+                or (tok.dep_ == "dep" and tok.tag_ == "VBD" and gov.pos_ == "VERB"):
+            # ("imposed A, then exempted B": the parser often leaves the second verb unlabelled)
             how = "conj" if tok.dep_ == "conj" else "inherited"
             passive_gov = any(c.dep_ in ("nsubjpass", "auxpass") for c in gov.children)
             found = (self._agents(gov, by_token) if passive_gov and tok.dep_ != "conj"
@@ -386,7 +452,8 @@ class ArgumentFinder:
             found: list[Arg] = []
             for head in heads:
                 for c in head.children:
-                    if c.pos_ == "ADP" and c.dep_ in ("prep", "prt", "dative"):
+                    if c.pos_ == "ADP" and (c.dep_ in ("prep", "prt", "dative") or (c.dep_ == "agent" and p.active)):
+                        # "disappointed by X": an adjective's "by" is parsed as a passive agent
                         if c.lower_ != slot and not (slot == "dative" and c.lower_ == "to"):
                             continue
                         for o in c.children:
@@ -509,6 +576,40 @@ def _act_promised(obj) -> bool:
     police")? Then the pattern has its content even with no party named."""
     return obj is not None and any(c.dep_ in ("acl", "xcomp") and c.pos_ in ("VERB", "AUX")
                                    for c in obj.children)
+
+
+def _companions(subj, verb) -> list:
+    """Co-doers joined to the subject by "along with", "together with" or "as well as"
+    ("The United States, along with Britain and France, called ..."): the parser hangs
+    them on the subject or the verb as a prepositional phrase, not as conjuncts."""
+    out = []
+    for h in (subj, verb):
+        for c in h.children:
+            low = c.lower_
+            if low in ("along", "together") and c.dep_ in ("prep", "advmod"):
+                preps = [w for w in c.children if w.lower_ == "with"]
+            elif low == "with" and c.dep_ == "prep" and any(w.lower_ in ("along", "together")
+                                                             for w in c.children):
+                preps = [c]
+            elif low == "as" and c.dep_ in ("cc", "prep") and any(w.lower_ == "well" for w in c.children):
+                preps = [c]
+            else:
+                continue
+            out += [o for w in preps for o in w.children if o.dep_ == "pobj"]
+    return out
+
+
+def _unlabelled(subjects: list) -> list:
+    """"VOA: Putin visited China": an interview's speaker label opening the sentence is
+    taken by the parser for the subject, with the real subject in apposition to it or
+    as a second subject; the label is dropped when something else is the subject."""
+    out = []
+    for c in subjects:
+        if c.left_edge.i == c.sent.start and c.i + 1 < len(c.doc) and c.doc[c.i + 1].text == ":":
+            out += [a for a in c.children if a.dep_ == "appos" and a.i > c.i + 1]
+        else:
+            out.append(c)
+    return out or subjects
 
 
 def _marked(clause, word: str) -> bool:

@@ -2,9 +2,10 @@
 conditions, purposes, reported speech, requests and allegations.
 
 The event coder asks one question per trigger: did this happen, as far as the
-sentence asserts? The answer (a `Context`) walks up the dependency tree from the
-trigger through clausal links (xcomp, ccomp, acl, advcl, conj, ...) and stops at
-the first word that decides: a negating verb ("refused to"), a verb of saying
+sentence asserts? The answer (a `Context`) reads the trigger's own clause here,
+then walks up the dependency tree from the trigger through clausal links (xcomp,
+ccomp, acl, advcl, conj, ...; `clause_climb.py`) and stops at the first word
+that decides: a negating verb ("refused to"), a verb of saying
 ("said"), a request ("urged X to"), an allegation ("accused X of"), an intention
 ("plans to", "is ready to") or a condition ("if", "unless"). The word lists live
 in data/patterns/modality.yaml.
@@ -12,35 +13,16 @@ in data/patterns/modality.yaml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..types import Complement
+from .clause_climb import Context, Reading, according_to, climb, subject_token
 from .triggers import lemma_key
 
-#: Dependency labels that link a clause to the word governing it.
-CLAUSAL = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "relcl", "conj", "csubj", "acomp",
-                     "parataxis"})
+__all__ = ["ClauseReader", "Context"]
 
 #: Word lists of modality.yaml that name governing verbs.
 GOVERNOR_LISTS = ("speech_verbs", "intent_verbs", "wish_verbs", "belief_verbs", "request_verbs",
                   "negating_verbs", "allegation_verbs", "inference_verbs", "deliberation_verbs",
                   "purpose_verbs", "object_control_verbs", "preparation_verbs", "forecast_words")
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What the clause around a trigger says about it."""
-
-    modality: str = "asserted"
-    negated: bool = False
-    derive_intent: bool = False  # future/conditional from grammar, not from a coded governor
-    derive_from: object | None = None  # a "promise/vow to" governor whose event this replaces
-    obligation: bool = False  # "Y must Z"
-    speaker: object | None = None  # subject token of the reporting verb above
-    quoted: bool = False  # the trigger is in a direct quote: only "we"/"I" there is the speaker
-    allege: bool = False  # inside "accuse X of ...": not coded
-    refuse: bool = False  # "failed to Z": a cooperative Z becomes a REJECT
-    prepare: bool = False  # "prepared to shell": military preparation (MOBILIZE), not a threat
 
 
 class ClauseReader:
@@ -57,25 +39,50 @@ class ClauseReader:
         sentence's matched triggers (their patterns say "agree to", "refuse to");
         `quoted` is the speaker's token of a direct quote around `tok`, the
         speaker when no verb of saying in the sentence names one."""
-        w = self.words
-        modality, negated, derive, obligation, prepare = "asserted", False, False, False, False
-        derive_from = speaker = None
-        if self.negated(tok):
-            negated = True
+        r = self._own_clause(tok)
+        decided = self._around(tok, at, r)
+        if decided is None:
+            decided, cur = climb(self, tok, at, r, quoted)
+        if decided is not None:
+            return decided
+        if self._commentator(according_to(cur)) or (r.speaker is None and self._commentator(quoted)) \
+                or (r.speaker is None and self._commentator(self._reporter(tok))):
+            # "according to analysts, X wants to Z"; what an analyst says is his opinion
+            # however its clauses hang together ("X, a fellow at V, said that although Y
+            # and W are concerned ...", "... where Y might go if W," said X)
+            return Context("hypothetical", r.negated)
+        speaker = r.speaker if r.speaker is not None else self._parenthetical_speaker(cur)
+        speaker = quoted if speaker is None else speaker
+        if r.obligation and speaker is None:
+            return Context("hypothetical", r.negated)
+        return Context(r.modality, r.negated,
+                       (r.derive and r.modality in ("future", "conditional")) or r.possible,
+                       r.derive_from, r.obligation, speaker, prepare=r.prepare,
+                       quoted=quoted is not None, possible=r.possible)
+
+    def _own_clause(self, tok) -> Reading:
+        """What the trigger's own clause says: negation, modal auxiliaries, a condition."""
+        w, r = self.words, Reading(negated=self.negated(tok))
         auxes = {c.lemma_.lower() for c in tok.children if c.dep_ in ("aux", "auxpass")}
         if auxes & w["future_aux"]:
-            modality, derive = "future", True
+            r.modality, r.derive = "future", True
         elif auxes & w["obligation_aux"] or self.obliges(tok):
-            modality, obligation = "hypothetical", True
+            r.modality, r.obligation = "hypothetical", True
         elif auxes & w["hypothetical_aux"]:
-            modality = "hypothetical"
+            r.modality = "hypothetical"
         if self._condition_child(tok) and not self._past(tok, auxes):
             # "will retaliate if": a conditional intention; "would send troops if": a hypothesis
             # ("urged Y to Z if Y wants W", "asked Y if he agreed": the urging and asking happened)
             # (a main clause: "said they would meet if ..." reports a conditional offer)
             hypothesis = "would" in auxes and tok.dep_ not in ("ccomp", "xcomp", "conj")
-            modality, derive = ("hypothetical", False) if hypothesis else ("conditional", True)
-        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in w["condition_marks"]
+            r.modality, r.derive = ("hypothetical", False) if hypothesis else ("conditional", True)
+        return r
+
+    def _around(self, tok, at: dict, r: Reading) -> Context | None:
+        """What decides before any climb: the trigger in a condition, a time or
+        purpose clause, a recalled habit, an indirect question."""
+        negated = r.negated
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.words["condition_marks"]
                                        for c in tok.children):
             return Context("hypothetical", negated)
         if self._prospective(tok):
@@ -88,157 +95,23 @@ class ClauseReader:
             return Context("hypothetical", negated)
         if self.recalled(tok):
             return Context("background", negated)  # "was once invited", "always condemns"
-        # climb the clause chain
         if any(self._question(t) for t in [tok, *tok.ancestors]):
             return Context("hypothetical", negated)  # "unclear whether X will Z", "asked if X agreed"
-        cur = tok
-        for _ in range(6):
-            dep, gov = cur.dep_, cur.head
-            if gov == cur or dep not in CLAUSAL | {"dobj"}:
-                break
-            if self.recalled(gov):
-                return Context("background", negated)  # "X has previously said that Y attacked"
-            if dep == "dobj" and cur != tok:
-                break
-            glemma = lemma_key(gov, self.governors)
-            if dep == "acl" and cur.tag_ == "VBG" and glemma in w["document_nouns"]:
-                break  # "a resolution condemning X": the document's own act, issued when it is
-            if dep == "conj" or (dep == "acomp" and glemma == "be"):
-                # "must ensure security and provide aid", "must be ready to mediate"
-                gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ in ("aux", "auxpass")}
-                if modality == "asserted" and gov_aux & w["obligation_aux"]:
-                    modality, obligation, derive = "hypothetical", True, False
-                elif modality == "asserted" and gov_aux & w["hypothetical_aux"]:
-                    modality, derive = "hypothetical", False
-                elif modality == "asserted" and dep == "conj" and gov_aux & w["future_aux"]:
-                    modality, derive = "future", True
-                if self.negated(gov) and dep == "acomp":
-                    negated = True
-                cur = gov
-                continue
-            if dep == "xcomp" and self.obliges(gov):
-                if modality == "asserted":  # "Y needs to withdraw": as "Y must withdraw"
-                    modality, obligation, derive = "hypothetical", True, False
-                cur = gov
-                continue
-            if glemma in w["deliberation_verbs"] and dep in ("xcomp", "ccomp", "advcl"):
-                return Context("hypothetical", negated)  # "is considering sending aid"
-            noun_gov = gov.pos_ in ("NOUN", "PROPN") and dep in ("acl", "ccomp", "relcl")
-            if noun_gov and glemma in w["negating_nouns"]:
-                return Context(modality, True)  # "the government's refusal to accept"
-            if noun_gov and glemma not in w["intent_nouns"] \
-                    and (glemma in w["content_nouns"] or glemma in w["request_nouns"]):
-                return Context("hypothetical", negated)  # "a call to withdraw", "an admission that"
-            if dep == "acl" and gov.pos_ in ("NOUN", "PROPN") and glemma in w["intent_nouns"]:
-                # "plans to build": the noun's own governor decides (denied plans -> negated)
-                if gov.dep_ == "dobj" and gov.head.lemma_.lower() in w["negating_verbs"]:
-                    negated = True
-                elif modality == "asserted":
-                    modality, derive = "future", True
-                if gov.dep_ == "dobj" and gov.head.i in at:
-                    derive = False  # "reached a consensus to Z": the coded verb is the agreement
-                    break
-                cur = gov.head if gov.dep_ in ("dobj", "nsubj", "attr") else gov
-                if self.negated(cur):
-                    negated = True
-                continue
-            if dep == "pcomp" and gov.head.pos_ in ("NOUN", "PROPN"):
-                noun = gov.head.lemma_.lower()  # "an appeal for deploying troops"
-                if self.negated_noun(gov.head):
-                    return Context(modality, True)  # "no discussions about X sending troops"
-                if noun in w["request_nouns"] or noun in w["content_nouns"]:
-                    return Context("hypothetical", negated)
-                if noun in w["intent_nouns"]:
-                    return Context("future", negated)
-            if dep == "pcomp" or (dep in ("xcomp", "ccomp") and glemma in w["allegation_verbs"]):
-                if glemma in w["allegation_verbs"] or gov.head.lemma_.lower() in w["allegation_verbs"]:
-                    return Context(allege=True)
-                break
-            gov_match = at.get(gov.i)
-            comp = gov_match.pattern.complement if gov_match else None
-            if self.negated(gov):
-                negated = True
-            if comp is Complement.DERIVE:
-                if modality == "asserted":
-                    modality = "future"
-                derive, derive_from = True, gov
-                break
-            if comp in (Complement.INTENT, Complement.THREAT):
-                if modality == "asserted":
-                    modality = "future"
-                derive = False
-                break
-            if comp is Complement.NEGATE or glemma in w["negating_verbs"]:
-                refuse = gov_match is None and glemma in w["refusal_verbs"]
-                return Context(modality, True, refuse=refuse)
-            if comp is Complement.REQUEST or (dep == "xcomp" and glemma in w["request_verbs"]):
-                return Context("hypothetical", negated)
-            if glemma in w["inference_verbs"] and dep == "ccomp" and _thing_subject(gov):
-                return Context("hypothetical", negated)  # "the proposal indicated that X won't Z"
-            if glemma in w["belief_verbs"] and dep == "ccomp" and not obligation and cur.i > gov.i \
-                    and any(c.dep_ == "nsubj" for c in gov.children):
-                return Context("hypothetical", negated)  # "officials believe X attacked": a belief
-            if glemma in w["speech_verbs"] and dep in ("ccomp", "conj", "parataxis", "xcomp"):
-                speaker = self.speaker(gov)
-                if self._commentator(speaker):
-                    return Context("hypothetical", negated)  # "analysts say X would welcome Z": an opinion
-                if obligation:
-                    return Context("hypothetical", negated, obligation=True, speaker=speaker or quoted,
-                                   quoted=quoted is not None)
-                break
-            own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children)
-            if (glemma in w["intent_verbs"] or glemma in w["wish_verbs"]) and dep in ("xcomp", "ccomp") and (
-                    any(c.dep_ == "dobj" for c in gov.children)
-                    or (own_subject and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children))
-                    or (own_subject and dep == "ccomp" and glemma in w["wish_verbs"])):
-                return Context("hypothetical", negated)  # "X wants Y to Z": X's wish, not Y's intent
-            if glemma in w["intent_verbs"] or glemma in w["intent_adjectives"]:
-                if modality == "asserted" or modality == "hypothetical":
-                    modality = "future"
-                derive = glemma not in w["forecast_words"]  # "vowed to": an intention; "is expected to": no
-                prepare = prepare or glemma in w["preparation_verbs"]
-                if self._condition_child(gov):
-                    modality = "conditional"
-                gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ == "aux"}
-                if gov_aux & w["hypothetical_aux"] and modality != "conditional":
-                    modality, derive = "hypothetical", False
-                cur = gov
-                continue
-            if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in w["condition_marks"]
-                                      for c in cur.children):
-                return Context("hypothetical", negated)
-            if modality in ("asserted", "future") and (dep == "advcl" or (dep == "xcomp" and gov_match is None)):
-                gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ == "aux"}
-                if gov_aux & w["hypothetical_aux"]:  # "Encouraged by Y, X may attack Z"; "Y might
-                    return Context("hypothetical", negated)  # lose Z as X will not come": a scenario
-                if gov_aux & w["future_aux"]:  # "X will help free Y": the freeing is still to come
-                    modality, derive = "future", dep == "xcomp"
-            if dep == "xcomp" and gov_match is None:
-                cur = gov  # "help (to) defend": the governing verb's clause decides
-                continue
-            if noun_gov and self._in_condition(gov):
-                return Context("hypothetical", negated)  # "unless X made peace with rebels fighting Y"
-            if dep == "relcl" and self._wanted(gov, at):
-                return Context("hypothetical", negated)  # "called for a government that protects Y"
-            break
-        if self._commentator(_according_to(cur)) or (speaker is None and self._commentator(quoted)) \
-                or (speaker is None and self._commentator(self._reporter(tok))):
-            # "according to analysts, X wants to Z"; what an analyst says is his opinion
-            # however its clauses hang together ("X, a fellow at V, said that although Y
-            # and W are concerned ...", "... where Y might go if W," said X)
-            return Context("hypothetical", negated)
-        if speaker is None:
-            speaker = quoted
-        if obligation and speaker is None:
-            return Context("hypothetical", negated)
-        return Context(modality, negated, derive and modality in ("future", "conditional"),
-                        derive_from, obligation, speaker, prepare=prepare, quoted=quoted is not None)
+        return None
 
     def _reporter(self, tok):
         """The speaker of the nearest verb of saying above `tok`, however far."""
         verb = next((a for a in tok.ancestors if a.pos_ == "VERB"
                      and a.lemma_.lower() in self.words["speech_verbs"]), None)
         return self.speaker(verb) if verb is not None else None
+
+    def _parenthetical_speaker(self, clause):
+        """"Lai said, we are open for dialogue": a verb of saying the parser hangs on the
+        clause it reports (parataxis) names that clause's speaker."""
+        for c in clause.children:
+            if c.dep_ == "parataxis" and c.lemma_.lower() in self.words["speech_verbs"]:
+                return subject_token(c)
+        return None
 
     def speaker(self, verb):
         """Who says what a reporting verb introduces: its subject, or when it has
@@ -493,23 +366,6 @@ class ClauseReader:
         return any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in comment for c in tok.children)
 
 
-def _thing_subject(verb) -> bool:
-    """Is the verb's subject a thing rather than someone who could speak ("the
-    proposal", "the test"), judged from the parse: a common noun outside any
-    named entity, not a person or group word."""
-    subj = subject_token(verb)
-    return (subj is not None and subj.pos_ == "NOUN" and not subj.ent_type_
-            and not any(c.dep_ in ("amod", "compound", "poss") and c.ent_type_ for c in subj.children)
-            and subj.lemma_.lower() not in THING_EXCLUDED)
-
-
-#: Common nouns that name speakers: their "indicated that" is reported speech.
-THING_EXCLUDED = frozenset({"government", "ministry", "official", "spokesman", "spokeswoman",
-                            "spokesperson", "minister", "president", "leader", "army", "military",
-                            "police", "agency", "office", "embassy", "source", "diplomat", "envoy",
-                            "side", "party", "group", "council", "committee", "administration"})
-
-
 def _non_restrictive(relcl) -> bool:
     """Is the relative clause set off by a comma ("X, which did Y")? It adds a
     fact about its noun rather than picking the noun out."""
@@ -527,19 +383,3 @@ def _verb_above(noun):
     return cur
 
 
-def _according_to(verb):
-    """The source of "..., according to X" on the verb, if any."""
-    for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ == "according":
-            for cc in c.children:
-                for o in cc.children if cc.dep_ == "prep" else [cc]:
-                    if o.dep_ == "pobj":
-                        return o
-    return None
-
-
-def subject_token(verb):
-    for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass"):
-            return c
-    return _according_to(verb)  # "..., according to X"

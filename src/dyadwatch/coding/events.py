@@ -126,8 +126,12 @@ class EventCoder:
         main = [m for m in matches if m.trigger.dep_ != "acl"]
         for match in matches:
             if match.trigger.dep_ == "acl" and main and not any(
-                    c.dep_ in ("nsubj", "nsubjpass") for c in match.trigger.children):
-                continue  # "forces backed by warplanes", "sanctions imposed on X": background
+                    c.dep_ in ("nsubj", "nsubjpass") for c in match.trigger.children) \
+                    and not (self.ontology.plover_of(match.pattern.cameo) == "AID"
+                             and any(c.dep_ == "agent" for c in match.trigger.children)):
+                # "sanctions imposed on X": background; but "forces backed by Y's troops
+                # stormed Z": Y's help, named by its agent, is part of the act reported
+                continue
             t = match.trigger
             if t.tag_ == "VBN" and t.dep_ == "advcl" and t.lemma_.lower() in self.words["question_verbs"] \
                     and not any(c.dep_.startswith("nsubj") for c in t.children):
@@ -209,6 +213,9 @@ class EventCoder:
             return []
         speakers = unique(self.args.actors(ctx.speaker, by_token))
         addressees = unique(self.args.subjects(verb, by_token, Context()))
+        if not addressees and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN" for c in verb.children):
+            # "X said talks with Y must continue": a demand on no one named
+            addressees = [Arg(None, "direct")]
         if not speakers or not addressees:
             return []
         date, date_source, date_text = event_date(sent, verb, article)
@@ -216,9 +223,7 @@ class EventCoder:
         negated = ctx.negated and not self.clauses.negated(verb)
         return [self._event(article, sent, index, match, match.pattern.cameo, s, a, Modality.ASSERTED, negated,
                             date, date_source, date_text, match.pattern.id)
-                for s in speakers for a in addressees
-                if s.mention.actor.code != a.mention.actor.code
-                and not _same_country(s.mention.actor, a.mention.actor)]  # "both sides must": not the speaker's own
+                for s in speakers for a in addressees if _demand_pair(s, a)]
 
     # -- triggers --------------------------------------------------------------
     def _matches(self, sent, by_token, keys: TriggerKeys) -> list[_Match]:
@@ -248,6 +253,8 @@ class EventCoder:
             if i in consumed or (i in by_token and not self._event_noun_in_span(tok, by_token)):
                 continue
             for pattern in self.patterns.nouns[key]:
+                if pattern.objects and not any(_lemmas(o) & pattern.objects for o in _of_objects(tok)):
+                    continue  # "the activation of a force", not of an account
                 if tok.pos_ in pattern.pos and not self._governed_by_match(tok, consumed):
                     matches.append(_Match(pattern, tok, None))
                     break
@@ -277,10 +284,10 @@ class EventCoder:
             subj = {x for h in heads for x in _lemmas(h)}
             if p.subjects and not subj & p.subjects or subj & p.subjects_not:
                 return False
-        if p.preps and not any(c.dep_ in ("prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp")
+        if p.preps and not any(c.dep_ in ("prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp", "appos")
                                and c.lower_ in p.preps and c.i > tok.i  # "On Monday, X called": no "call on"
                                and not _adverb_phrase(c)
-                               for c in tok.children) and not _marked_clause(tok, p.preps):
+                               for c in _complements(tok)) and not _marked_clause(tok, p.preps):
             return False
         objects = list(_objects(tok))
         if p.objects_not and any(_lemmas(o) & p.objects_not for o in objects if o.dep_ != "pobj"):
@@ -319,7 +326,9 @@ class EventCoder:
         date, date_source, date_text = event_date(sent, tok, article)
         out: list[Event] = []
         for src, tgt, primary in pairs:
-            cameo = p.untargeted if p.untargeted and not _recipient(src, tgt) else p.cameo
+            if p.untargeted and _own_ground(src, tgt):
+                tgt = Arg(None, "direct")  # "sent troops to its own border": no recipient
+            cameo = p.cameo if tgt.mention is not None or not p.untargeted else p.untargeted
             base = self._event(article, sent, index, match, cameo, src, tgt, ctx.modality, ctx.negated,
                                date, date_source, date_text, p.id)
             out.append(base)
@@ -361,6 +370,8 @@ class EventCoder:
         if ctx.prepare and self.ontology.plover[plover].preparation:
             return [self._event(article, sent, index, match, m.preparation, src, tgt, Modality.ASSERTED, False,
                                 date, date_source, date_text, f"prepare:{base.pattern}", factor=0.9)]
+        if ctx.possible and coop:
+            return []  # "X said it could send aid": not yet an offer
         goal = "AGREE" if coop else "THREATEN"
         table = m.intent[goal]
         if plover not in table:
@@ -427,6 +438,21 @@ def _adverb_phrase(c) -> bool:
     return c.tag_ == "RB" and any(o.dep_ == "pobj" for o in c.children)  # not RP: "called on Y"
 
 
+def _complements(tok):
+    """The verb's dependents and its object's apposition: "called the move 'a provocation'"
+    is often parsed with the label in apposition to the object, not as its complement."""
+    yield from tok.children
+    for c in tok.children:
+        if c.dep_ == "dobj":
+            yield from (a for a in c.children if a.dep_ == "appos")
+
+
+def _of_objects(tok):
+    """The objects of a noun's "of" phrases ("the activation of a standby force")."""
+    return [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+            for o in c.children if o.dep_ == "pobj"]
+
+
 def _lemmas(tok) -> set[str]:
     """The lemma of a token with its compound/adjective modifiers ("hunger strike")."""
     out = {tok.lemma_.lower(), tok.lower_}
@@ -455,26 +481,34 @@ def _trigger_span(match: _Match) -> tuple[int, int]:
     return start, end
 
 
+def _own_ground(src: Arg, tgt: Arg) -> bool:
+    """Is the target the source's own country as a place ("sent troops to Mexico's
+    northern border" by Mexico)? Then nobody receives the act: a deployment, a drill
+    or a test at home, not aid to or cooperation with anyone."""
+    if src.mention is None or tgt.mention is None:
+        return False
+    s, t = src.mention.actor, tgt.mention.actor
+    return t.sector is None and t.country is not None and t.country == s.country and t.kind in ("country", "capital")
+
+
 def _rank(e: Event) -> tuple:
     """Which of two events with the same id to keep: asserted, not negated, confident."""
     return (e.modality == Modality.ASSERTED, not e.negated, e.confidence)
 
 
-def _recipient(src, tgt) -> bool:
-    """Does the act have another party? A pattern's `untargeted` code applies
-    without one, and also when the target is the source's own country as a place:
-    troops sent to one's own border are deployed (MOBILIZE), not given (aid goes to
-    another); missiles fired at one's own government still have a party to hit."""
-    if tgt.mention is None:
-        return False
-    own = src.mention.actor.country if src.mention else None
-    target = tgt.mention.actor
-    return own is None or target.country != own or target.sector is not None
-
-
 def _quote_speaker(quoted, tok):
     """The speaker's token of the direct quote the trigger is in, if any."""
     return next((tok.doc[head] for start, end, head in quoted if start <= tok.idx < end), None)
+
+
+def _demand_pair(speaker: Arg, addressee: Arg) -> bool:
+    """Is "X said Y must Z" X's demand of Y? Not of X's own side ("both sides must");
+    a demand on no one named ("talks must continue") needs a speaker of a known country."""
+    s = speaker.mention.actor
+    if addressee.mention is None:
+        return s.country is not None
+    a = addressee.mention.actor
+    return s.code != a.code and not _same_country(s, a)
 
 
 def _same_country(a, b) -> bool:
