@@ -36,6 +36,8 @@ def counted(nlp, coder, text):
     "Since the coup, Mali has repeatedly demanded that France withdraw.",
     "In previous years, Chile fought fires in Peru.",
     "Over the years, Brazil has sent aid to Peru.",
+    "Peru seldom criticized Chile and instead courted Brazil.",
+    "Norway regularly sends aid to Peru.",
 ])
 def test_acts_set_before_the_news_or_as_a_habit_are_background(nlp, coder, text):
     found = facts(nlp, coder, text)
@@ -99,6 +101,7 @@ def test_no_longer_negates(nlp, coder):
 
 
 def test_a_modal_on_the_governing_verb_reaches_its_complement_and_adverbials(nlp, coder):
+    assert counted(nlp, coder, "Farmers might lose money as Chile will not be coming to Peru.") == []
     assert ("BRA", "PER", "RETREAT", "future", False) in facts(nlp, coder, "Brazil will help free the Peruvians.")
     assert ("BRA", "PER", "RETREAT") in counted(nlp, coder, "Brazil helped free the Peruvians.")
     assert counted(nlp, coder, "Encouraged by the vote, Chile may attack Peru.") == []
@@ -142,6 +145,7 @@ def test_whatever_a_commentator_says_is_opinion_however_deep_the_clause(nlp, cod
 
 def test_what_a_passive_act_was_for_is_an_aim(nlp, coder):
     assert counted(nlp, coder, "The summit was postponed to leave room for talks between Chile and Peru.") == []
+    assert counted(nlp, coder, "The vote was pushed to Friday to allow time for talks between Chile and Peru.") == []
     assert ("CHL", "PER", "CONSULT") in counted(
         nlp, coder, "The summit was postponed, and Chile held talks with Peru.")
 
@@ -151,6 +155,29 @@ def test_a_relative_clause_on_what_is_asked_for_is_part_of_the_request(nlp, code
     assert not [f for f in found if f[2] == "AID"]
     found = counted(nlp, coder, "Norway praised the new force in Mali that protects civilians.")
     assert [f for f in found if f[2] == "AID"]
+
+
+def test_undated_past_sentences_go_on_telling_a_story_set_before_the_window(nlp, coder):
+    story = "In 2015, Chile signed a pact with Peru. A year later, Peru attacked Chile."
+    assert counted(nlp, coder, story) == []
+    story = "In 2015, Chile signed a pact with Peru. Peru has now attacked Chile."
+    assert ("PER", "CHL", "ASSAULT") in counted(nlp, coder, story)
+    story = "In 2015, Chile signed a pact with Peru. On Monday, Peru attacked Chile. Chile expelled Peru's envoy."
+    assert ("CHL", "PER", "SANCTION") in counted(nlp, coder, story)
+    story = "In a note sent after their summit in 2015, Chile and Peru agreed to build a road."
+    assert counted(nlp, coder, story) == []
+    story = "Chile, which joined the pact in 2015, expelled Peru's envoy."
+    assert ("CHL", "PER", "SANCTION") in counted(nlp, coder, story)
+
+
+def test_talks_that_are_the_scene_of_a_hoped_for_act_are_still_to_come(nlp, coder):
+    assert counted(nlp, coder, "Chile wants to raise the issue during talks with Peru.") == []
+    assert ("CHL", "PER", "CONSULT") in counted(nlp, coder, "Chile raised the issue during talks with Peru.")
+
+
+def test_a_governing_verb_the_lemmatizer_got_wrong_still_governs(nlp, coder):
+    assert counted(nlp, coder, "Chile hopes to send aid to Peru.") == []  # spaCy: "hopes" -> "hop"
+    assert ("CHL", "PER", "AID") in counted(nlp, coder, "Chile sends aid to Peru.")
 
 
 def test_commentators_named_by_their_institution_or_behind_according_to(nlp, coder):

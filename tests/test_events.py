@@ -317,6 +317,13 @@ def test_an_apposition_names_the_victim_not_the_possessor(nlp, coder):
     assert triples(events) == [("QATGOV", "QATELI", "COERCE")]
 
 
+def test_two_speakers_who_told_a_third_in_calls_talked_with_the_third_only(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Brazil": "BRA"}
+    events = run(nlp, coder, "Chile and Peru told Brazil in phone calls that the border was calm.", names)
+    assert triples(events) == [("BRA", "CHL", "CONSULT"), ("BRA", "PER", "CONSULT"),
+                               ("CHL", "BRA", "CONSULT"), ("PER", "BRA", "CONSULT")]
+
+
 def test_the_venue_of_talks_is_not_a_third_party(nlp, coder):
     events = run(nlp, coder, "Oman and Iran held talks in Muscat.",
                  {"Oman": "OMN", "Iran": "IRN", "Muscat": "OMNGOV"})
@@ -366,8 +373,12 @@ def test_a_scene_set_by_ahead_of_is_not_a_target(nlp, coder):
 
 def test_commitments_assurances_military_ties_and_heightened_security(nlp, coder):
     names = {"Oman": "OMN", "Iran": "IRN", "Qatar": "QAT", "Qatari troops": "QATMIL"}
-    events = run(nlp, coder, "Oman reaffirmed its commitment to the talks.", names)
-    assert [(e.source.code, e.plover) for e in events] == [("OMN", "AGREE")]
+    events = run(nlp, coder, "Oman reaffirmed its commitment to Iran.", names)
+    assert [(e.source.code, e.target.code, e.plover) for e in events] == [("OMN", "IRN", "AGREE")]
+    events = run(nlp, coder, "Oman reaffirmed its commitment to free and open sea lanes.", names)
+    assert triples(events) == []  # values restated to no other party: no offer
+    events = run(nlp, coder, "Oman reaffirmed its commitment to train the coast guard.", names)
+    assert [(e.source.code, e.plover) for e in events] == [("OMN", "AGREE")]  # an act promised
     events = run(nlp, coder, "Oman assured Iran that it would keep the strait open.", names)
     assert ("OMN", "IRN", "AGREE") in triples(events)
     events = run(nlp, coder, "Oman and Iran have been bolstering military ties.", names)
@@ -487,8 +498,32 @@ def test_purpose_clauses_and_consequences_are_not_extra_events(nlp, coder):
     assert triples(events) == [("SDNMIL", "TCD", "ASSAULT")]
 
 
+def test_according_to_names_a_source_not_an_accord(nlp, coder):
+    names = {"Chilean": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "Chilean gunmen raided a market on Friday, leaving at least four people dead "
+                             "and sparking a standoff, according to residents and a Peru senator.", names)
+    assert all(e.plover != "REJECT" for e in events)
+
+
+def test_a_particle_heading_a_phrase_of_place_is_no_withdrawal(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Chile and Peru have pulled way out front in the export race.", names)) == []
+    assert triples(run(nlp, coder, "Chile pulled out of the pact with Peru.", names)) != []
+
+
+def test_suggesting_what_could_be_or_should_be_done_proposes_nothing(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Chile suggested the port could be used by Peru.", names)) == []
+    assert triples(run(nlp, coder, "Chile suggested that Peru should lower its tariffs.", names)) == [
+        ("CHL", "PER", "REQUEST")]
+    assert triples(run(nlp, coder, "Chile proposed a truce to Peru.", names)) == [("CHL", "PER", "AGREE")]
+
+
 def test_comments_options_and_wishes_are_not_acts(nlp, coder):
     assert run(nlp, coder, "Canada declined to comment on the report.", {"Canada": "CAN"}) == ()
+    events = run(nlp, coder, "A Canadian diplomat praised Peru, declining to be named.",
+                 {"Canadian diplomat": "CANGOV", "Peru": "PER"})
+    assert triples(events) == [("CANGOV", "PER", "SUPPORT")]  # anonymity is no refusal
     events = run(nlp, coder, "Japan is considering sending aid to Nepal.", {"Japan": "JPN", "Nepal": "NPL"})
     assert triples(events) == [] and {e.modality for e in events} == {"hypothetical"}
     events = run(nlp, coder, "Bolivia wants Peru to sign the treaty.", {"Bolivia": "BOL", "Peru": "PER"})

@@ -205,6 +205,19 @@ def test_a_city_named_as_the_place_completes_a_material_act(pipeline):
     assert [e.target for e in events if e.plover == "ASSAULT"] == [None]
 
 
+def test_an_organisations_former_official_is_not_made_a_citizen_of_the_story(pipeline):
+    """Sector-only actors with no country take the article's main country; a
+    former NATO chief (coded as NATO's, out of office) is not one of them."""
+    from dyadwatch.sources.articles import article_from_text
+
+    text = ("China jailed two activists on Monday. Beijing also criticized Japan. "
+            "Anders Fogh Rasmussen condemned the arrests.")
+    article = article_from_text(text, date="2024-05-02")
+    events = pipeline.code_doc(pipeline.nlp(article.text), article).events
+    [e] = [e for e in events if e.trigger == "condemned"]
+    assert e.source.country is None and e.source.code.startswith("IGO")
+
+
 def test_a_blank_line_ends_a_sentence(nlp):
     """Scraped headlines and bylines have no full stop; they must not run into the body."""
     doc = nlp("Kenya Seeks Talks With Somalia\n\nBy a staff writer\n\nNAIROBI: Kenya asked "

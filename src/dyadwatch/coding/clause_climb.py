@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..types import Complement
+from .triggers import lemma_key
 
 #: Dependency labels that link a clause to the word governing it.
 CLAUSAL = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "relcl", "conj", "csubj", "acomp",
@@ -80,7 +81,7 @@ def climb(reader, tok, at: dict, r: Reading, quoted) -> tuple[Any, Any]:
         dep, gov = cur.dep_, cur.head
         if gov == cur or dep not in CLAUSAL | {"dobj"}:
             break
-        link = Link(tok, cur, gov, dep, gov.lemma_.lower(), at, quoted)
+        link = Link(tok, cur, gov, dep, lemma_key(gov, reader.governors), at, quoted)
         step = _step(reader, link, r)
         if step is STOP:
             break
@@ -255,11 +256,11 @@ def _adverbial(reader, link: Link, r: Reading):
                               for c in cur.children):
         return Context("hypothetical", r.negated)
     unmatched = link.at.get(gov.i) is None
-    if r.modality == "asserted" and (dep == "advcl" or (dep == "xcomp" and unmatched)):
+    if r.modality in ("asserted", "future") and (dep == "advcl" or (dep == "xcomp" and unmatched)):
         gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ == "aux"}
-        if gov_aux & w["hypothetical_aux"]:  # "Encouraged by Y, X may attack Z"
-            return Context("hypothetical", r.negated)
-        if gov_aux & w["future_aux"]:  # "X will help free Y": the freeing is still to come
+        if gov_aux & w["hypothetical_aux"]:  # "Encouraged by Y, X may attack Z"; "Y might
+            return Context("hypothetical", r.negated)  # lose Z as X will not come": a scenario
+        if r.modality == "asserted" and gov_aux & w["future_aux"]:  # "X will help free Y": the freeing is still to come
             r.modality, r.derive = "future", dep == "xcomp"
     if dep == "xcomp" and unmatched:
         return gov  # "help (to) defend": the governing verb's clause decides

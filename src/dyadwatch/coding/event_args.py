@@ -136,7 +136,7 @@ class ArgumentFinder:
                                                actor=Actor(a.mention.actor.country, a.mention.actor.country,
                                                            None, None, "country")), "default")
                        for a in placed[:1] if a.mention.actor.country not in victims]
-        if p.needs_target and not targets:
+        if p.needs_target and not targets and not _act_promised(obj):
             return []
         if not sources and not (passive and targets):
             return []
@@ -322,16 +322,22 @@ class ArgumentFinder:
             sources = self.subjects(tok.head, by_token, Context())
         agents = self._noun_agents(tok, p, by_token)
         sources += agents
+        addressees: list[Arg] = []
         if not sources:
-            sources = self._scene_agents(tok, p, by_token)
+            sources, addressees = self._scene_agents(tok, p, by_token)
         heads = [tok] + [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                          for o in c.children if o.dep_ == "pobj"]  # "suspension of links with X"
         targets = [a for slot in p.targets for h in heads for c in h.children
                    if c.dep_ == "prep" and c.lower_ == slot
                    for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
         sources, targets = unique(sources), unique(targets)
+        if p.symmetric and len(sources) > 1 and addressees and not targets:
+            # "X and Y told Z in phone calls": each talked with Z, not with each other
+            return [pair for s in sources for a in unique(addressees)
+                    if s.mention.actor.code != a.mention.actor.code
+                    for pair in ((s, a, True), (a, s, True))]
         if p.symmetric:
-            people = unique(sources + targets)
+            people = unique(sources + addressees + targets)
             if len(people) >= 2:
                 return [(a, b, True) for a, b in permutations(people, 2)
                         if a.mention.actor.code != b.mention.actor.code]
@@ -354,21 +360,23 @@ class ArgumentFinder:
                 or (c.dep_ == "prep" and c.lower_ == "by" and h != tok)
                 for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
 
-    def _scene_agents(self, tok, p: Pattern, by_token) -> list[Arg]:
-        """The doers of a nominal event that is the scene of a verb: "X said
-        during a visit to Y" (X visited), "X told Y in a phone call" (X and Y
-        talked: for a symmetric event the addressee of the verb takes part too)."""
+    def _scene_agents(self, tok, p: Pattern, by_token) -> tuple[list[Arg], list[Arg]]:
+        """The doers of a nominal event that is the scene of a verb, and the
+        verb's addressees: "X said during a visit to Y" (X visited), "X told Y in
+        a phone call" (X and Y talked: for a symmetric event the addressee of
+        the verb takes part too)."""
         prep = tok.head
         if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in SCENE_PREPS:
-            return []
+            return [], []
         verb = prep.head
         if verb.pos_ not in ("VERB", "AUX") or any(c.dep_ == "nsubjpass" for c in verb.children):
-            return []  # "Y was killed in an attack": the subject suffered it
+            return [], []  # "Y was killed in an attack": the subject suffered it
         found = [Arg(a.mention, "inherited") for a in self.subjects(verb, by_token, Context())]
+        addressees = []
         if p.symmetric and found and verb.lemma_.lower() in self.words["speech_verbs"]:
-            found += [Arg(a.mention, "inherited") for c in verb.children if c.dep_ in ("dobj", "dative")
-                      for a in self.actors(c, by_token)]
-        return found
+            addressees = [Arg(a.mention, "inherited") for c in verb.children if c.dep_ in ("dobj", "dative")
+                          for a in self.actors(c, by_token)]
+        return found, addressees
 
     def subjects(self, tok, by_token, ctx: Context, depth: int = 0) -> list[Arg]:
         w = self.words
@@ -561,6 +569,13 @@ def _clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
         out.append(t)
         frontier.extend(c for c in t.children if keep(c))
     return out
+
+
+def _act_promised(obj) -> bool:
+    """Does the object name an act to be done ("its commitment to support the
+    police")? Then the pattern has its content even with no party named."""
+    return obj is not None and any(c.dep_ in ("acl", "xcomp") and c.pos_ in ("VERB", "AUX")
+                                   for c in obj.children)
 
 
 def _companions(subj, verb) -> list:

@@ -15,8 +15,14 @@ from __future__ import annotations
 
 from ..types import Complement
 from .clause_climb import Context, Reading, according_to, climb, subject_token
+from .triggers import lemma_key
 
 __all__ = ["ClauseReader", "Context"]
+
+#: Word lists of modality.yaml that name governing verbs.
+GOVERNOR_LISTS = ("speech_verbs", "intent_verbs", "wish_verbs", "belief_verbs", "request_verbs",
+                  "negating_verbs", "allegation_verbs", "inference_verbs", "deliberation_verbs",
+                  "purpose_verbs", "object_control_verbs", "preparation_verbs", "forecast_words")
 
 
 class ClauseReader:
@@ -24,6 +30,9 @@ class ClauseReader:
 
     def __init__(self, words) -> None:
         self.words = words
+        #: the governing verbs the clause rules know, to mend a lemma spaCy got
+        #: wrong ("hopes" -> "hop") as the trigger index does
+        self.governors = frozenset().union(*(words[name] for name in GOVERNOR_LISTS))
 
     def context(self, tok, at: dict, quoted=None) -> Context:
         """The modality of `tok`'s clause; `at` maps token indices to the
@@ -270,13 +279,16 @@ class ClauseReader:
             if not infinitive:
                 continue
             gov = at.get(t.head.i)
-            if gov is not None and gov.pattern.complement is not None:
+            passive = any(c.dep_ == "auxpass" for c in t.head.children)
+            if gov is not None and gov.pattern.complement is not None and not (
+                    passive and gov.pattern.complement is Complement.REQUEST):
                 return False  # "vowed to fight" (parsed as advcl or xcomp): the complement
+                # ("the vote was pushed to Friday to allow talks": no one was urged)
             if t.dep_ == "advcl":
                 return True
             if t.dep_ != "xcomp":
                 continue
-            glemma = t.head.lemma_.lower()
+            glemma = lemma_key(t.head, self.governors)
             if gov is not None or glemma in w["purpose_verbs"]:
                 return True
             controlled = (glemma in w["object_control_verbs"] or glemma in w["intent_verbs"]
@@ -338,6 +350,16 @@ class ClauseReader:
                         elif cc.dep_ == "dobj" and cc.i in at and at[cc.i].pattern.kind == "noun":
                             found.append(cc)  # "promised to continue aid"
         return found
+
+    def suggests_only(self, tok) -> bool:
+        """"X suggested (that) the base could be used for Y", "hinted that Z might
+        come": saying something is possible, not proposing or signalling an act;
+        "suggested that Y should Z" asks it of Y (the demand event codes that)."""
+        w = self.words
+        modal = w["hypothetical_aux"] | w["obligation_aux"]
+        return lemma_key(tok, self.governors) in w["inference_verbs"] and any(
+            c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lemma_.lower() in modal for a in c.children)
+            for c in tok.children)
 
     def no_comment(self, tok) -> bool:
         comment = self.words["comment_verbs"]

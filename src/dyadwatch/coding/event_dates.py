@@ -202,3 +202,36 @@ def lead_dates(events: list[Event], article: Article, lead_day: tuple | None = N
 def speaker_key(actor: Actor) -> str:
     """Who speaks, for carrying a lead's date: the country, else the code."""
     return actor.country or actor.code
+
+
+def recalled_narration(doc, article: Article, events: list[Event]) -> list[Event]:
+    """Past-tense sentences with no date of their own go on telling the story
+    an earlier sentence set before the news window ("Relations soured in 2010
+    after commandos stormed a ship. Nine activists aboard were killed."): their
+    undated acts are background too, as are those of a past-tense sentence whose
+    only dates are before the window wherever they attach ("in a statement issued
+    at their meeting in July, X and Y agreed"). A date in the window, or a clause
+    in the present, perfect or future, ends the recalled narration; a relative
+    date ("several months later") continues it; a date in a relative clause or
+    an apposition ("X, who was elected in 2018, ...") dates only what it says."""
+    recalled, old = set(), False
+    for index, sent in enumerate(doc.sents):
+        root = sent.root
+        past = root.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in root.children)
+        resolved = [text for text, start, _ in dates.find_dates(sent) if dates.resolve(text, article.date)[0]
+                    and not _describes_someone(sent.doc[start])]
+        if resolved:
+            old = all(dates.before_window(text, article.date) for text in resolved)
+        else:
+            old = old and past
+        if old and past:
+            recalled.add(index)
+    return [replace(e, modality=Modality.BACKGROUND)
+            if e.sentence_index in recalled and e.modality == Modality.ASSERTED and e.date_source in ("article", "none")
+            else e for e in events]
+
+
+def _describes_someone(tok) -> bool:
+    """Is the date inside a relative clause or an apposition ("X, who was
+    elected in 2018, criticized Y")? It dates what it says of the noun only."""
+    return any(a.dep_ in ("relcl", "appos") for a in [tok, *tok.ancestors])

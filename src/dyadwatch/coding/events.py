@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 from . import dates
 from .event_args import SCENE_PREPS, Arg, ArgumentFinder, unique
 from .event_context import ClauseReader, Context
-from .event_dates import event_date, lead_dates, lead_day, tally
+from .event_dates import event_date, lead_dates, lead_day, recalled_narration, tally
 from .nlp import doc_text
 from .ontology import Ontology
 from .patterns import Pattern, PatternSet
@@ -115,6 +115,7 @@ class EventCoder:
                 if event.id not in events or _rank(event) > _rank(events[event.id]):
                     events[event.id] = event
         resolved = lead_dates(_act_anaphora(doc, list(events.values())), article, lead_day(doc, article))
+        resolved = recalled_narration(doc, article, resolved)
         return tuple(sorted(resolved, key=lambda e: (e.sentence_index, e.trigger_start, e.id)))
 
     def _code_sentence(self, sent, index: int, article: Article, by_token, keys: TriggerKeys,
@@ -137,13 +138,18 @@ class EventCoder:
                 continue  # "Asked whether ..., Putin said": a reporter's question, not a request
             if match.pattern.complement is Complement.NEGATE and self.clauses.no_comment(match.trigger):
                 continue  # "declined to comment" (CAMEO 011): no event
+            if match.pattern.kind == "verb" and self.clauses.suggests_only(match.trigger):
+                continue  # "suggested the base could be used": a possibility, not a proposal
             speaker = _quote_speaker(quoted, match.trigger)
             if match.pattern.complement is Complement.OBLIGATION:
                 out.extend(self._obligation(match, sent, index, article, by_token, at, speaker))
                 continue
             if self._consequence(match, at):
                 continue
-            ctx = self.clauses.context(self._clause_head(match), at, speaker)
+            head = self._clause_head(match, at)
+            ctx = self.clauses.context(head, at, speaker)
+            if head != match.trigger and match.trigger.head.head == head:
+                ctx = replace(ctx, derive_intent=False)  # "wants to Z during talks": no talks promised
             if ctx.allege:
                 continue
             if match.pattern.complement is Complement.DERIVE and self.clauses.embedded(match.trigger, at):
@@ -167,10 +173,12 @@ class EventCoder:
         theirs = self.ontology.plover_of(gov.pattern.cameo)
         return mine == theirs or (self.ontology.quad_class(mine) == 4 and self.ontology.quad_class(theirs) == 4)
 
-    def _clause_head(self, match: _Match):
+    def _clause_head(self, match: _Match, at: dict):
         """The word whose clause says whether the event happened: the trigger,
         or for a noun the support verb it is the object of ("will complete the
-        withdrawal")."""
+        withdrawal"), or the verb whose scene it is when that verb's act is still
+        to come ("hopes to settle the dispute during talks with Y": the talks are
+        hoped for too; a refusal during talks does not undo the talks)."""
         tok = match.trigger
         if match.pattern.kind == "noun" and tok.dep_ in ("dobj", "nsubjpass") and \
                 tok.head.lemma_.lower() in self.words["support_verbs"]:
@@ -180,6 +188,10 @@ class EventCoder:
             modal = self.words["future_aux"] | self.words["hypothetical_aux"]
             if any(c.dep_ == "aux" and c.lemma_.lower() in modal for c in verb.children):
                 return verb  # "will lead a delegation on a visit to Y": the visit is future too
+            if verb.pos_ in ("VERB", "AUX"):
+                ctx = self.clauses.context(verb, at)
+                if ctx.modality in ("future", "hypothetical", "conditional") and not ctx.negated:
+                    return verb
         return tok
 
     def _obligation(self, match: _Match, sent, index: int, article: Article, by_token, at,
@@ -274,6 +286,7 @@ class EventCoder:
                 return False
         if p.preps and not any(c.dep_ in ("prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp", "appos")
                                and c.lower_ in p.preps and c.i > tok.i  # "On Monday, X called": no "call on"
+                               and not _adverb_phrase(c)
                                for c in _complements(tok)) and not _marked_clause(tok, p.preps):
             return False
         objects = list(_objects(tok))
@@ -411,12 +424,18 @@ def _objects(tok):
             for p in c.children:  # "700 kg of medicine", "a state of siege"
                 if p.dep_ == "prep" and p.lower_ == "of":
                     yield from (o for o in p.children if o.dep_ == "pobj")
-        elif c.dep_ in ("prep", "prt", "advmod", "acomp"):
-            yield c
+        elif c.dep_ in ("prep", "prt", "advmod", "acomp") and c.lower_ != "according":
+            yield c  # ("according to X" names a source: its "accord" is no object)
             for o in c.children:
                 if o.dep_ in ("pobj", "dobj", "pcomp"):
                     yield o
                     yield from o.conjuncts
+
+
+def _adverb_phrase(c) -> bool:
+    """Is the particle the head of a phrase of place ("pulled way out front in
+    the race")? Then it is no verb particle: "out front" is not "pull out"."""
+    return c.tag_ == "RB" and any(o.dep_ == "pobj" for o in c.children)  # not RP: "called on Y"
 
 
 def _complements(tok):

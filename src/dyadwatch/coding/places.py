@@ -90,6 +90,10 @@ def _complete_from_focus(events: Sequence[Event], out: dict[str, Completion]) ->
 
 
 def _placed_actor(actor: Actor | None, country: str) -> Actor | None:
-    if actor is None or actor.country is not None or not actor.sector or actor.kind in ("igo", "ngo"):
+    """The actor in `country` when it has a sector and no country; an
+    organisation's people stay its own (a former NATO chief, "IGOWSTNAT" with
+    sector ELI, is not made a citizen of the country the article is about)."""
+    if actor is None or actor.country is not None or not actor.sector or actor.kind in ("igo", "ngo") \
+            or actor.code.startswith(("IGO", "NGO")):
         return actor
     return actor.in_country(country)
