@@ -13,9 +13,12 @@ source's own country (documented conventions, measured on plover_gsr dev).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from itertools import permutations
 
+from .arg_parts import (
+    LOCATIVE_PREPS, PLACE_KINDS, Arg, act_promised, clause_tokens, companions, dedupe, key,
+    marked, not_own_half, symmetric_pairs, unique, unlabelled, venue,
+)
 from .event_context import Context
 from .ontology import DomesticPatient, Ontology
 from .patterns import Pattern
@@ -24,10 +27,6 @@ from ..types import Actor, Complement, Mention
 #: Prepositions inside an argument phrase that lead to the actor it names
 #: ("leaders of the coalition", "doctors from two American groups").
 NESTED_PREPS = frozenset({"of", "from", "by", "in", "for", "against"})
-#: Prepositions that place an event ("in Haiti", "into Lebanon").
-LOCATIVE_PREPS = frozenset({"in", "at", "into", "inside", "near", "across", "throughout", "within"})
-#: Actor kinds that name a place as well as an actor.
-PLACE_KINDS = frozenset({"country", "capital"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 #: Inside a direct quote only these subjects are the speaker ("they" there is somebody else).
 FIRST_PERSON = frozenset({"i", "we"})
@@ -43,17 +42,6 @@ TIME_PREPS = frozenset({"after", "upon", "on", "while", "since", "during", "by",
 QUANTIFIERS = frozenset({"any", "every", "each", "no"})
 #: Participles news uses as adjectives of a person ("the visiting minister").
 ATTRIBUTIVE = frozenset({"visit"})
-#: Clauses that describe a noun ("the demonstration staged by students to protest
-#: X"): what they name is not a participant of the act the noun is the object of.
-NOUN_CLAUSES = frozenset({"acl", "relcl"})
-
-
-@dataclass(frozen=True, slots=True)
-class Arg:
-    """An argument found in the parse: the actor mention and how it was reached."""
-
-    mention: Mention | None
-    how: str
 
 
 class ArgumentFinder:
@@ -88,26 +76,26 @@ class ArgumentFinder:
         if not targets and p.complement in (Complement.REQUEST, Complement.ALLEGE):
             # "urged X to", "called for X to": the subject of the requested clause
             targets = self._clause_subjects([tok], by_token, lambda c: c.dep_ in ("ccomp", "xcomp") or (
-                c.dep_ == "advcl" and _marked(c, "for")))
+                c.dep_ == "advcl" and marked(c, "for")))
         if not targets and not passive and self.ontology.type_of(p.cameo).target_from_that_clause:
             # "expressed concern that Putin's visit ...", "complained that Russia was ...":
             # what the concern is about is the subject of its "that" clause
             targets = self._clause_subjects([tok, obj], by_token,
-                                            lambda c: c.dep_ in ("ccomp", "acl") and _marked(c, "that"))
+                                            lambda c: c.dep_ in ("ccomp", "acl") and marked(c, "that"))
             own = {a.mention.actor.code for a in sources if a.mention}
             if not [t for t in targets if t.mention and t.mention.actor.code not in own]:
                 # "warned that it will keep up pressure on Iran": the clause's subject is the
                 # speaker itself, so what the warning is about is the clause's object
-                targets = [a for c in tok.children if c.dep_ == "ccomp" and _marked(c, "that")
+                targets = [a for c in tok.children if c.dep_ == "ccomp" and marked(c, "that")
                            for t in c.subtree if t.dep_ in ("dobj", "pobj", "dative")
                            for a in self.actors(t, by_token, depth=1) if a.mention.actor.code not in own][:1]
         sources = [self._placed(a, tok, obj, by_token) for a in unique(sources)]
         source_keys = {key(a.mention) for a in sources if a.mention}
-        targets = _not_own_half([t for t in unique(targets) if key(t.mention) not in source_keys], sources)
+        targets = not_own_half([t for t in unique(targets) if key(t.mention) not in source_keys], sources)
         targets = self._domestic(targets, sources)
         if p.symmetric in ("all", "subjects") and len(sources) > 1:
             # "Peru and Japan held talks in Lima": the venue is not a third party
-            targets = [t for t in targets if not _venue(t.mention, tok.doc)]
+            targets = [t for t in targets if not venue(t.mention, tok.doc)]
         if not targets and sources and tok.dep_ == "conj" and self.ontology.plover_of(p.cameo) == "REJECT":
             # "Peru offered talks, but Chile refused": the refusal answers the first clause's doer
             targets = [a for a in self.subjects(tok.head, by_token, ctx)
@@ -123,28 +111,32 @@ class ArgumentFinder:
                                      sources)
             symmetric = False  # a fallback target is not a partner in a joint act
         if passive and not sources and targets and self.ontology.plover_of(p.cameo) == "ASSAULT":
-            # "Russian soldiers were killed in Ukraine": an attack nobody claims on foreigners
-            # is coded to the country where it happened (the gold sets' convention); on
-            # locals it stays unattributed rather than becoming a self-dyad
-            victims = {t.mention.actor.country for t in targets if t.mention}
-            inner = [o for c in tok.children if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS | {"by", "outside"}
-                     for o in c.children if o.dep_ == "pobj"]
-            placed = [a for n in (tok, *attacks, *inner) for a in self._places(n, None, by_token)]
-            placed += [Arg(m, "nested") for o in inner for c in o.children if c.dep_ in ("amod", "compound")
-                       for m in by_token.get(c.i, ()) if m.actor.kind in PLACE_KINDS and m.actor.country]
-            sources = [Arg(dataclasses.replace(a.mention, confidence=a.mention.confidence * 0.7,
-                                               actor=Actor(a.mention.actor.country, a.mention.actor.country,
-                                                           None, None, "country")), "default")
-                       for a in placed[:1] if a.mention.actor.country not in victims]
-        if p.needs_target and not targets and not _act_promised(obj):
+            sources = self._unclaimed_attack(tok, attacks, targets, by_token)
+        if p.needs_target and not targets and not act_promised(obj):
             return []
         if not sources and not (passive and targets):
             return []
         if not sources:
             sources = [Arg(None, "missing")]
         if symmetric:
-            return _symmetric(sources, targets)
+            return symmetric_pairs(sources, targets)
         return [(s, t, True) for s in sources for t in (targets or [Arg(None, "direct")])]
+
+    def _unclaimed_attack(self, tok, attacks: list, targets: list[Arg], by_token) -> list[Arg]:
+        """"Russian soldiers were killed in Ukraine": an attack nobody claims on
+        foreigners is coded to the country where it happened (the gold sets'
+        convention); on locals it stays unattributed rather than becoming a
+        self-dyad."""
+        victims = {t.mention.actor.country for t in targets if t.mention}
+        inner = [o for c in tok.children if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS | {"by", "outside"}
+                 for o in c.children if o.dep_ == "pobj"]
+        placed = [a for n in (tok, *attacks, *inner) for a in self._places(n, None, by_token)]
+        placed += [Arg(m, "nested") for o in inner for c in o.children if c.dep_ in ("amod", "compound")
+                   for m in by_token.get(c.i, ()) if m.actor.kind in PLACE_KINDS and m.actor.country]
+        return [Arg(dataclasses.replace(a.mention, confidence=a.mention.confidence * 0.7,
+                                        actor=Actor(a.mention.actor.country, a.mention.actor.country,
+                                                    None, None, "country")), "default")
+                for a in placed[:1] if a.mention.actor.country not in victims]
 
     def _attributive(self, tok, by_token) -> list[Arg]:
         """"Blinken assured visiting Australian Foreign Minister Payne": a participle
@@ -228,7 +220,7 @@ class ArgumentFinder:
             placed = [a for a in self._places(tok, obj, by_token) if a.mention.actor.country not in countries]
             if placed:
                 return placed[:1]
-        for t in _clause_tokens(tok, self.words["circumstance_preps"]):
+        for t in clause_tokens(tok, self.words["circumstance_preps"]):
             for m in by_token.get(t.i, ()):
                 if m.actor.country and m.actor.country not in countries and key(m) not in exclude:
                     return [Arg(m, "nested")]
@@ -381,12 +373,12 @@ class ArgumentFinder:
     def subjects(self, tok, by_token, ctx: Context, depth: int = 0) -> list[Arg]:
         w = self.words
         subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj", "expl", "nsubjpass")]
-        subj = _unlabelled(subj)
+        subj = unlabelled(subj)
         if tok.dep_ == "relcl" and (not subj or subj[0].lower_ in RELATIVE_PRONOUNS):
             return [Arg(a.mention, "inherited") for a in self.actors(tok.head, by_token)]
         if subj:
             found = [a for s in subj for a in self.actors(s, by_token)]
-            found += [Arg(a.mention, "conj") for o in _companions(subj[0], tok)
+            found += [Arg(a.mention, "conj") for o in companions(subj[0], tok)
                       for a in self.actors(o, by_token)] if found else []
             if found or not ctx.speaker:
                 return found
@@ -493,7 +485,7 @@ class ArgumentFinder:
                 nested = [a.mention for c in t.children if c.dep_ == "appos"
                           for a in self.actors(c, by_token, depth - 1)]
             if nested:
-                out += [Arg(m, "nested") for m in _dedupe(nested)]
+                out += [Arg(m, "nested") for m in dedupe(nested)]
                 continue
             if depth > 0:
                 for c in t.children:
@@ -549,129 +541,3 @@ class ArgumentFinder:
                     return dataclasses.replace(m, actor=m.actor.in_country(other.actor.country),
                                                confidence=m.confidence * 0.9)
         return m
-
-
-def _clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
-    """Tokens under the trigger, breadth first, leaving out its subject, the
-    clauses that describe nouns, scene-setting prepositional phrases and the
-    coordinated clauses with a subject of their own ("attended the meeting, but
-    his mission criticized X": X is not a party to the meeting; an "unless X ..."
-    clause stays, it names whom a threat is about)."""
-    def keep(c) -> bool:  # "ahead of X" is parsed as an adverb with an "of" phrase
-        return c.dep_ not in NOUN_CLAUSES and not (
-            c.dep_ in ("prep", "advmod") and c.lower_ in circumstance) and not (
-            c.dep_ in ("conj", "parataxis") and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children))
-
-    out = []
-    frontier = [c for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)]
-    while frontier:
-        t = frontier.pop(0)
-        out.append(t)
-        frontier.extend(c for c in t.children if keep(c))
-    return out
-
-
-def _act_promised(obj) -> bool:
-    """Does the object name an act to be done ("its commitment to support the
-    police")? Then the pattern has its content even with no party named."""
-    return obj is not None and any(c.dep_ in ("acl", "xcomp") and c.pos_ in ("VERB", "AUX")
-                                   for c in obj.children)
-
-
-def _companions(subj, verb) -> list:
-    """Co-doers joined to the subject by "along with", "together with" or "as well as"
-    ("The United States, along with Britain and France, called ..."): the parser hangs
-    them on the subject or the verb as a prepositional phrase, not as conjuncts."""
-    out = []
-    for h in (subj, verb):
-        for c in h.children:
-            low = c.lower_
-            if low in ("along", "together") and c.dep_ in ("prep", "advmod"):
-                preps = [w for w in c.children if w.lower_ == "with"]
-            elif low == "with" and c.dep_ == "prep" and any(w.lower_ in ("along", "together")
-                                                             for w in c.children):
-                preps = [c]
-            elif low == "as" and c.dep_ in ("cc", "prep") and any(w.lower_ == "well" for w in c.children):
-                preps = [c]
-            else:
-                continue
-            out += [o for w in preps for o in w.children if o.dep_ == "pobj"]
-    return out
-
-
-def _unlabelled(subjects: list) -> list:
-    """"VOA: Putin visited China": an interview's speaker label opening the sentence is
-    taken by the parser for the subject, with the real subject in apposition to it or
-    as a second subject; the label is dropped when something else is the subject."""
-    out = []
-    for c in subjects:
-        if c.left_edge.i == c.sent.start and c.i + 1 < len(c.doc) and c.doc[c.i + 1].text == ":":
-            out += [a for a in c.children if a.dep_ == "appos" and a.i > c.i + 1]
-        else:
-            out.append(c)
-    return out or subjects
-
-
-def _marked(clause, word: str) -> bool:
-    """Is the clause introduced by this subordinator ("that", "for")?"""
-    return any(m.dep_ == "mark" and m.lower_ == word for m in clause.children)
-
-
-def _venue(m: Mention | None, doc) -> bool:
-    """Is the mention a country or capital named as where something happens ("in Lima")?"""
-    if m is None or m.actor.kind not in PLACE_KINDS:
-        return False
-    head = doc[m.token_end - 1]
-    return head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS
-
-
-def key(m: Mention | None):
-    """Identity of a mention (the same span coded as the same actor)."""
-    return None if m is None else (m.token_start, m.token_end, m.actor.code)
-
-
-def _dedupe(mentions: list[Mention]) -> list[Mention]:
-    seen, out = set(), []
-    for m in mentions:
-        if key(m) not in seen:
-            seen.add(key(m))
-            out.append(m)
-    return out
-
-
-def unique(args: list[Arg]) -> list[Arg]:
-    """Arguments with a mention, each mention once, in order."""
-    seen, out = set(), []
-    for a in args:
-        k = key(a.mention)
-        if a.mention is not None and k not in seen:
-            seen.add(k)
-            out.append(a)
-    return out
-
-
-def _symmetric(sources: list[Arg], targets: list[Arg]) -> list[tuple[Arg, Arg, bool]]:
-    """Joint acts: every ordered pair of distinct participants; the pairs that
-    start from a subject are primary."""
-    people = [a for a in sources + targets if a.mention is not None]
-    if len(people) < 2:
-        return [(s, Arg(None, "direct"), True) for s in sources if s.mention is not None]
-    if not targets:
-        return [(a, b, True) for a, b in permutations(people, 2)
-                if a.mention.actor.code != b.mention.actor.code]
-    pairs = [(s, t, True) for s in sources for t in targets] + [(t, s, False) for s in sources for t in targets]
-    return [(a, b, primary) for a, b, primary in pairs if a.mention is not None and b.mention is not None
-            and a.mention.actor.code != b.mention.actor.code]
-
-
-def _not_own_half(targets: list[Arg], sources: list[Arg]) -> list[Arg]:
-    """One phrase naming several countries ("an inter-Korean office", "the
-    US-Japan alliance") is a target only in its parts that are not the source's
-    own country: "the North demolished an inter-Korean office" is against the South."""
-    own = {a.mention.actor.country for a in sources if a.mention and a.mention.actor.country}
-    spans: dict[tuple[int, int], set] = {}
-    for t in targets:
-        if t.mention is not None:
-            spans.setdefault((t.mention.start, t.mention.end), set()).add(t.mention.actor.country)
-    return [t for t in targets if t.mention is None or t.mention.actor.country not in own
-            or len(spans[(t.mention.start, t.mention.end)]) < 2]

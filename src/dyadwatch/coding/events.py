@@ -28,7 +28,8 @@ intention is itself an AGREE event and a stated conflictual one a THREATEN
 event, and "Y must Z" in X's reported speech is X's REQUEST to Y; these
 derived events are asserted and name the pattern that produced them.
 
-The argument rules live in event_args.py and the clause rules in
+The argument rules live in event_args.py (their pieces in arg_parts.py), the
+clause rules in
 event_context.py; this module finds triggers and assembles the events.
 
 Confidence = pattern strength x actor resolution confidence x a parse factor
@@ -43,7 +44,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from . import dates
-from .event_args import SCENE_PREPS, Arg, ArgumentFinder, unique
+from .arg_parts import Arg, unique
+from .event_args import SCENE_PREPS, ArgumentFinder
 from .event_context import ClauseReader, Context
 from .event_dates import event_date, lead_dates, lead_day, recalled_narration, tally
 from .nlp import doc_text

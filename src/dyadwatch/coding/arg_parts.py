@@ -1,0 +1,155 @@
+"""The pieces the argument finder works with: `Arg` (an actor mention and how
+the parse reached it), the parse tests it asks of a clause (its tokens, its
+companions, a venue, an unlabelled subject) and the operations on lists of
+arguments (dedupe by actor, symmetric pairs, the own half of a coalition).
+Apart from `event_args.py` so that the rules of who did what to whom read
+without these helpers in between."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import permutations
+
+from ..types import Mention
+
+#: Prepositions that place an event ("in Haiti", "into Lebanon").
+LOCATIVE_PREPS = frozenset({"in", "at", "into", "inside", "near", "across", "throughout", "within"})
+#: Actor kinds that name a place as well as an actor.
+PLACE_KINDS = frozenset({"country", "capital"})
+#: Clauses that describe a noun ("the demonstration staged by students to protest
+#: X"): what they name is not a participant of the act the noun is the object of.
+NOUN_CLAUSES = frozenset({"acl", "relcl"})
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """An argument found in the parse: the actor mention and how it was reached."""
+
+    mention: Mention | None
+    how: str
+
+
+def clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
+    """Tokens under the trigger, breadth first, leaving out its subject, the
+    clauses that describe nouns, scene-setting prepositional phrases and the
+    coordinated clauses with a subject of their own ("attended the meeting, but
+    his mission criticized X": X is not a party to the meeting; an "unless X ..."
+    clause stays, it names whom a threat is about)."""
+    def keep(c) -> bool:  # "ahead of X" is parsed as an adverb with an "of" phrase
+        return c.dep_ not in NOUN_CLAUSES and not (
+            c.dep_ in ("prep", "advmod") and c.lower_ in circumstance) and not (
+            c.dep_ in ("conj", "parataxis") and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children))
+
+    out = []
+    frontier = [c for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)]
+    while frontier:
+        t = frontier.pop(0)
+        out.append(t)
+        frontier.extend(c for c in t.children if keep(c))
+    return out
+
+
+def act_promised(obj) -> bool:
+    """Does the object name an act to be done ("its commitment to support the
+    police")? Then the pattern has its content even with no party named."""
+    return obj is not None and any(c.dep_ in ("acl", "xcomp") and c.pos_ in ("VERB", "AUX")
+                                   for c in obj.children)
+
+
+def companions(subj, verb) -> list:
+    """Co-doers joined to the subject by "along with", "together with" or "as well as"
+    ("The United States, along with Britain and France, called ..."): the parser hangs
+    them on the subject or the verb as a prepositional phrase, not as conjuncts."""
+    out = []
+    for h in (subj, verb):
+        for c in h.children:
+            low = c.lower_
+            if low in ("along", "together") and c.dep_ in ("prep", "advmod"):
+                preps = [w for w in c.children if w.lower_ == "with"]
+            elif low == "with" and c.dep_ == "prep" and any(w.lower_ in ("along", "together")
+                                                             for w in c.children):
+                preps = [c]
+            elif low == "as" and c.dep_ in ("cc", "prep") and any(w.lower_ == "well" for w in c.children):
+                preps = [c]
+            else:
+                continue
+            out += [o for w in preps for o in w.children if o.dep_ == "pobj"]
+    return out
+
+
+def unlabelled(subjects: list) -> list:
+    """"VOA: Putin visited China": an interview's speaker label opening the sentence is
+    taken by the parser for the subject, with the real subject in apposition to it or
+    as a second subject; the label is dropped when something else is the subject."""
+    out = []
+    for c in subjects:
+        if c.left_edge.i == c.sent.start and c.i + 1 < len(c.doc) and c.doc[c.i + 1].text == ":":
+            out += [a for a in c.children if a.dep_ == "appos" and a.i > c.i + 1]
+        else:
+            out.append(c)
+    return out or subjects
+
+
+def marked(clause, word: str) -> bool:
+    """Is the clause introduced by this subordinator ("that", "for")?"""
+    return any(m.dep_ == "mark" and m.lower_ == word for m in clause.children)
+
+
+def venue(m: Mention | None, doc) -> bool:
+    """Is the mention a country or capital named as where something happens ("in Lima")?"""
+    if m is None or m.actor.kind not in PLACE_KINDS:
+        return False
+    head = doc[m.token_end - 1]
+    return head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS
+
+
+def key(m: Mention | None):
+    """Identity of a mention (the same span coded as the same actor)."""
+    return None if m is None else (m.token_start, m.token_end, m.actor.code)
+
+
+def dedupe(mentions: list[Mention]) -> list[Mention]:
+    seen, out = set(), []
+    for m in mentions:
+        if key(m) not in seen:
+            seen.add(key(m))
+            out.append(m)
+    return out
+
+
+def unique(args: list[Arg]) -> list[Arg]:
+    """Arguments with a mention, each mention once, in order."""
+    seen, out = set(), []
+    for a in args:
+        k = key(a.mention)
+        if a.mention is not None and k not in seen:
+            seen.add(k)
+            out.append(a)
+    return out
+
+
+def symmetric_pairs(sources: list[Arg], targets: list[Arg]) -> list[tuple[Arg, Arg, bool]]:
+    """Joint acts: every ordered pair of distinct participants; the pairs that
+    start from a subject are primary."""
+    people = [a for a in sources + targets if a.mention is not None]
+    if len(people) < 2:
+        return [(s, Arg(None, "direct"), True) for s in sources if s.mention is not None]
+    if not targets:
+        return [(a, b, True) for a, b in permutations(people, 2)
+                if a.mention.actor.code != b.mention.actor.code]
+    pairs = [(s, t, True) for s in sources for t in targets] + [(t, s, False) for s in sources for t in targets]
+    return [(a, b, primary) for a, b, primary in pairs if a.mention is not None and b.mention is not None
+            and a.mention.actor.code != b.mention.actor.code]
+
+
+def not_own_half(targets: list[Arg], sources: list[Arg]) -> list[Arg]:
+    """One phrase naming several countries ("an inter-Korean office", "the
+    US-Japan alliance") is a target only in its parts that are not the source's
+    own country: "the North demolished an inter-Korean office" is against the South."""
+    own = {a.mention.actor.country for a in sources if a.mention and a.mention.actor.country}
+    spans: dict[tuple[int, int], set] = {}
+    for t in targets:
+        if t.mention is not None:
+            spans.setdefault((t.mention.start, t.mention.end), set()).add(t.mention.actor.country)
+    return [t for t in targets if t.mention is None or t.mention.actor.country not in own
+            or len(spans[(t.mention.start, t.mention.end)]) < 2]
