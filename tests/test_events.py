@@ -1097,3 +1097,23 @@ def test_a_second_verb_the_parser_left_unattached_shares_the_subject(nlp, coder)
 def test_reimposing_sanctions_is_a_sanction(nlp, coder):
     events = run(nlp, coder, "Canada reimposed sanctions on Belarus on Friday.", {"Canada": "CAN", "Belarus": "BLR"})
     assert triples(events) == [("CAN", "BLR", "SANCTION")]
+
+
+def test_cooperation_named_by_a_noun_goes_from_its_doer_to_its_partner(nlp, coder):
+    names = {"Brazil": "BRA", "Chile": "CHL", "Peru": "PER", "Chilean police": "CHLCOP", "Peruvian": "PER"}
+    coded = triples(run(nlp, coder, "Stressing Brazil's naval cooperation with Chile, a Brazilian frigate "
+                        "docked in Valparaiso.", names))
+    assert ("BRA", "CHL", "COOPERATE") in coded and ("CHL", "BRA", "COOPERATE") not in coded
+    # the manner phrase of a verb of another type is coded too: the arrest, and working with Peru
+    coded = triples(run(nlp, coder, "Chilean police arrested the smugglers in coordination with "
+                        "Peruvian investigators.", names))
+    assert ("CHLCOP", "PER", "COERCE") in coded and ("CHLCOP", "PER", "COOPERATE") in coded
+
+
+def test_a_nominal_event_that_is_the_subject_of_a_future_clause_is_future(nlp, coder):
+    names = {"Brazil": "BRA", "Chile": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "Brazil's talks with Chile will resume next month.", names)
+    assert triples(events) == []
+    assert {e.modality for e in events} == {"future"}
+    assert triples(run(nlp, coder, "Brazil's talks with Chile ended on Monday.", names)) == [
+        ("BRA", "CHL", "CONSULT"), ("CHL", "BRA", "CONSULT")]
