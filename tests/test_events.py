@@ -1117,3 +1117,17 @@ def test_a_nominal_event_that_is_the_subject_of_a_future_clause_is_future(nlp, c
     assert {e.modality for e in events} == {"future"}
     assert triples(run(nlp, coder, "Brazil's talks with Chile ended on Monday.", names)) == [
         ("BRA", "CHL", "CONSULT"), ("CHL", "BRA", "CONSULT")]
+
+
+def test_a_reported_bad_verdict_on_anothers_act_is_the_speakers_criticism(nlp, coder):
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Santiago": "CHLGOV", "Argentina": "ARG"}
+    assert triples(run(nlp, coder, "Bolivia said Paraguay's closure of the bridge was unlawful.", names)) == [
+        ("BOL", "PRY", "ACCUSE")]
+    quoted = "“The seizure of the boats by Argentina is a provocation,” Santiago said."
+    assert ("CHLGOV", "ARG", "ACCUSE") in triples(run(nlp, coder, quoted, names))
+    # the writer's own verdict, a denial, or a bad word used as a modifier is none
+    assert triples(run(nlp, coder, "Paraguay's closure of the bridge was unlawful.", names)) == []
+    assert triples(run(nlp, coder, "Bolivia said Paraguay's closure of the bridge was not unlawful.",
+                       names)) == []
+    assert triples(run(nlp, coder, "Bolivia said illegal loggers from Paraguay had crossed the river.",
+                       names)) == []

@@ -54,6 +54,8 @@ class ArgumentFinder:
     def verb_pairs(self, tok, p: Pattern, obj, ctx: Context, by_token, at) -> list[tuple[Arg, Arg, bool]]:
         """(source, target, primary) triples; primary is False for the reverse
         direction of a symmetric act, which states no intention of its own."""
+        if p.targets == ("judged",):
+            return self._judged(tok, ctx, by_token)
         reduced = tok.dep_ == "acl" and tok.tag_ == "VBN" and not p.active  # "refugees expelled by X"
         passive = not p.active and (reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children))
         attacks = []
@@ -121,6 +123,25 @@ class ArgumentFinder:
         if symmetric:
             return symmetric_pairs(sources, targets)
         return [(s, t, True) for s in sources for t in (targets or [Arg(None, "direct")])]
+
+    def _judged(self, tok, ctx: Context, by_token) -> list[tuple[Arg, Arg, bool]]:
+        """"X said Y's annexation was illegal", "“The blockade is a violation,” X
+        said": a reported verdict on another's act (or on another actor) is the
+        speaker's criticism of its doer. The source is the speaker, the target
+        the actor the judged subject names (itself, its possessor or its "by"
+        agent); the writer's own verdict (no speaker) is no event."""
+        said = tok.head.head if tok.head.dep_ == "ccomp" else None
+        if said is not None and said.lemma_.lower() not in self.words["speech_verbs"]:
+            said = None
+        if tok.dep_ not in ("acomp", "attr") or (ctx.speaker is None and said is None):
+            return []
+        judged = [c for c in tok.head.children if c.dep_ == "nsubj"]
+        targets = [a for s in judged for a in (*self.actors(s, by_token, depth=1), *self._agents(s, by_token))]
+        speakers = self.actors(ctx.speaker, by_token) if ctx.speaker is not None else \
+            self.subjects(said, by_token, ctx)
+        sources = unique([Arg(a.mention, "speaker") for a in speakers])
+        return [(s, t, True) for s in sources for t in unique(targets)
+                if s.mention.actor.code != t.mention.actor.code]
 
     def _unclaimed_attack(self, tok, attacks: list, targets: list[Arg], by_token) -> list[Arg]:
         """"Russian soldiers were killed in Ukraine": an attack nobody claims on
