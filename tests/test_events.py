@@ -1131,3 +1131,14 @@ def test_a_reported_bad_verdict_on_anothers_act_is_the_speakers_criticism(nlp, c
                        names)) == []
     assert triples(run(nlp, coder, "Bolivia said illegal loggers from Paraguay had crossed the river.",
                        names)) == []
+
+
+def test_talks_after_which_the_subject_acts_were_held_by_the_subject(nlp, coder):
+    names = {"Quito": "ECUGOV", "Lima": "PERGOV", "the Kenyan press": "KENMED", "Nairobi": "KENGOV"}
+    coded = triples(run(nlp, coder, "After a meeting with Lima on Monday, Quito told the Kenyan press "
+                        "that trade would grow.", names))
+    assert ("ECUGOV", "PERGOV", "CONSULT") in coded and ("PERGOV", "ECUGOV", "CONSULT") in coded
+    assert not [t for t in coded if "KENMED" in t]  # told of the talks afterwards: no party to them
+    # a one-sided act before the clause is not the subject's own
+    coded = triples(run(nlp, coder, "After an attack on Lima, Quito closed its embassy.", names))
+    assert ("ECUGOV", "PERGOV", "ASSAULT") not in coded

@@ -33,6 +33,10 @@ FIRST_PERSON = frozenset({"i", "we"})
 #: Prepositions that make a nominal event the scene of the verb it hangs on ("said during a
 #: visit to Y", "told Y in a phone call"): the verb's subject is the doer of the event.
 SCENE_PREPS = frozenset({"during", "in", "at", "on", "over", "by"})
+#: Prepositions of a joint act (talks, a meeting) that the clause's subject took part in
+#: before acting ("after talks with Y, X said"); not of a one-sided act ("after an
+#: attack on Y, X vowed": X is not the attacker).
+JOINT_SCENE_PREPS = SCENE_PREPS | {"after", "following"}
 #: Prepositions whose gerund ("after meeting Y", "by sending troops") is done by the subject
 #: of the clause they hang on; not "for" ("thanked X for helping": X helped) nor "at", "in"
 #: ("aimed at boosting", "interest in making": a purpose or wish, not an act), nor "before"
@@ -377,16 +381,18 @@ class ArgumentFinder:
         """The doers of a nominal event that is the scene of a verb, and the
         verb's addressees: "X said during a visit to Y" (X visited), "X told Y in
         a phone call" (X and Y talked: for a symmetric event the addressee of
-        the verb takes part too)."""
+        the verb takes part too; not "X told Y after talks with Z": Y heard of
+        them afterwards)."""
         prep = tok.head
-        if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in SCENE_PREPS:
+        scenes = JOINT_SCENE_PREPS if p.symmetric else SCENE_PREPS
+        if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in scenes:
             return [], []
         verb = prep.head
         if verb.pos_ not in ("VERB", "AUX") or any(c.dep_ == "nsubjpass" for c in verb.children):
             return [], []  # "Y was killed in an attack": the subject suffered it
         found = [Arg(a.mention, "inherited") for a in self.subjects(verb, by_token, Context())]
         addressees = []
-        if p.symmetric and found and verb.lemma_.lower() in self.words["speech_verbs"]:
+        if p.symmetric and found and prep.lower_ in SCENE_PREPS and verb.lemma_.lower() in self.words["speech_verbs"]:
             addressees = [Arg(a.mention, "inherited") for c in verb.children if c.dep_ in ("dobj", "dative")
                           for a in self.actors(c, by_token)]
         return found, addressees

@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 
 from . import dates
 from .arg_parts import Arg, unique
-from .event_args import SCENE_PREPS, ArgumentFinder
+from .event_args import JOINT_SCENE_PREPS, ArgumentFinder
 from .event_context import ClauseReader, Context
 from .event_dates import event_date, lead_dates, lead_day, recalled_narration, tally
 from .nlp import doc_text
@@ -189,7 +189,7 @@ class EventCoder:
         if match.pattern.kind == "noun" and tok.dep_ == "nsubj" and \
                 any(c.dep_ == "aux" and c.lemma_.lower() in modal for c in tok.head.children):
             return tok.head  # "X's talks with Y will resume": the talks are still to come
-        if match.pattern.kind == "noun" and tok.dep_ == "pobj" and tok.head.lower_ in SCENE_PREPS:
+        if match.pattern.kind == "noun" and tok.dep_ == "pobj" and tok.head.lower_ in JOINT_SCENE_PREPS:
             verb = tok.head.head
             if any(c.dep_ == "aux" and c.lemma_.lower() in modal for c in verb.children):
                 return verb  # "will lead a delegation on a visit to Y": the visit is future too
