@@ -1097,3 +1097,48 @@ def test_a_second_verb_the_parser_left_unattached_shares_the_subject(nlp, coder)
 def test_reimposing_sanctions_is_a_sanction(nlp, coder):
     events = run(nlp, coder, "Canada reimposed sanctions on Belarus on Friday.", {"Canada": "CAN", "Belarus": "BLR"})
     assert triples(events) == [("CAN", "BLR", "SANCTION")]
+
+
+def test_cooperation_named_by_a_noun_goes_from_its_doer_to_its_partner(nlp, coder):
+    names = {"Brazil": "BRA", "Chile": "CHL", "Peru": "PER", "Chilean police": "CHLCOP", "Peruvian": "PER"}
+    coded = triples(run(nlp, coder, "Stressing Brazil's naval cooperation with Chile, a Brazilian frigate "
+                        "docked in Valparaiso.", names))
+    assert ("BRA", "CHL", "COOPERATE") in coded and ("CHL", "BRA", "COOPERATE") not in coded
+    # the manner phrase of a verb of another type is coded too: the arrest, and working with Peru
+    coded = triples(run(nlp, coder, "Chilean police arrested the smugglers in coordination with "
+                        "Peruvian investigators.", names))
+    assert ("CHLCOP", "PER", "COERCE") in coded and ("CHLCOP", "PER", "COOPERATE") in coded
+
+
+def test_a_nominal_event_that_is_the_subject_of_a_future_clause_is_future(nlp, coder):
+    names = {"Brazil": "BRA", "Chile": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "Brazil's talks with Chile will resume next month.", names)
+    assert triples(events) == []
+    assert {e.modality for e in events} == {"future"}
+    assert triples(run(nlp, coder, "Brazil's talks with Chile ended on Monday.", names)) == [
+        ("BRA", "CHL", "CONSULT"), ("CHL", "BRA", "CONSULT")]
+
+
+def test_a_reported_bad_verdict_on_anothers_act_is_the_speakers_criticism(nlp, coder):
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Santiago": "CHLGOV", "Argentina": "ARG"}
+    assert triples(run(nlp, coder, "Bolivia said Paraguay's closure of the bridge was unlawful.", names)) == [
+        ("BOL", "PRY", "ACCUSE")]
+    quoted = "“The seizure of the boats by Argentina is a provocation,” Santiago said."
+    assert ("CHLGOV", "ARG", "ACCUSE") in triples(run(nlp, coder, quoted, names))
+    # the writer's own verdict, a denial, or a bad word used as a modifier is none
+    assert triples(run(nlp, coder, "Paraguay's closure of the bridge was unlawful.", names)) == []
+    assert triples(run(nlp, coder, "Bolivia said Paraguay's closure of the bridge was not unlawful.",
+                       names)) == []
+    assert triples(run(nlp, coder, "Bolivia said illegal loggers from Paraguay had crossed the river.",
+                       names)) == []
+
+
+def test_talks_after_which_the_subject_acts_were_held_by_the_subject(nlp, coder):
+    names = {"Quito": "ECUGOV", "Lima": "PERGOV", "the Kenyan press": "KENMED", "Nairobi": "KENGOV"}
+    coded = triples(run(nlp, coder, "After a meeting with Lima on Monday, Quito told the Kenyan press "
+                        "that trade would grow.", names))
+    assert ("ECUGOV", "PERGOV", "CONSULT") in coded and ("PERGOV", "ECUGOV", "CONSULT") in coded
+    assert not [t for t in coded if "KENMED" in t]  # told of the talks afterwards: no party to them
+    # a one-sided act before the clause is not the subject's own
+    coded = triples(run(nlp, coder, "After an attack on Lima, Quito closed its embassy.", names))
+    assert ("ECUGOV", "PERGOV", "ASSAULT") not in coded

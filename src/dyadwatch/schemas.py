@@ -325,7 +325,9 @@ class PatternEntry(Schema):
     adjectival participles read as active ("X is opposed to Y"). prep:
     required preposition or particle child. pos: allowed parts of speech
     (default VERB for verbs, NOUN/PROPN for nouns). target: where the target
-    is looked for, in order ("dobj", "dative" or a preposition). symmetric:
+    is looked for, in order ("dobj", "dative" or a preposition; "judged": a
+    predicate adjective or noun whose reported subject's actor is criticised by
+    the speaker, "X said Y's move was illegal"). symmetric:
     true (joint acts: every ordered pair, both directions) or "subjects" (only
     coordinated subjects pair up). untargeted: the CAMEO code when no target
     is found. complement: how events in the trigger's clausal complement are

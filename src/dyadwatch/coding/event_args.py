@@ -33,6 +33,10 @@ FIRST_PERSON = frozenset({"i", "we"})
 #: Prepositions that make a nominal event the scene of the verb it hangs on ("said during a
 #: visit to Y", "told Y in a phone call"): the verb's subject is the doer of the event.
 SCENE_PREPS = frozenset({"during", "in", "at", "on", "over", "by"})
+#: Prepositions of a joint act (talks, a meeting) that the clause's subject took part in
+#: before acting ("after talks with Y, X said"); not of a one-sided act ("after an
+#: attack on Y, X vowed": X is not the attacker).
+JOINT_SCENE_PREPS = SCENE_PREPS | {"after", "following"}
 #: Prepositions whose gerund ("after meeting Y", "by sending troops") is done by the subject
 #: of the clause they hang on; not "for" ("thanked X for helping": X helped) nor "at", "in"
 #: ("aimed at boosting", "interest in making": a purpose or wish, not an act), nor "before"
@@ -54,6 +58,8 @@ class ArgumentFinder:
     def verb_pairs(self, tok, p: Pattern, obj, ctx: Context, by_token, at) -> list[tuple[Arg, Arg, bool]]:
         """(source, target, primary) triples; primary is False for the reverse
         direction of a symmetric act, which states no intention of its own."""
+        if p.targets == ("judged",):
+            return self._judged(tok, ctx, by_token)
         reduced = tok.dep_ == "acl" and tok.tag_ == "VBN" and not p.active  # "refugees expelled by X"
         passive = not p.active and (reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children))
         attacks = []
@@ -121,6 +127,25 @@ class ArgumentFinder:
         if symmetric:
             return symmetric_pairs(sources, targets)
         return [(s, t, True) for s in sources for t in (targets or [Arg(None, "direct")])]
+
+    def _judged(self, tok, ctx: Context, by_token) -> list[tuple[Arg, Arg, bool]]:
+        """"X said Y's annexation was illegal", "“The blockade is a violation,” X
+        said": a reported verdict on another's act (or on another actor) is the
+        speaker's criticism of its doer. The source is the speaker, the target
+        the actor the judged subject names (itself, its possessor or its "by"
+        agent); the writer's own verdict (no speaker) is no event."""
+        said = tok.head.head if tok.head.dep_ == "ccomp" else None
+        if said is not None and said.lemma_.lower() not in self.words["speech_verbs"]:
+            said = None
+        if tok.dep_ not in ("acomp", "attr") or (ctx.speaker is None and said is None):
+            return []
+        judged = [c for c in tok.head.children if c.dep_ == "nsubj"]
+        targets = [a for s in judged for a in (*self.actors(s, by_token, depth=1), *self._agents(s, by_token))]
+        speakers = self.actors(ctx.speaker, by_token) if ctx.speaker is not None else \
+            self.subjects(said, by_token, ctx)
+        sources = unique([Arg(a.mention, "speaker") for a in speakers])
+        return [(s, t, True) for s in sources for t in unique(targets)
+                if s.mention.actor.code != t.mention.actor.code]
 
     def _unclaimed_attack(self, tok, attacks: list, targets: list[Arg], by_token) -> list[Arg]:
         """"Russian soldiers were killed in Ukraine": an attack nobody claims on
@@ -356,16 +381,18 @@ class ArgumentFinder:
         """The doers of a nominal event that is the scene of a verb, and the
         verb's addressees: "X said during a visit to Y" (X visited), "X told Y in
         a phone call" (X and Y talked: for a symmetric event the addressee of
-        the verb takes part too)."""
+        the verb takes part too; not "X told Y after talks with Z": Y heard of
+        them afterwards)."""
         prep = tok.head
-        if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in SCENE_PREPS:
+        scenes = JOINT_SCENE_PREPS if p.symmetric else SCENE_PREPS
+        if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in scenes:
             return [], []
         verb = prep.head
         if verb.pos_ not in ("VERB", "AUX") or any(c.dep_ == "nsubjpass" for c in verb.children):
             return [], []  # "Y was killed in an attack": the subject suffered it
         found = [Arg(a.mention, "inherited") for a in self.subjects(verb, by_token, Context())]
         addressees = []
-        if p.symmetric and found and verb.lemma_.lower() in self.words["speech_verbs"]:
+        if p.symmetric and found and prep.lower_ in SCENE_PREPS and verb.lemma_.lower() in self.words["speech_verbs"]:
             addressees = [Arg(a.mention, "inherited") for c in verb.children if c.dep_ in ("dobj", "dative")
                           for a in self.actors(c, by_token)]
         return found, addressees

@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 
 from . import dates
 from .arg_parts import Arg, unique
-from .event_args import SCENE_PREPS, ArgumentFinder
+from .event_args import JOINT_SCENE_PREPS, ArgumentFinder
 from .event_context import ClauseReader, Context
 from .event_dates import event_date, lead_dates, lead_day, recalled_narration, tally
 from .nlp import doc_text
@@ -185,9 +185,12 @@ class EventCoder:
         if match.pattern.kind == "noun" and tok.dep_ in ("dobj", "nsubjpass") and \
                 tok.head.lemma_.lower() in self.words["support_verbs"]:
             return tok.head
-        if match.pattern.kind == "noun" and tok.dep_ == "pobj" and tok.head.lower_ in SCENE_PREPS:
+        modal = self.words["future_aux"] | self.words["hypothetical_aux"]
+        if match.pattern.kind == "noun" and tok.dep_ == "nsubj" and \
+                any(c.dep_ == "aux" and c.lemma_.lower() in modal for c in tok.head.children):
+            return tok.head  # "X's talks with Y will resume": the talks are still to come
+        if match.pattern.kind == "noun" and tok.dep_ == "pobj" and tok.head.lower_ in JOINT_SCENE_PREPS:
             verb = tok.head.head
-            modal = self.words["future_aux"] | self.words["hypothetical_aux"]
             if any(c.dep_ == "aux" and c.lemma_.lower() in modal for c in verb.children):
                 return verb  # "will lead a delegation on a visit to Y": the visit is future too
             if verb.pos_ in ("VERB", "AUX"):
@@ -232,7 +235,7 @@ class EventCoder:
         """Pattern matches in the sentence: verb patterns first, then nouns
         not already taken; only the tokens `keys` lists are looked at."""
         matches: list[_Match] = []
-        consumed: set[int] = set()
+        consumed: dict[int, str] = {}  # token -> PLOVER type of the verb match that took it
         doc, span = sent.doc, range(sent.start, sent.end)
         for i in span:
             key = keys.verbs.get(i)
@@ -243,9 +246,10 @@ class EventCoder:
                 obj = self._fits(tok, pattern)
                 if obj is not False:
                     matches.append(_Match(pattern, tok, obj))
+                    plover = self.ontology.plover_of(pattern.cameo)
                     if obj is not None:
-                        consumed.add(obj.i)
-                    consumed.add(tok.i)
+                        consumed[obj.i] = plover
+                    consumed[tok.i] = plover
                     break
         for i in span:
             key = keys.nouns.get(i)
@@ -257,7 +261,7 @@ class EventCoder:
             for pattern in self.patterns.nouns[key]:
                 if pattern.objects and not any(_lemmas(o) & pattern.objects for o in _of_objects(tok)):
                     continue  # "the activation of a force", not of an account
-                if tok.pos_ in pattern.pos and not self._governed_by_match(tok, consumed):
+                if tok.pos_ in pattern.pos and not self._governed_by_match(tok, pattern, consumed):
                     matches.append(_Match(pattern, tok, None))
                     break
         return matches
@@ -307,13 +311,21 @@ class EventCoder:
         longer span can still be the event noun (its modifier is the actor)."""
         return any(m.token_end - 1 == tok.i and m.token_end - m.token_start > 1 for m in by_token[tok.i])
 
-    @staticmethod
-    def _governed_by_match(tok, consumed: set[int]) -> bool:
-        """A noun that is the object of a matched verb is coded by that verb."""
+    def _governed_by_match(self, tok, p: Pattern, consumed: dict[int, str]) -> bool:
+        """A noun that is the object of a matched verb is coded by that verb; but
+        not joint work named as the manner of a verb of another type, with its
+        own partner ("arrested them in coordination with Y": an arrest, and
+        working with Y). Talks or a visit in such a phrase are only the scene
+        ("agreed to a mediation in the talks with Y")."""
         head = tok.head
         if tok.dep_ in ("dobj", "nsubjpass", "attr") and head.i in consumed:
             return True
-        return tok.dep_ == "pobj" and head.head.i in consumed
+        if tok.dep_ != "pobj" or head.head.i not in consumed:
+            return False
+        plover = self.ontology.plover_of(p.cameo)
+        own_partner = any(c.dep_ == "prep" and c.lower_ in p.targets for c in tok.children)
+        return not (head.lower_ == "in" and own_partner and plover == "COOPERATE"
+                    and consumed[head.head.i] != plover)
 
     # -- arguments -------------------------------------------------------------
     def _events(self, match: _Match, ctx: Context, sent, index: int, article: Article,
