@@ -388,9 +388,9 @@ def test_commitments_assurances_military_ties_and_heightened_security(nlp, coder
 
 
 def test_negation_keeps_the_event_flagged(nlp, coder):
-    events = run(nlp, coder, "Poland did not sign the declaration.", {"Poland": "POL"})
+    events = run(nlp, coder, "Poland and Hungary did not sign the declaration.", {"Poland": "POL", "Hungary": "HUN"})
     assert triples(events) == []
-    assert [(e.plover, e.negated) for e in events] == [("SUPPORT", True)]
+    assert [(e.plover, e.negated) for e in events] == [("SUPPORT", True)] * 2
 
     events = run(nlp, coder, "Hungary refused to sign the declaration.", {"Hungary": "HUN"})
     assert triples(events) == [("HUN", None, "REJECT")]
@@ -1097,3 +1097,20 @@ def test_a_second_verb_the_parser_left_unattached_shares_the_subject(nlp, coder)
 def test_reimposing_sanctions_is_a_sanction(nlp, coder):
     events = run(nlp, coder, "Canada reimposed sanctions on Belarus on Friday.", {"Canada": "CAN", "Belarus": "BLR"})
     assert triples(events) == [("CAN", "BLR", "SANCTION")]
+
+
+def test_signing_and_fighting_need_a_counterparty(nlp, coder):
+    """Signing a domestic act or "fighting" with no opponent named (a figure of
+    speech, a campaign against a problem) is no dyadic event; partners who sign
+    together are each other's counterparty, and a vow to fight is a threat
+    whoever it is against."""
+    names = {"Peru": "PER", "Chile": "CHL", "Peruvian rebels": "PERREB", "Bolivia": "BOL"}
+    assert triples(run(nlp, coder, "Peru signed a sweeping declaration on the new electoral calendar.",
+                       names)) == []
+    assert triples(run(nlp, coder, "Peru and Chile signed a fisheries accord in Lima.", names)) == [
+        ("CHL", "PER", "SUPPORT"), ("PER", "CHL", "SUPPORT")]
+    assert triples(run(nlp, coder, "Bolivia is still fighting hard, its finance minister said.", names)) == []
+    assert ("BOL", "PERREB", "ASSAULT") in triples(run(nlp, coder, "Bolivia fought Peruvian rebels near the border.",
+                                                       names))
+    events = run(nlp, coder, "Peruvian rebels vowed to fight until the capital falls.", names)
+    assert [(e.source.code, e.plover) for e in events if e.plover == "THREATEN"] == [("PERREB", "THREATEN")]

@@ -16,8 +16,8 @@ import dataclasses
 from itertools import permutations
 
 from .arg_parts import (
-    LOCATIVE_PREPS, PLACE_KINDS, Arg, act_promised, clause_tokens, companions, dedupe, key,
-    marked, not_own_half, symmetric_pairs, unique, unlabelled, venue,
+    LOCATIVE_PREPS, PLACE_KINDS, Arg, clause_tokens, companions, dedupe, key,
+    marked, not_own_half, symmetric_pairs, target_optional, unique, unlabelled, venue,
 )
 from .event_context import Context
 from .ontology import DomesticPatient, Ontology
@@ -112,7 +112,8 @@ class ArgumentFinder:
             symmetric = False  # a fallback target is not a partner in a joint act
         if passive and not sources and targets and self.ontology.plover_of(p.cameo) == "ASSAULT":
             sources = self._unclaimed_attack(tok, attacks, targets, by_token)
-        if p.needs_target and not targets and not act_promised(obj):
+        if p.needs_target and not targets and not target_optional(tok, obj) \
+                and not (symmetric and len(sources) > 1):  # partners in a joint act are each other's targets
             return []
         if not sources and not (passive and targets):
             return []
