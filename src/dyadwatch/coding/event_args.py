@@ -110,18 +110,32 @@ class ArgumentFinder:
             targets = self._domestic(self._fallback_targets(tok, p, obj, sources, passive, by_token),
                                      sources)
             symmetric = False  # a fallback target is not a partner in a joint act
-        if passive and not sources and targets and self.ontology.plover_of(p.cameo) == "ASSAULT":
-            sources = self._unclaimed_attack(tok, attacks, targets, by_token)
+        if passive and not sources and targets:
+            sources = self._unnamed_doers(tok, p, attacks, targets, by_token)
         if p.needs_target and not targets and not target_optional(tok, obj) \
                 and not (symmetric and len(sources) > 1):  # partners in a joint act are each other's targets
             return []
-        if not sources and not (passive and targets):
-            return []
         if not sources:
-            sources = [Arg(None, "missing")]
+            return []
         if symmetric:
             return symmetric_pairs(sources, targets)
         return [(s, t, True) for s in sources for t in (targets or [Arg(None, "direct")])]
+
+    def _unnamed_doers(self, tok, p: Pattern, attacks: list, targets: list[Arg], by_token) -> list[Arg]:
+        """Sources of an agent-less passive. Attacks, coercion and accusations
+        are news for their patient and are coded with no source ("protesters were
+        arrested"); unnamed rescuers of a country's people are its own
+        ("Kenyans were evacuated", else no source); any other act with no doer named ("hostages
+        were freed": by captors or by a raid?) says too little to code."""
+        plover = self.ontology.plover_of(p.cameo)
+        if plover == "ASSAULT":
+            return self._unclaimed_attack(tok, attacks, targets, by_token) or [Arg(None, "missing")]
+        if plover == "AID":
+            own = [Arg(dataclasses.replace(t.mention, actor=Actor(c, c, None, kind="unnamed")), "missing")
+                   for t in targets if t.mention and (c := t.mention.actor.country)]
+            if own:
+                return own[:1]
+        return [Arg(None, "missing")] if plover in ("COERCE", "ACCUSE", "AID") else []
 
     def _unclaimed_attack(self, tok, attacks: list, targets: list[Arg], by_token) -> list[Arg]:
         """"Russian soldiers were killed in Ukraine": an attack nobody claims on
