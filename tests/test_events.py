@@ -1109,6 +1109,8 @@ def test_signing_and_fighting_need_a_counterparty(nlp, coder):
                        names)) == []
     assert triples(run(nlp, coder, "Peru and Chile signed a fisheries accord in Lima.", names)) == [
         ("CHL", "PER", "SUPPORT"), ("PER", "CHL", "SUPPORT")]
+    assert triples(run(nlp, coder, "Peru signed a fisheries accord with Chile on Monday.", names)) == [
+        ("PER", "CHL", "SUPPORT")]  # the counterparty named in the object's phrase
     assert triples(run(nlp, coder, "Bolivia is still fighting hard, its finance minister said.", names)) == []
     assert ("BOL", "PERREB", "ASSAULT") in triples(run(nlp, coder, "Bolivia fought Peruvian rebels near the border.",
                                                        names))

@@ -110,6 +110,11 @@ class ArgumentFinder:
             targets = self._domestic(self._fallback_targets(tok, p, obj, sources, passive, by_token),
                                      sources)
             symmetric = False  # a fallback target is not a partner in a joint act
+        elif not targets and sources and obj is None and p.needs_target:
+            # "signed an accord with Chile": the party in the object's phrase, as the fallback would
+            targets = self._targets(tok, p, next((c for c in tok.children if c.dep_ == "dobj"), None), by_token,
+                                    skip=("dobj", "dative"))
+            symmetric = symmetric and len(sources) > 1
         if passive and not sources and targets:
             sources = self._unnamed_doers(tok, p, attacks, targets, by_token)
         if p.needs_target and not targets and not target_optional(tok, obj) \
