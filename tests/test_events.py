@@ -1118,12 +1118,10 @@ def test_signing_and_fighting_need_a_counterparty(nlp, coder):
     assert [(e.source.code, e.plover) for e in events if e.plover == "THREATEN"] == [("PERREB", "THREATEN")]
 
 
-def test_agentless_passives_code_only_acts_news_for_their_patient(nlp, coder):
-    """With no doer named, "were freed" may be captors letting go or a raid:
-    nothing to code. Coercion stays coded with no source, and unnamed rescuers
-    of a country's people are taken to be its own."""
+def test_unnamed_rescuers_of_a_countrys_people_are_its_own(nlp, coder):
+    """With no doer named, those who evacuate or rescue a country's people are
+    taken to be its own; other agent-less acts keep no source."""
     names = {"Kenyan nurses": "KENCVL", "Chilean students": "CHLEDU", "Sudan": "SDN"}
-    assert triples(run(nlp, coder, "Twelve Kenyan nurses were freed on Sunday.", names)) == []
     assert triples(run(nlp, coder, "Twelve Chilean students were arrested on Sunday.", names)) == [
         (None, "CHLEDU", "COERCE")]
     assert triples(run(nlp, coder, "Forty Kenyan nurses were evacuated from Sudan.", names)) == [

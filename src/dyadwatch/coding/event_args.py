@@ -127,11 +127,10 @@ class ArgumentFinder:
         return [(s, t, True) for s in sources for t in (targets or [Arg(None, "direct")])]
 
     def _unnamed_doers(self, tok, p: Pattern, attacks: list, targets: list[Arg], by_token) -> list[Arg]:
-        """Sources of an agent-less passive. Attacks, coercion and accusations
-        are news for their patient and are coded with no source ("protesters were
-        arrested"); unnamed rescuers of a country's people are its own
-        ("Kenyans were evacuated", else no source); any other act with no doer named ("hostages
-        were freed": by captors or by a raid?) says too little to code."""
+        """Sources of an agent-less passive: an attack nobody claims (see
+        `_unclaimed_attack`); unnamed rescuers of a country's people are its own
+        ("Kenyans were evacuated from Sudan"); any other act is coded with no
+        source ("students were arrested", "sanctions were lifted")."""
         plover = self.ontology.plover_of(p.cameo)
         if plover == "ASSAULT":
             return self._unclaimed_attack(tok, attacks, targets, by_token) or [Arg(None, "missing")]
@@ -140,7 +139,7 @@ class ArgumentFinder:
                    for t in targets if t.mention and (c := t.mention.actor.country)]
             if own:
                 return own[:1]
-        return [Arg(None, "missing")] if plover in ("COERCE", "ACCUSE", "AID") else []
+        return [Arg(None, "missing")]
 
     def _unclaimed_attack(self, tok, attacks: list, targets: list[Arg], by_token) -> list[Arg]:
         """"Russian soldiers were killed in Ukraine": an attack nobody claims on
