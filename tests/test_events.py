@@ -388,9 +388,9 @@ def test_commitments_assurances_military_ties_and_heightened_security(nlp, coder
 
 
 def test_negation_keeps_the_event_flagged(nlp, coder):
-    events = run(nlp, coder, "Poland did not sign the declaration.", {"Poland": "POL"})
+    events = run(nlp, coder, "Poland and Hungary did not sign the declaration.", {"Poland": "POL", "Hungary": "HUN"})
     assert triples(events) == []
-    assert [(e.plover, e.negated) for e in events] == [("SUPPORT", True)]
+    assert [(e.plover, e.negated) for e in events] == [("SUPPORT", True)] * 2
 
     events = run(nlp, coder, "Hungary refused to sign the declaration.", {"Hungary": "HUN"})
     assert triples(events) == [("HUN", None, "REJECT")]
@@ -1142,3 +1142,32 @@ def test_talks_after_which_the_subject_acts_were_held_by_the_subject(nlp, coder)
     # a one-sided act before the clause is not the subject's own
     coded = triples(run(nlp, coder, "After an attack on Lima, Quito closed its embassy.", names))
     assert ("ECUGOV", "PERGOV", "ASSAULT") not in coded
+
+
+def test_signing_and_fighting_need_a_counterparty(nlp, coder):
+    """Signing a domestic act or "fighting" with no opponent named (a figure of
+    speech, a campaign against a problem) is no dyadic event; partners who sign
+    together are each other's counterparty, and a vow to fight is a threat
+    whoever it is against."""
+    names = {"Peru": "PER", "Chile": "CHL", "Peruvian rebels": "PERREB", "Bolivia": "BOL"}
+    assert triples(run(nlp, coder, "Peru signed a sweeping declaration on the new electoral calendar.",
+                       names)) == []
+    assert triples(run(nlp, coder, "Peru and Chile signed a fisheries accord in Lima.", names)) == [
+        ("CHL", "PER", "SUPPORT"), ("PER", "CHL", "SUPPORT")]
+    assert triples(run(nlp, coder, "Peru signed a fisheries accord with Chile on Monday.", names)) == [
+        ("PER", "CHL", "SUPPORT")]  # the counterparty named in the object's phrase
+    assert triples(run(nlp, coder, "Bolivia is still fighting hard, its finance minister said.", names)) == []
+    assert ("BOL", "PERREB", "ASSAULT") in triples(run(nlp, coder, "Bolivia fought Peruvian rebels near the border.",
+                                                       names))
+    events = run(nlp, coder, "Peruvian rebels vowed to fight until the capital falls.", names)
+    assert [(e.source.code, e.plover) for e in events if e.plover == "THREATEN"] == [("PERREB", "THREATEN")]
+
+
+def test_unnamed_rescuers_of_a_countrys_people_are_its_own(nlp, coder):
+    """With no doer named, those who evacuate or rescue a country's people are
+    taken to be its own; other agent-less acts keep no source."""
+    names = {"Kenyan nurses": "KENCVL", "Chilean students": "CHLEDU", "Sudan": "SDN"}
+    assert triples(run(nlp, coder, "Twelve Chilean students were arrested on Sunday.", names)) == [
+        (None, "CHLEDU", "COERCE")]
+    assert triples(run(nlp, coder, "Forty Kenyan nurses were evacuated from Sudan.", names)) == [
+        ("KEN", "KENCVL", "AID")]

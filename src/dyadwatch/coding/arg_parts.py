@@ -49,11 +49,15 @@ def clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
     return out
 
 
-def act_promised(obj) -> bool:
-    """Does the object name an act to be done ("its commitment to support the
-    police")? Then the pattern has its content even with no party named."""
-    return obj is not None and any(c.dep_ in ("acl", "xcomp") and c.pos_ in ("VERB", "AUX")
-                                   for c in obj.children)
+def target_optional(tok, obj) -> bool:
+    """May a pattern that needs a target go without one here? Yes when the
+    object names an act to be done ("its commitment to support the police"),
+    or when the trigger is an infinitive under another verb ("vowed to fight"):
+    there the governing verb makes the event (a vow, a threat), which has its
+    content with no party named."""
+    if obj is not None and any(c.dep_ in ("acl", "xcomp") and c.pos_ in ("VERB", "AUX") for c in obj.children):
+        return True
+    return tok.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
 def companions(subj, verb) -> list:

@@ -16,8 +16,8 @@ import dataclasses
 from itertools import permutations
 
 from .arg_parts import (
-    LOCATIVE_PREPS, PLACE_KINDS, Arg, act_promised, clause_tokens, companions, dedupe, key,
-    marked, not_own_half, symmetric_pairs, unique, unlabelled, venue,
+    LOCATIVE_PREPS, PLACE_KINDS, Arg, clause_tokens, companions, dedupe, key,
+    marked, not_own_half, symmetric_pairs, target_optional, unique, unlabelled, venue,
 )
 from .event_context import Context
 from .ontology import DomesticPatient, Ontology
@@ -116,14 +116,18 @@ class ArgumentFinder:
             targets = self._domestic(self._fallback_targets(tok, p, obj, sources, passive, by_token),
                                      sources)
             symmetric = False  # a fallback target is not a partner in a joint act
-        if passive and not sources and targets and self.ontology.plover_of(p.cameo) == "ASSAULT":
-            sources = self._unclaimed_attack(tok, attacks, targets, by_token)
-        if p.needs_target and not targets and not act_promised(obj):
-            return []
-        if not sources and not (passive and targets):
+        elif not targets and sources and obj is None and p.needs_target:
+            # "signed an accord with Chile": the party in the object's phrase, as the fallback would
+            targets = self._targets(tok, p, next((c for c in tok.children if c.dep_ == "dobj"), None), by_token,
+                                    skip=("dobj", "dative"))
+            symmetric = symmetric and len(sources) > 1
+        if passive and not sources and targets:
+            sources = self._unnamed_doers(tok, p, attacks, targets, by_token)
+        if p.needs_target and not targets and not target_optional(tok, obj) \
+                and not (symmetric and len(sources) > 1):  # partners in a joint act are each other's targets
             return []
         if not sources:
-            sources = [Arg(None, "missing")]
+            return []
         if symmetric:
             return symmetric_pairs(sources, targets)
         return [(s, t, True) for s in sources for t in (targets or [Arg(None, "direct")])]
@@ -146,6 +150,21 @@ class ArgumentFinder:
         sources = unique([Arg(a.mention, "speaker") for a in speakers])
         return [(s, t, True) for s in sources for t in unique(targets)
                 if s.mention.actor.code != t.mention.actor.code]
+
+    def _unnamed_doers(self, tok, p: Pattern, attacks: list, targets: list[Arg], by_token) -> list[Arg]:
+        """Sources of an agent-less passive: an attack nobody claims (see
+        `_unclaimed_attack`); unnamed rescuers of a country's people are its own
+        ("Kenyans were evacuated from Sudan"); any other act is coded with no
+        source ("students were arrested", "sanctions were lifted")."""
+        plover = self.ontology.plover_of(p.cameo)
+        if plover == "ASSAULT":
+            return self._unclaimed_attack(tok, attacks, targets, by_token) or [Arg(None, "missing")]
+        if plover == "AID":
+            own = [Arg(dataclasses.replace(t.mention, actor=Actor(c, c, None, kind="unnamed")), "missing")
+                   for t in targets if t.mention and (c := t.mention.actor.country)]
+            if own:
+                return own[:1]
+        return [Arg(None, "missing")]
 
     def _unclaimed_attack(self, tok, attacks: list, targets: list[Arg], by_token) -> list[Arg]:
         """"Russian soldiers were killed in Ukraine": an attack nobody claims on
