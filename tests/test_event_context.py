@@ -218,4 +218,4 @@ def test_a_speaker_naming_a_possible_hostile_act_of_its_own_threatens(nlp, coder
 
 def test_a_reporting_verb_hung_on_the_clause_names_its_speaker(nlp, coder):
     # "X said, we are ...": the parser makes "said" a parenthetical of the reported clause
-    assert ("CHL", "-", "AGREE") in counted(nlp, coder, "And, Chile said, we are open for dialogue on the basis of respect.")
+    assert ("CHL", "-", "AGREE") in counted(nlp, coder, "Even so, Chile said, we are ready for talks without preconditions.")
