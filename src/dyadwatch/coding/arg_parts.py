@@ -62,7 +62,7 @@ def target_optional(tok, obj) -> bool:
 
 def companions(subj, verb) -> list:
     """Co-doers joined to the subject by "along with", "together with" or "as well as"
-    ("The United States, along with Britain and France, called ..."): the parser hangs
+    ("Chile, along with Peru and Bolivia, urged ..."): the parser hangs
     them on the subject or the verb as a prepositional phrase, not as conjuncts."""
     out = []
     for h in (subj, verb):

@@ -106,7 +106,7 @@ class ClauseReader:
         return self.speaker(verb) if verb is not None else None
 
     def _parenthetical_speaker(self, clause):
-        """"Lai said, we are open for dialogue": a verb of saying the parser hangs on the
+        """"Chile said, we are ready for talks": a verb of saying the parser hangs on the
         clause it reports (parataxis) names that clause's speaker."""
         for c in clause.children:
             if c.dep_ == "parataxis" and c.lemma_.lower() in self.words["speech_verbs"]:
