@@ -297,7 +297,7 @@ _SPAN = re.compile(
 def tally_before_window(text: str | None, anchor: dt.date | None, *, cumulative: bool = False,
                         days: int = NEWS_WINDOW_DAYS) -> bool:
     """Does the date expression count up to now from a start before the news
-    window? "In the last 15 months 1,250 were killed", "over the past two
+    window? "In the past 14 months 900 were killed", "over the past two
     decades", and with `cumulative` (the caller saw "since" or "so far") "since
     last August", "so far this year": a tally or a trend, not one act of the
     news. "In the last two days" starts inside the window and is the news."""
