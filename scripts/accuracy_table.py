@@ -21,8 +21,18 @@ KINDS = ("wrong_source", "wrong_target", "wrong_type", "spurious", "missed", "wr
 
 
 def _set(path: Path) -> dict[str, Any]:
-    """The first (article-level) set of a report."""
-    return json.loads(path.read_text(encoding="utf-8"))["sets"][0]
+    """The first (article-level) set of a report; a file that is not one
+    stops the script with a message naming it."""
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))["sets"][0]
+        missing = {"triples", "doc_types", "error_kinds", "error_kinds_by_type"} - set(report)
+        if missing:
+            raise KeyError(", ".join(sorted(missing)))
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise SystemExit(f"{path}: not an article-level report of `dyadwatch eval --json` "
+                         f"({type(exc).__name__}: {exc}); run `dyadwatch eval "
+                         "../shared/data/voa_real/dev.jsonl --json FILE` first") from None
+    return report
 
 
 def _f1(report: dict[str, Any] | None, part: str, label: str) -> float | None:

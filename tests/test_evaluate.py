@@ -219,3 +219,17 @@ def test_accuracy_table_script_reproduces_the_report(tmp_path):
     assert rows["THREATEN"].split(" | ")[-3] == "1"     # spurious
     assert "**0.500 (0.500)**" in rows["**all**"]       # P 1/2, R 1/2
     assert "CHN" not in out and "counted precision 0.500" in out
+
+
+@pytest.mark.parametrize("content", ["", "{}", '{"sets": []}', '{"sets": [{"name": "x"}]}', "not json"])
+def test_accuracy_table_script_refuses_what_is_not_a_report(tmp_path, content):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    script = Path(__file__).parents[1] / "scripts" / "accuracy_table.py"
+    done = subprocess.run([sys.executable, str(script), str(bad)], capture_output=True, text=True)
+    assert done.returncode == 1 and done.stdout == ""
+    assert f"{bad}: not an article-level report" in done.stderr and "Traceback" not in done.stderr
