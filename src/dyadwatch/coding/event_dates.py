@@ -214,6 +214,8 @@ def recalled_narration(doc, article: Article, events: list[Event]) -> list[Event
     in the present, perfect or future, ends the recalled narration; a relative
     date ("several months later") continues it; a date in a relative clause or
     an apposition ("X, who was elected in 2018, ...") dates only what it says."""
+    if not any(_undated_fact(e) for e in events):
+        return events  # nothing it could change: no sentence need be read
     recalled, old = set(), False
     for index, sent in enumerate(doc.sents):
         root = sent.root
@@ -226,9 +228,13 @@ def recalled_narration(doc, article: Article, events: list[Event]) -> list[Event
             old = old and past
         if old and past:
             recalled.add(index)
-    return [replace(e, modality=Modality.BACKGROUND)
-            if e.sentence_index in recalled and e.modality == Modality.ASSERTED and e.date_source in ("article", "none")
+    return [replace(e, modality=Modality.BACKGROUND) if e.sentence_index in recalled and _undated_fact(e)
             else e for e in events]
+
+
+def _undated_fact(e: Event) -> bool:
+    """An asserted act dated only by the article, or not at all."""
+    return e.modality == Modality.ASSERTED and e.date_source in ("article", "none")
 
 
 def _describes_someone(tok) -> bool:

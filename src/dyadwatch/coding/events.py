@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from . import dates
-from .arg_parts import Arg, unique
+from .arg_parts import PLACE_KINDS, Arg, unique
 from .event_args import JOINT_SCENE_PREPS, ArgumentFinder
 from .event_context import ClauseReader, Context
 from .event_dates import event_date, lead_dates, lead_day, recalled_narration, tally
@@ -186,12 +186,11 @@ class EventCoder:
                 tok.head.lemma_.lower() in self.words["support_verbs"]:
             return tok.head
         modal = self.words["future_aux"] | self.words["hypothetical_aux"]
-        if match.pattern.kind == "noun" and tok.dep_ == "nsubj" and \
-                any(c.dep_ == "aux" and c.lemma_.lower() in modal for c in tok.head.children):
+        if match.pattern.kind == "noun" and tok.dep_ == "nsubj" and _has_aux(tok.head, modal):
             return tok.head  # "X's talks with Y will resume": the talks are still to come
         if match.pattern.kind == "noun" and tok.dep_ == "pobj" and tok.head.lower_ in JOINT_SCENE_PREPS:
             verb = tok.head.head
-            if any(c.dep_ == "aux" and c.lemma_.lower() in modal for c in verb.children):
+            if _has_aux(verb, modal):
                 return verb  # "will lead a delegation on a visit to Y": the visit is future too
             if verb.pos_ in ("VERB", "AUX"):
                 ctx = self.clauses.context(verb, at)
@@ -446,6 +445,11 @@ def _objects(tok):
                     yield from o.conjuncts
 
 
+def _has_aux(verb, lemmas) -> bool:
+    """Does the verb have an auxiliary among `lemmas` ("will", "would", ...)?"""
+    return any(c.dep_ == "aux" and c.lemma_.lower() in lemmas for c in verb.children)
+
+
 def _adverb_phrase(c) -> bool:
     """Is the particle the head of a phrase of place ("pulled way out front in
     the race")? Then it is no verb particle: "out front" is not "pull out"."""
@@ -502,7 +506,7 @@ def _own_ground(src: Arg, tgt: Arg) -> bool:
     if src.mention is None or tgt.mention is None:
         return False
     s, t = src.mention.actor, tgt.mention.actor
-    return t.sector is None and t.country is not None and t.country == s.country and t.kind in ("country", "capital")
+    return t.sector is None and t.country is not None and t.country == s.country and t.kind in PLACE_KINDS
 
 
 def _rank(e: Event) -> tuple:
