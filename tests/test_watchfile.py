@@ -8,7 +8,7 @@ import pytest
 
 from dyadwatch.sources import watchfile
 from dyadwatch.sources.feeds import parse_feed, parse_sitemap
-from dyadwatch.sources.watchfile import WatchFileError
+from dyadwatch.errors import WatchFileError
 
 GOOD = """\
 sources:

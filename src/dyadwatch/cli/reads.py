@@ -22,7 +22,7 @@ import typer
 
 from .. import formats
 from ..config import Settings
-from ..errors import QueryError
+from ..errors import error
 from ..store.filters import EventFilter, actor_code
 from .remote import Client, local_or_served
 from ..types import PLOVER_TYPES
@@ -349,9 +349,7 @@ def alerts(
 
     def served(client: Client) -> pd.DataFrame | list[dict[str, Any]]:
         if unit is not Unit.canonical or all_:
-            raise QueryError("--unit mentions and --all are not available through a "
-                             "running server.",
-                             hint="Stop `dyadwatch serve` to read the file directly.")
+            raise error("E528")
         import pandas as pd
 
         df = pd.DataFrame(client.get("/api/alerts", options)["items"])
@@ -433,8 +431,7 @@ def summary(
 
     if a is None or b is None:
         if a is not None:
-            raise QueryError("summary needs two actors (or none for the overview).",
-                             hint="dyadwatch summary CHN PRK --since 2024-01")
+            raise error("E529")
         return stats(db=db, fmt=fmt)
     with reading(db) as con:
         result = analysis.summary(con, a, b, directed=directed, since=since, until=until,

@@ -18,7 +18,7 @@ import typer
 from rich.markup import escape
 
 from ..config import Settings
-from ..errors import InputError
+from ..errors import error
 from ._common import DEFAULT_DB_PATH, DbOption, FormatOption, OutputOption, console, emit
 
 SourcesArg = Annotated[Path, typer.Argument(help="YAML sources file (sources: and rules:).")]
@@ -93,7 +93,7 @@ def sources_add(
 ) -> None:
     """Add (or update) a source in the database; `watch` polls it too."""
     from ..sources.watch import source_row
-    from ..sources.watchfile import SourceSpec, WatchFileError
+    from ..sources.watchfile import SourceSpec
     from ..store import watch_state
     from ..store.db import Store
     from pydantic import ValidationError
@@ -105,8 +105,8 @@ def sources_add(
                           kind=kind, name=name, outlet=outlet, language=language,
                           interval=interval, tags=tuple(tag or ()))
     except ValidationError as exc:
-        raise WatchFileError("; ".join(e["msg"].removeprefix("Value error, ")
-                                       for e in exc.errors()) + ".") from exc
+        raise error("E435", problems="; ".join(e["msg"].removeprefix("Value error, ")
+                                               for e in exc.errors())) from exc
     with Store.open(db) as store:
         watch_state.upsert_sources(store, [source_row(spec)], "cli")
     console().print(f"added {spec.resolved_kind} {escape(spec.address)}")
@@ -134,8 +134,7 @@ def sources_remove(address: Annotated[str, typer.Argument()],
 
     with Store.open(db) as store:
         if not watch_state.remove_source(store, address):
-            raise InputError(f"no source {address!r} in {db}.",
-                             hint="See `dyadwatch sources list`.")
+            raise error("E124", address=address, db=db)
     console().print(f"removed {escape(address)}")
 
 def rules(

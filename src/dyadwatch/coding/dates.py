@@ -254,10 +254,9 @@ def parse_iso(value) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError as exc:
-        from ..errors import DateError
+        from ..errors import error
 
-        raise DateError(f"date {value!r} is not an ISO date (YYYY-MM-DD).",
-                        hint="Give the date as YYYY-MM-DD or leave it out.") from exc
+        raise error("E184", value=value) from exc
 
 
 #: How far back an article's news reaches: acts dated earlier are its background

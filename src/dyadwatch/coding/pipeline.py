@@ -32,7 +32,7 @@ from ..sources.articles import article_from_text
 from . import nlp as nlp_mod
 from .lifeline import die_with_parent
 from ..config import Settings
-from ..errors import DyadwatchError, StoreError, StoreReadOnlyError, error_class
+from ..errors import DyadwatchError, StoreError, StoreReadOnlyError, error, error_class
 from ..types import Article, DocResult, Failure
 from .stages import STAGES, GeoStage, Stage, StageFn, State, check
 
@@ -77,8 +77,8 @@ class Pipeline:
             return nlp_mod.load(self.settings.model, self.settings.max_chars, reads)
         except nlp_mod.UnassignedAttributeError as exc:
             readers = [s.name for s in self.stages if set(s.spacy_attrs) & set(exc.attrs)]
-            raise nlp_mod.UnassignedAttributeError(
-                exc.attrs, exc.pipe_names, f"stage {', '.join(map(repr, readers))}") from None
+            raise nlp_mod.unassigned(exc.attrs, exc.pipe_names,
+                                     f"stage {', '.join(map(repr, readers))}") from None
 
     @cached_property
     def loaded(self) -> tuple[StageFn, ...]:
@@ -156,8 +156,8 @@ class Pipeline:
             except DyadwatchError as exc:
                 yield _failure(article, str(exc), getattr(exc, "code", "E000"))
             except Exception as exc:  # a coder bug must not stop the batch
-                yield _failure(article, f"internal error while coding: {type(exc).__name__}: "
-                                        f"{exc}", "E900")
+                bug = error("E900", doing="coding", reason=f"{type(exc).__name__}: {exc}")
+                yield _failure(article, str(bug), bug.code)
 
     def _fit(self, article: Article) -> Article:
         """Cut an over-long text at a sentence end before `max_chars` (spaCy's

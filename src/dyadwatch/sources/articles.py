@@ -16,7 +16,7 @@ import re
 
 from . import sanitize
 from .cleaner import MAX_YEAR, MIN_YEAR, Cleaner, dateparse, has_letters, squash
-from ..errors import DateError, EmptyDocumentError, FormatError, InputError
+from ..errors import InputError, error
 from ..types import Article, Failure
 
 #: Integer ids longer than sanitize.MAX_INT_DIGITS digits (10^256 < 2^851).
@@ -52,8 +52,7 @@ def parse_date(value: object, *, path: str | None = None, line: int | None = Non
     if isinstance(value, dt.date):
         return in_range(value, str(value), path, line)
     if not isinstance(value, str):
-        raise FormatError(f"date must be a string like \"2024-02-24\", got {json_type(value)}.",
-                          path=path, line=line)
+        raise error("E161", found=json_type(value), path=path, line=line)
     text = " ".join(value.split())
     iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?", text)
     if iso:
@@ -61,12 +60,10 @@ def parse_date(value: object, *, path: str | None = None, line: int | None = Non
         try:
             return in_range(dt.date(year, month, day), text, path, line)
         except ValueError:
-            raise DateError(f"date {text!r} is not a calendar date.", path=path, line=line,
-                            hint="Use YYYY-MM-DD.") from None
+            raise error("E180", text=text, path=path, line=line) from None
     parsed = dateparse(text, ["month", "year"]) if len(text) <= 64 else None
     if parsed is None:
-        raise DateError(f"date {text[:64]!r} cannot be parsed.", path=path, line=line,
-                        hint="Use YYYY-MM-DD (e.g. 2024-02-24), or leave the date out.")
+        raise error("E181", text=text[:64], path=path, line=line)
     return in_range(parsed, text, path, line)
 
 
@@ -85,8 +82,8 @@ def article_from_text(text: str, *, date: object = None, doc_id: str | None = No
     DateError for an unreadable `date`.
     """
     if not isinstance(text, str):
-        raise FormatError(f"text must be a string, got {json_type(text)}.", path=source_path,
-                          line=source_line)
+        raise error("E158", name="text", found=json_type(text), path=source_path,
+                    line=source_line)
     source_path = None if source_path is None else sanitize.clean_text(source_path)
     text = sanitize.clean_text(text)
     where = {"path": source_path, "line": source_line}
@@ -97,17 +94,14 @@ def article_from_text(text: str, *, date: object = None, doc_id: str | None = No
     if isinstance(date, str):
         date = sanitize.clean_field(date, "date", **where)
     if not text.strip():
-        raise EmptyDocumentError("document is empty or only whitespace.", path=source_path,
-                                 line=source_line, hint="Remove it from the input.")
+        raise error("E132", path=source_path, line=source_line)
     given_date = None
     if date is not None and date != "":
         given_date = parse_date(date, path=source_path, line=source_line)
     cleaner = rules or Cleaner.from_package()
     cleaned = cleaner.clean(text, title=title)
     if not has_letters(cleaned.text):
-        raise EmptyDocumentError("document has no words left after removing boilerplate, "
-                                 "punctuation and markup.", path=source_path, line=source_line,
-                                 hint="Check that the file holds article text.")
+        raise error("E133", path=source_path, line=source_line)
     return Article(
         id=content_id(cleaned.text), text=cleaned.text, doc_id=opt(doc_id),
         title=opt(title) or cleaned.title,
@@ -127,8 +121,7 @@ def opt(value: str | None) -> str | None:
 def in_range(date: dt.date, text: str, path: str | None, line: int | None) -> dt.date:
     """`date`, or a DateError naming the text it was read from when outside the years read."""
     if not MIN_YEAR <= date.year <= MAX_YEAR:
-        raise DateError(f"date {text[:64]!r} is outside {MIN_YEAR}-{MAX_YEAR}.", path=path,
-                        line=line, hint="Correct the date or leave it out.")
+        raise error("E183", text=text[:64], low=MIN_YEAR, high=MAX_YEAR, path=path, line=line)
     return date
 
 

@@ -16,7 +16,7 @@ import io
 from collections.abc import Iterator
 
 from .cleaner import has_letters
-from ..errors import EmptyDocumentError, EncodingError, InputError
+from ..errors import InputError, error
 
 __all__ = ["decode", "utf16_without_bom", "utf8_lines"]
 
@@ -35,8 +35,7 @@ def decode(data: bytes, path: str) -> str:
     dropped), UTF-16 without BOM, then charset detection / cp1252 / Latin-1
     when the result reads as text. Binary data is refused."""
     if not data.strip():
-        reason = "file is empty." if not data else "file contains only whitespace."
-        raise EmptyDocumentError(reason, path=path, hint="Remove it from the input.")
+        raise error("E130" if not data else "E131", path=path)
     for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                        (codecs.BOM_UTF16_BE, "utf-16")):
@@ -44,9 +43,7 @@ def decode(data: bytes, path: str) -> str:
             try:
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
-                raise EncodingError(f"file starts with a {codec} byte-order mark but is not "
-                                    f"valid {codec} (byte {exc.start}).", path=path,
-                                    hint="Re-save it as UTF-8.") from None
+                raise error("E140", codec=codec, byte=exc.start, path=path) from None
     utf16 = utf16_without_bom(data)
     if utf16:
         try:
@@ -58,8 +55,7 @@ def decode(data: bytes, path: str) -> str:
     sample = data[:65536]
     if b"\x00" in data or len(sample) - len(sample.translate(None, _CONTROL_BYTES)) > \
             0.05 * len(sample):
-        raise EncodingError("binary file (NUL or control bytes): not text, HTML, JSON or a feed.",
-                            path=path, hint="Remove it from the input or convert it to text.")
+        raise error("E141", path=path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -107,8 +103,7 @@ def _decode_legacy(data: bytes, path: str) -> str:
             continue
         if _plausible(text):
             return text
-    raise EncodingError("file is not UTF-8 and no other encoding gives readable text.",
-                        path=path, hint="Re-save it as UTF-8.")
+    raise error("E142", path=path)
 
 
 def utf16_without_bom(data: bytes) -> str | None:
@@ -144,14 +139,11 @@ def utf8_lines(fh: io.BufferedIOBase, name: str, max_bytes: int,
         if len(raw) > max_bytes and not raw.endswith(b"\n"):
             while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
                 pass
-            yield lineno, InputError(f"line is longer than {max_bytes:,} bytes.", path=name,
-                                     line=lineno, hint="Split the record or raise max_bytes.")
+            yield lineno, error("E118", limit=max_bytes, path=name, line=lineno)
             continue
         if lineno == 1:
             raw = raw.removeprefix(codecs.BOM_UTF8)
         try:
             yield lineno, raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield lineno, EncodingError(f"line is not valid UTF-8 (byte {exc.start + 1}).",
-                                        path=name, line=lineno,
-                                        hint="JSON Lines must be UTF-8; re-save the file as UTF-8.")
+            yield lineno, error("E143", byte=exc.start + 1, path=name, line=lineno)

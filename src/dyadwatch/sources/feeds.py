@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..errors import DateError, EmptyDocumentError, FormatError, InputError
+from ..errors import DateError, InputError, error
 from ..types import Article
 from .articles import article_from_text, parse_date
 from .cleaner import Cleaner
@@ -141,12 +141,10 @@ def page_article(body: bytes, entry: Entry, *, outlet: str | None = None,
                                           include_comments=False, include_tables=False,
                                           favor_recall=True)
     except Exception as exc:  # lxml/trafilatura raise many types on hostile markup
-        raise FormatError(f"HTML could not be parsed ({type(exc).__name__}).",
-                          path=entry.url) from exc
+        raise error("E164", reason=type(exc).__name__, path=entry.url) from exc
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
-        raise EmptyDocumentError("page has no extractable article text.", path=entry.url,
-                                 hint="Check that the URL is an article, not an index page.")
+        raise error("E134", path=entry.url)
     date = entry.date or _page_date(body, entry.url)
     return article_from_text(text, date=date, doc_id=entry.url,
                              title=entry.title or getattr(doc, "title", None),

@@ -37,9 +37,6 @@ from .. import __version__
 #: robots.txt is read again after this many seconds (a long-running watcher
 #: must notice a site that changes it).
 ROBOTS_TTL_S = 3600.0
-#: Error code of a page that could not be fetched, in the `errors` table
-#: (an input problem: E1xx; errors.py's codes go to E104).
-FETCH_FAILED = "E110"
 DEFAULT_USER_AGENT = f"dyadwatch/{__version__} (+https://github.com/dyadwatch; news event coder)"
 #: Accepted media types per kind of resource; a body of another type is
 #: refused (a feed URL that now serves an image or a login page is an error

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .articles import failure
-from ..errors import InputError
+from ..errors import InputError, error
 from ..types import Article, Failure
 
 #: Largest file read whole (and largest single JSON line), in bytes. Bigger
@@ -103,8 +103,7 @@ def _enter(folder: Path, st: os.stat_result, seen: set[tuple[int, int]]):
     that its Failure, if any, is yielded in walk order)."""
     key = (st.st_dev, st.st_ino)
     if key in seen:
-        yield Failure(str(folder), "folder already read through another path (a symbolic link "
-                                   "loop or a second link to it); skipped.", code=InputError.code)
+        yield failure(error("E119"), str(folder))
         return []
     seen.add(key)
     try:
@@ -120,14 +119,13 @@ def os_error(path: Path, exc: OSError) -> InputError:
     """The input error an OSError on `path` means, in words a user can act on."""
     if isinstance(exc, FileNotFoundError):
         if path.is_symlink():
-            return InputError("broken symbolic link (its target does not exist).", path=str(path))
-        return InputError("no such file or folder.", path=str(path), hint="Check the path.")
+            return error("E112", path=path)
+        return error("E111", path=path)
     if exc.errno == 40:  # ELOOP
-        return InputError("symbolic link loop (the link leads back to itself).", path=str(path))
+        return error("E113", path=path)
     if isinstance(exc, PermissionError):
-        return InputError("permission denied.", path=str(path),
-                          hint="Make the file readable or leave it out.")
-    return InputError(f"cannot read: {exc.strerror or exc}.", path=str(path))
+        return error("E114", path=path)
+    return error("E115", reason=exc.strerror or exc, path=path)
 
 
 def check_file(path: Path, *, max_bytes: int | None) -> None:
@@ -135,14 +133,13 @@ def check_file(path: Path, *, max_bytes: int | None) -> None:
     opening a pipe or device would block, and a huge file would fill memory."""
     st = path.stat()
     if not stat.S_ISREG(st.st_mode):
-        raise InputError("not a regular file (a pipe, socket or device); skipped.", path=str(path))
+        raise error("E116", path=path)
     if max_bytes is not None and st.st_size > max_bytes:
         raise too_big(path, st.st_size, max_bytes)
 
 
 def too_big(path: Path, size: int, max_bytes: int) -> InputError:
-    return InputError(f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes.",
-                      path=str(path), hint="Split it into smaller files or raise max_bytes.")
+    return error("E117", size=size, limit=max_bytes, path=path)
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 
 from .articles import article_from_text, failure, in_range, parse_date
 from .cleaner import MAX_YEAR, MIN_YEAR, Cleaner, has_letters
-from ..errors import DateError, EmptyDocumentError, FormatError, InputError
+from ..errors import DateError, InputError, error
 from ..types import Article, Failure
 
 #: HTML elements that end a paragraph in a feed entry's fragment.
@@ -37,12 +37,10 @@ def html_article(markup: str, name: str, doc_id: str, rules: Cleaner) -> Article
             date_extraction_params={"original_date": True, "extensive_search": False,
                                     "min_date": f"{MIN_YEAR}-01-01", "max_date": f"{MAX_YEAR}-12-31"})
     except Exception as exc:  # lxml/trafilatura raise many types on hostile markup
-        raise FormatError(f"HTML could not be parsed ({type(exc).__name__}).", path=name) from exc
+        raise error("E164", reason=type(exc).__name__, path=name) from exc
     body = getattr(doc, "text", None) if doc is not None else None
     if not body or not has_letters(body):
-        raise EmptyDocumentError("HTML has no extractable article text (only navigation, "
-                                 "scripts or markup, or nested too deeply to parse).", path=name,
-                                 hint="Check that the page holds the article, not a shell.")
+        raise error("E135", path=name)
     date = None
     if doc.date:
         try:
@@ -62,19 +60,17 @@ def read_feed(data: bytes, name: str, rules: Cleaner) -> Iterator[Article | Fail
     try:  # a stream, never a str: feedparser treats strings as URLs or file names
         parsed = feedparser.parse(io.BytesIO(data))
     except Exception as exc:  # feedparser's fallback parsers raise assorted errors
-        raise FormatError(f"feed could not be parsed ({type(exc).__name__}).", path=name) from exc
+        raise error("E165", reason=type(exc).__name__, path=name) from exc
     entries = list(parsed.get("entries") or [])
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     harmless = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
     if problem is not None and not isinstance(problem, harmless):
         line = problem.getLineNumber() if hasattr(problem, "getLineNumber") else None
         kept = f"; the {len(entries)} entries read before it are kept" if entries else ""
-        yield Failure(name, f"broken XML: {problem}{kept}.", line=line, code=FormatError.code)
+        yield failure(error("E166", problem=problem, kept=kept, path=name, line=line), name)
     if not entries:
         if problem is None:
-            what = "feed has no entries." if parsed.get("version") else \
-                "XML file is not an RSS or Atom feed."
-            yield Failure(name, what, code=EmptyDocumentError.code)
+            yield failure(error("E137" if parsed.get("version") else "E138"), name)
         return
     outlet = (parsed.get("feed") or {}).get("title")
     for n, entry in enumerate(entries, 1):
@@ -119,8 +115,7 @@ def _entry_date(entry: Mapping, name: str) -> dt.date | None:
     try:
         day = dt.date(*parsed[:3])
     except (TypeError, ValueError):
-        raise DateError(f"date {stated[:64]!r} cannot be parsed.", path=name,
-                        hint="Give pubDate in RFC 822 form.") from None
+        raise error("E182", text=stated[:64], path=name) from None
     return in_range(day, stated, name, None)
 
 

@@ -23,7 +23,7 @@ from .articles import MAX_ID_BITS, article_from_text, failure, json_type
 from .cleaner import Cleaner
 from .decode import decode, utf16_without_bom, utf8_lines
 from .files import DEFAULT_MAX_BYTES, check_file, os_error, read_bytes
-from ..errors import EmptyDocumentError, FormatError, InputError
+from ..errors import FormatError, InputError, error
 from ..types import Article, Failure
 
 
@@ -42,7 +42,7 @@ def read_records(records: Iterable[object], origin: str | os.PathLike, *,
     try:
         items = iter(records)
     except TypeError:
-        yield Failure(origin, "records must be a list of objects.", code=FormatError.code)
+        yield failure(error("E162"), origin)
         return
     rules = rules or Cleaner.from_package()
     seen: dict[str, tuple[int, str]] = {}
@@ -145,9 +145,8 @@ def _unique_id(item: Article | Failure, seen: dict[str, tuple[int, str]]) -> Art
     first = seen.setdefault(item.doc_id, (item.source_line or 0, item.id))
     if first[1] == item.id:
         return item
-    return Failure(item.source_path or "", f"id {item.doc_id!r} is already used on line "
-                   f"{first[0]} by a different text. Give each record its own id.",
-                   line=item.source_line, code=FormatError.code, doc_id=item.doc_id)
+    return failure(error("E163", doc_id=item.doc_id, first=first[0]), item.source_path or "",
+                   item.source_line, doc_id=item.doc_id)
 
 
 def read_json(text: str, name: str, rules: Cleaner) -> Iterator[Article | Failure]:
@@ -163,10 +162,9 @@ def read_json(text: str, name: str, rules: Cleaner) -> Iterator[Article | Failur
         raise
     records = [value] if isinstance(value, dict) else value
     if not isinstance(records, list):
-        raise FormatError(f"JSON holds {json_type(value)}; expected one record (an object "
-                          "with \"text\") or a list of records.", path=name)
+        raise error("E155", found=json_type(value), path=name)
     if not records:
-        raise EmptyDocumentError("JSON list has no records.", path=name)
+        raise error("E136", path=name)
     yield from read_records(records, name, rules=rules)
 
 
@@ -189,30 +187,24 @@ def _jsonl_line(line: str | InputError, name: str, lineno: int,
 def _record_article(record: object, origin: str, n: int, rules: Cleaner) -> Article:
     """The Article of one record, or an InputError naming the field that is wrong."""
     if not isinstance(record, Mapping):
-        raise FormatError(f"record is {json_type(record)}, not an object with a \"text\" field.",
-                          path=origin, line=n)
+        raise error("E156", found=json_type(record), path=origin, line=n)
     text = record.get("text")
     if text is None:
-        raise FormatError("record has no \"text\" field.", path=origin, line=n,
-                          hint="Give the article body as \"text\".")
+        raise error("E157", path=origin, line=n)
     values: dict[str, str | None] = {}
     for key in ("text", "title", "url", "outlet", "byline", "author"):
         value = record.get(key)
         if value is not None and not isinstance(value, str):
-            raise FormatError(f"field \"{key}\" must be a string, got {json_type(value)}.",
-                              path=origin, line=n)
+            raise error("E158", name=key, found=json_type(value), path=origin, line=n)
         values[key] = value
     doc_id = record.get("id")
     if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int, type(None))):
-        raise FormatError(f"field \"id\" must be a string or integer, got {json_type(doc_id)}.",
-                          path=origin, line=n)
+        raise error("E159", found=json_type(doc_id), path=origin, line=n)
     if isinstance(doc_id, int) and doc_id.bit_length() > MAX_ID_BITS:
-        raise FormatError(f"field \"id\" is a number of more than {sanitize.MAX_INT_DIGITS} "
-                          "digits.", path=origin, line=n, hint="Give long ids as strings.")
+        raise error("E160", limit=sanitize.MAX_INT_DIGITS, path=origin, line=n)
     date = record.get("date")
     if date is not None and not isinstance(date, (str, dt.date)):
-        raise FormatError(f"field \"date\" must be a string like \"2024-02-24\", got "
-                          f"{json_type(date)}.", path=origin, line=n)
+        raise error("E161", found=json_type(date), path=origin, line=n)
     return article_from_text(values["text"] or "", date=date,
                              doc_id=None if doc_id is None else str(doc_id),
                              title=values["title"], outlet=values["outlet"], url=values["url"],

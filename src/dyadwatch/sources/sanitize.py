@@ -32,7 +32,7 @@ import json
 import re
 from collections.abc import Mapping
 
-from ..errors import FormatError
+from ..errors import error
 
 #: Longest metadata field accepted, in characters (an id, a title, a URL...).
 MAX_FIELD_CHARS: dict[str, int] = {"id": 512, "title": 2000, "outlet": 500, "byline": 1000,
@@ -64,9 +64,7 @@ def clean_field(value: str | None, name: str, *, path: str | None = None,
         return None
     limit = MAX_FIELD_CHARS.get(name)
     if limit is not None and len(value) > limit:
-        raise FormatError(f"field \"{name}\" is {len(value):,} characters long, over the limit "
-                          f"of {limit:,}.", path=path, line=line,
-                          hint="Shorten it or leave it out.")
+        raise error("E150", name=name, length=len(value), limit=limit, path=path, line=line)
     return clean_text(value)
 
 
@@ -91,22 +89,19 @@ def parse_json(data: str | bytes, *, path: str | None = None,
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise FormatError(f"JSON is not valid UTF-8 (byte {exc.start + 1}).", path=path,
-                              line=line, hint="Send or save it as UTF-8.") from None
+            raise error("E151", byte=exc.start + 1, path=path, line=line) from None
     try:
         return json.loads(data.removeprefix(_UTF8_BOM), parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}" if line is None else \
             f"column {exc.colno}"
-        raise FormatError(f"malformed JSON ({exc.msg}, {where}).", path=path,
-                          line=line if line is not None else exc.lineno) from None
+        raise error("E152", reason=exc.msg, where=where, path=path,
+                    line=line if line is not None else exc.lineno) from None
     except RecursionError:
-        raise FormatError("JSON is nested too deeply to read.", path=path, line=line,
-                          hint="Flatten the record: a record is one object of strings.") from None
+        raise error("E153", path=path, line=line) from None
     except _LongNumber as exc:
-        raise FormatError(f"JSON holds a number of {exc.digits:,} digits, over the limit of "
-                          f"{MAX_INT_DIGITS}.", path=path, line=line,
-                          hint="Send long ids as strings.") from None
+        raise error("E154", digits=exc.digits, limit=MAX_INT_DIGITS, path=path,
+                    line=line) from None
 
 
 class _LongNumber(ValueError):

@@ -35,16 +35,17 @@ from pathlib import Path
 
 from ..analysis import alerts as alerts_mod
 from ..coding import pipeline as pipeline_mod
-from ..errors import InputError
+from ..errors import InputError, error
 from ..notify.message import Message, alert_message, digest_message
 from ..notify.send import Sender, channel_id, display
 from ..store import watch_state as state
 from ..store.db import Store
 from ..types import Article, Failure
 from . import ingest
+from .articles import failure
 from .files import walk
 from .feeds import Entry, page_article, parse_feed, parse_sitemap
-from .fetch import FETCH_FAILED, Fetcher, FetchPolicy, FetchResult, Validators, url_key
+from .fetch import Fetcher, FetchPolicy, FetchResult, Validators, url_key
 from .watchfile import WatchFile
 
 log = logging.getLogger("dyadwatch.watch")
@@ -267,7 +268,7 @@ class Watcher:
         entry, source, outlet = value
         res = fetcher.get(entry.url, "html", source=source)
         if not res.ok:
-            fail = Failure(entry.url, f"fetch failed: {res.error}", code=FETCH_FAILED)
+            fail = failure(error("E110", reason=res.error), entry.url)
             if res.transient:  # retried next cycle
                 return fail, None
             return fail, state.Handled(key, entry.url, source, None, "failed", res.error)
@@ -278,8 +279,9 @@ class Watcher:
             return (Failure(entry.url, reason, code=exc.code),
                     state.Handled(key, entry.url, source, None, "failed", reason))
         except Exception as exc:  # an extractor bug must not stop the cycle
-            reason = f"internal error while extracting: {type(exc).__name__}: {exc}"
-            return (Failure(entry.url, reason, code="E900"),
+            bug = error("E900", doing="extracting", reason=f"{type(exc).__name__}: {exc}")
+            reason = f"{bug.message} {bug.hint}"
+            return (Failure(entry.url, reason, code=bug.code),
                     state.Handled(key, entry.url, source, None, "failed", reason))
         return article, state.Handled(key, entry.url, source, article.id, "pending")
 

@@ -31,19 +31,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..errors import ConfigError
+from ..errors import error
 from ..types import PLOVER_TYPES
 
 SourceKind = Literal["feed", "sitemap", "article", "folder"]
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 60}
 _CODE = re.compile(r"^[A-Z]{3}[A-Z]*$")
-
-
-class WatchFileError(ConfigError):
-    """The sources file cannot be read or does not validate."""
-
-    code = "E430"
 
 
 def parse_duration(value: object) -> float:
@@ -222,8 +216,7 @@ def load(path: str | Path) -> WatchFile:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise WatchFileError(f"cannot read sources file {path}: {exc}.",
-                             hint="Pass the path of a YAML sources file.") from exc
+        raise error("E431", path=path, reason=exc) from exc
     wf = parse(text, str(path))
     base = path.resolve().parent
     fixed = tuple(s.model_copy(update={"path": str((base / s.path).resolve())})
@@ -240,12 +233,11 @@ def parse(text: str, name: str = "<sources>") -> WatchFile:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", exc)
-        raise WatchFileError(f"{name}:{line or '?'}: not valid YAML ({problem}).",
-                             hint="Fix the YAML syntax at that line.") from exc
+        raise error("E432", name=name, line=line or "?", problem=problem) from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise WatchFileError(f"{name}:1: the file must be a mapping with sources: and rules:.")
+        raise error("E433", name=name)
     lines = _lines(node)
     try:
         return WatchFile.model_validate(data)
@@ -257,8 +249,7 @@ def parse(text: str, name: str = "<sources>") -> WatchFile:
             where = ".".join(str(p) for p in loc) or "(top)"
             msg = err["msg"].removeprefix("Value error, ")
             problems.append(f"{name}:{line}: {where}: {msg}")
-        raise WatchFileError("sources file does not validate: " + "; ".join(problems) + ".",
-                             hint="Fix the named lines (unknown keys are refused).") from exc
+        raise error("E434", problems="; ".join(problems)) from exc
 
 
 def _lines(node: Any, path: tuple = ()) -> dict[tuple, int]:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 import duckdb
 
-from ..errors import StoreCorruptError
+from ..errors import StoreCorruptError, error
 
 #: Texts of DuckDB errors that mean the file's bytes are not what DuckDB wrote.
 _DAMAGE = re.compile(
@@ -38,12 +38,7 @@ def damaged_error(path: str | None, exc: BaseException) -> StoreCorruptError:
     """The coded error for a damaged file, quoting DuckDB's first line."""
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     name = f"database {path}" if path else "the database file"
-    return StoreCorruptError(
-        f"{name} is damaged: DuckDB cannot read part of it ({detail[:200]}).",
-        hint="Restore it from a backup. Otherwise save what can still be read with "
-             "`dyadwatch export OUT.parquet --db FILE` (with --since/--until to skip the damaged "
-             "part) and rebuild by running `dyadwatch ingest` on the same sources into a new "
-             "--db: ingest recreates every table from the sources.")
+    return error("E303", name=name, detail=detail[:200])
 
 
 @contextmanager

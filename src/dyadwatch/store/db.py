@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from ..errors import StoreError, StoreLockedError, StoreReadOnlyError, error
+from ..errors import StoreError, error
 from ..types import DocResult, Failure
 from .damage import damaged_error, is_damaged
 from .rows import results_to_rows, rows_to_arrow
@@ -298,17 +298,11 @@ def _write_error(path: str, exc: duckdb.Error) -> StoreError:
     text = str(exc)
     low = text.lower()
     if "no space left" in low or "disk is full" in low or "disk full" in low:
-        return StoreReadOnlyError(
-            f"disk full while writing to {path}; this write was rolled back ({text}).",
-            hint="Everything stored before it is intact. Free disk space (or pass a --db on "
-                 "another disk) and run the same command again.")
+        return error("E302", path=path, reason=text)
     if isinstance(exc, (duckdb.IOException, duckdb.PermissionException)) or \
             "read-only" in low or "could not write" in low:
-        return StoreReadOnlyError(
-            f"cannot write to {path}: {text}",
-            hint="Nothing of this write was stored; check that the file and its folder are "
-                 "writable, then run again.")
-    return StoreError(f"write to {path} failed and was rolled back: {text}")
+        return error("E310", path=path, reason=text)
+    return error("E307", path=path, reason=text)
 
 
 def _open_error(path: str, exc: duckdb.IOException) -> StoreError:
@@ -318,13 +312,7 @@ def _open_error(path: str, exc: duckdb.IOException) -> StoreError:
     if "lock" in text.lower():
         m = _LOCK_RE.search(text)
         who = f"process {m.group(1)}" if m else "another process"
-        return StoreLockedError(
-            f"database {path} is held for writing by {who}.",
-            hint="DuckDB allows one writer per file. If a `dyadwatch serve` owns it, use its "
-                 "HTTP API (POST /api/articles, GET /api/events) instead; otherwise wait for "
-                 "the other command to finish.")
+        return error("E301", path=path, who=who)
     if "read-only" in text.lower() or "permission" in text.lower():
-        return StoreReadOnlyError(f"cannot open {path} for writing: {text}",
-                                  hint="Check the file's permissions, or pass a writable --db.")
-    return StoreError(f"cannot open database {path}: {text}",
-                      hint="Is it a DuckDB file? Pass another --db to start a new one.")
+        return error("E311", path=path, reason=text)
+    return error("E312", path=path, reason=text)
