@@ -65,8 +65,8 @@ def test_lone_surrogates_and_huge_fields_fail_alone_and_rerun_adds_nothing(tmp_p
     assert rows(db, "SELECT outlet FROM articles WHERE doc_id = 's3\ufffd'") == [("Wire",)]
     errors = rows(db, "SELECT path, line, code, reason FROM errors ORDER BY line")
     assert [(Path(p).name, line, code) for p, line, code, _ in errors] == [
-        ("hostile.jsonl", 2, "E103"), ("hostile.jsonl", 4, "E103"),
-        ("hostile.jsonl", 5, "E103"), ("hostile.jsonl", 6, "E103")]
+        ("hostile.jsonl", 2, "E154"), ("hostile.jsonl", 4, "E153"),
+        ("hostile.jsonl", 5, "E150"), ("hostile.jsonl", 6, "E154")]
     assert "4,400 digits" in errors[0][3] and "nested too deeply" in errors[1][3]
     assert 'field "title"' in errors[2][3]
     before = {t: rows(db, f"SELECT count(*) FROM {t}") for t in ("articles", "errors", "events")}

@@ -21,7 +21,8 @@ from dyadwatch.sources import files, ingest
 from dyadwatch.sources.articles import article_from_text, content_id, parse_date
 from dyadwatch.sources import records as readers
 from dyadwatch.sources.cleaner import Cleaner
-from dyadwatch.errors import DataTableError, DateError, DyadwatchError, EmptyDocumentError
+from dyadwatch.errors import (DataTableError, DateError, DyadwatchError, EmptyDocumentError,
+                             FormatError, error_class)
 from dyadwatch.types import Article, Failure
 
 BODY = [
@@ -244,7 +245,7 @@ def test_html_without_extractable_text_is_a_failure(tmp_path, markup):
     path = write(tmp_path / "x.html", markup)
     [fail] = read(path)
     assert isinstance(fail, Failure) and fail.path == str(path)
-    assert fail.code == EmptyDocumentError.code and "text" in fail.reason
+    assert error_class(fail.code) is EmptyDocumentError and "text" in fail.reason
 
 
 # --- JSON Lines and JSON -----------------------------------------------------------------
@@ -273,14 +274,18 @@ def test_jsonl_bad_lines_fail_alone_with_line_numbers(tmp_path):
     bad = {f.line: f for f in failures(got)}
     assert sorted(bad) == [2, 3, 4, 6, 7, 8, 9, 10]
     assert all(f.path == str(path) for f in bad.values())
-    assert "malformed JSON" in bad[2].reason
-    assert '"text" must be a string' in bad[3].reason and bad[3].doc_id == "a3"
-    assert "not an object" in bad[4].reason
-    assert bad[6].code == DateError.code and "outside 1900-2100" in bad[6].reason
-    assert bad[7].code == DateError.code
-    assert bad[8].code == DateError.code and "cannot be parsed" in bad[8].reason
-    assert '"title" must be a string' in bad[9].reason
-    assert bad[10].code == EmptyDocumentError.code
+    assert bad[2].code == "E152" and "malformed JSON" in bad[2].reason
+    assert bad[3].code == "E158" and '"text" must be a string' in bad[3].reason
+    assert bad[3].doc_id == "a3"
+    assert bad[4].code == "E156" and "not an object" in bad[4].reason
+    assert bad[6].code == "E183" and "outside 1900-2100" in bad[6].reason
+    assert bad[7].code == "E183"
+    assert bad[8].code == "E181" and "cannot be parsed" in bad[8].reason
+    assert bad[9].code == "E158" and '"title" must be a string' in bad[9].reason
+    assert bad[10].code == "E133"
+    # each code is one kind's: sorted by code, failures are sorted by kind
+    assert {error_class(f.code) for f in bad.values()} == {FormatError, DateError,
+                                                          EmptyDocumentError}
 
 
 def test_jsonl_line_ranges_long_lines_and_bad_utf8(tmp_path):
@@ -371,7 +376,7 @@ def test_broken_feed_keeps_entries_read_before_the_break(tmp_path):
                                               close=False))
     got = read(path)
     [fail] = [f for f in failures(got) if "broken XML" in f.reason]  # the cut entry may fail too
-    assert fail.path == str(path) and fail.code == "E103" and isinstance(fail.line, int)
+    assert fail.path == str(path) and fail.code == "E166" and isinstance(fail.line, int)
     assert any(a.title == "Kept" and a.text == BODY[0] for a in articles(got))
 
 
@@ -382,13 +387,14 @@ def test_feed_entry_bad_date_and_not_a_feed(tmp_path):
         RSS_ITEM.format(n=2, title="Fine", date="Mon, 06 Jan 2020 10:00:00 GMT", body=BODY[1])))
     got = read(path)
     [fail] = failures(got)
-    assert fail.code == DateError.code and fail.reason.startswith("entry 1:")
+    assert fail.code == "E183" and fail.reason.startswith("entry 1:")
     assert fail.doc_id == "item-1"
     assert [a.title for a in articles(got)] == ["Fine"]
     sitemap = write(tmp_path / "sitemap.xml", '<?xml version="1.0"?><urlset><url><loc>x</loc>'
                                                '</url></urlset>')
     [not_feed] = read(sitemap)
     assert isinstance(not_feed, Failure) and "not an RSS or Atom feed" in not_feed.reason
+    assert not_feed.code == "E138"
 
 
 # --- encodings and hostile files -----------------------------------------------------------
@@ -417,13 +423,13 @@ def test_truncated_utf8_keeps_the_text_before_the_cut(tmp_path):
 
 
 @pytest.mark.parametrize("name,data,code,words", [
-    ("empty.txt", b"", "E101", "empty"),
-    ("blank.txt", b" \n\t\n  ", "E101", "whitespace"),
-    ("punct.txt", "... !!! ??? — *** ;;;\n\n---".encode(), "E101", "no words"),
-    ("boiler.txt", b"Advertisement\n\nShare\n\nCOMMENTS\n", "E101", "no words"),
-    ("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "E102", "binary"),
-    ("doc.pdf", b"%PDF-1.4\n\x00\x01\x02 stream", "E102", "binary"),
-    ("nul.md", b"Seoul\x00Tokyo\x00\x00\x01", "E102", "binary"),
+    ("empty.txt", b"", "E130", "empty"),
+    ("blank.txt", b" \n\t\n  ", "E131", "whitespace"),
+    ("punct.txt", "... !!! ??? — *** ;;;\n\n---".encode(), "E133", "no words"),
+    ("boiler.txt", b"Advertisement\n\nShare\n\nCOMMENTS\n", "E133", "no words"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "E141", "binary"),
+    ("doc.pdf", b"%PDF-1.4\n\x00\x01\x02 stream", "E141", "binary"),
+    ("nul.md", b"Seoul\x00Tokyo\x00\x00\x01", "E141", "binary"),
 ])
 def test_hostile_files_fail_with_a_clear_reason(tmp_path, name, data, code, words):
     path = write(tmp_path / name, data)

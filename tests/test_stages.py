@@ -19,7 +19,7 @@ from dyadwatch.coding.ontology import DomesticPatient, Ontology, PlaceTarget
 from dyadwatch.coding.pipeline import Pipeline
 from dyadwatch.coding.stages import STAGES, Stage, State
 from dyadwatch.config import Settings, data_path
-from dyadwatch.errors import DataTableError, InputError, StageError
+from dyadwatch.errors import DataTableError, EmptyDocumentError, InputError, StageError
 from dyadwatch.types import Complement, Modality
 
 
@@ -129,7 +129,7 @@ def test_code_records_reports_an_unreadable_record_once_and_goes_on(small):
     assert [n for n, _ in skipped] == [2, 3]
     with pytest.raises(InputError) as info:  # without on_skip the record's own error is raised
         list(code_records(records[1:2], small))
-    assert info.value.code == "E101"
+    assert info.value.code == "E132" and isinstance(info.value, EmptyDocumentError)
 
 
 # -- an event is built once ----------------------------------------------------------------------

@@ -22,7 +22,9 @@ that sorting by code still sorts failures by kind: E110-E129 InputError,
 E130-E139 EmptyDocumentError, E140-E149 EncodingError, E150-E179
 FormatError, E180-E199 DateError. Databases written before stored the class
 codes E100-E104 instead; `error_class` reads both (a stored failure is
-raised again as its class), and the README lists both.
+raised again as its class), and the README lists both. E900 is not the
+user's: an exception of dyadwatch's own code while one document was coded,
+recorded for that document while the others go on.
 """
 
 from __future__ import annotations
