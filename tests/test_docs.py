@@ -11,6 +11,7 @@ import typer.main
 
 from dyadwatch.cli import app
 from dyadwatch.config import Settings
+from dyadwatch import errors
 from dyadwatch.errors import MESSAGES
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -45,3 +46,24 @@ def test_every_error_code_is_in_the_readme_error_table():
     listed = set(re.findall(r"^\| (E\d{3}) \| `\w+` \|", README, flags=re.M))
     missing = sorted(set(MESSAGES) - listed)
     assert not missing, f"error codes missing from the README's Error codes table: {missing}"
+
+
+def test_the_readme_error_table_shows_each_message_and_each_class():
+    """Each coded message's row gives its class, template and hint as raised
+    (a field shown as <name>); each error class's own code has a row too."""
+    rows = dict(re.findall(r"^\| (E\d{3}) (\| .* \|)$", README, flags=re.M))
+
+    def shown(text: str) -> str:
+        return re.sub(r"\{(\w+)[^}]*\}", r"<\1>", text).replace("|", "\\|")
+
+    stale = [code for code, m in MESSAGES.items() if rows.get(code) !=
+             f"| `{m.error.__name__}` | {shown(m.template)} | {shown(m.hint)} |"]
+    assert not stale, f"README rows that differ from errors.MESSAGES: {stale}"
+    todo, own = [errors.DyadwatchError], {}
+    while todo:  # the classes that declare a code of their own (E100, ..., E501)
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if "code" in vars(cls) and cls is not errors.DyadwatchError:
+            own[cls.code] = cls.__name__
+    missing = [name for code, name in own.items() if not rows.get(code, "").startswith(f"| `{name}`")]
+    assert not missing, f"error classes without a README row for their code: {missing}"
