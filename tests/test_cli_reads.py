@@ -234,10 +234,11 @@ finally:
         json.dump(sorted(sys.modules), fh)
 """
 
-#: What a read command has no use for: the NLP, the coder, the frames, and
-#: pydantic (typer's option adapters, replaced by cli/lean.py).
+#: What a read command has no use for: the NLP, the coder, the frames,
+#: pydantic (typer's option adapters, replaced by cli/lean.py) and the
+#: stages' record classes.
 _NOT_FOR_READS = ("spacy", "thinc", "pandas", "numpy", "pyarrow", "pydantic",
-                  "dyadwatch.coding", "dyadwatch.sources")
+                  "dyadwatch.coding", "dyadwatch.sources", "dyadwatch.types")
 
 
 @pytest.mark.parametrize("args, shown", [

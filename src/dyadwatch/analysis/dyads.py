@@ -28,7 +28,7 @@ from ..store.queries import (
 )
 from ..store.filters import EventFilter
 from ..store.schema import Projection, expr, ref, refs
-from ..types import PLOVER_TYPES, QUAD_NAMES
+from ..plover import PLOVER_TYPES, QUAD_NAMES
 
 if TYPE_CHECKING:  # frames are made by `frame`; importing pandas here slowed every read command
     import pandas as pd
