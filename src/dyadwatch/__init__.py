@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import DyadwatchError
-from .types import Actor, Article, DocResult, Event, Failure, Location, Mention, Quote, Sentence
 
 if TYPE_CHECKING:
     from .coding.pipeline import Pipeline, RunReport
     from .store.db import Store
+    from .types import (Actor, Article, DocResult, Event, Failure, Location, Mention, Quote,
+                        Sentence)
 
 __version__ = "0.1.0"
 
@@ -36,9 +37,19 @@ __all__ = [
 ]
 
 
+#: The stages' records, exported here and built on first use: a command that
+#: only reads the database never makes them (types.py holds a dozen classes).
+_RECORDS = ("Actor", "Article", "DocResult", "Event", "Failure", "Location", "Mention", "Quote",
+            "Sentence")
+
+
 def __getattr__(name: str):
     # Heavy modules (spaCy, DuckDB) load on first use, so `import dyadwatch`
     # stays cheap and a stage module can import the package's types freely.
+    if name in _RECORDS:
+        from . import types
+
+        return getattr(types, name)
     if name in ("Pipeline", "RunReport"):
         from .coding import pipeline
 

@@ -14,21 +14,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-#: PLOVER event types (2023 manual names), in the manual's order.
-PLOVER_TYPES: tuple[str, ...] = (
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
-    "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION",
-    "MOBILIZE", "COERCE", "ASSAULT",
-)
+from . import plover
 
-#: QuadClass as in ICEWS/GDELT: 1 verbal cooperation, 2 material cooperation,
-#: 3 verbal conflict, 4 material conflict.
-QUAD_NAMES: dict[int, str] = {
-    1: "verbal cooperation",
-    2: "material cooperation",
-    3: "verbal conflict",
-    4: "material conflict",
-}
+#: The event vocabulary (plover.py), also named from here by the stages.
+PLOVER_TYPES, QUAD_NAMES = plover.PLOVER_TYPES, plover.QUAD_NAMES
 
 
 class Modality(StrEnum):

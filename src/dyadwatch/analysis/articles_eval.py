@@ -233,7 +233,7 @@ def render_articles(rep: ArticleReport, console, *, misses: int = 10) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from ..types import PLOVER_TYPES
+    from ..plover import PLOVER_TYPES
 
     console.rule(f"[bold]{rep.name}[/]: {rep.n_records} articles, {rep.n_gold} distinct gold triples, "
                  f"{rep.n_pred} distinct predicted (counted) triples")

@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
 
 from ..errors import error
-from ..types import QUAD_NAMES
+from ..plover import QUAD_NAMES
 
 FORMATS = (".png", ".svg", ".pdf")
 #: QuadClass colours: blues for cooperation, oranges/reds for conflict.

@@ -353,8 +353,13 @@ def only_asked(app: typer.Typer, args: list[str]) -> typer.Typer:
     when they name none it has (options such as --help or --version, a
     mistyped command). Typer builds every registered command's options at
     each start; building the one that runs keeps a read command's start
-    short, and its parsing, help and errors are those of the whole app."""
+    short, and its parsing, help and errors are those of the whole app.
+    The command and the app's own options convert their values without
+    importing pydantic for the plain ones (lean.py)."""
+    from typer.core import TyperCommand
     from typer.main import get_command_name
+
+    from .lean import LeanCommand, LeanGroup
 
     if not args or args[0].startswith("-"):
         return app
@@ -362,8 +367,13 @@ def only_asked(app: typer.Typer, args: list[str]) -> typer.Typer:
              if (c.name or get_command_name(c.callback.__name__)) == args[0]]
     if len(asked) != 1:
         return app
+    command = copy.copy(asked[0])
+    if command.cls in (None, TyperCommand):  # typer's default: no command of ours has its own
+        command.cls = LeanCommand
     lean = copy.copy(app)
-    lean.registered_commands = asked
+    lean.registered_commands = [command]
+    lean.info = copy.copy(app.info)
+    lean.info.cls = LeanGroup
     return lean
 
 

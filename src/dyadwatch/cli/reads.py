@@ -25,7 +25,7 @@ from ..config import Settings
 from ..errors import error
 from ..store.filters import EventFilter, actor_code
 from .remote import Client, local_or_served
-from ..types import PLOVER_TYPES
+from ..plover import PLOVER_TYPES
 from .render import render_event, render_overview, render_summary
 from ._common import (
     DEFAULT_DB_PATH, DbOption, DocumentFormatOption, ExportFormat, FormatOption, OutputOption,

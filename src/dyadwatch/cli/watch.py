@@ -10,7 +10,6 @@ server.
 from __future__ import annotations
 
 import contextlib
-import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -50,6 +49,8 @@ def watch(
 ) -> None:
     """Poll the sources, code new articles as `ingest` does, evaluate the
     rules and send notifications; one log line per cycle."""
+    import logging  # here: every command registers this module, only `watch` logs
+
     from ..coding.pipeline import Pipeline
     from ..sources import watchfile
     from ..sources.watch import Watcher

@@ -32,7 +32,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import error
-from ..types import PLOVER_TYPES
+from ..plover import PLOVER_TYPES
 
 SourceKind = Literal["feed", "sitemap", "article", "folder"]
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")

@@ -29,13 +29,14 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from ..errors import StoreError, error
-from ..types import DocResult, Failure
 from .damage import damaged_error, is_damaged
 from .rows import results_to_rows, rows_to_arrow
 from .schema import BATCH_TABLES, SCHEMA_VERSION, ddl, missing_columns
 
 if TYPE_CHECKING:  # batches arrive as Arrow tables; a read-only open never loads pyarrow
     import pyarrow as pa
+
+    from ..types import DocResult, Failure
 
 #: Column order of each batch table (derived from schema.py): Arrow tables
 #: are built with exactly these columns and INSERTs name them.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..errors import QueryError, error
-from ..types import PLOVER_TYPES, QUAD_NAMES
+from ..plover import PLOVER_TYPES, QUAD_NAMES
 from .where import (
     DEFAULT_NEAR_KM, Where, check_latlon, distance_sql, parse_actor, parse_date,
     parse_distance_km, parse_dyad, parse_latlon, parse_plover,

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # loaded by the writer only (`rows_to_arrow`)
+from ..errors import error
+from .schema import BATCH_TABLES, TABLE
+
+if TYPE_CHECKING:  # pyarrow: loaded by the writer only (`rows_to_arrow`); the records: only named
     import pyarrow as pa
 
-from ..errors import error
-from ..types import Actor, DocResult, Event, Mention, Quote, Sentence
-from .schema import BATCH_TABLES, TABLE
+    from ..types import Actor, DocResult, Event, Mention, Quote, Sentence
 
 Row = dict[str, Any]
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import error
-from ..types import PLOVER_TYPES
+from ..plover import PLOVER_TYPES
 
 #: Mean Earth radius (IUGG), for great-circle distances in SQL.
 EARTH_RADIUS_KM = 6371.0088

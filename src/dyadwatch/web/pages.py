@@ -33,7 +33,7 @@ from ..errors import DyadwatchError, NotFoundError
 from ..store import queries
 from ..store.filters import PARAMS, EventFilter
 from ..store.queries import records
-from ..types import PLOVER_TYPES, QUAD_NAMES
+from ..plover import PLOVER_TYPES, QUAD_NAMES
 from .chart import QUADS, highlight, series_svg
 
 if TYPE_CHECKING:  # the running app's server arrives as request.app.state.server
