@@ -1171,3 +1171,17 @@ def test_unnamed_rescuers_of_a_countrys_people_are_its_own(nlp, coder):
         (None, "CHLEDU", "COERCE")]
     assert triples(run(nlp, coder, "Forty Kenyan nurses were evacuated from Sudan.", names)) == [
         ("KEN", "KENCVL", "AID")]
+
+
+def test_a_denied_charge_was_made_against_its_denier(nlp, coder):
+    """"Y rejected X's allegations": a denial says the charge was made, and made
+    against Y, so its owner accused Y; an owned charge "against" someone names its
+    target. A charge nobody owns accuses no one."""
+    names = {"Uruguay": "URY", "Bolivia": "BOL", "Quito": "ECUGOV", "Lima": "PERGOV"}
+    assert triples(run(nlp, coder, "Uruguay on Friday rejected Bolivia's allegation that its navy "
+                       "had entered the lake.", names)) == [("BOL", "URY", "ACCUSE")]
+    assert ("PERGOV", "ECUGOV", "ACCUSE") in triples(run(
+        nlp, coder, "Quito dismissed the accusations made by Lima as groundless.", names))
+    assert triples(run(nlp, coder, "Quito's accusations against Lima went unanswered.", names)) == [
+        ("ECUGOV", "PERGOV", "ACCUSE")]
+    assert triples(run(nlp, coder, "Uruguay denied the allegations on Friday.", names)) == []

@@ -185,6 +185,9 @@ class EventCoder:
         if match.pattern.kind == "noun" and tok.dep_ in ("dobj", "nsubjpass") and \
                 tok.head.lemma_.lower() in self.words["support_verbs"]:
             return tok.head
+        if "denier" in match.pattern.targets and tok.dep_ == "dobj" and \
+                tok.head.lemma_.lower() in self.words["denial_verbs"]:
+            return tok.head  # "Y rejected X's charge": the charge stands as made as the denial
         modal = self.words["future_aux"] | self.words["hypothetical_aux"]
         if match.pattern.kind == "noun" and tok.dep_ == "nsubj" and _has_aux(tok.head, modal):
             return tok.head  # "X's talks with Y will resume": the talks are still to come
