@@ -659,3 +659,26 @@ def test_an_office_with_its_own_country_is_not_an_earlier_office_holder(run):
 def test_a_new_name_takes_the_country_of_the_office_in_apposition(run):
     text = "Tarn Oduya, a spokesman for the Chilean defence ministry, met reporters."
     assert codes(run(text), "Tarn Oduya") == ["CHLGOV"]
+
+
+def test_a_numbered_group_with_modifiers_is_still_a_plural_reference(run):
+    """"the three landlocked nations": words between the number and the noun do not
+    stop it meaning the countries named together before; the number must match."""
+    text = "Bolivia, Paraguay and Uruguay signed a river pact. The three landlocked nations praised it."
+    assert codes(run(text), "The three landlocked nations") == ["BOL", "PRY", "URY"]
+    text = "Peru and Chile held talks. The two neighboring countries agreed to reopen the border."
+    assert codes(run(text), "The two neighboring countries") == ["CHL", "PER"]
+    text = "Peru and Chile held talks. The three neighboring countries agreed."
+    assert codes(run(text), "The three neighboring countries") == []
+
+
+def test_the_bloc_is_the_international_body_named_last(run):
+    """"the bloc", "the regional body": an organisation referred to by a common noun
+    is the last international body named; "the body" alone may be a corpse."""
+    text = "Chile hosted envoys of the African Union. Peru accused the bloc of bias. Brazil praised the regional body."
+    mentions = run(text)
+    assert codes(mentions, "the bloc") == ["IGOAFRAFU"]
+    assert codes(mentions, "the regional body") == ["IGOAFRAFU"]
+    text = "The African Union met in Lima. The body was found near the river."
+    assert codes(run(text), "The body") == []
+    assert codes(run("Peru accused the bloc of bias."), "the bloc") == []  # none named

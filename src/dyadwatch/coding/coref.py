@@ -179,6 +179,8 @@ class Coreference:
                            antecedent=antecedent.source(doc), kinds=antecedent.kinds)]
         if item.what == "plural":
             return sides(st, item, history, self.countries)
+        if item.what == "body":
+            return _body(st, item, history)
         if item.what == "owned":
             return self._owned(st, item, history, cover, genders)
         return self._role_reference(st, item, history, cover)
@@ -411,6 +413,16 @@ def _apposed_role(st: ArticleState, item: Pending, cover: dict[int, list[Found]]
         if hit is not None and hit.actor.sector is not None:
             return hit
     return None
+
+
+def _body(st: ArticleState, item: Pending, history: list[Found]) -> list[Found]:
+    """"the bloc", "the regional body": the international organisation named last,
+    within the coreference window; none named, no actor."""
+    f = next((f for f in recent(st, history, item.start) if f.actor.code.startswith("IGO")), None)
+    if f is None:
+        return []
+    return [Found(item.start, item.end, f.actor, min(f.conf, CONF_DEFINITE), antecedent=f.source(st.doc),
+                  kinds=f.kinds)]
 
 
 def _names_and_pronouns(doc) -> list[int]:
