@@ -682,3 +682,14 @@ def test_the_bloc_is_the_international_body_named_last(run):
     text = "The African Union met in Lima. The body was found near the river."
     assert codes(run(text), "The body") == []
     assert codes(run("Peru accused the bloc of bias."), "the bloc") == []  # none named
+
+
+def test_a_possessive_before_a_mission_to_a_body_names_the_owners_country(run):
+    """"Chile's U.N. envoy ..., but her U.N. delegation ...": the delegation is that
+    of the country of whoever "her" is, even a holder of a post named without a
+    name; a body's own mission stays the body's."""
+    text = ("Peruvian Foreign Minister Ana Soto said she was calm. Chile's U.N. envoy joined the debate, "
+            "but her U.N. delegation walked out.")
+    mentions = run(text)
+    assert codes(mentions, "her U.N. delegation") == ["CHLGOV"]
+    assert codes(run("The U.N. mission in Haiti was extended."), "U.N. mission") == ["IGOUNO"]

@@ -48,6 +48,7 @@ NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7
 #: "the regional body"); "body" only with a modifier ("the body was found" is no organisation).
 BODY_WORDS = frozenset({"bloc", "alliance", "grouping", "organization", "organisation"})
 MODIFIED_BODY_WORDS = frozenset({"body"})
+OWNER_PRONOUNS = frozenset({"its", "their", "his", "her"})
 STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "LEG", "JUD"})
 #: Posts that represent a state at a body: "China's U.N. ambassador", "the British mission to
 #: the EU" speak for the country, not for the body they are posted to.
@@ -173,6 +174,11 @@ class ActorCoder:
         name = doc[person.start:person.end].text if person else None
         if orgs and self._envoy_to_body(st, cs, orgs, roles):
             orgs = []  # coded below as the country's (GOV by the role)
+        owner = doc[start - 1].lower_ if start > 0 else ""
+        if orgs and not cs and owner in OWNER_PRONOUNS and self._envoy_to_body(st, orgs[:1], orgs, roles, owned=True):
+            # "his U.N. mission": the mission of the country of whoever "his" is
+            pending.append(Pending(start - 1, end, "owned", sector=sector, kinds=kinds, definite=owner == "their"))
+            return
         if orgs:
             shared = len(orgs) == 1 or phrase[-1].kind in ("R", "P")
             for org in orgs:
@@ -211,13 +217,15 @@ class ActorCoder:
         self._countries_only(st, cs)
 
     @staticmethod
-    def _envoy_to_body(st: ArticleState, cs: list[Piece], orgs: list[Piece], roles: list[Piece]) -> bool:
+    def _envoy_to_body(st: ArticleState, cs: list[Piece], orgs: list[Piece], roles: list[Piece],
+                       owned: bool = False) -> bool:
         """"China's U.N. ambassador", "British Deputy U.N. Ambassador X": a country
         named before an international body, and a diplomat's post as the head: the
-        country's envoy. "the U.N. envoy for Yemen" (the country after) stays the body's."""
+        country's envoy. "the U.N. envoy for Yemen" (the country after) stays the body's.
+        `owned`: the owner is a possessive pronoun before the phrase ("his U.N. mission")."""
         if not (cs and roles and st.doc[roles[-1].end - 1].lemma_.lower() in ENVOY_WORDS):
             return False
-        if cs[0].start > orgs[0].start or roles[-1].start < orgs[-1].end:
+        if (cs[0].start > orgs[0].start and not owned) or roles[-1].start < orgs[-1].end:
             return False
         variants = [dated(o.entry.orgs, st.date) if o.entry is not None else None for o in orgs]
         return all(v is not None and v.country is None for v in variants)
@@ -322,7 +330,7 @@ class ActorCoder:
         if entry is None or doc[head.end - 1].pos_ == "ADJ":
             return
         owner = doc[start - 1].lower_ if start > 0 else ""
-        if owner in ("its", "their", "his", "her"):  # "its state media", "her ministry"
+        if owner in OWNER_PRONOUNS:  # "its state media", "her ministry"
             pending.append(Pending(start - 1, end, "owned", sector=sector, kinds=kinds,
                                     definite=owner == "their"))
             return

@@ -155,9 +155,11 @@ class Coreference:
             if sex is not None:
                 self.words.learn_from_pronoun(st, item.start, sex, history, cover, genders)
             subject = _clause_subject(doc[item.start])
+            # "his U.N. mission": an owner may be a post named without its holder's name
+            owner = doc[item.start].tag_ == "PRP$"
             for f in recent(st, history, item.start):
                 # "she" skips a man, "he" a woman; a person of unknown gender fits both
-                if (f.person and genders.get(f) in (None, sex)
+                if ((f.person or (owner and f.actor.kind == "title")) and genders.get(f) in (None, sex)
                         and not (subject is not None and f.start <= subject < f.end)):
                     if any(f.end <= at < item.start and sex == said
                            for at, said in genders.strangers):
