@@ -693,3 +693,13 @@ def test_a_possessive_before_a_mission_to_a_body_names_the_owners_country(run):
     mentions = run(text)
     assert codes(mentions, "her U.N. delegation") == ["CHLGOV"]
     assert codes(run("The U.N. mission in Haiti was extended."), "U.N. mission") == ["IGOUNO"]
+
+
+def test_a_new_name_after_an_unnamed_post_is_its_holder(run):
+    """"Chile's U.N. envoy spoke first. Ana Quispe then ...": a full name no table knows,
+    subject of the next sentence, names the post's holder; not when the name has a
+    title of its own in apposition, nor when someone else is named between."""
+    text = "Chile's U.N. envoy spoke first. Ana Quispe then criticized the plan."
+    assert codes(run(text), "Ana Quispe") == ["CHLGOV"]
+    text = "Chile's U.N. envoy spoke first. Ana Quispe, a former trade official, was in the room."
+    assert codes(run(text), "Ana Quispe") == []

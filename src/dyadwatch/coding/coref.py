@@ -133,7 +133,8 @@ class Coreference:
                 self.words.observe(doc, found, genders)
                 return [found]
             if item.what == "person" or item.end - item.start > 1 or self._appositive(st, item):
-                title = self._apposition(st, item) or _apposed_role(st, item, cover)
+                title = self._apposition(st, item) or _apposed_role(st, item, cover) or \
+                    _named_post(st, item, history)
                 if title is not None:
                     found = Found(item.start, item.end,
                                   Actor(title.actor.code, title.actor.country, title.actor.sector,
@@ -414,6 +415,24 @@ def _apposed_role(st: ArticleState, item: Pending, cover: dict[int, list[Found]]
                     and not f.person and not f.place), None) or _office_of(partner, cover)
         if hit is not None and hit.actor.sector is not None:
             return hit
+    return None
+
+
+def _named_post(st: ArticleState, item: Pending, history: list[Found]) -> Found | None:
+    """"China's U.N. ambassador told reporters ... Fu Cong blamed X": a full name no
+    table knows, as the subject of the next sentence, names the holder of the post
+    the sentence before named without a name, when nobody else is named between."""
+    head = st.doc[item.end - 1]
+    if item.end - item.start < 2 or head.dep_ != "nsubj" or any(c.dep_ == "appos" for c in head.children):
+        return None  # "X, a former envoy, said": the name says whose it is itself
+    here = st.sent_of[item.start]
+    for f in reversed(history):
+        if st.sent_of[f.start] < here - 1:
+            return None
+        if f.person:
+            return None  # a person named between: the name may be anyone's
+        if f.actor.kind == "title" and f.actor.country is not None and st.sent_of[f.start] == here - 1:
+            return f
     return None
 
 
