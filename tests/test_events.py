@@ -1185,3 +1185,14 @@ def test_a_denied_charge_was_made_against_its_denier(nlp, coder):
     assert triples(run(nlp, coder, "Quito's accusations against Lima went unanswered.", names)) == [
         ("ECUGOV", "PERGOV", "ACCUSE")]
     assert triples(run(nlp, coder, "Uruguay denied the allegations on Friday.", names)) == []
+
+
+def test_regretting_anothers_decision_is_disapproval_of_its_doer(nlp, coder):
+    """"X regrets Y's decision" disapproves of Y (ACCUSE); a regret about no one
+    else ("the loss of life", "its own mistakes", a "that" clause) names no target."""
+    names = {"Uruguay": "URY", "Bolivia": "BOL"}
+    assert triples(run(nlp, coder, "Uruguay regretted Bolivia's decision to close the port.", names)) == [
+        ("URY", "BOL", "ACCUSE")]
+    assert triples(run(nlp, coder, "Uruguay regrets the decision of Bolivia to leave the talks.", names)) == [
+        ("URY", "BOL", "ACCUSE")]
+    assert triples(run(nlp, coder, "Uruguay regrets the loss of life.", names)) == []
