@@ -703,3 +703,11 @@ def test_a_new_name_after_an_unnamed_post_is_its_holder(run):
     assert codes(run(text), "Ana Quispe") == ["CHLGOV"]
     text = "Chile's U.N. envoy spoke first. Ana Quispe, a former trade official, was in the room."
     assert codes(run(text), "Ana Quispe") == []
+
+
+def test_a_pronoun_a_sentence_later_prefers_that_sentences_subject(run):
+    """"Soto's tour will include meeting Bolivian President Ruiz. ... her": the person the
+    sentence is about (its subject, or the subject's possessor), not one it names later."""
+    text = ("Chilean Foreign Minister Ana Soto will tour the region. Soto's tour will include meeting "
+            "Peruvian Foreign Minister Rosa Ruiz. Analysts praised her plan.")
+    assert codes(run(text), "her") == ["CHLGOV"]

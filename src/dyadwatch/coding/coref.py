@@ -158,20 +158,26 @@ class Coreference:
             subject = _clause_subject(doc[item.start])
             # "his U.N. mission": an owner may be a post named without its holder's name
             owner = doc[item.start].tag_ == "PRP$"
-            for f in recent(st, history, item.start):
-                # "she" skips a man, "he" a woman; a person of unknown gender fits both
-                if ((f.person or (owner and f.actor.kind == "title")) and genders.get(f) in (None, sex)
-                        and not (subject is not None and f.start <= subject < f.end)):
-                    if any(f.end <= at < item.start and sex == said
-                           for at, said in genders.strangers):
-                        return []  # someone of that gender, not coded, is nearer than f
-                    found = Found(item.start, item.end, f.actor, min(f.conf, CONF_PRONOUN),
-                                  antecedent=f.antecedent or _name(f) or f.source(doc),
-                                  person=True, kinds=f.kinds, name=f.name,
-                                  name_tokens=f.name_tokens)
-                    genders.link(found, f)
-                    return [found]
-            return []
+            fits = [f for f in recent(st, history, item.start)
+                    # "she" skips a man, "he" a woman; a person of unknown gender fits both
+                    if (f.person or (owner and f.actor.kind == "title")) and genders.get(f) in (None, sex)
+                    and not (subject is not None and f.start <= subject < f.end)]
+            if not fits:
+                return []
+            f = fits[0]
+            if st.sent_of[f.start] != st.sent_of[item.start] and _embedded(doc, f):
+                # a sentence back, its subject is who the story is about, not a person
+                # named inside one of its clauses ("X's trip will include meeting Y and Z. ... his")
+                f = next((g for g in fits if st.sent_of[g.start] == st.sent_of[f.start]
+                          and _topical(doc, g)), f)
+            if any(f.end <= at < item.start and sex == said
+                   for at, said in genders.strangers):
+                return []  # someone of that gender, not coded, is nearer than f
+            found = Found(item.start, item.end, f.actor, min(f.conf, CONF_PRONOUN),
+                          antecedent=f.antecedent or _name(f) or f.source(doc),
+                          person=True, kinds=f.kinds, name=f.name, name_tokens=f.name_tokens)
+            genders.link(found, f)
+            return [found]
         if item.what == "they":
             return they(st, item, history, cover, self.words.plural)
         if item.what == "it":
@@ -416,6 +422,22 @@ def _apposed_role(st: ArticleState, item: Pending, cover: dict[int, list[Found]]
         if hit is not None and hit.actor.sector is not None:
             return hit
     return None
+
+
+def _embedded(doc, f: Found) -> bool:
+    """Is the mention (or the first of the list it is in) an argument of a clause below its
+    sentence's main verb ("will include meeting Y and Z"), not the subject or object of it?"""
+    tok = doc[f.end - 1]
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    gov = tok.head.head if tok.dep_ == "pobj" else tok.head
+    return not _topical(doc, f) and gov.i != gov.sent.root.i
+
+
+def _topical(doc, f: Found) -> bool:
+    """Is the mention its clause's subject, or the possessor of it ("X's trip will ...")?"""
+    head = doc[f.end - 1]
+    return head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ == "poss" and head.head.dep_ in ("nsubj", "nsubjpass"))
 
 
 def _named_post(st: ArticleState, item: Pending, history: list[Found]) -> Found | None:
