@@ -1175,13 +1175,16 @@ def test_unnamed_rescuers_of_a_countrys_people_are_its_own(nlp, coder):
 
 def test_a_denied_charge_was_made_against_its_denier(nlp, coder):
     """"Y rejected X's allegations": a denial says the charge was made, and made
-    against Y, so its owner accused Y; an owned charge "against" someone names its
-    target. A charge nobody owns accuses no one."""
+    against Y, so its owner accused Y (before: the denial is the news); an owned
+    charge "against" someone names its target. A charge nobody owns accuses no one."""
     names = {"Uruguay": "URY", "Bolivia": "BOL", "Quito": "ECUGOV", "Lima": "PERGOV"}
-    assert triples(run(nlp, coder, "Uruguay on Friday rejected Bolivia's allegation that its navy "
-                       "had entered the lake.", names)) == [("BOL", "URY", "ACCUSE")]
+    events = run(nlp, coder, "Uruguay on Friday rejected Bolivia's allegation that its navy had entered the lake.",
+                 names)
+    # the charge was made before: recalled (background), the denial is the news
+    assert [(e.source.code, e.target.code, e.plover, e.modality) for e in events if e.plover == "ACCUSE"] == [
+        ("BOL", "URY", "ACCUSE", "background")]
     assert ("PERGOV", "ECUGOV", "ACCUSE") in triples(run(
-        nlp, coder, "Quito dismissed the accusations made by Lima as groundless.", names))
+        nlp, coder, "Quito dismissed the accusations made by Lima as groundless.", names), counted_only=False)
     assert triples(run(nlp, coder, "Quito's accusations against Lima went unanswered.", names)) == [
         ("ECUGOV", "PERGOV", "ACCUSE")]
     assert triples(run(nlp, coder, "Uruguay denied the allegations on Friday.", names)) == []

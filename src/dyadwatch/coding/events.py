@@ -150,6 +150,9 @@ class EventCoder:
                 continue
             head = self._clause_head(match, at)
             ctx = self.clauses.context(head, at, speaker)
+            if "denier" in match.pattern.targets and t.dep_ == "dobj" and \
+                    t.head.lemma_.lower() in self.words["denial_verbs"]:
+                ctx = Context("background")  # "Y rejected X's charge": made before; the news is the denial
             if head != match.trigger and match.trigger.head.head == head:
                 ctx = replace(ctx, derive_intent=False)  # "wants to Z during talks": no talks promised
             if ctx.allege:
@@ -185,9 +188,6 @@ class EventCoder:
         if match.pattern.kind == "noun" and tok.dep_ in ("dobj", "nsubjpass") and \
                 tok.head.lemma_.lower() in self.words["support_verbs"]:
             return tok.head
-        if "denier" in match.pattern.targets and tok.dep_ == "dobj" and \
-                tok.head.lemma_.lower() in self.words["denial_verbs"]:
-            return tok.head  # "Y rejected X's charge": the charge stands as made as the denial
         modal = self.words["future_aux"] | self.words["hypothetical_aux"]
         if match.pattern.kind == "noun" and tok.dep_ == "nsubj" and _has_aux(tok.head, modal):
             return tok.head  # "X's talks with Y will resume": the talks are still to come
