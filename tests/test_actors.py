@@ -77,6 +77,8 @@ def test_full_noun_phrase_is_one_mention(run):
     ("The president of Brazil called for calm.", "president of Brazil", "BRAGOV"),
     ("Vietnamese state media reported the arrests.", "Vietnamese state media", "VNMMED"),
     ("The Pentagon said the drills would continue.", "Pentagon", "USAMIL"),
+    ("Chilean environmental groups sued the mine's owner.", "Chilean environmental groups", "CHLENV"),
+    ("Three conservation groups accused the firm of lying.", "conservation groups", "---ENV"),
 ])
 def test_country_and_sector_phrases(run, text, span, code):
     assert code in codes(run(text), span)
