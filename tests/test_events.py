@@ -1199,3 +1199,11 @@ def test_regretting_anothers_decision_is_disapproval_of_its_doer(nlp, coder):
     assert triples(run(nlp, coder, "Uruguay regrets the decision of Bolivia to leave the talks.", names)) == [
         ("URY", "BOL", "ACCUSE")]
     assert triples(run(nlp, coder, "Uruguay regrets the loss of life.", names)) == []
+
+
+def test_a_subject_the_parser_hangs_on_the_auxiliary_is_the_verbs(nlp, coder):
+    """"Y is “blatantly” defying Z": the quoted adverb makes the parser attach Y to "is";
+    Y is still the doer, not the speaker the clause falls back to."""
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "the river commission": "IGOXYZ"}
+    coded = triples(run(nlp, coder, "Bolivia said Paraguay is “blatantly” defying the river commission.", names))
+    assert ("PRY", "IGOXYZ", "REJECT") in coded and ("BOL", "IGOXYZ", "REJECT") not in coded

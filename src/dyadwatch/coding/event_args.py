@@ -430,6 +430,9 @@ class ArgumentFinder:
     def subjects(self, tok, by_token, ctx: Context, depth: int = 0) -> list[Arg]:
         w = self.words
         subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj", "expl", "nsubjpass")]
+        if not subj:  # "Iran is defying": a parse that hangs the subject on the auxiliary
+            subj = [s for c in tok.children if c.dep_ in ("aux", "auxpass") and c.i < tok.i
+                    for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
         subj = unlabelled(subj)
         if tok.dep_ == "relcl" and (not subj or subj[0].lower_ in RELATIVE_PRONOUNS):
             return [Arg(a.mention, "inherited") for a in self.actors(tok.head, by_token)]
