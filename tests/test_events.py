@@ -1171,3 +1171,39 @@ def test_unnamed_rescuers_of_a_countrys_people_are_its_own(nlp, coder):
         (None, "CHLEDU", "COERCE")]
     assert triples(run(nlp, coder, "Forty Kenyan nurses were evacuated from Sudan.", names)) == [
         ("KEN", "KENCVL", "AID")]
+
+
+def test_a_denied_charge_was_made_against_its_denier(nlp, coder):
+    """"Y rejected X's allegations": a denial says the charge was made, and made
+    against Y, so its owner accused Y (before: the denial is the news); an owned
+    charge "against" someone names its target. A charge nobody owns accuses no one."""
+    names = {"Uruguay": "URY", "Bolivia": "BOL", "Quito": "ECUGOV", "Lima": "PERGOV"}
+    events = run(nlp, coder, "Uruguay on Friday rejected Bolivia's allegation that its navy had entered the lake.",
+                 names)
+    # the charge was made before: recalled (background), the denial is the news
+    assert [(e.source.code, e.target.code, e.plover, e.modality) for e in events if e.plover == "ACCUSE"] == [
+        ("BOL", "URY", "ACCUSE", "background")]
+    assert ("PERGOV", "ECUGOV", "ACCUSE") in triples(run(
+        nlp, coder, "Quito dismissed the accusations made by Lima as groundless.", names), counted_only=False)
+    assert triples(run(nlp, coder, "Quito's accusations against Lima went unanswered.", names)) == [
+        ("ECUGOV", "PERGOV", "ACCUSE")]
+    assert triples(run(nlp, coder, "Uruguay denied the allegations on Friday.", names)) == []
+
+
+def test_regretting_anothers_decision_is_disapproval_of_its_doer(nlp, coder):
+    """"X regrets Y's decision" disapproves of Y (ACCUSE); a regret about no one
+    else ("the loss of life", "its own mistakes", a "that" clause) names no target."""
+    names = {"Uruguay": "URY", "Bolivia": "BOL"}
+    assert triples(run(nlp, coder, "Uruguay regretted Bolivia's decision to close the port.", names)) == [
+        ("URY", "BOL", "ACCUSE")]
+    assert triples(run(nlp, coder, "Uruguay regrets the decision of Bolivia to leave the talks.", names)) == [
+        ("URY", "BOL", "ACCUSE")]
+    assert triples(run(nlp, coder, "Uruguay regrets the loss of life.", names)) == []
+
+
+def test_a_subject_the_parser_hangs_on_the_auxiliary_is_the_verbs(nlp, coder):
+    """"Y is “blatantly” defying Z": the quoted adverb makes the parser attach Y to "is";
+    Y is still the doer, not the speaker the clause falls back to."""
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "the river commission": "IGOXYZ"}
+    coded = triples(run(nlp, coder, "Bolivia said Paraguay is “blatantly” defying the river commission.", names))
+    assert ("PRY", "IGOXYZ", "REJECT") in coded and ("BOL", "IGOXYZ", "REJECT") not in coded

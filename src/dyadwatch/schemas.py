@@ -399,6 +399,7 @@ class ModalityTables(Schema):
     support_verbs: Words
     speech_verbs: Words
     allegation_verbs: Words
+    denial_verbs: Words
     request_verbs: Words
     object_control_verbs: Words
     condition_marks: Words

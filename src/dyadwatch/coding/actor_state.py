@@ -50,7 +50,7 @@ class Pending:
 
     start: int
     end: int
-    what: str  # role | person | pronoun | it | surname | plural | owned
+    what: str  # role | person | pronoun | it | surname | plural | owned | body
     sector: str | None = None
     kinds: frozenset[str] = frozenset()
     definite: bool = False  # "the ministry"; for "owned", "their" rather than "its"

@@ -41,6 +41,14 @@ CONF_NAMED = 0.95  # a country, organisation or dated person with its role
 CONF_TITLE_COUNTRY = 0.7  # the country a title implies ("Secretary of State")
 LOCATIVE_FACTOR = 0.6
 CONF_UNKNOWN_ORG = 0.4  # an organisation in no table: named, but of unknown country
+#: Numbers of a plural reference ("the three military-led nations").
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10}
+#: Nouns by which an article refers back to the international body it named ("the bloc",
+#: "the regional body"); "body" only with a modifier ("the body was found" is no organisation).
+BODY_WORDS = frozenset({"bloc", "alliance", "grouping", "organization", "organisation"})
+MODIFIED_BODY_WORDS = frozenset({"body"})
+OWNER_PRONOUNS = frozenset({"its", "their", "his", "her"})
 STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "LEG", "JUD"})
 #: Posts that represent a state at a body: "China's U.N. ambassador", "the British mission to
 #: the EU" speak for the country, not for the body they are posted to.
@@ -84,6 +92,8 @@ class ActorCoder:
         pending = [Pending(p.start, p.end, "plural", sector=p.entry.sector, count=p.entry.count,
                            person_title=p.entry.person_title)
                    for p in pieces if p.kind == "X" and p.entry is not None]
+        pending += self._numbered_groups(doc, pieces)
+        pending += _body_references(doc, pieces)
         for p in pieces:
             head = doc[p.end - 1]
             if (p.kind == "C" and p.entry is not None and p.entry.kind in ("country", "capital")
@@ -101,6 +111,31 @@ class ActorCoder:
         dateline = dateline_span(text) or (0, 0)
         return tuple(m for m in self._mentions(state, text)
                      if not dateline[0] <= m.start < dateline[1])  # the dateline is no actor
+
+    def _numbered_groups(self, doc, pieces: list[Piece]) -> list[Pending]:
+        """"The three military-led nations", "the two neighboring countries": a plural
+        reference with words between its number and its noun is still one. The noun
+        must be one the table's plural references end in ("the three nations"), whose
+        sector and kind it takes; the count is the number's."""
+        from spacy.attrs import LOWER
+
+        numbers = {doc.vocab.strings.add(w): n for w, n in NUMBER_WORDS.items()}
+        lowers = doc.to_array(LOWER).tolist()
+        taken = {i for p in pieces if p.kind != "R" for i in range(p.start, p.end)}  # "military-led": a modifier
+        out = []
+        for i, low in enumerate(lowers):
+            if low not in numbers or i in taken or i == 0 or doc[i - 1].lower_ not in ("the", "all", "both"):
+                continue
+            head = doc[i].head
+            if doc[i].dep_ != "nummod" or head.i - i < 2 or head.tag_ not in ("NNS", "NNPS") \
+                    or any(j in taken for j in range(i - 1, head.i + 1)):
+                continue  # "the three nations" itself is the table's; "the three of them" no group
+            entry = next((e for e in self.tables.index.get(f"the two {head.lower_}", ())
+                          + self.tables.index.get(f"the three {head.lower_}", ()) if e.kind == "plural_ref"), None)
+            if entry is not None:
+                out.append(Pending(i - 1, head.i + 1, "plural", sector=entry.sector, count=numbers[low],
+                                   person_title=entry.person_title))
+        return out
 
     def _unknown_orgs(self, st: ArticleState, covered: bytearray) -> None:
         """An organisation no table knows ("the Civil Liberty Organisation")
@@ -139,6 +174,11 @@ class ActorCoder:
         name = doc[person.start:person.end].text if person else None
         if orgs and self._envoy_to_body(st, cs, orgs, roles):
             orgs = []  # coded below as the country's (GOV by the role)
+        owner = doc[start - 1].lower_ if start > 0 else ""
+        if orgs and not cs and owner in OWNER_PRONOUNS and self._envoy_to_body(st, orgs[:1], orgs, roles, owned=True):
+            # "his U.N. mission": the mission of the country of whoever "his" is
+            pending.append(Pending(start - 1, end, "owned", sector=sector, kinds=kinds, definite=owner == "their"))
+            return
         if orgs:
             shared = len(orgs) == 1 or phrase[-1].kind in ("R", "P")
             for org in orgs:
@@ -177,13 +217,15 @@ class ActorCoder:
         self._countries_only(st, cs)
 
     @staticmethod
-    def _envoy_to_body(st: ArticleState, cs: list[Piece], orgs: list[Piece], roles: list[Piece]) -> bool:
+    def _envoy_to_body(st: ArticleState, cs: list[Piece], orgs: list[Piece], roles: list[Piece],
+                       owned: bool = False) -> bool:
         """"China's U.N. ambassador", "British Deputy U.N. Ambassador X": a country
         named before an international body, and a diplomat's post as the head: the
-        country's envoy. "the U.N. envoy for Yemen" (the country after) stays the body's."""
+        country's envoy. "the U.N. envoy for Yemen" (the country after) stays the body's.
+        `owned`: the owner is a possessive pronoun before the phrase ("his U.N. mission")."""
         if not (cs and roles and st.doc[roles[-1].end - 1].lemma_.lower() in ENVOY_WORDS):
             return False
-        if cs[0].start > orgs[0].start or roles[-1].start < orgs[-1].end:
+        if (cs[0].start > orgs[0].start and not owned) or roles[-1].start < orgs[-1].end:
             return False
         variants = [dated(o.entry.orgs, st.date) if o.entry is not None else None for o in orgs]
         return all(v is not None and v.country is None for v in variants)
@@ -288,7 +330,7 @@ class ActorCoder:
         if entry is None or doc[head.end - 1].pos_ == "ADJ":
             return
         owner = doc[start - 1].lower_ if start > 0 else ""
-        if owner in ("its", "their", "his", "her"):  # "its state media", "her ministry"
+        if owner in OWNER_PRONOUNS:  # "its state media", "her ministry"
             pending.append(Pending(start - 1, end, "owned", sector=sector, kinds=kinds,
                                     definite=owner == "their"))
             return
@@ -372,3 +414,25 @@ def _role(roles: list[Piece]) -> tuple[str | None, frozenset[str], bool]:
 
 def _replace_kind(actor: Actor, kind: str) -> Actor:
     return actor if actor.kind == kind else Actor(actor.code, actor.country, actor.sector, actor.name, kind)
+
+
+def _body_references(doc, pieces: list[Piece]) -> list[Pending]:
+    """"the bloc", "the regional body": a definite noun for an organisation, with no
+    name of its own, refers back to an international body (coref.py resolves it)."""
+    from spacy.attrs import LOWER
+
+    words = {doc.vocab.strings.add(w): w for w in BODY_WORDS | MODIFIED_BODY_WORDS}
+    taken = {i for p in pieces for i in range(p.start, p.end)}
+    out = []
+    for i, low in enumerate(doc.to_array(LOWER).tolist()):
+        if low not in words or i in taken:
+            continue
+        tok = doc[i]
+        mods = [c for c in tok.children if c.i < i]
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in mods) or any(
+                c.pos_ == "PROPN" or c.i in taken for c in mods):
+            continue  # "a bloc", "the NATO alliance" (named), "the Western alliance" (coded)
+        if words[low] in MODIFIED_BODY_WORDS and not any(c.dep_ in ("amod", "compound") for c in mods):
+            continue
+        out.append(Pending(min(c.i for c in mods), i + 1, "body"))
+    return out

@@ -133,7 +133,8 @@ class Coreference:
                 self.words.observe(doc, found, genders)
                 return [found]
             if item.what == "person" or item.end - item.start > 1 or self._appositive(st, item):
-                title = self._apposition(st, item) or _apposed_role(st, item, cover)
+                title = self._apposition(st, item) or _apposed_role(st, item, cover) or \
+                    _named_post(st, item, history)
                 if title is not None:
                     found = Found(item.start, item.end,
                                   Actor(title.actor.code, title.actor.country, title.actor.sector,
@@ -155,20 +156,28 @@ class Coreference:
             if sex is not None:
                 self.words.learn_from_pronoun(st, item.start, sex, history, cover, genders)
             subject = _clause_subject(doc[item.start])
-            for f in recent(st, history, item.start):
-                # "she" skips a man, "he" a woman; a person of unknown gender fits both
-                if (f.person and genders.get(f) in (None, sex)
-                        and not (subject is not None and f.start <= subject < f.end)):
-                    if any(f.end <= at < item.start and sex == said
-                           for at, said in genders.strangers):
-                        return []  # someone of that gender, not coded, is nearer than f
-                    found = Found(item.start, item.end, f.actor, min(f.conf, CONF_PRONOUN),
-                                  antecedent=f.antecedent or _name(f) or f.source(doc),
-                                  person=True, kinds=f.kinds, name=f.name,
-                                  name_tokens=f.name_tokens)
-                    genders.link(found, f)
-                    return [found]
-            return []
+            # "his U.N. mission": an owner may be a post named without its holder's name
+            owner = doc[item.start].tag_ == "PRP$"
+            fits = [f for f in recent(st, history, item.start)
+                    # "she" skips a man, "he" a woman; a person of unknown gender fits both
+                    if (f.person or (owner and f.actor.kind == "title")) and genders.get(f) in (None, sex)
+                    and not (subject is not None and f.start <= subject < f.end)]
+            if not fits:
+                return []
+            f = fits[0]
+            if st.sent_of[f.start] != st.sent_of[item.start] and _embedded(doc, f):
+                # a sentence back, its subject is who the story is about, not a person
+                # named inside one of its clauses ("X's trip will include meeting Y and Z. ... his")
+                f = next((g for g in fits if st.sent_of[g.start] == st.sent_of[f.start]
+                          and _topical(doc, g)), f)
+            if any(f.end <= at < item.start and sex == said
+                   for at, said in genders.strangers):
+                return []  # someone of that gender, not coded, is nearer than f
+            found = Found(item.start, item.end, f.actor, min(f.conf, CONF_PRONOUN),
+                          antecedent=f.antecedent or _name(f) or f.source(doc),
+                          person=True, kinds=f.kinds, name=f.name, name_tokens=f.name_tokens)
+            genders.link(found, f)
+            return [found]
         if item.what == "they":
             return they(st, item, history, cover, self.words.plural)
         if item.what == "it":
@@ -179,6 +188,8 @@ class Coreference:
                            antecedent=antecedent.source(doc), kinds=antecedent.kinds)]
         if item.what == "plural":
             return sides(st, item, history, self.countries)
+        if item.what == "body":
+            return _body(st, item, history)
         if item.what == "owned":
             return self._owned(st, item, history, cover, genders)
         return self._role_reference(st, item, history, cover)
@@ -411,6 +422,50 @@ def _apposed_role(st: ArticleState, item: Pending, cover: dict[int, list[Found]]
         if hit is not None and hit.actor.sector is not None:
             return hit
     return None
+
+
+def _embedded(doc, f: Found) -> bool:
+    """Is the mention (or the first of the list it is in) an argument of a clause below its
+    sentence's main verb ("will include meeting Y and Z"), not the subject or object of it?"""
+    tok = doc[f.end - 1]
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    gov = tok.head.head if tok.dep_ == "pobj" else tok.head
+    return not _topical(doc, f) and gov.i != gov.sent.root.i
+
+
+def _topical(doc, f: Found) -> bool:
+    """Is the mention its clause's subject, or the possessor of it ("X's trip will ...")?"""
+    head = doc[f.end - 1]
+    return head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ == "poss" and head.head.dep_ in ("nsubj", "nsubjpass"))
+
+
+def _named_post(st: ArticleState, item: Pending, history: list[Found]) -> Found | None:
+    """"China's U.N. ambassador told reporters ... Fu Cong blamed X": a full name no
+    table knows, as the subject of the next sentence, names the holder of the post
+    the sentence before named without a name, when nobody else is named between."""
+    head = st.doc[item.end - 1]
+    if item.end - item.start < 2 or head.dep_ != "nsubj" or any(c.dep_ == "appos" for c in head.children):
+        return None  # "X, a former envoy, said": the name says whose it is itself
+    here = st.sent_of[item.start]
+    for f in reversed(history):
+        if st.sent_of[f.start] < here - 1:
+            return None
+        if f.person:
+            return None  # a person named between: the name may be anyone's
+        if f.actor.kind == "title" and f.actor.country is not None and st.sent_of[f.start] == here - 1:
+            return f
+    return None
+
+
+def _body(st: ArticleState, item: Pending, history: list[Found]) -> list[Found]:
+    """"the bloc", "the regional body": the international organisation named last,
+    within the coreference window; none named, no actor."""
+    f = next((f for f in recent(st, history, item.start) if f.actor.code.startswith("IGO")), None)
+    if f is None:
+        return []
+    return [Found(item.start, item.end, f.actor, min(f.conf, CONF_DEFINITE), antecedent=f.source(st.doc),
+                  kinds=f.kinds)]
 
 
 def _names_and_pronouns(doc) -> list[int]:

@@ -366,6 +366,8 @@ class ArgumentFinder:
         targets = [a for slot in p.targets for h in heads for c in h.children
                    if c.dep_ == "prep" and c.lower_ == slot
                    for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
+        if not targets and "denier" in p.targets:
+            targets = self._deniers(tok, by_token)
         sources, targets = unique(sources), unique(targets)
         if p.symmetric and len(sources) > 1 and addressees and not targets:
             # "X and Y told Z in phone calls": each talked with Z, not with each other
@@ -384,6 +386,15 @@ class ArgumentFinder:
             return [(s, Arg(None, "direct"), True) for s in sources]
         return [(s, t, True) for s in sources for t in targets
                 if s.mention.actor.code != t.mention.actor.code]
+
+    def _deniers(self, tok, by_token) -> list[Arg]:
+        """"Y rejected X's allegations", "allegations by X, which Y denied": who denies a
+        charge is who it was made against (the subject of the verb of denial whose object
+        the charge is, directly or through its relative clause)."""
+        verbs = [tok.head] if tok.dep_ == "dobj" else []
+        verbs += [c for c in tok.children if c.dep_ == "relcl"]
+        return [a for v in verbs if v.lemma_.lower() in self.words["denial_verbs"]
+                for a in self.subjects(v, by_token, Context())]
 
     def _noun_agents(self, tok, p: Pattern, by_token) -> list[Arg]:
         """The doers a nominal event names explicitly: "an attack by X", "support
@@ -419,6 +430,9 @@ class ArgumentFinder:
     def subjects(self, tok, by_token, ctx: Context, depth: int = 0) -> list[Arg]:
         w = self.words
         subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj", "expl", "nsubjpass")]
+        if not subj:  # "Iran is defying": a parse that hangs the subject on the auxiliary
+            subj = [s for c in tok.children if c.dep_ in ("aux", "auxpass") and c.i < tok.i
+                    for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
         subj = unlabelled(subj)
         if tok.dep_ == "relcl" and (not subj or subj[0].lower_ in RELATIVE_PRONOUNS):
             return [Arg(a.mention, "inherited") for a in self.actors(tok.head, by_token)]

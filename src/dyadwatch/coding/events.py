@@ -150,6 +150,9 @@ class EventCoder:
                 continue
             head = self._clause_head(match, at)
             ctx = self.clauses.context(head, at, speaker)
+            if "denier" in match.pattern.targets and t.dep_ == "dobj" and \
+                    t.head.lemma_.lower() in self.words["denial_verbs"]:
+                ctx = Context("background")  # "Y rejected X's charge": made before; the news is the denial
             if head != match.trigger and match.trigger.head.head == head:
                 ctx = replace(ctx, derive_intent=False)  # "wants to Z during talks": no talks promised
             if ctx.allege:
