@@ -441,7 +441,7 @@ def _topical(doc, f: Found) -> bool:
 
 
 def _named_post(st: ArticleState, item: Pending, history: list[Found]) -> Found | None:
-    """"China's U.N. ambassador told reporters ... Fu Cong blamed X": a full name no
+    """"Ruritania's envoy to the bloc spoke first. Anna Varga then warned Y": a full name no
     table knows, as the subject of the next sentence, names the holder of the post
     the sentence before named without a name, when nobody else is named between."""
     head = st.doc[item.end - 1]
