@@ -67,6 +67,7 @@ import numpy as np
 
 from ..config import Settings
 from ..errors import error
+from .rows import arrow
 
 if TYPE_CHECKING:  # `signature` runs in coding processes, which never load the store
     import duckdb
@@ -223,7 +224,7 @@ def _read_signatures(con: duckdb.DuckDBPyConnection,
     sigs = table.column("signature").combine_chunks()
     # DLPack views of the Arrow buffers: `to_numpy` goes through pyarrow's
     # pandas conversion, which imports pandas (+54 MB RSS) in the writer
-    lengths = np.from_dlpack(sigs.value_lengths().fill_null(0))
+    lengths = np.diff(np.from_dlpack(sigs.offsets))
     if (lengths != perm).any():
         found = sorted(set(lengths.tolist()) - {perm})
         raise error("E415", count=int((lengths != perm).sum()), found=found, perm=perm,
@@ -335,7 +336,7 @@ def _find(parent: list[int], i: int) -> int:
 
 
 def _update_stories(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
-    import pyarrow as pa
+    pa = arrow()
 
     ids, matrix = _read_signatures(con, settings)
     roots, n_candidates = _story_roots(matrix, settings.story_threshold)
@@ -405,7 +406,7 @@ def _cluster_dated(con: duckdb.DuckDBPyConnection, window: int) -> None:
     than `window` days after the cluster's first date) depends on the
     cluster's own start, which window functions cannot express, so it is one
     Python pass over the (key, date, id)-sorted events."""
-    import pyarrow as pa
+    pa = arrow()
 
     table = con.sql("SELECT id, grp, date FROM _dedup_ev "
                     "WHERE date IS NOT NULL ORDER BY grp, date, id").to_arrow_table()
