@@ -129,10 +129,14 @@ def arrow() -> ModuleType:
     of an ingest, 54 MB RSS) although the writer only passes lists. Asked
     while `import pandas` fails, pyarrow records that pandas is absent and
     never imports it for a list again; the failing import lasts for one
-    empty conversion. What needs pandas still has it: pyarrow's own pandas
+    empty conversion (another thread importing pandas for the first time in
+    that instant would fail too: the server's writer reaches here once, at
+    its first write). What needs pandas still has it: pyarrow's own pandas
     functions (`to_pandas`, `from_pandas`) import it again when called, and
     DuckDB's `.df()` imports it itself. A process that has already loaded
-    pandas has nothing to save and is left alone.
+    pandas has nothing to save and is left alone. Give every array its
+    type: pyarrow's type inference imports pandas from C++ all the same,
+    and so does `Array.to_numpy` (read buffers with `np.from_dlpack`).
     """
     import pyarrow as pa
 
