@@ -373,17 +373,20 @@ def test_lsh_bands_refuse_a_threshold_that_leaves_one_band():
 
 def test_writer_does_not_import_scipy(tmp_path):
     """Grouping stories (the writer's dedup.update) must not pull in scipy
-    either: it added ~48 MB to the peak memory of every ingest."""
+    either: it added ~48 MB to the peak memory of every ingest; nor pandas
+    (54 MB), which pyarrow loads for its first list conversion unless told
+    otherwise (the Dask driver runs dedup.update without writing a batch)."""
     import subprocess
     import sys
 
     code = ("import sys; from dyadwatch.store import dedup; from dyadwatch.store.db import Store;"
             "from dyadwatch.config import Settings; s = Store.open(sys.argv[1]);"
             "r = dedup.update(s.con, Settings()); s.close();"
-            "print(r.articles, 'scipy' in sys.modules, 'datasketch' in sys.modules)")
+            "print(r.articles, 'scipy' in sys.modules, 'datasketch' in sys.modules,"
+            "'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "w.duckdb")],
                          capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["0", "False", "False"]
+    assert out.stdout.split() == ["0", "False", "False", "False"]
 
 
 def test_coding_path_does_not_import_scipy():

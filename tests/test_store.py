@@ -162,3 +162,28 @@ def test_every_declared_column_missing_from_an_old_file_is_added(db_path):
         n_factual = store.con.execute("SELECT count(*) FROM factual_events").fetchone()[0]
     assert set(cols) == set(TABLE["events"].names)
     assert row == [("e1", False, "asserted")] and n_factual == 1
+
+
+def test_writer_builds_arrow_tables_without_importing_pandas(tmp_path):
+    """Writing a batch and grouping stories must not load pandas (pyarrow's
+    list conversion and `to_numpy` import it: 54 MB in every ingest), and
+    pyarrow's own pandas functions must still work afterwards."""
+    code = (
+        "import sys, dataclasses\n"
+        f"sys.path.insert(0, {os.path.dirname(__file__)!r})\n"
+        "from test_store import make_result\n"
+        "from dyadwatch.config import Settings\n"
+        "from dyadwatch.store import dedup\n"
+        "from dyadwatch.store.db import Store\n"
+        "perm = Settings().minhash_perm\n"
+        "results = [dataclasses.replace(make_result(i), minhash=tuple(range(i, i + perm)))\n"
+        "           for i in range(5)]\n"
+        "with Store.open(sys.argv[1]) as store:\n"
+        "    store.write(results)\n"
+        "    report = dedup.update(store.con, Settings())\n"
+        "print(report.articles, 'pandas' in sys.modules)\n"
+        "import pyarrow as pa\n"
+        "print(type(pa.table({'x': pa.array([1], pa.int8())}).to_pandas()).__name__)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "w.duckdb")],
+                         capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["5", "False", "DataFrame"], out.stderr

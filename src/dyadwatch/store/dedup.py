@@ -67,6 +67,7 @@ import numpy as np
 
 from ..config import Settings
 from ..errors import error
+from .rows import arrow
 
 if TYPE_CHECKING:  # `signature` runs in coding processes, which never load the store
     import duckdb
@@ -221,12 +222,14 @@ def _read_signatures(con: duckdb.DuckDBPyConnection,
     if not ids:
         return ids, np.empty((0, perm), dtype=np.uint32)
     sigs = table.column("signature").combine_chunks()
-    lengths = sigs.value_lengths().to_numpy(zero_copy_only=False)
+    # DLPack views of the Arrow buffers: `to_numpy` goes through pyarrow's
+    # pandas conversion, which imports pandas (+54 MB RSS) in the writer
+    lengths = np.diff(np.from_dlpack(sigs.offsets))
     if (lengths != perm).any():
         found = sorted(set(lengths.tolist()) - {perm})
         raise error("E415", count=int((lengths != perm).sum()), found=found, perm=perm,
                     built=found[0])
-    flat = sigs.flatten().to_numpy()
+    flat = np.from_dlpack(sigs.flatten())
     if flat.max() > _MAX_VALUE:
         raise error("E416")
     return ids, flat.astype(np.uint32).reshape(len(ids), perm)
@@ -333,7 +336,7 @@ def _find(parent: list[int], i: int) -> int:
 
 
 def _update_stories(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
-    import pyarrow as pa
+    pa = arrow()
 
     ids, matrix = _read_signatures(con, settings)
     roots, n_candidates = _story_roots(matrix, settings.story_threshold)
@@ -403,7 +406,7 @@ def _cluster_dated(con: duckdb.DuckDBPyConnection, window: int) -> None:
     than `window` days after the cluster's first date) depends on the
     cluster's own start, which window functions cannot express, so it is one
     Python pass over the (key, date, id)-sorted events."""
-    import pyarrow as pa
+    pa = arrow()
 
     table = con.sql("SELECT id, grp, date FROM _dedup_ev "
                     "WHERE date IS NOT NULL ORDER BY grp, date, id").to_arrow_table()
