@@ -1171,3 +1171,14 @@ def test_unnamed_rescuers_of_a_countrys_people_are_its_own(nlp, coder):
         (None, "CHLEDU", "COERCE")]
     assert triples(run(nlp, coder, "Forty Kenyan nurses were evacuated from Sudan.", names)) == [
         ("KEN", "KENCVL", "AID")]
+
+
+def test_people_freed_by_no_one_named_give_no_release(nlp, coder):
+    """A release by the captors and a rescue read alike in an agent-less passive."""
+    names = {"Ghanaian fishermen": "GHA", "rebels": "NGAREB", "Ghana": "GHA"}
+    events = run(nlp, coder, "Twelve Ghanaian fishermen were freed on Tuesday.", names)
+    assert "RETREAT" not in [e.plover for e in events]
+    events = run(nlp, coder, "Twelve Ghanaian fishermen were freed by the rebels on Tuesday.", names)
+    assert triples(events) == [("NGAREB", "GHA", "RETREAT")]
+    events = run(nlp, coder, "The rebels freed twelve Ghanaian fishermen on Tuesday.", names)
+    assert triples(events) == [("NGAREB", "GHA", "RETREAT")]

@@ -44,6 +44,8 @@ JOINT_SCENE_PREPS = SCENE_PREPS | {"after", "following"}
 TIME_PREPS = frozenset({"after", "upon", "on", "while", "since", "during", "by", "following"})
 #: Determiners of an act that names no particular occurrence ("would answer any attack by X").
 QUANTIFIERS = frozenset({"any", "every", "each", "no"})
+#: CAMEO code of releasing persons, which an agent-less passive leaves undecided.
+RELEASE = "0841"
 #: Participles news uses as adjectives of a person ("the visiting minister").
 ATTRIBUTIVE = frozenset({"visit"})
 
@@ -154,9 +156,13 @@ class ArgumentFinder:
     def _unnamed_doers(self, tok, p: Pattern, attacks: list, targets: list[Arg], by_token) -> list[Arg]:
         """Sources of an agent-less passive: an attack nobody claims (see
         `_unclaimed_attack`); unnamed rescuers of a country's people are its own
-        ("Kenyans were evacuated from Sudan"); any other act is coded with no
+        ("Kenyans were evacuated from Sudan"); people "freed" or "released" by no
+        one named give no event: a captor's release and a rescue read alike, and
+        the sentence does not say which happened; any other act is coded with no
         source ("students were arrested", "sanctions were lifted")."""
         plover = self.ontology.plover_of(p.cameo)
+        if p.cameo == RELEASE:
+            return []
         if plover == "ASSAULT":
             return self._unclaimed_attack(tok, attacks, targets, by_token) or [Arg(None, "missing")]
         if plover == "AID":
