@@ -1182,3 +1182,20 @@ def test_people_freed_by_no_one_named_give_no_release(nlp, coder):
     assert triples(events) == [("NGAREB", "GHA", "RETREAT")]
     events = run(nlp, coder, "The rebels freed twelve Ghanaian fishermen on Tuesday.", names)
     assert triples(events) == [("NGAREB", "GHA", "RETREAT")]
+
+
+def test_a_thing_named_again_points_to_its_owner(nlp, coder):
+    """"rejected the resolution" after "a resolution in the Chilean Senate": the
+    reaction is aimed at the owner named with the thing's earlier mention."""
+    names = {"Chilean Senate": "CHLLEG", "Peru": "PER", "Peru's foreign ministry": "PERGOV",
+             "Chinese": "CHN", "Lima": "PER", "Peru's president": "PERGOV", "Bolivia": "BOL"}
+    text = ("Last week, a resolution in the Chilean Senate questioned the vote count in Peru. "
+            "Peru's foreign ministry rejected the resolution on Wednesday.")
+    assert ("PERGOV", "CHLLEG", "REJECT") in triples(run(nlp, coder, text, names))
+    text = ("A shipment of Chinese vaccines reached Lima on Monday. The vaccines will go to "
+            "clinics first. Peru's president welcomed the vaccines.")
+    assert ("PERGOV", "CHN", "SUPPORT") in triples(run(nlp, coder, text, names))
+    # a new thing ("a vaccine") named with no owner: no target from further back
+    text = ("Chinese vaccines reached Lima on Monday. Bolivia bought a vaccine too. "
+            "Peru's president welcomed the vaccine.")
+    assert ("PERGOV", None, "SUPPORT") in triples(run(nlp, coder, text, names))
