@@ -1199,3 +1199,9 @@ def test_a_thing_named_again_points_to_its_owner(nlp, coder):
     text = ("Chinese vaccines reached Lima on Monday. Bolivia bought a vaccine too. "
             "Peru's president welcomed the vaccine.")
     assert ("PERGOV", None, "SUPPORT") in triples(run(nlp, coder, text, names))
+
+
+def test_a_list_of_countries_parsed_as_an_apposition_gives_every_member(nlp, coder):
+    names = {"Greece": "GRC", "Panama": "PAN", "South Korea": "KOR", "Japan": "JPN"}
+    events = run(nlp, coder, "Council members Greece, Panama and South Korea also condemned Japan.", names)
+    assert triples(events) == [("GRC", "JPN", "ACCUSE"), ("KOR", "JPN", "ACCUSE"), ("PAN", "JPN", "ACCUSE")]

@@ -518,8 +518,11 @@ class ArgumentFinder:
         country named inside the same phrase ("security forces in Guinea",
         "Iraqi rebels") when the actor coder left it open."""
         out: list[Arg] = []
-        # "X's envoy Ana Diaz and Japan's envoy Taro Kono": the conjunct hangs on the apposition
+        # "X's envoy Ana Diaz and Japan's envoy Taro Kono": the conjunct hangs on the apposition;
+        # in a list of countries parsed as one, the apposition is a member too (see `_country`)
         appos_conj = [x for c in tok.children if c.dep_ == "appos" for x in c.conjuncts]
+        appos_conj += [c for c in tok.children if c.dep_ == "appos" and c.conjuncts
+                       and _country(by_token.get(c.i)) and _country(by_token.get(tok.i))]
         for i, t in enumerate([tok, *tok.conjuncts, *appos_conj]):
             how = "direct" if i == 0 else "conj"
             direct = by_token.get(t.i) if self_ok or t != tok else None
@@ -593,3 +596,10 @@ class ArgumentFinder:
                     return dataclasses.replace(m, actor=m.actor.in_country(other.actor.country),
                                                confidence=m.confidence * 0.9)
         return m
+
+
+def _country(mentions) -> bool:
+    """Do the mentions name a country (or its capital)? "Greece, Panama and South
+    Korea" is often parsed with Panama in apposition to Greece and South Korea
+    its conjunct: two countries in apposition are a list, not one actor named twice."""
+    return bool(mentions) and all(m.actor.kind in PLACE_KINDS for m in mentions)
