@@ -1205,3 +1205,11 @@ def test_a_list_of_countries_parsed_as_an_apposition_gives_every_member(nlp, cod
     names = {"Greece": "GRC", "Panama": "PAN", "South Korea": "KOR", "Japan": "JPN"}
     events = run(nlp, coder, "Council members Greece, Panama and South Korea also condemned Japan.", names)
     assert triples(events) == [("GRC", "JPN", "ACCUSE"), ("KOR", "JPN", "ACCUSE"), ("PAN", "JPN", "ACCUSE")]
+
+
+def test_a_phrase_of_time_is_no_object_of_a_light_verb(nlp, coder):
+    names = {"Iranian tanker": "IRN", "Chinese": "CHN", "Peru": "PER", "Chile": "CHL"}
+    events = run(nlp, coder, "During the trip, the Iranian tanker made a stop at a Chinese port.", names)
+    assert "CONSULT" not in [e.plover for e in events]
+    events = run(nlp, coder, "Peru made a visit to Chile on Monday.", names)
+    assert triples(events) == [("PER", "CHL", "CONSULT")]

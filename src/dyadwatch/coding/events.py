@@ -295,7 +295,9 @@ class EventCoder:
                                and not _adverb_phrase(c)
                                for c in _complements(tok)) and not _marked_clause(tok, p.preps):
             return False
-        objects = list(_objects(tok))
+        # "During the trip, it made a stop": a phrase of time or circumstance is no object
+        objects = [o for o in _objects(tok)
+                   if not (o.dep_ == "pobj" and o.head.lower_ in self.words["circumstance_preps"])]
         if p.objects_not and any(_lemmas(o) & p.objects_not for o in objects if o.dep_ != "pobj"):
             return False
         if not p.objects:
