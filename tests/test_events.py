@@ -1213,3 +1213,17 @@ def test_a_phrase_of_time_is_no_object_of_a_light_verb(nlp, coder):
     assert "CONSULT" not in [e.plover for e in events]
     events = run(nlp, coder, "Peru made a visit to Chile on Monday.", names)
     assert triples(events) == [("PER", "CHL", "CONSULT")]
+
+
+def test_a_warning_about_another_partys_doing_criticises_it(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Peru's government": "PERGOV",
+             "Chile's interior minister": "CHLGOV", "Chilean police": "CHLCOP"}
+    events = run(nlp, coder, "Chile warned that the plans of Peru's government would split the region.", names)
+    assert triples(events) == [("CHL", "PERGOV", "ACCUSE")]
+    events = run(nlp, coder, "Chile warned that its plans would split the region.", names)
+    assert "ACCUSE" not in [e.plover for e in events]
+    events = run(nlp, coder, "Chile warned Peru that it would pay a heavy price.", names)
+    assert triples(events) == [("CHL", "PER", "THREATEN")]
+    events = run(nlp, coder, "Chile's interior minister warned that Chilean police will break up "
+                             "rallies by Peru's government.", names)
+    assert [e.plover for e in events if e.trigger == "warned"] == ["THREATEN"]

@@ -99,6 +99,24 @@ def marked(clause, word: str) -> bool:
     return any(m.dep_ == "mark" and m.lower_ == word for m in clause.children)
 
 
+def about_another(tok, source: Arg, actors_of, named, pronouns: frozenset[str]) -> bool:
+    """Does the trigger's "that" clause say what a thing or an act of another
+    party does or will do ("warned that the government's actions would divide
+    the country", "warned that other states could leave")? Not when its subject
+    is a party itself ("warned that Y would pay a price": a threat to Y), the
+    source's own (one of its country, "its troops") or a pronoun ("warned that
+    it will retaliate"). `actors_of(token)` gives the actor arguments a phrase
+    names, `named(token)` whether an actor mention covers the token itself."""
+    clause = next((c for c in tok.children if c.dep_ == "ccomp" and marked(c, "that")), None)
+    subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None) if clause else None
+    if subj is None or subj.lower_ in pronouns or source.mention is None or named(subj) \
+            or any(c.dep_ == "poss" and c.lower_ in pronouns for c in subj.children):
+        return False
+    own = source.mention.actor
+    return not any(a.mention.actor.code == own.code or (own.country and a.mention.actor.country == own.country)
+                   for a in actors_of(subj))
+
+
 def venue(m: Mention | None, doc) -> bool:
     """Is the mention a country or capital named as where something happens ("in Lima")?"""
     if m is None or m.actor.kind not in PLACE_KINDS:

@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from . import dates
-from .arg_parts import PLACE_KINDS, Arg, unique
+from .arg_parts import PLACE_KINDS, Arg, about_another, unique
 from .event_args import JOINT_SCENE_PREPS, ArgumentFinder
 from .event_context import ClauseReader, Context
 from .event_dates import event_date, lead_dates, lead_day, recalled_narration, tally
@@ -345,6 +345,9 @@ class EventCoder:
             if p.untargeted and _own_ground(src, tgt):
                 tgt = Arg(None, "direct")  # "sent troops to its own border": no recipient
             cameo = p.cameo if tgt.mention is not None or not p.untargeted else p.untargeted
+            if p.about_other and about_another(tok, src, lambda t: self.args.actors(t, by_token),
+                                               lambda t: t.i in by_token, self.words["pronouns"]):
+                cameo = p.about_other
             base = self._event(article, sent, index, match, cameo, src, tgt, ctx.modality, ctx.negated,
                                date, date_source, date_text, p.id)
             out.append(base)
