@@ -1227,3 +1227,12 @@ def test_a_warning_about_another_partys_doing_criticises_it(nlp, coder):
     events = run(nlp, coder, "Chile's interior minister warned that Chilean police will break up "
                              "rallies by Peru's government.", names)
     assert [e.plover for e in events if e.trigger == "warned"] == ["THREATEN"]
+
+
+def test_concern_about_a_report_is_aimed_at_whom_it_reports_on(nlp, coder):
+    names = {"Britain": "GBR", "U.N.": "IGOUNO", "Iran": "IRN", "Chile": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "Britain is deeply concerned about the latest U.N. report on Iran's missile tests.", names)
+    assert triples(events) == [("GBR", "IRN", "ACCUSE")]
+    # rejecting a report is rejecting its author's claim, not what it is about
+    events = run(nlp, coder, "Chile rejected the U.N. report on Peru's elections.", names)
+    assert ("CHL", "PER", "REJECT") not in triples(events)

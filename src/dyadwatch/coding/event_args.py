@@ -17,7 +17,8 @@ from itertools import permutations
 
 from .arg_parts import (
     LOCATIVE_PREPS, PLACE_KINDS, Arg, clause_tokens, companions, dedupe, key,
-    marked, not_own_half, symmetric_pairs, target_optional, unique, unlabelled, venue,
+    marked, names_country, not_own_half, reported_party, symmetric_pairs, target_optional, unique,
+    unlabelled, venue,
 )
 from .event_context import Context
 from .ontology import DomesticPatient, Ontology
@@ -502,6 +503,9 @@ class ArgumentFinder:
                             continue
                         for o in c.children:
                             if o.dep_ in ("pobj", "pcomp"):
+                                if self.ontology.plover_of(p.cameo) == "ACCUSE":
+                                    o = reported_party(o, self.words["content_nouns"],
+                                                       lambda t: self.actors(t, by_token))
                                 found += self.actors(o, by_token)
                     elif slot in ("dobj", "dative") and c.dep_ == slot and c != obj:
                         found += self.actors(c, by_token)
@@ -519,10 +523,10 @@ class ArgumentFinder:
         "Iraqi rebels") when the actor coder left it open."""
         out: list[Arg] = []
         # "X's envoy Ana Diaz and Japan's envoy Taro Kono": the conjunct hangs on the apposition;
-        # in a list of countries parsed as one, the apposition is a member too (see `_country`)
+        # in a list of countries parsed as one, the apposition is a member too (see `names_country`)
         appos_conj = [x for c in tok.children if c.dep_ == "appos" for x in c.conjuncts]
         appos_conj += [c for c in tok.children if c.dep_ == "appos" and c.conjuncts
-                       and _country(by_token.get(c.i)) and _country(by_token.get(tok.i))]
+                       and names_country(by_token.get(c.i)) and names_country(by_token.get(tok.i))]
         for i, t in enumerate([tok, *tok.conjuncts, *appos_conj]):
             how = "direct" if i == 0 else "conj"
             direct = by_token.get(t.i) if self_ok or t != tok else None
@@ -597,9 +601,3 @@ class ArgumentFinder:
                                                confidence=m.confidence * 0.9)
         return m
 
-
-def _country(mentions) -> bool:
-    """Do the mentions name a country (or its capital)? "Greece, Panama and South
-    Korea" is often parsed with Panama in apposition to Greece and South Korea
-    its conjunct: two countries in apposition are a list, not one actor named twice."""
-    return bool(mentions) and all(m.actor.kind in PLACE_KINDS for m in mentions)
