@@ -1236,3 +1236,14 @@ def test_concern_about_a_report_is_aimed_at_whom_it_reports_on(nlp, coder):
     # rejecting a report is rejecting its author's claim, not what it is about
     events = run(nlp, coder, "Chile rejected the U.N. report on Peru's elections.", names)
     assert ("CHL", "PER", "REJECT") not in triples(events)
+
+
+def test_a_joint_act_with_no_partner_states_no_intention(nlp, coder):
+    names = {"Peru": "PER", "Chile": "CHL"}
+    assert ("PER", "CHL", "AGREE") in triples(run(nlp, coder, "Peru said it would hold talks with Chile.", names))
+    assert "AGREE" not in [e.plover for e in run(nlp, coder, "Peru said it would invest in schools.", names)]
+    events = run(nlp, coder, "Peru said it did not want to talk about the worst case.", names)
+    assert "REJECT" not in [e.plover for e in events]
+    events = run(nlp, coder, "Peruvian rebels have sworn to fight until they control the valley.",
+                 {"Peruvian rebels": "PERREB"})
+    assert "THREATEN" in [e.plover for e in events]  # a conflictual act needs no partner
