@@ -600,4 +600,3 @@ class ArgumentFinder:
                     return dataclasses.replace(m, actor=m.actor.in_country(other.actor.country),
                                                confidence=m.confidence * 0.9)
         return m
-

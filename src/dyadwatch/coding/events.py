@@ -378,10 +378,10 @@ class EventCoder:
                                 factor=0.85)
                     for s in speakers if s.mention is not None and src.mention is not None
                     and s.mention.actor.code != src.mention.actor.code]
+        # "we will talk them into it", "would invest in projects": a joint act with no partner
+        # named is offered to, or withheld from, no one ("vowed to fight" still threatens)
         if not ctx.derive_intent or (coop and match.pattern.symmetric and tgt.mention is None):
-            return []  # "we will talk them into it", "would invest in projects": a joint act
-            # with no partner named is offered to, or withheld from, no one ("vowed to fight"
-            # with no enemy named still threatens)
+            return []
         if ctx.negated:
             if not coop or plover not in m.refusal:
                 return []
