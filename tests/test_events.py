@@ -1207,3 +1207,79 @@ def test_a_subject_the_parser_hangs_on_the_auxiliary_is_the_verbs(nlp, coder):
     names = {"Bolivia": "BOL", "Paraguay": "PRY", "the river commission": "IGOXYZ"}
     coded = triples(run(nlp, coder, "Bolivia said Paraguay is “blatantly” defying the river commission.", names))
     assert ("PRY", "IGOXYZ", "REJECT") in coded and ("BOL", "IGOXYZ", "REJECT") not in coded
+
+
+def test_people_freed_by_no_one_named_give_no_release(nlp, coder):
+    """A release by the captors and a rescue read alike in an agent-less passive."""
+    names = {"Ghanaian fishermen": "GHA", "rebels": "NGAREB", "Ghana": "GHA"}
+    events = run(nlp, coder, "Twelve Ghanaian fishermen were freed on Tuesday.", names)
+    assert "RETREAT" not in [e.plover for e in events]
+    events = run(nlp, coder, "Twelve Ghanaian fishermen were freed by the rebels on Tuesday.", names)
+    assert triples(events) == [("NGAREB", "GHA", "RETREAT")]
+    events = run(nlp, coder, "The rebels freed twelve Ghanaian fishermen on Tuesday.", names)
+    assert triples(events) == [("NGAREB", "GHA", "RETREAT")]
+
+
+def test_a_thing_named_again_points_to_its_owner(nlp, coder):
+    """"rejected the resolution" after "a resolution in the Chilean Senate": the
+    reaction is aimed at the owner named with the thing's earlier mention."""
+    names = {"Chilean Senate": "CHLLEG", "Peru": "PER", "Peru's foreign ministry": "PERGOV",
+             "Chinese": "CHN", "Lima": "PER", "Peru's president": "PERGOV", "Bolivia": "BOL"}
+    text = ("Last week, a resolution in the Chilean Senate questioned the vote count in Peru. "
+            "Peru's foreign ministry rejected the resolution on Wednesday.")
+    assert ("PERGOV", "CHLLEG", "REJECT") in triples(run(nlp, coder, text, names))
+    text = ("A shipment of Chinese vaccines reached Lima on Monday. The vaccines will go to "
+            "clinics first. Peru's president welcomed the vaccines.")
+    assert ("PERGOV", "CHN", "SUPPORT") in triples(run(nlp, coder, text, names))
+    # a new thing ("a vaccine") named with no owner: no target from further back
+    text = ("Chinese vaccines reached Lima on Monday. Bolivia bought a vaccine too. "
+            "Peru's president welcomed the vaccine.")
+    assert ("PERGOV", None, "SUPPORT") in triples(run(nlp, coder, text, names))
+
+
+def test_a_list_of_countries_parsed_as_an_apposition_gives_every_member(nlp, coder):
+    names = {"Greece": "GRC", "Panama": "PAN", "South Korea": "KOR", "Japan": "JPN"}
+    events = run(nlp, coder, "Council members Greece, Panama and South Korea also condemned Japan.", names)
+    assert triples(events) == [("GRC", "JPN", "ACCUSE"), ("KOR", "JPN", "ACCUSE"), ("PAN", "JPN", "ACCUSE")]
+
+
+def test_a_phrase_of_time_is_no_object_of_a_light_verb(nlp, coder):
+    names = {"Iranian tanker": "IRN", "Chinese": "CHN", "Peru": "PER", "Chile": "CHL"}
+    events = run(nlp, coder, "During the trip, the Iranian tanker made a stop at a Chinese port.", names)
+    assert "CONSULT" not in [e.plover for e in events]
+    events = run(nlp, coder, "Peru made a visit to Chile on Monday.", names)
+    assert triples(events) == [("PER", "CHL", "CONSULT")]
+
+
+def test_a_warning_about_another_partys_doing_criticises_it(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Peru's government": "PERGOV",
+             "Chile's interior minister": "CHLGOV", "Chilean police": "CHLCOP"}
+    events = run(nlp, coder, "Chile warned that the plans of Peru's government would split the region.", names)
+    assert triples(events) == [("CHL", "PERGOV", "ACCUSE")]
+    events = run(nlp, coder, "Chile warned that its plans would split the region.", names)
+    assert "ACCUSE" not in [e.plover for e in events]
+    events = run(nlp, coder, "Chile warned Peru that it would pay a heavy price.", names)
+    assert triples(events) == [("CHL", "PER", "THREATEN")]
+    events = run(nlp, coder, "Chile's interior minister warned that Chilean police will break up "
+                             "rallies by Peru's government.", names)
+    assert [e.plover for e in events if e.trigger == "warned"] == ["THREATEN"]
+
+
+def test_concern_about_a_report_is_aimed_at_whom_it_reports_on(nlp, coder):
+    names = {"Britain": "GBR", "U.N.": "IGOUNO", "Iran": "IRN", "Chile": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "Britain is deeply concerned about the latest U.N. report on Iran's missile tests.", names)
+    assert triples(events) == [("GBR", "IRN", "ACCUSE")]
+    # rejecting a report is rejecting its author's claim, not what it is about
+    events = run(nlp, coder, "Chile rejected the U.N. report on Peru's elections.", names)
+    assert ("CHL", "PER", "REJECT") not in triples(events)
+
+
+def test_a_joint_act_with_no_partner_states_no_intention(nlp, coder):
+    names = {"Peru": "PER", "Chile": "CHL"}
+    assert ("PER", "CHL", "AGREE") in triples(run(nlp, coder, "Peru said it would hold talks with Chile.", names))
+    assert "AGREE" not in [e.plover for e in run(nlp, coder, "Peru said it would invest in schools.", names)]
+    events = run(nlp, coder, "Peru said it did not want to talk about the worst case.", names)
+    assert "REJECT" not in [e.plover for e in events]
+    events = run(nlp, coder, "Peruvian rebels have sworn to fight until they control the valley.",
+                 {"Peruvian rebels": "PERREB"})
+    assert "THREATEN" in [e.plover for e in events]  # a conflictual act needs no partner

@@ -286,3 +286,15 @@ def test_ingest_date_dates_only_the_articles_that_state_none(tmp_path):
     bad = subprocess.run([*CLI, "ingest", str(docs), "--db", str(db), "--date", "April 1"],
                          capture_output=True, text=True, timeout=600)
     assert bad.returncode != 0 and "--date 'April 1' is not a date" in " ".join(bad.stderr.split())
+
+
+def test_people_rescued_by_no_one_named_are_rescued_by_their_own_country(pipeline):
+    """"300 passengers were rescued": the rescuers of a country's people are its
+    own, also when the people get their country from the article's main country."""
+    from dyadwatch.sources.articles import article_from_text
+
+    article = article_from_text("Nigeria's army attacked a bandit camp on Friday. "
+                                "By Sunday, 300 passengers had been rescued, the governor said.")
+    events = pipeline.code_doc(pipeline.nlp(article.text), article).events
+    [e] = [e for e in events if e.plover == "AID"]
+    assert (e.source.code, e.target.country) == ("NGA", "NGA")

@@ -330,7 +330,10 @@ class PatternEntry(Schema):
     the speaker, "X said Y's move was illegal"). symmetric:
     true (joint acts: every ordered pair, both directions) or "subjects" (only
     coordinated subjects pair up). untargeted: the CAMEO code when no target
-    is found. complement: how events in the trigger's clausal complement are
+    is found. about_other: the CAMEO code when the trigger's "that" clause is
+    about another party's doing, not the source's own ("warned that X's
+    moves would divide the country" criticises; "warned that it will
+    retaliate" threatens). complement: how events in the trigger's clausal complement are
     marked (intent, derive, negate, request, allege, threat, obligation; see
     event_context.py). note: free text.
     """
@@ -351,6 +354,7 @@ class PatternEntry(Schema):
     target: Words | None = None
     symmetric: StrictBool | Literal["subjects"] = False
     untargeted: Cameo | None = None
+    about_other: Cameo | None = None
     complement: Complement | None = None
     note: StrictStr | None = None
 
@@ -361,7 +365,7 @@ class PatternEntry(Schema):
             _nonblank(word)
         return value
 
-    @field_validator("cameo", "untargeted")
+    @field_validator("cameo", "untargeted", "about_other")
     @classmethod
     def _cameo(cls, value: str | None, info: ValidationInfo) -> str | None:
         return None if value is None else _cameo_of_ontology(value, info)

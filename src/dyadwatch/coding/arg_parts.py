@@ -16,6 +16,8 @@ from ..types import Mention
 LOCATIVE_PREPS = frozenset({"in", "at", "into", "inside", "near", "across", "throughout", "within"})
 #: Actor kinds that name a place as well as an actor.
 PLACE_KINDS = frozenset({"country", "capital"})
+#: Prepositions of what a report or claim is about ("a report on X's tests").
+REPORTED_PREPS = frozenset({"on", "about", "of", "into", "over"})
 #: Clauses that describe a noun ("the demonstration staged by students to protest
 #: X"): what they name is not a participant of the act the noun is the object of.
 NOUN_CLAUSES = frozenset({"acl", "relcl"})
@@ -99,6 +101,24 @@ def marked(clause, word: str) -> bool:
     return any(m.dep_ == "mark" and m.lower_ == word for m in clause.children)
 
 
+def about_another(tok, source: Arg, actors_of, named, pronouns: frozenset[str]) -> bool:
+    """Does the trigger's "that" clause say what a thing or an act of another
+    party does or will do ("warned that the government's actions would divide
+    the country", "warned that other states could leave")? Not when its subject
+    is a party itself ("warned that Y would pay a price": a threat to Y), the
+    source's own (one of its country, "its troops") or a pronoun ("warned that
+    it will retaliate"). `actors_of(token)` gives the actor arguments a phrase
+    names, `named(token)` whether an actor mention covers the token itself."""
+    clause = next((c for c in tok.children if c.dep_ == "ccomp" and marked(c, "that")), None)
+    subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None) if clause else None
+    if subj is None or subj.lower_ in pronouns or source.mention is None or named(subj) \
+            or any(c.dep_ == "poss" and c.lower_ in pronouns for c in subj.children):
+        return False
+    own = source.mention.actor
+    return not any(a.mention.actor.code == own.code or (own.country and a.mention.actor.country == own.country)
+                   for a in actors_of(subj))
+
+
 def venue(m: Mention | None, doc) -> bool:
     """Is the mention a country or capital named as where something happens ("in Lima")?"""
     if m is None or m.actor.kind not in PLACE_KINDS:
@@ -157,3 +177,23 @@ def not_own_half(targets: list[Arg], sources: list[Arg]) -> list[Arg]:
             spans.setdefault((t.mention.start, t.mention.end), set()).add(t.mention.actor.country)
     return [t for t in targets if t.mention is None or t.mention.actor.country not in own
             or len(spans[(t.mention.start, t.mention.end)]) < 2]
+
+
+def names_country(mentions) -> bool:
+    """Do the mentions name a country (or its capital)? "Greece, Panama and South
+    Korea" is often parsed with Panama in apposition to Greece and South Korea
+    its conjunct: two countries in apposition are a list, not one actor named twice."""
+    return bool(mentions) and all(m.actor.kind in PLACE_KINDS for m in mentions)
+
+
+def reported_party(noun, content_nouns: frozenset[str], actors_of):
+    """"concerned about the latest report on Iran's tests", "voiced alarm over
+    reports of X's troop moves": disapproval of what a report or claim is about
+    is aimed at the party it is about, not at its author. The noun of the
+    report's "on"/"about"/"of" phrase when `actors_of` finds an actor in it,
+    else the noun itself (also when it is no report, claim or the like)."""
+    if noun.lemma_.lower() not in content_nouns:
+        return noun
+    about = [o for c in noun.children if c.dep_ == "prep" and c.lower_ in REPORTED_PREPS
+             for o in c.children if o.dep_ == "pobj" and actors_of(o)]
+    return about[0] if about else noun

@@ -17,7 +17,8 @@ from itertools import permutations
 
 from .arg_parts import (
     LOCATIVE_PREPS, PLACE_KINDS, Arg, clause_tokens, companions, dedupe, key,
-    marked, not_own_half, symmetric_pairs, target_optional, unique, unlabelled, venue,
+    marked, names_country, not_own_half, reported_party, symmetric_pairs, target_optional, unique,
+    unlabelled, venue,
 )
 from .event_context import Context
 from .ontology import DomesticPatient, Ontology
@@ -44,6 +45,8 @@ JOINT_SCENE_PREPS = SCENE_PREPS | {"after", "following"}
 TIME_PREPS = frozenset({"after", "upon", "on", "while", "since", "during", "by", "following"})
 #: Determiners of an act that names no particular occurrence ("would answer any attack by X").
 QUANTIFIERS = frozenset({"any", "every", "each", "no"})
+#: CAMEO code of releasing persons, which an agent-less passive leaves undecided.
+RELEASE = "0841"
 #: Participles news uses as adjectives of a person ("the visiting minister").
 ATTRIBUTIVE = frozenset({"visit"})
 
@@ -154,9 +157,13 @@ class ArgumentFinder:
     def _unnamed_doers(self, tok, p: Pattern, attacks: list, targets: list[Arg], by_token) -> list[Arg]:
         """Sources of an agent-less passive: an attack nobody claims (see
         `_unclaimed_attack`); unnamed rescuers of a country's people are its own
-        ("Kenyans were evacuated from Sudan"); any other act is coded with no
+        ("Kenyans were evacuated from Sudan"); people "freed" or "released" by no
+        one named give no event: a captor's release and a rescue read alike, and
+        the sentence does not say which happened; any other act is coded with no
         source ("students were arrested", "sanctions were lifted")."""
         plover = self.ontology.plover_of(p.cameo)
+        if p.cameo == RELEASE:
+            return []
         if plover == "ASSAULT":
             return self._unclaimed_attack(tok, attacks, targets, by_token) or [Arg(None, "missing")]
         if plover == "AID":
@@ -510,6 +517,9 @@ class ArgumentFinder:
                             continue
                         for o in c.children:
                             if o.dep_ in ("pobj", "pcomp"):
+                                if self.ontology.plover_of(p.cameo) == "ACCUSE":
+                                    o = reported_party(o, self.words["content_nouns"],
+                                                       lambda t: self.actors(t, by_token))
                                 found += self.actors(o, by_token)
                     elif slot in ("dobj", "dative") and c.dep_ == slot and c != obj:
                         found += self.actors(c, by_token)
@@ -526,8 +536,11 @@ class ArgumentFinder:
         country named inside the same phrase ("security forces in Guinea",
         "Iraqi rebels") when the actor coder left it open."""
         out: list[Arg] = []
-        # "X's envoy Ana Diaz and Japan's envoy Taro Kono": the conjunct hangs on the apposition
+        # "X's envoy Ana Diaz and Japan's envoy Taro Kono": the conjunct hangs on the apposition;
+        # in a list of countries parsed as one, the apposition is a member too (see `names_country`)
         appos_conj = [x for c in tok.children if c.dep_ == "appos" for x in c.conjuncts]
+        appos_conj += [c for c in tok.children if c.dep_ == "appos" and c.conjuncts
+                       and names_country(by_token.get(c.i)) and names_country(by_token.get(tok.i))]
         for i, t in enumerate([tok, *tok.conjuncts, *appos_conj]):
             how = "direct" if i == 0 else "conj"
             direct = by_token.get(t.i) if self_ok or t != tok else None

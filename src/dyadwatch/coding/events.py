@@ -44,11 +44,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from . import dates
-from .arg_parts import PLACE_KINDS, Arg, unique
+from .arg_parts import PLACE_KINDS, Arg, about_another, unique
 from .event_args import JOINT_SCENE_PREPS, ArgumentFinder
 from .event_context import ClauseReader, Context
 from .event_dates import event_date, lead_dates, lead_day, recalled_narration, tally
 from .nlp import doc_text
+from .noun_anaphora import owner_of_earlier_mention
 from .ontology import Ontology
 from .patterns import Pattern, PatternSet
 from .triggers import TriggerKeys
@@ -116,7 +117,7 @@ class EventCoder:
             for event in self._code_sentence(sent, index, article, by_token, keys, inside):
                 if event.id not in events or _rank(event) > _rank(events[event.id]):
                     events[event.id] = event
-        resolved = lead_dates(_act_anaphora(doc, list(events.values())), article, lead_day(doc, article))
+        resolved = lead_dates(_act_anaphora(doc, list(events.values()), by_token), article, lead_day(doc, article))
         resolved = recalled_narration(doc, article, resolved)
         return tuple(sorted(resolved, key=lambda e: (e.sentence_index, e.trigger_start, e.id)))
 
@@ -297,7 +298,9 @@ class EventCoder:
                                and not _adverb_phrase(c)
                                for c in _complements(tok)) and not _marked_clause(tok, p.preps):
             return False
-        objects = list(_objects(tok))
+        # "During the trip, it made a stop": a phrase of time or circumstance is no object
+        objects = [o for o in _objects(tok)
+                   if not (o.dep_ == "pobj" and o.head.lower_ in self.words["circumstance_preps"])]
         if p.objects_not and any(_lemmas(o) & p.objects_not for o in objects if o.dep_ != "pobj"):
             return False
         if not p.objects:
@@ -345,6 +348,9 @@ class EventCoder:
             if p.untargeted and _own_ground(src, tgt):
                 tgt = Arg(None, "direct")  # "sent troops to its own border": no recipient
             cameo = p.cameo if tgt.mention is not None or not p.untargeted else p.untargeted
+            if p.about_other and about_another(tok, src, lambda t: self.args.actors(t, by_token),
+                                               lambda t: t.i in by_token, self.words["pronouns"]):
+                cameo = p.about_other
             base = self._event(article, sent, index, match, cameo, src, tgt, ctx.modality, ctx.negated,
                                date, date_source, date_text, p.id)
             out.append(base)
@@ -375,7 +381,9 @@ class EventCoder:
                                 factor=0.85)
                     for s in speakers if s.mention is not None and src.mention is not None
                     and s.mention.actor.code != src.mention.actor.code]
-        if not ctx.derive_intent:
+        # "we will talk them into it", "would invest in projects": a joint act with no partner
+        # named is offered to, or withheld from, no one ("vowed to fight" still threatens)
+        if not ctx.derive_intent or (coop and match.pattern.symmetric and tgt.mention is None):
             return []
         if ctx.negated:
             if not coop or plover not in m.refusal:
@@ -540,12 +548,14 @@ def _same_country(a, b) -> bool:
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 
 
-def _act_anaphora(doc, events: list[Event]) -> list[Event]:
+def _act_anaphora(doc, events: list[Event], by_token) -> list[Event]:
     """"Opposition lawmakers denounced the extension", "Greece supported the call":
     a definite object naming an act the article has already coded ("extending his
     term", "called for") refers to that act, so the reaction's target is that act's
     source; only untargeted events change, and only toward the latest such act in
-    the three sentences before."""
+    the three sentences before. With no such act, a thing named before with its
+    owner ("rejected the resolution" after "a resolution in the U.S. Congress")
+    makes its owner the target (noun_anaphora.py)."""
     out = []
     for e in events:
         obj = _definite_object(doc, e) if e.target is None and e.source is not None else None
@@ -553,11 +563,14 @@ def _act_anaphora(doc, events: list[Event]) -> list[Event]:
                        and e.sentence_index - 3 <= a.sentence_index <= e.sentence_index
                        and a.trigger_end <= e.trigger_start and a.source.code != e.source.code
                        and _same_act(obj, doc, a)]
-        if not antecedents:
+        owner = owner_of_earlier_mention(obj, e.sentence_index, by_token, e.source) \
+            if obj is not None and not antecedents else None
+        if not antecedents and owner is None:
             out.append(e)
             continue
-        last = max(a.sentence_index for a in antecedents)
-        sources = {a.source.code: a.source for a in antecedents if a.sentence_index == last}
+        last = max((a.sentence_index for a in antecedents), default=None)
+        sources = {a.source.code: a.source for a in antecedents if a.sentence_index == last} \
+            if antecedents else {owner.code: owner}
         for actor in sources.values():
             out.append(replace(e, target=actor, id=event_id(e.article_id, e.sentence_index, e.trigger_start,
                                                             e.plover, e.source.code, actor.code)))

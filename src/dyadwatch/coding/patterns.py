@@ -55,6 +55,7 @@ class Pattern:
     targets: tuple[str, ...] = DEFAULT_TARGETS
     symmetric: str | None = None  # None | "all" | "subjects"
     untargeted: str | None = None
+    about_other: str | None = None
     complement: Complement | None = None
     source_file: str = ""
 
@@ -148,7 +149,8 @@ def _pattern(path: Path, entry: PatternEntry, kind: str) -> Pattern:
         subjects_not=words(entry.subject_not), needs_target=entry.needs_target,
         active=entry.active, no_object=entry.no_object, preps=words(entry.prep),
         pos=frozenset(p.upper() for p in pos), targets=targets, symmetric=symmetric,
-        untargeted=entry.untargeted, complement=entry.complement, source_file=path.name,
+        untargeted=entry.untargeted, about_other=entry.about_other, complement=entry.complement,
+        source_file=path.name,
     )
 
 

@@ -74,7 +74,9 @@ def _complete_from_focus(events: Sequence[Event], out: dict[str, Completion]) ->
     """An actor with a sector and no country that no place placed ("the
     government", "security forces", "opposition lawmakers") is of the country
     the article is about: news names the foreign actors and leaves the home
-    ones unnamed. Without it such events have no dyad at all."""
+    ones unnamed. Without it such events have no dyad at all. Aid with no named
+    doer to people now of a country is that country's own, as the event coder
+    codes it when the country is named in the sentence."""
     focus = focus_country(events)
     if focus is None:
         return out
@@ -82,6 +84,11 @@ def _complete_from_focus(events: Sequence[Event], out: dict[str, Completion]) ->
         done = out.get(e.id)
         source, target = (done.source, done.target) if done else (e.source, e.target)
         placed_source, placed_target = _placed_actor(source, focus), _placed_actor(target, focus)
+        if e.plover == "AID" and placed_source is None and placed_target is not None and placed_target.country:
+            # "300 passengers were rescued": the event coder takes unnamed rescuers of a
+            # country's people to be its own; here the people got their country only now
+            country = placed_target.country
+            placed_source = Actor(country, country, None, None, "unnamed")
         if placed_source is source and placed_target is target:
             continue
         out[e.id] = Completion(placed_source, placed_target, done.target_text if done else e.target_text,
