@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import permutations
 
+from . import tree
 from ..types import Mention
 
 #: Prepositions that place an event ("in Haiti", "into Lebanon").
@@ -38,14 +39,14 @@ def clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
     def keep(c) -> bool:  # "ahead of X" is parsed as an adverb with an "of" phrase
         return c.dep_ not in NOUN_CLAUSES and not (
             c.dep_ in ("prep", "advmod") and c.lower_ in circumstance) and not (
-            c.dep_ in ("conj", "parataxis") and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children))
+            c.dep_ in ("conj", "parataxis") and any(g.dep_ in ("nsubj", "nsubjpass") for g in tree.children(c)))
 
     out = []
-    frontier = [c for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)]
+    frontier = [c for c in tree.children(tok) if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)]
     while frontier:
         t = frontier.pop(0)
         out.append(t)
-        frontier.extend(c for c in t.children if keep(c))
+        frontier.extend(c for c in tree.children(t) if keep(c))
     return out
 
 
@@ -55,9 +56,9 @@ def target_optional(tok, obj) -> bool:
     or when the trigger is an infinitive under another verb ("vowed to fight"):
     there the governing verb makes the event (a vow, a threat), which has its
     content with no party named."""
-    if obj is not None and any(c.dep_ in ("acl", "xcomp") and c.pos_ in ("VERB", "AUX") for c in obj.children):
+    if obj is not None and any(c.dep_ in ("acl", "xcomp") and c.pos_ in ("VERB", "AUX") for c in tree.children(obj)):
         return True
-    return tok.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    return tok.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tree.children(tok))
 
 
 def companions(subj, verb) -> list:
@@ -66,18 +67,18 @@ def companions(subj, verb) -> list:
     them on the subject or the verb as a prepositional phrase, not as conjuncts."""
     out = []
     for h in (subj, verb):
-        for c in h.children:
+        for c in tree.children(h):
             low = c.lower_
             if low in ("along", "together") and c.dep_ in ("prep", "advmod"):
-                preps = [w for w in c.children if w.lower_ == "with"]
+                preps = [w for w in tree.children(c) if w.lower_ == "with"]
             elif low == "with" and c.dep_ == "prep" and any(w.lower_ in ("along", "together")
-                                                             for w in c.children):
+                                                             for w in tree.children(c)):
                 preps = [c]
-            elif low == "as" and c.dep_ in ("cc", "prep") and any(w.lower_ == "well" for w in c.children):
+            elif low == "as" and c.dep_ in ("cc", "prep") and any(w.lower_ == "well" for w in tree.children(c)):
                 preps = [c]
             else:
                 continue
-            out += [o for w in preps for o in w.children if o.dep_ == "pobj"]
+            out += [o for w in preps for o in tree.children(w) if o.dep_ == "pobj"]
     return out
 
 
@@ -88,7 +89,7 @@ def unlabelled(subjects: list) -> list:
     out = []
     for c in subjects:
         if c.left_edge.i == c.sent.start and c.i + 1 < len(c.doc) and c.doc[c.i + 1].text == ":":
-            out += [a for a in c.children if a.dep_ == "appos" and a.i > c.i + 1]
+            out += [a for a in tree.children(c) if a.dep_ == "appos" and a.i > c.i + 1]
         else:
             out.append(c)
     return out or subjects
@@ -96,7 +97,7 @@ def unlabelled(subjects: list) -> list:
 
 def marked(clause, word: str) -> bool:
     """Is the clause introduced by this subordinator ("that", "for")?"""
-    return any(m.dep_ == "mark" and m.lower_ == word for m in clause.children)
+    return any(m.dep_ == "mark" and m.lower_ == word for m in tree.children(clause))
 
 
 def venue(m: Mention | None, doc) -> bool:

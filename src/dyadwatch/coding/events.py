@@ -43,7 +43,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from . import dates
+from . import dates, tree
 from .arg_parts import PLACE_KINDS, Arg, unique
 from .event_args import JOINT_SCENE_PREPS, ArgumentFinder
 from .event_context import ClauseReader, Context
@@ -129,15 +129,15 @@ class EventCoder:
         main = [m for m in matches if m.trigger.dep_ != "acl"]
         for match in matches:
             if match.trigger.dep_ == "acl" and main and not any(
-                    c.dep_ in ("nsubj", "nsubjpass") for c in match.trigger.children) \
+                    c.dep_ in ("nsubj", "nsubjpass") for c in tree.children(match.trigger)) \
                     and not (self.ontology.plover_of(match.pattern.cameo) == "AID"
-                             and any(c.dep_ == "agent" for c in match.trigger.children)):
+                             and any(c.dep_ == "agent" for c in tree.children(match.trigger))):
                 # "sanctions imposed on X": background; but "forces backed by Y's troops
                 # stormed Z": Y's help, named by its agent, is part of the act reported
                 continue
             t = match.trigger
             if t.tag_ == "VBN" and t.dep_ == "advcl" and t.lemma_.lower() in self.words["question_verbs"] \
-                    and not any(c.dep_.startswith("nsubj") for c in t.children):
+                    and not any(c.dep_.startswith("nsubj") for c in tree.children(t)):
                 continue  # "Asked whether ..., Putin said": a reporter's question, not a request
             if match.pattern.complement is Complement.NEGATE and self.clauses.no_comment(match.trigger):
                 continue  # "declined to comment" (CAMEO 011): no event
@@ -167,7 +167,7 @@ class EventCoder:
         tok = match.trigger
         while tok.dep_ == "conj" and tok.tag_ == "VBG":
             tok = tok.head  # "..., killing one and arresting 12"
-        if tok.dep_ != "advcl" or tok.tag_ != "VBG" or any(c.dep_ == "nsubj" for c in tok.children):
+        if tok.dep_ != "advcl" or tok.tag_ != "VBG" or any(c.dep_ == "nsubj" for c in tree.children(tok)):
             return False
         gov = at.get(tok.head.i)
         if gov is None:
@@ -211,14 +211,14 @@ class EventCoder:
             return []
         if verb != match.trigger and verb.i in at:
             return []  # a coded Z makes its own demand event
-        if verb == match.trigger and any(c.i in at for c in verb.children if c.dep_ == "xcomp"):
+        if verb == match.trigger and any(c.i in at for c in tree.children(verb) if c.dep_ == "xcomp"):
             return []
         ctx = self.clauses.context(verb, at, quoted)
         if not (ctx.obligation and ctx.speaker is not None):
             return []
         speakers = unique(self.args.actors(ctx.speaker, by_token))
         addressees = unique(self.args.subjects(verb, by_token, Context()))
-        if not addressees and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN" for c in verb.children):
+        if not addressees and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN" for c in tree.children(verb)):
             # "X said talks with Y must continue": a demand on no one named
             addressees = [Arg(None, "direct")]
         if not speakers or not addressees:
@@ -312,7 +312,7 @@ class EventCoder:
         if tok.dep_ != "pobj" or head.head.i not in consumed:
             return False
         plover = self.ontology.plover_of(p.cameo)
-        own_partner = any(c.dep_ == "prep" and c.lower_ in p.targets for c in tok.children)
+        own_partner = any(c.dep_ == "prep" and c.lower_ in p.targets for c in tree.children(tok))
         return not (head.lower_ == "in" and own_partner and plover == "COOPERATE"
                     and consumed[head.head.i] != plover)
 
@@ -416,13 +416,13 @@ class EventCoder:
 # -- helpers -----------------------------------------------------------------
 def _has_aux(verb, lemmas) -> bool:
     """Does the verb have an auxiliary among `lemmas` ("will", "would", ...)?"""
-    return any(c.dep_ == "aux" and c.lemma_.lower() in lemmas for c in verb.children)
+    return any(c.dep_ == "aux" and c.lemma_.lower() in lemmas for c in tree.children(verb))
 
 
 def _of_objects(tok):
     """The objects of a noun's "of" phrases ("the activation of a standby force")."""
-    return [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
-            for o in c.children if o.dep_ == "pobj"]
+    return [o for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ == "of"
+            for o in tree.children(c) if o.dep_ == "pobj"]
 
 
 def _trigger_span(match: _Match) -> tuple[int, int]:
@@ -431,7 +431,7 @@ def _trigger_span(match: _Match) -> tuple[int, int]:
     tok = match.trigger
     start, end = tok.i, tok.i + 1
     extra = [match.obj] if match.obj is not None else []
-    extra += [c for c in tok.children if c.dep_ == "prt"]
+    extra += [c for c in tree.children(tok) if c.dep_ == "prt"]
     for e in extra:
         if 0 < e.i - tok.i <= 3:
             end = max(end, e.i + 1)
@@ -505,10 +505,10 @@ def _definite_object(doc, e: Event):
     span = doc.char_span(e.trigger_start, e.trigger_end, alignment_mode="expand")
     if span is None or span[0].pos_ != "VERB":
         return None
-    obj = next((c for c in span[0].children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
-    if obj is None or not any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in obj.children):
+    obj = next((c for c in tree.children(span[0]) if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
+    if obj is None or not any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tree.children(obj)):
         return None
-    return None if any(c.dep_ in ("poss", "prep", "compound", "acl", "relcl") for c in obj.children) else obj
+    return None if any(c.dep_ in ("poss", "prep", "compound", "acl", "relcl") for c in tree.children(obj)) else obj
 
 
 def _same_act(obj, doc, antecedent: Event) -> bool:

@@ -42,6 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import tree
 from ..config import data_path
 from .gazetteer import PRECISION_RANK, Context, Gazetteer, Place, norm
 from ..types import Article, Event, Location, Mention
@@ -467,8 +468,8 @@ class Geocoder:
         with no named owner belongs to the source actor, so the event is in
         that country (country precision)."""
         for obj in self._coasts(doc, sentence):
-            owner = next((t for t in obj.children if t.dep_ == "poss"), None)
-            if (owner is not None and owner.pos_ != "PRON") or any(t.dep_ == "prep" for t in obj.children):
+            owner = next((t for t in tree.children(obj) if t.dep_ == "poss"), None)
+            if (owner is not None and owner.pos_ != "PRON") or any(t.dep_ == "prep" for t in tree.children(obj)):
                 continue
             if self._path_to(obj, targets) is None:
                 continue

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from . import tree
+
 #: Dependency labels of a verb's particles and prepositions ("call on", "call for").
 PARTICLE_DEPS = frozenset({"prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp", "appos"})
 
@@ -24,27 +26,23 @@ class VerbFrame:
         self.tok = tok
 
     @cached_property
-    def children(self) -> tuple:
-        return tuple(self.tok.children)
-
-    @cached_property
     def has_object(self) -> bool:
         """A direct object or a passive: what a `no_object` pattern may not have."""
-        return any(c.dep_ in ("dobj", "nsubjpass", "auxpass") for c in self.children)
+        return any(c.dep_ in ("dobj", "nsubjpass", "auxpass") for c in tree.children(self.tok))
 
     @cached_property
     def subject_lemmas(self) -> set[str]:
         """The lemmas (with modifiers) of whoever does the act."""
         tok = self.tok
-        heads = [c for c in self.children if c.dep_ in ("nsubj", "nsubjpass")]
+        heads = [c for c in tree.children(self.tok) if c.dep_ in ("nsubj", "nsubjpass")]
         if not heads and tok.dep_ in ("xcomp", "conj"):  # "troops began leaving"
-            heads = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            heads = [c for c in tree.children(tok.head) if c.dep_ in ("nsubj", "nsubjpass")]
         if not heads and tok.dep_ == "acl" and tok.tag_ == "VBG":
             heads = [tok.head]  # "tariffs targeting Peru": the noun does the act
-        heads += [o for c in self.children if c.dep_ == "agent"  # "was launched by forces"
-                  for o in c.children if o.dep_ == "pobj"]
-        heads += [o for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
-                  for o in c.children if o.dep_ == "pobj"]  # "a first patch of troops"
+        heads += [o for c in tree.children(self.tok) if c.dep_ == "agent"  # "was launched by forces"
+                  for o in tree.children(c) if o.dep_ == "pobj"]
+        heads += [o for h in heads for c in tree.children(h) if c.dep_ == "prep" and c.lower_ == "of"
+                  for o in tree.children(c) if o.dep_ == "pobj"]  # "a first patch of troops"
         return {x for h in heads for x in lemmas(h)}
 
     @cached_property
@@ -53,10 +51,10 @@ class VerbFrame:
         not one before it ("On Monday, X called": no "call on"), nor the head of a
         phrase of place; with the markers of its clauses ("called for Iran to stop")."""
         tok = self.tok
-        found = {c.lower_ for c in complements(self.children)
+        found = {c.lower_ for c in complements(tree.children(self.tok))
                  if c.dep_ in PARTICLE_DEPS and c.i > tok.i and not _adverb_phrase(c)}
-        found.update(m.lower_ for c in self.children if c.dep_ in ("advcl", "ccomp", "xcomp")
-                     for m in c.children if m.dep_ == "mark")
+        found.update(m.lower_ for c in tree.children(self.tok) if c.dep_ in ("advcl", "ccomp", "xcomp")
+                     for m in tree.children(c) if m.dep_ == "mark")
         return frozenset(found)
 
     @cached_property
@@ -71,16 +69,16 @@ def objects(tok):
     objects and attributes."""
     if tok.dep_ == "acl" and tok.tag_ == "VBN":
         yield tok.head  # "property seized by the army"
-    for c in tok.children:
+    for c in tree.children(tok):
         if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative"):
             yield c
             yield from c.conjuncts
-            for p in c.children:  # "700 kg of medicine", "a state of siege"
+            for p in tree.children(c):  # "700 kg of medicine", "a state of siege"
                 if p.dep_ == "prep" and p.lower_ == "of":
-                    yield from (o for o in p.children if o.dep_ == "pobj")
+                    yield from (o for o in tree.children(p) if o.dep_ == "pobj")
         elif c.dep_ in ("prep", "prt", "advmod", "acomp") and c.lower_ != "according":
             yield c  # ("according to X" names a source: its "accord" is no object)
-            for o in c.children:
+            for o in tree.children(c):
                 if o.dep_ in ("pobj", "dobj", "pcomp"):
                     yield o
                     yield from o.conjuncts
@@ -89,7 +87,7 @@ def objects(tok):
 def lemmas(tok) -> set[str]:
     """The lemma of a token with its compound/adjective modifiers ("hunger strike")."""
     out = {tok.lemma_.lower(), tok.lower_}
-    out.update(c.lemma_.lower() for c in tok.children if c.dep_ in ("compound", "amod", "nmod"))
+    out.update(c.lemma_.lower() for c in tree.children(tok) if c.dep_ in ("compound", "amod", "nmod"))
     return out
 
 
@@ -99,10 +97,10 @@ def complements(children):
     yield from children
     for c in children:
         if c.dep_ == "dobj":
-            yield from (a for a in c.children if a.dep_ == "appos")
+            yield from (a for a in tree.children(c) if a.dep_ == "appos")
 
 
 def _adverb_phrase(c) -> bool:
     """Is the particle the head of a phrase of place ("pulled way out front in
     the race")? Then it is no verb particle: "out front" is not "pull out"."""
-    return c.tag_ == "RB" and any(o.dep_ == "pobj" for o in c.children)  # not RP: "called on Y"
+    return c.tag_ == "RB" and any(o.dep_ == "pobj" for o in tree.children(c))  # not RP: "called on Y"
