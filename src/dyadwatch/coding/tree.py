@@ -6,7 +6,8 @@ and quote rules ask for the children of the same few words again and again
 (each rule of a trigger's clause, each step of the climb above it, each
 argument's modifiers), on 300 synthetic articles some hundreds of thousands
 of times. `children(tok)` answers from a tuple per token, made the first time
-a document is asked, from its HEAD array, in spaCy's order (by index).
+that token is asked, from an index of the document's HEAD array built on the
+first question, in spaCy's order (by index).
 
 The tuples live in the Doc's `user_data` (spaCy's place for a pipeline's own
 per-document data). Their Tokens point back at the Doc, so
@@ -25,10 +26,13 @@ _DOC_CHILDREN = "dyadwatch.children"
 def children(tok) -> tuple:
     """The syntactic children of `tok`, as `tok.children` yields them."""
     doc = tok.doc
-    kids = doc.user_data.get(_DOC_CHILDREN)
-    if kids is None:
-        kids = doc.user_data[_DOC_CHILDREN] = _build(doc)
-    return kids[tok.i]
+    index = doc.user_data.get(_DOC_CHILDREN)
+    if index is None:
+        index = doc.user_data[_DOC_CHILDREN] = _index(doc)
+    kids = index[tok.i]
+    if kids.__class__ is list:  # indices until first asked: a Token for every word costs more
+        kids = index[tok.i] = tuple(doc[j] for j in kids)
+    return kids
 
 
 def release(doc) -> None:
@@ -36,13 +40,13 @@ def release(doc) -> None:
     doc.user_data.pop(_DOC_CHILDREN, None)
 
 
-def _build(doc) -> list[tuple]:
+def _index(doc) -> list:
+    """Each token's children's indices, from the HEAD array (no Token made)."""
     from spacy.attrs import HEAD
 
-    index: list[list[int]] = [[] for _ in range(len(doc))]
+    index: list = [[] for _ in range(len(doc))]
     if len(doc):  # HEAD holds each token's offset to its head (0: a root), as unsigned ints
         for i, offset in enumerate(doc.to_array(HEAD).astype(numpy.int64).tolist()):
             if offset:
                 index[i + offset].append(i)
-    tokens = list(doc)
-    return [tuple(tokens[j] for j in kids) for kids in index]
+    return index
