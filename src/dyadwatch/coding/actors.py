@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from . import tree
 from .actor_pieces import Piece, PieceFinder, sentence_index
 from .actor_state import ArticleState, Found, Pending
 from .actor_tables import ActorTables, Person, dated, person_actor
@@ -428,7 +429,7 @@ def _body_references(doc, pieces: list[Piece]) -> list[Pending]:
         if low not in words or i in taken:
             continue
         tok = doc[i]
-        mods = [c for c in tok.children if c.i < i]
+        mods = [c for c in tree.children(tok) if c.i < i]
         if not any(c.dep_ == "det" and c.lower_ == "the" for c in mods) or any(
                 c.pos_ == "PROPN" or c.i in taken for c in mods):
             continue  # "a bloc", "the NATO alliance" (named), "the Western alliance" (coded)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import permutations
 
+from . import tree
 from ..types import Mention
 
 #: Prepositions that place an event ("in Haiti", "into Lebanon").
@@ -40,14 +41,14 @@ def clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
     def keep(c) -> bool:  # "ahead of X" is parsed as an adverb with an "of" phrase
         return c.dep_ not in NOUN_CLAUSES and not (
             c.dep_ in ("prep", "advmod") and c.lower_ in circumstance) and not (
-            c.dep_ in ("conj", "parataxis") and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children))
+            c.dep_ in ("conj", "parataxis") and any(g.dep_ in ("nsubj", "nsubjpass") for g in tree.children(c)))
 
     out = []
-    frontier = [c for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)]
+    frontier = [c for c in tree.children(tok) if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)]
     while frontier:
         t = frontier.pop(0)
         out.append(t)
-        frontier.extend(c for c in t.children if keep(c))
+        frontier.extend(c for c in tree.children(t) if keep(c))
     return out
 
 
@@ -57,9 +58,9 @@ def target_optional(tok, obj) -> bool:
     or when the trigger is an infinitive under another verb ("vowed to fight"):
     there the governing verb makes the event (a vow, a threat), which has its
     content with no party named."""
-    if obj is not None and any(c.dep_ in ("acl", "xcomp") and c.pos_ in ("VERB", "AUX") for c in obj.children):
+    if obj is not None and any(c.dep_ in ("acl", "xcomp") and c.pos_ in ("VERB", "AUX") for c in tree.children(obj)):
         return True
-    return tok.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    return tok.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tree.children(tok))
 
 
 def companions(subj, verb) -> list:
@@ -68,18 +69,18 @@ def companions(subj, verb) -> list:
     them on the subject or the verb as a prepositional phrase, not as conjuncts."""
     out = []
     for h in (subj, verb):
-        for c in h.children:
+        for c in tree.children(h):
             low = c.lower_
             if low in ("along", "together") and c.dep_ in ("prep", "advmod"):
-                preps = [w for w in c.children if w.lower_ == "with"]
+                preps = [w for w in tree.children(c) if w.lower_ == "with"]
             elif low == "with" and c.dep_ == "prep" and any(w.lower_ in ("along", "together")
-                                                             for w in c.children):
+                                                             for w in tree.children(c)):
                 preps = [c]
-            elif low == "as" and c.dep_ in ("cc", "prep") and any(w.lower_ == "well" for w in c.children):
+            elif low == "as" and c.dep_ in ("cc", "prep") and any(w.lower_ == "well" for w in tree.children(c)):
                 preps = [c]
             else:
                 continue
-            out += [o for w in preps for o in w.children if o.dep_ == "pobj"]
+            out += [o for w in preps for o in tree.children(w) if o.dep_ == "pobj"]
     return out
 
 
@@ -90,7 +91,7 @@ def unlabelled(subjects: list) -> list:
     out = []
     for c in subjects:
         if c.left_edge.i == c.sent.start and c.i + 1 < len(c.doc) and c.doc[c.i + 1].text == ":":
-            out += [a for a in c.children if a.dep_ == "appos" and a.i > c.i + 1]
+            out += [a for a in tree.children(c) if a.dep_ == "appos" and a.i > c.i + 1]
         else:
             out.append(c)
     return out or subjects
@@ -98,7 +99,7 @@ def unlabelled(subjects: list) -> list:
 
 def marked(clause, word: str) -> bool:
     """Is the clause introduced by this subordinator ("that", "for")?"""
-    return any(m.dep_ == "mark" and m.lower_ == word for m in clause.children)
+    return any(m.dep_ == "mark" and m.lower_ == word for m in tree.children(clause))
 
 
 def about_another(tok, source: Arg, actors_of, named, pronouns: frozenset[str]) -> bool:
@@ -109,10 +110,10 @@ def about_another(tok, source: Arg, actors_of, named, pronouns: frozenset[str]) 
     source's own (one of its country, "its troops") or a pronoun ("warned that
     it will retaliate"). `actors_of(token)` gives the actor arguments a phrase
     names, `named(token)` whether an actor mention covers the token itself."""
-    clause = next((c for c in tok.children if c.dep_ == "ccomp" and marked(c, "that")), None)
-    subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None) if clause else None
+    clause = next((c for c in tree.children(tok) if c.dep_ == "ccomp" and marked(c, "that")), None)
+    subj = next((c for c in tree.children(clause) if c.dep_ in ("nsubj", "nsubjpass")), None) if clause else None
     if subj is None or subj.lower_ in pronouns or source.mention is None or named(subj) \
-            or any(c.dep_ == "poss" and c.lower_ in pronouns for c in subj.children):
+            or any(c.dep_ == "poss" and c.lower_ in pronouns for c in tree.children(subj)):
         return False
     own = source.mention.actor
     return not any(a.mention.actor.code == own.code or (own.country and a.mention.actor.country == own.country)
@@ -194,6 +195,6 @@ def reported_party(noun, content_nouns: frozenset[str], actors_of):
     else the noun itself (also when it is no report, claim or the like)."""
     if noun.lemma_.lower() not in content_nouns:
         return noun
-    about = [o for c in noun.children if c.dep_ == "prep" and c.lower_ in REPORTED_PREPS
-             for o in c.children if o.dep_ == "pobj" and actors_of(o)]
+    about = [o for c in tree.children(noun) if c.dep_ == "prep" and c.lower_ in REPORTED_PREPS
+             for o in tree.children(c) if o.dep_ == "pobj" and actors_of(o)]
     return about[0] if about else noun

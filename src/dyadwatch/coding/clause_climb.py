@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from . import tree
 from ..types import Complement
 from .triggers import lemma_key
 
@@ -115,7 +116,7 @@ def _coordination(reader, link: Link, r: Reading):
     w, gov, dep = reader.words, link.gov, link.dep
     if not (dep == "conj" or (dep == "acomp" and link.glemma == "be")):
         return NEXT
-    gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ in ("aux", "auxpass")}
+    gov_aux = {c.lemma_.lower() for c in tree.children(gov) if c.dep_ in ("aux", "auxpass")}
     if r.modality == "asserted" and gov_aux & w["obligation_aux"]:
         r.modality, r.obligation, r.derive = "hypothetical", True, False
     elif r.modality == "asserted" and gov_aux & w["hypothetical_aux"]:
@@ -210,7 +211,7 @@ def _attitude(reader, link: Link, r: Reading):
     if glemma in w["inference_verbs"] and dep == "ccomp" and thing_subject(gov):
         return Context("hypothetical", r.negated)  # "the proposal indicated that X won't Z"
     if glemma in w["belief_verbs"] and dep == "ccomp" and not r.obligation and cur.i > gov.i \
-            and any(c.dep_ == "nsubj" for c in gov.children):
+            and any(c.dep_ == "nsubj" for c in tree.children(gov)):
         return Context("hypothetical", r.negated)  # "officials believe X attacked": a belief
     if glemma in w["speech_verbs"] and dep in ("ccomp", "conj", "parataxis", "xcomp"):
         r.speaker = reader.speaker(gov)
@@ -229,10 +230,10 @@ def _attitude(reader, link: Link, r: Reading):
 def _intention(reader, link: Link, r: Reading):
     """Wishes ("X wants Y to Z") and intentions ("vowed to", "is ready to")."""
     w, cur, gov, dep, glemma = reader.words, link.cur, link.gov, link.dep, link.glemma
-    own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children)
+    own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tree.children(cur))
     if (glemma in w["intent_verbs"] or glemma in w["wish_verbs"]) and dep in ("xcomp", "ccomp") and (
-            any(c.dep_ == "dobj" for c in gov.children)
-            or (own_subject and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children))
+            any(c.dep_ == "dobj" for c in tree.children(gov))
+            or (own_subject and any(c.dep_ == "aux" and c.lower_ == "to" for c in tree.children(cur)))
             or (own_subject and dep == "ccomp" and glemma in w["wish_verbs"])):
         return Context("hypothetical", r.negated)  # "X wants Y to Z": X's wish, not Y's intent
     if glemma in w["intent_verbs"] or glemma in w["intent_adjectives"]:
@@ -242,7 +243,7 @@ def _intention(reader, link: Link, r: Reading):
         r.prepare = r.prepare or glemma in w["preparation_verbs"]
         if reader._condition_child(gov):
             r.modality = "conditional"
-        gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ == "aux"}
+        gov_aux = {c.lemma_.lower() for c in tree.children(gov) if c.dep_ == "aux"}
         if gov_aux & w["hypothetical_aux"] and r.modality != "conditional":
             r.modality, r.derive = "hypothetical", False
         return gov
@@ -253,11 +254,11 @@ def _adverbial(reader, link: Link, r: Reading):
     """Conditions, modal governors of adverbial and open clauses, relative clauses."""
     w, cur, gov, dep = reader.words, link.cur, link.gov, link.dep
     if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in w["condition_marks"]
-                              for c in cur.children):
+                              for c in tree.children(cur)):
         return Context("hypothetical", r.negated)
     unmatched = link.at.get(gov.i) is None
     if r.modality in ("asserted", "future") and (dep == "advcl" or (dep == "xcomp" and unmatched)):
-        gov_aux = {c.lemma_.lower() for c in gov.children if c.dep_ == "aux"}
+        gov_aux = {c.lemma_.lower() for c in tree.children(gov) if c.dep_ == "aux"}
         if gov_aux & w["hypothetical_aux"]:  # "Encouraged by Y, X may attack Z"; "Y might
             return Context("hypothetical", r.negated)  # lose Z as X will not come": a scenario
         if r.modality == "asserted" and gov_aux & w["future_aux"]:  # "X will help free Y": the freeing is still to come
@@ -282,7 +283,7 @@ def thing_subject(verb) -> bool:
     named entity, not a person or group word."""
     subj = subject_token(verb)
     return (subj is not None and subj.pos_ == "NOUN" and not subj.ent_type_
-            and not any(c.dep_ in ("amod", "compound", "poss") and c.ent_type_ for c in subj.children)
+            and not any(c.dep_ in ("amod", "compound", "poss") and c.ent_type_ for c in tree.children(subj))
             and subj.lemma_.lower() not in THING_EXCLUDED)
 
 
@@ -295,17 +296,17 @@ THING_EXCLUDED = frozenset({"government", "ministry", "official", "spokesman", "
 
 def according_to(verb):
     """The source of "..., according to X" on the verb, if any."""
-    for c in verb.children:
+    for c in tree.children(verb):
         if c.dep_ == "prep" and c.lower_ == "according":
-            for cc in c.children:
-                for o in cc.children if cc.dep_ == "prep" else [cc]:
+            for cc in tree.children(c):
+                for o in tree.children(cc) if cc.dep_ == "prep" else [cc]:
                     if o.dep_ == "pobj":
                         return o
     return None
 
 
 def subject_token(verb):
-    for c in verb.children:
+    for c in tree.children(verb):
         if c.dep_ in ("nsubj", "nsubjpass"):
             return c
     return according_to(verb)  # "..., according to X"
@@ -314,7 +315,7 @@ def subject_token(verb):
 def self_subject(clause, speaker) -> bool:
     """Is the clause's subject the speaker: a personal pronoun ("X said it could Z")
     or the speaker's own words ("Turkey said Turkey might Z")?"""
-    subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    subj = next((c for c in tree.children(clause) if c.dep_ == "nsubj"), None)
     if subj is None or speaker is None:
         return False
     if subj.tag_ == "PRP":

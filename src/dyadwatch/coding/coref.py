@@ -21,6 +21,7 @@ resolved by groups.py.
 
 from __future__ import annotations
 
+from . import tree
 from .actor_state import SUBJECTS, ArticleState, Found, Pending, country_actor, recent, register
 from .actor_tables import Rules
 from .gender import Genders, GenderWords
@@ -200,7 +201,7 @@ class Coreference:
         """Is the single capitalised word a name with an appositive ("Oduya, the
         minister")? Only then may a lone word be coded from its apposition."""
         head = st.doc[item.start]
-        return any(c.dep_ == "appos" for c in head.children)
+        return any(c.dep_ == "appos" for c in tree.children(head))
 
     @staticmethod
 
@@ -362,7 +363,7 @@ class Coreference:
         doc = st.doc
         token = doc[i].head
         while True:
-            for child in token.children:
+            for child in tree.children(token):
                 if child.dep_ in ("nsubj", "nsubjpass") and child.i != i and not (
                         skip and skip[0] <= child.i < skip[1]):
                     for f in cover.get(child.i, []):
@@ -377,7 +378,7 @@ class Coreference:
         if sent == 0:
             return None
         prev = [s for s in doc.sents][sent - 1]
-        for child in prev.root.children:
+        for child in tree.children(prev.root):
             if child.dep_ in ("nsubj", "nsubjpass"):
                 for f in cover.get(child.i, []):
                     if not f.person and f.actor.kind != "title" and f.actor.country is not None:
@@ -393,13 +394,13 @@ def _office_of(head, cover: dict[int, list[Found]]) -> Found | None:
     """The country mention a role word's own phrase names as its office ("the
     spokesperson for Pakistan's foreign ministry", "a spokesman of the Iraqi
     government"): the object of for/of/at, or a word inside it."""
-    for prep in head.children:
+    for prep in tree.children(head):
         if prep.dep_ != "prep" or prep.lower_ not in OFFICE_PREPS:
             continue
-        for obj in prep.children:
+        for obj in tree.children(prep):
             if obj.dep_ != "pobj":
                 continue
-            for t in (obj, *(c for c in obj.children if c.dep_ in ("poss", "amod", "compound", "nmod"))):
+            for t in (obj, *(c for c in tree.children(obj) if c.dep_ in ("poss", "amod", "compound", "nmod"))):
                 hit = next((f for f in cover.get(t.i, ()) if f.actor.country is not None
                             and not f.person and not f.place), None)
                 if hit is not None:
@@ -413,7 +414,7 @@ def _apposed_role(st: ArticleState, item: Pending, cover: dict[int, list[Found]]
     spokesman for the Kenyan government") takes that office's country."""
     head = st.doc[item.end - 1]
     partners = [head.head] if head.dep_ == "appos" else []
-    partners += [c for c in head.children if c.dep_ == "appos"]
+    partners += [c for c in tree.children(head) if c.dep_ == "appos"]
     for partner in partners:
         if item.start <= partner.i < item.end:
             continue
@@ -445,7 +446,7 @@ def _named_post(st: ArticleState, item: Pending, history: list[Found]) -> Found 
     table knows, as the subject of the next sentence, names the holder of the post
     the sentence before named without a name, when nobody else is named between."""
     head = st.doc[item.end - 1]
-    if item.end - item.start < 2 or head.dep_ != "nsubj" or any(c.dep_ == "appos" for c in head.children):
+    if item.end - item.start < 2 or head.dep_ != "nsubj" or any(c.dep_ == "appos" for c in tree.children(head)):
         return None  # "X, a former envoy, said": the name says whose it is itself
     here = st.sent_of[item.start]
     for f in reversed(history):
@@ -496,6 +497,6 @@ def _clause_subject(pronoun) -> int | None:
     token = pronoun.head
     while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
         token = token.head
-    return next((c.i for c in token.children if c.dep_ in SUBJECTS), None)
+    return next((c.i for c in tree.children(token) if c.dep_ in SUBJECTS), None)
 
 

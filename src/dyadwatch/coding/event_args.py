@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from itertools import permutations
 
+from . import tree
 from .arg_parts import (
     LOCATIVE_PREPS, PLACE_KINDS, Arg, clause_tokens, companions, dedupe, key,
     marked, names_country, not_own_half, reported_party, symmetric_pairs, target_optional, unique,
@@ -64,7 +65,7 @@ class ArgumentFinder:
         if p.targets == ("judged",):
             return self._judged(tok, ctx, by_token)
         reduced = tok.dep_ == "acl" and tok.tag_ == "VBN" and not p.active  # "refugees expelled by X"
-        passive = not p.active and (reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children))
+        passive = not p.active and (reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in tree.children(tok)))
         attacks = []
         attributive = self._attributive(tok, by_token)
         if attributive:
@@ -72,7 +73,7 @@ class ArgumentFinder:
         elif passive:
             sources = self._agents(tok, by_token)
             targets = (self.actors(tok.head, by_token) if reduced else
-                       [a for c in tok.children if c.dep_ == "nsubjpass" for a in self.actors(c, by_token)])
+                       [a for c in tree.children(tok) if c.dep_ == "nsubjpass" for a in self.actors(c, by_token)])
             if not targets:
                 targets = self._targets(tok, p, obj, by_token, skip=("dobj",))
             if not sources:
@@ -95,7 +96,7 @@ class ArgumentFinder:
             if not [t for t in targets if t.mention and t.mention.actor.code not in own]:
                 # "warned that it will keep up pressure on Iran": the clause's subject is the
                 # speaker itself, so what the warning is about is the clause's object
-                targets = [a for c in tok.children if c.dep_ == "ccomp" and marked(c, "that")
+                targets = [a for c in tree.children(tok) if c.dep_ == "ccomp" and marked(c, "that")
                            for t in c.subtree if t.dep_ in ("dobj", "pobj", "dative")
                            for a in self.actors(t, by_token, depth=1) if a.mention.actor.code not in own][:1]
         sources = [self._placed(a, tok, obj, by_token) for a in unique(sources)]
@@ -121,7 +122,7 @@ class ArgumentFinder:
             symmetric = False  # a fallback target is not a partner in a joint act
         elif not targets and sources and obj is None and p.needs_target:
             # "signed an accord with Chile": the party in the object's phrase, as the fallback would
-            targets = self._targets(tok, p, next((c for c in tok.children if c.dep_ == "dobj"), None), by_token,
+            targets = self._targets(tok, p, next((c for c in tree.children(tok) if c.dep_ == "dobj"), None), by_token,
                                     skip=("dobj", "dative"))
             symmetric = symmetric and len(sources) > 1
         if passive and not sources and targets:
@@ -146,7 +147,7 @@ class ArgumentFinder:
             said = None
         if tok.dep_ not in ("acomp", "attr") or (ctx.speaker is None and said is None):
             return []
-        judged = [c for c in tok.head.children if c.dep_ == "nsubj"]
+        judged = [c for c in tree.children(tok.head) if c.dep_ == "nsubj"]
         targets = [a for s in judged for a in (*self.actors(s, by_token, depth=1), *self._agents(s, by_token))]
         speakers = self.actors(ctx.speaker, by_token) if ctx.speaker is not None else \
             self.subjects(said, by_token, ctx)
@@ -179,10 +180,10 @@ class ArgumentFinder:
         convention); on locals it stays unattributed rather than becoming a
         self-dyad."""
         victims = {t.mention.actor.country for t in targets if t.mention}
-        inner = [o for c in tok.children if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS | {"by", "outside"}
-                 for o in c.children if o.dep_ == "pobj"]
+        inner = [o for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS | {"by", "outside"}
+                 for o in tree.children(c) if o.dep_ == "pobj"]
         placed = [a for n in (tok, *attacks, *inner) for a in self._places(n, None, by_token)]
-        placed += [Arg(m, "nested") for o in inner for c in o.children if c.dep_ in ("amod", "compound")
+        placed += [Arg(m, "nested") for o in inner for c in tree.children(o) if c.dep_ in ("amod", "compound")
                    for m in by_token.get(c.i, ()) if m.actor.kind in PLACE_KINDS and m.actor.country]
         return [Arg(dataclasses.replace(a.mention, confidence=a.mention.confidence * 0.7,
                                         actor=Actor(a.mention.actor.country, a.mention.actor.country,
@@ -201,38 +202,38 @@ class ArgumentFinder:
         w = self.words
         if tok.lemma_.lower() not in ATTRIBUTIVE or tok.tag_ != "VBG" or tok.dep_ not in ("xcomp", "ccomp") \
                 or tok.i != gov.i + 1 \
-                or any(c.dep_.startswith("nsubj") for c in tok.children) \
-                or any(c.dep_ in ("dobj", "dative") for c in gov.children) \
+                or any(c.dep_.startswith("nsubj") for c in tree.children(tok)) \
+                or any(c.dep_ in ("dobj", "dative") for c in tree.children(gov)) \
                 or gov.lemma_.lower() in w["support_verbs"] | w["intent_verbs"]:
             return []
-        objs = [c for c in tok.children if c.dep_ == "dobj" and c.pos_ == "PROPN"
+        objs = [c for c in tree.children(tok) if c.dep_ == "dobj" and c.pos_ == "PROPN"
                 and c.ent_type_ not in ("GPE", "LOC", "FAC")]
         found = [a for o in objs for a in self.actors(o, by_token, depth=0)]
         return [Arg(a.mention, "nested") for a in found]
 
     def _clause_subjects(self, heads, by_token, keep) -> list[Arg]:
         """Actors subject of the clauses under `heads` that `keep` accepts."""
-        return [a for h in heads if h is not None for c in h.children if keep(c)
-                for x in c.children if x.dep_ in ("nsubj", "nsubjpass")
+        return [a for h in heads if h is not None for c in tree.children(h) if keep(c)
+                for x in tree.children(c) if x.dep_ in ("nsubj", "nsubjpass")
                 for a in self.actors(x, by_token)]
 
     def _attacks(self, tok) -> list:
         """The attack a passive act happened in ("were killed in Israeli tank
         shelling", "wounded in a rebel ambush"): its modifiers name the attacker."""
-        return [o for c in tok.children if c.dep_ == "prep" and c.lower_ in ("in", "during")
-                for o in c.children if o.dep_ == "pobj" and o.lemma_.lower() in self.words["attack_nouns"]]
+        return [o for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ in ("in", "during")
+                for o in tree.children(c) if o.dep_ == "pobj" and o.lemma_.lower() in self.words["attack_nouns"]]
 
     def _agents(self, tok, by_token) -> list[Arg]:
         """The "by" phrase of a passive verb or of a nominal act ("a strike by X").
         The parser often hangs a passive's agent on the noun of the phrase before
         it ("were threatened with sanctions by X"): the agent of the verb all the same."""
         heads = [tok]
-        if tok.pos_ in ("VERB", "AUX") and not any(c.dep_ == "agent" for c in tok.children):
-            heads += [o for c in tok.children if c.dep_ == "prep" and c.lower_ != "by"
-                      for o in c.children if o.dep_ == "pobj"]
-        return [a for h in heads for c in h.children
+        if tok.pos_ in ("VERB", "AUX") and not any(c.dep_ == "agent" for c in tree.children(tok)):
+            heads += [o for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ != "by"
+                      for o in tree.children(c) if o.dep_ == "pobj"]
+        return [a for h in heads for c in tree.children(h)
                 if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and (h is not tok or tok.pos_ == "NOUN"))
-                for pobj in c.children if pobj.dep_ == "pobj" for a in self.actors(pobj, by_token)]
+                for pobj in tree.children(c) if pobj.dep_ == "pobj" for a in self.actors(pobj, by_token)]
 
     @staticmethod
     def _domestic(targets: list[Arg], sources: list[Arg]) -> list[Arg]:
@@ -299,18 +300,18 @@ class ArgumentFinder:
         if patient.lemma_.lower() in words or patient.ent_type_ in ("NORP", "PERSON"):
             return True
         return any(o.dep_ == "pobj" and o.lemma_.lower() in words
-                   for c in patient.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children)
+                   for c in tree.children(patient) if c.dep_ == "prep" and c.lower_ == "of" for o in tree.children(c))
 
     @staticmethod
     def _patient(tok, p: Pattern, obj, passive: bool):
         """The phrase the act is done to, when it names no actor ("opponents")."""
-        for c in tok.children:
+        for c in tree.children(tok):
             if c == obj:
                 continue
             if c.dep_ in ("dobj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN"):
                 return c
             if c.dep_ == "prep" and c.lower_ in p.targets:
-                for o in c.children:
+                for o in tree.children(c):
                     if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN"):
                         return o
         if tok.dep_ == "acl" and tok.tag_ == "VBN":
@@ -323,9 +324,9 @@ class ArgumentFinder:
         for head in (tok, obj):
             if head is None:
                 continue
-            for c in head.children:
+            for c in tree.children(head):
                 if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS:
-                    for o in c.children:
+                    for o in tree.children(c):
                         if o.dep_ == "pobj":
                             out += [Arg(m, "nested") for m in by_token.get(o.i, ())
                                     if m.actor.kind in PLACE_KINDS and m.actor.country]
@@ -345,8 +346,8 @@ class ArgumentFinder:
     def _clause_targets(self, tok, by_token, exclude: set) -> list[Arg]:
         """The first actor named as an object in the trigger's clausal complement
         or purpose clause ("agreed to lift the embargo on Cuba" -> Cuba)."""
-        for c in tok.children:
-            purpose = c.dep_ == "advcl" and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children)
+        for c in tree.children(tok):
+            purpose = c.dep_ == "advcl" and any(x.dep_ == "aux" and x.lower_ == "to" for x in tree.children(c))
             if c.dep_ not in ("xcomp", "ccomp") and not purpose:
                 continue
             for t in c.subtree:
@@ -357,7 +358,7 @@ class ArgumentFinder:
         return []
 
     def noun_pairs(self, tok, p: Pattern, by_token) -> list[tuple[Arg, Arg, bool]]:
-        sources = [a for c in tok.children if c.dep_ in ("poss", "amod", "compound", "nmod")
+        sources = [a for c in tree.children(tok) if c.dep_ in ("poss", "amod", "compound", "nmod")
                    for a in self.actors(c, by_token, depth=0)]
         supported = (tok.dep_ in ("dobj", "nsubjpass")
                      and tok.head.lemma_.lower() in self.words["support_verbs"])
@@ -368,11 +369,11 @@ class ArgumentFinder:
         addressees: list[Arg] = []
         if not sources:
             sources, addressees = self._scene_agents(tok, p, by_token)
-        heads = [tok] + [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
-                         for o in c.children if o.dep_ == "pobj"]  # "suspension of links with X"
-        targets = [a for slot in p.targets for h in heads for c in h.children
+        heads = [tok] + [o for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ == "of"
+                         for o in tree.children(c) if o.dep_ == "pobj"]  # "suspension of links with X"
+        targets = [a for slot in p.targets for h in heads for c in tree.children(h)
                    if c.dep_ == "prep" and c.lower_ == slot
-                   for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
+                   for o in tree.children(c) if o.dep_ == "pobj" for a in self.actors(o, by_token)]
         if not targets and "denier" in p.targets:
             targets = self._deniers(tok, by_token)
         sources, targets = unique(sources), unique(targets)
@@ -388,7 +389,7 @@ class ArgumentFinder:
                         if a.mention.actor.code != b.mention.actor.code]
             return []
         material = agents and self.ontology.cameo_quad_class(p.cameo) == 4 and not any(
-            c.dep_ == "det" and c.lower_ in QUANTIFIERS for c in tok.children)  # "any attack by X"
+            c.dep_ == "det" and c.lower_ in QUANTIFIERS for c in tree.children(tok))  # "any attack by X"
         if (supported or material) and not targets:  # "an offensive launched by X": X acted
             return [(s, Arg(None, "direct"), True) for s in sources]
         return [(s, t, True) for s in sources for t in targets
@@ -399,7 +400,7 @@ class ArgumentFinder:
         charge is who it was made against (the subject of the verb of denial whose object
         the charge is, directly or through its relative clause)."""
         verbs = [tok.head] if tok.dep_ == "dobj" else []
-        verbs += [c for c in tok.children if c.dep_ == "relcl"]
+        verbs += [c for c in tree.children(tok) if c.dep_ == "relcl"]
         return [a for v in verbs if v.lemma_.lower() in self.words["denial_verbs"]
                 for a in self.subjects(v, by_token, Context())]
 
@@ -408,11 +409,11 @@ class ArgumentFinder:
         from X" (unless "from" is where the act is aimed: "withdrawal from Y") and
         the agent of a participle describing it ("an offensive launched by X")."""
         preps = {"by"} | ({"from"} - set(p.targets))
-        heads = [tok] + [c for c in tok.children if c.dep_ == "acl" and c.tag_ == "VBN"]
-        return [a for h in heads for c in h.children
+        heads = [tok] + [c for c in tree.children(tok) if c.dep_ == "acl" and c.tag_ == "VBN"]
+        return [a for h in heads for c in tree.children(h)
                 if (c.dep_ == "prep" and c.lower_ in preps and h == tok) or c.dep_ == "agent"
                 or (c.dep_ == "prep" and c.lower_ == "by" and h != tok)
-                for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
+                for o in tree.children(c) if o.dep_ == "pobj" for a in self.actors(o, by_token)]
 
     def _scene_agents(self, tok, p: Pattern, by_token) -> tuple[list[Arg], list[Arg]]:
         """The doers of a nominal event that is the scene of a verb, and the
@@ -425,21 +426,21 @@ class ArgumentFinder:
         if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in scenes:
             return [], []
         verb = prep.head
-        if verb.pos_ not in ("VERB", "AUX") or any(c.dep_ == "nsubjpass" for c in verb.children):
+        if verb.pos_ not in ("VERB", "AUX") or any(c.dep_ == "nsubjpass" for c in tree.children(verb)):
             return [], []  # "Y was killed in an attack": the subject suffered it
         found = [Arg(a.mention, "inherited") for a in self.subjects(verb, by_token, Context())]
         addressees = []
         if p.symmetric and found and prep.lower_ in SCENE_PREPS and verb.lemma_.lower() in self.words["speech_verbs"]:
-            addressees = [Arg(a.mention, "inherited") for c in verb.children if c.dep_ in ("dobj", "dative")
+            addressees = [Arg(a.mention, "inherited") for c in tree.children(verb) if c.dep_ in ("dobj", "dative")
                           for a in self.actors(c, by_token)]
         return found, addressees
 
     def subjects(self, tok, by_token, ctx: Context, depth: int = 0) -> list[Arg]:
         w = self.words
-        subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj", "expl", "nsubjpass")]
+        subj = [c for c in tree.children(tok) if c.dep_ in ("nsubj", "csubj", "expl", "nsubjpass")]
         if not subj:  # "Iran is defying": a parse that hangs the subject on the auxiliary
-            subj = [s for c in tok.children if c.dep_ in ("aux", "auxpass") and c.i < tok.i
-                    for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
+            subj = [s for c in tree.children(tok) if c.dep_ in ("aux", "auxpass") and c.i < tok.i
+                    for s in tree.children(c) if s.dep_ in ("nsubj", "nsubjpass")]
         subj = unlabelled(subj)
         if tok.dep_ == "relcl" and (not subj or subj[0].lower_ in RELATIVE_PRONOUNS):
             return [Arg(a.mention, "inherited") for a in self.actors(tok.head, by_token)]
@@ -466,16 +467,16 @@ class ArgumentFinder:
             found = self.subjects(gov.head, by_token, ctx, depth + 1)
             return [Arg(a.mention, "inherited" if a.how == "direct" else a.how) for a in found]
         if tok.dep_ == "xcomp" and gov.lemma_.lower() in w["object_control_verbs"]:
-            addressees = [a for c in gov.children if c.dep_ in ("dobj", "dative")
+            addressees = [a for c in tree.children(gov) if c.dep_ in ("dobj", "dative")
                           for a in self.actors(c, by_token)]
-            addressees += [a for c in gov.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
-                           for o in c.children if o.dep_ == "pobj" for a in self.actors(o, by_token)]
+            addressees += [a for c in tree.children(gov) if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                           for o in tree.children(c) if o.dep_ == "pobj" for a in self.actors(o, by_token)]
             if addressees:
                 return [Arg(a.mention, "inherited") for a in addressees]
         if tok.dep_ == "acl" and tok.tag_ == "VBG" and gov.lemma_.lower() in w["document_nouns"]:
             # "Amnesty put out a report accusing X", "a resolution by the EU condemning X":
             # the document's owner, author or issuer
-            found = [a for c in gov.children if c.dep_ in ("poss", "compound", "amod", "nmod")
+            found = [a for c in tree.children(gov) if c.dep_ in ("poss", "compound", "amod", "nmod")
                      for a in self.actors(c, by_token, depth=0)] or self._agents(gov, by_token)
             if not found and gov.dep_ in ("dobj", "nsubjpass"):
                 found = (self._agents(gov.head, by_token) if gov.dep_ == "nsubjpass"
@@ -484,7 +485,7 @@ class ArgumentFinder:
         if tok.dep_ == "acl" and gov.lemma_.lower() not in w["intent_nouns"]:
             return [Arg(a.mention, "inherited") for a in self.actors(gov, by_token)]
         if tok.dep_ == "acl" and gov.lemma_.lower() in w["intent_nouns"]:
-            poss = [a for c in gov.children if c.dep_ in ("poss", "amod", "compound")
+            poss = [a for c in tree.children(gov) if c.dep_ in ("poss", "amod", "compound")
                     for a in self.actors(c, by_token, depth=0)]
             if poss:
                 return [Arg(a.mention, "nested") for a in poss]
@@ -493,12 +494,12 @@ class ArgumentFinder:
                 or (tok.dep_ == "dep" and tok.tag_ == "VBD" and gov.pos_ == "VERB"):
             # ("imposed A, then exempted B": the parser often leaves the second verb unlabelled)
             how = "conj" if tok.dep_ == "conj" else "inherited"
-            passive_gov = any(c.dep_ in ("nsubjpass", "auxpass") for c in gov.children)
+            passive_gov = any(c.dep_ in ("nsubjpass", "auxpass") for c in tree.children(gov))
             found = (self._agents(gov, by_token) if passive_gov and tok.dep_ != "conj"
                      else self.subjects(gov, by_token, ctx, depth + 1))
             if not found and passive_gov and tok.dep_ == "xcomp":
                 # "X is scheduled/expected/set to visit": the passive subject acts
-                found = [a for c in gov.children if c.dep_ == "nsubjpass"
+                found = [a for c in tree.children(gov) if c.dep_ == "nsubjpass"
                          for a in self.actors(c, by_token)]
             return [Arg(a.mention, how if a.how == "direct" else a.how) for a in found]
         return []
@@ -510,12 +511,12 @@ class ArgumentFinder:
                 continue
             found: list[Arg] = []
             for head in heads:
-                for c in head.children:
+                for c in tree.children(head):
                     if c.pos_ == "ADP" and (c.dep_ in ("prep", "prt", "dative") or (c.dep_ == "agent" and p.active)):
                         # "disappointed by X": an adjective's "by" is parsed as a passive agent
                         if c.lower_ != slot and not (slot == "dative" and c.lower_ == "to"):
                             continue
-                        for o in c.children:
+                        for o in tree.children(c):
                             if o.dep_ in ("pobj", "pcomp"):
                                 if self.ontology.plover_of(p.cameo) == "ACCUSE":
                                     o = reported_party(o, self.words["content_nouns"],
@@ -538,8 +539,8 @@ class ArgumentFinder:
         out: list[Arg] = []
         # "X's envoy Ana Diaz and Japan's envoy Taro Kono": the conjunct hangs on the apposition;
         # in a list of countries parsed as one, the apposition is a member too (see `names_country`)
-        appos_conj = [x for c in tok.children if c.dep_ == "appos" for x in c.conjuncts]
-        appos_conj += [c for c in tok.children if c.dep_ == "appos" and c.conjuncts
+        appos_conj = [x for c in tree.children(tok) if c.dep_ == "appos" for x in c.conjuncts]
+        appos_conj += [c for c in tree.children(tok) if c.dep_ == "appos" and c.conjuncts
                        and names_country(by_token.get(c.i)) and names_country(by_token.get(tok.i))]
         for i, t in enumerate([tok, *tok.conjuncts, *appos_conj]):
             how = "direct" if i == 0 else "conj"
@@ -550,20 +551,20 @@ class ArgumentFinder:
                 out += self._shared_head(t, direct, by_token)
                 continue
             # "his uncle, Jang Song-thaek": the apposition names the head; the owner does not
-            nested = [m for c in t.children if c.dep_ == "appos"
+            nested = [m for c in tree.children(t) if c.dep_ == "appos"
                       for cc in [c, *c.conjuncts] for m in by_token.get(cc.i, ())]
-            nested = nested or [m for c in t.children if c.dep_ in ("poss", "compound", "amod", "nmod")
+            nested = nested or [m for c in tree.children(t) if c.dep_ in ("poss", "compound", "amod", "nmod")
                                 for cc in [c, *c.conjuncts] for m in by_token.get(cc.i, ())]
             if not nested and depth > 0:  # "Kenzo Oshima, the United Nations coordinator"
-                nested = [a.mention for c in t.children if c.dep_ == "appos"
+                nested = [a.mention for c in tree.children(t) if c.dep_ == "appos"
                           for a in self.actors(c, by_token, depth - 1)]
             if nested:
                 out += [Arg(m, "nested") for m in dedupe(nested)]
                 continue
             if depth > 0:
-                for c in t.children:
+                for c in tree.children(t):
                     if c.dep_ == "prep" and c.lower_ in NESTED_PREPS:
-                        for o in c.children:
+                        for o in tree.children(c):
                             if o.dep_ == "pobj":
                                 out += [Arg(a.mention, "nested") for a in self.actors(o, by_token, depth - 1)]
         return out
@@ -575,7 +576,7 @@ class ArgumentFinder:
         covered = {i for m in direct for i in range(m.token_start, m.token_end)}
         sector = direct[0].actor.sector
         out = []
-        for c in head.children:
+        for c in tree.children(head):
             if c.dep_ not in ("nmod", "compound", "amod", "poss") or c.i in covered:
                 continue
             if not any(x.i in covered for x in c.conjuncts):
@@ -595,13 +596,13 @@ class ArgumentFinder:
         leading activist", "forces in Guinea")."""
         if m.actor.country is not None or m.actor.kind in ("igo", "ngo") or not m.actor.sector:
             return m
-        for c in head.children:
+        for c in tree.children(head):
             if c.dep_ in ("amod", "compound", "poss", "nmod"):
                 cands = [c]
             elif c.dep_ == "appos":
-                cands = [c, *[x for x in c.children if x.dep_ in ("poss", "amod", "compound")]]
+                cands = [c, *[x for x in tree.children(c) if x.dep_ in ("poss", "amod", "compound")]]
             elif c.dep_ == "prep" and c.lower_ in ("in", "of", "from"):
-                cands = [o for o in c.children if o.dep_ == "pobj"]
+                cands = [o for o in tree.children(c) if o.dep_ == "pobj"]
             else:
                 continue
             for x in cands:

@@ -13,6 +13,7 @@ in data/patterns/modality.yaml.
 
 from __future__ import annotations
 
+from . import tree
 from ..types import Complement
 from .clause_climb import Context, Reading, according_to, climb, subject_token
 from .triggers import lemma_key
@@ -63,7 +64,7 @@ class ClauseReader:
     def _own_clause(self, tok) -> Reading:
         """What the trigger's own clause says: negation, modal auxiliaries, a condition."""
         w, r = self.words, Reading(negated=self.negated(tok))
-        auxes = {c.lemma_.lower() for c in tok.children if c.dep_ in ("aux", "auxpass")}
+        auxes = {c.lemma_.lower() for c in tree.children(tok) if c.dep_ in ("aux", "auxpass")}
         if auxes & w["future_aux"]:
             r.modality, r.derive = "future", True
         elif auxes & w["obligation_aux"] or self.obliges(tok):
@@ -83,7 +84,7 @@ class ClauseReader:
         purpose clause, a recalled habit, an indirect question."""
         negated = r.negated
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.words["condition_marks"]
-                                       for c in tok.children):
+                                       for c in tree.children(tok)):
             return Context("hypothetical", negated)
         if self._prospective(tok):
             return Context("future", negated)  # "ahead of upcoming drills": not yet held
@@ -108,7 +109,7 @@ class ClauseReader:
     def _parenthetical_speaker(self, clause):
         """"Chile said, we are ready for talks": a verb of saying the parser hangs on the
         clause it reports (parataxis) names that clause's speaker."""
-        for c in clause.children:
+        for c in tree.children(clause):
             if c.dep_ == "parataxis" and c.lemma_.lower() in self.words["speech_verbs"]:
                 return subject_token(c)
         return None
@@ -138,8 +139,8 @@ class ClauseReader:
         """Is `tok` a verb of obligation with a to-clause ("Y needs to act")? It
         then says what "must" says; "needs reexamination" (a noun) does not."""
         return tok.lemma_.lower() in self.words["obligation_verbs"] and any(
-            c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-            for c in tok.children)
+            c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in tree.children(c))
+            for c in tree.children(tok))
 
     def recalled(self, verb) -> bool:
         """Does the clause set its act before the news or make it a habit? An
@@ -148,13 +149,13 @@ class ClauseReader:
         ("since the coup", "since then"; a dated "since" is judged against the
         article's date by the event coder)."""
         w = self.words
-        for c in verb.children:
+        for c in tree.children(verb):
             if c.dep_ == "advmod" and c.lower_ in w["recall_adverbs"] \
-                    and not any(g.dep_ in ("cc", "conj") for g in c.children):  # not "once and for all"
+                    and not any(g.dep_ in ("cc", "conj") for g in tree.children(c)):  # not "once and for all"
                 return True
             if c.dep_ != "prep":
                 continue
-            objects = [o for o in c.children if o.dep_ in ("pobj", "pcomp")]
+            objects = [o for o in tree.children(c) if o.dep_ in ("pobj", "pcomp")]
             if c.lower_ == "since" and objects and not any(o.ent_type_ in ("DATE", "TIME") for o in objects):
                 return True
             if any(self._span_of_years(c, o) for o in objects):
@@ -165,12 +166,12 @@ class ClauseReader:
         """"in previous years", "over the past two decades", "for years", "in the past":
         a stretch of time longer than any news window, up to now."""
         lemma = noun.lemma_.lower()
-        mods = {c.lower_ for c in noun.children if c.dep_ in ("amod", "det")}
-        if lemma == "past" and "the" in mods and not list(noun.children)[1:]:
+        mods = {c.lower_ for c in tree.children(noun) if c.dep_ in ("amod", "det")}
+        if lemma == "past" and "the" in mods and not list(tree.children(noun))[1:]:
             return True  # "in the past" (not "in the past week": then "week" is the noun)
         if lemma not in self.words["recall_periods"] or noun.tag_ != "NNS":
             return False
-        counted = any(c.dep_ == "nummod" for c in noun.children)
+        counted = any(c.dep_ == "nummod" for c in tree.children(noun))
         return bool(mods & self.words["recall_modifiers"]) or (
             prep.lower_ in ("for", "over") and not counted)  # "for two years" is a duration
 
@@ -186,7 +187,7 @@ class ClauseReader:
         agreed")? It names a possibility, not an act."""
         if clause.dep_ not in ("ccomp", "csubj", "xcomp", "advcl"):
             return False
-        marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+        marks = {c.lower_ for c in tree.children(clause) if c.dep_ == "mark"}
         return "whether" in marks or (clause.dep_ == "ccomp" and "if" in marks)
 
     def _commentator(self, speaker) -> bool:
@@ -198,9 +199,9 @@ class ClauseReader:
         if speaker.lemma_.lower() in w["commentator_nouns"]:
             return True
         if any(c.dep_ == "poss" and c.ent_type_ == "ORG" and c.lemma_.lower() in w["institution_nouns"]
-               for c in speaker.children):
+               for c in tree.children(speaker)):
             return True  # "the X Institute's Ruiz"
-        for appos in (c for c in speaker.children if c.dep_ == "appos"):
+        for appos in (c for c in tree.children(speaker) if c.dep_ == "appos"):
             if appos.lemma_.lower() in w["commentator_nouns"]:
                 return True
             if any(t.lemma_.lower() in w["institution_nouns"] and (t.ent_type_ == "ORG" or t.tag_ == "NNP")
@@ -214,10 +215,10 @@ class ClauseReader:
         if tok.pos_ not in ("NOUN", "PROPN"):
             return False
         w = self.words
-        if any(c.dep_ in ("amod", "compound") and c.lower_ in w["prospective_modifiers"] for c in tok.children):
+        if any(c.dep_ in ("amod", "compound") and c.lower_ in w["prospective_modifiers"] for c in tree.children(tok)):
             return True
-        if any(c.dep_ == "poss" and any(g.lower_ in w["prospective_modifiers"] for g in c.children)
-               for c in tok.children):
+        if any(c.dep_ == "poss" and any(g.lower_ in w["prospective_modifiers"] for g in tree.children(c))
+               for c in tree.children(tok)):
             return True  # "next week's talks"
         if tok.dep_ != "pobj":
             return False
@@ -230,13 +231,13 @@ class ClauseReader:
         the killing of Z", "whom X had taken hostage")? Its clause or noun hangs
         on a background marker, or it is a past-perfect relative clause."""
         marks = self.words["background_marks"]
-        if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
+        if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tree.children(tok)):
             return True  # "hostages whom they had taken two weeks ago": an earlier act
         if tok.dep_ == "relcl" and tok.tag_ in ("VBD", "VBN") and _non_restrictive(tok):
             return True  # "the accord, which X pulled out of, ...": what the reader is told about it
         if tok.dep_ == "advcl":
-            return any(c.dep_ == "mark" and c.lower_ in marks for c in tok.children) or any(
-                c.dep_ == "advmod" and c.lower_ == "when" for c in tok.children)
+            return any(c.dep_ == "mark" and c.lower_ in marks for c in tree.children(tok)) or any(
+                c.dep_ == "advmod" and c.lower_ == "when" for c in tree.children(tok))
         return tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" and tok.head.lower_ in marks
 
     @staticmethod
@@ -249,7 +250,7 @@ class ClauseReader:
         gov = tok.head.head if tok.dep_ in ("pobj", "pcomp") else tok.head
         for _ in range(8):  # the clause above and the clauses it hangs on: "urged X to ensure
             # that services continue after Y cut funds" reports the urging
-            if gov.i in at or any(c.i in at for c in gov.children
+            if gov.i in at or any(c.i in at for c in tree.children(gov)
                                   if c.dep_ in ("xcomp", "ccomp", "conj", "dobj", "nsubj", "nsubjpass")):
                 return True
             if gov.head == gov:
@@ -264,7 +265,7 @@ class ClauseReader:
         for _ in range(8):
             if cur.head == cur:
                 return False
-            if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in marks for c in cur.children):
+            if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in marks for c in tree.children(cur)):
                 return True
             cur = cur.head
         return False
@@ -275,11 +276,11 @@ class ClauseReader:
         act aimed at, not a second act that happened."""
         w = self.words
         for t in [tok, *([tok.head] if tok.dep_ == "conj" else [])]:
-            infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+            infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in tree.children(t))
             if not infinitive:
                 continue
             gov = at.get(t.head.i)
-            passive = any(c.dep_ == "auxpass" for c in t.head.children)
+            passive = any(c.dep_ == "auxpass" for c in tree.children(t.head))
             if gov is not None and gov.pattern.complement is not None and not (
                     passive and gov.pattern.complement is Complement.REQUEST):
                 return False  # "vowed to fight" (parsed as advcl or xcomp): the complement
@@ -293,10 +294,10 @@ class ClauseReader:
                 return True
             controlled = (glemma in w["object_control_verbs"] or glemma in w["intent_verbs"]
                           or glemma in w["request_verbs"] or glemma in w["negating_verbs"])
-            if not controlled and any(c.dep_ == "dobj" for c in t.head.children):
+            if not controlled and any(c.dep_ == "dobj" for c in tree.children(t.head)):
                 return True  # "V something to Z": Z is what V was for
             if not controlled and glemma not in w["speech_verbs"] and \
-                    any(c.dep_ == "auxpass" for c in t.head.children):
+                    any(c.dep_ == "auxpass" for c in tree.children(t.head)):
                 return True  # "the vote was delayed to allow talks" (not "was said to")
         return False
 
@@ -316,35 +317,35 @@ class ClauseReader:
         """"did not sign", "never met", "held no talks", "no deadline was set"."""
         neg = self.words["negation_words"]
         if any(c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in neg)
-               for c in tok.children):
+               for c in tree.children(tok)):
             return True
-        if any(c.dep_ == "advmod" and c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children)
-               for c in tok.children):
+        if any(c.dep_ == "advmod" and c.lower_ == "longer" and any(g.lower_ == "no" for g in tree.children(c))
+               for c in tree.children(tok)):
             return True  # "will no longer recognize"
         return any(c.dep_ in ("dobj", "nsubjpass") and any(g.dep_ == "det" and g.lower_ in neg
-                                                           for g in c.children)
-                   for c in tok.children)
+                                                           for g in tree.children(c))
+                   for c in tree.children(tok))
 
     def negated_noun(self, noun) -> bool:
         """"no discussions", "no plan": a noun its determiner denies."""
-        return any(c.dep_ == "det" and c.lower_ in self.words["negation_words"] for c in noun.children)
+        return any(c.dep_ == "det" and c.lower_ in self.words["negation_words"] for c in tree.children(noun))
 
     def _condition_child(self, tok) -> bool:
         marks = self.words["condition_marks"]
-        return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in c.children)
-                   for c in tok.children)
+        return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in tree.children(c))
+                   for c in tree.children(tok))
 
     def embedded(self, tok, at: dict) -> list:
         """Matched triggers in the clausal complement of `tok` (xcomp/ccomp and their conj)."""
         found = []
-        for c in tok.children:
-            infinitive = c.dep_ == "advcl" and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children)
+        for c in tree.children(tok):
+            infinitive = c.dep_ == "advcl" and any(x.dep_ == "aux" and x.lower_ == "to" for x in tree.children(c))
             if c.dep_ in ("xcomp", "ccomp") or infinitive or \
                     (c.dep_ == "dobj" and c.lemma_ in self.words["intent_nouns"]):
                 for t in [c, *c.conjuncts]:
                     if t.i in at:
                         found.append(t)
-                    for cc in t.children:
+                    for cc in tree.children(t):
                         if cc.dep_ in ("acl", "xcomp") and cc.i in at:
                             found.append(cc)
                         elif cc.dep_ == "dobj" and cc.i in at and at[cc.i].pattern.kind == "noun":
@@ -358,12 +359,12 @@ class ClauseReader:
         w = self.words
         modal = w["hypothetical_aux"] | w["obligation_aux"]
         return lemma_key(tok, self.governors) in w["inference_verbs"] and any(
-            c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lemma_.lower() in modal for a in c.children)
-            for c in tok.children)
+            c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lemma_.lower() in modal for a in tree.children(c))
+            for c in tree.children(tok))
 
     def no_comment(self, tok) -> bool:
         comment = self.words["comment_verbs"]
-        return any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in comment for c in tok.children)
+        return any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in comment for c in tree.children(tok))
 
 
 def _non_restrictive(relcl) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from . import dates
+from . import dates, tree
 from ..types import Actor, Article, Event, Modality
 
 
@@ -28,7 +28,7 @@ def tally(sent, tok, article: Article) -> bool:
         if verb.i not in chain:
             continue
         cumulative = (prep is not None and prep.lower_ == "since") or any(
-            c.dep_ == "advmod" and c.lower_ == "far" for c in verb.children)  # "so far this year"
+            c.dep_ == "advmod" and c.lower_ == "far" for c in tree.children(verb))  # "so far this year"
         if dates.tally_before_window(text, article.date, cumulative=cumulative):
             return True
     return False
@@ -102,16 +102,16 @@ def _measured(tok):
     after the expulsion of Z" (npadvmod on X, "after" on the measure); else None."""
     measure = mark = main = None
     if tok.dep_ == "advcl":
-        mark = next((c for c in tok.children if c.dep_ == "mark" and c.lower_ in ("after", "before")), None)
-        measure = next((c for c in tok.children if c.dep_ == "npadvmod"), None)
+        mark = next((c for c in tree.children(tok) if c.dep_ == "mark" and c.lower_ in ("after", "before")), None)
+        measure = next((c for c in tree.children(tok) if c.dep_ == "npadvmod"), None)
         main = tok.head
     elif tok.dep_ == "pobj" and tok.head.lower_ in ("after", "before") and tok.head.head.dep_ == "npadvmod":
         mark, measure = tok.head, tok.head.head
         main = measure.head
     if mark is None or measure is None or measure.lemma_.lower() not in _MEASURE_DAYS:
         return None
-    count = next((c for c in measure.children if c.dep_ == "nummod"), None)
-    if count is None and not any(c.dep_ == "det" and c.lower_ in ("a", "an", "one") for c in measure.children):
+    count = next((c for c in tree.children(measure) if c.dep_ == "nummod"), None)
+    if count is None and not any(c.dep_ == "det" and c.lower_ in ("a", "an", "one") for c in tree.children(measure)):
         return None
     n = 1 if count is None else dates.number(count.lower_)
     if n is None:
@@ -126,7 +126,7 @@ def _simultaneous(verb) -> bool:
     1995", "while talks went on in May", "as troops crossed on Monday")? Its date
     is the time of the clause it hangs on, when that clause names none."""
     return verb.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in ("when", "while", "as")
-                                        for c in verb.children)
+                                        for c in tree.children(verb))
 
 
 #: Words that set a scene in time around an act: a date inside their phrase dates the
@@ -219,7 +219,7 @@ def recalled_narration(doc, article: Article, events: list[Event]) -> list[Event
     recalled, old = set(), False
     for index, sent in enumerate(doc.sents):
         root = sent.root
-        past = root.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in root.children)
+        past = root.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in tree.children(root))
         resolved = [text for text, start, _ in dates.find_dates(sent) if dates.resolve(text, article.date)[0]
                     and not _describes_someone(sent.doc[start])]
         if resolved:

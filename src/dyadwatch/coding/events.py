@@ -43,7 +43,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from . import dates
+from . import dates, tree
 from .arg_parts import PLACE_KINDS, Arg, about_another, unique
 from .event_args import JOINT_SCENE_PREPS, ArgumentFinder
 from .event_context import ClauseReader, Context
@@ -53,6 +53,7 @@ from .noun_anaphora import owner_of_earlier_mention
 from .ontology import Ontology
 from .patterns import Pattern, PatternSet
 from .triggers import TriggerKeys
+from .verb_frame import VerbFrame, lemmas
 from ..types import Actor, Article, Complement, Event, Mention, Modality
 
 #: Parse factors of the confidence (see module docstring).
@@ -129,15 +130,15 @@ class EventCoder:
         main = [m for m in matches if m.trigger.dep_ != "acl"]
         for match in matches:
             if match.trigger.dep_ == "acl" and main and not any(
-                    c.dep_ in ("nsubj", "nsubjpass") for c in match.trigger.children) \
+                    c.dep_ in ("nsubj", "nsubjpass") for c in tree.children(match.trigger)) \
                     and not (self.ontology.plover_of(match.pattern.cameo) == "AID"
-                             and any(c.dep_ == "agent" for c in match.trigger.children)):
+                             and any(c.dep_ == "agent" for c in tree.children(match.trigger))):
                 # "sanctions imposed on X": background; but "forces backed by Y's troops
                 # stormed Z": Y's help, named by its agent, is part of the act reported
                 continue
             t = match.trigger
             if t.tag_ == "VBN" and t.dep_ == "advcl" and t.lemma_.lower() in self.words["question_verbs"] \
-                    and not any(c.dep_.startswith("nsubj") for c in t.children):
+                    and not any(c.dep_.startswith("nsubj") for c in tree.children(t)):
                 continue  # "Asked whether ..., Putin said": a reporter's question, not a request
             if match.pattern.complement is Complement.NEGATE and self.clauses.no_comment(match.trigger):
                 continue  # "declined to comment" (CAMEO 011): no event
@@ -170,7 +171,7 @@ class EventCoder:
         tok = match.trigger
         while tok.dep_ == "conj" and tok.tag_ == "VBG":
             tok = tok.head  # "..., killing one and arresting 12"
-        if tok.dep_ != "advcl" or tok.tag_ != "VBG" or any(c.dep_ == "nsubj" for c in tok.children):
+        if tok.dep_ != "advcl" or tok.tag_ != "VBG" or any(c.dep_ == "nsubj" for c in tree.children(tok)):
             return False
         gov = at.get(tok.head.i)
         if gov is None:
@@ -214,14 +215,14 @@ class EventCoder:
             return []
         if verb != match.trigger and verb.i in at:
             return []  # a coded Z makes its own demand event
-        if verb == match.trigger and any(c.i in at for c in verb.children if c.dep_ == "xcomp"):
+        if verb == match.trigger and any(c.i in at for c in tree.children(verb) if c.dep_ == "xcomp"):
             return []
         ctx = self.clauses.context(verb, at, quoted)
         if not (ctx.obligation and ctx.speaker is not None):
             return []
         speakers = unique(self.args.actors(ctx.speaker, by_token))
         addressees = unique(self.args.subjects(verb, by_token, Context()))
-        if not addressees and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN" for c in verb.children):
+        if not addressees and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN" for c in tree.children(verb)):
             # "X said talks with Y must continue": a demand on no one named
             addressees = [Arg(None, "direct")]
         if not speakers or not addressees:
@@ -245,8 +246,9 @@ class EventCoder:
             if key is None:
                 continue
             tok = doc[i]
+            frame = VerbFrame(tok, self.words["circumstance_preps"])
             for pattern in self.patterns.verbs[key]:
-                obj = self._fits(tok, pattern)
+                obj = self._fits(frame, pattern)
                 if obj is not False:
                     matches.append(_Match(pattern, tok, obj))
                     plover = self.ontology.plover_of(pattern.cameo)
@@ -262,18 +264,19 @@ class EventCoder:
             if i in consumed or (i in by_token and not self._event_noun_in_span(tok, by_token)):
                 continue
             for pattern in self.patterns.nouns[key]:
-                if pattern.objects and not any(_lemmas(o) & pattern.objects for o in _of_objects(tok)):
+                if pattern.objects and not any(lemmas(o) & pattern.objects for o in _of_objects(tok)):
                     continue  # "the activation of a force", not of an account
                 if tok.pos_ in pattern.pos and not self._governed_by_match(tok, pattern, consumed):
                     matches.append(_Match(pattern, tok, None))
                     break
         return matches
 
-    def _fits(self, tok, p: Pattern):
+    def _fits(self, frame: VerbFrame, p: Pattern):
         """The object token (or None) when the pattern fits the token, else False."""
+        tok = frame.tok
         if tok.pos_ not in p.pos and not (tok.tag_.startswith("VB") and "VERB" in p.pos):
             return False
-        if p.no_object and any(c.dep_ in ("dobj", "nsubjpass", "auxpass") for c in tok.children):
+        if p.no_object and frame.has_object:
             return False
         if p.kind == "verb" and "VERB" in p.pos and tok.dep_ in NOMINAL_DEPS:
             return False
@@ -281,32 +284,17 @@ class EventCoder:
                 and not self.clauses.obliges(tok):
             return False  # "the help they need": no obligation, and no trigger to hide others
         if p.subjects or p.subjects_not:
-            heads = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if not heads and tok.dep_ in ("xcomp", "conj"):  # "troops began leaving"
-                heads = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if not heads and tok.dep_ == "acl" and tok.tag_ == "VBG":
-                heads = [tok.head]  # "tariffs targeting Peru": the noun does the act
-            heads += [o for c in tok.children if c.dep_ == "agent"  # "was launched by forces"
-                      for o in c.children if o.dep_ == "pobj"]
-            heads += [o for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
-                      for o in c.children if o.dep_ == "pobj"]  # "a first patch of troops"
-            subj = {x for h in heads for x in _lemmas(h)}
+            subj = frame.subject_lemmas
             if p.subjects and not subj & p.subjects or subj & p.subjects_not:
                 return False
-        if p.preps and not any(c.dep_ in ("prt", "prep", "advmod", "acomp", "oprd", "xcomp", "ccomp", "appos")
-                               and c.lower_ in p.preps and c.i > tok.i  # "On Monday, X called": no "call on"
-                               and not _adverb_phrase(c)
-                               for c in _complements(tok)) and not _marked_clause(tok, p.preps):
+        if p.preps and not frame.particles & p.preps:
             return False
-        # "During the trip, it made a stop": a phrase of time or circumstance is no object
-        objects = [o for o in _objects(tok)
-                   if not (o.dep_ == "pobj" and o.head.lower_ in self.words["circumstance_preps"])]
-        if p.objects_not and any(_lemmas(o) & p.objects_not for o in objects if o.dep_ != "pobj"):
+        if p.objects_not and any(lem & p.objects_not for o, dep, lem in frame.objects if dep != "pobj"):
             return False
         if not p.objects:
             return None
-        for o in objects:
-            if _lemmas(o) & p.objects:
+        for o, dep, lem in frame.objects:
+            if lem & p.objects:
                 return o
         return False
 
@@ -328,7 +316,7 @@ class EventCoder:
         if tok.dep_ != "pobj" or head.head.i not in consumed:
             return False
         plover = self.ontology.plover_of(p.cameo)
-        own_partner = any(c.dep_ == "prep" and c.lower_ in p.targets for c in tok.children)
+        own_partner = any(c.dep_ == "prep" and c.lower_ in p.targets for c in tree.children(tok))
         return not (head.lower_ == "in" and own_partner and plover == "COOPERATE"
                     and consumed[head.head.i] != plover)
 
@@ -435,66 +423,15 @@ class EventCoder:
 
 
 # -- helpers -----------------------------------------------------------------
-def _objects(tok):
-    """Object candidates of a verb: direct objects (and their conjuncts), the
-    subject of a passive or the noun a passive participle modifies, prepositional
-    objects and attributes."""
-    if tok.dep_ == "acl" and tok.tag_ == "VBN":
-        yield tok.head  # "property seized by the army"
-    for c in tok.children:
-        if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative"):
-            yield c
-            yield from c.conjuncts
-            for p in c.children:  # "700 kg of medicine", "a state of siege"
-                if p.dep_ == "prep" and p.lower_ == "of":
-                    yield from (o for o in p.children if o.dep_ == "pobj")
-        elif c.dep_ in ("prep", "prt", "advmod", "acomp") and c.lower_ != "according":
-            yield c  # ("according to X" names a source: its "accord" is no object)
-            for o in c.children:
-                if o.dep_ in ("pobj", "dobj", "pcomp"):
-                    yield o
-                    yield from o.conjuncts
-
-
 def _has_aux(verb, lemmas) -> bool:
     """Does the verb have an auxiliary among `lemmas` ("will", "would", ...)?"""
-    return any(c.dep_ == "aux" and c.lemma_.lower() in lemmas for c in verb.children)
-
-
-def _adverb_phrase(c) -> bool:
-    """Is the particle the head of a phrase of place ("pulled way out front in
-    the race")? Then it is no verb particle: "out front" is not "pull out"."""
-    return c.tag_ == "RB" and any(o.dep_ == "pobj" for o in c.children)  # not RP: "called on Y"
-
-
-def _complements(tok):
-    """The verb's dependents and its object's apposition: "called the move 'a provocation'"
-    is often parsed with the label in apposition to the object, not as its complement."""
-    yield from tok.children
-    for c in tok.children:
-        if c.dep_ == "dobj":
-            yield from (a for a in c.children if a.dep_ == "appos")
+    return any(c.dep_ == "aux" and c.lemma_.lower() in lemmas for c in tree.children(verb))
 
 
 def _of_objects(tok):
     """The objects of a noun's "of" phrases ("the activation of a standby force")."""
-    return [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
-            for o in c.children if o.dep_ == "pobj"]
-
-
-def _lemmas(tok) -> set[str]:
-    """The lemma of a token with its compound/adjective modifiers ("hunger strike")."""
-    out = {tok.lemma_.lower(), tok.lower_}
-    out.update(c.lemma_.lower() for c in tok.children if c.dep_ in ("compound", "amod", "nmod"))
-    return out
-
-
-def _marked_clause(tok, preps: frozenset[str]) -> bool:
-    """"called for Iran to stop": the parser makes "for" the marker of the
-    clause, not a preposition of "called"; it still selects "call for"."""
-    return any(c.dep_ in ("advcl", "ccomp", "xcomp")
-               and any(m.dep_ == "mark" and m.lower_ in preps for m in c.children)
-               for c in tok.children)
+    return [o for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ == "of"
+            for o in tree.children(c) if o.dep_ == "pobj"]
 
 
 def _trigger_span(match: _Match) -> tuple[int, int]:
@@ -503,7 +440,7 @@ def _trigger_span(match: _Match) -> tuple[int, int]:
     tok = match.trigger
     start, end = tok.i, tok.i + 1
     extra = [match.obj] if match.obj is not None else []
-    extra += [c for c in tok.children if c.dep_ == "prt"]
+    extra += [c for c in tree.children(tok) if c.dep_ == "prt"]
     for e in extra:
         if 0 < e.i - tok.i <= 3:
             end = max(end, e.i + 1)
@@ -582,10 +519,10 @@ def _definite_object(doc, e: Event):
     span = doc.char_span(e.trigger_start, e.trigger_end, alignment_mode="expand")
     if span is None or span[0].pos_ != "VERB":
         return None
-    obj = next((c for c in span[0].children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
-    if obj is None or not any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in obj.children):
+    obj = next((c for c in tree.children(span[0]) if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
+    if obj is None or not any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tree.children(obj)):
         return None
-    return None if any(c.dep_ in ("poss", "prep", "compound", "acl", "relcl") for c in obj.children) else obj
+    return None if any(c.dep_ in ("poss", "prep", "compound", "acl", "relcl") for c in tree.children(obj)) else obj
 
 
 def _same_act(obj, doc, antecedent: Event) -> bool:

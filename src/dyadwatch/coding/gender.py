@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import tree
 from .actor_state import SUBJECTS, ArticleState, Found, register
 from ..config import data_path
 
@@ -117,7 +118,7 @@ class GenderWords:
                 return sex
         name = doc[start:start + n]
         head = name.root
-        around = [c for c in head.children if c.dep_ == "appos"]
+        around = [c for c in tree.children(head) if c.dep_ == "appos"]
         if head.dep_ == "appos":
             around.append(head.head)
         for t in around:

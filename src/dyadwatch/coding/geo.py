@@ -42,6 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import tree
 from ..config import data_path
 from .gazetteer import PRECISION_RANK, Context, Gazetteer, Place, norm
 from ..types import Article, Event, Location, Mention
@@ -205,17 +206,13 @@ class Geocoder:
         all_admin1 = Counter(p.admin1 for p in first.values() if p is not None and p.admin1)
         resolved: dict[tuple[int, int], Place] = {}
         contexts: dict[tuple[int, int], Context] = {}
+        others: dict[tuple, Context] = {}  # names with the same first reading share one
         for c in every:
             own = first[(c.start, c.end)]
-            countries, admin1s = all_countries, all_admin1
-            if own is not None and own.country:
-                countries = all_countries - Counter((own.country,))
-            if own is not None and own.admin1:
-                admin1s = all_admin1 - Counter((own.admin1,))
-            counts = mention_countries + countries
-            admin1 = frozenset(admin1s)
-            ctx = Context(article_countries=counts, article_admin1=admin1,
-                          dateline_country=base.dateline_country)
+            key = (own.country, own.admin1) if own is not None else (None, None)
+            ctx = others.get(key)
+            if ctx is None:
+                ctx = others[key] = _other_names(base, own, all_countries, all_admin1)
             place = self._best(c, ctx)
             if place is not None:
                 resolved[(c.start, c.end)] = place
@@ -471,8 +468,8 @@ class Geocoder:
         with no named owner belongs to the source actor, so the event is in
         that country (country precision)."""
         for obj in self._coasts(doc, sentence):
-            owner = next((t for t in obj.children if t.dep_ == "poss"), None)
-            if (owner is not None and owner.pos_ != "PRON") or any(t.dep_ == "prep" for t in obj.children):
+            owner = next((t for t in tree.children(obj) if t.dep_ == "poss"), None)
+            if (owner is not None and owner.pos_ != "PRON") or any(t.dep_ == "prep" for t in tree.children(obj)):
                 continue
             if self._path_to(obj, targets) is None:
                 continue
@@ -534,6 +531,19 @@ def _bare_proper_nouns(doc) -> list[int]:
     compound = doc.vocab.strings["compound"]
     keep = (tags[:, 0] == PROPN) & (tags[:, 1] != compound) & (tags[:, 2] == 0)
     return keep.nonzero()[0].tolist()
+
+
+def _other_names(base: Context, own: Place | None, all_countries: Counter,
+                 all_admin1: Counter) -> Context:
+    """The evidence for one name: the article's mentions and the countries and
+    regions of every other name's first reading (the totals minus its own)."""
+    countries, admin1s = all_countries, all_admin1
+    if own is not None and own.country:
+        countries = all_countries - Counter((own.country,))
+    if own is not None and own.admin1:
+        admin1s = all_admin1 - Counter((own.admin1,))
+    return Context(article_countries=base.article_countries + countries,
+                   article_admin1=frozenset(admin1s), dateline_country=base.dateline_country)
 
 
 def _ents_by_sentence(doc, sents: tuple) -> list[list]:

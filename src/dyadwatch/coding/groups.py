@@ -10,6 +10,7 @@ often attaches such lists wrongly.
 
 from __future__ import annotations
 
+from . import tree
 from .actor_state import SUBJECTS, ArticleState, Found, Pending, country_actor, recent
 
 CONF_PLURAL = 0.7
@@ -42,14 +43,14 @@ def they(st: ArticleState, item: Pending, history: list[Found], cover: dict[int,
         if token.dep_ not in CLAUSAL:
             return []  # a relative clause ("whom they held") or one under a preposition
         token = token.head
-        subjects = [c for c in token.children if c.dep_ in SUBJECTS]
+        subjects = [c for c in tree.children(token) if c.dep_ in SUBJECTS]
         if subjects:
             return _plural_subject(st, item, subjects[0], history, cover, None, plural_words)
     first = doc[item.start].sent.start
     if first == 0:
         return []
     prev = doc[first - 1].sent
-    subjects = [c for c in prev.root.children if c.dep_ in SUBJECTS]
+    subjects = [c for c in tree.children(prev.root) if c.dep_ in SUBJECTS]
     if not subjects:
         return []
     return _plural_subject(st, item, subjects[0], history, cover, prev, plural_words)
@@ -67,7 +68,7 @@ def _plural_subject(st: ArticleState, item: Pending, subject, history: list[Foun
     if not founds:
         return []
     group = coordinated(doc, history, founds[0])
-    named_together = any(c.dep_ == "conj" for c in subject.children) or all(
+    named_together = any(c.dep_ == "conj" for c in tree.children(subject)) or all(
         (g.start, g.end) == (founds[0].start, founds[0].end) for g in group)
     if len(group) < 2 or not named_together:
         plural = subject.tag_ in PLURAL_TAGS or subject.lower_ in plural_words

@@ -16,6 +16,7 @@ the owner, and is not read.
 
 from __future__ import annotations
 
+from . import tree
 from ..types import Actor
 
 #: Sentences before the reaction searched for the earlier mention of the noun.
@@ -38,10 +39,10 @@ def owner_of_earlier_mention(obj, sentence_index: int, by_token, source: Actor) 
     for tok in reversed(doc[first:obj.i]):
         if tok.pos_ != "NOUN" or tok.lemma_.lower() != lemma:
             continue
-        owners = [m.actor for c in tok.children if c.dep_ in OWNER_DEPS for m in by_token.get(c.i, ())]
-        owners += [m.actor for c in tok.children if c.dep_ == "prep" and c.lower_ in OWNER_PREPS
-                   for o in c.children if o.dep_ == "pobj" for m in by_token.get(o.i, ())]
+        owners = [m.actor for c in tree.children(tok) if c.dep_ in OWNER_DEPS for m in by_token.get(c.i, ())]
+        owners += [m.actor for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ in OWNER_PREPS
+                   for o in tree.children(c) if o.dep_ == "pobj" for m in by_token.get(o.i, ())]
         others = [a for a in owners if a.code != source.code]
-        if owners or any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+        if owners or any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tree.children(tok)):
             return others[0] if others else None
     return None

@@ -30,6 +30,7 @@ from .. import prebuilt
 from ..sources import ingest
 from ..sources.articles import article_from_text
 from . import nlp as nlp_mod
+from . import tree
 from .lifeline import die_with_parent
 from ..config import Settings
 from ..errors import DyadwatchError, StoreError, StoreReadOnlyError, error, error_class
@@ -116,8 +117,11 @@ class Pipeline:
     def code_doc(self, doc, article: Article) -> DocResult:
         """Every stage, in order, over one parsed article."""
         state = State(article, nlp_mod.doc_text(doc, article))  # slices of it are Span texts
-        for run in self.loaded:
-            state = run(doc, state)
+        try:
+            for run in self.loaded:
+                state = run(doc, state)
+        finally:
+            tree.release(doc)  # the children tuples point back at the Doc (see tree.py)
         return state.result()
 
     def code_articles(self, articles: Iterable[Article]) -> Iterator[DocResult | Failure]:

@@ -86,6 +86,7 @@ from pathlib import Path
 
 import numpy
 
+from . import tree
 from ..config import data_path
 from .nlp import doc_text
 from .quote_spans import (CLOSERS, OPENERS, QUOTE_MARKS, STRAIGHT, Attribution, QuoteSpan, paragraphs,
@@ -277,7 +278,7 @@ class QuoteExtractor:
             if node.dep_ == "nsubj" and node.left_edge.i == first.i:
                 verb = node.head
                 if verb.i > node.i and self._is_reporting(verb) and not _negated(verb) \
-                        and not any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
+                        and not any(c.dep_ == "ccomp" and c.i > verb.i for c in tree.children(verb)):
                     return self._attribution_of(verb)
                 return None
             if node.head == node:
@@ -306,7 +307,7 @@ class QuoteExtractor:
             if self._is_reporting(tok):
                 if _negated(tok) or _is_infinitive(tok):
                     continue
-                for child in tok.children:
+                for child in tree.children(tok):
                     if child.dep_ == "ccomp":
                         end = child.right_edge.i + 1
                         for k in range(child.i + 1, end):  # "..., adding that": a speech act of its own
@@ -387,14 +388,14 @@ class QuoteExtractor:
 
     def _speaker_head(self, verb, depth: int = 0):
         """The token naming who speaks through `verb`, or None."""
-        for c in verb.children:
+        for c in tree.children(verb):
             if c.dep_ == "nsubj":
                 if c.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
                     return verb.head  # "Wang, who said ..."
                 return c
-        for c in verb.children:
+        for c in tree.children(verb):
             if c.dep_ == "agent":
-                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                obj = next((g for g in tree.children(c) if g.dep_ == "pobj"), None)
                 if obj is not None:
                     return obj
         if depth >= 3 or verb.head == verb:
@@ -408,7 +409,7 @@ class QuoteExtractor:
             return self._speaker_head(head, depth + 1)
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.lemma_ == "quote":
             quoting = head.head  # "Xinhua quoted Wang as saying"
-            return next((c for c in quoting.children if c.dep_ in ("dobj", "nsubjpass")), None)
+            return next((c for c in tree.children(quoting) if c.dep_ in ("dobj", "nsubjpass")), None)
         return None
 
     def _is_reporting(self, tok) -> bool:
@@ -417,13 +418,13 @@ class QuoteExtractor:
         lemma = tok.lemma_.lower()
         if lemma in self.verbs:
             return True
-        return any((lemma, c.lower_) in self.particle_verbs for c in tok.children if c.dep_ == "prt")
+        return any((lemma, c.lower_) in self.particle_verbs for c in tree.children(tok) if c.dep_ == "prt")
 
     def _verb_name(self, tok) -> str:
         lemma = tok.lemma_.lower()
         if lemma in self.verbs:
             return lemma
-        for c in tok.children:
+        for c in tree.children(tok):
             if c.dep_ == "prt" and (lemma, c.lower_) in self.particle_verbs:
                 return f"{lemma} {c.lower_}"
         return lemma
@@ -433,9 +434,9 @@ class QuoteExtractor:
         for head_word, prep in self.source_phrases:
             if tok.lower_ != head_word:
                 continue
-            for p in tok.children:
+            for p in tree.children(tok):
                 if p.lower_ == prep and p.dep_ == "prep":
-                    obj = next((c for c in p.children if c.dep_ == "pobj"), None)
+                    obj = next((c for c in tree.children(p) if c.dep_ == "pobj"), None)
                     if obj is not None:
                         return Attribution(verb=f"{head_word} {prep}",
                                             speaker_span=_speaker_phrase(obj), speaker_head=obj.i)
@@ -535,11 +536,11 @@ class _Context:
 
 def _negated(verb) -> bool:
     """"did not say", "never said"; a "not" inside the quote does not count."""
-    return any(c.dep_ == "neg" and verb.i - 3 <= c.i < verb.i for c in verb.children)
+    return any(c.dep_ == "neg" and verb.i - 3 <= c.i < verb.i for c in tree.children(verb))
 
 
 def _is_infinitive(tok) -> bool:
-    return tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    return tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tree.children(tok))
 
 
 def _trim_tokens(doc, a: int, b: int) -> tuple[int, int] | None:
