@@ -1,17 +1,24 @@
 """The pieces the argument finder works with: `Arg` (an actor mention and how
 the parse reached it), the parse tests it asks of a clause (its tokens, its
-companions, a venue, an unlabelled subject) and the operations on lists of
-arguments (dedupe by actor, symmetric pairs, the own half of a coalition).
+companions, a venue, an unlabelled subject, the unnamed patient of an act) and
+the operations on lists of arguments (dedupe by actor, symmetric pairs, the own
+half of a coalition, unnamed groups taken as the source's compatriots, a second
+actor sharing a coded head).
 Apart from `event_args.py` so that the rules of who did what to whom read
 without these helpers in between."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from itertools import permutations
+from typing import TYPE_CHECKING
 
 from . import tree
-from ..types import Mention
+from ..types import Actor, Mention
+
+if TYPE_CHECKING:
+    from .patterns import Pattern
 
 #: Prepositions that place an event ("in Haiti", "into Lebanon").
 LOCATIVE_PREPS = frozenset({"in", "at", "into", "inside", "near", "across", "throughout", "within"})
@@ -198,3 +205,56 @@ def reported_party(noun, content_nouns: frozenset[str], actors_of):
     about = [o for c in tree.children(noun) if c.dep_ == "prep" and c.lower_ in REPORTED_PREPS
              for o in tree.children(c) if o.dep_ == "pobj" and actors_of(o)]
     return about[0] if about else noun
+
+
+def domestic(targets: list[Arg], sources: list[Arg]) -> list[Arg]:
+    """A target group the actor coder could not place ("students", "the
+    opposition") is taken to be of the source's country when the sources
+    share one: an unnamed patient is domestic. People and titles are left
+    alone ("President Reagan" without a date is not the source's compatriot)."""
+    countries = {a.mention.actor.country for a in sources if a.mention and a.mention.actor.country}
+    if len(countries) != 1:
+        return targets
+    country = next(iter(countries))
+    out = []
+    for t in targets:
+        a = t.mention.actor
+        if a.country is None and a.kind == "group" and a.sector and not a.code.startswith(("IGO", "NGO")):
+            t = Arg(dataclasses.replace(t.mention, actor=a.in_country(country), confidence=t.mention.confidence * 0.8), "default")
+        out.append(t)
+    return out
+
+
+def unnamed_patient(tok, p: Pattern, obj, passive: bool):
+    """The phrase the act is done to, when it names no actor ("opponents")."""
+    for c in tree.children(tok):
+        if c == obj:
+            continue
+        if c.dep_ in ("dobj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN"):
+            return c
+        if c.dep_ == "prep" and c.lower_ in p.targets:
+            for o in tree.children(c):
+                if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN"):
+                    return o
+    if tok.dep_ == "acl" and tok.tag_ == "VBN":
+        return tok.head
+    return obj if obj is not None and p.objects and obj.pos_ in ("NOUN", "PROPN") and passive else None
+
+
+def shared_head(head, direct: list[Mention], by_token) -> list[Arg]:
+    """"U.S. and Russian negotiators": a coordinated modifier outside the coded
+    span names a second actor of the same kind (USA + the negotiators' GOV)."""
+    covered = {i for m in direct for i in range(m.token_start, m.token_end)}
+    sector = direct[0].actor.sector
+    out = []
+    for c in tree.children(head):
+        if c.dep_ not in ("nmod", "compound", "amod", "poss") or c.i in covered:
+            continue
+        if not any(x.i in covered for x in c.conjuncts):
+            continue
+        for m in by_token.get(c.i, ()):
+            a = m.actor
+            if a.country and a.sector is None and sector and a.kind in PLACE_KINDS | {"demonym"}:
+                a = Actor(a.country + sector, a.country, sector, a.name, a.kind)
+            out.append(Arg(dataclasses.replace(m, actor=a), "conj"))
+    return out

@@ -17,9 +17,9 @@ from itertools import permutations
 
 from . import tree
 from .arg_parts import (
-    LOCATIVE_PREPS, PLACE_KINDS, Arg, clause_tokens, companions, dedupe, key,
-    marked, names_country, not_own_half, reported_party, symmetric_pairs, target_optional, unique,
-    unlabelled, venue,
+    LOCATIVE_PREPS, PLACE_KINDS, Arg, clause_tokens, companions, dedupe, domestic, key, marked,
+    names_country, not_own_half, reported_party, shared_head, symmetric_pairs, target_optional,
+    unique, unlabelled, unnamed_patient, venue,
 )
 from .event_context import Context
 from .ontology import DomesticPatient, Ontology
@@ -102,7 +102,7 @@ class ArgumentFinder:
         sources = [self._placed(a, tok, obj, by_token) for a in unique(sources)]
         source_keys = {key(a.mention) for a in sources if a.mention}
         targets = not_own_half([t for t in unique(targets) if key(t.mention) not in source_keys], sources)
-        targets = self._domestic(targets, sources)
+        targets = domestic(targets, sources)
         if p.symmetric in ("all", "subjects") and len(sources) > 1:
             # "Peru and Japan held talks in Lima": the venue is not a third party
             targets = [t for t in targets if not venue(t.mention, tok.doc)]
@@ -117,7 +117,7 @@ class ArgumentFinder:
             targets = [a for n in (tok, *attacks) for a in self._places(n, None, by_token)
                        if a.mention.actor.country not in countries][:1]
         elif not targets and sources and not p.needs_target and not (symmetric and len(sources) > 1):
-            targets = self._domestic(self._fallback_targets(tok, p, obj, sources, passive, by_token),
+            targets = domestic(self._fallback_targets(tok, p, obj, sources, passive, by_token),
                                      sources)
             symmetric = False  # a fallback target is not a partner in a joint act
         elif not targets and sources and obj is None and p.needs_target:
@@ -235,24 +235,6 @@ class ArgumentFinder:
                 if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and (h is not tok or tok.pos_ == "NOUN"))
                 for pobj in tree.children(c) if pobj.dep_ == "pobj" for a in self.actors(pobj, by_token)]
 
-    @staticmethod
-    def _domestic(targets: list[Arg], sources: list[Arg]) -> list[Arg]:
-        """A target group the actor coder could not place ("students", "the
-        opposition") is taken to be of the source's country when the sources
-        share one: an unnamed patient is domestic. People and titles are left
-        alone ("President Reagan" without a date is not the source's compatriot)."""
-        countries = {a.mention.actor.country for a in sources if a.mention and a.mention.actor.country}
-        if len(countries) != 1:
-            return targets
-        country = next(iter(countries))
-        out = []
-        for t in targets:
-            a = t.mention.actor
-            if a.country is None and a.kind == "group" and a.sector and not a.code.startswith(("IGO", "NGO")):
-                t = Arg(dataclasses.replace(t.mention, actor=a.in_country(country), confidence=t.mention.confidence * 0.8), "default")
-            out.append(t)
-        return out
-
     def _fallback_targets(self, tok, p: Pattern, obj, sources: list[Arg], passive: bool,
                           by_token) -> list[Arg]:
         """A target when no argument names one, in this order: an object of the
@@ -276,7 +258,7 @@ class ArgumentFinder:
             for m in by_token.get(t.i, ()):
                 if m.actor.country and m.actor.country not in countries and key(m) not in exclude:
                     return [Arg(m, "nested")]
-        patient = self._patient(tok, p, obj, passive)
+        patient = unnamed_patient(tok, p, obj, passive)
         domestic = self.ontology.plover[plover].domestic_patient  # per type: data/ontology.yaml
         if len(countries) == 1 and (domestic is DomesticPatient.ALWAYS or
                                     (domestic is DomesticPatient.PEOPLE and self._people(patient))):
@@ -301,22 +283,6 @@ class ArgumentFinder:
             return True
         return any(o.dep_ == "pobj" and o.lemma_.lower() in words
                    for c in tree.children(patient) if c.dep_ == "prep" and c.lower_ == "of" for o in tree.children(c))
-
-    @staticmethod
-    def _patient(tok, p: Pattern, obj, passive: bool):
-        """The phrase the act is done to, when it names no actor ("opponents")."""
-        for c in tree.children(tok):
-            if c == obj:
-                continue
-            if c.dep_ in ("dobj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN"):
-                return c
-            if c.dep_ == "prep" and c.lower_ in p.targets:
-                for o in tree.children(c):
-                    if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN"):
-                        return o
-        if tok.dep_ == "acl" and tok.tag_ == "VBN":
-            return tok.head
-        return obj if obj is not None and p.objects and obj.pos_ in ("NOUN", "PROPN") and passive else None
 
     def _places(self, tok, obj, by_token) -> list[Arg]:
         """Countries and capitals named as where the act happened."""
@@ -548,7 +514,7 @@ class ArgumentFinder:
             if direct:
                 for m in direct:
                     out.append(Arg(self._with_country(m, t, by_token), how))
-                out += self._shared_head(t, direct, by_token)
+                out += shared_head(t, direct, by_token)
                 continue
             # "his uncle, Jang Song-thaek": the apposition names the head; the owner does not
             nested = [m for c in tree.children(t) if c.dep_ == "appos"
@@ -567,25 +533,6 @@ class ArgumentFinder:
                         for o in tree.children(c):
                             if o.dep_ == "pobj":
                                 out += [Arg(a.mention, "nested") for a in self.actors(o, by_token, depth - 1)]
-        return out
-
-    @staticmethod
-    def _shared_head(head, direct: list[Mention], by_token) -> list[Arg]:
-        """"U.S. and Russian negotiators": a coordinated modifier outside the coded
-        span names a second actor of the same kind (USA + the negotiators' GOV)."""
-        covered = {i for m in direct for i in range(m.token_start, m.token_end)}
-        sector = direct[0].actor.sector
-        out = []
-        for c in tree.children(head):
-            if c.dep_ not in ("nmod", "compound", "amod", "poss") or c.i in covered:
-                continue
-            if not any(x.i in covered for x in c.conjuncts):
-                continue
-            for m in by_token.get(c.i, ()):
-                a = m.actor
-                if a.country and a.sector is None and sector and a.kind in PLACE_KINDS | {"demonym"}:
-                    a = Actor(a.country + sector, a.country, sector, a.name, a.kind)
-                out.append(Arg(dataclasses.replace(m, actor=a), "conj"))
         return out
 
     def _with_country(self, m: Mention, head, by_token) -> Mention:
