@@ -22,9 +22,10 @@ from dyadwatch.errors import MESSAGES, error, error_class
 SRC = Path(errors.__file__).resolve().parent
 #: Exceptions that may still be raised with a message of their own: Python's
 #: (pydantic gathers the ValueErrors of its validators into coded errors;
-#: the others are a programmer's misuse of an internal function) and the
+#: the others are a programmer's misuse of an internal function; an import
+#: finder answers with ImportError, as the import system expects) and the
 #: HTTP-level errors of the API, whose codes are words of its protocol.
-NOT_CODED = {"ValueError", "TypeError", "KeyError", "AttributeError", "ApiError",
+NOT_CODED = {"ValueError", "TypeError", "KeyError", "AttributeError", "ImportError", "ApiError",
              "RequestValidationError"}
 
 
