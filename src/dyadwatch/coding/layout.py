@@ -1,0 +1,87 @@
+"""Sentence starts that page layout implies but punctuation does not show.
+
+Scraped articles lose their line breaks: a subheading ("Rail strike ends")
+is glued to the first sentence of its section ("Hours after the talks began,
+the union ..."), and the parser reads the two as one sentence, whose subject
+is the subheading's noun ("strike ... called off"). These starts are found
+before the parser, from the tagger's tags and the words' case, and set as
+sentence starts, which the parser keeps.
+"""
+
+from __future__ import annotations
+
+#: The longest subheading run looked at, in words.
+MAX_HEADING = 6
+
+#: Words that open a sentence but are never capitalised inside one (two
+#: letters or more: "I" is capitalised everywhere, "A" is handled apart).
+OPENERS = frozenset({
+    "a", "an", "the", "this", "that", "these", "those", "on", "in", "at", "since", "after",
+    "before", "during", "when", "while", "despite", "amid", "until", "although", "though",
+    "because", "if", "as", "but", "however", "meanwhile", "according", "earlier", "later",
+    "last", "he", "she", "it", "they", "we", "his", "her", "their", "its", "our", "there",
+    "some", "many", "both", "for", "from", "with", "under", "over", "by",
+})
+
+#: Tags of a capitalised common word ("Hours", "Chinese") that opens a
+#: sentence after a subheading's final noun or adjective.
+_COMMON = frozenset({"NN", "NNS", "JJ"})
+#: Tags of a subheading's last word: headings end in a content word.
+_CONTENT = frozenset({"NN", "NNS", "NNP", "NNPS", "JJ", "VB", "VBD", "VBG", "VBN", "VBP",
+                      "VBZ", "CD", "RB"})
+_NOUN_END = frozenset({"NN", "NNS"})
+_FINAL = frozenset({".", "!", "?"})
+_CLOSERS = frozenset({'"', "”", "’", "'", ")"})
+
+
+def glued_heading_starts(doc) -> list[int]:
+    """The indices of tokens that start a sentence after a glued subheading.
+
+    A subheading is a run of two to `MAX_HEADING` words after a sentence's
+    final punctuation, starting with a capital, without punctuation, ending
+    in a lowercase content word; the token after it starts a sentence when it
+    is capitalised although no sentence could capitalise it there: a function
+    word ("On", "Since", "The"), or a common noun or adjective ("Hours",
+    "Chinese") after a common noun (a verb may take a capitalised object,
+    "met Chinese officials", and adjectives stack, "the former French
+    minister").
+    """
+    starts: list[int] = []
+    for i in range(1, len(doc) - 2):
+        if _after_sentence_end(doc, i) and doc[i].is_alpha and doc[i].text[0].isupper():
+            k = _heading_end(doc, i)
+            if k is not None:
+                starts.append(k)
+    return starts
+
+
+def is_glued_heading(sent) -> bool:
+    """Whether the sentence `sent` is a subheading cut off by
+    `glued_heading_starts`: it names the section's topic ("India backs port
+    deal"), it reports no event of its own."""
+    doc = sent.doc
+    return (0 < sent.start and sent.end < len(doc) and _after_sentence_end(doc, sent.start)
+            and _heading_end(doc, sent.start) == sent.end)
+
+
+def _after_sentence_end(doc, i: int) -> bool:
+    prev = doc[i - 1]
+    if prev.text in _FINAL:
+        return True
+    return prev.text in _CLOSERS and i >= 2 and doc[i - 2].text in _FINAL
+
+
+def _heading_end(doc, i: int) -> int | None:
+    """The index of the token opening a sentence after the heading at `i`."""
+    for k in range(i + 2, min(i + MAX_HEADING + 1, len(doc) - 1)):
+        word, last = doc[k], doc[k - 1]
+        if not (last.is_alpha or last.like_num) or "\n" in last.whitespace_:
+            return None
+        if not (word.is_alpha and word.text[0].isupper()) or not last.text.islower() \
+                or last.tag_ not in _CONTENT:
+            continue
+        lower = word.text.lower()
+        if word.is_title and (lower in OPENERS and (len(lower) > 1 or lower == "a")
+                              or word.tag_ in _COMMON and last.tag_ in _NOUN_END):
+            return k
+    return None
