@@ -10,6 +10,8 @@ sentence starts, which the parser keeps.
 
 from __future__ import annotations
 
+import numpy
+
 #: The longest subheading run looked at, in words.
 MAX_HEADING = 6
 
@@ -46,9 +48,16 @@ def glued_heading_starts(doc) -> list[int]:
     "met Chinese officials", and adjectives stack, "the former French
     minister").
     """
+    from spacy.attrs import ORTH
+    from spacy.strings import get_string_id
+
+    orth = doc.to_array(ORTH)
+    finals = numpy.array([get_string_id(p) for p in _FINAL], dtype=orth.dtype)
     starts: list[int] = []
-    for i in range(1, len(doc) - 2):
-        if _after_sentence_end(doc, i) and doc[i].is_alpha and doc[i].text[0].isupper():
+    # only the tokens after a final stop become Token objects (a tenth of a text)
+    for stop in numpy.isin(orth[:-3], finals).nonzero()[0].tolist():
+        i = stop + 1 if doc[stop + 1].text not in _CLOSERS else stop + 2
+        if doc[i].is_alpha and doc[i].text[0].isupper():
             k = _heading_end(doc, i)
             if k is not None:
                 starts.append(k)
