@@ -39,3 +39,29 @@ def test_capitals_inside_a_sentence_do_not_start_one(nlp, text):
     doc = nlp(text)
     assert len(list(doc.sents)) == text.count(".")
     assert not any(is_glued_heading(s) for s in doc.sents)
+
+
+@pytest.mark.parametrize("text, label, answer", [
+    ("The talk was edited for length. Kaya: Turkey accused Greece of lying.",
+     "Kaya:", "Turkey accused Greece of lying."),
+    ("VOA: Will Oslo send troops? Anna Lindqvist: Norway will not send troops.",
+     "Anna Lindqvist:", "Norway will not send troops."),
+    ("We asked about the border.\nMinister: \"Nobody crosses it.\"",
+     "Minister:", "\"Nobody crosses it.\""),
+])
+def test_a_speaker_label_is_not_part_of_the_answer(nlp, text, label, answer):
+    doc = nlp(text)
+    sents = [s.text.strip() for s in doc.sents]
+    assert label in sents and answer in sents
+    for s in doc.sents:  # the label is no subject of the answer's verb
+        if s.text.strip() == answer:
+            assert all(t.head.i >= s.start for t in s)
+
+
+@pytest.mark.parametrize("text", [
+    'He said: "We will not move." The envoy agreed.',
+    "Note: the figures are estimates. Turnout was low.",
+    "The talks resume at 10:30 on Monday. Both sides agreed.",
+])
+def test_a_colon_inside_a_sentence_is_no_speaker_label(nlp, text):
+    assert len(list(nlp(text).sents)) == 2

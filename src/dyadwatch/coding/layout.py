@@ -5,7 +5,8 @@ is glued to the first sentence of its section ("Hours after the talks began,
 the union ..."), and the parser reads the two as one sentence, whose subject
 is the subheading's noun ("strike ... called off"). These starts are found
 before the parser, from the tagger's tags and the words' case, and set as
-sentence starts, which the parser keeps.
+sentence starts, which the parser keeps. So is the answer after a speaker
+label in an interview transcript ("Lindqvist: Norway will ...").
 """
 
 from __future__ import annotations
@@ -48,20 +49,56 @@ def glued_heading_starts(doc) -> list[int]:
     "met Chinese officials", and adjectives stack, "the former French
     minister").
     """
-    from spacy.attrs import ORTH
-    from spacy.strings import get_string_id
-
-    orth = doc.to_array(ORTH)
-    finals = numpy.array([get_string_id(p) for p in _FINAL], dtype=orth.dtype)
     starts: list[int] = []
-    # only the tokens after a final stop become Token objects (a tenth of a text)
-    for stop in numpy.isin(orth[:-3], finals).nonzero()[0].tolist():
-        i = stop + 1 if doc[stop + 1].text not in _CLOSERS else stop + 2
-        if doc[i].is_alpha and doc[i].text[0].isupper():
+    for i in _openings(doc):
+        if i > 0 and _after_sentence_end(doc, i) and doc[i].is_alpha and doc[i].text[0].isupper():
             k = _heading_end(doc, i)
             if k is not None:
                 starts.append(k)
     return starts
+
+
+def speaker_label_starts(doc) -> list[int]:
+    """The indices of tokens that start a sentence after a speaker label.
+
+    Interview transcripts put the speaker before each turn ("Lindqvist: Norway
+    will not send troops."); the parser makes the label the subject of the
+    answer's verb, or its root with the verb hung on it as a modifier, where
+    coding drops background acts. A label is one to three capitalised words
+    and a colon, at the start of the text or of a line or after a final stop,
+    followed by a capitalised word or a quote: the answer starts a sentence
+    (so does the story after a dateline, "LYON: Police said ...").
+    """
+    starts: list[int] = []
+    for i in _openings(doc):
+        for j in range(i + 1, min(i + 4, len(doc) - 1)):
+            label = doc[j - 1]
+            if not (label.is_alpha and label.text[0].isupper()) or label.whitespace_ not in ("", " "):
+                break
+            after = doc[j + 1]
+            if doc[j].text == ":" and (after.text[0].isupper() or after.is_quote):
+                starts.append(j + 1)
+                break
+    return starts
+
+
+def _openings(doc) -> list[int]:
+    """Where a sentence may open: the text's first token, the token after a
+    final stop (and its closing quote) and the token after a line break. Only
+    these become Token objects (a tenth of a text): they are found in the
+    ORTH and IS_SPACE arrays."""
+    from spacy.attrs import IS_SPACE, ORTH
+    from spacy.strings import get_string_id
+
+    if len(doc) < 4:
+        return []
+    array = doc.to_array([ORTH, IS_SPACE])
+    finals = numpy.array([get_string_id(p) for p in _FINAL], dtype=array.dtype)
+    out = [0]
+    for stop in numpy.isin(array[:-3, 0], finals).nonzero()[0].tolist():
+        out.append(stop + 1 if doc[stop + 1].text not in _CLOSERS else stop + 2)
+    out.extend(i + 1 for i in array[:-3, 1].nonzero()[0].tolist() if "\n" in doc[i].text)
+    return sorted(set(out))
 
 
 def is_glued_heading(sent) -> bool:
