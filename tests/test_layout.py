@@ -19,6 +19,8 @@ def sentences(nlp, text):
      "Rice prices surge", "Since the harvest failed, traders have hoarded grain."),
     ("Both sides met.” Harbor dispute The new board would settle such quarrels.",
      "Harbor dispute", "The new board would settle such quarrels."),
+    ("Exports rose. Slow start at ports Even as trade grows, the docks are idle.",
+     "Slow start at ports", "Even as trade grows, the docks are idle."),
     ("Five died. Floods hit river towns Hours after the dam broke, the army arrived.",
      "Floods hit river towns", "Hours after the dam broke, the army arrived."),
 ])

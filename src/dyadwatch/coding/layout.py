@@ -23,7 +23,9 @@ OPENERS = frozenset({
     "before", "during", "when", "while", "despite", "amid", "until", "although", "though",
     "because", "if", "as", "but", "however", "meanwhile", "according", "earlier", "later",
     "last", "he", "she", "it", "they", "we", "his", "her", "their", "its", "our", "there",
-    "some", "many", "both", "for", "from", "with", "under", "over", "by",
+    "some", "many", "both", "for", "from", "with", "under", "over", "by", "even", "now", "yet",
+    "instead", "what", "how", "why", "where", "who", "all", "no", "each", "every", "among",
+    "about", "without", "across", "against",
 })
 
 #: Tags of a capitalised common word ("Hours", "Chinese") that opens a
