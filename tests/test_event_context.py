@@ -219,3 +219,23 @@ def test_a_speaker_naming_a_possible_hostile_act_of_its_own_threatens(nlp, coder
 def test_a_reporting_verb_hung_on_the_clause_names_its_speaker(nlp, coder):
     # "X said, we are ...": the parser makes "said" a parenthetical of the reported clause
     assert ("CHL", "-", "AGREE") in counted(nlp, coder, "Even so, Chile said, we are ready for talks without preconditions.")
+
+
+@pytest.mark.parametrize("text", [
+    "Did Brazil condemn Peru?",
+    "Did Chile send troops to Peru?",
+    "Has Denmark condemned Sweden?",
+    "Will Norway send aid to Mali?",
+    "VOA: Is France sending troops to Mali?",
+])
+def test_a_yes_no_question_asserts_no_act(nlp, coder, text):
+    # an interviewer's question asks whether the act happened
+    assert facts(nlp, coder, text) and counted(nlp, coder, text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Why did Brazil condemn Peru?", ("BRA", "PER", "ACCUSE")),  # a wh-question takes the act as given
+    ("Denmark condemned Sweden. Has it helped?", ("DNK", "SWE", "ACCUSE")),
+])
+def test_a_question_leaves_an_asserted_act_counted(nlp, coder, text, expected):
+    assert expected in counted(nlp, coder, text)

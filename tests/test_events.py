@@ -59,6 +59,15 @@ def triples(events, *, counted_only=True):
                   for e in events if not counted_only or (not e.negated and e.modality == "asserted"))
 
 
+def test_a_glued_subheading_reports_no_event(nlp, coder):
+    # a section title run into the next sentence by a scraper (coding/layout.py)
+    text = ("The ministers met in Geneva. Norway backs port deal "
+            "On Tuesday, Sweden said it would sign the treaty.")
+    events = run(nlp, coder, text, {"Norway": "NOR", "Sweden": "SWE"})
+    assert not any(e.source and e.source.code == "NOR" for e in events)
+    assert not any(t[0] == "NOR" for t in triples(events, counted_only=False))
+
+
 def test_simple_verb_with_date_and_audit_fields(nlp, coder):
     text = "Australia condemned Iran on Friday."
     events = run(nlp, coder, text, {"Australia": "AUS", "Iran": "IRN"})

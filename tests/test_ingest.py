@@ -152,6 +152,20 @@ def test_hard_wrapped_text_is_joined_with_spaces():
     assert art.text.split("\n\n")[0] == " ".join(para.split("\n"))
 
 
+def test_a_subheading_inside_hard_wrapped_text_stays_a_paragraph():
+    para = ("Japan and South Korea agreed on Tuesday to restart regular\n"
+            "security talks, the two foreign ministries said after a\n"
+            "meeting in Tokyo that lasted more than three hours.\n"
+            "Fishing rights next\n"
+            "Both sides said they would turn to the fishing dispute in\n"
+            "the spring, when a panel of experts is due to report.")
+    art = article_from_text(f"Allies restart talks\n\n{para}\n\nKono met Kang on the "
+                            "sidelines.")
+    parts = art.text.split("\n\n")
+    assert parts[1] == "Fishing rights next"
+    assert parts[0].endswith("three hours.") and parts[2].startswith("Both sides said")
+
+
 def test_bylines_need_a_name():
     for line, byline in (("By Kim Tong-hyung and Lee Min-ji", "Kim Tong-hyung and Lee Min-ji"),
                          ("BY Jean de la Fontaine, Harbour Times", "Jean de la Fontaine, "

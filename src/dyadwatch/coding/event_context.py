@@ -98,6 +98,8 @@ class ClauseReader:
             return Context("background", negated)  # "was once invited", "always condemns"
         if any(self._question(t) for t in [tok, *tok.ancestors]):
             return Context("hypothetical", negated)  # "unclear whether X will Z", "asked if X agreed"
+        if _yes_no_question(tok.sent):
+            return Context("hypothetical", negated)  # an interviewer's "Did X attack Y?"
         return None
 
     def _reporter(self, tok):
@@ -384,3 +386,17 @@ def _verb_above(noun):
     return cur
 
 
+def _yes_no_question(sent) -> bool:
+    """Is the sentence a direct yes/no question ("Did X attack Y?", "Will X
+    send aid?")? It asks whether the act happened and asserts nothing, as an
+    interviewer's turn in a transcript. The sentence ends in a question mark
+    and opens with the auxiliary put before its subject; a wh-question ("Why
+    did X attack Y?") takes the act as given and is not one."""
+    words = [t for t in sent if not (t.is_punct or t.is_quote or t.is_space)]
+    end = [t for t in sent if not (t.is_quote or t.is_space)]
+    if not words or not end or end[-1].text != "?":
+        return False
+    first = words[0]
+    return first.dep_ in ("aux", "auxpass", "ROOT") and (
+        first.tag_ == "MD" or first.lemma_.lower() in ("be", "do", "have")) and any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i > first.i for c in tree.children(first.head))

@@ -48,6 +48,7 @@ from .arg_parts import PLACE_KINDS, Arg, about_another, unique
 from .event_args import JOINT_SCENE_PREPS, ArgumentFinder
 from .event_context import ClauseReader, Context
 from .event_dates import event_date, lead_dates, lead_day, recalled_narration, tally
+from .layout import is_glued_heading
 from .nlp import doc_text
 from .noun_anaphora import owner_of_earlier_mention
 from .ontology import Ontology
@@ -114,6 +115,8 @@ class EventCoder:
         events: dict[str, Event] = {}
         keys = TriggerKeys.of(doc, self.patterns.verbs, self.patterns.nouns)
         for index, sent in enumerate(doc.sents):
+            if is_glued_heading(sent):
+                continue  # a subheading names its section's topic, not an event
             inside = [q for q in quoted if q[0] < sent.end_char and sent.start_char < q[1]]
             for event in self._code_sentence(sent, index, article, by_token, keys, inside):
                 if event.id not in events or _rank(event) > _rank(events[event.id]):

@@ -10,7 +10,8 @@ disabled (en_core_web_sm's senter) is not loaded at all. With today's stages eve
 is kept: tagger and attribute_ruler for POS, parser for subjects and
 objects, lemmatizer for verb patterns, ner for actor and place candidates.
 One small component of ours runs before the parser: a blank line ends a
-sentence (headlines and bylines have no full stop).
+sentence (headlines and bylines have no full stop), and so does a subheading
+glued to the next sentence and a speaker label (coding/layout.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from .. import prebuilt
 from ..errors import UnassignedAttributeError, error
 from ..types import Article
+from .layout import glued_heading_starts, speaker_label_starts
 
 #: What spaCy's rule lemmatizer reads, which its factory does not declare.
 _RULE_LEMMATIZER_READS = frozenset({"token.pos", "token.morph"})
@@ -39,6 +41,8 @@ def _paragraph_starts(doc):
     for i in doc.to_array(IS_SPACE)[:-1].nonzero()[0].tolist():
         if doc[i].text.count("\n") >= 2:
             doc[i + 1].is_sent_start = True
+    for i in glued_heading_starts(doc) + speaker_label_starts(doc):
+        doc[i].is_sent_start = True
     return doc
 
 

@@ -173,7 +173,8 @@ class Cleaner:
         body, last_block = False, -1
         for bi, block in enumerate(blocks):
             for li, line in enumerate(block):
-                if wrapped and body and li > 0 and last_block == bi:
+                if wrapped and body and li > 0 and last_block == bi \
+                        and not _subheading(block, li) and not _subheading(block, li - 1):
                     paragraphs[-1] = _join_wrapped(paragraphs[-1], line)
                     continue
                 more = li < len(block) - 1 or bi < len(blocks) - 1
@@ -337,6 +338,20 @@ def _blocks(lines: list[str]) -> list[list[str]]:
         elif blocks[-1]:
             blocks.append([])
     return [b for b in blocks if b]
+
+
+def _subheading(block: list[str], li: int) -> bool:
+    """Is line `li` of a hard-wrapped block a subheading? A short line (under
+    two thirds of the block's widest) of at most 8 words, starting with a
+    capital and ending without a final stop, after a sentence's end and
+    before a capitalised line: joined with spaces it would run into the
+    next sentence ("Rail strike ends Hours after ..."), so it stays a
+    paragraph of its own."""
+    line = block[li]
+    return (0 < li + 1 < len(block) and line[0].isupper() and block[li + 1][0].isupper()
+            and line[-1] not in _SENTENCE_END and len(line.split()) <= 8
+            and (li == 0 or block[li - 1][-1] in _SENTENCE_END)
+            and 3 * len(line) < 2 * max(len(x) for x in block))
 
 
 def _join_wrapped(paragraph: str, line: str) -> str:
