@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -92,3 +93,34 @@ def test_before_window_needs_the_whole_named_period_to_be_old():
     assert before_window("in February", anchor)
     assert not before_window("on Monday", anchor)
     assert not before_window("in 2021", None)
+
+
+_EXACT_ANCHORS = [dt.date(2024, 2, 29), dt.date(2024, 3, 1), dt.date(2023, 12, 31),
+                  dt.date(2024, 1, 1), dt.date(2024, 6, 15), None]
+_EXACT_FORMS = ["March", "Feb.", "Sept.", "dec", "May", "June 2019", "Jan. 2024",
+                "Oct. 7", "July 4", "1 March", "15 June", "June 15", "December 31", "Nov. 30",
+                "March 1, 2024", "Aug. 9 2022", "28 February 2023", "January 31 1999",
+                "Feb 28", "28 Feb"]
+
+
+@pytest.mark.parametrize("anchor", _EXACT_ANCHORS)
+def test_exact_forms_give_dateparsers_answer(anchor):
+    """The plain forms read without dateparser get exactly its (date, period)."""
+    from dyadwatch.coding import dates
+
+    for text in _EXACT_FORMS:
+        mine = dates._exact(text, anchor)
+        if anchor is None and not re.search(r"\d{4}", text):
+            assert mine is None, text  # a day or month without a year needs the anchor
+            continue
+        data = dates._parser(anchor).get_date_data(text)
+        assert mine == (data.date_obj.date(), data.period), (text, anchor)
+
+
+@pytest.mark.parametrize("text", ["Feb. 29", "29 February 2024", "April 31", "June 0",
+                                  "decades", "Marchers", "Monday, June 3", "June 3 to June 5",
+                                  "2024 June", "3rd of June"])
+def test_forms_not_mirrored_are_left_to_dateparser(text):
+    from dyadwatch.coding import dates
+
+    assert dates._exact(text, dt.date(2024, 6, 15)) is None
