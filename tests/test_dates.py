@@ -45,7 +45,8 @@ def test_resolve(text, expected, how):
     assert resolve(text, WED) == (expected, how)
 
 
-@pytest.mark.parametrize("text", ["the 1970s", "three days", "the second day", "", "May"])
+@pytest.mark.parametrize("text", ["the 1970s", "three days", "the second day", "", "May",
+                                  "in two decades", "for decades", "the Marchers"])
 def test_not_a_date(text):
     value, how = resolve(text, WED)
     assert value is None and how == "unresolved"

@@ -37,7 +37,6 @@ import functools
 import re
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DAY_WORD = re.compile(r"\b(today|tonight|yesterday|tomorrow|last night|overnight|"
                        r"this morning|this afternoon|this evening)\b")
 _DAY_OFFSETS = {"yesterday": -1, "last night": -1, "tomorrow": 1}
@@ -57,7 +56,14 @@ _PERIOD = re.compile(
     r"(?P<unit>week|weekend|month|year)\b",
     re.I,
 )
-_MONTH_WORD = re.compile(r"\b(" + "|".join(_MONTHS) + r")[a-z]*\.?(\b|$)", re.I)
+_MONTH_NUMBER = {name: i for i, names in enumerate(
+    (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+     ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
+#: A month's name or abbreviation as a whole word: "two decades" names no December,
+#: "Marchers" no March (a prefix test read both as months).
+_MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
+                         + r")\b\.?", re.I)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b(?!s)")
 _NUMERIC_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 _DECADE = re.compile(r"\b\d{2,4}'?s\b")
@@ -154,10 +160,6 @@ def _resolve_absolute(raw: str, anchor: dt.date | None) -> tuple[dt.date | None,
     return value, f"absolute-{'month' if period == 'month' else 'year' if period == 'year' else 'day'}"
 
 
-_MONTH_NUMBER = {name: i for i, names in enumerate(
-    (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-     ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
 _EXACT = re.compile(  # ASCII digits only: int() reads other scripts' digits, dateparser may not
     r"(?i)(?:(?P<m1>[a-z]+)\.?(?: (?P<d1>[0-9]{1,2}),?)?(?: (?P<y1>(?:1[89]|20)[0-9][0-9]))?"
     r"|(?P<d2>[0-9]{1,2}) (?P<m2>[a-z]+)\.?(?: (?P<y2>(?:1[89]|20)[0-9][0-9]))?)"
