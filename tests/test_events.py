@@ -1247,9 +1247,10 @@ def test_a_thing_named_again_points_to_its_owner(nlp, coder):
 
 
 def test_a_list_of_countries_parsed_as_an_apposition_gives_every_member(nlp, coder):
-    names = {"Greece": "GRC", "Panama": "PAN", "South Korea": "KOR", "Japan": "JPN"}
-    events = run(nlp, coder, "Council members Greece, Panama and South Korea also condemned Japan.", names)
-    assert triples(events) == [("GRC", "JPN", "ACCUSE"), ("KOR", "JPN", "ACCUSE"), ("PAN", "JPN", "ACCUSE")]
+    # the parser reads Brazil as an apposition of Kenya and South Africa as Brazil's conjunct
+    names = {"Kenya": "KEN", "Brazil": "BRA", "South Africa": "ZAF", "Peru": "PER"}
+    events = run(nlp, coder, "Panel members Kenya, Brazil and South Africa also criticised Peru.", names)
+    assert triples(events) == [("BRA", "PER", "ACCUSE"), ("KEN", "PER", "ACCUSE"), ("ZAF", "PER", "ACCUSE")]
 
 
 def test_a_phrase_of_time_is_no_object_of_a_light_verb(nlp, coder):

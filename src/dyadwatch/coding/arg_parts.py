@@ -111,8 +111,8 @@ def marked(clause, word: str) -> bool:
 
 def about_another(tok, source: Arg, actors_of, named, pronouns: frozenset[str]) -> bool:
     """Does the trigger's "that" clause say what a thing or an act of another
-    party does or will do ("warned that the government's actions would divide
-    the country", "warned that other states could leave")? Not when its subject
+    party does or will do ("warned that the ministry's plan would split the
+    coalition", "warned that other states could leave")? Not when its subject
     is a party itself ("warned that Y would pay a price": a threat to Y), the
     source's own (one of its country, "its troops") or a pronoun ("warned that
     it will retaliate"). `actors_of(token)` gives the actor arguments a phrase
@@ -188,8 +188,8 @@ def not_own_half(targets: list[Arg], sources: list[Arg]) -> list[Arg]:
 
 
 def names_country(mentions) -> bool:
-    """Do the mentions name a country (or its capital)? "Greece, Panama and South
-    Korea" is often parsed with Panama in apposition to Greece and South Korea
+    """Do the mentions name a country (or its capital)? "Kenya, Brazil and South
+    Africa" is often parsed with Brazil in apposition to Kenya and South Africa
     its conjunct: two countries in apposition are a list, not one actor named twice."""
     return bool(mentions) and all(m.actor.kind in PLACE_KINDS for m in mentions)
 
