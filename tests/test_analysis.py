@@ -347,3 +347,16 @@ def test_canonical_events_count_only_when_factual(tmp_path):
         assert count(unit="mentions", include_nonfactual=True) == 4
         timeline = analysis.timeline(con, "CHN", "PRK")
         assert list(timeline["event_id"]) == ["m1"] and timeline["n_mentions"][0] == 2
+
+
+def test_goldstein_sums_are_exact_whatever_order_the_rows_are_added(tmp_path):
+    """Ten scores of 0.1 add up to 1.0: floats added in DuckDB's parallel order
+    give 0.9999999999999999 (and may differ in the last digit between runs)."""
+    specs = [Ev(f"tn{k}", f"2022-05-{k + 1:02d}", "THAGOV", "NPLGOV", "CONSULT", 1, 0.1,
+                f"Thai and Nepali officials met again, round {k}.", "met") for k in range(10)]
+    build_db(tmp_path / "exact.duckdb", specs)
+    with Store.open(tmp_path / "exact.duckdb", read_only=True) as store:
+        df = analysis.dyad_series(store.cursor(), "THA", "NPL", unit="mentions")
+        edges = analysis.network(store.cursor(), unit="mentions")
+    assert list(df["goldstein_sum"]) == [1.0] and list(df["goldstein_mean"]) == [0.1]
+    assert list(edges["goldstein_sum"]) == [1.0] and list(edges["goldstein_mean"]) == [0.1]

@@ -46,6 +46,18 @@ SPAN_YEARS: dict[str, int] = {"day": 27, "week": 191, "month": 833}
 
 # -- time series ---------------------------------------------------------------
 
+
+def exact_sum(column: str) -> str:
+    """SQL for the sum of a DOUBLE score column, added exactly (as DECIMAL): DuckDB
+    adds floats in parallel in whatever order its threads finish, so the same
+    query could print a different last digit from one run to the next."""
+    return f"sum({column}::DECIMAL(18, 6))::DOUBLE"
+
+
+def exact_avg(column: str) -> str:
+    """The mean of a score column from its exact sum (see `exact_sum`)."""
+    return f"avg({column}::DECIMAL(18, 6))::DOUBLE"
+
 def dyad_series(con: Any, a: str, b: str, *, directed: bool = False, freq: str = "month",
                 since: Any = None, until: Any = None, unit: str = "canonical",
                 include_nonfactual: bool = False) -> pd.DataFrame:
@@ -110,7 +122,7 @@ def _series(con: Any, w: Where, freq: str, since: Any, until: Any, unit: str,
         FROM ({base}) b {w.sql()}),
     agg AS (
         SELECT period, count(*) AS n_events, {plover}, {quads},
-               sum(goldstein) AS goldstein_sum, avg(goldstein) AS goldstein_mean
+               {exact_sum('goldstein')} AS goldstein_sum, {exact_avg('goldstein')} AS goldstein_mean
         FROM sel GROUP BY period),
     bounds AS (
         SELECT {trunc % 'coalesce(?::DATE, min(period), ?::DATE)'} AS lo,
@@ -336,8 +348,8 @@ def network(con: Any, *, since: Any = None, until: Any = None, min_events: int =
     w = (Where().dates("b.date", since, until)
          .add(f"b.{src} IS NOT NULL AND b.{tgt} IS NOT NULL"))
     sql = (f"SELECT b.{src} AS source, b.{tgt} AS target, count(*) AS n_events, "
-           f"coalesce(sum(b.goldstein), 0.0) AS goldstein_sum, "
-           f"avg(b.goldstein) AS goldstein_mean, "
+           f"coalesce({exact_sum('b.goldstein')}, 0.0) AS goldstein_sum, "
+           f"{exact_avg('b.goldstein')} AS goldstein_mean, "
            f"avg(CASE WHEN b.quad_class IN (3, 4) THEN 1.0 ELSE 0.0 END) AS conflict_share "
            f"FROM ({base_events_sql(unit, include_nonfactual)}) b {w.sql()} "
            f"GROUP BY ALL HAVING count(*) >= ? ORDER BY n_events DESC, source, target")
