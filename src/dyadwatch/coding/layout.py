@@ -6,7 +6,8 @@ the union ..."), and the parser reads the two as one sentence, whose subject
 is the subheading's noun ("strike ... called off"). These starts are found
 before the parser, from the tagger's tags and the words' case, and set as
 sentence starts, which the parser keeps. So is the answer after a speaker
-label in an interview transcript ("Lindqvist: Norway will ...").
+label in an interview transcript ("Lindqvist: Norway will ..."), and the
+line after a blank line.
 """
 
 from __future__ import annotations
@@ -39,7 +40,24 @@ _FINAL = frozenset({".", "!", "?"})
 _CLOSERS = frozenset({'"', "”", "’", "'", ")"})
 
 
-def glued_heading_starts(doc) -> list[int]:
+def sentence_starts(doc) -> list[int]:
+    """The indices of tokens that page layout makes start a sentence: after a
+    blank line (headlines, sublines, bylines and datelines of scraped articles
+    have no final full stop), after a glued subheading and after a speaker
+    label. The Doc's ORTH and IS_SPACE arrays are read once for all three, and
+    only the tokens at those places become Token objects."""
+    from spacy.attrs import IS_SPACE, ORTH
+
+    if not len(doc):
+        return []
+    array = doc.to_array([ORTH, IS_SPACE])
+    spaces = array[:-1, 1].nonzero()[0].tolist()
+    starts = [i + 1 for i in spaces if doc[i].text.count("\n") >= 2]
+    openings = _openings(doc, array, spaces)
+    return starts + _glued_heading_starts(doc, openings) + _speaker_label_starts(doc, openings)
+
+
+def _glued_heading_starts(doc, openings: list[int]) -> list[int]:
     """The indices of tokens that start a sentence after a glued subheading.
 
     A subheading is a run of two to `MAX_HEADING` words after a sentence's
@@ -52,7 +70,7 @@ def glued_heading_starts(doc) -> list[int]:
     minister").
     """
     starts: list[int] = []
-    for i in _openings(doc):
+    for i in openings:
         if i > 0 and _after_sentence_end(doc, i) and doc[i].is_alpha and doc[i].text[0].isupper():
             k = _heading_end(doc, i)
             if k is not None:
@@ -60,7 +78,7 @@ def glued_heading_starts(doc) -> list[int]:
     return starts
 
 
-def speaker_label_starts(doc) -> list[int]:
+def _speaker_label_starts(doc, openings: list[int]) -> list[int]:
     """The indices of tokens that start a sentence after a speaker label.
 
     Interview transcripts put the speaker before each turn ("Lindqvist: Norway
@@ -72,7 +90,7 @@ def speaker_label_starts(doc) -> list[int]:
     (so does the story after a dateline, "LYON: Police said ...").
     """
     starts: list[int] = []
-    for i in _openings(doc):
+    for i in openings:
         for j in range(i + 1, min(i + 4, len(doc) - 1)):
             label = doc[j - 1]
             if not (label.is_alpha and label.text[0].isupper()) or label.whitespace_ not in ("", " "):
@@ -84,28 +102,26 @@ def speaker_label_starts(doc) -> list[int]:
     return starts
 
 
-def _openings(doc) -> list[int]:
+def _openings(doc, array, spaces: list[int]) -> list[int]:
     """Where a sentence may open: the text's first token, the token after a
-    final stop (and its closing quote) and the token after a line break. Only
-    these become Token objects (a tenth of a text): they are found in the
-    ORTH and IS_SPACE arrays."""
-    from spacy.attrs import IS_SPACE, ORTH
+    final stop (and its closing quote) and the token after a line break, from
+    the ORTH column of `array` and the whitespace tokens `spaces` (the rows
+    of IS_SPACE): only these become Token objects (a tenth of a text)."""
     from spacy.strings import get_string_id
 
     if len(doc) < 4:
         return []
-    array = doc.to_array([ORTH, IS_SPACE])
     finals = numpy.array([get_string_id(p) for p in _FINAL], dtype=array.dtype)
     out = [0]
     for stop in numpy.isin(array[:-3, 0], finals).nonzero()[0].tolist():
         out.append(stop + 1 if doc[stop + 1].text not in _CLOSERS else stop + 2)
-    out.extend(i + 1 for i in array[:-3, 1].nonzero()[0].tolist() if "\n" in doc[i].text)
+    out.extend(i + 1 for i in spaces if i < len(doc) - 3 and "\n" in doc[i].text)
     return sorted(set(out))
 
 
 def is_glued_heading(sent) -> bool:
     """Whether the sentence `sent` is a subheading cut off by
-    `glued_heading_starts`: it names the section's topic ("India backs port
+    `sentence_starts`: it names the section's topic ("India backs port
     deal"), it reports no event of its own."""
     doc = sent.doc
     return (0 < sent.start and sent.end < len(doc) and _after_sentence_end(doc, sent.start)

@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import prebuilt
 from ..errors import UnassignedAttributeError, error
 from ..types import Article
-from .layout import glued_heading_starts, speaker_label_starts
+from .layout import sentence_starts
 
 #: What spaCy's rule lemmatizer reads, which its factory does not declare.
 _RULE_LEMMATIZER_READS = frozenset({"token.pos", "token.morph"})
@@ -31,17 +31,9 @@ PARAGRAPHS = "dyadwatch_paragraphs"
 
 
 def _paragraph_starts(doc):
-    """A blank line ends a sentence: headlines, sublines, bylines and datelines
-    of scraped articles have no final full stop, and the parser would run them
-    into the first sentence of the body. Boundaries set before the parser are
-    kept by it. Only the whitespace tokens (from the Doc's IS_SPACE array)
-    become Token objects."""
-    from spacy.attrs import IS_SPACE
-
-    for i in doc.to_array(IS_SPACE)[:-1].nonzero()[0].tolist():
-        if doc[i].text.count("\n") >= 2:
-            doc[i + 1].is_sent_start = True
-    for i in glued_heading_starts(doc) + speaker_label_starts(doc):
+    """Sentence starts page layout implies (a blank line, a glued subheading, a
+    speaker label: coding/layout.py), set before the parser, which keeps them."""
+    for i in sentence_starts(doc):
         doc[i].is_sent_start = True
     return doc
 
