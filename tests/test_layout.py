@@ -67,3 +67,17 @@ def test_a_speaker_label_is_not_part_of_the_answer(nlp, text, label, answer):
 ])
 def test_a_colon_inside_a_sentence_is_no_speaker_label(nlp, text):
     assert len(list(nlp(text).sents)) == 2
+
+
+@pytest.mark.parametrize("text", ["", " ", "Lindqvist:", "Talks:\n\n", "A.", "Port deal signed",
+                                  "\n\n\n", "Oslo: ?", ". . . . The"])
+def test_texts_too_short_or_all_punctuation_parse_without_error(nlp, text):
+    """The layout rules look ahead of a token (a label's answer, a heading's
+    next word): at a text's very end there is none, and nothing may fail."""
+    doc = nlp(text)
+    assert "".join(s.text_with_ws for s in doc.sents) == text
+
+
+def test_a_blank_line_still_ends_a_sentence(nlp):
+    assert sentences(nlp, "Harbour talks resume\n\nThe two cities met on Monday.") == [
+        "Harbour talks resume\n\n", "The two cities met on Monday."]
