@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import string
 from pathlib import Path
 
 import typer.main
@@ -12,6 +13,7 @@ import typer.main
 from dyadwatch.cli import app
 from dyadwatch.config import Settings
 from dyadwatch import errors
+from dyadwatch.api.refusals import REFUSALS
 from dyadwatch.errors import MESSAGES
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -67,3 +69,18 @@ def test_the_readme_error_table_shows_each_message_and_each_class():
             own[cls.code] = cls.__name__
     missing = [name for code, name in own.items() if not rows.get(code, "").startswith(f"| `{name}`")]
     assert not missing, f"error classes without a README row for their code: {missing}"
+
+
+def test_the_readme_lists_every_http_refusal_as_raised():
+    """One row per refusal of `api.refusals`, with its status, code and
+    message (a field shown as <name>), and no row for a refusal that is gone."""
+    rows = dict(re.findall(r"^\| ([a-z_]+) (\| \d{3} \| `\w+` \| .* \|)$", README, flags=re.M))
+
+    def shown(text: str) -> str:
+        parts = string.Formatter().parse(text)
+        return "".join(literal + (f"<{field}>" if field else "")
+                       for literal, field, _, _ in parts).replace("|", "\\|")
+
+    expected = {name: f"| {r.status} | `{r.code}` | {shown(r.template)} |"
+                for name, r in REFUSALS.items()}
+    assert rows == expected

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from dyadwatch import errors
+from dyadwatch.api.refusals import REFUSALS, refuse
 from dyadwatch.errors import MESSAGES, error, error_class
 
 SRC = Path(errors.__file__).resolve().parent
@@ -24,8 +25,9 @@ SRC = Path(errors.__file__).resolve().parent
 #: (pydantic gathers the ValueErrors of its validators into coded errors;
 #: the others are a programmer's misuse of an internal function; an import
 #: finder answers with ImportError, as the import system expects) and the
-#: HTTP-level errors of the API, whose codes are words of its protocol.
-NOT_CODED = {"ValueError", "TypeError", "KeyError", "AttributeError", "ImportError", "ApiError",
+#: request errors of FastAPI. The HTTP API's own refusals come from
+#: `api.refusals.refuse` (their table is checked below).
+NOT_CODED = {"ValueError", "TypeError", "KeyError", "AttributeError", "ImportError",
              "RequestValidationError"}
 
 
@@ -178,3 +180,44 @@ def test_codes_stored_by_older_databases_still_name_their_class(code, cls):
     for specific, message in MESSAGES.items():
         if message.error is cls:
             assert low <= specific <= high, f"{specific} is outside the range of {cls.__name__}"
+
+
+def _refusal_calls() -> list[tuple[str, int, ast.Call]]:
+    """(file, line, call) for each `refuse(name, ...)` / `message(name, ...)` of the API."""
+    return [(where, call.lineno, call) for where, tree in _sources()
+            if where.startswith("api/") and where != "api/refusals.py"
+            for call in ast.walk(tree) if isinstance(call, ast.Call)
+            and _name(call) in ("refuse", "message") and call.args]
+
+
+def test_every_refusal_is_used_with_its_fields_and_none_is_written_inline():
+    """The API's refusals live in one table as coded errors do: each
+    `refuse`/`message` call names a refusal of the table and gives exactly
+    its template's fields, every refusal is used, and no `ApiError` is built
+    anywhere but in `refuse`."""
+    used, problems = set(), []
+    for where, line, call in _refusal_calls():
+        name = call.args[0].value
+        used.add(name)
+        if name not in REFUSALS:
+            problems.append(f"{where}:{line}: no refusal named {name!r}")
+            continue
+        given = {k.arg for k in call.keywords}
+        if given != _fields(REFUSALS[name].template):
+            problems.append(f"{where}:{line}: {name} needs "
+                            f"{sorted(_fields(REFUSALS[name].template))}, given {sorted(given)}")
+    inline = [f"{where}:{node.lineno}" for where, tree in _sources() if where != "api/refusals.py"
+              for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and _name(node) == "ApiError"]
+    assert not problems, "\n".join(problems)
+    assert not inline, f"ApiError built with an inline message (use refusals.refuse): {inline}"
+    assert used == set(REFUSALS), f"refusals nothing raises: {sorted(set(REFUSALS) - used)}"
+
+
+@pytest.mark.parametrize("name", sorted(REFUSALS))
+def test_each_refusal_formats_and_a_401_challenges(name):
+    refusal = REFUSALS[name]
+    err = refuse(name, **{field: 1234 for field in _fields(refusal.template)})
+    assert (err.status, err.code) == (refusal.status, refusal.code)
+    assert "{" not in err.message.replace('{"text"', "") and err.message.endswith((".", ")"))
+    assert (err.headers or {}).get("WWW-Authenticate") == ("Bearer" if err.status == 401 else None)

@@ -32,7 +32,8 @@ from ..config import Settings
 from ..errors import (DyadwatchError, InputError, ModelError, NotFoundError, QueryError,
                       QueryTooLargeError, StoreError)
 from ..coding.pipeline import Pipeline
-from .server import ApiError, QueryTimeout, Server
+from .refusals import ApiError, message, refuse
+from .server import Server
 
 log = logging.getLogger("dyadwatch.api")
 
@@ -58,9 +59,7 @@ class PayloadTooLarge(StarletteHTTPException):
     body parsing passes it through instead of turning it into a 400."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the request body is larger than the server's limit of "
-                              f"{limit:,} bytes. Send fewer articles per request, or raise "
-                              f"DYADWATCH_MAX_BODY_BYTES on the server.")
+        super().__init__(413, message("too_large", limit=limit))
 
 
 class BodyLimit:
@@ -79,11 +78,11 @@ class BodyLimit:
         if declared is not None:
             problem = None
             if not declared.strip().isdigit():
-                problem = (400, "bad_request", "Content-Length is not a number.")
+                problem = refuse("bad_content_length")
             elif int(declared) > self.limit:
-                problem = (413, "too_large", PayloadTooLarge(self.limit).detail)
+                problem = refuse("too_large", limit=self.limit)
             if problem:
-                await JSONResponse(_body(problem[1], problem[2]), status_code=problem[0],
+                await JSONResponse(_body(problem.code, problem.message), status_code=problem.status,
                                    headers={"Connection": "close"})(scope, receive, send)
                 return
         seen = 0
@@ -243,7 +242,7 @@ async def _api_error(request: Request, exc: ApiError) -> Response:
 
 
 async def _interrupted(request: Request, exc: duckdb.InterruptException) -> Response:
-    timeout = QueryTimeout(request.app.state.server.settings.query_timeout_s)
+    timeout = refuse("query_timeout", seconds=request.app.state.server.settings.query_timeout_s)
     return _respond(request, timeout.status, timeout.code, timeout.message)
 
 
@@ -260,21 +259,19 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    message = str(exc.detail)
-    if exc.status_code == 404 and message == "Not Found":
-        message = (f"there is no page or endpoint at {request.url.path}. The API is "
-                   "under /api/ (GET /openapi.json lists it); the dashboard is at /.")
+    text = str(exc.detail)
+    if exc.status_code == 404 and text == "Not Found":
+        text = message("no_endpoint", path=request.url.path)
     elif exc.status_code == 405:
-        message = f"{request.method} is not allowed on {request.url.path}."
+        text = message("method_not_allowed", method=request.method, path=request.url.path)
     return _respond(request, exc.status_code, _HTTP_CODES.get(exc.status_code, "error"),
-                    message, getattr(exc, "headers", None))
+                    text, getattr(exc, "headers", None))
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return _respond(request, 500, "internal",
-                    "internal error while answering this request; the server log has the "
-                    "details. Please report it with the URL you asked for.")
+    internal = refuse("internal")
+    return _respond(request, internal.status, internal.code, internal.message)
 
 
 _HANDLERS: tuple[tuple[type, Callable], ...] = (

@@ -32,6 +32,7 @@ from ..config import Settings
 from ..coding.pipeline import Pipeline, RunReport
 from ..store.damage import damaged_error, is_damaged
 from ..store.db import Store
+from .refusals import refuse
 
 #: POSTed ingests allowed to wait for the writer before new ones are refused
 #: with 503: each holds its parsed documents in memory while it waits.
@@ -40,25 +41,6 @@ MAX_QUEUED_INGESTS = 8
 STOP_GRACE_S = 30.0
 
 log = logging.getLogger("dyadwatch.api")
-
-
-class ApiError(Exception):
-    """An HTTP-level error with a status, a stable code and an actionable message."""
-
-    def __init__(self, status: int, code: str, message: str,
-                 headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.headers = headers
-
-
-class QueryTimeout(ApiError):
-    def __init__(self, seconds: float) -> None:
-        super().__init__(504, "timeout",
-                         f"the query took longer than {seconds:g} s and was stopped. Narrow it "
-                         "(a dyad or actor, a date range) or ask for a smaller page.")
 
 
 class Writer:
@@ -167,8 +149,7 @@ class Server:
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A fresh cursor for one request, interrupted after `query_timeout_s`."""
         if self._root is None:
-            raise ApiError(503, "unavailable", "the server is starting or stopping; retry "
-                                               "in a moment.")
+            raise refuse("starting")
         with self._root_lock:
             cur = self._root.cursor()
         limit = self.settings.query_timeout_s
@@ -178,7 +159,7 @@ class Server:
         try:
             yield cur
         except duckdb.InterruptException as exc:
-            raise QueryTimeout(limit) from exc
+            raise refuse("query_timeout", seconds=limit) from exc
         except duckdb.Error as exc:
             if is_damaged(exc):
                 raise damaged_error(self.db_path, exc) from exc
@@ -192,13 +173,10 @@ class Server:
         """Queue documents (Articles/Failures) for the writer thread; the
         future's result is the pipeline's RunReport."""
         if self._writer is None or self.store is None:
-            raise ApiError(503, "unavailable", "the server is stopping; retry later.")
+            raise refuse("stopping")
         with self._status_lock:
             if self._queued >= MAX_QUEUED_INGESTS:
-                raise ApiError(503, "busy", f"{self._queued} ingests are already waiting for "
-                                            "the writer; retry when they are done "
-                                            "(GET /api/stats shows the queue).",
-                               headers={"Retry-After": "10"})
+                raise refuse("busy", queued=self._queued)
             self._queued += 1
         return self._writer.submit(self._ingest, items, command)
 
@@ -206,8 +184,7 @@ class Server:
         """Run `fn(*args)` on the writer thread, after the writes queued
         before it (the watch loop's cycles and source changes use this)."""
         if self._writer is None or self.store is None:
-            raise ApiError(503, "unavailable", "the server is starting or stopping; retry "
-                                               "in a moment.")
+            raise refuse("starting")
         return self._writer.submit(fn, *args)
 
     def _ingest(self, items: list[Any], command: str) -> RunReport:
@@ -241,19 +218,14 @@ class Server:
             return
         given, cookie = bearer(request), request.cookies.get(TOKEN_COOKIE)
         if not given and not cookie:
-            raise ApiError(401, "unauthorized",
-                           "this server requires a token to read. Send "
-                           "'Authorization: Bearer <token>' (or open the dashboard once "
-                           "with ?token=<token>).", headers={"WWW-Authenticate": "Bearer"})
+            raise refuse("read_token_missing")
         tokens = [t for t in (self.settings.read_token, self.settings.api_token) if t]
         if given:
             valid = any(tokens_match(given, t) for t in tokens)
         else:
             valid = any(tokens_match(cookie, self.cookie_value(t)) for t in tokens)
         if not valid:
-            raise ApiError(401, "unauthorized", "the token is not valid for reading; check it "
-                                                "with whoever runs the server.",
-                           headers={"WWW-Authenticate": "Bearer"})
+            raise refuse("read_token_invalid")
 
     def cookie_value(self, token: str) -> str:
         """What the dashboard's cookie holds for `token`: an HMAC of it under a
@@ -265,18 +237,10 @@ class Server:
 
     def check_write(self, request: Request) -> None:
         if not self.settings.api_token:
-            raise ApiError(403, "writes_disabled",
-                           "writes are disabled on this server because no API token is "
-                           "configured. Restart it with `dyadwatch serve --token TOKEN` or "
-                           "with DYADWATCH_API_TOKEN=TOKEN in its environment, then send "
-                           "'Authorization: Bearer TOKEN'.")
+            raise refuse("writes_disabled")
         given = bearer(request)
         if not given:
-            raise ApiError(401, "unauthorized", "writing needs the API token: send "
-                                                "'Authorization: Bearer <token>'.",
-                           headers={"WWW-Authenticate": "Bearer"})
+            raise refuse("write_token_missing")
         if not tokens_match(given, self.settings.api_token):
-            raise ApiError(401, "unauthorized", "the API token is wrong; check the value the "
-                                                "server was started with.",
-                           headers={"WWW-Authenticate": "Bearer"})
+            raise refuse("write_token_wrong")
 

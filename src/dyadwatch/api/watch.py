@@ -26,7 +26,8 @@ from ..analysis import alerts as alerts_mod
 from ..errors import error
 from ..store import watch_state
 from .reads import MAX_OFFSET, Cursor, ServerDep, read_access
-from .server import ApiError, Server
+from .refusals import ApiError
+from .server import Server
 
 log = logging.getLogger("dyadwatch.watch")
 TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates"

@@ -32,7 +32,8 @@ from ..coding.pipeline import RunReport
 from ..types import Article, Failure
 from . import models as m
 from .reads import ServerDep
-from .server import ApiError, Server
+from .refusals import refuse
+from .server import Server
 
 #: A body must arrive within this many seconds (slow-upload guard): a
 #: client trickling bytes would otherwise hold a connection indefinitely.
@@ -90,10 +91,7 @@ async def post_articles(request: Request, server: ServerDep) -> dict[str, Any]:
     elif ctype in ("application/json", "") or ctype.endswith("+json"):
         items, origin = await run_in_threadpool(json_items, body), JSON_ORIGIN
     else:
-        raise ApiError(415, "unsupported_media_type",
-                       f"cannot read a {ctype} body. Send JSON records "
-                       "(Content-Type: application/json) or upload a file as "
-                       "multipart/form-data in a field named 'file'.")
+        raise refuse("unsupported_media_type", media_type=ctype)
     refuse_if_all_failed(items)
     future = server.submit_ingest(items, f"api {origin}")
     report = await asyncio.wrap_future(future)
@@ -114,8 +112,7 @@ def refuse_if_all_failed(items: list[Article | Failure]) -> None:
                       for f in items[:MAX_FAILURES_SHOWN])
     more = f" (and {len(items) - MAX_FAILURES_SHOWN} more)" if len(items) > MAX_FAILURES_SHOWN \
         else ""
-    raise ApiError(422, "no_record_stored", f"none of the {len(items)} records could be "
-                                            f"stored: {shown}{more}. Fix them and resend.")
+    raise refuse("no_record_stored", count=len(items), failures=shown + more)
 
 
 async def read_body(request: Request, timeout: float) -> bytes:
@@ -130,22 +127,18 @@ async def read_body(request: Request, timeout: float) -> bytes:
     try:
         return await asyncio.wait_for(collect(), timeout)
     except TimeoutError:
-        raise ApiError(408, "timeout", f"the request body did not arrive within {timeout:g} s. "
-                                       "Send smaller batches.") from None
+        raise refuse("body_timeout", seconds=timeout) from None
 
 
 def json_items(body: bytes) -> list[Article | Failure]:
     try:
         data = sanitize.parse_json(body)
     except FormatError as exc:
-        raise ApiError(400, "bad_request", f"the body is not readable JSON: {exc.reason} Send "
-                                           "a record object or a list of them.") from None
+        raise refuse("body_not_json", reason=exc.reason) from None
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list) or not data:
-        raise ApiError(422, "invalid_request", "the body must be a record "
-                                               "{\"text\": ..., \"title\": ..., \"date\": ...} "
-                                               "or a non-empty list of records.")
+        raise refuse("body_not_records")
     return list(records.read_records(data, JSON_ORIGIN))
 
 
@@ -165,9 +158,7 @@ async def upload_items(request: Request, body: bytes) -> tuple[list[Article | Fa
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise ApiError(422, "invalid_request", "no file in the upload: send it as "
-                                                   "multipart/form-data in a field named "
-                                                   "'file'.")
+            raise refuse("no_file")
         name = safe_name(upload.filename)
         data = await upload.read()
     finally:
