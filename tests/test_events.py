@@ -273,6 +273,19 @@ def test_a_date_in_a_scene_setting_phrase_dates_the_act(nlp, coder):
     assert [e.date_source for e in events] == ["article"]  # "after" says only "later"
 
 
+def test_a_possessive_relative_date_the_tagger_missed_still_sets_the_scene(nlp, coder):
+    """The small model leaves "last year's" untagged before some nouns; the
+    date finder reads such relative phrases itself, so the act is last year's
+    and outside the news window."""
+    names = {"Russia": "RUS", "Poland": "POL", "Japan": "JPN"}
+    text = "Ahead of last year's joint exercises with Japan, Russia carried out a missile test."
+    doc = nlp(text)
+    assert not any(e.label_ == "DATE" for e in doc.ents)  # else this test shows nothing
+    events = run(nlp, coder, text, names)
+    assert [(e.date, e.date_source, e.modality.value) for e in events] == \
+        [(dt.date(2023, 1, 1), "sentence", "background")]
+
+
 def test_a_nominal_event_takes_its_own_date(nlp, coder):
     names = {"Ghana": "GHA", "Togo": "TGO"}
     events = run(nlp, coder, "Last year's summit between Ghana and Togo ended without a deal.", names)
