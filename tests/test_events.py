@@ -1306,3 +1306,13 @@ def test_a_joint_act_with_no_partner_states_no_intention(nlp, coder):
     events = run(nlp, coder, "Peruvian rebels have sworn to fight until they control the valley.",
                  {"Peruvian rebels": "PERREB"})
     assert "THREATEN" in [e.plover for e in events]  # a conflictual act needs no partner
+
+
+def test_an_act_that_names_its_doer_is_criticised_as_the_doers(nlp, coder):
+    """"the expulsion of X by Y": the "of" phrase is what was done to, the
+    "by" phrase who did it; criticism of the act targets the doer alone."""
+    names = {"Chile": "CHL", "Bolivia": "BOL", "Peruvian diplomats": "PERGOV"}
+    events = run(nlp, coder, "Chile criticized the expulsion of Peruvian diplomats by Bolivia.", names)
+    assert triples(events) == [("CHL", "BOL", "ACCUSE")]
+    events = run(nlp, coder, "Chile criticized the expulsion of Peruvian diplomats.", names)
+    assert triples(events) == [("CHL", "PERGOV", "ACCUSE")]  # no doer named: the phrase's actor

@@ -528,12 +528,20 @@ class ArgumentFinder:
                 out += [Arg(m, "nested") for m in dedupe(nested)]
                 continue
             if depth > 0:
-                for c in tree.children(t):
-                    if c.dep_ == "prep" and c.lower_ in NESTED_PREPS:
-                        for o in tree.children(c):
-                            if o.dep_ == "pobj":
-                                out += [Arg(a.mention, "nested") for a in self.actors(o, by_token, depth - 1)]
+                out += self._nested(t, by_token, depth)
         return out
+
+    def _nested(self, t, by_token, depth: int) -> list[Arg]:
+        """Actors of the phrases hanging on `t` ("the envoy of X", "a strike by
+        Y"). When an act names its doer in a "by" phrase, its "of" phrase is
+        what the act was done to ("the expulsion of X's diplomats by Y"), so
+        the doer alone is the argument."""
+        found = [(c.lower_, Arg(a.mention, "nested")) for c in tree.children(t)
+                 if c.dep_ == "prep" and c.lower_ in NESTED_PREPS
+                 for o in tree.children(c) if o.dep_ == "pobj"
+                 for a in self.actors(o, by_token, depth - 1)]
+        doer = any(prep == "by" for prep, _ in found)
+        return [arg for prep, arg in found if not (doer and prep == "of")]
 
     def _with_country(self, m: Mention, head, by_token) -> Mention:
         """A country-less mention takes the actor of a fuller mention inside the
