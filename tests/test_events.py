@@ -1142,6 +1142,21 @@ def test_a_reported_bad_verdict_on_anothers_act_is_the_speakers_criticism(nlp, c
                        names)) == []
 
 
+def test_a_reported_verb_of_wrongdoing_is_the_speakers_criticism_beside_the_act(nlp, coder):
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Chile": "CHL", "Peru": "PER"}
+    assert ("BOL", "PRY", "ACCUSE") in triples(run(
+        nlp, coder, "Bolivia said Paraguay is openly flouting the river treaty.", names))
+    assert triples(run(nlp, coder, "Chile said Peru's decision undermines the trade pact.", names)) == [
+        ("CHL", "PER", "ACCUSE")]
+    # the verb's own pattern still codes the act itself ("violated the truce": a ceasefire breach)
+    found = triples(run(nlp, coder, "Paraguay violated the truce with Chile, Bolivia said.", names))
+    assert ("BOL", "PRY", "ACCUSE") in found and ("PRY", "CHL", "ASSAULT") in found
+    # no speaker (the writer's own words), a speaker judging itself, or a denial: no criticism
+    assert "ACCUSE" not in {t[2] for t in triples(run(nlp, coder, "Paraguay undermined the trade pact.", names))}
+    assert triples(run(nlp, coder, "Peru said it had breached no rule.", names)) == []
+    assert triples(run(nlp, coder, "Chile said Peru is not undermining the pact.", names)) == []
+
+
 def test_talks_after_which_the_subject_acts_were_held_by_the_subject(nlp, coder):
     names = {"Quito": "ECUGOV", "Lima": "PERGOV", "the Kenyan press": "KENMED", "Nairobi": "KENGOV"}
     coded = triples(run(nlp, coder, "After a meeting with Lima on Monday, Quito told the Kenyan press "

@@ -138,16 +138,22 @@ class ArgumentFinder:
 
     def _judged(self, tok, ctx: Context, by_token) -> list[tuple[Arg, Arg, bool]]:
         """"X said Y's annexation was illegal", "“The blockade is a violation,” X
-        said": a reported verdict on another's act (or on another actor) is the
+        said", "X said Y is undermining the truce": a reported verdict on another's
+        act (or on another actor), or a verb that is itself the verdict, is the
         speaker's criticism of its doer. The source is the speaker, the target
         the actor the judged subject names (itself, its possessor or its "by"
         agent); the writer's own verdict (no speaker) is no event."""
-        said = tok.head.head if tok.head.dep_ == "ccomp" else None
+        verdict_verb = tok.pos_ == "VERB"  # "X said Y is defying Z": the verb is the verdict
+        clause = tok if verdict_verb else tok.head
+        said = clause.head if clause.dep_ == "ccomp" else None
         if said is not None and said.lemma_.lower() not in self.words["speech_verbs"]:
             said = None
-        if tok.dep_ not in ("acomp", "attr") or (ctx.speaker is None and said is None):
+        if tok.dep_ not in (("ccomp", "ROOT") if verdict_verb else ("acomp", "attr")) \
+                or (ctx.speaker is None and said is None):
             return []
-        judged = [c for c in tree.children(tok.head) if c.dep_ == "nsubj"]
+        judged = [c for c in tree.children(clause) if c.dep_ == "nsubj"] or \
+            [s for c in tree.children(clause) if c.dep_ == "aux" and c.i < clause.i
+             for s in tree.children(c) if s.dep_ == "nsubj"]  # a subject hung on "is"
         targets = [a for s in judged for a in (*self.actors(s, by_token, depth=1), *self._agents(s, by_token))]
         speakers = self.actors(ctx.speaker, by_token) if ctx.speaker is not None else \
             self.subjects(said, by_token, ctx)
