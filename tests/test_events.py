@@ -1157,6 +1157,21 @@ def test_a_reported_verb_of_wrongdoing_is_the_speakers_criticism_beside_the_act(
     assert triples(run(nlp, coder, "Chile said Peru is not undermining the pact.", names)) == []
 
 
+def test_a_retaliation_still_to_come_is_a_threat_and_a_past_one_no_event_of_its_own(nlp, coder):
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Chile": "CHL", "Peru": "PER", "Peruvian": "PER"}
+    assert triples(run(nlp, coder, "Bolivia said it could retaliate against Paraguay.", names)) == [
+        ("BOL", "PRY", "THREATEN")]
+    # the party of the condition is the one the retaliation answers
+    assert triples(run(nlp, coder, "Peru said it would retaliate if Chile closed the port.", names)) == [
+        ("PER", "CHL", "THREATEN")]
+    # or the party its instrument hits; with nobody named, nobody is threatened
+    assert triples(run(nlp, coder, "Chile hinted it might retaliate with duties on Peruvian fruit.", names)) == [
+        ("CHL", "PER", "THREATEN")]
+    assert triples(run(nlp, coder, "Bolivia said it would retaliate with force.", names)) == []
+    assert triples(run(nlp, coder, "Bolivia retaliated against Paraguay last week.", names)) == []
+    assert triples(run(nlp, coder, "Bolivia said it would not retaliate against Paraguay.", names)) == []
+
+
 def test_talks_after_which_the_subject_acts_were_held_by_the_subject(nlp, coder):
     names = {"Quito": "ECUGOV", "Lima": "PERGOV", "the Kenyan press": "KENMED", "Nairobi": "KENGOV"}
     coded = triples(run(nlp, coder, "After a meeting with Lima on Monday, Quito told the Kenyan press "

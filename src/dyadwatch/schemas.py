@@ -333,7 +333,10 @@ class PatternEntry(Schema):
     is found. about_other: the CAMEO code when the trigger's "that" clause is
     about another party's doing, not the source's own ("warned that X's
     moves would divide the country" criticises; "warned that it will
-    retaliate" threatens). complement: how events in the trigger's clausal complement are
+    retaliate" threatens). promised_only: the words name an act only as
+    something promised or threatened ("could retaliate", "will take revenge"):
+    said of a past act they code nothing, the act itself is coded by other
+    words ("retaliated with tariffs"). complement: how events in the trigger's clausal complement are
     marked (intent, derive, negate, request, allege, threat, obligation; see
     event_context.py). note: free text.
     """
@@ -355,6 +358,7 @@ class PatternEntry(Schema):
     symmetric: StrictBool | Literal["subjects"] = False
     untargeted: Cameo | None = None
     about_other: Cameo | None = None
+    promised_only: StrictBool = False
     complement: Complement | None = None
     note: StrictStr | None = None
 

@@ -87,6 +87,8 @@ class ArgumentFinder:
             # "urged X to", "called for X to": the subject of the requested clause
             targets = self._clause_subjects([tok], by_token, lambda c: c.dep_ in ("ccomp", "xcomp") or (
                 c.dep_ == "advcl" and marked(c, "for")))
+        if not targets and p.promised_only:
+            targets = self._answered(tok, by_token)
         if not targets and not passive and self.ontology.type_of(p.cameo).target_from_that_clause:
             # "expressed concern that Putin's visit ...", "complained that Russia was ...":
             # what the concern is about is the subject of its "that" clause
@@ -160,6 +162,18 @@ class ArgumentFinder:
         sources = unique([Arg(a.mention, "speaker") for a in speakers])
         return [(s, t, True) for s in sources for t in unique(targets)
                 if s.mention.actor.code != t.mention.actor.code]
+
+    def _answered(self, tok, by_token) -> list[Arg]:
+        """Whom a promised retaliation is against when no preposition says it:
+        the party its instrument hits ("retaliate with tariffs on X's cars"), or
+        the doer of the condition it answers ("if they sanction us, we will
+        retaliate")."""
+        hit = [a for w in tree.children(tok) if w.dep_ == "prep" and w.lower_ == "with"
+               for o in tree.children(w) if o.dep_ == "pobj"
+               for on in tree.children(o) if on.dep_ == "prep" and on.lower_ in ("on", "against")
+               for x in tree.children(on) if x.dep_ == "pobj" for a in self.actors(x, by_token)]
+        return hit or self._clause_subjects([tok], by_token, lambda c: c.dep_ == "advcl" and any(
+            marked(c, w) for w in self.words["condition_marks"]))
 
     def _unnamed_doers(self, tok, p: Pattern, attacks: list, targets: list[Arg], by_token) -> list[Arg]:
         """Sources of an agent-less passive: an attack nobody claims (see

@@ -335,6 +335,8 @@ class EventCoder:
     def _events(self, match: _Match, ctx: Context, sent, index: int, article: Article,
                 by_token, at: dict) -> list[Event]:
         p, tok = match.pattern, match.trigger
+        if p.promised_only and ctx.modality not in (Modality.FUTURE, Modality.HYPOTHETICAL, Modality.CONDITIONAL):
+            return []  # "retaliated with tariffs": the tariffs, not the word, are the act
         if p.kind == "noun":
             pairs = self.args.noun_pairs(tok, p, by_token)
         else:
