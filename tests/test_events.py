@@ -1172,6 +1172,23 @@ def test_a_retaliation_still_to_come_is_a_threat_and_a_past_one_no_event_of_its_
     assert triples(run(nlp, coder, "Bolivia said it would not retaliate against Paraguay.", names)) == []
 
 
+def test_facing_charges_or_a_trial_is_being_accused_by_whoever_brings_them(nlp, coder):
+    names = {"Bolivian": "BOL", "Paraguay": "PRY", "Chilean": "CHL", "Chile": "CHL", "Peruvian": "PER"}
+    # the subject undergoes the charge: the court's country, or those bringing it, accuse it
+    assert triples(run(nlp, coder, "Two Bolivian pilots are facing smuggling charges in Paraguay.", names)) == [
+        ("PRY", "BOL", "ACCUSE")]
+    assert triples(run(nlp, coder, "A Peruvian banker faces charges brought by Chilean prosecutors.", names)) == [
+        ("CHL", "PER", "ACCUSE")]
+    # with no court or prosecutor named, the accused's own country tries it
+    assert triples(run(nlp, coder, "The Chilean general is on trial for corruption.", names)) == [
+        ("CHL", "CHL", "ACCUSE")]
+    assert triples(run(nlp, coder, "The Bolivian firm is under investigation in Chile.", names)) == [
+        ("CHL", "BOL", "ACCUSE")]
+    # a charge still to come is no threat by the accused; facing a problem is no charge
+    assert triples(run(nlp, coder, "The Peruvian banker will face trial next year.", names)) == []
+    assert triples(run(nlp, coder, "The Bolivian government faces a budget crisis.", names)) == []
+
+
 def test_talks_after_which_the_subject_acts_were_held_by_the_subject(nlp, coder):
     names = {"Quito": "ECUGOV", "Lima": "PERGOV", "the Kenyan press": "KENMED", "Nairobi": "KENGOV"}
     coded = triples(run(nlp, coder, "After a meeting with Lima on Monday, Quito told the Kenyan press "

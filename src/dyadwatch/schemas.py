@@ -327,7 +327,8 @@ class PatternEntry(Schema):
     (default VERB for verbs, NOUN/PROPN for nouns). target: where the target
     is looked for, in order ("dobj", "dative" or a preposition; "judged": a
     predicate adjective or noun whose reported subject's actor is criticised by
-    the speaker, "X said Y's move was illegal"). symmetric:
+    the speaker, "X said Y's move was illegal"; "subject": the subject undergoes
+    the act, "X faces charges"). symmetric:
     true (joint acts: every ordered pair, both directions) or "subjects" (only
     coordinated subjects pair up). untargeted: the CAMEO code when no target
     is found. about_other: the CAMEO code when the trigger's "that" clause is

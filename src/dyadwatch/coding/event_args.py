@@ -64,6 +64,8 @@ class ArgumentFinder:
         direction of a symmetric act, which states no intention of its own."""
         if p.targets == ("judged",):
             return self._judged(tok, ctx, by_token)
+        if p.targets == ("subject",):
+            return self._undergoers(tok, p, obj, ctx, by_token)
         reduced = tok.dep_ == "acl" and tok.tag_ == "VBN" and not p.active  # "refugees expelled by X"
         passive = not p.active and (reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in tree.children(tok)))
         attacks = []
@@ -162,6 +164,20 @@ class ArgumentFinder:
         sources = unique([Arg(a.mention, "speaker") for a in speakers])
         return [(s, t, True) for s in sources for t in unique(targets)
                 if s.mention.actor.code != t.mention.actor.code]
+
+    def _undergoers(self, tok, p: Pattern, obj, ctx: Context, by_token) -> list[tuple[Arg, Arg, bool]]:
+        """"X faces charges", "X is on trial", "X is under investigation": the
+        subject undergoes another's act, so it is the target; the source is whoever
+        the charges are brought by, else the country where they are heard ("in a
+        court in Y"), else the accused's own country (a trial abroad names its
+        place). No intention is derived ("X will face charges" is no threat by X)."""
+        targets = unique(self.subjects(tok, by_token, ctx))
+        agents = self._noun_agents(obj, p, by_token) if obj is not None else []
+        sources = unique(agents or self._places(tok, obj, by_token))
+        if sources:
+            return [(s, t, False) for s in sources for t in targets]
+        return [(Arg(dataclasses.replace(t.mention, actor=Actor(c, c, None, kind="unnamed")), "missing"), t, False)
+                for t in targets if t.mention and (c := t.mention.actor.country)]
 
     def _answered(self, tok, by_token) -> list[Arg]:
         """Whom a promised retaliation is against when no preposition says it:
