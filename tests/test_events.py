@@ -1172,6 +1172,20 @@ def test_a_retaliation_still_to_come_is_a_threat_and_a_past_one_no_event_of_its_
     assert triples(run(nlp, coder, "Bolivia said it would not retaliate against Paraguay.", names)) == []
 
 
+def test_vowing_revenge_or_warning_of_consequences_threatens_whoever_they_would_hit(nlp, coder):
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Paraguayan": "PRY", "Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Bolivia vowed revenge for the Paraguayan raid.", names)) == [
+        ("BOL", "PRY", "THREATEN")]
+    # the party of the condition is the one warned
+    assert triples(run(nlp, coder, "Chile warned of grave consequences if Peru moves troops to the border.",
+                       names)) == [("CHL", "PER", "THREATEN")]
+    assert triples(run(nlp, coder, "Peru said it would take countermeasures against Chile.", names)) == [
+        ("PER", "CHL", "THREATEN")]
+    # countermeasures already taken are coded by what they were; a warning aimed at nobody named is none
+    assert triples(run(nlp, coder, "Peru took countermeasures against Chile on Monday.", names)) == []
+    assert triples(run(nlp, coder, "Bolivia warned of grave consequences.", names)) == []
+
+
 def test_facing_charges_or_a_trial_is_being_accused_by_whoever_brings_them(nlp, coder):
     names = {"Bolivian": "BOL", "Paraguay": "PRY", "Chilean": "CHL", "Chile": "CHL", "Peruvian": "PER"}
     # the subject undergoes the charge: the court's country, or those bringing it, accuse it

@@ -89,8 +89,6 @@ class ArgumentFinder:
             # "urged X to", "called for X to": the subject of the requested clause
             targets = self._clause_subjects([tok], by_token, lambda c: c.dep_ in ("ccomp", "xcomp") or (
                 c.dep_ == "advcl" and marked(c, "for")))
-        if not targets and p.promised_only:
-            targets = self._answered(tok, by_token)
         if not targets and not passive and self.ontology.type_of(p.cameo).target_from_that_clause:
             # "expressed concern that Putin's visit ...", "complained that Russia was ...":
             # what the concern is about is the subject of its "that" clause
@@ -103,6 +101,8 @@ class ArgumentFinder:
                 targets = [a for c in tree.children(tok) if c.dep_ == "ccomp" and marked(c, "that")
                            for t in c.subtree if t.dep_ in ("dobj", "pobj", "dative")
                            for a in self.actors(t, by_token, depth=1) if a.mention.actor.code not in own][:1]
+        if not targets and self.ontology.plover_of(p.cameo) == "THREATEN":
+            targets = self._answered(tok, by_token)  # "warned of consequences if X ..."
         sources = [self._placed(a, tok, obj, by_token) for a in unique(sources)]
         source_keys = {key(a.mention) for a in sources if a.mention}
         targets = not_own_half([t for t in unique(targets) if key(t.mention) not in source_keys], sources)
@@ -180,7 +180,7 @@ class ArgumentFinder:
                 for t in targets if t.mention and (c := t.mention.actor.country)]
 
     def _answered(self, tok, by_token) -> list[Arg]:
-        """Whom a promised retaliation is against when no preposition says it:
+        """Whom a threat or a promised retaliation is against when no slot says it:
         the party its instrument hits ("retaliate with tariffs on X's cars"), or
         the doer of the condition it answers ("if they sanction us, we will
         retaliate")."""
