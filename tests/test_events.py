@@ -1186,6 +1186,16 @@ def test_vowing_revenge_or_warning_of_consequences_threatens_whoever_they_would_
     assert triples(run(nlp, coder, "Bolivia warned of grave consequences.", names)) == []
 
 
+def test_an_ultimatum_threatens_the_party_whose_act_is_its_condition(nlp, coder):
+    names = {"Bolivia": "BOL", "Bolivian": "BOL", "Paraguay": "PRY", "Peru": "PER", "Chile": "CHL"}
+    found = triples(run(nlp, coder, "The Bolivian opposition said it will boycott the vote unless the Bolivian "
+                                    "president resigns.", names))
+    assert ("BOL", "BOL", "THREATEN") in found and ("BOL", None, "THREATEN") not in found
+    # a promise with a condition is no threat against the condition's doer
+    assert "THREATEN" not in {t[2] for t in triples(run(
+        nlp, coder, "Peru said it will send food aid if Chile asks for it.", names))}
+
+
 def test_facing_charges_or_a_trial_is_being_accused_by_whoever_brings_them(nlp, coder):
     names = {"Bolivian": "BOL", "Paraguay": "PRY", "Chilean": "CHL", "Chile": "CHL", "Peruvian": "PER"}
     # the subject undergoes the charge: the court's country, or those bringing it, accuse it

@@ -101,8 +101,12 @@ class ArgumentFinder:
                 targets = [a for c in tree.children(tok) if c.dep_ == "ccomp" and marked(c, "that")
                            for t in c.subtree if t.dep_ in ("dobj", "pobj", "dative")
                            for a in self.actors(t, by_token, depth=1) if a.mention.actor.code not in own][:1]
-        if not targets and self.ontology.plover_of(p.cameo) == "THREATEN":
-            targets = self._answered(tok, by_token)  # "warned of consequences if X ..."
+        plover = self.ontology.plover_of(p.cameo)
+        if not targets and (plover == "THREATEN" or (
+                ctx.modality in ("future", "hypothetical", "conditional") and not self.ontology.is_cooperative(plover))):
+            # "warned of consequences if X ...", "will boycott the vote unless X resigns": an
+            # ultimatum is aimed at the party whose act it sets as the condition
+            targets = self._answered(tok, by_token)
         sources = [self._placed(a, tok, obj, by_token) for a in unique(sources)]
         source_keys = {key(a.mention) for a in sources if a.mention}
         targets = not_own_half([t for t in unique(targets) if key(t.mention) not in source_keys], sources)
