@@ -1186,6 +1186,15 @@ def test_vowing_revenge_or_warning_of_consequences_threatens_whoever_they_would_
     assert triples(run(nlp, coder, "Bolivia warned of grave consequences.", names)) == []
 
 
+def test_an_appeal_still_to_come_is_no_threat(nlp, coder):
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Chile": "CHL"}
+    found = triples(run(nlp, coder, "Bolivia said it would urge Paraguay to reconsider the tariff.", names))
+    assert "THREATEN" not in {t[2] for t in found}
+    # a harm still to come is one
+    assert ("BOL", "PRY", "THREATEN") in triples(run(
+        nlp, coder, "Bolivia said it would impose sanctions on Paraguay.", names))
+
+
 def test_an_ultimatum_threatens_the_party_whose_act_is_its_condition(nlp, coder):
     names = {"Bolivia": "BOL", "Bolivian": "BOL", "Paraguay": "PRY", "Peru": "PER", "Chile": "CHL"}
     found = triples(run(nlp, coder, "The Bolivian opposition said it will boycott the vote unless the Bolivian "
