@@ -1183,6 +1183,9 @@ def test_vowing_revenge_or_warning_of_consequences_threatens_whoever_they_would_
         ("PER", "CHL", "THREATEN")]
     # countermeasures already taken are coded by what they were; a warning aimed at nobody named is none
     assert triples(run(nlp, coder, "Peru took countermeasures against Chile on Monday.", names)) == []
+    # an attack made in retaliation is the attack
+    assert triples(run(nlp, coder, "Peru carried out an attack on Chile in retaliation for the raid.", names)) == [
+        ("PER", "CHL", "ASSAULT")]
     assert triples(run(nlp, coder, "Bolivia warned of grave consequences.", names)) == []
 
 
