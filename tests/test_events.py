@@ -1142,6 +1142,19 @@ def test_a_reported_bad_verdict_on_anothers_act_is_the_speakers_criticism(nlp, c
                        names)) == []
 
 
+def test_a_bad_label_given_with_as_or_naming_its_doer_is_a_criticism(nlp, coder):
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Paraguayan": "PRY", "Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Bolivia described the Paraguayan drills as reckless.", names)) == [
+        ("BOL", "PRY", "ACCUSE")]
+    assert triples(run(nlp, coder, "Chile described Peru's border closure as a provocation.", names)) == [
+        ("CHL", "PER", "ACCUSE")]
+    # the verdict noun's own "by" phrase names the doer when the subject does not
+    assert triples(run(nlp, coder, "“This is a grave provocation by Paraguay,” Bolivia said.", names)) == [
+        ("BOL", "PRY", "ACCUSE")]
+    # a good label is none
+    assert triples(run(nlp, coder, "Bolivia described the Paraguayan offer as generous.", names)) == []
+
+
 def test_a_reported_verb_of_wrongdoing_is_the_speakers_criticism_beside_the_act(nlp, coder):
     names = {"Bolivia": "BOL", "Paraguay": "PRY", "Chile": "CHL", "Peru": "PER"}
     assert ("BOL", "PRY", "ACCUSE") in triples(run(

@@ -163,6 +163,10 @@ class ArgumentFinder:
             [s for c in tree.children(clause) if c.dep_ == "aux" and c.i < clause.i
              for s in tree.children(c) if s.dep_ == "nsubj"]  # a subject hung on "is"
         targets = [a for s in judged for a in (*self.actors(s, by_token, depth=1), *self._agents(s, by_token))]
+        if not verdict_verb:  # "this is a provocation by Y", "Y's violation": the verdict names the doer
+            targets += [a for c in tree.children(tok) if c.dep_ == "poss" for a in self.actors(c, by_token, depth=0)]
+            targets += [a for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ == "by"
+                        for o in tree.children(c) if o.dep_ == "pobj" for a in self.actors(o, by_token)]
         speakers = self.actors(ctx.speaker, by_token) if ctx.speaker is not None else \
             self.subjects(said, by_token, ctx)
         sources = unique([Arg(a.mention, "speaker") for a in speakers])
