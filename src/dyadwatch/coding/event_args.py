@@ -101,12 +101,7 @@ class ArgumentFinder:
                 targets = [a for c in tree.children(tok) if c.dep_ == "ccomp" and marked(c, "that")
                            for t in c.subtree if t.dep_ in ("dobj", "pobj", "dative")
                            for a in self.actors(t, by_token, depth=1) if a.mention.actor.code not in own][:1]
-        plover = self.ontology.plover_of(p.cameo)
-        if not targets and (plover == "THREATEN" or (
-                ctx.modality in ("future", "hypothetical", "conditional") and not self.ontology.is_cooperative(plover))):
-            # "warned of consequences if X ...", "will boycott the vote unless X resigns": an
-            # ultimatum is aimed at the party whose act it sets as the condition
-            targets = self._answered(tok, by_token)
+        targets = targets or self._answered(tok, p, ctx, by_token)
         sources = [self._placed(a, tok, obj, by_token) for a in unique(sources)]
         source_keys = {key(a.mention) for a in sources if a.mention}
         targets = not_own_half([t for t in unique(targets) if key(t.mention) not in source_keys], sources)
@@ -174,11 +169,10 @@ class ArgumentFinder:
                 if s.mention.actor.code != t.mention.actor.code]
 
     def _undergoers(self, tok, p: Pattern, obj, ctx: Context, by_token) -> list[tuple[Arg, Arg, bool]]:
-        """"X faces charges", "X is on trial", "X is under investigation": the
-        subject undergoes another's act, so it is the target; the source is whoever
-        the charges are brought by, else the country where they are heard ("in a
-        court in Y"), else the accused's own country (a trial abroad names its
-        place). No intention is derived ("X will face charges" is no threat by X)."""
+        """"X faces charges", "X is on trial": the subject undergoes another's act
+        (the target); the source is whoever brings the charges, else the country of
+        the court ("in Y"), else the accused's own (a trial abroad names its place).
+        No intention is derived ("X will face charges" is no threat by X)."""
         targets = unique(self.subjects(tok, by_token, ctx))
         agents = self._noun_agents(obj, p, by_token) if obj is not None else []
         sources = unique(agents or self._places(tok, obj, by_token))
@@ -187,11 +181,15 @@ class ArgumentFinder:
         return [(Arg(dataclasses.replace(t.mention, actor=Actor(c, c, None, kind="unnamed")), "missing"), t, False)
                 for t in targets if t.mention and (c := t.mention.actor.country)]
 
-    def _answered(self, tok, by_token) -> list[Arg]:
-        """Whom a threat or a promised retaliation is against when no slot says it:
-        the party its instrument hits ("retaliate with tariffs on X's cars"), or
-        the doer of the condition it answers ("if they sanction us, we will
-        retaliate")."""
+    def _answered(self, tok, p: Pattern, ctx: Context, by_token) -> list[Arg]:
+        """Whom a threat, or a hostile act still to come, is aimed at when no slot
+        says it: the party its instrument hits ("retaliate with tariffs on X's
+        cars"), or the doer of the condition it answers, as in an ultimatum ("warned
+        of consequences if X ...", "will boycott the vote unless X resigns")."""
+        plover = self.ontology.plover_of(p.cameo)
+        if plover != "THREATEN" and (ctx.modality not in ("future", "hypothetical", "conditional")
+                                     or self.ontology.is_cooperative(plover)):
+            return []
         hit = [a for w in tree.children(tok) if w.dep_ == "prep" and w.lower_ == "with"
                for o in tree.children(w) if o.dep_ == "pobj"
                for on in tree.children(o) if on.dep_ == "prep" and on.lower_ in ("on", "against")
