@@ -1155,6 +1155,102 @@ def test_a_reported_bad_verdict_on_anothers_act_is_the_speakers_criticism(nlp, c
                        names)) == []
 
 
+def test_a_bad_label_given_with_as_or_naming_its_doer_is_a_criticism(nlp, coder):
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Paraguayan": "PRY", "Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Bolivia described the Paraguayan drills as reckless.", names)) == [
+        ("BOL", "PRY", "ACCUSE")]
+    assert triples(run(nlp, coder, "Chile described Peru's border closure as a provocation.", names)) == [
+        ("CHL", "PER", "ACCUSE")]
+    # the verdict noun's own "by" phrase names the doer when the subject does not
+    assert triples(run(nlp, coder, "“This is a grave provocation by Paraguay,” Bolivia said.", names)) == [
+        ("BOL", "PRY", "ACCUSE")]
+    # a good label is none
+    assert triples(run(nlp, coder, "Bolivia described the Paraguayan offer as generous.", names)) == []
+
+
+def test_a_reported_verb_of_wrongdoing_is_the_speakers_criticism_beside_the_act(nlp, coder):
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Chile": "CHL", "Peru": "PER"}
+    assert ("BOL", "PRY", "ACCUSE") in triples(run(
+        nlp, coder, "Bolivia said Paraguay is openly flouting the river treaty.", names))
+    assert triples(run(nlp, coder, "Chile said Peru's decision undermines the trade pact.", names)) == [
+        ("CHL", "PER", "ACCUSE")]
+    # the verb's own pattern still codes the act itself ("violated the truce": a ceasefire breach)
+    found = triples(run(nlp, coder, "Paraguay violated the truce with Chile, Bolivia said.", names))
+    assert ("BOL", "PRY", "ACCUSE") in found and ("PRY", "CHL", "ASSAULT") in found
+    # no speaker (the writer's own words), a speaker judging itself, or a denial: no criticism
+    assert "ACCUSE" not in {t[2] for t in triples(run(nlp, coder, "Paraguay undermined the trade pact.", names))}
+    assert triples(run(nlp, coder, "Peru said it had breached no rule.", names)) == []
+    assert triples(run(nlp, coder, "Chile said Peru is not undermining the pact.", names)) == []
+
+
+def test_a_retaliation_still_to_come_is_a_threat_and_a_past_one_no_event_of_its_own(nlp, coder):
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Chile": "CHL", "Peru": "PER", "Peruvian": "PER"}
+    assert triples(run(nlp, coder, "Bolivia said it could retaliate against Paraguay.", names)) == [
+        ("BOL", "PRY", "THREATEN")]
+    # the party of the condition is the one the retaliation answers
+    assert triples(run(nlp, coder, "Peru said it would retaliate if Chile closed the port.", names)) == [
+        ("PER", "CHL", "THREATEN")]
+    # or the party its instrument hits; with nobody named, nobody is threatened
+    assert triples(run(nlp, coder, "Chile hinted it might retaliate with duties on Peruvian fruit.", names)) == [
+        ("CHL", "PER", "THREATEN")]
+    assert triples(run(nlp, coder, "Bolivia said it would retaliate with force.", names)) == []
+    assert triples(run(nlp, coder, "Bolivia retaliated against Paraguay last week.", names)) == []
+    assert triples(run(nlp, coder, "Bolivia said it would not retaliate against Paraguay.", names)) == []
+
+
+def test_vowing_revenge_or_warning_of_consequences_threatens_whoever_they_would_hit(nlp, coder):
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Paraguayan": "PRY", "Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Bolivia vowed revenge for the Paraguayan raid.", names)) == [
+        ("BOL", "PRY", "THREATEN")]
+    # the party of the condition is the one warned
+    assert triples(run(nlp, coder, "Chile warned of grave consequences if Peru moves troops to the border.",
+                       names)) == [("CHL", "PER", "THREATEN")]
+    assert triples(run(nlp, coder, "Peru said it would take countermeasures against Chile.", names)) == [
+        ("PER", "CHL", "THREATEN")]
+    # countermeasures already taken are coded by what they were; a warning aimed at nobody named is none
+    assert triples(run(nlp, coder, "Peru took countermeasures against Chile on Monday.", names)) == []
+    # an attack made in retaliation is the attack
+    assert triples(run(nlp, coder, "Peru carried out an attack on Chile in retaliation for the raid.", names)) == [
+        ("PER", "CHL", "ASSAULT")]
+    assert triples(run(nlp, coder, "Bolivia warned of grave consequences.", names)) == []
+
+
+def test_an_appeal_still_to_come_is_no_threat(nlp, coder):
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Chile": "CHL"}
+    found = triples(run(nlp, coder, "Bolivia said it would urge Paraguay to reconsider the tariff.", names))
+    assert "THREATEN" not in {t[2] for t in found}
+    # a harm still to come is one
+    assert ("BOL", "PRY", "THREATEN") in triples(run(
+        nlp, coder, "Bolivia said it would impose sanctions on Paraguay.", names))
+
+
+def test_an_ultimatum_threatens_the_party_whose_act_is_its_condition(nlp, coder):
+    names = {"Bolivia": "BOL", "Bolivian": "BOL", "Paraguay": "PRY", "Peru": "PER", "Chile": "CHL"}
+    found = triples(run(nlp, coder, "The Bolivian opposition said it will boycott the vote unless the Bolivian "
+                                    "president resigns.", names))
+    assert ("BOL", "BOL", "THREATEN") in found and ("BOL", None, "THREATEN") not in found
+    # a promise with a condition is no threat against the condition's doer
+    assert "THREATEN" not in {t[2] for t in triples(run(
+        nlp, coder, "Peru said it will send food aid if Chile asks for it.", names))}
+
+
+def test_facing_charges_or_a_trial_is_being_accused_by_whoever_brings_them(nlp, coder):
+    names = {"Bolivian": "BOL", "Paraguay": "PRY", "Chilean": "CHL", "Chile": "CHL", "Peruvian": "PER"}
+    # the subject undergoes the charge: the court's country, or those bringing it, accuse it
+    assert triples(run(nlp, coder, "Two Bolivian pilots are facing smuggling charges in Paraguay.", names)) == [
+        ("PRY", "BOL", "ACCUSE")]
+    assert triples(run(nlp, coder, "A Peruvian banker faces charges brought by Chilean prosecutors.", names)) == [
+        ("CHL", "PER", "ACCUSE")]
+    # with no court or prosecutor named, the accused's own country tries it
+    assert triples(run(nlp, coder, "The Chilean general is on trial for corruption.", names)) == [
+        ("CHL", "CHL", "ACCUSE")]
+    assert triples(run(nlp, coder, "The Bolivian firm is under investigation in Chile.", names)) == [
+        ("CHL", "BOL", "ACCUSE")]
+    # a charge still to come is no threat by the accused; facing a problem is no charge
+    assert triples(run(nlp, coder, "The Peruvian banker will face trial next year.", names)) == []
+    assert triples(run(nlp, coder, "The Bolivian government faces a budget crisis.", names)) == []
+
+
 def test_talks_after_which_the_subject_acts_were_held_by_the_subject(nlp, coder):
     names = {"Quito": "ECUGOV", "Lima": "PERGOV", "the Kenyan press": "KENMED", "Nairobi": "KENGOV"}
     coded = triples(run(nlp, coder, "After a meeting with Lima on Monday, Quito told the Kenyan press "

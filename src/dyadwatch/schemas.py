@@ -327,13 +327,17 @@ class PatternEntry(Schema):
     (default VERB for verbs, NOUN/PROPN for nouns). target: where the target
     is looked for, in order ("dobj", "dative" or a preposition; "judged": a
     predicate adjective or noun whose reported subject's actor is criticised by
-    the speaker, "X said Y's move was illegal"). symmetric:
+    the speaker, "X said Y's move was illegal"; "subject": the subject undergoes
+    the act, "X faces charges"). symmetric:
     true (joint acts: every ordered pair, both directions) or "subjects" (only
     coordinated subjects pair up). untargeted: the CAMEO code when no target
     is found. about_other: the CAMEO code when the trigger's "that" clause is
     about another party's doing, not the source's own ("warned that X's
     moves would divide the country" criticises; "warned that it will
-    retaliate" threatens). complement: how events in the trigger's clausal complement are
+    retaliate" threatens). promised_only: the words name an act only as
+    something promised or threatened ("could retaliate", "will take revenge"):
+    said of a past act they code nothing, the act itself is coded by other
+    words ("retaliated with tariffs"). complement: how events in the trigger's clausal complement are
     marked (intent, derive, negate, request, allege, threat, obligation; see
     event_context.py). note: free text.
     """
@@ -355,6 +359,7 @@ class PatternEntry(Schema):
     symmetric: StrictBool | Literal["subjects"] = False
     untargeted: Cameo | None = None
     about_other: Cameo | None = None
+    promised_only: StrictBool = False
     complement: Complement | None = None
     note: StrictStr | None = None
 

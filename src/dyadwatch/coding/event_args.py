@@ -64,6 +64,8 @@ class ArgumentFinder:
         direction of a symmetric act, which states no intention of its own."""
         if p.targets == ("judged",):
             return self._judged(tok, ctx, by_token)
+        if p.targets == ("subject",):
+            return self._undergoers(tok, p, obj, ctx, by_token)
         reduced = tok.dep_ == "acl" and tok.tag_ == "VBN" and not p.active  # "refugees expelled by X"
         passive = not p.active and (reduced or any(c.dep_ in ("nsubjpass", "auxpass") for c in tree.children(tok)))
         attacks = []
@@ -99,6 +101,7 @@ class ArgumentFinder:
                 targets = [a for c in tree.children(tok) if c.dep_ == "ccomp" and marked(c, "that")
                            for t in c.subtree if t.dep_ in ("dobj", "pobj", "dative")
                            for a in self.actors(t, by_token, depth=1) if a.mention.actor.code not in own][:1]
+        targets = targets or self._answered(tok, p, ctx, by_token)
         sources = [self._placed(a, tok, obj, by_token) for a in unique(sources)]
         source_keys = {key(a.mention) for a in sources if a.mention}
         targets = not_own_half([t for t in unique(targets) if key(t.mention) not in source_keys], sources)
@@ -138,22 +141,61 @@ class ArgumentFinder:
 
     def _judged(self, tok, ctx: Context, by_token) -> list[tuple[Arg, Arg, bool]]:
         """"X said Y's annexation was illegal", "“The blockade is a violation,” X
-        said": a reported verdict on another's act (or on another actor) is the
+        said", "X said Y is undermining the truce": a reported verdict on another's
+        act (or on another actor), or a verb that is itself the verdict, is the
         speaker's criticism of its doer. The source is the speaker, the target
         the actor the judged subject names (itself, its possessor or its "by"
         agent); the writer's own verdict (no speaker) is no event."""
-        said = tok.head.head if tok.head.dep_ == "ccomp" else None
+        verdict_verb = tok.pos_ == "VERB"  # "X said Y is defying Z": the verb is the verdict
+        clause = tok if verdict_verb else tok.head
+        said = clause.head if clause.dep_ == "ccomp" else None
         if said is not None and said.lemma_.lower() not in self.words["speech_verbs"]:
             said = None
-        if tok.dep_ not in ("acomp", "attr") or (ctx.speaker is None and said is None):
+        if tok.dep_ not in (("ccomp", "ROOT") if verdict_verb else ("acomp", "attr")) \
+                or (ctx.speaker is None and said is None):
             return []
-        judged = [c for c in tree.children(tok.head) if c.dep_ == "nsubj"]
+        judged = [c for c in tree.children(clause) if c.dep_ == "nsubj"] or \
+            [s for c in tree.children(clause) if c.dep_ == "aux" and c.i < clause.i
+             for s in tree.children(c) if s.dep_ == "nsubj"]  # a subject hung on "is"
         targets = [a for s in judged for a in (*self.actors(s, by_token, depth=1), *self._agents(s, by_token))]
+        if not verdict_verb:  # "this is a provocation by Y", "Y's violation": the verdict names the doer
+            targets += [a for c in tree.children(tok) if c.dep_ == "poss" for a in self.actors(c, by_token, depth=0)]
+            targets += [a for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ == "by"
+                        for o in tree.children(c) if o.dep_ == "pobj" for a in self.actors(o, by_token)]
         speakers = self.actors(ctx.speaker, by_token) if ctx.speaker is not None else \
             self.subjects(said, by_token, ctx)
         sources = unique([Arg(a.mention, "speaker") for a in speakers])
         return [(s, t, True) for s in sources for t in unique(targets)
                 if s.mention.actor.code != t.mention.actor.code]
+
+    def _undergoers(self, tok, p: Pattern, obj, ctx: Context, by_token) -> list[tuple[Arg, Arg, bool]]:
+        """"X faces charges", "X is on trial": the subject undergoes another's act
+        (the target); the source is whoever brings the charges, else the country of
+        the court ("in Y"), else the accused's own (a trial abroad names its place).
+        No intention is derived ("X will face charges" is no threat by X)."""
+        targets = unique(self.subjects(tok, by_token, ctx))
+        agents = self._noun_agents(obj, p, by_token) if obj is not None else []
+        sources = unique(agents or self._places(tok, obj, by_token))
+        if sources:
+            return [(s, t, False) for s in sources for t in targets]
+        return [(Arg(dataclasses.replace(t.mention, actor=Actor(c, c, None, kind="unnamed")), "missing"), t, False)
+                for t in targets if t.mention and (c := t.mention.actor.country)]
+
+    def _answered(self, tok, p: Pattern, ctx: Context, by_token) -> list[Arg]:
+        """Whom a threat, or a hostile act still to come, is aimed at when no slot
+        says it: the party its instrument hits ("retaliate with tariffs on X's
+        cars"), or the doer of the condition it answers, as in an ultimatum ("warned
+        of consequences if X ...", "will boycott the vote unless X resigns")."""
+        plover = self.ontology.plover_of(p.cameo)
+        if plover != "THREATEN" and (ctx.modality not in ("future", "hypothetical", "conditional")
+                                     or self.ontology.is_cooperative(plover)):
+            return []
+        hit = [a for w in tree.children(tok) if w.dep_ == "prep" and w.lower_ == "with"
+               for o in tree.children(w) if o.dep_ == "pobj"
+               for on in tree.children(o) if on.dep_ == "prep" and on.lower_ in ("on", "against")
+               for x in tree.children(on) if x.dep_ == "pobj" for a in self.actors(x, by_token)]
+        return hit or self._clause_subjects([tok], by_token, lambda c: c.dep_ == "advcl" and any(
+            marked(c, w) for w in self.words["condition_marks"]))
 
     def _unnamed_doers(self, tok, p: Pattern, attacks: list, targets: list[Arg], by_token) -> list[Arg]:
         """Sources of an agent-less passive: an attack nobody claims (see

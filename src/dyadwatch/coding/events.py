@@ -250,15 +250,23 @@ class EventCoder:
                 continue
             tok = doc[i]
             frame = VerbFrame(tok, self.words["circumstance_preps"])
+            taken = False
             for pattern in self.patterns.verbs[key]:
+                # "X said Y is defying Z": a verdict pattern codes the speaker's criticism
+                # beside the one pattern that codes Y's own act
+                verdict = pattern.targets == ("judged",)
+                if taken and not verdict:
+                    continue
                 obj = self._fits(frame, pattern)
-                if obj is not False:
-                    matches.append(_Match(pattern, tok, obj))
+                if obj is False:
+                    continue
+                matches.append(_Match(pattern, tok, obj))
+                if not verdict:
                     plover = self.ontology.plover_of(pattern.cameo)
                     if obj is not None:
                         consumed[obj.i] = plover
                     consumed[tok.i] = plover
-                    break
+                    taken = True
         for i in span:
             key = keys.nouns.get(i)
             if key is None:
@@ -327,6 +335,8 @@ class EventCoder:
     def _events(self, match: _Match, ctx: Context, sent, index: int, article: Article,
                 by_token, at: dict) -> list[Event]:
         p, tok = match.pattern, match.trigger
+        if p.promised_only and ctx.modality not in (Modality.FUTURE, Modality.HYPOTHETICAL, Modality.CONDITIONAL):
+            return []  # "retaliated with tariffs": the tariffs, not the word, are the act
         if p.kind == "noun":
             pairs = self.args.noun_pairs(tok, p, by_token)
         else:

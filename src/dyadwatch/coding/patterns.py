@@ -56,6 +56,7 @@ class Pattern:
     symmetric: str | None = None  # None | "all" | "subjects"
     untargeted: str | None = None
     about_other: str | None = None
+    promised_only: bool = False
     complement: Complement | None = None
     source_file: str = ""
 
@@ -150,6 +151,7 @@ def _pattern(path: Path, entry: PatternEntry, kind: str) -> Pattern:
         active=entry.active, no_object=entry.no_object, preps=words(entry.prep),
         pos=frozenset(p.upper() for p in pos), targets=targets, symmetric=symmetric,
         untargeted=entry.untargeted, about_other=entry.about_other, complement=entry.complement,
+        promised_only=entry.promised_only,
         source_file=path.name,
     )
 

@@ -53,7 +53,7 @@ class VerbFrame:
         phrase of place; with the markers of its clauses ("called for Iran to stop")."""
         tok = self.tok
         found = {c.lower_ for c in complements(tree.children(self.tok))
-                 if c.dep_ in PARTICLE_DEPS and c.i > tok.i and not _adverb_phrase(c)}
+                 if (c.dep_ in PARTICLE_DEPS or c.head.lower_ == "as") and c.i > tok.i and not _adverb_phrase(c)}
         found.update(m.lower_ for c in tree.children(self.tok) if c.dep_ in ("advcl", "ccomp", "xcomp")
                      for m in tree.children(c) if m.dep_ == "mark")
         return frozenset(found)
@@ -97,11 +97,14 @@ def lemmas(tok) -> set[str]:
 
 def complements(children):
     """The verb's dependents and its object's apposition: "called the move 'a provocation'"
-    is often parsed with the label in apposition to the object, not as its complement."""
+    is often parsed with the label in apposition to the object, not as its complement;
+    and the label of "as" ("described the drills as reckless / as a provocation")."""
     yield from children
     for c in children:
         if c.dep_ == "dobj":
             yield from (a for a in tree.children(c) if a.dep_ == "appos")
+        elif c.dep_ == "prep" and c.lower_ == "as":
+            yield from (a for a in tree.children(c) if a.dep_ in ("pobj", "amod", "acomp"))
 
 
 def _adverb_phrase(c) -> bool:
