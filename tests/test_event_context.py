@@ -239,3 +239,30 @@ def test_a_yes_no_question_asserts_no_act(nlp, coder, text):
 ])
 def test_a_question_leaves_an_asserted_act_counted(nlp, coder, text, expected):
     assert expected in counted(nlp, coder, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The envoy of Chile flew to Lima on Monday to meet Peru's foreign minister.", ("CHL", "PER", "CONSULT")),
+    ("Chile's trade minister was in Oslo this week to hold talks with Norway.", ("CHL", "NOR", "CONSULT")),
+    ("Brazil's president traveled to Lisbon to confer with Denmark.", ("BRA", "DNK", "CONSULT")),
+])
+def test_a_meeting_a_journey_was_for_took_place(nlp, coder, text, expected):
+    # the trip's purpose is what was done there: the meeting counts, both ways
+    found = counted(nlp, coder, text)
+    assert expected in found and (expected[1], expected[0], "CONSULT") in found
+
+
+@pytest.mark.parametrize("text", [
+    "The envoy of Chile will fly to Lima on Monday to meet Peru's foreign minister.",  # a journey to come
+    "The envoy of Chile is going to meet Peru's foreign minister.",  # "going to": no journey at all
+    "Chile staged a protest to meet Peru's demands.",  # no journey: an aim
+])
+def test_a_meeting_still_to_come_or_only_aimed_at_is_not_counted(nlp, coder, text):
+    assert not [f for f in counted(nlp, coder, text) if f[2] == "CONSULT"]
+
+
+def test_a_journey_to_discuss_a_topic_with_nobody_named_adds_no_meeting(nlp, coder):
+    # "flew to Oslo to discuss trade": the trip is coded, an untargeted discussion is not guessed
+    found = counted(nlp, coder, "Chile's president flew to Oslo last week to discuss trade.")
+    assert ("CHL", "NOR", "CONSULT") in found and ("CHL", "-", "CONSULT") not in found
+

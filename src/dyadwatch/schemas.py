@@ -394,6 +394,10 @@ class ModalityTables(Schema):
     negating_nouns: Words
     preparation_verbs: Words
     purpose_verbs: Words
+    journey_verbs: Words
+    convening_verbs: Words
+    meeting_nouns: Words
+    meeting_purposes: Words
     deliberation_verbs: Words
     comment_verbs: Words
     wish_verbs: Words

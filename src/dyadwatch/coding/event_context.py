@@ -287,6 +287,8 @@ class ClauseReader:
                     passive and gov.pattern.complement is Complement.REQUEST):
                 return False  # "vowed to fight" (parsed as advcl or xcomp): the complement
                 # ("the vote was pushed to Friday to allow talks": no one was urged)
+            if t.dep_ in ("advcl", "xcomp") and self._fulfilled(t):
+                return False
             if t.dep_ == "advcl":
                 return True
             if t.dep_ != "xcomp":
@@ -302,6 +304,34 @@ class ClauseReader:
                     any(c.dep_ == "auxpass" for c in tree.children(t.head)):
                 return True  # "the vote was delayed to allow talks" (not "was said to")
         return False
+
+    def _fulfilled(self, t) -> bool:
+        """A meeting that a journey was for ("flew to Lima to meet Y", "was in
+        Seoul to hold talks with Y"): news names a trip's purpose for what was
+        done there, so whether it happened is the journey's to say (the climb
+        reads "will fly to Lima to meet Y" as future). The journey needs a place
+        ("in Seoul", "to Lima", "visited Peru": "is going to meet" is a future)
+        and the meeting a partner ("flew to Lima to discuss trade": with whom,
+        the sentence does not say). Not a meeting called to discuss something:
+        the conveners need not be each other's partners there."""
+        w, gov = self.words, t.head
+        if gov.pos_ not in ("VERB", "AUX") or not (self._convened(t) or t.lemma_.lower() in w["meeting_purposes"]):
+            return False
+        heads = [t, *(c for c in tree.children(t) if c.dep_ == "dobj")]  # "to hold talks with Y"
+        # "meet Y": the object is the partner; "discuss Y": the topic, unless a name
+        partner = any((c.dep_ == "prep" and c.lower_ in ("with", "to"))
+                      or (c.dep_ == "dobj" and (c.pos_ == "PROPN" or h.lemma_.lower() == "meet"))
+                      for h in heads for c in tree.children(h))
+        glemma = gov.lemma_.lower()
+        return partner and glemma in w["journey_verbs"] and any(
+            (c.dep_ == "prep" and any(o.dep_ == "pobj" for o in tree.children(c)))
+            or (c.dep_ == "dobj" and glemma == "visit") for c in tree.children(gov))
+
+    def _convened(self, verb) -> bool:
+        """"hold talks", "convene a meeting": a verb of convening with a meeting as its object."""
+        w = self.words
+        return verb.lemma_.lower() in w["convening_verbs"] and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in w["meeting_nouns"] for c in tree.children(verb))
 
     def _wanted(self, noun, at: dict) -> bool:
         """Is the noun what someone asks for or wants ("called for a government
