@@ -266,3 +266,15 @@ def test_a_journey_to_discuss_a_topic_with_nobody_named_adds_no_meeting(nlp, cod
     found = counted(nlp, coder, "Chile's president flew to Oslo last week to discuss trade.")
     assert ("CHL", "NOR", "CONSULT") in found and ("CHL", "-", "CONSULT") not in found
 
+
+def test_a_meeting_the_subject_held_before_its_act_is_news_too(nlp, coder):
+    # "after talks with Y, X condemned Z": X's own talks lead up to its act; they are
+    # neither the verb's object nor an earlier act recalled
+    found = counted(nlp, coder, "Chile condemned Peru after talks with Brazil.")
+    assert {("CHL", "PER", "ACCUSE"), ("CHL", "BRA", "CONSULT"), ("BRA", "CHL", "CONSULT")} <= set(found)
+    told = counted(nlp, coder, "Chile's president, after a meeting with Peru on Monday, told Brazil to lower its tariffs.")
+    assert {("CHL", "BRA", "REQUEST"), ("CHL", "PER", "CONSULT")} <= set(told)
+    # talks of others, named with their owner, are what the news followed
+    recalled = facts(nlp, coder, "Chile recalled its envoy after Peru's talks with Brazil.")
+    assert [f for f in recalled if f[2] == "CONSULT"] and not [
+        f for f in counted(nlp, coder, "Chile recalled its envoy after Peru's talks with Brazil.") if f[2] == "CONSULT"]

@@ -1293,3 +1293,11 @@ def test_a_joint_act_with_no_partner_states_no_intention(nlp, coder):
     events = run(nlp, coder, "Peruvian rebels have sworn to fight until they control the valley.",
                  {"Peruvian rebels": "PERREB"})
     assert "THREATEN" in [e.plover for e in events]  # a conflictual act needs no partner
+
+
+def test_telling_someone_to_act_is_an_order_but_telling_them_that_is_speech(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Peruvian president": "PERGOV"}
+    assert triples(run(nlp, coder, "The Peruvian president told Chile to withdraw its ambassador.", names)) \
+        == [("PERGOV", "CHL", "REQUEST")]
+    said = triples(run(nlp, coder, "The Peruvian president told Chile that talks would resume soon.", names))
+    assert not [t for t in said if t[2] == "REQUEST"]

@@ -395,6 +395,7 @@ class ModalityTables(Schema):
     preparation_verbs: Words
     purpose_verbs: Words
     journey_verbs: Words
+    directive_verbs: Words
     convening_verbs: Words
     meeting_nouns: Words
     meeting_purposes: Words

@@ -88,7 +88,7 @@ class ClauseReader:
             return Context("hypothetical", negated)
         if self._prospective(tok):
             return Context("future", negated)  # "ahead of upcoming drills": not yet held
-        if self._background(tok) and self._news_above(tok, at):
+        if self._background(tok) and self._news_above(tok, at) and not _own_meeting(tok, at):
             return Context("background", negated)  # "after rebels shot down a helicopter"
         if self._purpose(tok, at) or (tok.dep_ == "pobj" and self._purpose(_verb_above(tok), at)):
             # "staged a strike to demand X": an aim; "delayed the vote to allow time for
@@ -430,3 +430,16 @@ def _yes_no_question(sent) -> bool:
     return first.dep_ in ("aux", "auxpass", "ROOT") and (
         first.tag_ == "MD" or first.lemma_.lower() in ("be", "do", "have")) and any(
         c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i > first.i for c in tree.children(first.head))
+
+
+def _own_meeting(tok, at: dict) -> bool:
+    """"X, after a meeting with Y, told Z to ...": a meeting named by a noun with
+    no doer of its own (no owner, name or "by" agent) is one the clause's
+    subject held (see event_args JOINT_SCENE_PREPS), the lead-up to its next
+    act in the same news, not an earlier act recalled ("after Peru's talks with
+    Y collapsed", "after an attack on Y" stay background)."""
+    match = at.get(tok.i)
+    if match is None or match.pattern.kind != "noun" or not match.pattern.symmetric or tok.dep_ != "pobj":
+        return False
+    return not any(c.dep_ == "poss" or (c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "PROPN")
+                   or (c.dep_ == "prep" and c.lower_ == "by") for c in tree.children(tok))
