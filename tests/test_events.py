@@ -1301,3 +1301,11 @@ def test_telling_someone_to_act_is_an_order_but_telling_them_that_is_speech(nlp,
         == [("PERGOV", "CHL", "REQUEST")]
     said = triples(run(nlp, coder, "The Peruvian president told Chile that talks would resume soon.", names))
     assert not [t for t in said if t[2] == "REQUEST"]
+
+
+def test_support_named_by_a_noun_needs_its_doer_named_as_the_giver(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Brazil": "BRA", "Norway": "NOR"}
+    found = triples(run(nlp, coder, "The motion passed on Monday with support from Chile and Peru.", names))
+    assert found == [("CHL", None, "SUPPORT"), ("PER", None, "SUPPORT")]
+    # an owner's support describes a stance held, not an act of the news
+    assert triples(run(nlp, coder, "Chile's support for Peru worries Brazil.", names)) == []

@@ -335,7 +335,9 @@ class PatternEntry(Schema):
     moves would divide the country" criticises; "warned that it will
     retaliate" threatens). complement: how events in the trigger's clausal complement are
     marked (intent, derive, negate, request, allege, threat, obligation; see
-    event_context.py). note: free text.
+    event_context.py). agent_only (nouns): coded only when the doer is named
+    by "from" or "by" ("support from X"), then with or without a target; an
+    owner ("X's support for Y") describes a standing stance. note: free text.
     """
 
     id: Annotated[StrictStr, Field(min_length=1)]
@@ -356,6 +358,7 @@ class PatternEntry(Schema):
     untargeted: Cameo | None = None
     about_other: Cameo | None = None
     complement: Complement | None = None
+    agent_only: StrictBool = False
     note: StrictStr | None = None
 
     @field_validator("lemma", "object", "object_not", "subject", "subject_not", "prep", "pos")

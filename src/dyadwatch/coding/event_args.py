@@ -331,6 +331,8 @@ class ArgumentFinder:
         if not sources and supported:
             sources = self.subjects(tok.head, by_token, Context())
         agents = self._noun_agents(tok, p, by_token)
+        if p.agent_only:  # "support from X"; not "X's support for Y", a standing stance
+            sources, supported = [], False
         sources += agents
         addressees: list[Arg] = []
         if not sources:
@@ -356,7 +358,7 @@ class ArgumentFinder:
             return []
         material = agents and self.ontology.cameo_quad_class(p.cameo) == 4 and not any(
             c.dep_ == "det" and c.lower_ in QUANTIFIERS for c in tree.children(tok))  # "any attack by X"
-        if (supported or material) and not targets:  # "an offensive launched by X": X acted
+        if (supported or material or (agents and p.agent_only)) and not targets:  # "an offensive launched by X": X acted
             return [(s, Arg(None, "direct"), True) for s in sources]
         return [(s, t, True) for s in sources for t in targets
                 if s.mention.actor.code != t.mention.actor.code]

@@ -57,6 +57,7 @@ class Pattern:
     untargeted: str | None = None
     about_other: str | None = None
     complement: Complement | None = None
+    agent_only: bool = False
     source_file: str = ""
 
     @property
@@ -150,6 +151,7 @@ def _pattern(path: Path, entry: PatternEntry, kind: str) -> Pattern:
         active=entry.active, no_object=entry.no_object, preps=words(entry.prep),
         pos=frozenset(p.upper() for p in pos), targets=targets, symmetric=symmetric,
         untargeted=entry.untargeted, about_other=entry.about_other, complement=entry.complement,
+        agent_only=entry.agent_only,
         source_file=path.name,
     )
 
