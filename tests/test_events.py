@@ -37,7 +37,7 @@ class HandActors:
             for m in re.finditer(rf"\b{re.escape(name)}\b", doc.text):
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 for code in [codes] if isinstance(codes, str) else codes:
-                    country = code[:3] if code[:3] not in ("IGO", "NGO") else None
+                    country = code[:3] if code[:3] not in ("IGO", "NGO", "---") else None  # "---": no country
                     out.append(Mention(name, span.start_char, span.end_char, span.start, span.end,
                                        sent_of[span.start], Actor(code, country, code[3:] or None)))
         return tuple(out)
@@ -1309,3 +1309,14 @@ def test_support_named_by_a_noun_needs_its_doer_named_as_the_giver(nlp, coder):
     assert found == [("CHL", None, "SUPPORT"), ("PER", None, "SUPPORT")]
     # an owner's support describes a stance held, not an act of the news
     assert triples(run(nlp, coder, "Chile's support for Peru worries Brazil.", names)) == []
+
+
+def test_unnamed_officials_in_several_countries_are_one_party_each(nlp, coder):
+    # a country-less "officials" takes every country of its place phrase, also through
+    # a role phrase that names no actor ("in charge of trade in X, Y and Z")
+    names = {"Brazil": "BRA", "Chile": "CHL", "Peru": "PER", "Norway": "NOR", "officials": "---GOV"}
+    for text in ("Norway's trade minister met with officials in Brazil, Chile and Peru.",
+                 "Norway's trade minister met with officials in charge of fisheries in Brazil, Chile and Peru."):
+        found = triples(run(nlp, coder, text, names))
+        for code in ("BRAGOV", "CHLGOV", "PERGOV"):
+            assert ("NOR", code, "CONSULT") in found and (code, "NOR", "CONSULT") in found
