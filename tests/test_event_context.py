@@ -278,3 +278,10 @@ def test_a_meeting_the_subject_held_before_its_act_is_news_too(nlp, coder):
     recalled = facts(nlp, coder, "Chile recalled its envoy after Peru's talks with Brazil.")
     assert [f for f in recalled if f[2] == "CONSULT"] and not [
         f for f in counted(nlp, coder, "Chile recalled its envoy after Peru's talks with Brazil.") if f[2] == "CONSULT"]
+
+
+def test_lobbying_a_meeting_was_held_for_was_done(nlp, coder):
+    assert ("CHL", "NOR", "REQUEST") in counted(
+        nlp, coder, "Chile's trade minister met with officials in Oslo on Monday to lobby Norway.")
+    assert ("CHL", "NOR", "REQUEST") not in counted(
+        nlp, coder, "Chile's trade minister will meet officials in Oslo on Monday to lobby Norway.")

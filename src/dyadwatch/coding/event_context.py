@@ -307,7 +307,8 @@ class ClauseReader:
 
     def _fulfilled(self, t) -> bool:
         """A meeting that a journey was for ("flew to Lima to meet Y", "was in
-        Seoul to hold talks with Y"): news names a trip's purpose for what was
+        Seoul to hold talks with Y"), or the lobbying a meeting was for ("met
+        officials in Brussels to lobby the EU"): news names a trip's purpose for what was
         done there, so whether it happened is the journey's to say (the climb
         reads "will fly to Lima to meet Y" as future). The journey needs a place
         ("in Seoul", "to Lima", "visited Peru": "is going to meet" is a future)
