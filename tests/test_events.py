@@ -1320,3 +1320,11 @@ def test_unnamed_officials_in_several_countries_are_one_party_each(nlp, coder):
         found = triples(run(nlp, coder, text, names))
         for code in ("BRAGOV", "CHLGOV", "PERGOV"):
             assert ("NOR", code, "CONSULT") in found and (code, "NOR", "CONSULT") in found
+
+
+def test_renewing_a_call_for_an_act_is_an_appeal_not_a_phone_call(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Chile renewed its call for Peru to halt the dam.", names)) == [
+        ("CHL", "PER", "REQUEST")]
+    assert triples(run(nlp, coder, "Chile held a call with Peru.", names)) == [
+        ("CHL", "PER", "CONSULT"), ("PER", "CHL", "CONSULT")]
