@@ -1328,3 +1328,11 @@ def test_renewing_a_call_for_an_act_is_an_appeal_not_a_phone_call(nlp, coder):
         ("CHL", "PER", "REQUEST")]
     assert triples(run(nlp, coder, "Chile held a call with Peru.", names)) == [
         ("CHL", "PER", "CONSULT"), ("PER", "CHL", "CONSULT")]
+
+
+def test_asking_someone_whether_is_a_question_not_a_request(nlp, coder):
+    names = {"Chilean prosecutor": "CHLJUD", "Peru's envoy": "PERGOV"}
+    assert triples(run(nlp, coder, "The Chilean prosecutor asked Peru's envoy if he agreed with the charges.",
+                       names)) == []
+    assert triples(run(nlp, coder, "The Chilean prosecutor asked Peru's envoy to testify.", names)) == [
+        ("CHLJUD", "PERGOV", "REQUEST")]

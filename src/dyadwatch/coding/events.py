@@ -146,6 +146,8 @@ class EventCoder:
             if t.tag_ == "VBN" and t.dep_ == "advcl" and t.lemma_.lower() in self.words["question_verbs"] \
                     and not any(c.dep_.startswith("nsubj") for c in tree.children(t)):
                 continue  # "Asked whether ..., Putin said": a reporter's question, not a request
+            if t.lemma_.lower() in self.words["question_verbs"] and _asks_whether(t):
+                continue  # "asked Y if he agreed": a question put to Y, not a request
             if match.pattern.complement is Complement.NEGATE and self.clauses.no_comment(match.trigger):
                 continue  # "declined to comment" (CAMEO 011): no event
             if match.pattern.kind == "verb" and self.clauses.suggests_only(match.trigger):
@@ -435,6 +437,15 @@ class EventCoder:
 def _has_aux(verb, lemmas) -> bool:
     """Does the verb have an auxiliary among `lemmas` ("will", "would", ...)?"""
     return any(c.dep_ == "aux" and c.lemma_.lower() in lemmas for c in tree.children(verb))
+
+
+def _asks_whether(verb) -> bool:
+    """Does the verb put a yes/no question ("asked Y if/whether ...") and ask for no act
+    ("asked Y to Z")?"""
+    kids = tree.children(verb)
+    return not any(c.dep_ == "xcomp" for c in kids) and any(
+        c.dep_ in ("advcl", "ccomp") and any(m.dep_ == "mark" and m.lower_ in ("if", "whether")
+                                             for m in tree.children(c)) for c in kids)
 
 
 def _of_objects(tok):
