@@ -239,3 +239,49 @@ def test_a_yes_no_question_asserts_no_act(nlp, coder, text):
 ])
 def test_a_question_leaves_an_asserted_act_counted(nlp, coder, text, expected):
     assert expected in counted(nlp, coder, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The envoy of Chile flew to Lima on Monday to meet Peru's foreign minister.", ("CHL", "PER", "CONSULT")),
+    ("Chile's trade minister was in Oslo this week to hold talks with Norway.", ("CHL", "NOR", "CONSULT")),
+    ("Brazil's president traveled to Lisbon to confer with Denmark.", ("BRA", "DNK", "CONSULT")),
+])
+def test_a_meeting_a_journey_was_for_took_place(nlp, coder, text, expected):
+    # the trip's purpose is what was done there: the meeting counts, both ways
+    found = counted(nlp, coder, text)
+    assert expected in found and (expected[1], expected[0], "CONSULT") in found
+
+
+@pytest.mark.parametrize("text", [
+    "The envoy of Chile will fly to Lima on Monday to meet Peru's foreign minister.",  # a journey to come
+    "The envoy of Chile is going to meet Peru's foreign minister.",  # "going to": no journey at all
+    "Chile staged a protest to meet Peru's demands.",  # no journey: an aim
+])
+def test_a_meeting_still_to_come_or_only_aimed_at_is_not_counted(nlp, coder, text):
+    assert not [f for f in counted(nlp, coder, text) if f[2] == "CONSULT"]
+
+
+def test_a_journey_to_discuss_a_topic_with_nobody_named_adds_no_meeting(nlp, coder):
+    # "flew to Oslo to discuss trade": the trip is coded, an untargeted discussion is not guessed
+    found = counted(nlp, coder, "Chile's president flew to Oslo last week to discuss trade.")
+    assert ("CHL", "NOR", "CONSULT") in found and ("CHL", "-", "CONSULT") not in found
+
+
+def test_a_meeting_the_subject_held_before_its_act_is_news_too(nlp, coder):
+    # "after talks with Y, X condemned Z": X's own talks lead up to its act; they are
+    # neither the verb's object nor an earlier act recalled
+    found = counted(nlp, coder, "Chile condemned Peru after talks with Brazil.")
+    assert {("CHL", "PER", "ACCUSE"), ("CHL", "BRA", "CONSULT"), ("BRA", "CHL", "CONSULT")} <= set(found)
+    told = counted(nlp, coder, "Chile's president, after a meeting with Peru on Monday, told Brazil to lower its tariffs.")
+    assert {("CHL", "BRA", "REQUEST"), ("CHL", "PER", "CONSULT")} <= set(told)
+    # talks of others, named with their owner, are what the news followed
+    recalled = facts(nlp, coder, "Chile recalled its envoy after Peru's talks with Brazil.")
+    assert [f for f in recalled if f[2] == "CONSULT"] and not [
+        f for f in counted(nlp, coder, "Chile recalled its envoy after Peru's talks with Brazil.") if f[2] == "CONSULT"]
+
+
+def test_lobbying_a_meeting_was_held_for_was_done(nlp, coder):
+    assert ("CHL", "NOR", "REQUEST") in counted(
+        nlp, coder, "Chile's trade minister met with officials in Oslo on Monday to lobby Norway.")
+    assert ("CHL", "NOR", "REQUEST") not in counted(
+        nlp, coder, "Chile's trade minister will meet officials in Oslo on Monday to lobby Norway.")

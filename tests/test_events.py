@@ -37,7 +37,7 @@ class HandActors:
             for m in re.finditer(rf"\b{re.escape(name)}\b", doc.text):
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 for code in [codes] if isinstance(codes, str) else codes:
-                    country = code[:3] if code[:3] not in ("IGO", "NGO") else None
+                    country = code[:3] if code[:3] not in ("IGO", "NGO", "---") else None  # "---": no country
                     out.append(Mention(name, span.start_char, span.end_char, span.start, span.end,
                                        sent_of[span.start], Actor(code, country, code[3:] or None)))
         return tuple(out)
@@ -1412,3 +1412,46 @@ def test_an_act_that_names_its_doer_is_criticised_as_the_doers(nlp, coder):
     assert triples(events) == [("CHL", "BOL", "ACCUSE")]
     events = run(nlp, coder, "Chile criticized the expulsion of Peruvian diplomats.", names)
     assert triples(events) == [("CHL", "PERGOV", "ACCUSE")]  # no doer named: the phrase's actor
+
+
+def test_telling_someone_to_act_is_an_order_but_telling_them_that_is_speech(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Peruvian president": "PERGOV"}
+    assert triples(run(nlp, coder, "The Peruvian president told Chile to withdraw its ambassador.", names)) \
+        == [("PERGOV", "CHL", "REQUEST")]
+    said = triples(run(nlp, coder, "The Peruvian president told Chile that talks would resume soon.", names))
+    assert not [t for t in said if t[2] == "REQUEST"]
+
+
+def test_support_named_by_a_noun_needs_its_doer_named_as_the_giver(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Brazil": "BRA", "Norway": "NOR"}
+    found = triples(run(nlp, coder, "The motion passed on Monday with support from Chile and Peru.", names))
+    assert found == [("CHL", None, "SUPPORT"), ("PER", None, "SUPPORT")]
+    # an owner's support describes a stance held, not an act of the news
+    assert triples(run(nlp, coder, "Chile's support for Peru worries Brazil.", names)) == []
+
+
+def test_unnamed_officials_in_several_countries_are_one_party_each(nlp, coder):
+    # a country-less "officials" takes every country of its place phrase, also through
+    # a role phrase that names no actor ("in charge of trade in X, Y and Z")
+    names = {"Brazil": "BRA", "Chile": "CHL", "Peru": "PER", "Norway": "NOR", "officials": "---GOV"}
+    for text in ("Norway's trade minister met with officials in Brazil, Chile and Peru.",
+                 "Norway's trade minister met with officials in charge of fisheries in Brazil, Chile and Peru."):
+        found = triples(run(nlp, coder, text, names))
+        for code in ("BRAGOV", "CHLGOV", "PERGOV"):
+            assert ("NOR", code, "CONSULT") in found and (code, "NOR", "CONSULT") in found
+
+
+def test_renewing_a_call_for_an_act_is_an_appeal_not_a_phone_call(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Chile renewed its call for Peru to halt the dam.", names)) == [
+        ("CHL", "PER", "REQUEST")]
+    assert triples(run(nlp, coder, "Chile held a call with Peru.", names)) == [
+        ("CHL", "PER", "CONSULT"), ("PER", "CHL", "CONSULT")]
+
+
+def test_asking_someone_whether_is_a_question_not_a_request(nlp, coder):
+    names = {"Chilean prosecutor": "CHLJUD", "Peru's envoy": "PERGOV"}
+    assert triples(run(nlp, coder, "The Chilean prosecutor asked Peru's envoy if he agreed with the charges.",
+                       names)) == []
+    assert triples(run(nlp, coder, "The Chilean prosecutor asked Peru's envoy to testify.", names)) == [
+        ("CHLJUD", "PERGOV", "REQUEST")]

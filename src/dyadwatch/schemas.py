@@ -339,7 +339,9 @@ class PatternEntry(Schema):
     said of a past act they code nothing, the act itself is coded by other
     words ("retaliated with tariffs"). complement: how events in the trigger's clausal complement are
     marked (intent, derive, negate, request, allege, threat, obligation; see
-    event_context.py). note: free text.
+    event_context.py). agent_only (nouns): coded only when the doer is named
+    by "from" or "by" ("support from X"), then with or without a target; an
+    owner ("X's support for Y") describes a standing stance. note: free text.
     """
 
     id: Annotated[StrictStr, Field(min_length=1)]
@@ -361,6 +363,7 @@ class PatternEntry(Schema):
     about_other: Cameo | None = None
     promised_only: StrictBool = False
     complement: Complement | None = None
+    agent_only: StrictBool = False
     note: StrictStr | None = None
 
     @field_validator("lemma", "object", "object_not", "subject", "subject_not", "prep", "pos")
@@ -399,6 +402,11 @@ class ModalityTables(Schema):
     negating_nouns: Words
     preparation_verbs: Words
     purpose_verbs: Words
+    journey_verbs: Words
+    directive_verbs: Words
+    convening_verbs: Words
+    meeting_nouns: Words
+    meeting_purposes: Words
     deliberation_verbs: Words
     comment_verbs: Words
     wish_verbs: Words

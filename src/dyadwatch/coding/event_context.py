@@ -88,7 +88,7 @@ class ClauseReader:
             return Context("hypothetical", negated)
         if self._prospective(tok):
             return Context("future", negated)  # "ahead of upcoming drills": not yet held
-        if self._background(tok) and self._news_above(tok, at):
+        if self._background(tok) and self._news_above(tok, at) and not _own_meeting(tok, at):
             return Context("background", negated)  # "after rebels shot down a helicopter"
         if self._purpose(tok, at) or (tok.dep_ == "pobj" and self._purpose(_verb_above(tok), at)):
             # "staged a strike to demand X": an aim; "delayed the vote to allow time for
@@ -287,6 +287,8 @@ class ClauseReader:
                     passive and gov.pattern.complement is Complement.REQUEST):
                 return False  # "vowed to fight" (parsed as advcl or xcomp): the complement
                 # ("the vote was pushed to Friday to allow talks": no one was urged)
+            if t.dep_ in ("advcl", "xcomp") and self._fulfilled(t):
+                return False
             if t.dep_ == "advcl":
                 return True
             if t.dep_ != "xcomp":
@@ -302,6 +304,35 @@ class ClauseReader:
                     any(c.dep_ == "auxpass" for c in tree.children(t.head)):
                 return True  # "the vote was delayed to allow talks" (not "was said to")
         return False
+
+    def _fulfilled(self, t) -> bool:
+        """A meeting that a journey was for ("flew to Lima to meet Y", "was in
+        Seoul to hold talks with Y"), or the lobbying a meeting was for ("met
+        officials in Brussels to lobby the EU"): news names a trip's purpose for what was
+        done there, so whether it happened is the journey's to say (the climb
+        reads "will fly to Lima to meet Y" as future). The journey needs a place
+        ("in Seoul", "to Lima", "visited Peru": "is going to meet" is a future)
+        and the meeting a partner ("flew to Lima to discuss trade": with whom,
+        the sentence does not say). Not a meeting called to discuss something:
+        the conveners need not be each other's partners there."""
+        w, gov = self.words, t.head
+        if gov.pos_ not in ("VERB", "AUX") or not (self._convened(t) or t.lemma_.lower() in w["meeting_purposes"]):
+            return False
+        heads = [t, *(c for c in tree.children(t) if c.dep_ == "dobj")]  # "to hold talks with Y"
+        # "meet Y": the object is the partner; "discuss Y": the topic, unless a name
+        partner = any((c.dep_ == "prep" and c.lower_ in ("with", "to"))
+                      or (c.dep_ == "dobj" and (c.pos_ == "PROPN" or h.lemma_.lower() == "meet"))
+                      for h in heads for c in tree.children(h))
+        glemma = gov.lemma_.lower()
+        return partner and glemma in w["journey_verbs"] and any(
+            (c.dep_ == "prep" and any(o.dep_ == "pobj" for o in tree.children(c)))
+            or (c.dep_ == "dobj" and glemma == "visit") for c in tree.children(gov))
+
+    def _convened(self, verb) -> bool:
+        """"hold talks", "convene a meeting": a verb of convening with a meeting as its object."""
+        w = self.words
+        return verb.lemma_.lower() in w["convening_verbs"] and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in w["meeting_nouns"] for c in tree.children(verb))
 
     def _wanted(self, noun, at: dict) -> bool:
         """Is the noun what someone asks for or wants ("called for a government
@@ -400,3 +431,16 @@ def _yes_no_question(sent) -> bool:
     return first.dep_ in ("aux", "auxpass", "ROOT") and (
         first.tag_ == "MD" or first.lemma_.lower() in ("be", "do", "have")) and any(
         c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i > first.i for c in tree.children(first.head))
+
+
+def _own_meeting(tok, at: dict) -> bool:
+    """"X, after a meeting with Y, told Z to ...": a meeting named by a noun with
+    no doer of its own (no owner, name or "by" agent) is one the clause's
+    subject held (see event_args JOINT_SCENE_PREPS), the lead-up to its next
+    act in the same news, not an earlier act recalled ("after Peru's talks with
+    Y collapsed", "after an attack on Y" stay background)."""
+    match = at.get(tok.i)
+    if match is None or match.pattern.kind != "noun" or not match.pattern.symmetric or tok.dep_ != "pobj":
+        return False
+    return not any(c.dep_ == "poss" or (c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "PROPN")
+                   or (c.dep_ == "prep" and c.lower_ == "by") for c in tree.children(tok))

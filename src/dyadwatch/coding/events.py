@@ -60,6 +60,9 @@ from ..types import Actor, Article, Complement, Event, Mention, Modality
 #: Parse factors of the confidence (see module docstring).
 HOW_FACTOR = {"direct": 1.0, "conj": 0.95, "inherited": 0.9, "nested": 0.85, "speaker": 0.75,
               "default": 0.7, "missing": 0.6}
+#: Prepositions of time that make a nominal event the occasion of a verb, not its object
+#: or manner ("urged Y during talks with Z", "after a meeting with Z, told Y to").
+TIME_OF_MEETING = frozenset({"after", "following", "during"})
 #: Dependency labels of a word used as a noun or modifier: such a word is not a verb trigger
 #: ("the wounded", "the besieged town").
 NOMINAL_DEPS = frozenset({"amod", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "poss", "attr",
@@ -143,6 +146,8 @@ class EventCoder:
             if t.tag_ == "VBN" and t.dep_ == "advcl" and t.lemma_.lower() in self.words["question_verbs"] \
                     and not any(c.dep_.startswith("nsubj") for c in tree.children(t)):
                 continue  # "Asked whether ..., Putin said": a reporter's question, not a request
+            if t.lemma_.lower() in self.words["question_verbs"] and _asks_whether(t):
+                continue  # "asked Y if he agreed": a question put to Y, not a request
             if match.pattern.complement is Complement.NEGATE and self.clauses.no_comment(match.trigger):
                 continue  # "declined to comment" (CAMEO 011): no event
             if match.pattern.kind == "verb" and self.clauses.suggests_only(match.trigger):
@@ -294,6 +299,9 @@ class EventCoder:
         if p.complement is Complement.OBLIGATION and tok.lemma_.lower() in self.words["obligation_verbs"] \
                 and not self.clauses.obliges(tok):
             return False  # "the help they need": no obligation, and no trigger to hide others
+        if p.complement is Complement.REQUEST and tok.lemma_.lower() in self.words["directive_verbs"] \
+                and not frame.infinitive:
+            return False  # "told Y that ...": speech; "told Y to Z": an order
         if p.subjects or p.subjects_not:
             subj = frame.subject_lemmas
             if p.subjects and not subj & p.subjects or subj & p.subjects_not:
@@ -324,8 +332,8 @@ class EventCoder:
         head = tok.head
         if tok.dep_ in ("dobj", "nsubjpass", "attr") and head.i in consumed:
             return True
-        if tok.dep_ != "pobj" or head.head.i not in consumed:
-            return False
+        if tok.dep_ != "pobj" or head.head.i not in consumed or head.lower_ in TIME_OF_MEETING:
+            return False  # "condemned Y after talks with Z": the talks are an act of their own
         plover = self.ontology.plover_of(p.cameo)
         own_partner = any(c.dep_ == "prep" and c.lower_ in p.targets for c in tree.children(tok))
         return not (head.lower_ == "in" and own_partner and plover == "COOPERATE"
@@ -439,6 +447,15 @@ class EventCoder:
 def _has_aux(verb, lemmas) -> bool:
     """Does the verb have an auxiliary among `lemmas` ("will", "would", ...)?"""
     return any(c.dep_ == "aux" and c.lemma_.lower() in lemmas for c in tree.children(verb))
+
+
+def _asks_whether(verb) -> bool:
+    """Does the verb put a yes/no question ("asked Y if/whether ...") and ask for no act
+    ("asked Y to Z")?"""
+    kids = tree.children(verb)
+    return not any(c.dep_ == "xcomp" for c in kids) and any(
+        c.dep_ in ("advcl", "ccomp") and any(m.dep_ == "mark" and m.lower_ in ("if", "whether")
+                                             for m in tree.children(c)) for c in kids)
 
 
 def _of_objects(tok):

@@ -58,6 +58,7 @@ class Pattern:
     about_other: str | None = None
     promised_only: bool = False
     complement: Complement | None = None
+    agent_only: bool = False
     source_file: str = ""
 
     @property
@@ -152,6 +153,7 @@ def _pattern(path: Path, entry: PatternEntry, kind: str) -> Pattern:
         pos=frozenset(p.upper() for p in pos), targets=targets, symmetric=symmetric,
         untargeted=entry.untargeted, about_other=entry.about_other, complement=entry.complement,
         promised_only=entry.promised_only,
+        agent_only=entry.agent_only,
         source_file=path.name,
     )
 

@@ -59,6 +59,12 @@ class VerbFrame:
         return frozenset(found)
 
     @cached_property
+    def infinitive(self) -> bool:
+        """Has the verb a "to" infinitive as its complement ("told Y to leave")?"""
+        return any(c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in tree.children(c))
+                   for c in tree.children(self.tok))
+
+    @cached_property
     def objects(self) -> tuple[tuple[object, str, set[str]], ...]:
         """(token, dependency label, lemmas) of each object candidate (`objects`),
         but for the noun of a phrase of time or circumstance: "During the trip, it
