@@ -816,6 +816,14 @@ def test_a_definite_noun_for_an_earlier_act_makes_its_author_the_target(nlp, cod
     assert ("BOL", "PER", "SUPPORT") not in triples(run(nlp, coder, other, names))
 
 
+def test_support_for_a_joint_call_targets_its_first_named_author_once(nlp, coder):
+    names = {"Norway": "NOR", "Denmark": "DNK", "Iceland": "ISL", "Finland": "FIN", "Estonia": "EST"}
+    text = ("Norway, along with Denmark and Iceland, called for an inquiry into the oil spill. "
+            "Finland and Estonia backed the call on Monday.")
+    support = [t for t in triples(run(nlp, coder, text, names)) if t[2] == "SUPPORT"]
+    assert support == [("EST", "NOR", "SUPPORT"), ("FIN", "NOR", "SUPPORT")]
+
+
 def test_later_statements_of_the_lead_speaker_take_the_lead_date(nlp, coder):
     names = {"Oslo": "NORGOV", "Riga": "LVAGOV", "Vilnius": "LTUGOV", "Tallinn": "ESTGOV"}
     text = ("Oslo condemned Riga on Monday over the arrests. Vilnius criticized Riga on Sunday. "

@@ -495,7 +495,9 @@ def _act_anaphora(doc, events: list[Event], by_token) -> list[Event]:
     source; only untargeted events change, and only toward the latest such act in
     the three sentences before. With no such act, a thing named before with its
     owner ("rejected the resolution" after "a resolution in the U.S. Congress")
-    makes its owner the target (noun_anaphora.py)."""
+    makes its owner the target (noun_anaphora.py). A joint act ("A, along with B and
+    C, called for Z") is one act: the reaction targets its first-named author only,
+    one event, not one per author."""
     out = []
     for e in events:
         obj = _definite_object(doc, e) if e.target is None and e.source is not None else None
@@ -509,12 +511,22 @@ def _act_anaphora(doc, events: list[Event], by_token) -> list[Event]:
             out.append(e)
             continue
         last = max((a.sentence_index for a in antecedents), default=None)
-        sources = {a.source.code: a.source for a in antecedents if a.sentence_index == last} \
-            if antecedents else {owner.code: owner}
-        for actor in sources.values():
+        sources = [_lead_author([a for a in antecedents if a.sentence_index == last], by_token)] \
+            if antecedents else [owner]
+        for actor in sources:
             out.append(replace(e, target=actor, id=event_id(e.article_id, e.sentence_index, e.trigger_start,
                                                             e.plover, e.source.code, actor.code)))
     return out
+
+
+def _lead_author(acts: list[Event], by_token):
+    """The author of the latest antecedent act named first in its sentence (the
+    head of "A, along with B and C"); a tie or no mention found keeps the first act's."""
+    def first_named(a: Event) -> int:
+        return min((i for i, ms in by_token.items() for m in ms
+                    if m.sentence_index == a.sentence_index and m.actor.code == a.source.code), default=1 << 30)
+
+    return min(acts, key=lambda a: (a.trigger_start, first_named(a))).source
 
 
 def _definite_object(doc, e: Event):
