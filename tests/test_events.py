@@ -816,6 +816,15 @@ def test_a_definite_noun_for_an_earlier_act_makes_its_author_the_target(nlp, cod
     assert ("BOL", "PER", "SUPPORT") not in triples(run(nlp, coder, other, names))
 
 
+def test_asking_whether_or_if_puts_a_question_and_requests_nothing(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    for text in ("Chile asked Peru whether it had signed the accord.",
+                 "Chile asked Peru if it would testify at the hearing."):
+        assert not [t for t in triples(run(nlp, coder, text, names)) if t[2] == "REQUEST"], text
+    for text in ("Chile asked Peru to free the fishermen.", "Chile asked Peru for help."):
+        assert ("CHL", "PER", "REQUEST") in triples(run(nlp, coder, text, names)), text
+
+
 def test_support_for_a_joint_call_targets_its_first_named_author_once(nlp, coder):
     names = {"Norway": "NOR", "Denmark": "DNK", "Iceland": "ISL", "Finland": "FIN", "Estonia": "EST"}
     text = ("Norway, along with Denmark and Iceland, called for an inquiry into the oil spill. "

@@ -192,6 +192,17 @@ class ClauseReader:
         marks = {c.lower_ for c in tree.children(clause) if c.dep_ == "mark"}
         return "whether" in marks or (clause.dep_ == "ccomp" and "if" in marks)
 
+    @staticmethod
+    def asks_question(verb) -> bool:
+        """Does "ask" put a question ("asked Y whether/if he agreed") rather than
+        ask for an act ("asked Y to leave", "asked for help")? Only its clause marked
+        "whether" or "if" says what is asked."""
+        children = list(tree.children(verb))
+        if any(c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ == "for") for c in children):
+            return False
+        return any(c.dep_ in ("ccomp", "advcl") and any(m.dep_ == "mark" and m.lower_ in ("whether", "if")
+                                                          for m in tree.children(c)) for c in children)
+
     def _commentator(self, speaker) -> bool:
         """Is the speaker an analyst, scholar or expert ("analysts say", "said X, a
         professor at Y University")? News coders code no commentator's opinion."""

@@ -143,6 +143,8 @@ class EventCoder:
             if t.tag_ == "VBN" and t.dep_ == "advcl" and t.lemma_.lower() in self.words["question_verbs"] \
                     and not any(c.dep_.startswith("nsubj") for c in tree.children(t)):
                 continue  # "Asked whether ..., Putin said": a reporter's question, not a request
+            if t.lemma_.lower() in self.words["question_verbs"] and self.clauses.asks_question(t):
+                continue  # "asked Y whether he agreed": a question put to Y, nothing requested
             if match.pattern.complement is Complement.NEGATE and self.clauses.no_comment(match.trigger):
                 continue  # "declined to comment" (CAMEO 011): no event
             if match.pattern.kind == "verb" and self.clauses.suggests_only(match.trigger):
