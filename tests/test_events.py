@@ -816,6 +816,16 @@ def test_a_definite_noun_for_an_earlier_act_makes_its_author_the_target(nlp, cod
     assert ("BOL", "PER", "SUPPORT") not in triples(run(nlp, coder, other, names))
 
 
+def test_a_known_agreement_named_by_a_definite_noun_is_no_new_agreement(nlp, coder):
+    names = {"Poland": "POL", "Lithuania": "LTU", "Latvia": "LVA"}
+    for text in ("Latvia said it would honor the deal between Poland and Lithuania.",
+                 "Latvia cited the 1994 treaty between Poland and Lithuania."):
+        assert not [t for t in triples(run(nlp, coder, text, names)) if t[2] == "SUPPORT"], text
+    for text in ("Recent agreements between Poland and Lithuania ended the dispute.",
+                 "The new pact between Poland and Lithuania ended the dispute."):
+        assert ("POL", "LTU", "SUPPORT") in triples(run(nlp, coder, text, names)), text
+
+
 def test_asking_whether_or_if_puts_a_question_and_requests_nothing(nlp, coder):
     names = {"Chile": "CHL", "Peru": "PER"}
     for text in ("Chile asked Peru whether it had signed the accord.",

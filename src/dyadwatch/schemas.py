@@ -412,6 +412,8 @@ class ModalityTables(Schema):
     people_nouns: Words
     prospective_modifiers: Words
     prospective_preps: Words
+    standing_nouns: Words
+    news_modifiers: Words
     attack_nouns: Words
     question_verbs: Words
     background_marks: Words

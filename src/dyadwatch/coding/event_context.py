@@ -88,6 +88,8 @@ class ClauseReader:
             return Context("hypothetical", negated)
         if self._prospective(tok):
             return Context("future", negated)  # "ahead of upcoming drills": not yet held
+        if self._standing(tok):
+            return Context("background", negated)  # "our defense treaty with Y": a bond, not news
         if self._background(tok) and self._news_above(tok, at):
             return Context("background", negated)  # "after rebels shot down a helicopter"
         if self._purpose(tok, at) or (tok.dep_ == "pobj" and self._purpose(_verb_above(tok), at)):
@@ -221,6 +223,20 @@ class ClauseReader:
                    for t in appos.subtree):
                 return True  # "a senior director at the X Institute" (a name the tagger missed)
         return False
+
+    def _standing(self, tok) -> bool:
+        """Does a noun name a bond already known ("the deal between X and Y", "our
+        treaty with Y") rather than announce one ("a deal between", "the new pact",
+        "the deal reached on Monday")? Definite or possessed, with nothing saying it
+        is new."""
+        w = self.words
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in w["standing_nouns"]:
+            return False
+        children = list(tree.children(tok))
+        if any(c.dep_ in ("acl", "relcl") or c.lower_ in w["news_modifiers"] for c in children):
+            return False
+        return any((c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those"))
+                   or c.dep_ == "poss" for c in children)
 
     def _prospective(self, tok) -> bool:
         """Is a nominal event still to come ("the upcoming drills", "ahead of
