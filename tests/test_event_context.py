@@ -239,3 +239,10 @@ def test_a_yes_no_question_asserts_no_act(nlp, coder, text):
 ])
 def test_a_question_leaves_an_asserted_act_counted(nlp, coder, text, expected):
     assert expected in counted(nlp, coder, text)
+
+
+def test_a_past_relative_clause_set_off_by_a_comma_describes_its_noun(nlp, coder):
+    # the sentence reports no other act: the clause still only tells about its noun
+    described = "The survey was led by Denmark, which also worked with Norway on the maps."
+    assert ("DNK", "NOR", "COOPERATE") not in counted(nlp, coder, described)
+    assert ("DNK", "NOR", "COOPERATE") in counted(nlp, coder, "Denmark worked with Norway on the maps.")

@@ -90,6 +90,8 @@ class ClauseReader:
             return Context("future", negated)  # "ahead of upcoming drills": not yet held
         if self._standing(tok):
             return Context("background", negated)  # "our defense treaty with Y": a bond, not news
+        if self._described(tok):
+            return Context("background", negated)  # "X, which worked with Y, ...": told about X
         if self._background(tok) and self._news_above(tok, at):
             return Context("background", negated)  # "after rebels shot down a helicopter"
         if self._purpose(tok, at) or (tok.dep_ == "pobj" and self._purpose(_verb_above(tok), at)):
@@ -255,15 +257,22 @@ class ClauseReader:
         return prep.lower_ in w["prospective_preps"] or (
             prep.dep_ == "prep" and prep.head.lower_ in w["prospective_preps"])  # "ahead of", "prior to"
 
+    @staticmethod
+    def _described(tok) -> bool:
+        """Is the act told about a noun rather than reported as news: a past-perfect
+        relative clause ("hostages whom they had taken two weeks ago": an earlier act)
+        or a past one set off by a comma ("the accord, which X pulled out of", "an
+        agency, which also worked with Y")? Background whether or not the rest of the
+        sentence reports an act: a sentence that only describes its noun reports none."""
+        if tok.dep_ != "relcl":
+            return False
+        return any(c.dep_ == "aux" and c.lower_ == "had" for c in tree.children(tok)) or (
+            tok.tag_ in ("VBD", "VBN") and _non_restrictive(tok))
+
     def _background(self, tok) -> bool:
         """Is the act the background of another ("after X did Y", "following
-        the killing of Z", "whom X had taken hostage")? Its clause or noun hangs
-        on a background marker, or it is a past-perfect relative clause."""
+        the killing of Z")? Its clause or noun hangs on a background marker."""
         marks = self.words["background_marks"]
-        if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tree.children(tok)):
-            return True  # "hostages whom they had taken two weeks ago": an earlier act
-        if tok.dep_ == "relcl" and tok.tag_ in ("VBD", "VBN") and _non_restrictive(tok):
-            return True  # "the accord, which X pulled out of, ...": what the reader is told about it
         if tok.dep_ == "advcl":
             return any(c.dep_ == "mark" and c.lower_ in marks for c in tree.children(tok)) or any(
                 c.dep_ == "advmod" and c.lower_ == "when" for c in tree.children(tok))
