@@ -816,6 +816,13 @@ def test_a_definite_noun_for_an_earlier_act_makes_its_author_the_target(nlp, cod
     assert ("BOL", "PER", "SUPPORT") not in triples(run(nlp, coder, other, names))
 
 
+def test_a_request_still_to_be_made_is_no_threat(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    text = "Chile said it would urge Peru to reopen the border crossing."
+    assert not [t for t in triples(run(nlp, coder, text, names)) if t[2] == "THREATEN"]
+    assert ("CHL", "PER", "THREATEN") in triples(run(nlp, coder, "Chile said it would attack Peru.", names))
+
+
 def test_a_known_agreement_named_by_a_definite_noun_is_no_new_agreement(nlp, coder):
     names = {"Poland": "POL", "Lithuania": "LTU", "Latvia": "LVA"}
     for text in ("Latvia said it would honor the deal between Poland and Lithuania.",
