@@ -816,16 +816,6 @@ def test_a_definite_noun_for_an_earlier_act_makes_its_author_the_target(nlp, cod
     assert ("BOL", "PER", "SUPPORT") not in triples(run(nlp, coder, other, names))
 
 
-def test_a_meeting_put_in_the_diary_is_a_schedule_not_an_offer(nlp, coder):
-    names = {"Chile": "CHL", "Peru": "PER"}
-    for text in ("Chile will host talks with Peru on Friday.", "Chile said it will visit Peru next week.",
-                 "Chile said it will soon visit Peru."):
-        assert not [t for t in triples(run(nlp, coder, text, names)) if t[2] == "AGREE"], text
-    for text in ("Chile said it would meet Peru if the strike ended.", "Chile said it was ready to meet Peru.",
-                 "Chile said it would hold talks with Peru."):
-        assert ("CHL", "PER", "AGREE") in triples(run(nlp, coder, text, names)), text
-
-
 def test_a_request_still_to_be_made_is_no_threat(nlp, coder):
     names = {"Chile": "CHL", "Peru": "PER"}
     text = "Chile said it would urge Peru to reopen the border crossing."

@@ -389,8 +389,6 @@ class EventCoder:
                                 date, date_source, date_text, f"prepare:{base.pattern}", factor=0.9)]
         if ctx.possible and coop:
             return []  # "X said it could send aid": not yet an offer
-        if plover == "CONSULT" and ctx.modality == "future" and _scheduled(match.trigger, m["future_aux"]):
-            return []  # "X will visit Y next week": a schedule announced, not an offer
         goal = "AGREE" if coop else "THREATEN"
         table = m.intent[goal]
         if plover not in table:
@@ -433,18 +431,6 @@ class EventCoder:
 def _has_aux(verb, lemmas) -> bool:
     """Does the verb have an auxiliary among `lemmas` ("will", "would", ...)?"""
     return any(c.dep_ == "aux" and c.lemma_.lower() in lemmas for c in tree.children(verb))
-
-
-def _scheduled(verb, future_aux) -> bool:
-    """Is a meeting or visit put in a diary: "will" with a time ("will visit Y on
-    Friday", "will soon meet Y")? That reports a schedule, where "said it would hold
-    talks with Y" states a readiness (an offer)."""
-    if not _has_aux(verb, future_aux):
-        return False
-    clause = [t for c in tree.children(verb) if c.dep_ not in ("ccomp", "advcl", "relcl", "xcomp", "conj")
-              for t in c.subtree]
-    return any(t.ent_type_ in ("DATE", "TIME") or (t.dep_ == "advmod" and t.lower_ in ("soon", "shortly"))
-               for t in clause)
 
 
 def _of_objects(tok):
