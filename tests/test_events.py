@@ -816,6 +816,22 @@ def test_a_definite_noun_for_an_earlier_act_makes_its_author_the_target(nlp, cod
     assert ("BOL", "PER", "SUPPORT") not in triples(run(nlp, coder, other, names))
 
 
+def test_pledges_and_inquiries_that_name_no_party_code_no_event(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Norway": "NOR"}
+    for text in ("Norway pledged to become carbon neutral by 2050.", "Reporters from Chile examined the facts."):
+        assert triples(run(nlp, coder, text, names)) == [], text
+    assert ("NOR", "PER", "AGREE") in triples(run(nlp, coder, "Norway promised Peru a new bridge.", names))
+    assert ("NOR", "PER", "AGREE") in triples(run(nlp, coder, "Norway pledged to send aid to Peru.", names))
+    assert ("CHL", "PER", "ACCUSE") in triples(run(nlp, coder, "Chile investigated Peru.", names))
+
+
+def test_rejecting_an_idea_denies_a_proposition_and_rejects_no_one(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    idea = "Chile rejected the idea that Peru could win the case."
+    assert not [t for t in triples(run(nlp, coder, idea, names)) if t[2] == "REJECT"]
+    assert ("CHL", "PER", "REJECT") in triples(run(nlp, coder, "Chile rejected Peru's proposal.", names))
+
+
 def test_a_request_still_to_be_made_is_no_threat(nlp, coder):
     names = {"Chile": "CHL", "Peru": "PER"}
     text = "Chile said it would urge Peru to reopen the border crossing."
