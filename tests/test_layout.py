@@ -36,7 +36,8 @@ def test_a_name_after_a_subheading_ending_in_an_adjective_opens_a_sentence(nlp):
     doc = nlp(text)
     assert [s.text for s in doc.sents if is_glued_heading(s)] == ["Grain deal vital"]
     for titled in ("Votes were counted. Jailed former President Lee said he had won.",
-                   "Votes were counted. Jailed former Prime Minister Khan said he had won."):
+                   "Votes were counted. Jailed former Prime Minister Khan said he had won.",
+                   "Votes were counted. Officials blamed neighboring Ruritania, accusing it of fraud."):
         assert len(list(nlp(titled).sents)) == 2, titled
 
 

@@ -158,7 +158,9 @@ def _name_after_adjective(doc, i: int, k: int) -> bool:
     adjective takes no name after it; one before a title does ("jailed former Prime
     Minister Khan said", "former President Lee said"), so the name must be one word
     with a comma or a verb after it, and the heading must not open as a sentence
-    does ("The")."""
-    if doc[k - 1].tag_ != "JJ" or doc[k].tag_ != "NNP" or doc[i].text.lower() in OPENERS:
+    does ("The") nor tell in the past tense as running text does, where headlines
+    use the present ("officials blamed archrival India, accusing it ...")."""
+    if doc[k - 1].tag_ != "JJ" or doc[k].tag_ != "NNP" or doc[i].text.lower() in OPENERS \
+            or any(t.tag_ == "VBD" for t in doc[i:k]):
         return False
     return k + 1 < len(doc) and (doc[k + 1].text == "," or doc[k + 1].tag_ in ("VBD", "VBZ"))
