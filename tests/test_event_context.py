@@ -246,3 +246,13 @@ def test_a_past_relative_clause_set_off_by_a_comma_describes_its_noun(nlp, coder
     described = "The survey was led by Denmark, which also worked with Norway on the maps."
     assert ("DNK", "NOR", "COOPERATE") not in counted(nlp, coder, described)
     assert ("DNK", "NOR", "COOPERATE") in counted(nlp, coder, "Denmark worked with Norway on the maps.")
+
+
+def test_a_clause_that_a_content_noun_is_tells_no_act(nlp, coder):
+    for text in ("The legend is that Chile burned the fort of Peru.", "The claim is Chile attacked Peru."):
+        assert counted(nlp, coder, text) == [], text
+    assert counted(nlp, coder, "The result is that Chile attacked Peru.") == [("CHL", "PER", "ASSAULT")]
+
+
+def test_an_act_one_must_quit_is_demanded_not_asserted(nlp, coder):
+    assert counted(nlp, coder, "Oslo said Chile must quit intimidating Peru.") == [("NOR", "CHL", "REQUEST")]
