@@ -816,6 +816,14 @@ def test_a_definite_noun_for_an_earlier_act_makes_its_author_the_target(nlp, cod
     assert ("BOL", "PER", "SUPPORT") not in triples(run(nlp, coder, other, names))
 
 
+def test_a_move_with_no_party_is_a_visit_only_to_a_named_place(nlp, coder):
+    names = {"Chilean negotiators": "CHL", "Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Chile comes together in a manner that restores its unity.", names)) == []
+    assert triples(run(nlp, coder, "Chilean negotiators returned to Geneva this week for talks.", names)) == [
+        ("CHL", None, "CONSULT")]
+    assert triples(run(nlp, coder, "Chilean negotiators traveled to Peru.", names)) == [("CHL", "PER", "CONSULT")]
+
+
 def test_an_inquiry_that_names_no_one_accuses_no_one(nlp, coder):
     names = {"Chile": "CHL", "Peru": "PER"}
     assert triples(run(nlp, coder, "Reporters from Chile examined the facts.", names)) == []

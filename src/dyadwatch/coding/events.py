@@ -338,6 +338,8 @@ class EventCoder:
         date, date_source, date_text = event_date(sent, tok, article)
         out: list[Event] = []
         for src, tgt, primary in pairs:
+            if p.needs_place and tgt.mention is None and not _names_place(tok):
+                continue  # "came to our forces": a move, not a visit to anyone or anywhere
             if p.untargeted and _own_ground(src, tgt):
                 tgt = Arg(None, "direct")  # "sent troops to its own border": no recipient
             cameo = p.cameo if tgt.mention is not None or not p.untargeted else p.untargeted
@@ -450,6 +452,12 @@ def _trigger_span(match: _Match) -> tuple[int, int]:
         if 0 < e.i - tok.i <= 3:
             end = max(end, e.i + 1)
     return start, end
+
+
+def _names_place(tok) -> bool:
+    """Does a preposition of the trigger name a place ("returned to Geneva")?"""
+    return any(o.ent_type_ in ("GPE", "LOC", "FAC") for c in tree.children(tok) if c.dep_ == "prep"
+               for o in tree.children(c) if o.dep_ == "pobj")
 
 
 def _own_ground(src: Arg, tgt: Arg) -> bool:
