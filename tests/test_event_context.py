@@ -256,3 +256,9 @@ def test_a_clause_that_a_content_noun_is_tells_no_act(nlp, coder):
 
 def test_an_act_one_must_quit_is_demanded_not_asserted(nlp, coder):
     assert counted(nlp, coder, "Oslo said Chile must quit intimidating Peru.") == [("NOR", "CHL", "REQUEST")]
+
+
+def test_a_past_progressive_relative_clause_is_the_scene_not_the_news(nlp, coder):
+    scene = "Gunmen stormed the hotel where Chile and Peru were meeting."
+    assert ("CHL", "PER", "CONSULT") not in counted(nlp, coder, scene)
+    assert ("CHL", "PER", "CONSULT") in counted(nlp, coder, "Chile and Peru were meeting at the hotel.")

@@ -262,12 +262,15 @@ class ClauseReader:
         """Is the act told about a noun rather than reported as news: a past-perfect
         relative clause ("hostages whom they had taken two weeks ago": an earlier act)
         or a past one set off by a comma ("the accord, which X pulled out of", "an
-        agency, which also worked with Y")? Background whether or not the rest of the
+        agency, which also worked with Y") or a past progressive one, the scene of
+        another act ("a hotel where officials were meeting")? Background whether or not the rest of the
         sentence reports an act: a sentence that only describes its noun reports none."""
         if tok.dep_ != "relcl":
             return False
-        return any(c.dep_ == "aux" and c.lower_ == "had" for c in tree.children(tok)) or (
-            tok.tag_ in ("VBD", "VBN") and _non_restrictive(tok))
+        auxes = {c.lower_ for c in tree.children(tok) if c.dep_ == "aux"}
+        if tok.tag_ == "VBG" and auxes & {"was", "were"}:
+            return True  # "a hotel where officials were meeting": the scene of another act
+        return "had" in auxes or (tok.tag_ in ("VBD", "VBN") and _non_restrictive(tok))
 
     def _background(self, tok) -> bool:
         """Is the act the background of another ("after X did Y", "following
