@@ -824,12 +824,6 @@ def test_a_move_with_no_party_is_a_visit_only_to_a_named_place(nlp, coder):
     assert triples(run(nlp, coder, "Chilean negotiators traveled to Peru.", names)) == [("CHL", "PER", "CONSULT")]
 
 
-def test_a_role_played_for_no_party_supports_no_one(nlp, coder):
-    names = {"Chile": "CHL", "Peru": "PER"}
-    assert triples(run(nlp, coder, "Chile played a key role in the group's operations.", names)) == []
-    assert ("CHL", "PER", "SUPPORT") in triples(run(nlp, coder, "Chile played a key role for Peru in the talks.", names))
-
-
 def test_an_inquiry_that_names_no_one_accuses_no_one(nlp, coder):
     names = {"Chile": "CHL", "Peru": "PER"}
     assert triples(run(nlp, coder, "Reporters from Chile examined the facts.", names)) == []
