@@ -262,3 +262,10 @@ def test_a_past_progressive_relative_clause_is_the_scene_not_the_news(nlp, coder
     scene = "Gunmen stormed the hotel where Chile and Peru were meeting."
     assert ("CHL", "PER", "CONSULT") not in counted(nlp, coder, scene)
     assert ("CHL", "PER", "CONSULT") in counted(nlp, coder, "Chile and Peru were meeting at the hotel.")
+
+
+def test_a_span_of_years_hung_on_the_object_still_dates_the_act(nlp, coder):
+    # the parser hangs "over the past two decades" on "renewables", not on "invested"
+    recalled = "Denmark has invested heavily in renewables over the past two decades."
+    assert counted(nlp, coder, recalled) == []
+    assert counted(nlp, coder, "Denmark has invested heavily in renewables.") == [("DNK", "-", "COOPERATE")]
