@@ -285,3 +285,33 @@ def test_lobbying_a_meeting_was_held_for_was_done(nlp, coder):
         nlp, coder, "Chile's trade minister met with officials in Oslo on Monday to lobby Norway.")
     assert ("CHL", "NOR", "REQUEST") not in counted(
         nlp, coder, "Chile's trade minister will meet officials in Oslo on Monday to lobby Norway.")
+
+
+def test_a_past_relative_clause_set_off_by_a_comma_describes_its_noun(nlp, coder):
+    # the sentence reports no other act: the clause still only tells about its noun
+    described = "The survey was led by Denmark, which also worked with Norway on the maps."
+    assert ("DNK", "NOR", "COOPERATE") not in counted(nlp, coder, described)
+    assert ("DNK", "NOR", "COOPERATE") in counted(nlp, coder, "Denmark worked with Norway on the maps.")
+
+
+def test_a_clause_that_a_content_noun_is_tells_no_act(nlp, coder):
+    for text in ("The legend is that Chile burned the fort of Peru.", "The claim is Chile attacked Peru."):
+        assert counted(nlp, coder, text) == [], text
+    assert counted(nlp, coder, "The result is that Chile attacked Peru.") == [("CHL", "PER", "ASSAULT")]
+
+
+def test_an_act_one_must_quit_is_demanded_not_asserted(nlp, coder):
+    assert counted(nlp, coder, "Oslo said Chile must quit intimidating Peru.") == [("NOR", "CHL", "REQUEST")]
+
+
+def test_a_past_progressive_relative_clause_is_the_scene_not_the_news(nlp, coder):
+    scene = "Gunmen stormed the hotel where Chile and Peru were meeting."
+    assert ("CHL", "PER", "CONSULT") not in counted(nlp, coder, scene)
+    assert ("CHL", "PER", "CONSULT") in counted(nlp, coder, "Chile and Peru were meeting at the hotel.")
+
+
+def test_a_span_of_years_hung_on_the_object_still_dates_the_act(nlp, coder):
+    # the parser hangs "over the past two decades" on "renewables", not on "invested"
+    recalled = "Denmark has invested heavily in renewables over the past two decades."
+    assert counted(nlp, coder, recalled) == []
+    assert counted(nlp, coder, "Denmark has invested heavily in renewables.") == [("DNK", "-", "COOPERATE")]

@@ -829,6 +829,61 @@ def test_a_definite_noun_for_an_earlier_act_makes_its_author_the_target(nlp, cod
     assert ("BOL", "PER", "SUPPORT") not in triples(run(nlp, coder, other, names))
 
 
+def test_a_move_with_no_party_is_a_visit_only_to_a_named_place(nlp, coder):
+    names = {"Chilean negotiators": "CHL", "Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Chile comes together in a manner that restores its unity.", names)) == []
+    assert triples(run(nlp, coder, "Chilean negotiators returned to Geneva this week for talks.", names)) == [
+        ("CHL", None, "CONSULT")]
+    assert triples(run(nlp, coder, "Chilean negotiators traveled to Peru.", names)) == [("CHL", "PER", "CONSULT")]
+
+
+def test_an_inquiry_that_names_no_one_accuses_no_one(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    assert triples(run(nlp, coder, "Reporters from Chile examined the facts.", names)) == []
+    assert ("CHL", "PER", "ACCUSE") in triples(run(nlp, coder, "Chile investigated Peru.", names))
+
+
+def test_rejecting_an_idea_denies_a_proposition_and_rejects_no_one(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    idea = "Chile rejected the idea that Peru could win the case."
+    assert not [t for t in triples(run(nlp, coder, idea, names)) if t[2] == "REJECT"]
+    assert ("CHL", "PER", "REJECT") in triples(run(nlp, coder, "Chile rejected Peru's proposal.", names))
+
+
+def test_a_request_still_to_be_made_is_no_threat(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    text = "Chile said it would urge Peru to reopen the border crossing."
+    assert not [t for t in triples(run(nlp, coder, text, names)) if t[2] == "THREATEN"]
+    assert ("CHL", "PER", "THREATEN") in triples(run(nlp, coder, "Chile said it would attack Peru.", names))
+
+
+def test_a_known_agreement_named_by_a_definite_noun_is_no_new_agreement(nlp, coder):
+    names = {"Poland": "POL", "Lithuania": "LTU", "Latvia": "LVA"}
+    for text in ("Latvia said it would honor the deal between Poland and Lithuania.",
+                 "Latvia cited the 1994 treaty between Poland and Lithuania."):
+        assert not [t for t in triples(run(nlp, coder, text, names)) if t[2] == "SUPPORT"], text
+    for text in ("Recent agreements between Poland and Lithuania ended the dispute.",
+                 "The new pact between Poland and Lithuania ended the dispute."):
+        assert ("POL", "LTU", "SUPPORT") in triples(run(nlp, coder, text, names)), text
+
+
+def test_asking_whether_or_if_puts_a_question_and_requests_nothing(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER"}
+    for text in ("Chile asked Peru whether it had signed the accord.",
+                 "Chile asked Peru if it would testify at the hearing."):
+        assert not [t for t in triples(run(nlp, coder, text, names)) if t[2] == "REQUEST"], text
+    for text in ("Chile asked Peru to free the fishermen.", "Chile asked Peru for help."):
+        assert ("CHL", "PER", "REQUEST") in triples(run(nlp, coder, text, names)), text
+
+
+def test_support_for_a_joint_call_targets_its_first_named_author_once(nlp, coder):
+    names = {"Norway": "NOR", "Denmark": "DNK", "Iceland": "ISL", "Finland": "FIN", "Estonia": "EST"}
+    text = ("Norway, along with Denmark and Iceland, called for an inquiry into the oil spill. "
+            "Finland and Estonia backed the call on Monday.")
+    support = [t for t in triples(run(nlp, coder, text, names)) if t[2] == "SUPPORT"]
+    assert support == [("EST", "NOR", "SUPPORT"), ("FIN", "NOR", "SUPPORT")]
+
+
 def test_later_statements_of_the_lead_speaker_take_the_lead_date(nlp, coder):
     names = {"Oslo": "NORGOV", "Riga": "LVAGOV", "Vilnius": "LTUGOV", "Tallinn": "ESTGOV"}
     text = ("Oslo condemned Riga on Monday over the arrests. Vilnius criticized Riga on Sunday. "

@@ -31,6 +31,16 @@ def test_a_subheading_glued_to_the_next_sentence_is_its_own_sentence(nlp, text, 
     assert [is_glued_heading(s) for s in doc.sents] == [s.text == heading for s in doc.sents]
 
 
+def test_a_name_after_a_subheading_ending_in_an_adjective_opens_a_sentence(nlp):
+    text = "The vote passed. Grain deal vital Okafor, speaking on Monday, rejected the tariff plan."
+    doc = nlp(text)
+    assert [s.text for s in doc.sents if is_glued_heading(s)] == ["Grain deal vital"]
+    for titled in ("Votes were counted. Jailed former President Lee said he had won.",
+                   "Votes were counted. Jailed former Prime Minister Khan said he had won.",
+                   "Votes were counted. Officials blamed neighboring Ruritania, accusing it of fraud."):
+        assert len(list(nlp(titled).sents)) == 2, titled
+
+
 @pytest.mark.parametrize("text", [
     "Farmers protested. Officials met Chinese counterparts on Monday.",
     "He spoke. The former French foreign minister told reporters that talks had ended.",

@@ -321,7 +321,9 @@ class PatternEntry(Schema):
     (of the direct object, passive subject or prepositional object, or their
     compound or adjective modifiers; for a noun, of its "of" complement: "the
     activation of a force") and of the subject. needs_target: no
-    event without a target. no_object: only without a direct object. active:
+    event without a target. needs_place: with no target, an event only when
+    a preposition of the trigger names a place ("returned to Geneva"; not
+    "came to our forces", "comes together in a manner"). no_object: only without a direct object. active:
     adjectival participles read as active ("X is opposed to Y"). prep:
     required preposition or particle child. pos: allowed parts of speech
     (default VERB for verbs, NOUN/PROPN for nouns). target: where the target
@@ -353,6 +355,7 @@ class PatternEntry(Schema):
     subject: Words = []
     subject_not: Words = []
     needs_target: StrictBool = False
+    needs_place: StrictBool = False
     active: StrictBool = False
     no_object: StrictBool = False
     prep: Words = []
@@ -425,6 +428,8 @@ class ModalityTables(Schema):
     people_nouns: Words
     prospective_modifiers: Words
     prospective_preps: Words
+    standing_nouns: Words
+    news_modifiers: Words
     attack_nouns: Words
     question_verbs: Words
     background_marks: Words

@@ -146,6 +146,9 @@ def _nouns(reader, link: Link, r: Reading):
     if link.noun_gov and glemma not in w["intent_nouns"] \
             and (glemma in w["content_nouns"] or glemma in w["request_nouns"]):
         return Context("hypothetical", r.negated)  # "a call to withdraw", "an admission that"
+    if dep == "ccomp" and gov.lemma_.lower() == "be" and any(
+            c.dep_ == "nsubj" and c.lemma_.lower() in w["content_nouns"] for c in tree.children(gov)):
+        return Context("hypothetical", r.negated)  # "the legend is (that) he set fire to it"
     if dep == "acl" and gov.pos_ in ("NOUN", "PROPN") and glemma in w["intent_nouns"]:
         # "plans to build": the noun's own governor decides (denied plans -> negated)
         if gov.dep_ == "dobj" and gov.head.lemma_.lower() in w["negating_verbs"]:

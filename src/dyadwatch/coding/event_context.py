@@ -88,6 +88,10 @@ class ClauseReader:
             return Context("hypothetical", negated)
         if self._prospective(tok):
             return Context("future", negated)  # "ahead of upcoming drills": not yet held
+        if self._standing(tok):
+            return Context("background", negated)  # "our defense treaty with Y": a bond, not news
+        if self._described(tok):
+            return Context("background", negated)  # "X, which worked with Y, ...": told about X
         if self._background(tok) and self._news_above(tok, at) and not _own_meeting(tok, at):
             return Context("background", negated)  # "after rebels shot down a helicopter"
         if self._purpose(tok, at) or (tok.dep_ == "pobj" and self._purpose(_verb_above(tok), at)):
@@ -162,7 +166,16 @@ class ClauseReader:
                 return True
             if any(self._span_of_years(c, o) for o in objects):
                 return True
-        return False
+        return self._years_on_object(verb)
+
+    def _years_on_object(self, verb) -> bool:
+        """A span of years the parser hung on the verb's object ("invested in
+        renewables over the past two decades"): a noun is not dated by such a span,
+        the act is."""
+        nouns = [o for c in tree.children(verb) if c.dep_ in ("dobj", "prep")
+                 for o in ([c] if c.dep_ == "dobj" else tree.children(c)) if o.dep_ in ("dobj", "pobj")]
+        return any(self._span_of_years(p, o) for n in nouns for p in tree.children(n) if p.dep_ == "prep"
+                   for o in tree.children(p) if o.dep_ == "pobj")
 
     def _span_of_years(self, prep, noun) -> bool:
         """"in previous years", "over the past two decades", "for years", "in the past":
@@ -192,6 +205,17 @@ class ClauseReader:
         marks = {c.lower_ for c in tree.children(clause) if c.dep_ == "mark"}
         return "whether" in marks or (clause.dep_ == "ccomp" and "if" in marks)
 
+    @staticmethod
+    def asks_question(verb) -> bool:
+        """Does "ask" put a question ("asked Y whether/if he agreed") rather than
+        ask for an act ("asked Y to leave", "asked for help")? Only its clause marked
+        "whether" or "if" says what is asked."""
+        children = list(tree.children(verb))
+        if any(c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ == "for") for c in children):
+            return False
+        return any(c.dep_ in ("ccomp", "advcl") and any(m.dep_ == "mark" and m.lower_ in ("whether", "if")
+                                                          for m in tree.children(c)) for c in children)
+
     def _commentator(self, speaker) -> bool:
         """Is the speaker an analyst, scholar or expert ("analysts say", "said X, a
         professor at Y University")? News coders code no commentator's opinion."""
@@ -211,6 +235,20 @@ class ClauseReader:
                 return True  # "a senior director at the X Institute" (a name the tagger missed)
         return False
 
+    def _standing(self, tok) -> bool:
+        """Does a noun name a bond already known ("the deal between X and Y", "our
+        treaty with Y") rather than announce one ("a deal between", "the new pact",
+        "the deal reached on Monday")? Definite or possessed, with nothing saying it
+        is new."""
+        w = self.words
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in w["standing_nouns"]:
+            return False
+        children = list(tree.children(tok))
+        if any(c.dep_ in ("acl", "relcl") or c.lower_ in w["news_modifiers"] for c in children):
+            return False
+        return any((c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those"))
+                   or c.dep_ == "poss" for c in children)
+
     def _prospective(self, tok) -> bool:
         """Is a nominal event still to come ("the upcoming drills", "ahead of
         the summit", "before next week's talks")?"""
@@ -228,15 +266,25 @@ class ClauseReader:
         return prep.lower_ in w["prospective_preps"] or (
             prep.dep_ == "prep" and prep.head.lower_ in w["prospective_preps"])  # "ahead of", "prior to"
 
+    @staticmethod
+    def _described(tok) -> bool:
+        """Is the act told about a noun rather than reported as news: a past-perfect
+        relative clause ("hostages whom they had taken two weeks ago": an earlier act)
+        or a past one set off by a comma ("the accord, which X pulled out of", "an
+        agency, which also worked with Y") or a past progressive one, the scene of
+        another act ("a hotel where officials were meeting")? Background whether or not the rest of the
+        sentence reports an act: a sentence that only describes its noun reports none."""
+        if tok.dep_ != "relcl":
+            return False
+        auxes = {c.lower_ for c in tree.children(tok) if c.dep_ == "aux"}
+        if tok.tag_ == "VBG" and auxes & {"was", "were"}:
+            return True  # "a hotel where officials were meeting": the scene of another act
+        return "had" in auxes or (tok.tag_ in ("VBD", "VBN") and _non_restrictive(tok))
+
     def _background(self, tok) -> bool:
         """Is the act the background of another ("after X did Y", "following
-        the killing of Z", "whom X had taken hostage")? Its clause or noun hangs
-        on a background marker, or it is a past-perfect relative clause."""
+        the killing of Z")? Its clause or noun hangs on a background marker."""
         marks = self.words["background_marks"]
-        if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tree.children(tok)):
-            return True  # "hostages whom they had taken two weeks ago": an earlier act
-        if tok.dep_ == "relcl" and tok.tag_ in ("VBD", "VBN") and _non_restrictive(tok):
-            return True  # "the accord, which X pulled out of, ...": what the reader is told about it
         if tok.dep_ == "advcl":
             return any(c.dep_ == "mark" and c.lower_ in marks for c in tree.children(tok)) or any(
                 c.dep_ == "advmod" and c.lower_ == "when" for c in tree.children(tok))

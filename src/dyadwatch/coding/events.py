@@ -146,8 +146,8 @@ class EventCoder:
             if t.tag_ == "VBN" and t.dep_ == "advcl" and t.lemma_.lower() in self.words["question_verbs"] \
                     and not any(c.dep_.startswith("nsubj") for c in tree.children(t)):
                 continue  # "Asked whether ..., Putin said": a reporter's question, not a request
-            if t.lemma_.lower() in self.words["question_verbs"] and _asks_whether(t):
-                continue  # "asked Y if he agreed": a question put to Y, not a request
+            if t.lemma_.lower() in self.words["question_verbs"] and self.clauses.asks_question(t):
+                continue  # "asked Y whether he agreed": a question put to Y, nothing requested
             if match.pattern.complement is Complement.NEGATE and self.clauses.no_comment(match.trigger):
                 continue  # "declined to comment" (CAMEO 011): no event
             if match.pattern.kind == "verb" and self.clauses.suggests_only(match.trigger):
@@ -354,6 +354,8 @@ class EventCoder:
         date, date_source, date_text = event_date(sent, tok, article)
         out: list[Event] = []
         for src, tgt, primary in pairs:
+            if p.needs_place and tgt.mention is None and not _names_place(tok):
+                continue  # "came to our forces": a move, not a visit to anyone or anywhere
             if p.untargeted and _own_ground(src, tgt):
                 tgt = Arg(None, "direct")  # "sent troops to its own border": no recipient
             cameo = p.cameo if tgt.mention is not None or not p.untargeted else p.untargeted
@@ -449,15 +451,6 @@ def _has_aux(verb, lemmas) -> bool:
     return any(c.dep_ == "aux" and c.lemma_.lower() in lemmas for c in tree.children(verb))
 
 
-def _asks_whether(verb) -> bool:
-    """Does the verb put a yes/no question ("asked Y if/whether ...") and ask for no act
-    ("asked Y to Z")?"""
-    kids = tree.children(verb)
-    return not any(c.dep_ == "xcomp" for c in kids) and any(
-        c.dep_ in ("advcl", "ccomp") and any(m.dep_ == "mark" and m.lower_ in ("if", "whether")
-                                             for m in tree.children(c)) for c in kids)
-
-
 def _of_objects(tok):
     """The objects of a noun's "of" phrases ("the activation of a standby force")."""
     return [o for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ == "of"
@@ -475,6 +468,12 @@ def _trigger_span(match: _Match) -> tuple[int, int]:
         if 0 < e.i - tok.i <= 3:
             end = max(end, e.i + 1)
     return start, end
+
+
+def _names_place(tok) -> bool:
+    """Does a preposition of the trigger name a place ("returned to Geneva")?"""
+    return any(o.ent_type_ in ("GPE", "LOC", "FAC") for c in tree.children(tok) if c.dep_ == "prep"
+               for o in tree.children(c) if o.dep_ == "pobj")
 
 
 def _own_ground(src: Arg, tgt: Arg) -> bool:
@@ -522,7 +521,9 @@ def _act_anaphora(doc, events: list[Event], by_token) -> list[Event]:
     source; only untargeted events change, and only toward the latest such act in
     the three sentences before. With no such act, a thing named before with its
     owner ("rejected the resolution" after "a resolution in the U.S. Congress")
-    makes its owner the target (noun_anaphora.py)."""
+    makes its owner the target (noun_anaphora.py). A joint act ("A, along with B and
+    C, called for Z") is one act: the reaction targets its first-named author only,
+    one event, not one per author."""
     out = []
     for e in events:
         obj = _definite_object(doc, e) if e.target is None and e.source is not None else None
@@ -536,12 +537,22 @@ def _act_anaphora(doc, events: list[Event], by_token) -> list[Event]:
             out.append(e)
             continue
         last = max((a.sentence_index for a in antecedents), default=None)
-        sources = {a.source.code: a.source for a in antecedents if a.sentence_index == last} \
-            if antecedents else {owner.code: owner}
-        for actor in sources.values():
+        sources = [_lead_author([a for a in antecedents if a.sentence_index == last], by_token)] \
+            if antecedents else [owner]
+        for actor in sources:
             out.append(replace(e, target=actor, id=event_id(e.article_id, e.sentence_index, e.trigger_start,
                                                             e.plover, e.source.code, actor.code)))
     return out
+
+
+def _lead_author(acts: list[Event], by_token):
+    """The author of the latest antecedent act named first in its sentence (the
+    head of "A, along with B and C"); a tie or no mention found keeps the first act's."""
+    def first_named(a: Event) -> int:
+        return min((i for i, ms in by_token.items() for m in ms
+                    if m.sentence_index == a.sentence_index and m.actor.code == a.source.code), default=1 << 30)
+
+    return min(acts, key=lambda a: (a.trigger_start, first_named(a))).source
 
 
 def _definite_object(doc, e: Event):

@@ -146,6 +146,21 @@ def _heading_end(doc, i: int) -> int | None:
             continue
         lower = word.text.lower()
         if word.is_title and (lower in OPENERS and (len(lower) > 1 or lower == "a")
-                              or word.tag_ in _COMMON and last.tag_ in _NOUN_END):
+                              or word.tag_ in _COMMON and last.tag_ in _NOUN_END
+                              or _name_after_adjective(doc, i, k)):
             return k
     return None
+
+
+def _name_after_adjective(doc, i: int, k: int) -> bool:
+    """Does a name open a sentence after a heading that ends in an adjective ("US
+    support crucial | Aurangzeb, speaking Sunday, dismissed ...")? A predicate
+    adjective takes no name after it; one before a title does ("jailed former Prime
+    Minister Khan said", "former President Lee said"), so the name must be one word
+    with a comma or a verb after it, and the heading must not open as a sentence
+    does ("The") nor tell in the past tense as running text does, where headlines
+    use the present ("officials blamed archrival India, accusing it ...")."""
+    if doc[k - 1].tag_ != "JJ" or doc[k].tag_ != "NNP" or doc[i].text.lower() in OPENERS \
+            or any(t.tag_ == "VBD" for t in doc[i:k]):
+        return False
+    return k + 1 < len(doc) and (doc[k + 1].text == "," or doc[k + 1].tag_ in ("VBD", "VBZ"))

@@ -48,6 +48,7 @@ class Pattern:
     subjects: frozenset[str] = frozenset()
     subjects_not: frozenset[str] = frozenset()
     needs_target: bool = False
+    needs_place: bool = False
     active: bool = False
     no_object: bool = False
     preps: frozenset[str] = frozenset()
@@ -149,6 +150,7 @@ def _pattern(path: Path, entry: PatternEntry, kind: str) -> Pattern:
         strength=float(entry.strength), objects=words(entry.object),
         objects_not=words(entry.object_not), subjects=words(entry.subject),
         subjects_not=words(entry.subject_not), needs_target=entry.needs_target,
+        needs_place=entry.needs_place,
         active=entry.active, no_object=entry.no_object, preps=words(entry.prep),
         pos=frozenset(p.upper() for p in pos), targets=targets, symmetric=symmetric,
         untargeted=entry.untargeted, about_other=entry.about_other, complement=entry.complement,
