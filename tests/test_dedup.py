@@ -337,6 +337,24 @@ def test_canonical_events_built_in_slices_equal_one_pass(tmp_path, settings, mon
         assert report.canonical_events == len(one_pass["canonical"])
 
 
+def test_update_restores_the_allocator_setting(db_path, settings):
+    """The update has DuckDB return freed memory at once, and puts the
+    database's own setting back afterwards, also when it fails."""
+    def setting(con) -> str:
+        return con.execute(
+            "SELECT current_setting('allocator_bulk_deallocation_flush_threshold')").fetchall()[0][0]
+
+    with Store.open(db_path) as store:
+        store.con.execute("SET allocator_bulk_deallocation_flush_threshold = '64MB'")
+        kept = setting(store.con)
+        store.write(corpus(settings)[:6])
+        dedup.update(store.con, settings)
+        assert setting(store.con) == kept
+        with pytest.raises(ConfigError, match="minhash_perm"):
+            dedup.update(store.con, settings.replace(minhash_perm=64))
+        assert setting(store.con) == kept
+
+
 def test_cid_ranges_cover_every_cid_once():
     ranges = dedup._cid_ranges(100_000)
     assert ranges[0][0] is None and ranges[-1][1] is None and len(ranges) == 4
