@@ -10,7 +10,7 @@ change in the machine's load hits all kinds alike):
   read    - with --db: `dyadwatch events --limit 50`, `stats`, `dyad A B`
             (--dyad, default CHN-USA) and `alerts`, whole commands; and
             `floor`: the interpreter importing what every read command
-            needs (duckdb, typer, rich) and opening the file, which no read
+            needs (DuckDB's engine, typer, rich) and opening the file, which no read
             command can go below
 and prints, per kind, the median [range] CPU seconds (user + system, from
 os.wait4, so the machine's other jobs do not count) and peak memory, then
@@ -64,9 +64,11 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> dict:
 #: The read commands issue 19 times as whole commands, and their target.
 READS = ("events", "stats", "dyad", "alerts")
 READ_TARGET_S = 0.3
-#: What every read command imports and does before its own work.
-FLOOR = ("import duckdb, typer, rich.console, rich.table; "
-         "duckdb.connect({db!r}, read_only=True).execute('SELECT 1').fetchall()")
+#: What every read command imports and does before its own work: DuckDB's
+#: engine (`_duckdb`; the read commands do not load the duckdb package's
+#: Python layer), typer and rich.
+FLOOR = ("import _duckdb, typer, rich.console, rich.table; "
+         "_duckdb.connect({db!r}, read_only=True).execute('SELECT 1').fetchall()")
 
 
 def kinds(folder: Path, db: Path | None, dyad: str) -> dict[str, list[str]]:

@@ -235,9 +235,10 @@ finally:
 """
 
 #: What a read command has no use for: the NLP, the coder, the frames,
-#: pydantic (typer's option adapters, replaced by cli/lean.py) and the
-#: stages' record classes.
-_NOT_FOR_READS = ("spacy", "thinc", "pandas", "numpy", "pyarrow", "pydantic",
+#: pydantic (typer's option adapters, replaced by cli/lean.py), the stages'
+#: record classes and the duckdb package's Python layer (relations, Arrow
+#: scans: the engine, `_duckdb`, is all a read needs).
+_NOT_FOR_READS = ("spacy", "thinc", "pandas", "numpy", "pyarrow", "pydantic", "duckdb",
                   "dyadwatch.coding", "dyadwatch.sources", "dyadwatch.types")
 
 
@@ -264,9 +265,37 @@ def test_read_commands_load_no_nlp_and_no_pandas(big, tmp_path, args, shown):
     assert done.returncode == 0, done.stderr
     assert shown in done.stdout  # the command ran to its output, not to an early exit
     loaded = json.loads(loaded_file.read_text())
-    assert "duckdb" in loaded and "dyadwatch.cli.reads" in loaded
+    assert "_duckdb" in loaded and "dyadwatch.cli.reads" in loaded
     assert [m for m in loaded if m.split(".")[0] in _NOT_FOR_READS
             or m.startswith(_NOT_FOR_READS)] == []
+
+
+@pytest.mark.parametrize("name", ["out.csv", "out.parquet", "out.json"])
+def test_export_in_a_fresh_process(big, tmp_path, name):
+    """Read commands open the file engine-only; `export` writes CSV and
+    Parquet through a DuckDB relation, which needs the duckdb package's
+    Python layer: in a process that has not imported it (unlike this test
+    process) the export must still work."""
+    import subprocess
+    import sys
+
+    out = tmp_path / name
+    done = subprocess.run([sys.executable, "-m", "dyadwatch.cli", "export", str(out), "--db", big,
+                           "--dyad", "IND-PAK"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "wrote 5 events" in done.stderr and out.stat().st_size > 0
+
+
+def test_the_engine_module_is_the_package_engine():
+    """store/db.py connects through `_duckdb` and catches its error classes:
+    they must be the very objects the duckdb package exports, or a DuckDB
+    upgrade that split them would let errors escape as tracebacks."""
+    import _duckdb
+    import duckdb
+
+    assert _duckdb.connect is duckdb.connect
+    for name in ("Error", "IOException", "PermissionException", "DuckDBPyConnection"):
+        assert getattr(_duckdb, name) is getattr(duckdb, name)
 
 
 def test_terminal_tables_equal_the_frame_path(app, big):

@@ -318,6 +318,50 @@ def test_rerun_gives_identical_ids(db_path, settings):
         assert again.grouped_articles > 0 and again.canonical_events < again.events
 
 
+def test_canonical_events_built_in_slices_equal_one_pass(tmp_path, settings, monkeypatch):
+    """Canonical events are aggregated in slices of the cid range so that the
+    writer's memory does not grow with the database; a canonical event's
+    members share its cid, so slices as small as a few mentions store the
+    very rows one pass does."""
+    results = corpus(settings)
+    with Store.open(tmp_path / "one.duckdb") as store:
+        store.write(results)
+        dedup.update(store.con, settings)
+        one_pass = snapshot(store.con)
+    monkeypatch.setattr(dedup, "_MEMBERS_PER_SLICE", 5)
+    assert len(dedup._cid_ranges(len(one_pass["events"]))) > 4
+    with Store.open(tmp_path / "sliced.duckdb") as store:
+        store.write(results)
+        report = dedup.update(store.con, settings)
+        assert snapshot(store.con) == one_pass
+        assert report.canonical_events == len(one_pass["canonical"])
+
+
+def test_update_restores_the_allocator_setting(db_path, settings):
+    """The update has DuckDB return freed memory at once, and puts the
+    database's own setting back afterwards, also when it fails."""
+    def setting(con) -> str:
+        return con.execute(
+            "SELECT current_setting('allocator_bulk_deallocation_flush_threshold')").fetchall()[0][0]
+
+    with Store.open(db_path) as store:
+        store.con.execute("SET allocator_bulk_deallocation_flush_threshold = '64MB'")
+        kept = setting(store.con)
+        store.write(corpus(settings)[:6])
+        dedup.update(store.con, settings)
+        assert setting(store.con) == kept
+        with pytest.raises(ConfigError, match="minhash_perm"):
+            dedup.update(store.con, settings.replace(minhash_perm=64))
+        assert setting(store.con) == kept
+
+
+def test_cid_ranges_cover_every_cid_once():
+    ranges = dedup._cid_ranges(100_000)
+    assert ranges[0][0] is None and ranges[-1][1] is None and len(ranges) == 4
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+    assert dedup._cid_ranges(0) == dedup._cid_ranges(1) == [(None, None)]
+
+
 def test_incremental_ingest_gives_the_same_ids_as_one_shot(tmp_path, settings):
     results = corpus(settings)
     with Store.open(tmp_path / "one.duckdb") as store:

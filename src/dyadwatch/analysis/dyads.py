@@ -437,6 +437,9 @@ def export_events(con: Any, path: str | Path, fmt: str | None = None,
            f"LEFT JOIN canonical_events c ON c.id = e.canonical_id "
            f"{w.sql()} ORDER BY e.date NULLS LAST, e.id")
     if out.duckdb:
+        from ..store.db import python_layer
+
+        python_layer()  # con.sql: a connection opened engine-only lacks it
         # The path goes to DuckDB's writer as an argument, never into SQL text.
         rel = con.sql(sql, params=w.params)
         getattr(rel, out.duckdb)(str(path), **({"header": True} if out.name == "csv" else {}))

@@ -78,11 +78,12 @@ Offset = Annotated[int, typer.Option(help="Skip this many rows (paging).")]
 
 @contextmanager
 def reading(db: Path) -> Iterator[Any]:
-    """A read-only cursor on the database, closed afterwards."""
+    """A read-only cursor on the database, closed afterwards (without the
+    duckdb package's Python layer: reads fetch rows and frames only)."""
     from ..store.damage import guarded
     from ..store.db import Store
 
-    with guarded(str(db)), Store.open(db, read_only=True) as store:
+    with guarded(str(db)), Store.open(db, read_only=True, engine_only=True) as store:
         yield store.cursor()
 
 

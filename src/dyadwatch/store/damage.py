@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import duckdb
+import _duckdb as duckdb
 
 from ..errors import StoreCorruptError, error
 

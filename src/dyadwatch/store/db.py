@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
+import _duckdb as duckdb
 
 from ..errors import StoreError, error
 from .damage import damaged_error, is_damaged
@@ -62,6 +63,12 @@ def results_to_arrow(results: Iterable[DocResult], fingerprint: str | None = Non
             for name, rows in results_to_rows(results, fingerprint).items()}
 
 
+def python_layer() -> None:
+    """Import the `duckdb` package, which gives connections `con.sql`
+    relations and lets SQL scan Arrow tables (once per process)."""
+    importlib.import_module("duckdb")
+
+
 _LOCK_RE = re.compile(r"PID (\d+)")
 
 
@@ -74,8 +81,15 @@ class Store:
         self.read_only = read_only
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False) -> "Store":
+    def open(cls, path: str | Path, *, read_only: bool = False,
+             engine_only: bool = False) -> "Store":
+        """Open (or create) the file. `engine_only`: the caller runs SQL and
+        fetches rows (or pandas frames) only, so the `duckdb` package's
+        Python layer, which `con.sql` relations and scans of Arrow tables
+        need, is not imported (the read commands' start)."""
         path = str(path)
+        if not engine_only:
+            python_layer()
         if read_only and path != ":memory:" and not Path(path).exists():
             raise error("E304", path=path)
         try:

@@ -185,11 +185,12 @@ def update(con: duckdb.DuckDBPyConnection, settings: Settings) -> DedupReport:
 
     _check_settings(settings)
     started = time.perf_counter()
+    kept = _return_freed_memory(con)
     try:
         con.begin()
         stories = _update_stories(con, settings)
         events = _update_canonical_events(con, settings)
-        for table in ("_dedup_story", "_dedup_ev", "_dedup_cluster", "_dedup_member"):
+        for table in ("_dedup_story", "_dedup_cluster", "_dedup_member"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         con.commit()
     except duckdb.Error as exc:
@@ -198,7 +199,28 @@ def update(con: duckdb.DuckDBPyConnection, settings: Settings) -> DedupReport:
     except BaseException:
         _rollback(con)
         raise
+    finally:  # after any rollback: the setting is not transactional
+        con.execute(f"SET {_FLUSH_SETTING} = '{kept}'")
     return DedupReport(**stories, **events, seconds=time.perf_counter() - started)
+
+
+#: DuckDB's allocator keeps what its operators free for reuse until one bulk
+#: release passes this setting (512 MiB by default), so every sort, window and
+#: aggregate of the update left the writer's RSS higher (signatures +48 MB,
+#: the clustering's sort +60 MB at 8,192 articles) while DuckDB itself held
+#: 20 MB: the process's peak grew with the database, and the parse that
+#: follows in a long-running writer could not reuse those pages.
+_FLUSH_SETTING = "allocator_bulk_deallocation_flush_threshold"
+
+
+def _return_freed_memory(con: duckdb.DuckDBPyConnection) -> str:
+    """Have freed memory go back to the system at once during the update
+    (0.15-0.2 CPU-ms per article more: pages are released and faulted in
+    again); returns the setting to restore (the database's, not the
+    connection's)."""
+    kept = con.execute(f"SELECT current_setting('{_FLUSH_SETTING}')").fetchall()[0][0]
+    con.execute(f"SET {_FLUSH_SETTING} = '0 bytes'")
+    return kept
 
 
 def _check_settings(settings: Settings) -> None:
@@ -347,57 +369,86 @@ def _update_stories(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[
     _temp_table(con, "_dedup_story", story)
     changed = _assign(con, "articles", "story_id", "_dedup_story", "story_id", otherwise="id")
     n_articles, n_stories = con.execute(
-        "SELECT count(*), count(DISTINCT story_id) FROM articles").fetchone()
+        "SELECT count(*), count(DISTINCT story_id) FROM articles").fetchall()[0]
     return {"articles": n_articles, "signed": len(ids), "stories": n_stories,
             "grouped_articles": grouped, "candidate_pairs": n_candidates,
             "story_changes": changed}
 
 
+#: An event's key in canonical events: source and target by country where
+#: they have one (see the module docstring), PLOVER type and modality.
+_EVENT_KEY = ("coalesce(e.source_country, e.source)", "coalesce(e.target_country, e.target)",
+              "e.plover", "e.modality")
+
+
 def _update_canonical_events(con: duckdb.DuckDBPyConnection,
                              settings: Settings) -> dict[str, int]:
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _dedup_ev AS
-        SELECT e.id, e.article_id, a.story_id AS story, e.source, e.source_country,
-               e.target, e.target_country, e.plover, e.modality, e.cameo, e.goldstein,
-               e.quad_class, e.date, e.confidence,
-               coalesce(e.source_country, e.source) AS skey, coalesce(e.target_country, e.target) AS tkey,
-               dense_rank() OVER (ORDER BY coalesce(e.source_country, e.source),
-                                  coalesce(e.target_country, e.target), e.plover, e.modality) AS grp
-        FROM events e JOIN articles a ON a.id = e.article_id
-        WHERE NOT e.negated""")
+    """Canonical events rebuilt from every not-negated mention. The members
+    table is the one copy of the mentions this holds (the clustering reads
+    only ids, keys and dates), because temp tables stay in memory until the
+    transaction ends: a second wide copy grew the writer's peak with the
+    database."""
     _cluster_dated(con, settings.event_window_days)
+    skey, tkey = _EVENT_KEY[:2]
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _dedup_member AS
-        SELECT ev.*, c.first_date,
-               substr(sha1(concat_ws('|', '{_ID_VERSION}', coalesce(ev.skey, ''),
-                   coalesce(ev.tkey, ''), ev.plover, ev.modality,
-                   CASE WHEN ev.date IS NULL THEN 'story:' || ev.story
+        SELECT e.id, e.article_id, a.story_id AS story, e.source, e.source_country,
+               e.target, e.target_country, e.plover, e.modality, e.cameo, e.goldstein,
+               e.quad_class, e.date, e.confidence, c.first_date,
+               substr(sha1(concat_ws('|', '{_ID_VERSION}', coalesce({skey}, ''),
+                   coalesce({tkey}, ''), e.plover, e.modality,
+                   CASE WHEN e.date IS NULL THEN 'story:' || a.story_id
                         ELSE 'date:' || strftime(c.first_date, '%Y-%m-%d') END)), 1, 16) AS cid
-        FROM _dedup_ev ev LEFT JOIN _dedup_cluster c ON c.id = ev.id""")
+        FROM events e JOIN articles a ON a.id = e.article_id
+        LEFT JOIN _dedup_cluster c ON c.id = e.id
+        WHERE NOT e.negated""")
     con.execute("DELETE FROM canonical_events")
-    con.execute("""
-        INSERT INTO canonical_events (id, source, source_country, target, target_country,
-            plover, modality, cameo, goldstein, quad_class, date, n_mentions, n_stories, n_articles,
-            first_event_id, confidence)
-        WITH code AS (
-            SELECT cid, cameo, min(goldstein) AS goldstein, min(quad_class) AS quad_class,
-                   row_number() OVER (PARTITION BY cid
-                                      ORDER BY count(*) DESC, cameo NULLS LAST) AS rank
-            FROM _dedup_member GROUP BY cid, cameo)
-        SELECT m.cid,
-               CASE WHEN count(DISTINCT m.source) > 1 THEN min(m.source_country) ELSE min(m.source) END,
-               min(m.source_country),
-               CASE WHEN count(DISTINCT m.target) > 1 THEN min(m.target_country) ELSE min(m.target) END,
-               min(m.target_country), min(m.plover), min(m.modality), c.cameo, c.goldstein, c.quad_class,
-               min(m.first_date), count(*), count(DISTINCT m.story),
-               count(DISTINCT m.article_id), first(m.id ORDER BY m.date NULLS LAST, m.id),
-               max(m.confidence)
-        FROM _dedup_member m JOIN code c ON c.cid = m.cid AND c.rank = 1
-        GROUP BY m.cid, c.cameo, c.goldstein, c.quad_class""")
+    n_members = con.execute("SELECT count(*) FROM _dedup_member").fetchall()[0][0]
+    for low, high in _cid_ranges(n_members):
+        con.execute(_CANONICAL_INSERT, {"low": low, "high": high})
     changed = _assign(con, "events", "canonical_id", "_dedup_member", "cid", otherwise="NULL")
     n_events, n_canonical = con.execute(
         "SELECT count(*), count(DISTINCT cid) FROM _dedup_member").fetchone()
     return {"events": n_events, "canonical_events": n_canonical, "canonical_changes": changed}
+
+
+#: Canonical events of the members whose cid is in [$low, $high) (cid
+#: prefixes; NULL for none), each from its members' values.
+_CANONICAL_INSERT = """
+    INSERT INTO canonical_events (id, source, source_country, target, target_country,
+        plover, modality, cameo, goldstein, quad_class, date, n_mentions, n_stories, n_articles,
+        first_event_id, confidence)
+    WITH code AS (
+        SELECT cid, cameo, min(goldstein) AS goldstein, min(quad_class) AS quad_class,
+               row_number() OVER (PARTITION BY cid
+                                  ORDER BY count(*) DESC, cameo NULLS LAST) AS rank
+        FROM _dedup_member m WHERE {in_slice} GROUP BY cid, cameo)
+    SELECT m.cid,
+           CASE WHEN count(DISTINCT m.source) > 1 THEN min(m.source_country) ELSE min(m.source) END,
+           min(m.source_country),
+           CASE WHEN count(DISTINCT m.target) > 1 THEN min(m.target_country) ELSE min(m.target) END,
+           min(m.target_country), min(m.plover), min(m.modality), c.cameo, c.goldstein, c.quad_class,
+           min(m.first_date), count(*), count(DISTINCT m.story),
+           count(DISTINCT m.article_id), first(m.id ORDER BY m.date NULLS LAST, m.id),
+           max(m.confidence)
+    FROM _dedup_member m JOIN code c ON c.cid = m.cid AND c.rank = 1
+    WHERE {in_slice}
+    GROUP BY m.cid, c.cameo, c.goldstein, c.quad_class""".format(
+    in_slice="m.cid >= coalesce($low::VARCHAR, '') AND ($high::VARCHAR IS NULL OR m.cid < $high)")
+
+#: Members aggregated per INSERT: the aggregates (distinct counts, ordered
+#: firsts) hold their input in memory and do not spill, so a database's
+#: canonical events are built in slices of about this many mentions.
+_MEMBERS_PER_SLICE = 32_768
+
+
+def _cid_ranges(n_members: int) -> list[tuple[str | None, str | None]]:
+    """[low, high) bounds that cut the cids (16 hex digits, evenly spread:
+    a hash) into slices of about _MEMBERS_PER_SLICE members; a canonical
+    event's members share its cid, so each is built whole in one slice."""
+    k = max(1, -(-n_members // _MEMBERS_PER_SLICE))
+    bounds = [f"{i * 16 ** 6 // k:06x}" for i in range(1, k)]
+    return list(zip([None, *bounds], [*bounds, None]))
 
 
 def _cluster_dated(con: duckdb.DuckDBPyConnection, window: int) -> None:
@@ -405,11 +456,14 @@ def _cluster_dated(con: duckdb.DuckDBPyConnection, window: int) -> None:
     event's cluster. The greedy cut (a new cluster when the date is more
     than `window` days after the cluster's first date) depends on the
     cluster's own start, which window functions cannot express, so it is one
-    Python pass over the (key, date, id)-sorted events."""
+    Python pass over the (key, date, id)-sorted events (the key's rank, not
+    its text, is read)."""
     pa = arrow()
 
-    table = con.sql("SELECT id, grp, date FROM _dedup_ev "
-                    "WHERE date IS NOT NULL ORDER BY grp, date, id").to_arrow_table()
+    table = con.sql(f"""
+        SELECT e.id, dense_rank() OVER (ORDER BY {', '.join(_EVENT_KEY)}) AS grp, e.date
+        FROM events e JOIN articles a ON a.id = e.article_id
+        WHERE NOT e.negated AND e.date IS NOT NULL ORDER BY grp, e.date, e.id""").to_arrow_table()
     groups = table.column("grp").to_pylist()
     days = table.column("date").cast(pa.int32()).to_pylist()
     firsts: list[int] = []
