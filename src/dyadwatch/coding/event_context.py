@@ -392,9 +392,11 @@ def _yes_no_question(sent) -> bool:
     interviewer's turn in a transcript. The sentence ends in a question mark
     and opens with the auxiliary put before its subject; a wh-question ("Why
     did X attack Y?") takes the act as given and is not one."""
-    end = next((t for t in reversed(sent) if not (t.is_quote or t.is_space)), None)
-    if end is None or end.text != "?":
-        return False  # (read from the end: asked for every trigger of every sentence)
+    doc, last = sent.doc, sent.end - 1  # read from the end: asked for every trigger
+    while last >= sent.start and (doc[last].is_quote or doc[last].is_space):
+        last -= 1
+    if last < sent.start or doc[last].text != "?":
+        return False
     words = [t for t in sent if not (t.is_punct or t.is_quote or t.is_space)]
     if not words:
         return False
