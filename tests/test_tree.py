@@ -1,4 +1,4 @@
-"""The per-document children index (coding/tree.py) answers as spaCy does."""
+"""The per-document children, conjuncts and sentence tables (coding/tree.py) answer as spaCy does."""
 
 from dyadwatch.coding import tree
 
@@ -16,3 +16,14 @@ def test_an_empty_document_has_no_children(nlp):
     doc = nlp("")
     assert [tree.children(t) for t in doc] == []
     tree.release(doc)
+
+
+def test_conjuncts_and_sentences_are_spacy_ones(nlp):
+    doc = nlp("Rebels seized the port, the airport and two bridges, and troops shelled the hills "
+              "and the coast road. Did the mayor flee?\n\nMarkets, banks and schools stayed shut.")
+    for tok in doc:
+        assert tree.conjuncts(tok) == tok.conjuncts
+        assert tree.sentence_start(tok) == tok.sent.start
+        assert tree.sentence(tok) == tok.sent
+    tree.release(doc)
+    assert not doc.user_data

@@ -97,7 +97,7 @@ def unlabelled(subjects: list) -> list:
     as a second subject; the label is dropped when something else is the subject."""
     out = []
     for c in subjects:
-        if c.left_edge.i == c.sent.start and c.i + 1 < len(c.doc) and c.doc[c.i + 1].text == ":":
+        if c.left_edge.i == tree.sentence_start(c) and c.i + 1 < len(c.doc) and c.doc[c.i + 1].text == ":":
             out += [a for a in tree.children(c) if a.dep_ == "appos" and a.i > c.i + 1]
         else:
             out.append(c)
@@ -250,7 +250,7 @@ def shared_head(head, direct: list[Mention], by_token) -> list[Arg]:
     for c in tree.children(head):
         if c.dep_ not in ("nmod", "compound", "amod", "poss") or c.i in covered:
             continue
-        if not any(x.i in covered for x in c.conjuncts):
+        if not any(x.i in covered for x in tree.conjuncts(c)):
             continue
         for m in by_token.get(c.i, ()):
             a = m.actor

@@ -463,7 +463,7 @@ class ArgumentFinder:
             if subj[0].lower_ in (FIRST_PERSON if ctx.quoted else w["pronouns"]):
                 return [Arg(a.mention, "speaker") for a in self.actors(ctx.speaker, by_token)]
             return []
-        if tok.head == tok and depth > 0 and tok.pos_ in ("NOUN", "PROPN") and tok.i == tok.sent.start:
+        if tok.head == tok and depth > 0 and tok.pos_ in ("NOUN", "PROPN") and tok.i == tree.sentence_start(tok):
             # "Trump at first imposed tariffs ...": a name the tagger took for a noun becomes
             # the root with the sentence's verb under it; that verb's subject is the name
             return [Arg(a.mention, "inherited") for a in self.actors(tok, by_token, depth=0)]
@@ -549,10 +549,10 @@ class ArgumentFinder:
         out: list[Arg] = []
         # "X's envoy Ana Diaz and Japan's envoy Taro Kono": the conjunct hangs on the apposition;
         # in a list of countries parsed as one, the apposition is a member too (see `names_country`)
-        appos_conj = [x for c in tree.children(tok) if c.dep_ == "appos" for x in c.conjuncts]
-        appos_conj += [c for c in tree.children(tok) if c.dep_ == "appos" and c.conjuncts
+        appos_conj = [x for c in tree.children(tok) if c.dep_ == "appos" for x in tree.conjuncts(c)]
+        appos_conj += [c for c in tree.children(tok) if c.dep_ == "appos" and tree.conjuncts(c)
                        and names_country(by_token.get(c.i)) and names_country(by_token.get(tok.i))]
-        for i, t in enumerate([tok, *tok.conjuncts, *appos_conj]):
+        for i, t in enumerate([tok, *tree.conjuncts(tok), *appos_conj]):
             how = "direct" if i == 0 else "conj"
             direct = by_token.get(t.i) if self_ok or t != tok else None
             if direct:
@@ -561,9 +561,9 @@ class ArgumentFinder:
                 continue
             # "his uncle, Jang Song-thaek": the apposition names the head; the owner does not
             nested = [m for c in tree.children(t) if c.dep_ == "appos"
-                      for cc in [c, *c.conjuncts] for m in by_token.get(cc.i, ())]
+                      for cc in [c, *tree.conjuncts(c)] for m in by_token.get(cc.i, ())]
             nested = nested or [m for c in tree.children(t) if c.dep_ in ("poss", "compound", "amod", "nmod")
-                                for cc in [c, *c.conjuncts] for m in by_token.get(cc.i, ())]
+                                for cc in [c, *tree.conjuncts(c)] for m in by_token.get(cc.i, ())]
             if not nested and depth > 0:  # "Kenzo Oshima, the United Nations coordinator"
                 nested = [a.mention for c in tree.children(t) if c.dep_ == "appos"
                           for a in self.actors(c, by_token, depth - 1)]

@@ -102,7 +102,7 @@ class ClauseReader:
             return Context("background", negated)  # "was once invited", "always condemns"
         if any(self._question(t) for t in [tok, *tok.ancestors]):
             return Context("hypothetical", negated)  # "unclear whether X will Z", "asked if X agreed"
-        if _yes_no_question(tok.sent):
+        if _yes_no_question(tree.sentence(tok)):
             return Context("hypothetical", negated)  # an interviewer's "Did X attack Y?"
         return None
 
@@ -136,7 +136,7 @@ class ClauseReader:
             if cur.lemma_.lower() in self.words["speech_verbs"]:
                 subj = subject_token(cur)
         if subj is None and verb.tag_ == "VBG":
-            before = [t for t in verb.doc[max(verb.sent.start, verb.i - 3):verb.i] if not t.is_punct]
+            before = [t for t in verb.doc[max(tree.sentence_start(verb), verb.i - 3):verb.i] if not t.is_punct]
             if before and before[-1].lemma_.lower() in self.words["speech_verbs"]:
                 subj = subject_token(before[-1])
         return subj
@@ -423,7 +423,7 @@ class ClauseReader:
             infinitive = c.dep_ == "advcl" and any(x.dep_ == "aux" and x.lower_ == "to" for x in tree.children(c))
             if c.dep_ in ("xcomp", "ccomp") or infinitive or \
                     (c.dep_ == "dobj" and c.lemma_ in self.words["intent_nouns"]):
-                for t in [c, *c.conjuncts]:
+                for t in [c, *tree.conjuncts(c)]:
                     if t.i in at:
                         found.append(t)
                     for cc in tree.children(t):
@@ -471,9 +471,13 @@ def _yes_no_question(sent) -> bool:
     interviewer's turn in a transcript. The sentence ends in a question mark
     and opens with the auxiliary put before its subject; a wh-question ("Why
     did X attack Y?") takes the act as given and is not one."""
+    doc, last = sent.doc, sent.end - 1  # read from the end: asked for every trigger
+    while last >= sent.start and (doc[last].is_quote or doc[last].is_space):
+        last -= 1
+    if last < sent.start or doc[last].text != "?":
+        return False
     words = [t for t in sent if not (t.is_punct or t.is_quote or t.is_space)]
-    end = [t for t in sent if not (t.is_quote or t.is_space)]
-    if not words or not end or end[-1].text != "?":
+    if not words:
         return False
     first = words[0]
     return first.dep_ in ("aux", "auxpass", "ROOT") and (

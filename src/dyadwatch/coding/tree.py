@@ -13,14 +13,26 @@ The tuples live in the Doc's `user_data` (spaCy's place for a pipeline's own
 per-document data). Their Tokens point back at the Doc, so
 `Pipeline.code_doc` calls `release` when a document is coded: the Doc is
 then freed as soon as it is dropped, not at the next garbage collection.
+
+Two more questions the rules ask per word are answered the same way, from
+the same per-document tables: `conjuncts` (spaCy walks the right children
+of the coordination's first word again on every call, 3 us) and
+`sentence_start` / `sentence` (`Token.sent` walks the SENT_START flags back
+and forth from the word and makes a new Span, 11 us, asked per trigger and
+per subject).
 """
 
 from __future__ import annotations
 
 import numpy
+from spacy.symbols import conj as CONJ
 
 #: Where a Doc keeps its children tuples (`Doc.user_data`).
 _DOC_CHILDREN = "dyadwatch.children"
+#: Where a Doc keeps its conjuncts tuples, by token index.
+_DOC_CONJUNCTS = "dyadwatch.conjuncts"
+#: Where a Doc keeps each token's sentence start, and the sentence Spans asked for.
+_DOC_SENTENCES = "dyadwatch.sentences"
 
 
 def children(tok) -> tuple:
@@ -35,9 +47,45 @@ def children(tok) -> tuple:
     return kids
 
 
+def conjuncts(tok) -> tuple:
+    """`tok.conjuncts`: the words coordinated with `tok`, without it, in
+    spaCy's order (the coordination's first word, then its "conj" right
+    children breadth first)."""
+    cache = tok.doc.user_data.get(_DOC_CONJUNCTS)
+    if cache is None:
+        cache = tok.doc.user_data[_DOC_CONJUNCTS] = {}
+    found = cache.get(tok.i)
+    if found is None:
+        found = cache[tok.i] = _conjuncts(tok)
+    return found
+
+
+def sentence_start(tok) -> int:
+    """The index of the first token of `tok`'s sentence (`tok.sent.start`)."""
+    tables = tok.doc.user_data.get(_DOC_SENTENCES)
+    if tables is None:
+        tables = tok.doc.user_data[_DOC_SENTENCES] = _sentence_tables(tok.doc)
+    return tables[0][tok.i]
+
+
+def sentence(tok):
+    """`tok.sent`: the sentence Span, made once per sentence."""
+    tables = tok.doc.user_data.get(_DOC_SENTENCES)
+    if tables is None:
+        tables = tok.doc.user_data[_DOC_SENTENCES] = _sentence_tables(tok.doc)
+    starts, spans = tables
+    start = starts[tok.i]
+    span = spans.get(start)
+    if span is None:
+        end = next((j for j in range(tok.i + 1, len(starts)) if starts[j] == j), len(starts))
+        span = spans[start] = tok.doc[start:end]
+    return span
+
+
 def release(doc) -> None:
-    """Drop the document's tuples (see the module docstring)."""
-    doc.user_data.pop(_DOC_CHILDREN, None)
+    """Drop the document's tuples and Spans (see the module docstring)."""
+    for key in (_DOC_CHILDREN, _DOC_CONJUNCTS, _DOC_SENTENCES):
+        doc.user_data.pop(key, None)
 
 
 def _index(doc) -> list:
@@ -50,3 +98,30 @@ def _index(doc) -> list:
             if offset:
                 index[i + offset].append(i)
     return index
+
+
+def _conjuncts(tok) -> tuple:
+    """As spaCy's `Token.conjuncts`, from the children tuples."""
+    start = tok
+    while start.dep == CONJ and start.head.i != start.i:
+        start = start.head
+    queue = output = [start]
+    for word in queue:
+        queue.extend(c for c in children(word) if c.i > word.i and c.dep == CONJ)
+    return tuple(w for w in output if w.i != tok.i)
+
+
+def _sentence_tables(doc) -> tuple[list[int], dict]:
+    """Each token's sentence start, from the SENT_START array as `Span.sent`
+    reads it (a sentence starts where the flag is 1, and at 0), and an empty
+    cache of sentence Spans."""
+    from spacy.attrs import SENT_START
+
+    starts: list[int] = []
+    current = 0
+    if len(doc):
+        for i, flag in enumerate(doc.to_array(SENT_START).astype(numpy.int64).tolist()):
+            if flag == 1:
+                current = i
+            starts.append(current)
+    return starts, {}

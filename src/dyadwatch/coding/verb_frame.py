@@ -82,7 +82,7 @@ def objects(tok):
     for c in tree.children(tok):
         if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative"):
             yield c
-            yield from c.conjuncts
+            yield from tree.conjuncts(c)
             for p in tree.children(c):  # "700 kg of medicine", "a state of siege"
                 if p.dep_ == "prep" and p.lower_ == "of":
                     yield from (o for o in tree.children(p) if o.dep_ == "pobj")
@@ -91,7 +91,7 @@ def objects(tok):
             for o in tree.children(c):
                 if o.dep_ in ("pobj", "dobj", "pcomp"):
                     yield o
-                    yield from o.conjuncts
+                    yield from tree.conjuncts(o)
 
 
 def lemmas(tok) -> set[str]:
