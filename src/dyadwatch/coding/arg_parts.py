@@ -3,7 +3,8 @@ the parse reached it), the parse tests it asks of a clause (its tokens, its
 companions, a venue, an unlabelled subject, the unnamed patient of an act) and
 the operations on lists of arguments (dedupe by actor, symmetric pairs, the own
 half of a coalition, unnamed groups taken as the source's compatriots, a second
-actor sharing a coded head).
+actor sharing a coded head, the country a country-less mention takes from its
+own phrase).
 Apart from `event_args.py` so that the rules of who did what to whom read
 without these helpers in between."""
 
@@ -258,3 +259,48 @@ def shared_head(head, direct: list[Mention], by_token) -> list[Arg]:
                 a = Actor(a.country + sector, a.country, sector, a.name, a.kind)
             out.append(Arg(dataclasses.replace(m, actor=a), "conj"))
     return out
+
+
+def with_country(m: Mention, head, by_token) -> list[Mention]:
+    """A country-less mention takes the actor of a fuller mention inside the
+    same phrase ("British Defence Secretary Tom King" where only "King" was
+    coded as a title), or the country of a possessor, adjective, apposition
+    or place in it ("President Suharto's government", "Sidhoum, Algeria's
+    leading activist", "forces in Guinea"); places listed give one actor
+    each ("officials in Belgium, Germany and Italy", "officials in charge
+    of trade in Belgium and Italy")."""
+    if m.actor.country is not None or m.actor.kind in ("igo", "ngo") or not m.actor.sector:
+        return [m]
+    for c in tree.children(head):
+        if c.dep_ in ("amod", "compound", "poss", "nmod"):
+            cands = [c]
+        elif c.dep_ == "appos":
+            cands = [c, *[x for x in tree.children(c) if x.dep_ in ("poss", "amod", "compound")]]
+        elif c.dep_ == "prep" and c.lower_ in ("in", "of", "from"):
+            cands = _listed_places(c, by_token)
+        else:
+            continue
+        found: dict[str, Mention] = {}
+        for x in cands:
+            for other in by_token.get(x.i, ()):
+                if other is m or not other.actor.country:
+                    continue
+                if other.actor.kind == "person" and other.token_end == m.token_start:
+                    return [dataclasses.replace(other, start=min(m.start, other.start), end=m.end,
+                                                token_end=m.token_end,
+                                                text=head.doc[other.token_start:m.token_end].text)]
+                found.setdefault(other.actor.country, dataclasses.replace(
+                    m, actor=m.actor.in_country(other.actor.country), confidence=m.confidence * 0.9))
+        if found:
+            return list(found.values())
+    return [m]
+
+
+def _listed_places(prep, by_token) -> list:
+    """The objects of a phrase of place with their conjuncts ("in Belgium, Germany
+    and Italy"); through a role phrase naming no actor ("in charge of trade in X")."""
+    objs = [o for o in tree.children(prep) if o.dep_ == "pobj"]
+    if objs and not any(o.i in by_token for o in objs):
+        objs += [x for o in objs for c in tree.children(o) if c.dep_ == "prep" and c.lower_ == "in"
+                 for x in tree.children(c) if x.dep_ == "pobj"]
+    return [x for o in objs for x in (o, *o.conjuncts)]

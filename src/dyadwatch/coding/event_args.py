@@ -19,7 +19,7 @@ from . import tree
 from .arg_parts import (
     LOCATIVE_PREPS, PLACE_KINDS, Arg, clause_tokens, companions, dedupe, domestic, key, marked,
     names_country, not_own_half, reported_party, shared_head, symmetric_pairs, target_optional,
-    unique, unlabelled, unnamed_patient, venue,
+    unique, unlabelled, unnamed_patient, venue, with_country,
 )
 from .event_context import Context
 from .ontology import DomesticPatient, Ontology
@@ -556,7 +556,7 @@ class ArgumentFinder:
             how = "direct" if i == 0 else "conj"
             direct = by_token.get(t.i) if self_ok or t != tok else None
             if direct:
-                out += [Arg(x, how) for m in direct for x in self._with_country(m, t, by_token)]
+                out += [Arg(x, how) for m in direct for x in with_country(m, t, by_token)]
                 out += shared_head(t, direct, by_token)
                 continue
             # "his uncle, Jang Song-thaek": the apposition names the head; the owner does not
@@ -585,47 +585,3 @@ class ArgumentFinder:
                  for a in self.actors(o, by_token, depth - 1)]
         doer = any(prep == "by" for prep, _ in found)
         return [arg for prep, arg in found if not (doer and prep == "of")]
-
-    def _with_country(self, m: Mention, head, by_token) -> list[Mention]:
-        """A country-less mention takes the actor of a fuller mention inside the
-        same phrase ("British Defence Secretary Tom King" where only "King" was
-        coded as a title), or the country of a possessor, adjective, apposition
-        or place in it ("President Suharto's government", "Sidhoum, Algeria's
-        leading activist", "forces in Guinea"); places listed give one actor
-        each ("officials in Belgium, Germany and Italy", "officials in charge
-        of trade in Belgium and Italy")."""
-        if m.actor.country is not None or m.actor.kind in ("igo", "ngo") or not m.actor.sector:
-            return [m]
-        for c in tree.children(head):
-            if c.dep_ in ("amod", "compound", "poss", "nmod"):
-                cands = [c]
-            elif c.dep_ == "appos":
-                cands = [c, *[x for x in tree.children(c) if x.dep_ in ("poss", "amod", "compound")]]
-            elif c.dep_ == "prep" and c.lower_ in ("in", "of", "from"):
-                cands = _listed_places(c, by_token)
-            else:
-                continue
-            found: dict[str, Mention] = {}
-            for x in cands:
-                for other in by_token.get(x.i, ()):
-                    if other is m or not other.actor.country:
-                        continue
-                    if other.actor.kind == "person" and other.token_end == m.token_start:
-                        return [dataclasses.replace(other, start=min(m.start, other.start), end=m.end,
-                                                    token_end=m.token_end,
-                                                    text=head.doc[other.token_start:m.token_end].text)]
-                    found.setdefault(other.actor.country, dataclasses.replace(
-                        m, actor=m.actor.in_country(other.actor.country), confidence=m.confidence * 0.9))
-            if found:
-                return list(found.values())
-        return [m]
-
-
-def _listed_places(prep, by_token) -> list:
-    """The objects of a phrase of place with their conjuncts ("in Belgium, Germany
-    and Italy"); through a role phrase naming no actor ("in charge of trade in X")."""
-    objs = [o for o in tree.children(prep) if o.dep_ == "pobj"]
-    if objs and not any(o.i in by_token for o in objs):
-        objs += [x for o in objs for c in tree.children(o) if c.dep_ == "prep" and c.lower_ == "in"
-                 for x in tree.children(c) if x.dep_ == "pobj"]
-    return [x for o in objs for x in (o, *o.conjuncts)]
