@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .actor_state import ArticleState
 from .actor_tables import ActorTables, Entry, typographic_variants
+from .nlp import sentences
 from .phrases import PhraseTable
 
 CONF_COUNTRY = 0.9
@@ -340,10 +341,10 @@ class PieceFinder:
 
 
 def sentence_index(doc) -> list[int]:
+    """The sentence number of every token (a slice assignment per sentence)."""
     index = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            index[i] = n
+    for n, sent in enumerate(sentences(doc)):
+        index[sent.start:sent.end] = [n] * (sent.end - sent.start)
     return index
 
 

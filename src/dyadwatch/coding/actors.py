@@ -35,7 +35,7 @@ from .actor_state import ArticleState, Found, Pending
 from .actor_tables import ActorTables, Person, dated, person_actor
 from .coref import Coreference
 from .geo import dateline_span
-from .nlp import doc_text
+from .nlp import doc_text, entities
 from ..types import Actor, Article, Mention
 
 CONF_NAMED = 0.95  # a country, organisation or dated person with its role
@@ -88,7 +88,7 @@ class ActorCoder:
         state = ArticleState(doc, article.date, sentence_index(doc),
                              korean=any(m in text for m in self.rules.korea_context),
                              south=any(m in text for m in self.rules.korea_south),
-                             ents=doc.ents)
+                             ents=entities(doc))
         pieces = self.pieces.find(state)
         pending = [Pending(p.start, p.end, "plural", sector=p.entry.sector, count=p.entry.count,
                            person_title=p.entry.person_title)

@@ -45,6 +45,7 @@ from pathlib import Path
 from . import tree
 from ..config import data_path
 from .gazetteer import PRECISION_RANK, Context, Gazetteer, Place, norm
+from .nlp import entities, sentences
 from ..types import Article, Event, Location, Mention
 
 _CANDIDATE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -183,7 +184,7 @@ class Geocoder:
 
     def analyse(self, doc, article: Article, mentions: Sequence[Mention]) -> DocPlaces:
         """Find and resolve every place name once per article."""
-        sents = tuple(doc.sents)
+        sents = sentences(doc)
         gov_spans = [(m.start, m.end) for m in mentions if m.actor.sector == "GOV"]
         actor_spans = [(m.start, m.end) for m in mentions]
         mention_countries = Counter({m.actor.country for m in mentions if m.actor.country})
@@ -553,7 +554,7 @@ def _ents_by_sentence(doc, sents: tuple) -> list[list]:
     out: list[list] = [[] for _ in sents]
     ends = [s.end for s in sents]
     i = 0
-    for ent in doc.ents:
+    for ent in entities(doc):
         while i < len(ends) and ends[i] <= ent.start:
             i += 1
         if i < len(ends) and sents[i].start <= ent.start and ent.end <= ends[i]:
