@@ -167,6 +167,13 @@ def pipes_for(nlp, reads: Iterable[str]) -> set[str]:
     return keep
 
 
+#: Where a Doc keeps its verified text and its sentence and entity Spans once
+#: read (`Doc.user_data`).
+_DOC_TEXT = "dyadwatch.text"
+_DOC_SENTS = "dyadwatch.sents"
+_DOC_ENTS = "dyadwatch.ents"
+
+
 def doc_text(doc, article: Article) -> str:
     """The text `doc` was parsed from, without calling `doc.text`.
 
@@ -175,18 +182,19 @@ def doc_text(doc, article: Article) -> str:
     for every token and joining them (80 us for a 400-token article, asked
     for by three stages per article). Every stage receives the Article whose
     text was parsed, so its text is returned, after a check that the lengths
-    agree (a caller pairing a Doc with another text gets `doc.text`).
+    agree (a caller pairing a Doc with another text gets `doc.text`). The
+    text that passed is kept on the Doc: the event coder asks once per event.
     """
+    text = article.text
+    if doc.user_data.get(_DOC_TEXT) is text:
+        return text
     if len(doc) == 0:
         return doc.text
     last = doc[len(doc) - 1]
-    text = article.text
-    return text if last.idx + len(last.text_with_ws) == len(text) else doc.text
-
-
-#: Where a Doc keeps its sentence and entity Spans once read (`Doc.user_data`).
-_DOC_SENTS = "dyadwatch.sents"
-_DOC_ENTS = "dyadwatch.ents"
+    if last.idx + len(last.text_with_ws) != len(text):
+        return doc.text
+    doc.user_data[_DOC_TEXT] = text
+    return text
 
 
 def sentences(doc) -> tuple:
