@@ -125,3 +125,18 @@ def test_forms_not_mirrored_are_left_to_dateparser(text):
     from dyadwatch.coding import dates
 
     assert dates._exact(text, dt.date(2024, 6, 15)) is None
+
+
+def test_find_dates_are_the_date_entities_inside_each_sentence(nlp):
+    """find_dates answers per sentence from the document's date entities found
+    once (by bisection): the same as filtering every entity for each sentence."""
+    from dyadwatch.coding.dates import find_dates
+
+    doc = nlp("The ferry left on Monday. Nothing happened on Tuesday or Wednesday night. "
+              "The crew rested. Last week the harbour closed, and on March 3 it reopened.")
+    for sent in doc.sents:
+        expected = [(e.text, e.start, e.end) for e in doc.ents
+                    if e.label_ in ("DATE", "TIME") and e.start >= sent.start and e.end <= sent.end]
+        assert find_dates(sent) == expected
+    assert find_dates(doc[0:len(doc)]) == [(e.text, e.start, e.end) for e in doc.ents
+                                           if e.label_ in ("DATE", "TIME")]

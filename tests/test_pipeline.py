@@ -298,3 +298,17 @@ def test_people_rescued_by_no_one_named_are_rescued_by_their_own_country(pipelin
     events = pipeline.code_doc(pipeline.nlp(article.text), article).events
     [e] = [e for e in events if e.plover == "AID"]
     assert (e.source.code, e.target.country) == ("NGA", "NGA")
+
+
+def test_coded_document_keeps_nothing_of_ours_on_the_doc(pipeline):
+    """The stages keep a document's sentences, entities, children and quotes on
+    the Doc while it is coded; Pipeline.code_doc drops them all afterwards."""
+    from dyadwatch.coding.nlp import parse
+    from dyadwatch.sources.articles import article_from_text
+
+    article = article_from_text('The mayor of Lindvik met the governor on Monday. '
+                                '"We agreed on the bridge," the mayor said.')
+    ((article, doc),) = parse(pipeline.nlp, [article], batch_size=1)
+    result = pipeline.code_doc(doc, article)
+    assert len(result.sentences) == 2
+    assert not [k for k in doc.user_data if str(k).startswith("dyadwatch.")]

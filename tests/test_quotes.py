@@ -485,3 +485,18 @@ def test_real_event_coder_events_linked_both_ways(nlp, qx, coder):
         ("indirect", "CHNGOV"), ("direct", "CHNGOV")]
     assert links  # the coder finds events in what was said ...
     assert all(ev.id not in links for ev in events if "hosted" in ev.trigger)  # ... and outside it
+
+
+def test_extract_after_direct_speakers_takes_the_same_quotes(nlp, qx):
+    """The event stage asks for the direct speakers first and leaves the spans on
+    the Doc; extract then gives what it gives on a fresh parse, and takes them."""
+    text = ('"The harbour will stay closed until the storm has passed," the port '
+            'director said on Monday. She said the ferries would sail again soon.')
+    alone, _ = run(nlp, qx, text)
+    doc = nlp(text)
+    article = Article(id="art-1", text=text)
+    speakers = qx.direct_speakers(doc, article)
+    assert speakers and doc.user_data
+    after, _ = qx.extract(doc, article, [], [])
+    assert after == alone
+    assert not [k for k in doc.user_data if str(k).startswith("dyadwatch.quotes")]

@@ -53,6 +53,24 @@ def test_same_article_twice_in_one_batch_is_stored_once(db_path):
         assert counts(store)["events"] == 1
 
 
+def test_write_keeps_nulls_types_and_the_thread_setting(db_path):
+    """Rows become Arrow columns in one conversion (nulls and dates kept), and
+    the appends' single DuckDB thread is the caller's setting again afterwards."""
+    undated = make_result(1)
+    undated = DocResult(Article(id="u1", text=undated.article.text), undated.sentences, (),
+                        (), (), ())
+    tables = results_to_arrow([make_result(0), undated])
+    art = tables["articles"]
+    assert art.column("date").to_pylist() == [dt.date(2024, 1, 1), None]
+    assert art.column("title").to_pylist() == ["T0", None]
+    assert tables["events"].column("goldstein").to_pylist() == [-2.0]
+    with Store.open(db_path) as store:
+        store.con.execute("SET threads = 3")
+        store.write_tables(tables)
+        assert store.con.execute("SELECT current_setting('threads')").fetchone() == (3,)
+        assert counts(store)["articles"] == 2
+
+
 def test_reloading_the_same_tables_is_a_no_op(db_path):
     tables = results_to_arrow([make_result(i) for i in range(5)])
     with Store.open(db_path) as store:

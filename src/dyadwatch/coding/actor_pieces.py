@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .actor_state import ArticleState
 from .actor_tables import ActorTables, Entry, typographic_variants
+from .nlp import sentences
 from .phrases import PhraseTable
 
 CONF_COUNTRY = 0.9
@@ -78,9 +79,12 @@ class PieceFinder:
     def _pieces(self, st: ArticleState) -> list[Piece]:
         doc = st.doc
         candidates: list[Piece] = []
-        veto = [(e.start, e.end, e.label_) for e in st.ents if e.label_ in VETO_LABELS]
-        for key, start, end in self.surfaces.matches(doc):
-            piece = self._piece(st, start, end, self._by_key[key], veto)
+        veto = _veto_index(doc, st.ents)
+        strings = doc.vocab.strings
+        orths = st.orth
+        for key, start, end in self.surfaces.matches(doc, st.lower):
+            words = [strings[o] for o in orths[start:end]]
+            piece = self._piece(st, start, end, words, self._by_key[key], veto)
             if piece is not None:
                 candidates.append(piece)
         candidates.sort(key=lambda p: (p.start - p.end, p.start))
@@ -100,7 +104,7 @@ class PieceFinder:
                 p.adjectival = True
                 taken[p.end:p.end + 2] = b"\x01\x01"
                 p.end += 2
-        for i in _hyphenated_words(doc):
+        for i in _hyphenated_words(strings, orths):
             if not taken[i]:
                 piece = self._hyphenated(doc[i])
                 if piece is not None:
@@ -120,13 +124,13 @@ class PieceFinder:
                 pieces.append(Piece(start, end, "P"))
         return sorted(pieces, key=lambda p: p.start)
 
-    def _piece(self, st: ArticleState, start: int, end: int,
+    def _piece(self, st: ArticleState, start: int, end: int, words: list[str],
                options: list[tuple[Entry, tuple[str, ...]]],
-               veto: list[tuple[int, int, str]]) -> Piece | None:
+               veto: list[tuple[int, int, str] | None]) -> Piece | None:
+        """The piece a table match makes, if any; `words` are its tokens' texts."""
         doc = st.doc
-        span = doc[start:end]
         for entry, surface in options:
-            if len(surface) != len(span) or not _case_ok(surface, span):
+            if len(surface) != len(words) or not _case_ok(surface, words):
                 continue
             kind = entry.kind
             if (kind in COUNTRY_KINDS or kind in ("org", "person")) and self._vetoed(
@@ -146,7 +150,7 @@ class PieceFinder:
             if kind == "org":
                 return Piece(start, end, "O", entry)
             if kind == "person" and entry.surname:
-                return self._surname_piece(st, start, end, options, span)
+                return self._surname_piece(st, start, end, options, words)
             if kind == "person":
                 return Piece(start, end, "P", entry)
             if kind == "north_south":
@@ -215,32 +219,35 @@ class PieceFinder:
                 and not any(e.kind == "role" for e in self.tables.index.get(prev.lower_, ())))
 
     def _vetoed(self, doc, start: int, end: int, kind: str,
-                veto: list[tuple[int, int, str]]) -> bool:
+                veto: list[tuple[int, int, str] | None]) -> bool:
         """Is the match part of a larger named entity that is not an actor
         ("the South China Sea", "Jordan" in "Michael Jordan", "Bush" in "Jeb
         Bush")? A demonym opening the entity ("Chinese President Xi" tagged
         PERSON) and a known name after a title ("Foreign Minister Wang Yi")
-        are kept."""
-        for vs, ve, label in veto:
-            if not (vs <= start and end <= ve and ve - vs > end - start):
-                continue
-            if kind == "demonym" and vs == start:
-                continue
-            if kind == "person" and label == "PERSON":
-                around = [doc[i] for i in (start - 1, end) if vs <= i < ve]
-                if not any(t.pos_ == "PROPN" and not any(
-                        e.kind == "role" for e in self.tables.index.get(t.lower_, ())) for t in around):
-                    continue
-            return True
-        return False
+        are kept. `veto` is `_veto_index`: entities do not overlap, so the
+        only one that can hold the match is the one at its first token."""
+        found = veto[start]
+        if found is None:
+            return False
+        vs, ve, label = found
+        if not (end <= ve and ve - vs > end - start):
+            return False
+        if kind == "demonym" and vs == start:
+            return False
+        if kind == "person" and label == "PERSON":
+            around = [doc[i] for i in (start - 1, end) if vs <= i < ve]
+            if not any(t.pos_ == "PROPN" and not any(
+                    e.kind == "role" for e in self.tables.index.get(t.lower_, ())) for t in around):
+                return False
+        return True
 
     @staticmethod
-    def _surname_piece(st: ArticleState, start: int, end: int, options, span) -> Piece | None:
+    def _surname_piece(st: ArticleState, start: int, end: int, options, words) -> Piece | None:
         """A bare surname ("Putin") names its only holder in the table; when two
         holders share it ("Castro"), the one in office on the article's date, or
         undated, any of them when they all held offices of one country and sector."""
         holders = {e.person.name: e for e, surface in options
-                   if e.kind == "person" and e.surname and e.person and _case_ok(surface, span)}
+                   if e.kind == "person" and e.surname and e.person and _case_ok(surface, words)}
         if len(holders) > 1 and st.date is not None:
             holders = {n: e for n, e in holders.items()
                        if any((o.start is None or o.start <= st.date)
@@ -340,18 +347,29 @@ class PieceFinder:
 
 
 def sentence_index(doc) -> list[int]:
+    """The sentence number of every token (a slice assignment per sentence)."""
     index = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            index[i] = n
+    for n, sent in enumerate(sentences(doc)):
+        index[sent.start:sent.end] = [n] * (sent.end - sent.start)
     return index
 
 
-def _case_ok(surface, span) -> bool:
+def _veto_index(doc, ents) -> list[tuple[int, int, str] | None]:
+    """For each token, the (start, end, label) of the vetoing entity
+    (VETO_LABELS) it is in, or None: one look-up per table match, where a
+    scan of all the article's entities per match cost more than the match."""
+    index: list[tuple[int, int, str] | None] = [None] * len(doc)
+    for e in ents:
+        label = e.label_
+        if label in VETO_LABELS:
+            index[e.start:e.end] = [(e.start, e.end, label)] * (e.end - e.start)
+    return index
+
+
+def _case_ok(surface, words) -> bool:
     """Acronyms must match exactly ("US" is not "us"); capitalised table words
     must be capitalised in the text; lower-case table words match any case."""
-    for s, token in zip(surface, span):
-        t = token if isinstance(token, str) else token.text
+    for s, t in zip(surface, words):
         if len(s) > 1 and s.isupper():
             if t != s:
                 return False
@@ -361,15 +379,14 @@ def _case_ok(surface, span) -> bool:
 
 
 
-def _hyphenated_words(doc) -> list[int]:
+def _hyphenated_words(strings, orths: list[int]) -> list[int]:
     """Indices of the words with an inner hyphen and more than three
     characters ("Hamas-run", "U.S.-backed"), in order, read from the Doc's
-    word ids: testing each token's text made a Token object per word of the
-    article for the few that pass."""
-    strings = doc.vocab.strings
+    word ids (`orths`): testing each token's text made a Token object per
+    word of the article for the few that pass."""
     hyphenated: dict[int, bool] = {}
     out = []
-    for i, orth in enumerate(doc.to_array("ORTH").tolist()):
+    for i, orth in enumerate(orths):
         hit = hyphenated.get(orth)
         if hit is None:
             text = strings[orth]

@@ -73,6 +73,12 @@ class ArticleState:
     #: `doc.ents`, read once: spaCy builds every entity Span again on each access,
     #: and four passes of the actor coder read them
     ents: tuple = ()
+    #: the Doc's LOWER, ORTH, IDX and LENGTH arrays as lists, read once: the
+    #: passes over every word and every match read them without making Tokens
+    lower: list[int] = field(default_factory=list)
+    orth: list[int] = field(default_factory=list)
+    idx: list[int] = field(default_factory=list)
+    length: list[int] = field(default_factory=list)
 
 
 def country_actor(countries: dict[str, str], iso3: str, sector: str | None, kind: str) -> Actor:

@@ -35,7 +35,7 @@ from .actor_state import ArticleState, Found, Pending
 from .actor_tables import ActorTables, Person, dated, person_actor
 from .coref import Coreference
 from .geo import dateline_span
-from .nlp import doc_text
+from .nlp import doc_text, entities
 from ..types import Actor, Article, Mention
 
 CONF_NAMED = 0.95  # a country, organisation or dated person with its role
@@ -65,6 +65,10 @@ class ActorCoder:
         self.rules = tables.rules
         self.pieces = PieceFinder(tables)
         self._coref = Coreference(tables.rules, tables.countries)
+        from spacy.strings import get_string_id
+
+        #: the "former" markers as LOWER ids, tested on the Doc's array per phrase
+        self._former = frozenset(get_string_id(w) for w in self.rules.former)
 
     @classmethod
     def from_package(cls) -> "ActorCoder":
@@ -84,17 +88,21 @@ class ActorCoder:
     # ------------------------------------------------------------------ coding
     def code(self, doc, article: Article) -> tuple[Mention, ...]:
         """All actor Mentions of an article, coreference resolved, in text order."""
+        from spacy.attrs import IDX, LENGTH, LOWER, ORTH
+
         text = doc_text(doc, article)
+        lower, orth, idx, length = (doc.to_array([LOWER, ORTH, IDX, LENGTH]).T.tolist()
+                                    if len(doc) else ([], [], [], []))
         state = ArticleState(doc, article.date, sentence_index(doc),
                              korean=any(m in text for m in self.rules.korea_context),
                              south=any(m in text for m in self.rules.korea_south),
-                             ents=doc.ents)
+                             ents=entities(doc), lower=lower, orth=orth, idx=idx, length=length)
         pieces = self.pieces.find(state)
         pending = [Pending(p.start, p.end, "plural", sector=p.entry.sector, count=p.entry.count,
                            person_title=p.entry.person_title)
                    for p in pieces if p.kind == "X" and p.entry is not None]
-        pending += self._numbered_groups(doc, pieces)
-        pending += _body_references(doc, pieces)
+        pending += self._numbered_groups(doc, lower, pieces)
+        pending += _body_references(doc, lower, pieces)
         for p in pieces:
             head = doc[p.end - 1]
             if (p.kind == "C" and p.entry is not None and p.entry.kind in ("country", "capital")
@@ -113,15 +121,12 @@ class ActorCoder:
         return tuple(m for m in self._mentions(state, text)
                      if not dateline[0] <= m.start < dateline[1])  # the dateline is no actor
 
-    def _numbered_groups(self, doc, pieces: list[Piece]) -> list[Pending]:
+    def _numbered_groups(self, doc, lowers: list[int], pieces: list[Piece]) -> list[Pending]:
         """"The three military-led nations", "the two neighboring countries": a plural
         reference with words between its number and its noun is still one. The noun
         must be one the table's plural references end in ("the three nations"), whose
         sector and kind it takes; the count is the number's."""
-        from spacy.attrs import LOWER
-
         numbers = {doc.vocab.strings.add(w): n for w, n in NUMBER_WORDS.items()}
-        lowers = doc.to_array(LOWER).tolist()
         taken = {i for p in pieces if p.kind != "R" for i in range(p.start, p.end)}  # "military-led": a modifier
         out = []
         for i, low in enumerate(lowers):
@@ -167,7 +172,7 @@ class ActorCoder:
         people = [p for p in phrase if p.kind == "P"]
         roles = [p for p in phrase if p.kind == "R"]
         sector, kinds, titled = _role(roles)
-        former = any(t.lower_ in self.rules.former for t in doc[max(0, start - 2):end])
+        former = any(low in self._former for low in st.lower[max(0, start - 2):end])
         if former and (people or titled):
             sector = "ELI"
         person = people[-1] if people else None
@@ -373,7 +378,7 @@ class ActorCoder:
         return Actor(iso3 + (sector or ""), iso3, sector, self.tables.countries.get(iso3), kind)
 
     def _mentions(self, st: ArticleState, text: str) -> tuple[Mention, ...]:
-        doc = st.doc
+        idx, length = st.idx, st.length
         seen: set[tuple[int, int, str]] = set()
         out: list[Mention] = []
         for f in sorted(st.found, key=lambda f: (f.start, f.end, f.actor.code)):
@@ -381,8 +386,7 @@ class ActorCoder:
             if key in seen:
                 continue
             seen.add(key)
-            first, last = doc[f.start], doc[f.end - 1]
-            start_char, end_char = first.idx, last.idx + len(last.text)
+            start_char, end_char = idx[f.start], idx[f.end - 1] + length[f.end - 1]
             out.append(Mention(text[start_char:end_char], start_char, end_char, f.start, f.end,
                                st.sent_of[f.start], f.actor, f.antecedent, round(f.conf, 3)))
         return tuple(out)
@@ -417,15 +421,14 @@ def _replace_kind(actor: Actor, kind: str) -> Actor:
     return actor if actor.kind == kind else Actor(actor.code, actor.country, actor.sector, actor.name, kind)
 
 
-def _body_references(doc, pieces: list[Piece]) -> list[Pending]:
+def _body_references(doc, lowers: list[int], pieces: list[Piece]) -> list[Pending]:
     """"the bloc", "the regional body": a definite noun for an organisation, with no
-    name of its own, refers back to an international body (coref.py resolves it)."""
-    from spacy.attrs import LOWER
-
+    name of its own, refers back to an international body (coref.py resolves it).
+    `lowers`: the Doc's LOWER array."""
     words = {doc.vocab.strings.add(w): w for w in BODY_WORDS | MODIFIED_BODY_WORDS}
     taken = {i for p in pieces for i in range(p.start, p.end)}
     out = []
-    for i, low in enumerate(doc.to_array(LOWER).tolist()):
+    for i, low in enumerate(lowers):
         if low not in words or i in taken:
             continue
         tok = doc[i]

@@ -26,6 +26,7 @@ from .actor_state import SUBJECTS, ArticleState, Found, Pending, country_actor, 
 from .actor_tables import Rules
 from .gender import Genders, GenderWords
 from .groups import CONF_PLURAL, coordinated, sides, they
+from .nlp import sentences
 from ..types import Actor
 
 CONF_SURNAME = 0.8
@@ -377,7 +378,7 @@ class Coreference:
         sent = st.sent_of[i]
         if sent == 0:
             return None
-        prev = [s for s in doc.sents][sent - 1]
+        prev = sentences(doc)[sent - 1]
         for child in tree.children(prev.root):
             if child.dep_ in ("nsubj", "nsubjpass"):
                 for f in cover.get(child.i, []):

@@ -190,6 +190,9 @@ class Gazetteer:
         self._countries = countries
         self._n_cities = n_cities
         self._made: dict[int, Place] = {}
+        #: the last `_SEEN` names asked of `candidates` (an article names its places
+        #: again and again, and the geocoder asks for each twice or more)
+        self._found: dict[str, tuple[tuple[Place, bool], ...]] = {}
 
     def __reduce__(self) -> tuple:
         return Gazetteer, (self._rows, self._primary, self._alternate, self._countries,
@@ -299,15 +302,21 @@ class Gazetteer:
 
     def candidates(self, name: str) -> list[tuple[Place, bool]]:
         """All places called `name`, each with True when the name is primary."""
-        key = norm(name)
-        seen: set[int] = set()
-        out: list[tuple[Place, bool]] = []
-        for numbers, is_primary in ((self._primary.get(key), True), (self._alternate.get(key), False)):
-            for n in numbers:
-                if n not in seen:
-                    seen.add(n)
-                    out.append((self._place(n), is_primary))
-        return out
+        found = self._found.get(name)
+        if found is None:
+            key = norm(name)
+            seen: set[int] = set()
+            out: list[tuple[Place, bool]] = []
+            for numbers, is_primary in ((self._primary.get(key), True),
+                                        (self._alternate.get(key), False)):
+                for n in numbers:
+                    if n not in seen:
+                        seen.add(n)
+                        out.append((self._place(n), is_primary))
+            if len(self._found) >= _SEEN:
+                self._found.clear()
+            found = self._found[name] = tuple(out)
+        return list(found)
 
     def country(self, iso3: str | None) -> Place | None:
         n = self._countries.get(iso3) if iso3 else None

@@ -36,6 +36,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -45,6 +46,7 @@ from pathlib import Path
 from . import tree
 from ..config import data_path
 from .gazetteer import PRECISION_RANK, Context, Gazetteer, Place, norm
+from .nlp import entities, sentences
 from ..types import Article, Event, Location, Mention
 
 _CANDIDATE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -183,9 +185,9 @@ class Geocoder:
 
     def analyse(self, doc, article: Article, mentions: Sequence[Mention]) -> DocPlaces:
         """Find and resolve every place name once per article."""
-        sents = tuple(doc.sents)
-        gov_spans = [(m.start, m.end) for m in mentions if m.actor.sector == "GOV"]
-        actor_spans = [(m.start, m.end) for m in mentions]
+        sents = sentences(doc)
+        gov_spans = _Overlaps([(m.start, m.end) for m in mentions if m.actor.sector == "GOV"])
+        actor_spans = _Overlaps([(m.start, m.end) for m in mentions])
         mention_countries = Counter({m.actor.country for m in mentions if m.actor.country})
         dateline = self._dateline(article.text)
         skip = (dateline.start, dateline.end) if dateline else (0, 0)
@@ -368,18 +370,18 @@ class Geocoder:
         return bool(self.hints.kind_of_word(lemma)) or lemma in self.hints.coast_words \
             or lemma in self.hints.relative_words
 
-    def _mark_actor(self, c: Candidate, gov_spans, actor_spans) -> Candidate:
+    def _mark_actor(self, c: Candidate, gov_spans: "_Overlaps",
+                    actor_spans: "_Overlaps") -> Candidate:
         """Names that act are actors, not locations."""
         tok = c.token
         if self._locative_head(tok):
             return c
         while tok.dep_ in ("conj", "appos") and tok.head != tok:
             tok = tok.head  # "Japan and South Korea agreed": both subjects
-        overlaps = lambda spans: any(s < c.end and c.start < e for s, e in spans)  # noqa: E731
         destination = tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.hints.destination_verbs
         is_actor = not destination and (
-            overlaps(gov_spans)
-            or (overlaps(actor_spans) and tok.ent_type_ in ("GPE", "NORP"))
+            gov_spans.overlap(c.start, c.end)
+            or (actor_spans.overlap(c.start, c.end) and tok.ent_type_ in ("GPE", "NORP"))
             or (tok.dep_ in self.hints.actor_deps
                 and tok.head.lemma_.lower() not in self.hints.coast_words)
             or (tok.dep_ in ("compound", "amod", "nmod") and tok.head.lower_ in self.hints.actor_heads)
@@ -515,6 +517,22 @@ class Geocoder:
         return self.gazetteer.country(ranked[0][1].country) if ranked else None
 
 
+class _Overlaps:
+    """Does a character range overlap one of these spans? By bisection: the
+    spans starting before the range's end overlap it when the farthest end
+    among them lies after its start (every candidate name was tested against
+    every mention of the article)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach = list(itertools.accumulate((e for _, e in spans), max))
+
+    def overlap(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.starts, end)
+        return k > 0 and self.reach[k - 1] > start
+
+
 #: Where a Doc keeps the indices `Geocoder._coasts` found (`Doc.user_data`).
 _DOC_COASTS = "dyadwatch.geo.coasts"
 
@@ -553,7 +571,7 @@ def _ents_by_sentence(doc, sents: tuple) -> list[list]:
     out: list[list] = [[] for _ in sents]
     ends = [s.end for s in sents]
     i = 0
-    for ent in doc.ents:
+    for ent in entities(doc):
         while i < len(ends) and ends[i] <= ent.start:
             i += 1
         if i < len(ends) and sents[i].start <= ent.start and ent.end <= ends[i]:

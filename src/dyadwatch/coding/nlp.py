@@ -167,6 +167,13 @@ def pipes_for(nlp, reads: Iterable[str]) -> set[str]:
     return keep
 
 
+#: Where a Doc keeps its verified text and its sentence and entity Spans once
+#: read (`Doc.user_data`).
+_DOC_TEXT = "dyadwatch.text"
+_DOC_SENTS = "dyadwatch.sents"
+_DOC_ENTS = "dyadwatch.ents"
+
+
 def doc_text(doc, article: Article) -> str:
     """The text `doc` was parsed from, without calling `doc.text`.
 
@@ -175,13 +182,51 @@ def doc_text(doc, article: Article) -> str:
     for every token and joining them (80 us for a 400-token article, asked
     for by three stages per article). Every stage receives the Article whose
     text was parsed, so its text is returned, after a check that the lengths
-    agree (a caller pairing a Doc with another text gets `doc.text`).
+    agree (a caller pairing a Doc with another text gets `doc.text`). The
+    text that passed is kept on the Doc: the event coder asks once per event.
     """
+    text = article.text
+    if doc.user_data.get(_DOC_TEXT) is text:
+        return text
     if len(doc) == 0:
         return doc.text
     last = doc[len(doc) - 1]
-    text = article.text
-    return text if last.idx + len(last.text_with_ws) == len(text) else doc.text
+    if last.idx + len(last.text_with_ws) != len(text):
+        return doc.text
+    doc.user_data[_DOC_TEXT] = text
+    return text
+
+
+def sentences(doc) -> tuple:
+    """`doc.sents`, read once per document.
+
+    spaCy walks the whole token array and makes a new Span per sentence on
+    every `doc.sents`, and `doc.ents` makes every entity Span again: the
+    stages read the sentences four times per document and the entities three
+    times. The Spans point back at the Doc, so `Pipeline.code_doc` calls
+    `release` when the document is coded (as for tree.py's tuples).
+    """
+    sents = doc.user_data.get(_DOC_SENTS)
+    if sents is None:
+        sents = doc.user_data[_DOC_SENTS] = tuple(doc.sents)
+    return sents
+
+
+def entities(doc) -> tuple:
+    """`doc.ents`, read once per document (see `sentences`)."""
+    ents = doc.user_data.get(_DOC_ENTS)
+    if ents is None:
+        ents = doc.user_data[_DOC_ENTS] = doc.ents
+    return ents
+
+
+def release(doc) -> None:
+    """Drop what the stages kept on the Doc (`Doc.user_data` keys "dyadwatch.*":
+    the sentence and entity Spans, and what other stages keep there), once it
+    is coded: Spans and Tokens point back at the Doc, which would then wait
+    for the next garbage collection instead of being freed when dropped."""
+    for key in [k for k in doc.user_data if isinstance(k, str) and k.startswith("dyadwatch.")]:
+        del doc.user_data[key]
 
 
 def parse(nlp, articles: Iterable[Article], *, batch_size: int = 64) -> Iterator[tuple[Article, object]]:

@@ -42,12 +42,14 @@ class PhraseTable:
         return cls({s: tuple(k) for s, k in keys.items()}, prefixes,
                    max((len(s) for s in keys), default=0))
 
-    def matches(self, doc) -> Iterator[tuple[str, int, int]]:
+    def matches(self, doc, lower: list[int] | None = None) -> Iterator[tuple[str, int, int]]:
         """(key, start, end) of every known surface in `doc`, overlaps included,
-        by start then end (the PhraseMatcher's order)."""
+        by start then end (the PhraseMatcher's order). `lower`: the Doc's
+        LOWER array as a list, when the caller has read it already."""
         from spacy.attrs import LOWER
 
-        lower = doc.to_array(LOWER).tolist() if len(doc) else []
+        if lower is None:
+            lower = doc.to_array(LOWER).tolist() if len(doc) else []
         n, prefixes, keys = len(lower), self.prefixes, self.keys
         for start in range(n):
             if (lower[start],) not in prefixes:

@@ -122,6 +122,7 @@ class Pipeline:
                 state = run(doc, state)
         finally:
             tree.release(doc)  # the children tuples point back at the Doc (see tree.py)
+            nlp_mod.release(doc)  # and so do the Spans the stages keep (see nlp.py)
         return state.result()
 
     def code_articles(self, articles: Iterable[Article]) -> Iterator[DocResult | Failure]:

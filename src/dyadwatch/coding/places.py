@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from . import nlp
 from .ontology import Ontology, PlaceTarget
 from .stages import Completion
 from ..types import Actor, Event, Location
@@ -36,7 +37,7 @@ def complete_from_places(events: Sequence[Event], locations: Mapping[str, Locati
     """
     if not events:
         return {}
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    sentences = [(s.start_char, s.end_char) for s in nlp.sentences(doc)]
     out: dict[str, Completion] = {}
     for e in events:
         loc = locations.get(e.id)

@@ -99,6 +99,9 @@ from ..types import Article, Event, Mention, Quote
 #: Clausal labels are absent on purpose: "Wang said the drills were a
 #: “peace offensive”" must not make the label Wang's quotation.
 _CLIMB_DEPS = frozenset({"prep", "pobj", "dobj", "dative", "npadvmod", "advmod", "prt", "agent"})
+#: Where `direct_speakers` leaves the direct quotes it found for `extract` (`Doc.user_data`;
+#: they point back at the Doc: `extract` takes them, and `Pipeline.code_doc` drops the rest).
+_DOC_DIRECT = "dyadwatch.quotes.direct"
 #: Labels that end a speaker phrase to the right of its head word (an
 #: apposition ends it only after a comma: "Seoul's envoy Han" is one phrase,
 #: "Wang, the foreign minister," stops at "Wang").
@@ -177,8 +180,11 @@ class QuoteExtractor:
         text = doc_text(doc, article)
         if not text.strip():
             return (), {}
-        ctx = _Context(doc, text, mentions)
-        direct = self._direct_spans(ctx)
+        ctx, direct = doc.user_data.pop(_DOC_DIRECT, None) or (None, None)
+        if ctx is None or ctx.text != text:  # not asked by the event stage before (or another text)
+            ctx = _Context(doc, text)
+            direct = self._direct_spans(ctx)
+        ctx.add_mentions(mentions)
         indirect = self._indirect_spans(ctx)
         spans = resolve_overlaps(direct, indirect, text)
         quotes = [self._to_quote(ctx, article.id, s) for s in spans]
@@ -189,11 +195,15 @@ class QuoteExtractor:
         the event coder: inside a quote, "we" is the speaker and "Y must Z" is the
         speaker's demand, though the attribution stands sentences away ("...
         They must leave," the minister said). Only the marks and attributions are
-        read (no indirect speech, no mentions), so this costs a fraction of `extract`."""
+        read (no indirect speech, no mentions), so this costs a fraction of `extract`.
+        The spans found are kept on the Doc for `extract`, which takes them
+        from there (the marks were scanned and attributed twice per document)."""
         text = doc_text(doc, article)
         if not text.strip():
             return ()
-        spans = self._direct_spans(_Context(doc, text, ()))
+        ctx = _Context(doc, text)
+        spans = self._direct_spans(ctx)
+        doc.user_data[_DOC_DIRECT] = (ctx, spans)
         return tuple((s.start, s.end, s.attribution.speaker_head) for s in spans
                      if not s.label and s.attribution is not None and s.attribution.speaker_head is not None)
 
@@ -485,9 +495,10 @@ def extract(doc, article: Article, mentions: Sequence[Mention], events: Sequence
 
 class _Context:
     """Per-document lookups built once: token, sentence and paragraph by
-    character offset, and mentions by token."""
+    character offset, and mentions by token (`add_mentions`: the direct
+    quotes are found without them)."""
 
-    def __init__(self, doc, text: str, mentions: Iterable[Mention]) -> None:
+    def __init__(self, doc, text: str) -> None:
         self.doc = doc
         self.text = text
         # from the Doc's arrays: one Token object per token would cost more
@@ -498,6 +509,9 @@ class _Context:
         self.paragraphs = paragraphs(self.text)
         self.para_starts = [p[0] for p in self.paragraphs]
         self.by_token: dict[int, list[Mention]] = {}
+
+    def add_mentions(self, mentions: Iterable[Mention]) -> None:
+        self.by_token = {}
         for m in mentions:
             for i in range(m.token_start, m.token_end):
                 self.by_token.setdefault(i, []).append(m)

@@ -134,11 +134,13 @@ def check(names: Iterable[str], registry: Mapping[str, Stage]) -> tuple[Stage, .
 
 # -- the stages ---------------------------------------------------------------------------------
 def _sentences(settings: Settings) -> StageFn:
+    from .nlp import sentences
+
     def run(doc, state: State) -> State:
         text, aid = state.text, state.article.id
         return dataclasses.replace(state, sentences=tuple(
             Sentence(aid, i, text[s.start_char:s.end_char], s.start_char, s.end_char)
-            for i, s in enumerate(doc.sents)))
+            for i, s in enumerate(sentences(doc))))
     return run
 
 
