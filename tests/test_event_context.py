@@ -311,7 +311,7 @@ def test_a_past_progressive_relative_clause_is_the_scene_not_the_news(nlp, coder
 
 
 def test_a_span_of_years_hung_on_the_object_still_dates_the_act(nlp, coder):
-    # the parser hangs "over the past two decades" on "renewables", not on "invested"
-    recalled = "Denmark has invested heavily in renewables over the past two decades."
+    # the parser hangs "over the past three decades" on "vaccines", not on "invested"
+    recalled = "Denmark has invested steadily in vaccines over the past three decades."
     assert counted(nlp, coder, recalled) == []
-    assert counted(nlp, coder, "Denmark has invested heavily in renewables.") == [("DNK", "-", "COOPERATE")]
+    assert counted(nlp, coder, "Denmark has invested steadily in vaccines.") == [("DNK", "-", "COOPERATE")]

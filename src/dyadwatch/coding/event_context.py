@@ -170,8 +170,8 @@ class ClauseReader:
 
     def _years_on_object(self, verb) -> bool:
         """A span of years the parser hung on the verb's object ("invested in
-        renewables over the past two decades"): a noun is not dated by such a span,
-        the act is."""
+        vaccines over the past three decades"): a noun is not dated by such a
+        span, the act is."""
         nouns = [o for c in tree.children(verb) if c.dep_ in ("dobj", "prep")
                  for o in ([c] if c.dep_ == "dobj" else tree.children(c)) if o.dep_ in ("dobj", "pobj")]
         return any(self._span_of_years(p, o) for n in nouns for p in tree.children(n) if p.dep_ == "prep"

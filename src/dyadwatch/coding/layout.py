@@ -153,13 +153,13 @@ def _heading_end(doc, i: int) -> int | None:
 
 
 def _name_after_adjective(doc, i: int, k: int) -> bool:
-    """Does a name open a sentence after a heading that ends in an adjective ("US
-    support crucial | Aurangzeb, speaking Sunday, dismissed ...")? A predicate
+    """Does a name open a sentence after a heading that ends in an adjective ("Trade
+    ties vital | Mendoza, speaking Monday, rejected ...")? A predicate
     adjective takes no name after it; one before a title does ("jailed former Prime
-    Minister Khan said", "former President Lee said"), so the name must be one word
+    Minister Ortega said", "former President Lee said"), so the name must be one word
     with a comma or a verb after it, and the heading must not open as a sentence
     does ("The") nor tell in the past tense as running text does, where headlines
-    use the present ("officials blamed archrival India, accusing it ...")."""
+    use the present ("officials blamed neighbouring Peru, accusing it ...")."""
     if doc[k - 1].tag_ != "JJ" or doc[k].tag_ != "NNP" or doc[i].text.lower() in OPENERS \
             or any(t.tag_ == "VBD" for t in doc[i:k]):
         return False
