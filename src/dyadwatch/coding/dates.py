@@ -37,7 +37,7 @@ import datetime as dt
 import functools
 import re
 
-from . import nlp
+from . import nlp, tree
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY_WORD = re.compile(r"\b(today|tonight|yesterday|tomorrow|last night|overnight|"
@@ -279,12 +279,7 @@ def find_dates(sent) -> list[tuple[str, int, int]]:
     them per question, 20,000 questions there, cost as much again).
     """
     doc = sent.doc
-    found = doc.user_data.get(_DOC_DATES)
-    if found is None:
-        spans = [(e.text, e.start, e.end) for e in nlp.entities(doc) if e.label_ in _DATE_LABELS]
-        spans = sorted(spans + _unlabelled(doc, spans), key=lambda s: s[1])
-        found = doc.user_data[_DOC_DATES] = ([s[1] for s in spans], spans)
-    starts, spans = found
+    starts, spans = tree.kept(doc, _DOC_DATES, _date_spans)
     start, end = sent.start, sent.end
     out = []
     for k in range(bisect.bisect_left(starts, start), len(spans)):
@@ -294,6 +289,14 @@ def find_dates(sent) -> list[tuple[str, int, int]]:
         if span[2] <= end:
             out.append(span)
     return out
+
+
+def _date_spans(doc) -> tuple[list[int], list[tuple[str, int, int]]]:
+    """The document's date expressions in text order, and their starts: the
+    DATE and TIME entities and the relative dates no entity covers."""
+    spans = [(e.text, e.start, e.end) for e in nlp.entities(doc) if e.label_ in _DATE_LABELS]
+    spans = sorted(spans + _unlabelled(doc, spans), key=lambda s: s[1])
+    return [s[1] for s in spans], spans
 
 
 #: Relative dates the small model's NER often leaves untagged, most of all as a

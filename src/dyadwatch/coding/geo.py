@@ -490,18 +490,20 @@ class Geocoder:
         once, among its prepositional objects (Doc array), and kept in
         `Doc.user_data`: looking at every word of the sentence per event was
         the geo stage's largest caller of `Doc.__getitem__`."""
-        found = doc.user_data.get(_DOC_COASTS)
-        if found is None:
-            from spacy.attrs import DEP
-
-            pobj = doc.vocab.strings["pobj"]
-            found = doc.user_data[_DOC_COASTS] = [
-                i for i in (doc.to_array(DEP) == pobj).nonzero()[0].tolist()
-                if doc[i].lemma_.lower() in self.hints.coast_words
-                and doc[i].head.lower_ in self.hints.locative_preps]
+        found = tree.kept(doc, _DOC_COASTS, self._coast_words)
         if len(sentence) == 0:
             return []
         return [doc[i] for i in found if sentence.start <= i < sentence.end]
+
+    def _coast_words(self, doc) -> list[int]:
+        """Indices of the document's coast words that are the objects of a
+        locative preposition, found among its prepositional objects."""
+        from spacy.attrs import DEP
+
+        pobj = doc.vocab.strings["pobj"]
+        return [i for i in (doc.to_array(DEP) == pobj).nonzero()[0].tolist()
+                if doc[i].lemma_.lower() in self.hints.coast_words
+                and doc[i].head.lower_ in self.hints.locative_preps]
 
     def _subject_country(self, tok) -> Place | None:
         """The country of the clause's subject, which "its" refers to

@@ -23,6 +23,7 @@ from pathlib import Path
 from .. import prebuilt
 from ..errors import UnassignedAttributeError, error
 from ..types import Article
+from . import tree
 from .layout import sentence_starts
 
 #: What spaCy's rule lemmatizer reads, which its factory does not declare.
@@ -204,29 +205,14 @@ def sentences(doc) -> tuple:
     every `doc.sents`, and `doc.ents` makes every entity Span again: the
     stages read the sentences four times per document and the entities three
     times. The Spans point back at the Doc, so `Pipeline.code_doc` calls
-    `release` when the document is coded (as for tree.py's tuples).
+    `tree.release` when the document is coded.
     """
-    sents = doc.user_data.get(_DOC_SENTS)
-    if sents is None:
-        sents = doc.user_data[_DOC_SENTS] = tuple(doc.sents)
-    return sents
+    return tree.kept(doc, _DOC_SENTS, lambda d: tuple(d.sents))
 
 
 def entities(doc) -> tuple:
     """`doc.ents`, read once per document (see `sentences`)."""
-    ents = doc.user_data.get(_DOC_ENTS)
-    if ents is None:
-        ents = doc.user_data[_DOC_ENTS] = doc.ents
-    return ents
-
-
-def release(doc) -> None:
-    """Drop what the stages kept on the Doc (`Doc.user_data` keys "dyadwatch.*":
-    the sentence and entity Spans, and what other stages keep there), once it
-    is coded: Spans and Tokens point back at the Doc, which would then wait
-    for the next garbage collection instead of being freed when dropped."""
-    for key in [k for k in doc.user_data if isinstance(k, str) and k.startswith("dyadwatch.")]:
-        del doc.user_data[key]
+    return tree.kept(doc, _DOC_ENTS, lambda d: d.ents)
 
 
 def parse(nlp, articles: Iterable[Article], *, batch_size: int = 64) -> Iterator[tuple[Article, object]]:

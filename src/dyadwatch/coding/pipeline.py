@@ -121,8 +121,7 @@ class Pipeline:
             for run in self.loaded:
                 state = run(doc, state)
         finally:
-            tree.release(doc)  # the children tuples point back at the Doc (see tree.py)
-            nlp_mod.release(doc)  # and so do the Spans the stages keep (see nlp.py)
+            tree.release(doc)  # the tables the stages kept point back at the Doc (see tree.py)
         return state.result()
 
     def code_articles(self, articles: Iterable[Article]) -> Iterator[DocResult | Failure]:

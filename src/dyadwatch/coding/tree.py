@@ -20,6 +20,10 @@ of the coordination's first word again on every call, 3 us) and
 `sentence_start` / `sentence` (`Token.sent` walks the SENT_START flags back
 and forth from the word and makes a new Span, 11 us, asked per trigger and
 per subject).
+
+Every per-document table a stage keeps on the Doc (these, the sentence and
+entity Spans of nlp.py, the date spans, the coast words) is got or built
+through `kept`, under a "dyadwatch." key, and `release` drops them all.
 """
 
 from __future__ import annotations
@@ -38,9 +42,7 @@ _DOC_SENTENCES = "dyadwatch.sentences"
 def children(tok) -> tuple:
     """The syntactic children of `tok`, as `tok.children` yields them."""
     doc = tok.doc
-    index = doc.user_data.get(_DOC_CHILDREN)
-    if index is None:
-        index = doc.user_data[_DOC_CHILDREN] = _index(doc)
+    index = kept(doc, _DOC_CHILDREN, _index)
     kids = index[tok.i]
     if kids.__class__ is list:  # indices until first asked: a Token for every word costs more
         kids = index[tok.i] = tuple(doc[j] for j in kids)
@@ -51,9 +53,7 @@ def conjuncts(tok) -> tuple:
     """`tok.conjuncts`: the words coordinated with `tok`, without it, in
     spaCy's order (the coordination's first word, then its "conj" right
     children breadth first)."""
-    cache = tok.doc.user_data.get(_DOC_CONJUNCTS)
-    if cache is None:
-        cache = tok.doc.user_data[_DOC_CONJUNCTS] = {}
+    cache = kept(tok.doc, _DOC_CONJUNCTS, lambda doc: {})
     found = cache.get(tok.i)
     if found is None:
         found = cache[tok.i] = _conjuncts(tok)
@@ -62,18 +62,12 @@ def conjuncts(tok) -> tuple:
 
 def sentence_start(tok) -> int:
     """The index of the first token of `tok`'s sentence (`tok.sent.start`)."""
-    tables = tok.doc.user_data.get(_DOC_SENTENCES)
-    if tables is None:
-        tables = tok.doc.user_data[_DOC_SENTENCES] = _sentence_tables(tok.doc)
-    return tables[0][tok.i]
+    return kept(tok.doc, _DOC_SENTENCES, _sentence_tables)[0][tok.i]
 
 
 def sentence(tok):
     """`tok.sent`: the sentence Span, made once per sentence."""
-    tables = tok.doc.user_data.get(_DOC_SENTENCES)
-    if tables is None:
-        tables = tok.doc.user_data[_DOC_SENTENCES] = _sentence_tables(tok.doc)
-    starts, spans = tables
+    starts, spans = kept(tok.doc, _DOC_SENTENCES, _sentence_tables)
     start = starts[tok.i]
     span = spans.get(start)
     if span is None:
@@ -82,10 +76,22 @@ def sentence(tok):
     return span
 
 
+def kept(doc, key: str, build):
+    """The table `key` the Doc keeps in `user_data`, built by `build(doc)` the
+    first time it is asked for."""
+    found = doc.user_data.get(key)
+    if found is None:
+        found = doc.user_data[key] = build(doc)
+    return found
+
+
 def release(doc) -> None:
-    """Drop the document's tuples and Spans (see the module docstring)."""
-    for key in (_DOC_CHILDREN, _DOC_CONJUNCTS, _DOC_SENTENCES):
-        doc.user_data.pop(key, None)
+    """Drop every table the stages kept on the Doc (`user_data` keys
+    "dyadwatch.*"), once it is coded: Spans and Tokens point back at the Doc,
+    which would then wait for the next garbage collection instead of being
+    freed when dropped."""
+    for key in [k for k in doc.user_data if isinstance(k, str) and k.startswith("dyadwatch.")]:
+        del doc.user_data[key]
 
 
 def _index(doc) -> list:
