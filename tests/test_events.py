@@ -255,6 +255,16 @@ def test_a_document_performing_a_speech_act_is_its_issuers_act(nlp, coder):
     assert triples(events) == []  # the content of a report is not asserted
 
 
+def test_a_law_is_coded_by_what_it_does_not_as_a_concession(nlp, coder):
+    """Passing a law answers no demand: the law's own act is coded, as its makers'."""
+    names = {"Ecuadorian": "ECUGOV", "Colombia": "COL"}
+    events = run(nlp, coder, "The Ecuadorian congress passed a law lifting sanctions on Colombia.", names)
+    assert triples(events) == [("ECUGOV", "COL", "RETREAT")]
+    events = run(nlp, coder, "The Ecuadorian congress approved a law banning imports from Colombia.", names)
+    assert triples(events) == [("ECUGOV", "COL", "SANCTION")]
+    assert triples(run(nlp, coder, "The Ecuadorian congress approved a new law on pensions.", names)) == []
+
+
 def test_hitting_an_economic_target_is_not_an_attack(nlp, coder):
     assert run(nlp, coder, "Chile hit its inflation target.", {"Chile": "CHL"}) == ()
 
