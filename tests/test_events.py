@@ -1403,6 +1403,15 @@ def test_people_freed_by_no_one_named_give_no_release(nlp, coder):
     assert triples(events) == [("NGAREB", "GHA", "RETREAT")]
 
 
+def test_a_survey_released_by_someone_frees_no_one(nlp, coder):
+    """A subject beside a "by" agent is what a passive acts on, however the parser
+    labels it: a study or a report is published, not set free."""
+    names = {"Global Reading": "ROU", "Chilean": "CHL", "Peruvian Trust": "PER"}
+    text = ("Chilean pupils ranked last, according to a new survey, The Global Reading Study (GRS), "
+            "released this month by the Peruvian Trust.")
+    assert "RETREAT" not in [e.plover for e in run(nlp, coder, text, names)]
+
+
 def test_a_thing_named_again_points_to_its_owner(nlp, coder):
     """"rejected the resolution" after "a resolution in the Chilean Senate": the
     reaction is aimed at the owner named with the thing's earlier mention."""

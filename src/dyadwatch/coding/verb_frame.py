@@ -76,11 +76,13 @@ class VerbFrame:
 def objects(tok):
     """Object candidates of a verb: direct objects (and their conjuncts), the
     subject of a passive or the noun a passive participle modifies, prepositional
-    objects and attributes."""
+    objects and attributes. A subject beside a "by" agent is a passive's, whatever
+    its label ("the survey, released by X": the parser's nsubj is what was released)."""
     if tok.dep_ == "acl" and tok.tag_ == "VBN":
         yield tok.head  # "property seized by the army"
+    passive = tok.tag_ == "VBN" and any(c.dep_ == "agent" for c in tree.children(tok))
     for c in tree.children(tok):
-        if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative"):
+        if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative") or (passive and c.dep_ == "nsubj"):
             yield c
             yield from tree.conjuncts(c)
             for p in tree.children(c):  # "700 kg of medicine", "a state of siege"
