@@ -265,6 +265,15 @@ def test_a_law_is_coded_by_what_it_does_not_as_a_concession(nlp, coder):
     assert triples(run(nlp, coder, "The Ecuadorian congress approved a new law on pensions.", names)) == []
 
 
+def test_recognising_a_rivals_victory_is_a_concession(nlp, coder):
+    """Recognising an election's result or a rival's win yields to it; recognising a
+    state stays diplomatic support."""
+    names = {"Chilean": "CHLGOV", "opposition": "CHLOPP", "Chile": "CHL", "Peru": "PER"}
+    events = run(nlp, coder, "The Chilean president recognized the victory of the opposition.", names)
+    assert triples(events) == [("CHLGOV", "CHLOPP", "CONCEDE")]
+    assert triples(run(nlp, coder, "Chile recognized Peru's independence.", names)) == [("CHL", "PER", "SUPPORT")]
+
+
 def test_hitting_an_economic_target_is_not_an_attack(nlp, coder):
     assert run(nlp, coder, "Chile hit its inflation target.", {"Chile": "CHL"}) == ()
 
