@@ -196,7 +196,8 @@ def test_acts_recalled_as_background_are_kept_but_not_counted(nlp, coder):
         ("ASSAULT", "background")]
     assert [e.modality for e in run(nlp, coder, "Peru expelled two diplomats.", names)] == ["asserted"]
     events = run(nlp, coder, "Peru freed the diplomats that Chile had expelled.", names)
-    assert [(e.source.code, e.modality) for e in events if e.plover == "COERCE"] == [("CHL", "background")]
+    assert [(e.source.code, e.plover, e.modality) for e in events if e.source.code == "CHL"] == [
+        ("CHL", "SANCTION", "background")]  # expelled diplomats, as in a main clause
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -272,6 +273,17 @@ def test_recognising_a_rivals_victory_is_a_concession(nlp, coder):
     events = run(nlp, coder, "The Chilean president recognized the victory of the opposition.", names)
     assert triples(events) == [("CHLGOV", "CHLOPP", "CONCEDE")]
     assert triples(run(nlp, coder, "Chile recognized Peru's independence.", names)) == [("CHL", "PER", "SUPPORT")]
+
+
+def test_a_relative_pronoun_object_stands_for_its_antecedent(nlp, coder):
+    """"the monies that X voted for Y": the object of "voted" is the money, so the
+    light-verb pattern sees it (and voting or appropriating funds is aid)."""
+    names = {"Chilean": "CHLLEG", "Peru": "PER", "Chile": "CHL"}
+    text = "The monies that the Chilean congress voted for Peru's army arrived on Monday."
+    assert triples(run(nlp, coder, text, names)) == [("CHLLEG", "PER", "AID")]
+    text = "The sanctions that Chile imposed on Peru hurt its farmers."
+    assert triples(run(nlp, coder, text, names)) == [("CHL", "PER", "SANCTION")]
+    assert triples(run(nlp, coder, "The Chilean congress voted for the bill.", names)) == []
 
 
 def test_hitting_an_economic_target_is_not_an_attack(nlp, coder):

@@ -80,6 +80,9 @@ def objects(tok):
     its label ("the survey, released by X": the parser's nsubj is what was released)."""
     if tok.dep_ == "acl" and tok.tag_ == "VBN":
         yield tok.head  # "property seized by the army"
+    elif tok.dep_ == "relcl" and any(c.dep_ in ("dobj", "nsubjpass") and c.lower_ in ("that", "which")
+                                     for c in tree.children(tok)):
+        yield tok.head  # "the money that Congress approved": what the relative pronoun stands for
     passive = tok.tag_ == "VBN" and any(c.dep_ == "agent" for c in tree.children(tok))
     for c in tree.children(tok):
         if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative") or (passive and c.dep_ == "nsubj"):
