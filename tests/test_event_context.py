@@ -38,6 +38,7 @@ def counted(nlp, coder, text):
     "Over the years, Brazil has sent aid to Peru.",
     "Peru seldom criticized Chile and instead courted Brazil.",
     "Norway regularly sends aid to Peru.",
+    "Brazil was already sending aid to Peru before the floods.",
 ])
 def test_acts_set_before_the_news_or_as_a_habit_are_background(nlp, coder, text):
     found = facts(nlp, coder, text)
@@ -53,6 +54,8 @@ def test_acts_set_before_the_news_or_as_a_habit_are_background(nlp, coder, text)
     ("Peru has long refused talks with Chile.", ("PER", "CHL", "REJECT")),  # a stand held today
     ("Chile detained Peruvians once and for all.", ("CHL", "PER", "COERCE")),
     ("In recent years, Chile has cut aid to Peru.", ("CHL", "PER", "SANCTION")),
+    ("Brazil has already sent aid to Peru.", ("BRA", "PER", "AID")),
+    ("Brazil was sending aid to Peru on Monday.", ("BRA", "PER", "AID")),
 ])
 def test_their_twins_without_the_marker_are_the_news(nlp, coder, text, expected):
     assert expected in counted(nlp, coder, text)

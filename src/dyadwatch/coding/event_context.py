@@ -153,11 +153,15 @@ class ClauseReader:
         adverb ("was once invited", "previously called", "always condemns"), a
         span of years ("in previous years", "over the years", "for decades") or "since" with an event rather than a date
         ("since the coup", "since then"; a dated "since" is judged against the
-        article's date by the event coder)."""
+        article's date by the event coder), or "already" on a past progressive ("was
+        already providing aid": a state under way before the news, not a new act)."""
         w = self.words
         for c in tree.children(verb):
             if c.dep_ == "advmod" and c.lower_ in w["recall_adverbs"] \
                     and not any(g.dep_ in ("cc", "conj") for g in tree.children(c)):  # not "once and for all"
+                return True
+            if c.dep_ == "advmod" and c.lower_ == "already" and verb.tag_ == "VBG" and any(
+                    a.dep_ == "aux" and a.tag_ == "VBD" for a in tree.children(verb)):
                 return True
             if c.dep_ != "prep":
                 continue
