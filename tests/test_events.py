@@ -1510,3 +1510,18 @@ def test_asking_someone_whether_is_a_question_not_a_request(nlp, coder):
                        names)) == []
     assert triples(run(nlp, coder, "The Chilean prosecutor asked Peru's envoy to testify.", names)) == [
         ("CHLJUD", "PERGOV", "REQUEST")]
+
+
+def test_criticism_a_verb_only_receives_is_made_by_its_from_agent(nlp, coder):
+    """"Y's plan drew criticism from X", "met with objections from X": X criticises
+    Y (the receiving verb's subject or its owner); a subject naming no actor leaves
+    the target open; criticism nobody receives ("amid criticism") is no act."""
+    names = {"Uruguay": "URY", "Bolivia": "BOL", "Bolivian": "BOL", "Paraguay": "PRY"}
+    assert triples(run(nlp, coder, "Bolivia's new tariff drew sharp criticism from Uruguay.", names)) == [
+        ("URY", "BOL", "ACCUSE")]
+    assert ("URY", "BOL", "ACCUSE") in triples(run(
+        nlp, coder, "The Bolivian decision sparked condemnation from Uruguay and Paraguay.", names))
+    assert ("URY", None, "ACCUSE") in triples(run(
+        nlp, coder, "The draft met with objections from Uruguay.", names))
+    assert "ACCUSE" not in {t[2] for t in triples(run(
+        nlp, coder, "Amid criticism from Uruguay, Bolivia closed the border.", names))}

@@ -420,6 +420,7 @@ class ModalityTables(Schema):
     speech_verbs: Words
     allegation_verbs: Words
     denial_verbs: Words
+    reception_verbs: Words
     request_verbs: Words
     object_control_verbs: Words
     condition_marks: Words

@@ -366,6 +366,8 @@ class ArgumentFinder:
         return []
 
     def noun_pairs(self, tok, p: Pattern, by_token) -> list[tuple[Arg, Arg, bool]]:
+        if "recipient" in p.targets:
+            return self._received(tok, p, by_token)
         sources = [a for c in tree.children(tok) if c.dep_ in ("poss", "amod", "compound", "nmod")
                    for a in self.actors(c, by_token, depth=0)]
         supported = (tok.dep_ in ("dobj", "nsubjpass")
@@ -404,6 +406,24 @@ class ArgumentFinder:
             return [(s, Arg(None, "direct"), True) for s in sources]
         return [(s, t, True) for s in sources for t in targets
                 if s.mention.actor.code != t.mention.actor.code]
+
+    def _received(self, tok, p: Pattern, by_token) -> list[tuple[Arg, Arg, bool]]:
+        """"Y's plan drew criticism from X", "the bill met with opposition from X": a
+        reaction the sentence only names as received. Its doer is the "from"/"by" agent,
+        its target the actor the receiving verb's subject names (itself or its owner);
+        a subject naming no actor ("the documents met with objections from X") leaves
+        the target open. Not received ("X's opposition to Y", "amid criticism"): nothing,
+        as a standing stance or a backdrop is no act."""
+        prep = tok.head if tok.dep_ == "pobj" and tok.head.lower_ == "with" else None
+        verb = prep.head if prep is not None else tok.head if tok.dep_ == "dobj" else None
+        if verb is None or verb.lemma_.lower() not in self.words["reception_verbs"]:
+            return []
+        sources = unique(self._noun_agents(tok, p, by_token) or [  # "drew criticism [from X]" hung on the verb
+            a for c in tree.children(verb) if c.dep_ == "prep" and c.lower_ in ("from", "by")
+            for o in tree.children(c) if o.dep_ == "pobj" for a in self.actors(o, by_token)])
+        source_keys = {key(a.mention) for a in sources}
+        targets = [a for a in unique(self.subjects(verb, by_token, Context())) if key(a.mention) not in source_keys]
+        return [(s, t, True) for s in sources for t in (targets or [Arg(None, "direct")])]
 
     def _deniers(self, tok, by_token) -> list[Arg]:
         """"Y rejected X's allegations", "allegations by X, which Y denied": who denies a

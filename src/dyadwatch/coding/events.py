@@ -328,8 +328,11 @@ class EventCoder:
         not joint work named as the manner of a verb of another type, with its
         own partner ("arrested them in coordination with Y": an arrest, and
         working with Y). Talks or a visit in such a phrase are only the scene
-        ("agreed to a mediation in the talks with Y")."""
+        ("agreed to a mediation in the talks with Y"). Criticism a verb only receives
+        ("met with objections from X") is coded by the noun."""
         head = tok.head
+        if "recipient" in p.targets:
+            return False
         if tok.dep_ in ("dobj", "nsubjpass", "attr") and head.i in consumed:
             return True
         if tok.dep_ != "pobj" or head.head.i not in consumed or head.lower_ in TIME_OF_MEETING:
