@@ -1525,3 +1525,13 @@ def test_criticism_a_verb_only_receives_is_made_by_its_from_agent(nlp, coder):
         nlp, coder, "The draft met with objections from Uruguay.", names))
     assert "ACCUSE" not in {t[2] for t in triples(run(
         nlp, coder, "Amid criticism from Uruguay, Bolivia closed the border.", names))}
+
+
+def test_what_a_prosecutor_says_another_did_is_a_charge(nlp, coder):
+    """"Prosecutors said Y paid the smugglers": a charge against Y (ACCUSE);
+    the same words from anyone else are a report, not a charge."""
+    names = {"Chilean prosecutors": "CHLJUD", "Peru's navy": "PERMIL", "Chile": "CHL"}
+    assert ("CHLJUD", "PERMIL", "ACCUSE") in triples(run(
+        nlp, coder, "Chilean prosecutors said Peru's navy had paid the smugglers.", names))
+    assert "ACCUSE" not in {t[2] for t in triples(run(
+        nlp, coder, "Chile said Peru's navy had paid the smugglers.", names))}
