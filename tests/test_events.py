@@ -1535,3 +1535,19 @@ def test_what_a_prosecutor_says_another_did_is_a_charge(nlp, coder):
         nlp, coder, "Chilean prosecutors said Peru's navy had paid the smugglers.", names))
     assert "ACCUSE" not in {t[2] for t in triples(run(
         nlp, coder, "Chile said Peru's navy had paid the smugglers.", names))}
+
+
+def test_a_speaker_who_says_another_was_behind_a_harmful_act_blames_it(nlp, coder):
+    """"X said Y was behind / responsible for the attack", "X said the attack was
+    orchestrated by Y": X blames Y (ACCUSE); responsibility for a task, or a place
+    behind a line, blames no one."""
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Paraguayan rebels": "PRYREB"}
+    for text in ("Bolivia said Paraguay was behind the bombing.",
+                 "Bolivia said Paraguay was responsible for the killings.",
+                 "Bolivia said Paraguay was complicit in the raid."):
+        assert ("BOL", "PRY", "ACCUSE") in triples(run(nlp, coder, text, names)), text
+    assert ("BOL", "PRYREB", "ACCUSE") in triples(run(
+        nlp, coder, "Bolivia said the raid was orchestrated by Paraguayan rebels.", names))
+    for text in ("Bolivia said Paraguay was responsible for border security.",
+                 "Bolivia said Paraguay's troops were behind the river."):
+        assert "ACCUSE" not in {t[2] for t in triples(run(nlp, coder, text, names))}, text

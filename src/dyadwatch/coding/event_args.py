@@ -141,7 +141,7 @@ class ArgumentFinder:
 
     def _judged(self, tok, ctx: Context, by_token) -> list[tuple[Arg, Arg, bool]]:
         """"X said Y's annexation was illegal", "“The blockade is a violation,” X
-        said", "X said Y is undermining the truce": a reported verdict on another's
+        said", "X said Y is undermining the truce", "X said Y was behind the attack": a reported verdict on another's
         act (or on another actor), or a verb that is itself the verdict, is the
         speaker's criticism of its doer. The source is the speaker, the target
         the actor the judged subject names (itself, its possessor or its "by"
@@ -151,14 +151,16 @@ class ArgumentFinder:
         said = clause.head if clause.dep_ == "ccomp" else None
         if said is not None and said.lemma_.lower() not in self.words["speech_verbs"]:
             said = None
-        if tok.dep_ not in (("ccomp", "ROOT") if verdict_verb else ("acomp", "attr")) \
+        if tok.dep_ not in (("ccomp", "ROOT") if verdict_verb else ("acomp", "attr", "prep")) \
                 or (ctx.speaker is None and said is None):
             return []
         judged = [c for c in tree.children(clause) if c.dep_ == "nsubj"] or \
             [s for c in tree.children(clause) if c.dep_ == "aux" and c.i < clause.i
              for s in tree.children(c) if s.dep_ == "nsubj"]  # a subject hung on "is"
         targets = [a for s in judged for a in (*self.actors(s, by_token, depth=1), *self._agents(s, by_token))]
-        if not verdict_verb:  # "this is a provocation by Y", "Y's violation": the verdict names the doer
+        if verdict_verb:  # "X said the attack was orchestrated by Y": the passive's agent
+            targets += self._agents(tok, by_token)
+        else:  # "this is a provocation by Y", "Y's violation": the verdict names the doer
             targets += [a for c in tree.children(tok) if c.dep_ == "poss" for a in self.actors(c, by_token, depth=0)]
             targets += [a for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ == "by"
                         for o in tree.children(c) if o.dep_ == "pobj" for a in self.actors(o, by_token)]

@@ -86,6 +86,8 @@ def objects(tok):
             for p in tree.children(c):  # "700 kg of medicine", "a state of siege"
                 if p.dep_ == "prep" and p.lower_ == "of":
                     yield from (o for o in tree.children(p) if o.dep_ == "pobj")
+        elif c.dep_ == "pobj" and tok.pos_ == "ADP":
+            yield c  # a predicate preposition's own object ("Y was behind the attack")
         elif c.dep_ in ("prep", "prt", "advmod", "acomp") and c.lower_ != "according":
             yield c  # ("according to X" names a source: its "accord" is no object)
             for o in tree.children(c):
