@@ -1551,3 +1551,14 @@ def test_a_speaker_who_says_another_was_behind_a_harmful_act_blames_it(nlp, code
     for text in ("Bolivia said Paraguay was responsible for border security.",
                  "Bolivia said Paraguay's troops were behind the river."):
         assert "ACCUSE" not in {t[2] for t in triples(run(nlp, coder, text, names))}, text
+
+
+def test_an_obligation_to_understand_is_a_warning_not_a_demand(nlp, coder):
+    """"Y must understand that ...", in X's words, demands no act of Y (no
+    REQUEST); "Y must stop ..." does."""
+    names = {"Bolivia's foreign minister": "BOLGOV", "Paraguayan lawmakers": "PRYLEG"}
+    assert "REQUEST" not in {t[2] for t in triples(run(
+        nlp, coder, "\"Paraguayan lawmakers must understand that threats will not work,\" "
+        "Bolivia's foreign minister said.", names))}
+    assert ("BOLGOV", "PRYLEG", "REQUEST") in triples(run(
+        nlp, coder, "\"Paraguayan lawmakers must stop these threats,\" Bolivia's foreign minister said.", names))

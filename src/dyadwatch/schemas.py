@@ -397,6 +397,7 @@ class ModalityTables(Schema):
     hypothetical_aux: Words
     obligation_aux: Words
     obligation_verbs: Words
+    cognition_verbs: Words
     intent_verbs: Words
     intent_adjectives: Words
     intent_nouns: Words

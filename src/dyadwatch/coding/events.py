@@ -223,6 +223,8 @@ class EventCoder:
             return []
         if verb != match.trigger and verb.i in at:
             return []  # a coded Z makes its own demand event
+        if verb.lemma_.lower() in self.words["cognition_verbs"]:
+            return []  # "Y must understand that ...": a warning, no act demanded
         if verb == match.trigger and any(c.i in at for c in tree.children(verb) if c.dep_ == "xcomp"):
             return []
         ctx = self.clauses.context(verb, at, quoted)
