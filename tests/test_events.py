@@ -1562,3 +1562,24 @@ def test_an_obligation_to_understand_is_a_warning_not_a_demand(nlp, coder):
         "Bolivia's foreign minister said.", names))}
     assert ("BOLGOV", "PRYLEG", "REQUEST") in triples(run(
         nlp, coder, "\"Paraguayan lawmakers must stop these threats,\" Bolivia's foreign minister said.", names))
+
+
+def test_a_quoted_command_is_the_speakers_demand_of_the_countries_it_names(nlp, coder):
+    """"Get the smugglers out of Y and Z," X said: X's REQUEST of Y and of Z (as "Y
+    must Z"); a command naming no country, one that only points at an example, or
+    one nobody is quoted saying, is no demand."""
+    from dyadwatch.coding.quotes import QuoteExtractor
+
+    names = {"Accra": "GHAGOV", "Togo": "TGO", "Benin": "BEN"}
+
+    def coded(text):
+        article = Article(id="c" * 40, text=text, date=ANCHOR)
+        doc = nlp(text)
+        quoted = QuoteExtractor.from_package().direct_speakers(doc, article)
+        return triples(coder.code(doc, article, HandActors(names).code(doc, article), quoted))
+
+    found = coded('"This is a grave problem," Accra said on Monday. "Get the smugglers out of Togo and Benin."')
+    assert ("GHAGOV", "TGO", "REQUEST") in found and ("GHAGOV", "BEN", "REQUEST") in found
+    for text in ('"Take Togo, for example," Accra said.', '"Bring the jobs home," Accra said.',
+                 "Get the smugglers out of Togo."):
+        assert "REQUEST" not in {t[2] for t in coded(text)}, text

@@ -398,6 +398,7 @@ class ModalityTables(Schema):
     obligation_aux: Words
     obligation_verbs: Words
     cognition_verbs: Words
+    illustrative_verbs: Words
     intent_verbs: Words
     intent_adjectives: Words
     intent_nouns: Words

@@ -188,6 +188,21 @@ def not_own_half(targets: list[Arg], sources: list[Arg]) -> list[Arg]:
             or len(spans[(t.mention.start, t.mention.end)]) < 2]
 
 
+def demand_pair(speaker: Arg, addressee: Arg) -> bool:
+    """Is "X said Y must Z" X's demand of Y? Not of X's own side ("both sides must");
+    a demand on no one named ("talks must continue") needs a speaker of a known country."""
+    s = speaker.mention.actor
+    if addressee.mention is None:
+        return s.country is not None
+    a = addressee.mention.actor
+    return s.code != a.code and not same_country(s, a)
+
+
+def same_country(a, b) -> bool:
+    """Two actors of one country: a speaker's demand of it is not a dyad."""
+    return a.country is not None and a.country == b.country
+
+
 def names_country(mentions) -> bool:
     """Do the mentions name a country (or its capital)? "Kenya, Brazil and South
     Africa" is often parsed with Brazil in apposition to Kenya and South Africa
