@@ -1583,3 +1583,15 @@ def test_a_quoted_command_is_the_speakers_demand_of_the_countries_it_names(nlp, 
     for text in ('"Take Togo, for example," Accra said.', '"Bring the jobs home," Accra said.',
                  "Get the smugglers out of Togo."):
         assert "REQUEST" not in {t[2] for t in coded(text)}, text
+
+
+def test_a_bad_label_parsed_as_a_second_object_or_a_trailing_adjective_is_a_criticism(nlp, coder):
+    """"X called Y's launch a provocation", "X called Y's move dangerous": the parser
+    often hangs the label on the object; it criticises Y as "called the move
+    reckless" does. A pre-nominal adjective is no label ("called the dangerous
+    move a success" names none of the bad words after the object)."""
+    names = {"Bolivia": "BOL", "Paraguay": "PRY"}
+    for text in ("Bolivia called Paraguay's launch a provocation.", "Bolivia called Paraguay's move dangerous."):
+        assert ("BOL", "PRY", "ACCUSE") in triples(run(nlp, coder, text, names)), text
+    assert "ACCUSE" not in {t[2] for t in triples(run(
+        nlp, coder, "Bolivia called Paraguay's dangerous rescue a success.", names))}
