@@ -1595,3 +1595,13 @@ def test_a_bad_label_parsed_as_a_second_object_or_a_trailing_adjective_is_a_crit
         assert ("BOL", "PRY", "ACCUSE") in triples(run(nlp, coder, text, names)), text
     assert "ACCUSE" not in {t[2] for t in triples(run(
         nlp, coder, "Bolivia called Paraguay's dangerous rescue a success.", names))}
+
+
+def test_calling_anothers_claims_false_rejects_them_and_accuses_their_author(nlp, coder):
+    """"X called Y's claims baseless": X rejects the claims (REJECT) and accuses Y
+    of lying (ACCUSE), two readings of the same words; a bad label on a plan is only
+    the criticism."""
+    names = {"Bolivia": "BOL", "Paraguay": "PRY"}
+    found = triples(run(nlp, coder, "Bolivia called Paraguay's claims \"baseless\" on Monday.", names))
+    assert ("BOL", "PRY", "REJECT") in found and ("BOL", "PRY", "ACCUSE") in found
+    assert triples(run(nlp, coder, "Bolivia called Paraguay's plan reckless.", names)) == [("BOL", "PRY", "ACCUSE")]

@@ -283,7 +283,7 @@ class EventCoder:
             for pattern in self.patterns.verbs[key]:
                 # "X said Y is defying Z": a verdict pattern codes the speaker's criticism
                 # beside the one pattern that codes Y's own act
-                verdict = pattern.targets == ("judged",)
+                verdict = pattern.targets == ("judged",) or pattern.beside
                 if taken and not verdict:
                     continue
                 obj = self._fits(frame, pattern)
