@@ -1605,3 +1605,15 @@ def test_calling_anothers_claims_false_rejects_them_and_accuses_their_author(nlp
     found = triples(run(nlp, coder, "Bolivia called Paraguay's claims \"baseless\" on Monday.", names))
     assert ("BOL", "PRY", "REJECT") in found and ("BOL", "PRY", "ACCUSE") in found
     assert triples(run(nlp, coder, "Bolivia called Paraguay's plan reckless.", names)) == [("BOL", "PRY", "ACCUSE")]
+
+
+def test_domestic_critics_who_name_no_target_criticise_their_own_authorities(nlp, coder):
+    """"Opposition lawmakers denounced the extension": a country's own critics
+    (opposition, rights groups, civil society) naming no target criticise its
+    authorities; a government naming none keeps no target."""
+    names = {"Bolivian opposition lawmakers": "BOLOPP", "Bolivian rights groups": "BOLHRI", "Bolivia": "BOL"}
+    assert triples(run(nlp, coder, "Bolivian opposition lawmakers denounced the extension.", names)) == [
+        ("BOLOPP", "BOLGOV", "ACCUSE")]
+    assert ("BOLHRI", "BOLGOV", "ACCUSE") in triples(run(
+        nlp, coder, "The move drew criticism from Bolivian rights groups.", names))
+    assert triples(run(nlp, coder, "Bolivia condemned the violence.", names)) == [("BOL", None, "ACCUSE")]

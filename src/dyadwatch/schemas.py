@@ -402,6 +402,7 @@ class ModalityTables(Schema):
     obligation_aux: Words
     obligation_verbs: Words
     cognition_verbs: Words
+    domestic_critics: Words
     illustrative_verbs: Words
     intent_verbs: Words
     intent_adjectives: Words

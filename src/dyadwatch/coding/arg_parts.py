@@ -203,6 +203,19 @@ def same_country(a, b) -> bool:
     return a.country is not None and a.country == b.country
 
 
+def home_authorities(source: Arg, critics: frozenset[str]) -> Arg | None:
+    """"Opposition lawmakers denounced the extension", "rights groups criticised the
+    move": a country's own critics (opposition, rights groups, civil society; sectors
+    in `critics`) who name no target criticise their own country's authorities. A
+    critic of no known country yet gets authorities of none, which the article's
+    country then places as it places the critic (places.py)."""
+    actor = source.mention.actor if source.mention else None
+    if actor is None or (actor.sector or "").lower() not in critics or actor.code.startswith(("IGO", "NGO")):
+        return None
+    home = Actor((actor.country or "---") + "GOV", actor.country, "GOV", None, "group")
+    return Arg(dataclasses.replace(source.mention, actor=home), "missing")
+
+
 def names_country(mentions) -> bool:
     """Do the mentions name a country (or its capital)? "Kenya, Brazil and South
     Africa" is often parsed with Brazil in apposition to Kenya and South Africa

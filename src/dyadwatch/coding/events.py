@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from . import dates, tree
-from .arg_parts import PLACE_KINDS, Arg, about_another, demand_pair, unique
+from .arg_parts import PLACE_KINDS, Arg, about_another, demand_pair, home_authorities, unique
 from .event_args import JOINT_SCENE_PREPS, ArgumentFinder
 from .event_context import ClauseReader, Context, commands
 from .event_dates import event_date, lead_dates, lead_day, recalled_narration, tally
@@ -383,6 +383,8 @@ class EventCoder:
         for src, tgt, primary in pairs:
             if p.needs_place and tgt.mention is None and not _names_place(tok):
                 continue  # "came to our forces": a move, not a visit to anyone or anywhere
+            if tgt.mention is None and self.ontology.plover_of(p.cameo) == "ACCUSE":
+                tgt = home_authorities(src, self.words["domestic_critics"]) or tgt
             if p.untargeted and _own_ground(src, tgt):
                 tgt = Arg(None, "direct")  # "sent troops to its own border": no recipient
             cameo = p.cameo if tgt.mention is not None or not p.untargeted else p.untargeted
