@@ -1550,3 +1550,110 @@ def test_asking_someone_whether_is_a_question_not_a_request(nlp, coder):
                        names)) == []
     assert triples(run(nlp, coder, "The Chilean prosecutor asked Peru's envoy to testify.", names)) == [
         ("CHLJUD", "PERGOV", "REQUEST")]
+
+
+def test_criticism_a_verb_only_receives_is_made_by_its_from_agent(nlp, coder):
+    """"Y's plan drew criticism from X", "met with objections from X": X criticises
+    Y (the receiving verb's subject or its owner); a subject naming no actor leaves
+    the target open; criticism nobody receives ("amid criticism") is no act."""
+    names = {"Uruguay": "URY", "Bolivia": "BOL", "Bolivian": "BOL", "Paraguay": "PRY"}
+    assert triples(run(nlp, coder, "Bolivia's new tariff drew sharp criticism from Uruguay.", names)) == [
+        ("URY", "BOL", "ACCUSE")]
+    assert ("URY", "BOL", "ACCUSE") in triples(run(
+        nlp, coder, "The Bolivian decision sparked condemnation from Uruguay and Paraguay.", names))
+    assert ("URY", None, "ACCUSE") in triples(run(
+        nlp, coder, "The draft met with objections from Uruguay.", names))
+    assert "ACCUSE" not in {t[2] for t in triples(run(
+        nlp, coder, "Amid criticism from Uruguay, Bolivia closed the border.", names))}
+
+
+def test_what_a_prosecutor_says_another_did_is_a_charge(nlp, coder):
+    """"Prosecutors said Y paid the smugglers": a charge against Y (ACCUSE);
+    the same words from anyone else are a report, not a charge."""
+    names = {"Chilean prosecutors": "CHLJUD", "Peru's navy": "PERMIL", "Chile": "CHL"}
+    assert ("CHLJUD", "PERMIL", "ACCUSE") in triples(run(
+        nlp, coder, "Chilean prosecutors said Peru's navy had paid the smugglers.", names))
+    assert "ACCUSE" not in {t[2] for t in triples(run(
+        nlp, coder, "Chile said Peru's navy had paid the smugglers.", names))}
+
+
+def test_a_speaker_who_says_another_was_behind_a_harmful_act_blames_it(nlp, coder):
+    """"X said Y was behind / responsible for the attack", "X said the attack was
+    orchestrated by Y": X blames Y (ACCUSE); responsibility for a task, or a place
+    behind a line, blames no one."""
+    names = {"Bolivia": "BOL", "Paraguay": "PRY", "Paraguayan rebels": "PRYREB"}
+    for text in ("Bolivia said Paraguay was behind the bombing.",
+                 "Bolivia said Paraguay was responsible for the killings.",
+                 "Bolivia said Paraguay was complicit in the raid."):
+        assert ("BOL", "PRY", "ACCUSE") in triples(run(nlp, coder, text, names)), text
+    assert ("BOL", "PRYREB", "ACCUSE") in triples(run(
+        nlp, coder, "Bolivia said the raid was orchestrated by Paraguayan rebels.", names))
+    for text in ("Bolivia said Paraguay was responsible for border security.",
+                 "Bolivia said Paraguay's troops were behind the river."):
+        assert "ACCUSE" not in {t[2] for t in triples(run(nlp, coder, text, names))}, text
+
+
+def test_an_obligation_to_understand_is_a_warning_not_a_demand(nlp, coder):
+    """"Y must understand that ...", in X's words, demands no act of Y (no
+    REQUEST); "Y must stop ..." does."""
+    names = {"Bolivia's foreign minister": "BOLGOV", "Paraguayan lawmakers": "PRYLEG"}
+    assert "REQUEST" not in {t[2] for t in triples(run(
+        nlp, coder, "\"Paraguayan lawmakers must understand that threats will not work,\" "
+        "Bolivia's foreign minister said.", names))}
+    assert ("BOLGOV", "PRYLEG", "REQUEST") in triples(run(
+        nlp, coder, "\"Paraguayan lawmakers must stop these threats,\" Bolivia's foreign minister said.", names))
+
+
+def test_a_quoted_command_is_the_speakers_demand_of_the_countries_it_names(nlp, coder):
+    """"Get the smugglers out of Y and Z," X said: X's REQUEST of Y and of Z (as "Y
+    must Z"); a command naming no country, one that only points at an example, or
+    one nobody is quoted saying, is no demand."""
+    from dyadwatch.coding.quotes import QuoteExtractor
+
+    names = {"Accra": "GHAGOV", "Togo": "TGO", "Benin": "BEN"}
+
+    def coded(text):
+        article = Article(id="c" * 40, text=text, date=ANCHOR)
+        doc = nlp(text)
+        quoted = QuoteExtractor.from_package().direct_speakers(doc, article)
+        return triples(coder.code(doc, article, HandActors(names).code(doc, article), quoted))
+
+    found = coded('"This is a grave problem," Accra said on Monday. "Get the smugglers out of Togo and Benin."')
+    assert ("GHAGOV", "TGO", "REQUEST") in found and ("GHAGOV", "BEN", "REQUEST") in found
+    for text in ('"Take Togo, for example," Accra said.', '"Bring the jobs home," Accra said.',
+                 "Get the smugglers out of Togo."):
+        assert "REQUEST" not in {t[2] for t in coded(text)}, text
+
+
+def test_a_bad_label_parsed_as_a_second_object_or_a_trailing_adjective_is_a_criticism(nlp, coder):
+    """"X called Y's launch a provocation", "X called Y's move dangerous": the parser
+    often hangs the label on the object; it criticises Y as "called the move
+    reckless" does. A pre-nominal adjective is no label ("called the dangerous
+    move a success" names none of the bad words after the object)."""
+    names = {"Bolivia": "BOL", "Paraguay": "PRY"}
+    for text in ("Bolivia called Paraguay's launch a provocation.", "Bolivia called Paraguay's move dangerous."):
+        assert ("BOL", "PRY", "ACCUSE") in triples(run(nlp, coder, text, names)), text
+    assert "ACCUSE" not in {t[2] for t in triples(run(
+        nlp, coder, "Bolivia called Paraguay's dangerous rescue a success.", names))}
+
+
+def test_calling_anothers_claims_false_rejects_them_and_accuses_their_author(nlp, coder):
+    """"X called Y's claims baseless": X rejects the claims (REJECT) and accuses Y
+    of lying (ACCUSE), two readings of the same words; a bad label on a plan is only
+    the criticism."""
+    names = {"Bolivia": "BOL", "Paraguay": "PRY"}
+    found = triples(run(nlp, coder, "Bolivia called Paraguay's claims \"baseless\" on Monday.", names))
+    assert ("BOL", "PRY", "REJECT") in found and ("BOL", "PRY", "ACCUSE") in found
+    assert triples(run(nlp, coder, "Bolivia called Paraguay's plan reckless.", names)) == [("BOL", "PRY", "ACCUSE")]
+
+
+def test_domestic_critics_who_name_no_target_criticise_their_own_authorities(nlp, coder):
+    """"Opposition lawmakers denounced the extension": a country's own critics
+    (opposition, rights groups, civil society) naming no target criticise its
+    authorities; a government naming none keeps no target."""
+    names = {"Bolivian opposition lawmakers": "BOLOPP", "Bolivian rights groups": "BOLHRI", "Bolivia": "BOL"}
+    assert triples(run(nlp, coder, "Bolivian opposition lawmakers denounced the extension.", names)) == [
+        ("BOLOPP", "BOLGOV", "ACCUSE")]
+    assert ("BOLHRI", "BOLGOV", "ACCUSE") in triples(run(
+        nlp, coder, "The move drew criticism from Bolivian rights groups.", names))
+    assert triples(run(nlp, coder, "Bolivia condemned the violence.", names)) == [("BOL", None, "ACCUSE")]

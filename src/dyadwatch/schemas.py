@@ -343,7 +343,10 @@ class PatternEntry(Schema):
     marked (intent, derive, negate, request, allege, threat, obligation; see
     event_context.py). agent_only (nouns): coded only when the doer is named
     by "from" or "by" ("support from X"), then with or without a target; an
-    owner ("X's support for Y") describes a standing stance. note: free text.
+    owner ("X's support for Y") describes a standing stance. beside: tried even
+    when another pattern already took the word, to code a second reading of the
+    same words ("called Y's claims baseless": a rejection and an accusation of lying).
+    note: free text.
     """
 
     id: Annotated[StrictStr, Field(min_length=1)]
@@ -367,6 +370,7 @@ class PatternEntry(Schema):
     promised_only: StrictBool = False
     complement: Complement | None = None
     agent_only: StrictBool = False
+    beside: StrictBool = False
     note: StrictStr | None = None
 
     @field_validator("lemma", "object", "object_not", "subject", "subject_not", "prep", "pos")
@@ -397,6 +401,9 @@ class ModalityTables(Schema):
     hypothetical_aux: Words
     obligation_aux: Words
     obligation_verbs: Words
+    cognition_verbs: Words
+    domestic_critics: Words
+    illustrative_verbs: Words
     intent_verbs: Words
     intent_adjectives: Words
     intent_nouns: Words
@@ -420,6 +427,7 @@ class ModalityTables(Schema):
     speech_verbs: Words
     allegation_verbs: Words
     denial_verbs: Words
+    reception_verbs: Words
     request_verbs: Words
     object_control_verbs: Words
     condition_marks: Words

@@ -188,6 +188,34 @@ def not_own_half(targets: list[Arg], sources: list[Arg]) -> list[Arg]:
             or len(spans[(t.mention.start, t.mention.end)]) < 2]
 
 
+def demand_pair(speaker: Arg, addressee: Arg) -> bool:
+    """Is "X said Y must Z" X's demand of Y? Not of X's own side ("both sides must");
+    a demand on no one named ("talks must continue") needs a speaker of a known country."""
+    s = speaker.mention.actor
+    if addressee.mention is None:
+        return s.country is not None
+    a = addressee.mention.actor
+    return s.code != a.code and not same_country(s, a)
+
+
+def same_country(a, b) -> bool:
+    """Two actors of one country: a speaker's demand of it is not a dyad."""
+    return a.country is not None and a.country == b.country
+
+
+def home_authorities(source: Arg, critics: frozenset[str]) -> Arg | None:
+    """"Opposition lawmakers denounced the extension", "rights groups criticised the
+    move": a country's own critics (opposition, rights groups, civil society; sectors
+    in `critics`) who name no target criticise their own country's authorities. A
+    critic of no known country yet gets authorities of none, which the article's
+    country then places as it places the critic (places.py)."""
+    actor = source.mention.actor if source.mention else None
+    if actor is None or (actor.sector or "").lower() not in critics or actor.code.startswith(("IGO", "NGO")):
+        return None
+    home = Actor((actor.country or "---") + "GOV", actor.country, "GOV", None, "group")
+    return Arg(dataclasses.replace(source.mention, actor=home), "missing")
+
+
 def names_country(mentions) -> bool:
     """Do the mentions name a country (or its capital)? "Kenya, Brazil and South
     Africa" is often parsed with Brazil in apposition to Kenya and South Africa

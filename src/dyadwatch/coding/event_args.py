@@ -141,7 +141,7 @@ class ArgumentFinder:
 
     def _judged(self, tok, ctx: Context, by_token) -> list[tuple[Arg, Arg, bool]]:
         """"X said Y's annexation was illegal", "“The blockade is a violation,” X
-        said", "X said Y is undermining the truce": a reported verdict on another's
+        said", "X said Y is undermining the truce", "X said Y was behind the attack": a reported verdict on another's
         act (or on another actor), or a verb that is itself the verdict, is the
         speaker's criticism of its doer. The source is the speaker, the target
         the actor the judged subject names (itself, its possessor or its "by"
@@ -151,14 +151,16 @@ class ArgumentFinder:
         said = clause.head if clause.dep_ == "ccomp" else None
         if said is not None and said.lemma_.lower() not in self.words["speech_verbs"]:
             said = None
-        if tok.dep_ not in (("ccomp", "ROOT") if verdict_verb else ("acomp", "attr")) \
+        if tok.dep_ not in (("ccomp", "ROOT") if verdict_verb else ("acomp", "attr", "prep")) \
                 or (ctx.speaker is None and said is None):
             return []
         judged = [c for c in tree.children(clause) if c.dep_ == "nsubj"] or \
             [s for c in tree.children(clause) if c.dep_ == "aux" and c.i < clause.i
              for s in tree.children(c) if s.dep_ == "nsubj"]  # a subject hung on "is"
         targets = [a for s in judged for a in (*self.actors(s, by_token, depth=1), *self._agents(s, by_token))]
-        if not verdict_verb:  # "this is a provocation by Y", "Y's violation": the verdict names the doer
+        if verdict_verb:  # "X said the attack was orchestrated by Y": the passive's agent
+            targets += self._agents(tok, by_token)
+        else:  # "this is a provocation by Y", "Y's violation": the verdict names the doer
             targets += [a for c in tree.children(tok) if c.dep_ == "poss" for a in self.actors(c, by_token, depth=0)]
             targets += [a for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ == "by"
                         for o in tree.children(c) if o.dep_ == "pobj" for a in self.actors(o, by_token)]
@@ -366,6 +368,8 @@ class ArgumentFinder:
         return []
 
     def noun_pairs(self, tok, p: Pattern, by_token) -> list[tuple[Arg, Arg, bool]]:
+        if "recipient" in p.targets:
+            return self._received(tok, p, by_token)
         sources = [a for c in tree.children(tok) if c.dep_ in ("poss", "amod", "compound", "nmod")
                    for a in self.actors(c, by_token, depth=0)]
         supported = (tok.dep_ in ("dobj", "nsubjpass")
@@ -404,6 +408,24 @@ class ArgumentFinder:
             return [(s, Arg(None, "direct"), True) for s in sources]
         return [(s, t, True) for s in sources for t in targets
                 if s.mention.actor.code != t.mention.actor.code]
+
+    def _received(self, tok, p: Pattern, by_token) -> list[tuple[Arg, Arg, bool]]:
+        """"Y's plan drew criticism from X", "the bill met with opposition from X": a
+        reaction the sentence only names as received. Its doer is the "from"/"by" agent,
+        its target the actor the receiving verb's subject names (itself or its owner);
+        a subject naming no actor ("the documents met with objections from X") leaves
+        the target open. Not received ("X's opposition to Y", "amid criticism"): nothing,
+        as a standing stance or a backdrop is no act."""
+        prep = tok.head if tok.dep_ == "pobj" and tok.head.lower_ == "with" else None
+        verb = prep.head if prep is not None else tok.head if tok.dep_ == "dobj" else None
+        if verb is None or verb.lemma_.lower() not in self.words["reception_verbs"]:
+            return []
+        sources = unique(self._noun_agents(tok, p, by_token) or [  # "drew criticism [from X]" hung on the verb
+            a for c in tree.children(verb) if c.dep_ == "prep" and c.lower_ in ("from", "by")
+            for o in tree.children(c) if o.dep_ == "pobj" for a in self.actors(o, by_token)])
+        source_keys = {key(a.mention) for a in sources}
+        targets = [a for a in unique(self.subjects(verb, by_token, Context())) if key(a.mention) not in source_keys]
+        return [(s, t, True) for s in sources for t in (targets or [Arg(None, "direct")])]
 
     def _deniers(self, tok, by_token) -> list[Arg]:
         """"Y rejected X's allegations", "allegations by X, which Y denied": who denies a

@@ -452,6 +452,21 @@ class ClauseReader:
         return any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in comment for c in tree.children(tok))
 
 
+def commands(sent) -> list:
+    """The imperative verbs heading the sentence or its quoted clause ("Get the
+    gunmen out of Y.", "“Stop the drills,” X said"): a bare verb first in its
+    clause, with no subject, auxiliary or marker of its own."""
+    heads = [sent.root] + [c for c in tree.children(sent.root) if c.dep_ == "ccomp"]
+    out = []
+    for verb in heads:
+        words = [t for t in verb.subtree if not t.is_punct and t.lower_ != "please"]
+        if verb.tag_ == "VB" and words and words[0] == verb and not any(
+                c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl", "mark", "neg")
+                for c in tree.children(verb)):
+            out.append(verb)
+    return out
+
+
 def _non_restrictive(relcl) -> bool:
     """Is the relative clause set off by a comma ("X, which did Y")? It adds a
     fact about its noun rather than picking the noun out."""

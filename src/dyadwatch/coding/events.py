@@ -44,9 +44,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from . import dates, tree
-from .arg_parts import PLACE_KINDS, Arg, about_another, unique
+from .arg_parts import PLACE_KINDS, Arg, about_another, demand_pair, home_authorities, unique
 from .event_args import JOINT_SCENE_PREPS, ArgumentFinder
-from .event_context import ClauseReader, Context
+from .event_context import ClauseReader, Context, commands
 from .event_dates import event_date, lead_dates, lead_day, recalled_narration, tally
 from .layout import is_glued_heading
 from .nlp import doc_text
@@ -170,6 +170,28 @@ class EventCoder:
             if match.pattern.complement is Complement.DERIVE and self.clauses.embedded(match.trigger, at):
                 continue  # "vowed to fight": the embedded event makes the intent event
             out.extend(self._events(match, ctx, sent, index, article, by_token, at))
+        return out + self._commands(sent, index, article, by_token, at, quoted)
+
+    def _commands(self, sent, index: int, article: Article, by_token, at, quoted) -> list[Event]:
+        """"Get the gunmen out of Y," X said: a quoted command is X's demand (as
+        "Y must Z", the obligation pattern) of the actors of a country it names; a
+        command naming none ("Bring the jobs home") is left uncoded."""
+        out: list[Event] = []
+        for verb in commands(sent) if quoted else ():
+            speaker = _quote_speaker(quoted, verb)
+            ctx = self.clauses.context(verb, at, speaker) if speaker is not None else None
+            if ctx is None or ctx.speaker is None or ctx.negated \
+                    or verb.lemma_.lower() in self.words["illustrative_verbs"]:
+                continue
+            speakers = unique(self.args.actors(ctx.speaker, by_token))
+            addressees = unique([a for t in verb.subtree if t.dep_ in ("dobj", "pobj", "dative", "conj")
+                                 for a in self.args.actors(t, by_token) if a.mention.actor.country])
+            match = _Match(next(p for p in self.patterns.verbs["must"] if p.complement is Complement.OBLIGATION),
+                           verb, None)
+            date, date_source, date_text = event_date(sent, verb, article)
+            out += [self._event(article, sent, index, match, match.pattern.cameo, s, a, Modality.ASSERTED, False,
+                                date, date_source, date_text, match.pattern.id)
+                    for s in speakers for a in addressees if demand_pair(s, a)]
         return out
 
     def _consequence(self, match: _Match, at: dict) -> bool:
@@ -223,6 +245,8 @@ class EventCoder:
             return []
         if verb != match.trigger and verb.i in at:
             return []  # a coded Z makes its own demand event
+        if verb.lemma_.lower() in self.words["cognition_verbs"]:
+            return []  # "Y must understand that ...": a warning, no act demanded
         if verb == match.trigger and any(c.i in at for c in tree.children(verb) if c.dep_ == "xcomp"):
             return []
         ctx = self.clauses.context(verb, at, quoted)
@@ -240,7 +264,7 @@ class EventCoder:
         negated = ctx.negated and not self.clauses.negated(verb)
         return [self._event(article, sent, index, match, match.pattern.cameo, s, a, Modality.ASSERTED, negated,
                             date, date_source, date_text, match.pattern.id)
-                for s in speakers for a in addressees if _demand_pair(s, a)]
+                for s in speakers for a in addressees if demand_pair(s, a)]
 
     # -- triggers --------------------------------------------------------------
     def _matches(self, sent, by_token, keys: TriggerKeys) -> list[_Match]:
@@ -259,7 +283,7 @@ class EventCoder:
             for pattern in self.patterns.verbs[key]:
                 # "X said Y is defying Z": a verdict pattern codes the speaker's criticism
                 # beside the one pattern that codes Y's own act
-                verdict = pattern.targets == ("judged",)
+                verdict = pattern.targets == ("judged",) or pattern.beside
                 if taken and not verdict:
                     continue
                 obj = self._fits(frame, pattern)
@@ -328,8 +352,11 @@ class EventCoder:
         not joint work named as the manner of a verb of another type, with its
         own partner ("arrested them in coordination with Y": an arrest, and
         working with Y). Talks or a visit in such a phrase are only the scene
-        ("agreed to a mediation in the talks with Y")."""
+        ("agreed to a mediation in the talks with Y"). Criticism a verb only receives
+        ("met with objections from X") is coded by the noun."""
         head = tok.head
+        if "recipient" in p.targets:
+            return False
         if tok.dep_ in ("dobj", "nsubjpass", "attr") and head.i in consumed:
             return True
         if tok.dep_ != "pobj" or head.head.i not in consumed or head.lower_ in TIME_OF_MEETING:
@@ -356,6 +383,8 @@ class EventCoder:
         for src, tgt, primary in pairs:
             if p.needs_place and tgt.mention is None and not _names_place(tok):
                 continue  # "came to our forces": a move, not a visit to anyone or anywhere
+            if tgt.mention is None and self.ontology.plover_of(p.cameo) == "ACCUSE":
+                tgt = home_authorities(src, self.words["domestic_critics"]) or tgt
             if p.untargeted and _own_ground(src, tgt):
                 tgt = Arg(None, "direct")  # "sent troops to its own border": no recipient
             cameo = p.cameo if tgt.mention is not None or not p.untargeted else p.untargeted
@@ -494,21 +523,6 @@ def _rank(e: Event) -> tuple:
 def _quote_speaker(quoted, tok):
     """The speaker's token of the direct quote the trigger is in, if any."""
     return next((tok.doc[head] for start, end, head in quoted if start <= tok.idx < end), None)
-
-
-def _demand_pair(speaker: Arg, addressee: Arg) -> bool:
-    """Is "X said Y must Z" X's demand of Y? Not of X's own side ("both sides must");
-    a demand on no one named ("talks must continue") needs a speaker of a known country."""
-    s = speaker.mention.actor
-    if addressee.mention is None:
-        return s.country is not None
-    a = addressee.mention.actor
-    return s.code != a.code and not _same_country(s, a)
-
-
-def _same_country(a, b) -> bool:
-    """Two actors of one country: a speaker's demand of it is not a dyad."""
-    return a.country is not None and a.country == b.country
 
 
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})

@@ -60,6 +60,7 @@ class Pattern:
     promised_only: bool = False
     complement: Complement | None = None
     agent_only: bool = False
+    beside: bool = False  # tried beside the pattern that took the word (schemas.PatternEntry)
     source_file: str = ""
 
     @property
@@ -155,7 +156,7 @@ def _pattern(path: Path, entry: PatternEntry, kind: str) -> Pattern:
         pos=frozenset(p.upper() for p in pos), targets=targets, symmetric=symmetric,
         untargeted=entry.untargeted, about_other=entry.about_other, complement=entry.complement,
         promised_only=entry.promised_only,
-        agent_only=entry.agent_only,
+        agent_only=entry.agent_only, beside=entry.beside,
         source_file=path.name,
     )
 

@@ -53,7 +53,8 @@ class VerbFrame:
         phrase of place; with the markers of its clauses ("called for Iran to stop")."""
         tok = self.tok
         found = {c.lower_ for c in complements(tree.children(self.tok))
-                 if (c.dep_ in PARTICLE_DEPS or c.head.lower_ == "as") and c.i > tok.i and not _adverb_phrase(c)}
+                 if (c.dep_ in PARTICLE_DEPS or c.head.lower_ == "as" or _object_label(c))
+                 and c.i > tok.i and not _adverb_phrase(c)}
         found.update(m.lower_ for c in tree.children(self.tok) if c.dep_ in ("advcl", "ccomp", "xcomp")
                      for m in tree.children(c) if m.dep_ == "mark")
         return frozenset(found)
@@ -91,6 +92,8 @@ def objects(tok):
             for p in tree.children(c):  # "700 kg of medicine", "a state of siege"
                 if p.dep_ == "prep" and p.lower_ == "of":
                     yield from (o for o in tree.children(p) if o.dep_ == "pobj")
+        elif c.dep_ == "pobj" and tok.pos_ == "ADP":
+            yield c  # a predicate preposition's own object ("Y was behind the attack")
         elif c.dep_ in ("prep", "prt", "advmod", "acomp") and c.lower_ != "according":
             yield c  # ("according to X" names a source: its "accord" is no object)
             for o in tree.children(c):
@@ -108,14 +111,25 @@ def lemmas(tok) -> set[str]:
 
 def complements(children):
     """The verb's dependents and its object's apposition: "called the move 'a provocation'"
-    is often parsed with the label in apposition to the object, not as its complement;
+    is often parsed with the label in apposition to the object (or as its adjective or
+    object: `_object_label`), not as its complement;
     and the label of "as" ("described the drills as reckless / as a provocation")."""
     yield from children
     for c in children:
         if c.dep_ == "dobj":
-            yield from (a for a in tree.children(c) if a.dep_ == "appos")
+            yield from (a for a in tree.children(c) if a.dep_ in ("appos", "amod", "dobj"))
         elif c.dep_ == "prep" and c.lower_ == "as":
             yield from (a for a in tree.children(c) if a.dep_ in ("pobj", "amod", "acomp"))
+
+
+def _object_label(c) -> bool:
+    """Is the word the label put on a verb's object, parsed as a second object or as
+    an adjective after the object ("called Y's launch a provocation", "called Y's
+    move dangerous")? Both read as "called the move reckless" does."""
+    if c.dep_ == "amod":
+        return c.head.dep_ == "dobj" and c.i > c.head.i
+    return c.dep_ == "dobj" and (c.head.dep_ == "dobj" or any(  # hung on the object or on the verb
+        o.dep_ == "dobj" and o.i < c.i for o in tree.children(c.head)))
 
 
 def _adverb_phrase(c) -> bool:
