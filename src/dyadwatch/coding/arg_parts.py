@@ -208,6 +208,38 @@ def reported_party(noun, content_nouns: frozenset[str], actors_of):
     return about[0] if about else noun
 
 
+#: Sectors of a state's own organs: "the deployment of Chilean troops" is Chile's
+#: act, not one done to the troops, so their "of" phrase still names a party.
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "LEG", "JUD"})
+#: Endings of nouns made from verbs ("deportation", "expulsion", "imprisonment",
+#: "removal", "seizure"): their "of" phrase is what the act was done to.
+ACT_ENDINGS = ("tion", "sion", "ment", "al", "ure")
+
+
+def done_to_people(noun, of_args: list[Arg], other_args: list[Arg]) -> bool:
+    """"the deportation of Eritrean migrants in Israel": an act named by a
+    noun whose "of" phrase names only people it was done to (see
+    `_people_of`) while another of its phrases names a party of another country.
+    Disapproval of the act is aimed at that party, where the act was done,
+    not at the people who underwent it; the "of" phrase is then left out."""
+    if not of_args or not noun.lemma_.lower().endswith(ACT_ENDINGS):
+        return False
+    if not all(_people_of(noun.doc, a.mention) for a in of_args):
+        return False
+    undergoers = {a.mention.actor.country for a in of_args}
+    return any(a.mention is not None and a.mention.actor.country not in undergoers | {None}
+               for a in other_args)
+
+
+def _people_of(doc, m: Mention | None) -> bool:
+    """A mention naming people rather than a state or its organs: a group of
+    a sector outside the state ("defectors", "activists"), or a plural common
+    noun after a nationality ("Eritrean migrants", coded as the country)."""
+    if m is None or m.actor.sector in STATE_SECTORS:
+        return False
+    return m.actor.sector is not None or doc[m.token_end - 1].tag_ == "NNS"
+
+
 def domestic(targets: list[Arg], sources: list[Arg]) -> list[Arg]:
     """A target group the actor coder could not place ("students", "the
     opposition") is taken to be of the source's country when the sources

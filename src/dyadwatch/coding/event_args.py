@@ -17,7 +17,8 @@ from itertools import permutations
 
 from . import tree
 from .arg_parts import (
-    LOCATIVE_PREPS, PLACE_KINDS, Arg, clause_tokens, companions, dedupe, domestic, key, marked,
+    LOCATIVE_PREPS, PLACE_KINDS, Arg, clause_tokens, companions, dedupe, domestic, done_to_people, key,
+    marked,
     names_country, not_own_half, reported_party, shared_head, symmetric_pairs, target_optional,
     unique, unlabelled, unnamed_patient, venue, with_country,
 )
@@ -583,5 +584,6 @@ class ArgumentFinder:
                  if c.dep_ == "prep" and c.lower_ in NESTED_PREPS
                  for o in tree.children(c) if o.dep_ == "pobj"
                  for a in self.actors(o, by_token, depth - 1)]
-        doer = any(prep == "by" for prep, _ in found)
+        doer = any(prep == "by" for prep, _ in found) or done_to_people(
+            t, [a for prep, a in found if prep == "of"], [a for prep, a in found if prep != "of"])
         return [arg for prep, arg in found if not (doer and prep == "of")]
