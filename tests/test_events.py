@@ -1522,3 +1522,11 @@ def test_concern_over_an_act_done_to_people_is_aimed_at_where_it_was_done(nlp, c
     # a state's own forces are no undergoers: their deployment is their state's act
     text = "Peru voiced concern over the deployment of Chilean troops in Bolivia."
     assert ("PER", "CHLMIL", "ACCUSE") in triples(run(nlp, coder, text, names))
+
+
+def test_a_plural_head_shared_by_a_list_of_countries_names_each(nlp, coder):
+    names = {"trade ministers of Chile": "CHLGOV", "Peru": "PER", "Bolivia": "BOL"}
+    text = "The trade ministers of Chile, Peru and Bolivia met in Lima on Monday."
+    assert {(s, t) for s, t, p in triples(run(nlp, coder, text, names)) if p == "CONSULT"} == {
+        ("CHLGOV", "PERGOV"), ("PERGOV", "CHLGOV"), ("CHLGOV", "BOLGOV"), ("BOLGOV", "CHLGOV"),
+        ("PERGOV", "BOLGOV"), ("BOLGOV", "PERGOV")}

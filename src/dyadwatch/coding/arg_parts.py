@@ -276,15 +276,19 @@ def unnamed_patient(tok, p: Pattern, obj, passive: bool):
 
 def shared_head(head, direct: list[Mention], by_token) -> list[Arg]:
     """"U.S. and Russian negotiators": a coordinated modifier outside the coded
-    span names a second actor of the same kind (USA + the negotiators' GOV)."""
+    span names a second actor of the same kind (USA + the negotiators' GOV);
+    so does a conjunct of the "of" phrase of a plural head ("the envoys of
+    Chile, Peru and Bolivia": one actor per country listed)."""
     covered = {i for m in direct for i in range(m.token_start, m.token_end)}
     sector = direct[0].actor.sector
     out = []
-    for c in tree.children(head):
-        if c.dep_ not in ("nmod", "compound", "amod", "poss") or c.i in covered:
-            continue
-        if not any(x.i in covered for x in tree.conjuncts(c)):
-            continue
+    shared = [c for c in tree.children(head) if c.dep_ in ("nmod", "compound", "amod", "poss")
+              and c.i not in covered and any(x.i in covered for x in tree.conjuncts(c))]
+    if head.tag_ in ("NNS", "NNPS"):
+        shared += [x for c in tree.children(head) if c.dep_ == "prep" and c.lower_ == "of"
+                   for o in tree.children(c) if o.dep_ == "pobj" and o.i in covered
+                   for x in tree.conjuncts(o) if x.i not in covered]
+    for c in shared:
         for m in by_token.get(c.i, ()):
             a = m.actor
             if a.country and a.sector is None and sector and a.kind in PLACE_KINDS | {"demonym"}:
