@@ -1530,3 +1530,15 @@ def test_a_plural_head_shared_by_a_list_of_countries_names_each(nlp, coder):
     assert {(s, t) for s, t, p in triples(run(nlp, coder, text, names)) if p == "CONSULT"} == {
         ("CHLGOV", "PERGOV"), ("PERGOV", "CHLGOV"), ("CHLGOV", "BOLGOV"), ("BOLGOV", "CHLGOV"),
         ("PERGOV", "BOLGOV"), ("BOLGOV", "PERGOV")}
+
+
+def test_a_second_verb_of_the_same_subject_lends_no_target_to_the_first(nlp, coder):
+    names = {"Peru": "PER", "Chile": "CHL", "Chilean": "CHL"}
+    text = "Peru voiced concern over the drought in the Andes and told Chile that it would help."
+    assert ("PER", "CHL", "ACCUSE") not in triples(run(nlp, coder, text, names))
+    # with no object of its own the first verb shares the second's
+    text = "Peru denounced and rejected the Chilean plan."
+    assert ("PER", "CHL", "ACCUSE") in triples(run(nlp, coder, text, names))
+    # nor when a preposition waits for the object of the next verb
+    text = "Peru has restored trade ties with and reopened a consulate in Chile."
+    assert ("PER", "CHL", "SUPPORT") in triples(run(nlp, coder, text, names))

@@ -45,14 +45,25 @@ def clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
     clauses that describe nouns, scene-setting prepositional phrases and the
     coordinated clauses with a subject of their own ("attended the meeting, but
     his mission criticized X": X is not a party to the meeting; an "unless X ..."
-    clause stays, it names whom a threat is about)."""
+    clause stays, it names whom a threat is about). A verb coordinated with a
+    trigger that has its own object is another act of the same subject, with
+    its own parties ("voiced concern over the drought and told X it would
+    help": X is whom it told, not what the concern is about); without one,
+    or with a preposition left without its object ("restored ties with and
+    reopened a consulate in X"), the two verbs share the object ("rejected
+    and condemned X")."""
     def keep(c) -> bool:  # "ahead of X" is parsed as an adverb with an "of" phrase
         return c.dep_ not in NOUN_CLAUSES and not (
             c.dep_ in ("prep", "advmod") and c.lower_ in circumstance) and not (
             c.dep_ in ("conj", "parataxis") and any(g.dep_ in ("nsubj", "nsubjpass") for g in tree.children(c)))
 
     out = []
-    frontier = [c for c in tree.children(tok) if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)]
+    objects = [c for c in tree.children(tok) if c.dep_ == "dobj"]
+    stranded = any(p.dep_ == "prep" and not any(o.dep_ in ("pobj", "pcomp") for o in tree.children(p))
+                   for h in [tok, *objects] for p in tree.children(h))
+    own_object = bool(objects) and not stranded
+    frontier = [c for c in tree.children(tok) if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)
+                and not (own_object and c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))]
     while frontier:
         t = frontier.pop(0)
         out.append(t)
