@@ -1542,3 +1542,10 @@ def test_a_second_verb_of_the_same_subject_lends_no_target_to_the_first(nlp, cod
     # nor when a preposition waits for the object of the next verb
     text = "Peru has restored trade ties with and reopened a consulate in Chile."
     assert ("PER", "CHL", "SUPPORT") in triples(run(nlp, coder, text, names))
+
+
+def test_the_first_visit_since_a_year_is_news_with_its_target_on_the_visitor(nlp, coder):
+    names = {"Chilean foreign minister": "CHLGOV", "Lima": "PERGOV"}
+    # the parse hangs "to Lima" on the visitor; "since 2019" is the wait before this visit
+    text = "It was the first visit by a Chilean foreign minister to Lima since 2019."
+    assert triples(run(nlp, coder, text, names)) == [("CHLGOV", "PERGOV", "CONSULT")]

@@ -385,6 +385,12 @@ class ArgumentFinder:
         targets = [a for slot in p.targets for h in heads for c in tree.children(h)
                    if c.dep_ == "prep" and c.lower_ == slot
                    for o in tree.children(c) if o.dep_ == "pobj" for a in self.actors(o, by_token)]
+        if not targets:  # "a visit by X to Y": the parse often hangs "to Y" on the doer
+            targets = [a for slot in p.targets if slot not in LOCATIVE_PREPS
+                       for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ == "by"
+                       for o in tree.children(c) if o.dep_ == "pobj"
+                       for d in tree.children(o) if d.dep_ == "prep" and d.lower_ == slot
+                       for x in tree.children(d) if x.dep_ == "pobj" for a in self.actors(x, by_token)]
         if not targets and "denier" in p.targets:
             targets = self._deniers(tok, by_token)
         sources, targets = unique(sources), unique(targets)

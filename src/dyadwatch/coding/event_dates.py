@@ -19,13 +19,14 @@ from ..types import Actor, Article, Event, Modality
 def tally(sent, tok, article: Article) -> bool:
     """Is the trigger's clause dated by a span that began before the news
     window ("in the last 15 months", "since last August", "so far this
-    year")? Its acts are a tally or a trend the story recalls."""
+    year")? Its acts are a tally or a trend the story recalls. Not "the
+    first visit since 2019": the span is the wait before this act, the news."""
     chain = clause_chain(tok)
     for text, start, end in dates.find_dates(sent):
         root = sent.doc[start:end].root
         prep = root.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else None
         verb = prep.head if prep is not None else root.head
-        if verb.i not in chain:
+        if verb.i not in chain or _wait_before(root):
             continue
         cumulative = (prep is not None and prep.lower_ == "since") or any(
             c.dep_ == "advmod" and c.lower_ == "far" for c in tree.children(verb))  # "so far this year"
@@ -220,8 +221,8 @@ def recalled_narration(doc, article: Article, events: list[Event]) -> list[Event
     for index, sent in enumerate(doc.sents):
         root = sent.root
         past = root.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in tree.children(root))
-        resolved = [text for text, start, _ in dates.find_dates(sent) if dates.resolve(text, article.date)[0]
-                    and not _describes_someone(sent.doc[start])]
+        resolved = [text for text, start, end in dates.find_dates(sent) if dates.resolve(text, article.date)[0]
+                    and not _describes_someone(sent.doc[start]) and not _wait_before(sent.doc[start:end].root)]
         if resolved:
             old = all(dates.before_window(text, article.date) for text in resolved)
         else:
@@ -241,3 +242,11 @@ def _describes_someone(tok) -> bool:
     """Is the date inside a relative clause or an apposition ("X, who was
     elected in 2018, criticized Y")? It dates what it says of the noun only."""
     return any(a.dep_ in ("relcl", "appos") for a in [tok, *tok.ancestors])
+
+
+def _wait_before(date_root) -> bool:
+    """Is the date the start of the wait before a first act ("the first visit
+    since 2019")? It dates neither that act, which is the news, nor its sentence."""
+    prep = date_root.head
+    return (date_root.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ == "since"
+            and any(c.dep_ == "amod" and c.lower_ == "first" for c in tree.children(prep.head)))
