@@ -1549,3 +1549,12 @@ def test_the_first_visit_since_a_year_is_news_with_its_target_on_the_visitor(nlp
     # the parse hangs "to Lima" on the visitor; "since 2019" is the wait before this visit
     text = "It was the first visit by a Chilean foreign minister to Lima since 2019."
     assert triples(run(nlp, coder, text, names)) == [("CHLGOV", "PERGOV", "CONSULT")]
+
+
+def test_a_dateline_and_a_dek_do_not_push_the_lead_out_of_reach(nlp, coder):
+    names = {"Chilean": "CHL", "Peruvian": "PER"}
+    text = ("Border talks will ease tension in the Andes, says a Peruvian envoy\n\nSANTIAGO:\n\n"
+            "Chilean and Peruvian diplomats held talks on the border dispute, according to the "
+            "Chilean Foreign Ministry on Monday\n\nThe talks lasted six hours, the ministry said.")
+    events = run(nlp, coder, text, names)
+    assert {(e.date, e.date_source) for e in events if e.plover == "CONSULT"} == {(dt.date(2024, 3, 4), "lead")}

@@ -149,16 +149,35 @@ def _scene(root):
     return None
 
 
-def lead_day(doc, article: Article) -> tuple[object, str] | None:
-    """The one day the first two sentences give their verbs ("X announced ...
+#: How many sentences of prose open a story: its lead.
+LEAD_SENTENCES = 2
+
+
+def lead_sentences(doc) -> frozenset[int]:
+    """Indices of the lead: the first sentences with a verb. A page's dateline
+    ("BEIJING:"), byline, photo credit or date line before the story are no
+    sentences of it, and would push the lead out of reach."""
+    lead = []
+    for index, sent in enumerate(doc.sents):
+        if len(lead) == LEAD_SENTENCES:
+            break
+        if any(t.pos_ in ("VERB", "AUX") for t in sent):
+            lead.append(index)
+    return frozenset(lead)
+
+
+def lead_day(doc, article: Article, lead: frozenset[int]) -> tuple[object, str] | None:
+    """The one day the lead's sentences give their verbs ("X announced ...
     Tuesday"), whether or not an event was coded there, when it lies in the week
     before publication: (date, its words); None for no day or several."""
     if article.date is None:
         return None
     found: dict = {}
     for index, sent in enumerate(doc.sents):
-        if index > 1:
+        if index > max(lead, default=-1):
             break
+        if index not in lead:
+            continue
         for text, start, end in dates.find_dates(sent):
             root = sent.doc[start:end].root
             verb = root.head.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else root.head
@@ -171,7 +190,8 @@ def lead_day(doc, article: Article) -> tuple[object, str] | None:
     return next(iter(found.items())) if len(found) == 1 else None
 
 
-def lead_dates(events: list[Event], article: Article, lead_day: tuple | None = None) -> list[Event]:
+def lead_dates(events: list[Event], article: Article, lead_day: tuple | None,
+               lead_index: frozenset[int]) -> list[Event]:
     """"X said on Tuesday ..." in the lead, then "X added ..." further down: the later
     statements of the same speaker are the lead's, so they take the day the lead
     fixed instead of the publication date (date_source "lead"); when the lead names
@@ -182,7 +202,7 @@ def lead_dates(events: list[Event], article: Article, lead_day: tuple | None = N
         return events
     lead: dict[str, Event] = {}
     for e in sorted(events, key=lambda e: (e.sentence_index, e.trigger_start)):
-        if e.sentence_index <= 1 and e.date_source == "sentence" and e.source is not None \
+        if e.sentence_index in lead_index and e.date_source == "sentence" and e.source is not None \
                 and e.modality == Modality.ASSERTED and e.date is not None \
                 and 0 <= (article.date - e.date).days <= 7:
             lead.setdefault(speaker_key(e.source), e)
