@@ -1558,3 +1558,12 @@ def test_a_dateline_and_a_dek_do_not_push_the_lead_out_of_reach(nlp, coder):
             "Chilean Foreign Ministry on Monday\n\nThe talks lasted six hours, the ministry said.")
     events = run(nlp, coder, text, names)
     assert {(e.date, e.date_source) for e in events if e.plover == "CONSULT"} == {(dt.date(2024, 3, 4), "lead")}
+
+
+def test_cooperation_stepped_up_by_several_is_between_them(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Bolivia": "BOL"}
+    text = "Chile and Peru have intensified security cooperation."
+    assert triples(run(nlp, coder, text, names)) == [("CHL", "PER", "COOPERATE"), ("PER", "CHL", "COOPERATE")]
+    # one doer with a partner named: only the doer's act
+    text = "Bolivia's cooperation with Peru on water has deepened, Chile said."
+    assert ("PER", "BOL", "COOPERATE") not in triples(run(nlp, coder, text, names))

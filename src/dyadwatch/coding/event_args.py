@@ -399,7 +399,8 @@ class ArgumentFinder:
             return [pair for s in sources for a in unique(addressees)
                     if s.mention.actor.code != a.mention.actor.code
                     for pair in ((s, a, True), (a, s, True))]
-        if p.symmetric:
+        if p.symmetric == "all" or (p.symmetric == "subjects" and len(sources) > 1 and not targets):
+            # "subjects": "X and Y stepped up cooperation" is joint; "X's cooperation with Y" is X's
             people = unique(sources + addressees + targets)
             if len(people) >= 2:
                 return [(a, b, True) for a, b in permutations(people, 2)
