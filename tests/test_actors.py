@@ -724,12 +724,12 @@ def test_the_two_ministers_are_a_pair_joined_in_the_parse_not_an_older_pair(run)
 
 
 def test_the_three_countries_count_countries_named_as_places(run):
-    text = ("Farm exports slowed not only in Chile but also in Peru, another key US partner "
-            "in the region. The three countries have since deepened trade ties.")
+    text = ("Farm exports slowed in Chile first and then in Peru, whose main buyer is the US. "
+            "The three countries have since deepened trade ties.")
     assert codes(run(text), "The three countries") == ["CHL", "PER", "USA"]
 
 
 def test_a_country_named_against_the_group_is_not_one_of_it(run):
-    text = ("Brazil's new tariffs have hurt growers in Chile and also in Peru, a close US "
-            "partner. In response, the three countries formed a bloc against the Brazilian duties.")
-    assert codes(run(text), "the three countries") == ["CHL", "PER", "USA"]
+    text = ("Brazil's new tariffs have hurt growers in Chile and also in Peru, which sells most "
+            "of its copper to the US. The three countries then formed a bloc against the Brazilian duties.")
+    assert codes(run(text), "The three countries") == ["CHL", "PER", "USA"]

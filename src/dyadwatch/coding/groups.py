@@ -170,8 +170,8 @@ def _conjoined_people(doc, history: list[Found], f: Found) -> list[Found]:
 
 def _one_sentence(st: ArticleState, item: Pending, history: list[Found]) -> list[Found]:
     """The countries of the nearest sentence before the reference (within
-    `GROUP_WINDOW`) that names exactly as many, places included ("concern
-    rose in Chile and in Peru, another US partner. The three countries ...":
+    `GROUP_WINDOW`) that names exactly as many, places included ("exports
+    fell in Chile and later in Peru, whose buyer is the US. The three countries ...":
     countries a story names as where something happened are countries all
     the same). A country the reference's own sentence names apart from it is
     not one of the group ("the three countries ... against the Chinese
