@@ -1515,7 +1515,7 @@ def test_asking_someone_whether_is_a_question_not_a_request(nlp, coder):
 def test_concern_over_an_act_done_to_people_is_aimed_at_where_it_was_done(nlp, coder):
     names = {"India": "IND", "Israel": "ISR", "Eritrean migrants": "ERI", "Eritrean activists": "ERIOPP",
              "Chilean troops": "CHLMIL", "Bolivia": "BOL", "Peru": "PER"}
-    text = "India voiced its concerns over the forced deportation of Eritrean migrants in Israel."
+    text = "India voiced alarm at the mass deportation of Eritrean migrants in Israel."
     assert triples(run(nlp, coder, text, names)) == [("IND", "ISR", "ACCUSE")]
     text = "India voiced alarm at the expulsion of Eritrean activists from Israel."
     assert triples(run(nlp, coder, text, names)) == [("IND", "ISR", "ACCUSE")]
