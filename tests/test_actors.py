@@ -713,3 +713,23 @@ def test_a_pronoun_a_sentence_later_prefers_that_sentences_subject(run):
     text = ("Chilean Foreign Minister Ana Soto will tour the region. Soto's tour will include meeting "
             "Peruvian Foreign Minister Rosa Ruiz. Analysts praised her plan.")
     assert codes(run(text), "her") == ["CHLGOV"]
+
+
+def test_the_two_ministers_are_a_pair_joined_in_the_parse_not_an_older_pair(run):
+    text = ("Chinese envoy Li Wei and Indian Foreign Minister Rao met in May. Later, a deal came "
+            "out of talks between "
+            "Indian Foreign Minister Rao and his German counterpart Anna Vogel in Mumbai. "
+            "The two ministers agreed to meet again.")
+    assert codes(run(text), "The two ministers") == ["DEUGOV", "INDGOV"]
+
+
+def test_the_three_countries_count_countries_named_as_places(run):
+    text = ("Farm exports slowed in Chile first and then in Peru, whose main buyer is the US. "
+            "The three countries have since deepened trade ties.")
+    assert codes(run(text), "The three countries") == ["CHL", "PER", "USA"]
+
+
+def test_a_country_named_against_the_group_is_not_one_of_it(run):
+    text = ("Brazil's new tariffs have hurt growers in Chile and also in Peru, which sells most "
+            "of its copper to the US. The three countries then formed a bloc against the Brazilian duties.")
+    assert codes(run(text), "The three countries") == ["CHL", "PER", "USA"]

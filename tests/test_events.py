@@ -1657,3 +1657,60 @@ def test_domestic_critics_who_name_no_target_criticise_their_own_authorities(nlp
     assert ("BOLHRI", "BOLGOV", "ACCUSE") in triples(run(
         nlp, coder, "The move drew criticism from Bolivian rights groups.", names))
     assert triples(run(nlp, coder, "Bolivia condemned the violence.", names)) == [("BOL", None, "ACCUSE")]
+
+
+def test_concern_over_an_act_done_to_people_is_aimed_at_where_it_was_done(nlp, coder):
+    names = {"India": "IND", "Israel": "ISR", "Eritrean migrants": "ERI", "Eritrean activists": "ERIOPP",
+             "Chilean troops": "CHLMIL", "Bolivia": "BOL", "Peru": "PER"}
+    text = "India voiced alarm at the mass deportation of Eritrean migrants in Israel."
+    assert triples(run(nlp, coder, text, names)) == [("IND", "ISR", "ACCUSE")]
+    text = "India voiced alarm at the expulsion of Eritrean activists from Israel."
+    assert triples(run(nlp, coder, text, names)) == [("IND", "ISR", "ACCUSE")]
+    # a state's own forces are no undergoers: their deployment is their state's act
+    text = "Peru voiced concern over the deployment of Chilean troops in Bolivia."
+    assert ("PER", "CHLMIL", "ACCUSE") in triples(run(nlp, coder, text, names))
+
+
+def test_a_plural_head_shared_by_a_list_of_countries_names_each(nlp, coder):
+    names = {"trade ministers of Chile": "CHLGOV", "Peru": "PER", "Bolivia": "BOL"}
+    text = "The trade ministers of Chile, Peru and Bolivia met in Lima on Monday."
+    assert {(s, t) for s, t, p in triples(run(nlp, coder, text, names)) if p == "CONSULT"} == {
+        ("CHLGOV", "PERGOV"), ("PERGOV", "CHLGOV"), ("CHLGOV", "BOLGOV"), ("BOLGOV", "CHLGOV"),
+        ("PERGOV", "BOLGOV"), ("BOLGOV", "PERGOV")}
+
+
+def test_a_second_verb_of_the_same_subject_lends_no_target_to_the_first(nlp, coder):
+    names = {"Peru": "PER", "Chile": "CHL", "Chilean": "CHL"}
+    text = "Peru voiced concern over the drought in the Andes and told Chile that it would help."
+    assert ("PER", "CHL", "ACCUSE") not in triples(run(nlp, coder, text, names))
+    # with no object of its own the first verb shares the second's
+    text = "Peru denounced and rejected the Chilean plan."
+    assert ("PER", "CHL", "ACCUSE") in triples(run(nlp, coder, text, names))
+    # nor when a preposition waits for the object of the next verb
+    text = "Peru has restored trade ties with and reopened a consulate in Chile."
+    assert ("PER", "CHL", "SUPPORT") in triples(run(nlp, coder, text, names))
+
+
+def test_the_first_visit_since_a_year_is_news_with_its_target_on_the_visitor(nlp, coder):
+    names = {"Chilean foreign minister": "CHLGOV", "Lima": "PERGOV"}
+    # the parse hangs "to Lima" on the visitor; "since 2019" is the wait before this visit
+    text = "It was the first visit by a Chilean foreign minister to Lima since 2019."
+    assert triples(run(nlp, coder, text, names)) == [("CHLGOV", "PERGOV", "CONSULT")]
+
+
+def test_a_dateline_and_a_dek_do_not_push_the_lead_out_of_reach(nlp, coder):
+    names = {"Chilean": "CHL", "Peruvian": "PER"}
+    text = ("Border talks will ease tension in the Andes, says a Peruvian envoy\n\nSANTIAGO:\n\n"
+            "Chilean and Peruvian diplomats held talks on the border dispute, according to the "
+            "Chilean Foreign Ministry on Monday\n\nThe talks lasted six hours, the ministry said.")
+    events = run(nlp, coder, text, names)
+    assert {(e.date, e.date_source) for e in events if e.plover == "CONSULT"} == {(dt.date(2024, 3, 4), "lead")}
+
+
+def test_cooperation_stepped_up_by_several_is_between_them(nlp, coder):
+    names = {"Chile": "CHL", "Peru": "PER", "Bolivia": "BOL"}
+    text = "Chile and Peru have intensified security cooperation."
+    assert triples(run(nlp, coder, text, names)) == [("CHL", "PER", "COOPERATE"), ("PER", "CHL", "COOPERATE")]
+    # one doer with a partner named: only the doer's act
+    text = "Bolivia's cooperation with Peru on water has deepened, Chile said."
+    assert ("PER", "BOL", "COOPERATE") not in triples(run(nlp, coder, text, names))

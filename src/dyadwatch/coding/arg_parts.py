@@ -45,14 +45,25 @@ def clause_tokens(tok, circumstance: frozenset[str] = frozenset()):
     clauses that describe nouns, scene-setting prepositional phrases and the
     coordinated clauses with a subject of their own ("attended the meeting, but
     his mission criticized X": X is not a party to the meeting; an "unless X ..."
-    clause stays, it names whom a threat is about)."""
+    clause stays, it names whom a threat is about). A verb coordinated with a
+    trigger that has its own object is another act of the same subject, with
+    its own parties ("voiced concern over the drought and told X it would
+    help": X is whom it told, not what the concern is about); without one,
+    or with a preposition left without its object ("restored ties with and
+    reopened a consulate in X"), the two verbs share the object ("rejected
+    and condemned X")."""
     def keep(c) -> bool:  # "ahead of X" is parsed as an adverb with an "of" phrase
         return c.dep_ not in NOUN_CLAUSES and not (
             c.dep_ in ("prep", "advmod") and c.lower_ in circumstance) and not (
             c.dep_ in ("conj", "parataxis") and any(g.dep_ in ("nsubj", "nsubjpass") for g in tree.children(c)))
 
     out = []
-    frontier = [c for c in tree.children(tok) if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)]
+    objects = [c for c in tree.children(tok) if c.dep_ == "dobj"]
+    stranded = any(p.dep_ == "prep" and not any(o.dep_ in ("pobj", "pcomp") for o in tree.children(p))
+                   for h in [tok, *objects] for p in tree.children(h))
+    own_object = bool(objects) and not stranded
+    frontier = [c for c in tree.children(tok) if c.dep_ not in ("nsubj", "nsubjpass", "agent", "csubj") and keep(c)
+                and not (own_object and c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))]
     while frontier:
         t = frontier.pop(0)
         out.append(t)
@@ -236,6 +247,38 @@ def reported_party(noun, content_nouns: frozenset[str], actors_of):
     return about[0] if about else noun
 
 
+#: Sectors of a state's own organs: "the deployment of Chilean troops" is Chile's
+#: act, not one done to the troops, so their "of" phrase still names a party.
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "LEG", "JUD"})
+#: Endings of nouns made from verbs ("deportation", "expulsion", "imprisonment",
+#: "removal", "seizure"): their "of" phrase is what the act was done to.
+ACT_ENDINGS = ("tion", "sion", "ment", "al", "ure")
+
+
+def done_to_people(noun, of_args: list[Arg], other_args: list[Arg]) -> bool:
+    """"the deportation of Eritrean migrants in Israel": an act named by a
+    noun whose "of" phrase names only people it was done to (see
+    `_people_of`) while another of its phrases names a party of another country.
+    Disapproval of the act is aimed at that party, where the act was done,
+    not at the people who underwent it; the "of" phrase is then left out."""
+    if not of_args or not noun.lemma_.lower().endswith(ACT_ENDINGS):
+        return False
+    if not all(_people_of(noun.doc, a.mention) for a in of_args):
+        return False
+    undergoers = {a.mention.actor.country for a in of_args}
+    return any(a.mention is not None and a.mention.actor.country not in undergoers | {None}
+               for a in other_args)
+
+
+def _people_of(doc, m: Mention | None) -> bool:
+    """A mention naming people rather than a state or its organs: a group of
+    a sector outside the state ("defectors", "activists"), or a plural common
+    noun after a nationality ("Eritrean migrants", coded as the country)."""
+    if m is None or m.actor.sector in STATE_SECTORS:
+        return False
+    return m.actor.sector is not None or doc[m.token_end - 1].tag_ == "NNS"
+
+
 def domestic(targets: list[Arg], sources: list[Arg]) -> list[Arg]:
     """A target group the actor coder could not place ("students", "the
     opposition") is taken to be of the source's country when the sources
@@ -272,15 +315,19 @@ def unnamed_patient(tok, p: Pattern, obj, passive: bool):
 
 def shared_head(head, direct: list[Mention], by_token) -> list[Arg]:
     """"U.S. and Russian negotiators": a coordinated modifier outside the coded
-    span names a second actor of the same kind (USA + the negotiators' GOV)."""
+    span names a second actor of the same kind (USA + the negotiators' GOV);
+    so does a conjunct of the "of" phrase of a plural head ("the envoys of
+    Chile, Peru and Bolivia": one actor per country listed)."""
     covered = {i for m in direct for i in range(m.token_start, m.token_end)}
     sector = direct[0].actor.sector
     out = []
-    for c in tree.children(head):
-        if c.dep_ not in ("nmod", "compound", "amod", "poss") or c.i in covered:
-            continue
-        if not any(x.i in covered for x in tree.conjuncts(c)):
-            continue
+    shared = [c for c in tree.children(head) if c.dep_ in ("nmod", "compound", "amod", "poss")
+              and c.i not in covered and any(x.i in covered for x in tree.conjuncts(c))]
+    if head.tag_ in ("NNS", "NNPS"):
+        shared += [x for c in tree.children(head) if c.dep_ == "prep" and c.lower_ == "of"
+                   for o in tree.children(c) if o.dep_ == "pobj" and o.i in covered
+                   for x in tree.conjuncts(o) if x.i not in covered]
+    for c in shared:
         for m in by_token.get(c.i, ()):
             a = m.actor
             if a.country and a.sector is None and sector and a.kind in PLACE_KINDS | {"demonym"}:

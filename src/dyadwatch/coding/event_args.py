@@ -17,7 +17,8 @@ from itertools import permutations
 
 from . import tree
 from .arg_parts import (
-    LOCATIVE_PREPS, PLACE_KINDS, Arg, clause_tokens, companions, dedupe, domestic, key, marked,
+    LOCATIVE_PREPS, PLACE_KINDS, Arg, clause_tokens, companions, dedupe, domestic, done_to_people, key,
+    marked,
     names_country, not_own_half, reported_party, shared_head, symmetric_pairs, target_optional,
     unique, unlabelled, unnamed_patient, venue, with_country,
 )
@@ -388,6 +389,12 @@ class ArgumentFinder:
         targets = [a for slot in p.targets for h in heads for c in tree.children(h)
                    if c.dep_ == "prep" and c.lower_ == slot
                    for o in tree.children(c) if o.dep_ == "pobj" for a in self.actors(o, by_token)]
+        if not targets:  # "a visit by X to Y": the parse often hangs "to Y" on the doer
+            targets = [a for slot in p.targets if slot not in LOCATIVE_PREPS
+                       for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ == "by"
+                       for o in tree.children(c) if o.dep_ == "pobj"
+                       for d in tree.children(o) if d.dep_ == "prep" and d.lower_ == slot
+                       for x in tree.children(d) if x.dep_ == "pobj" for a in self.actors(x, by_token)]
         if not targets and "denier" in p.targets:
             targets = self._deniers(tok, by_token)
         sources, targets = unique(sources), unique(targets)
@@ -396,7 +403,8 @@ class ArgumentFinder:
             return [pair for s in sources for a in unique(addressees)
                     if s.mention.actor.code != a.mention.actor.code
                     for pair in ((s, a, True), (a, s, True))]
-        if p.symmetric:
+        if p.symmetric == "all" or (p.symmetric == "subjects" and len(sources) > 1 and not targets):
+            # "subjects": "X and Y stepped up cooperation" is joint; "X's cooperation with Y" is X's
             people = unique(sources + addressees + targets)
             if len(people) >= 2:
                 return [(a, b, True) for a, b in permutations(people, 2)
@@ -605,5 +613,6 @@ class ArgumentFinder:
                  if c.dep_ == "prep" and c.lower_ in NESTED_PREPS
                  for o in tree.children(c) if o.dep_ == "pobj"
                  for a in self.actors(o, by_token, depth - 1)]
-        doer = any(prep == "by" for prep, _ in found)
+        doer = any(prep == "by" for prep, _ in found) or done_to_people(
+            t, [a for prep, a in found if prep == "of"], [a for prep, a in found if prep != "of"])
         return [arg for prep, arg in found if not (doer and prep == "of")]

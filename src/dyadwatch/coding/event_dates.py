@@ -19,13 +19,14 @@ from ..types import Actor, Article, Event, Modality
 def tally(sent, tok, article: Article) -> bool:
     """Is the trigger's clause dated by a span that began before the news
     window ("in the last 15 months", "since last August", "so far this
-    year")? Its acts are a tally or a trend the story recalls."""
+    year")? Its acts are a tally or a trend the story recalls. Not "the
+    first visit since 2019": the span is the wait before this act, the news."""
     chain = clause_chain(tok)
     for text, start, end in dates.find_dates(sent):
         root = sent.doc[start:end].root
         prep = root.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else None
         verb = prep.head if prep is not None else root.head
-        if verb.i not in chain:
+        if verb.i not in chain or _wait_before(root):
             continue
         cumulative = (prep is not None and prep.lower_ == "since") or any(
             c.dep_ == "advmod" and c.lower_ == "far" for c in tree.children(verb))  # "so far this year"
@@ -148,16 +149,35 @@ def _scene(root):
     return None
 
 
-def lead_day(doc, article: Article) -> tuple[object, str] | None:
-    """The one day the first two sentences give their verbs ("X announced ...
+#: How many sentences of prose open a story: its lead.
+LEAD_SENTENCES = 2
+
+
+def lead_sentences(doc) -> frozenset[int]:
+    """Indices of the lead: the first sentences with a verb. A page's dateline
+    ("BEIJING:"), byline, photo credit or date line before the story are no
+    sentences of it, and would push the lead out of reach."""
+    lead = []
+    for index, sent in enumerate(doc.sents):
+        if len(lead) == LEAD_SENTENCES:
+            break
+        if any(t.pos_ in ("VERB", "AUX") for t in sent):
+            lead.append(index)
+    return frozenset(lead)
+
+
+def lead_day(doc, article: Article, lead: frozenset[int]) -> tuple[object, str] | None:
+    """The one day the lead's sentences give their verbs ("X announced ...
     Tuesday"), whether or not an event was coded there, when it lies in the week
     before publication: (date, its words); None for no day or several."""
     if article.date is None:
         return None
     found: dict = {}
     for index, sent in enumerate(doc.sents):
-        if index > 1:
+        if index > max(lead, default=-1):
             break
+        if index not in lead:
+            continue
         for text, start, end in dates.find_dates(sent):
             root = sent.doc[start:end].root
             verb = root.head.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else root.head
@@ -170,7 +190,8 @@ def lead_day(doc, article: Article) -> tuple[object, str] | None:
     return next(iter(found.items())) if len(found) == 1 else None
 
 
-def lead_dates(events: list[Event], article: Article, lead_day: tuple | None = None) -> list[Event]:
+def lead_dates(events: list[Event], article: Article, lead_day: tuple | None,
+               lead_index: frozenset[int]) -> list[Event]:
     """"X said on Tuesday ..." in the lead, then "X added ..." further down: the later
     statements of the same speaker are the lead's, so they take the day the lead
     fixed instead of the publication date (date_source "lead"); when the lead names
@@ -181,7 +202,7 @@ def lead_dates(events: list[Event], article: Article, lead_day: tuple | None = N
         return events
     lead: dict[str, Event] = {}
     for e in sorted(events, key=lambda e: (e.sentence_index, e.trigger_start)):
-        if e.sentence_index <= 1 and e.date_source == "sentence" and e.source is not None \
+        if e.sentence_index in lead_index and e.date_source == "sentence" and e.source is not None \
                 and e.modality == Modality.ASSERTED and e.date is not None \
                 and 0 <= (article.date - e.date).days <= 7:
             lead.setdefault(speaker_key(e.source), e)
@@ -220,8 +241,8 @@ def recalled_narration(doc, article: Article, events: list[Event]) -> list[Event
     for index, sent in enumerate(doc.sents):
         root = sent.root
         past = root.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in tree.children(root))
-        resolved = [text for text, start, _ in dates.find_dates(sent) if dates.resolve(text, article.date)[0]
-                    and not _describes_someone(sent.doc[start])]
+        resolved = [text for text, start, end in dates.find_dates(sent) if dates.resolve(text, article.date)[0]
+                    and not _describes_someone(sent.doc[start]) and not _wait_before(sent.doc[start:end].root)]
         if resolved:
             old = all(dates.before_window(text, article.date) for text in resolved)
         else:
@@ -241,3 +262,11 @@ def _describes_someone(tok) -> bool:
     """Is the date inside a relative clause or an apposition ("X, who was
     elected in 2018, criticized Y")? It dates what it says of the noun only."""
     return any(a.dep_ in ("relcl", "appos") for a in [tok, *tok.ancestors])
+
+
+def _wait_before(date_root) -> bool:
+    """Is the date the start of the wait before a first act ("the first visit
+    since 2019")? It dates neither that act, which is the news, nor its sentence."""
+    prep = date_root.head
+    return (date_root.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ == "since"
+            and any(c.dep_ == "amod" and c.lower_ == "first" for c in tree.children(prep.head)))

@@ -47,7 +47,7 @@ from . import dates, tree
 from .arg_parts import PLACE_KINDS, Arg, about_another, demand_pair, home_authorities, unique
 from .event_args import JOINT_SCENE_PREPS, ArgumentFinder
 from .event_context import ClauseReader, Context, commands
-from .event_dates import event_date, lead_dates, lead_day, recalled_narration, tally
+from .event_dates import event_date, lead_dates, lead_day, lead_sentences, recalled_narration, tally
 from .layout import is_glued_heading
 from .nlp import doc_text
 from .noun_anaphora import owner_of_earlier_mention
@@ -124,7 +124,9 @@ class EventCoder:
             for event in self._code_sentence(sent, index, article, by_token, keys, inside):
                 if event.id not in events or _rank(event) > _rank(events[event.id]):
                     events[event.id] = event
-        resolved = lead_dates(_act_anaphora(doc, list(events.values()), by_token), article, lead_day(doc, article))
+        lead = lead_sentences(doc)
+        resolved = lead_dates(_act_anaphora(doc, list(events.values()), by_token), article,
+                              lead_day(doc, article, lead), lead)
         resolved = recalled_narration(doc, article, resolved)
         return tuple(sorted(resolved, key=lambda e: (e.sentence_index, e.trigger_start, e.id)))
 

@@ -94,26 +94,16 @@ def sides(st: ArticleState, item: Pending, history: list[Found],
           countries: dict[str, str]) -> list[Found]:
     """"the two sides": the latest group of exactly that many countries named
     together ("Japan and South Korea", "Chinese and Korean diplomats"), else
-    the last distinct countries named, nearest first. Places do not count.
-    A reference to people ("the two ministers", "the two men") first takes
-    people named together before its sentence, else the last people named
-    before it from that many countries, with their own codes."""
+    the one sentence just before that names that many countries (see
+    `_one_sentence`), else the last distinct countries named, nearest first,
+    places left out. A reference to people ("the two ministers", "the two
+    men") first takes the people of that many countries named before its
+    sentence (see `_people`), with their own codes."""
     count = item.count
-    if item.person_title:  # "the two ministers": the last people of that many countries
-        people: list[Found] = []
-        here = st.sent_of[item.start]
-        before = [f for f in recent(st, history, item.start) if st.sent_of[f.start] != here]
-        for f in before:  # people named together ("Moon and Kim") first
-            group = [g for g in coordinated(st.doc, history, f) if g.person]
-            if f.person and len(group) == count:
-                return [Found(item.start, item.end, g.actor, CONF_PLURAL, antecedent=g.source(st.doc))
-                        for g in group]
-        for f in before:  # then the last people named ("Lu praised both leaders": not Lu)
-            if f.person and f.actor.country and all(c.actor.country != f.actor.country for c in people):
-                people.append(f)
-                if len(people) == count:
-                    return [Found(item.start, item.end, f.actor, CONF_PLURAL,
-                                  antecedent=f.source(st.doc)) for f in reversed(people)]
+    if item.person_title:
+        people = _people(st, item, history)
+        if people:
+            return people
     chosen: list[Found] = []
     here = st.sent_of[item.start]
     for f in recent(st, history, item.start):
@@ -123,6 +113,8 @@ def sides(st: ArticleState, item: Pending, history: list[Found],
         if len(group) == count:
             chosen = group
             break
+    if not chosen:
+        chosen = _one_sentence(st, item, history)
     if not chosen:
         for f in recent(st, history, item.start):
             country = f.actor.country
@@ -136,6 +128,73 @@ def sides(st: ArticleState, item: Pending, history: list[Found],
     return [Found(item.start, item.end, country_actor(countries, f.actor.country,
                                                 item.sector, "country"),
                   CONF_PLURAL, antecedent=f.source(st.doc)) for f in chosen]
+
+
+def _people(st: ArticleState, item: Pending, history: list[Found]) -> list[Found]:
+    """"the two ministers": people named together before its sentence, in
+    the text ("Moon and Kim") or in the parse ("Moon and his Japanese
+    counterpart Kim", a conjunct the text joiners miss), else the last
+    people named from that many countries ("Lu praised both leaders": not Lu)."""
+    count = item.count
+    here = st.sent_of[item.start]
+    before = [f for f in recent(st, history, item.start) if st.sent_of[f.start] != here]
+    for f in before:
+        group = [g for g in coordinated(st.doc, history, f) if g.person]
+        if f.person and len(group) < count:
+            group = _conjoined_people(st.doc, history, f)
+        if f.person and len(group) == count:
+            return [Found(item.start, item.end, g.actor, CONF_PLURAL, antecedent=g.source(st.doc))
+                    for g in group]
+    people: list[Found] = []
+    for f in before:
+        if f.person and f.actor.country and all(c.actor.country != f.actor.country for c in people):
+            people.append(f)
+            if len(people) == count:
+                return [Found(item.start, item.end, f.actor, CONF_PLURAL,
+                              antecedent=f.source(st.doc)) for f in reversed(people)]
+    return []
+
+
+def _conjoined_people(doc, history: list[Found], f: Found) -> list[Found]:
+    """f and the person its words are a conjunct of in the parse ("a meeting
+    between Moon and his Japanese counterpart Kim": "counterpart" is a
+    conjunct of "Moon"), in text order; [f] when there is none."""
+    heads = {doc[i].head.i for i in range(f.start, f.end) if doc[i].dep_ == "conj"}
+    heads -= set(range(f.start, f.end))
+    for g in history:
+        if g.person and g.end <= f.start and any(g.start <= h < g.end for h in heads):
+            if g.actor.country != f.actor.country:
+                return [g, f]
+    return [f]
+
+
+def _one_sentence(st: ArticleState, item: Pending, history: list[Found]) -> list[Found]:
+    """The countries of the nearest sentence before the reference (within
+    `GROUP_WINDOW`) that names exactly as many, places included ("exports
+    fell in Chile and later in Peru, whose buyer is the US. The three countries ...":
+    countries a story names as where something happened are countries all
+    the same). A country the reference's own sentence names apart from it is
+    not one of the group ("the three countries ... against the Chinese
+    threat") and is left out of the count. One mention per country, in text
+    order; [] when no sentence names exactly that many."""
+    here = st.sent_of[item.start]
+    own = {f.actor.country for f in st.found
+           if st.sent_of[f.start] == here and not (item.start <= f.start < item.end)}
+    by_sentence: dict[int, list[Found]] = {}
+    for f in recent(st, history, item.start):
+        sent = st.sent_of[f.start]
+        if here - sent > GROUP_WINDOW:
+            break
+        if sent != here and f.actor.country is not None and f.actor.country not in own:
+            by_sentence.setdefault(sent, []).append(f)
+    for sent in sorted(by_sentence, reverse=True):
+        group: list[Found] = []
+        for f in sorted(by_sentence[sent], key=lambda f: f.start):
+            if all(c.actor.country != f.actor.country for c in group):
+                group.append(f)
+        if len(group) == item.count:
+            return group
+    return []
 
 
 def coordinated(doc, history: list[Found], f: Found) -> list[Found]:
