@@ -129,7 +129,7 @@ def test_show_renders_styles(small):
     from rich.console import Console
 
     from dyadwatch.store import queries
-    from dyadwatch.cli.reads import render_event
+    from dyadwatch.cli.render import render_event
     from dyadwatch.store.db import Store
 
     with Store.open(small, read_only=True) as store:
@@ -242,18 +242,20 @@ _NOT_FOR_READS = ("spacy", "thinc", "pandas", "numpy", "pyarrow", "pydantic", "d
                   "dyadwatch.coding", "dyadwatch.sources", "dyadwatch.types")
 
 
-@pytest.mark.parametrize("args, shown", [
-    (["events", "--limit", "50"], "ACCUSE"),
-    (["stats"], "canonical events"),
-    (["dyad", "CHN", "PRK"], "2024-06"),
-    (["alerts"], "CHN-PRK"),
-    (["alerts", "--as-of", "2024-05-31"], "no dyad crosses the threshold"),
+@pytest.mark.parametrize("args, shown, rich", [
+    (["events", "--limit", "50"], "ACCUSE", False),
+    (["stats"], "canonical events", True),
+    (["stats", "-f", "json"], "canonical_events", False),
+    (["dyad", "CHN", "PRK"], "2024-06", False),
+    (["alerts"], "CHN-PRK", False),
+    (["alerts", "--as-of", "2024-05-31"], "no dyad crosses the threshold", True),
 ])
-def test_read_commands_load_no_nlp_and_no_pandas(big, tmp_path, args, shown):
+def test_read_commands_load_no_nlp_and_no_pandas(big, tmp_path, args, shown, rich):
     """Issue 19: a read command's start is its imports, so `events`, `stats`,
     `dyad` and `alerts` printing their tables must not load spaCy, the
     coder, pandas, numpy, pyarrow or pydantic (checked in a fresh process: the test
-    process itself has them all)."""
+    process itself has them all), and rich only where it draws the output
+    (the fitted listings are plain lines)."""
     import os
     import subprocess
     import sys
@@ -268,6 +270,7 @@ def test_read_commands_load_no_nlp_and_no_pandas(big, tmp_path, args, shown):
     assert "_duckdb" in loaded and "dyadwatch.cli.reads" in loaded
     assert [m for m in loaded if m.split(".")[0] in _NOT_FOR_READS
             or m.startswith(_NOT_FOR_READS)] == []
+    assert ("rich" in loaded) is rich
 
 
 @pytest.mark.parametrize("name", ["out.csv", "out.parquet", "out.json"])

@@ -16,11 +16,10 @@ from collections.abc import Iterator
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from ..config import Settings
 from ..errors import DyadwatchError, InputError, error
-from ._common import DEFAULT_DB_PATH, DbOption, console
+from ._common import DEFAULT_DB_PATH, DbOption, console, escape
 
 app = typer.Typer(
     name="dyadwatch",

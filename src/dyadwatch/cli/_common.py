@@ -13,16 +13,17 @@ import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from .. import formats
 from ..config import DEFAULT_DB
 from ..store.filters import PARAMS, EventFilter, Param
+
+if TYPE_CHECKING:  # rich loads only where something is printed through it
+    from rich.console import Console
+    from rich.table import Table
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file.", envvar="DYADWATCH_DB")]
 DEFAULT_DB_PATH = Path(DEFAULT_DB)
@@ -49,7 +50,17 @@ OutputOption = Annotated[Path | None, typer.Option("--output", "-o",
 
 
 def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def escape(text: str) -> str:
+    """`text` with rich markup escaped (rich.markup.escape, imported when
+    first needed: commands that print no markup never load rich)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def emit(df: Any, fmt: Any = "table", output: Path | None = None,
@@ -107,6 +118,8 @@ def _geocoder() -> Any:
 
 
 def rich_table(df: Any, title: str | None = None, max_width: int = 60) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False)
     for col in df.columns:
         table.add_column(str(col), overflow="fold", max_width=max_width)

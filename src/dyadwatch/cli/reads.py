@@ -26,7 +26,6 @@ from ..errors import error
 from ..store.filters import EventFilter, actor_code
 from .remote import Client, local_or_served
 from ..plover import PLOVER_TYPES
-from .render import render_event, render_overview, render_summary
 from ._common import (
     DEFAULT_DB_PATH, DbOption, DocumentFormatOption, ExportFormat, FormatOption, OutputOption,
     console, emit, filter_options,
@@ -155,12 +154,15 @@ def _name(fmt: Any) -> str:
     return getattr(fmt, "value", fmt)
 
 
-def _document(value: dict[str, Any], fmt: Any, render: Any) -> None:
-    """Print one nested record: JSON, or rendered for reading."""
+def _document(value: dict[str, Any], fmt: Any, render: str, *args: Any) -> None:
+    """Print one nested record: JSON, or rendered for reading by the function
+    `render` of render.py (which imports rich: JSON output does not load it)."""
     if _name(fmt) == "json":
         print(json.dumps(value, ensure_ascii=False, indent=1, default=str))
     else:
-        console().print(render(value))
+        from . import render as renderings
+
+        console().print(getattr(renderings, render)(value, *args))
 
 
 @filter_options
@@ -205,7 +207,7 @@ def show(
 
     with reading(db) as con:
         ev = queries.get_event(con, event_id)
-    _document(ev, fmt, render_event)
+    _document(ev, fmt, "render_event")
 
 
 def quotes(
@@ -437,7 +439,7 @@ def summary(
     with reading(db) as con:
         result = analysis.summary(con, a, b, directed=directed, since=since, until=until,
                                   max_sentences=sentences)
-    _document(result, fmt, render_summary)
+    _document(result, fmt, "render_summary")
 
 
 def network(
@@ -509,7 +511,7 @@ def stats(db: DbOption = DEFAULT_DB_PATH, fmt: DocumentFormatOption = "table") -
         return ov
 
     ov = local_or_served(db, local, served)
-    _document(ov, fmt, lambda value: render_overview(value, str(db)))
+    _document(ov, fmt, "render_overview", str(db))
 
 
 #: The read commands, in the order `dyadwatch --help` lists them.
