@@ -235,10 +235,11 @@ finally:
 """
 
 #: What a read command has no use for: the NLP, the coder, the frames,
-#: pydantic (typer's option adapters, replaced by cli/lean.py), the stages'
-#: record classes and the duckdb package's Python layer (relations, Arrow
-#: scans: the engine, `_duckdb`, is all a read needs).
-_NOT_FOR_READS = ("spacy", "thinc", "pandas", "numpy", "pyarrow", "pydantic", "duckdb",
+#: pydantic (typer's option adapters, replaced by cli/lean.py), typer itself
+#: (a plain command line starts through cli/quick.py), the stages' record
+#: classes and the duckdb package's Python layer (relations, Arrow scans:
+#: the engine, `_duckdb`, is all a read needs).
+_NOT_FOR_READS = ("spacy", "thinc", "pandas", "numpy", "pyarrow", "pydantic", "duckdb", "typer",
                   "dyadwatch.coding", "dyadwatch.sources", "dyadwatch.types")
 
 
@@ -253,7 +254,7 @@ _NOT_FOR_READS = ("spacy", "thinc", "pandas", "numpy", "pyarrow", "pydantic", "d
 def test_read_commands_load_no_nlp_and_no_pandas(big, tmp_path, args, shown, rich):
     """Issue 19: a read command's start is its imports, so `events`, `stats`,
     `dyad` and `alerts` printing their tables must not load spaCy, the
-    coder, pandas, numpy, pyarrow or pydantic (checked in a fresh process: the test
+    coder, pandas, numpy, pyarrow, pydantic or typer (checked in a fresh process: the test
     process itself has them all), and rich only where it draws the output
     (the fitted listings are plain lines)."""
     import os
@@ -267,7 +268,7 @@ def test_read_commands_load_no_nlp_and_no_pandas(big, tmp_path, args, shown, ric
     assert done.returncode == 0, done.stderr
     assert shown in done.stdout  # the command ran to its output, not to an early exit
     loaded = json.loads(loaded_file.read_text())
-    assert "_duckdb" in loaded and "dyadwatch.cli.reads" in loaded
+    assert "_duckdb" in loaded and "dyadwatch.cli.listings" in loaded
     assert [m for m in loaded if m.split(".")[0] in _NOT_FOR_READS
             or m.startswith(_NOT_FOR_READS)] == []
     assert ("rich" in loaded) is rich

@@ -243,7 +243,7 @@ def terminal_width() -> int:
 
     if (sys.platform == "win32" or hasattr(builtins, "get_ipython")
             or getattr(sys.stdin, "__module__", "").startswith("idlelib")):
-        from ._common import console
+        from .printing import console
 
         return console().width
     env = os.environ

@@ -17,9 +17,8 @@ import typer
 
 from ..config import Settings
 from ..errors import error
-from ._common import (
-    DEFAULT_DB_PATH, DbOption, FormatOption, OutputOption, console, emit, escape,
-)
+from ._common import DEFAULT_DB_PATH, DbOption, FormatOption, OutputOption
+from .printing import console, emit, escape
 
 SourcesArg = Annotated[Path, typer.Argument(help="YAML sources file (sources: and rules:).")]
 
