@@ -129,7 +129,7 @@ def test_show_renders_styles(small):
     from rich.console import Console
 
     from dyadwatch.store import queries
-    from dyadwatch.cli.reads import render_event
+    from dyadwatch.cli.render import render_event
     from dyadwatch.store.db import Store
 
     with Store.open(small, read_only=True) as store:
@@ -235,25 +235,28 @@ finally:
 """
 
 #: What a read command has no use for: the NLP, the coder, the frames,
-#: pydantic (typer's option adapters, replaced by cli/lean.py), the stages'
-#: record classes and the duckdb package's Python layer (relations, Arrow
-#: scans: the engine, `_duckdb`, is all a read needs).
-_NOT_FOR_READS = ("spacy", "thinc", "pandas", "numpy", "pyarrow", "pydantic", "duckdb",
+#: pydantic (typer's option adapters, replaced by cli/lean.py), typer itself
+#: (a plain command line starts through cli/quick.py), the stages' record
+#: classes and the duckdb package's Python layer (relations, Arrow scans:
+#: the engine, `_duckdb`, is all a read needs).
+_NOT_FOR_READS = ("spacy", "thinc", "pandas", "numpy", "pyarrow", "pydantic", "duckdb", "typer",
                   "dyadwatch.coding", "dyadwatch.sources", "dyadwatch.types")
 
 
-@pytest.mark.parametrize("args, shown", [
-    (["events", "--limit", "50"], "ACCUSE"),
-    (["stats"], "canonical events"),
-    (["dyad", "CHN", "PRK"], "2024-06"),
-    (["alerts"], "CHN-PRK"),
-    (["alerts", "--as-of", "2024-05-31"], "no dyad crosses the threshold"),
+@pytest.mark.parametrize("args, shown, rich", [
+    (["events", "--limit", "50"], "ACCUSE", False),
+    (["stats"], "canonical events", True),
+    (["stats", "-f", "json"], "canonical_events", False),
+    (["dyad", "CHN", "PRK"], "2024-06", False),
+    (["alerts"], "CHN-PRK", False),
+    (["alerts", "--as-of", "2024-05-31"], "no dyad crosses the threshold", True),
 ])
-def test_read_commands_load_no_nlp_and_no_pandas(big, tmp_path, args, shown):
+def test_read_commands_load_no_nlp_and_no_pandas(big, tmp_path, args, shown, rich):
     """Issue 19: a read command's start is its imports, so `events`, `stats`,
     `dyad` and `alerts` printing their tables must not load spaCy, the
-    coder, pandas, numpy, pyarrow or pydantic (checked in a fresh process: the test
-    process itself has them all)."""
+    coder, pandas, numpy, pyarrow, pydantic or typer (checked in a fresh process: the test
+    process itself has them all), and rich only where it draws the output
+    (the fitted listings are plain lines)."""
     import os
     import subprocess
     import sys
@@ -265,9 +268,10 @@ def test_read_commands_load_no_nlp_and_no_pandas(big, tmp_path, args, shown):
     assert done.returncode == 0, done.stderr
     assert shown in done.stdout  # the command ran to its output, not to an early exit
     loaded = json.loads(loaded_file.read_text())
-    assert "_duckdb" in loaded and "dyadwatch.cli.reads" in loaded
+    assert "_duckdb" in loaded and "dyadwatch.cli.listings" in loaded
     assert [m for m in loaded if m.split(".")[0] in _NOT_FOR_READS
             or m.startswith(_NOT_FOR_READS)] == []
+    assert ("rich" in loaded) is rich
 
 
 @pytest.mark.parametrize("name", ["out.csv", "out.parquet", "out.json"])

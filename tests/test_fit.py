@@ -139,3 +139,50 @@ def test_series_show_only_periods_with_events_and_readable_labels(dbs):
     (dt.date(2017, 3, 4), "day", "2017-03-04"), ("2021-01-04", "week", "2021-W01")])
 def test_period_labels(day, freq, label):
     assert period_label(day, freq) == label
+
+
+_WIDTHS = """
+import json, sys
+from dyadwatch.cli.fit import terminal_width
+from rich.console import Console
+print(json.dumps([terminal_width(), Console().width]))
+"""
+
+
+@pytest.mark.parametrize("env", [
+    {}, {"COLUMNS": "150"}, {"COLUMNS": "150", "LINES": "40"}, {"COLUMNS": "0"},
+    {"COLUMNS": "x"}, {"TERM": "dumb"}, {"TERM": "dumb", "COLUMNS": "150"},
+    {"TERM": "unknown", "COLUMNS": "120", "LINES": "30"}, {"FORCE_COLOR": "1", "TERM": "dumb"},
+    {"TTY_COMPATIBLE": "0", "TERM": "dumb"}, {"TTY_COMPATIBLE": "1", "TERM": "dumb"},
+])
+@pytest.mark.parametrize("tty", [False, True])
+def test_the_listing_width_is_the_one_rich_gives(env, tty):
+    """The fitted listings are plain lines, so their width is worked out
+    without importing rich: it must be what rich's Console says, in a
+    terminal (a pseudo-terminal here) and piped, whatever COLUMNS, LINES,
+    TERM, FORCE_COLOR and TTY_COMPATIBLE say."""
+    import json
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("COLUMNS", "LINES", "TERM", "FORCE_COLOR", "TTY_COMPATIBLE")}
+    argv = [sys.executable, "-c", _WIDTHS]
+    if not tty:
+        done = subprocess.run(argv, env={**base, **env}, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=60)
+        assert done.returncode == 0, done.stderr
+        ours, rich = json.loads(done.stdout)
+    else:
+        main, child = pty.openpty()
+        os.set_blocking(main, True)
+        done = subprocess.run(argv, env={**base, **env}, stdin=child, stdout=child,
+                              stderr=subprocess.PIPE, timeout=60)
+        os.close(child)
+        out = os.read(main, 4096).decode()
+        os.close(main)
+        assert done.returncode == 0, done.stderr
+        ours, rich = json.loads(out.strip().splitlines()[-1])
+    assert ours == rich

@@ -13,7 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ._common import DEFAULT_DB_PATH, DbOption, FormatOption, OutputOption, emit
+from ._common import DEFAULT_DB_PATH, DbOption, FormatOption, OutputOption
+from .printing import emit
 from .fit import Col, print_fitted
 from .remote import Client, local_or_served
 
@@ -33,7 +34,7 @@ def errors(
     """Documents that failed to ingest: file, line and reason, newest first."""
     import pandas as pd  # here, not at the top: registering the command must not load pandas
 
-    from .reads import reading
+    from .listings import reading
     from ..store.failures import list_errors
 
     def local() -> pd.DataFrame:

@@ -233,10 +233,51 @@ def series_columns(rows: Sequence[Mapping[str, Any]], counts: Sequence[str]) -> 
 # -- printing ----------------------------------------------------------------------
 
 def terminal_width() -> int:
-    """The terminal's width (COLUMNS when set; 80 when not a terminal)."""
-    from ._common import console
+    """The terminal's width (COLUMNS when set; 80 when not a terminal), as
+    rich's Console gives it, worked out without importing rich (a listing
+    is plain lines). Where rich has rules of its own (Windows, Jupyter,
+    IDLE) rich is asked."""
+    import builtins
+    import os
+    import sys
 
-    return console().width
+    if (sys.platform == "win32" or hasattr(builtins, "get_ipython")
+            or getattr(sys.stdin, "__module__", "").startswith("idlelib")):
+        from .printing import console
+
+        return console().width
+    env = os.environ
+    columns = env.get("COLUMNS")
+    columns = int(columns) if columns is not None and columns.isdigit() else None
+    lines = env.get("LINES")
+    if columns is not None and lines is not None and lines.isdigit():
+        return columns
+    if env.get("TERM", "").lower() in ("dumb", "unknown") and _stdout_is_terminal(env):
+        return 80
+    width = None
+    for fd in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(fd)[0]
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    return columns if columns is not None else width or 80
+
+
+def _stdout_is_terminal(env: Any) -> bool:
+    """rich's `Console.is_terminal` for standard output."""
+    import sys
+
+    forced = env.get("TTY_COMPATIBLE", "")
+    if forced in ("0", "1"):
+        return forced == "1"
+    if env.get("FORCE_COLOR") is not None:
+        return env["FORCE_COLOR"] != ""
+    isatty = getattr(sys.stdout, "isatty", None)
+    try:
+        return False if isatty is None else isatty()
+    except ValueError:
+        return False
 
 
 def print_fitted(rows: Sequence[Mapping[str, Any]], cols: Sequence[Col], *, wide: bool = False,

@@ -6,45 +6,35 @@ Each command opens the database read-only, calls one function of
 terminal, CSV/JSON/Parquet for scripts). Argument errors (a bad date, an
 unknown PLOVER type) surface as `QueryError`s, which `main` prints as one
 line. Commands are module-level functions (as in sqlite-utils' cli.py);
-`register(app)` adds them to the `dyadwatch` app.
+`register(app)` adds them to the `dyadwatch` app. `events`, `dyad`,
+`alerts` and `stats` only declare their options here: what they do is in
+listings.py, which quick.py also calls without typer.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .. import formats
-from ..config import Settings
 from ..errors import error
 from ..store.filters import EventFilter, actor_code
 from .remote import Client, local_or_served
-from ..plover import PLOVER_TYPES
-from .render import render_event, render_overview, render_summary
+from . import listings
+from .listings import (
+    Freq, Unit, document, format_name, lists_as_text, parse_pair, print_listing, reading,
+)
 from ._common import (
     DEFAULT_DB_PATH, DbOption, DocumentFormatOption, ExportFormat, FormatOption, OutputOption,
-    console, emit, filter_options,
+    filter_options,
 )
+from .printing import console
 
 if TYPE_CHECKING:  # pandas, the queries and the analysis load inside the commands that use them
     import pandas as pd
-
-
-class Freq(str, Enum):
-    day = "day"
-    week = "week"
-    month = "month"
-
-
-class Unit(str, Enum):
-    canonical = "canonical"
-    mentions = "mentions"
 
 
 class Level(str, Enum):
@@ -76,93 +66,6 @@ WideOpt = Annotated[bool, typer.Option("--wide", help="In a terminal, every colu
 Offset = Annotated[int, typer.Option(help="Skip this many rows (paging).")]
 
 
-@contextmanager
-def reading(db: Path) -> Iterator[Any]:
-    """A read-only cursor on the database, closed afterwards (without the
-    duckdb package's Python layer: reads fetch rows and frames only)."""
-    from ..store.damage import guarded
-    from ..store.db import Store
-
-    with guarded(str(db)), Store.open(db, read_only=True, engine_only=True) as store:
-        yield store.cursor()
-
-
-def _columns(df: pd.DataFrame, fmt: Any, cols: list[str] | None = None) -> pd.DataFrame:
-    """In a terminal table only the columns a reader scans, with floats
-    rounded to 2 decimals; scripts get every column at full precision."""
-    import pandas as pd
-
-    if _name(fmt) != "table":
-        return df
-    df = df[[c for c in cols if c in df.columns]] if cols else df.copy()
-    for c in df.columns:
-        if pd.api.types.is_float_dtype(df[c]):
-            df[c] = df[c].round(2)
-        elif df[c].dtype == object:  # sentences end with the paragraph's newlines
-            df[c] = [v.strip() if isinstance(v, str) else v for v in df[c]]
-    return df
-
-
-def _lists_as_text(df: pd.DataFrame, cols: list[str], fmt: Any, head: int = 5) -> pd.DataFrame:
-    """Lists of ids shown as "a, b, c (+2)" in tables and CSV (JSON and
-    Parquet keep real lists)."""
-    if _name(fmt) not in ("table", "csv"):
-        return df
-    df = df.copy()
-    for c in cols:
-        df[c] = [_list_text(v, head) for v in df[c]]
-    return df
-
-
-def _list_text(ids: list[str], head: int = 5) -> str:
-    return ", ".join(ids[:head]) + (f" (+{len(ids) - head})" if len(ids) > head else "")
-
-
-def _fits(fmt: Any, output: Path | None) -> bool:
-    """True when a listing is printed to the terminal, fitted to its width
-    (cli/fit.py). The fitted table reads plain records, so the commands
-    that can fetch them as records (`queries.fetch_records`) then never
-    load pandas."""
-    return _name(fmt) == "table" and output is None
-
-
-def _listing(data: pd.DataFrame | list[dict[str, Any]], listing: str, fmt: Any,
-             output: Path | None, wide: bool, *, title: str, cols: list[str] | None = None,
-             trim: bool = True) -> None:
-    """Every listing ends the same way: fitted to the terminal (from records,
-    or a frame's records), else the frame written by `emit` (with `_columns`
-    applied unless `trim` is False)."""
-    if _fits(fmt, output):
-        from .fit import LISTINGS, print_fitted
-
-        if not isinstance(data, list):
-            from ..store.queries import records
-
-            data = records(data)
-        print_fitted(data, LISTINGS[listing], wide=wide, title=listing)
-        return
-    emit(_columns(data, fmt, cols) if trim else data, fmt, output, title=title)
-
-
-def parse_pair(value: str) -> tuple[str, str]:
-    """Two actors by code or name ("China-North Korea")."""
-    from ..store.filters import EventFilter
-
-    return EventFilter.parse(dyad=value).dyad
-
-
-def _name(fmt: Any) -> str:
-    return getattr(fmt, "value", fmt)
-
-
-def _document(value: dict[str, Any], fmt: Any, render: Any) -> None:
-    """Print one nested record: JSON, or rendered for reading."""
-    if _name(fmt) == "json":
-        print(json.dumps(value, ensure_ascii=False, indent=1, default=str))
-    else:
-        console().print(render(value))
-
-
 @filter_options
 def events(
     flt: EventFilter,
@@ -171,27 +74,7 @@ def events(
     fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
 ) -> None:
     """List events with their evidence sentence, oldest first."""
-    from ..store import queries
-
-    as_records = _fits(fmt, output)
-
-    def local() -> pd.DataFrame | list[dict[str, Any]]:
-        with reading(db) as con:
-            if as_records:
-                return queries.fetch_records(con, *queries.events_query(
-                    flt, limit=limit, offset=offset))
-            return queries.list_events(con, flt, limit=limit, offset=offset)
-
-    def served(client: Client) -> pd.DataFrame:
-        import pandas as pd
-
-        df = pd.DataFrame(client.items("/api/events", flt.http_params(), limit, offset))
-        return df.drop(columns=["distance_km"]) if flt.near is None and len(df) else df
-
-    df = local_or_served(db, local, served)
-    _listing(df, "events", fmt, output, wide, title=f"{len(df)} events",
-             cols=["id", "date", "source", "target", "plover", "goldstein", "trigger",
-                   "sentence", "geo_name", "distance_km"])
+    listings.events(flt, db, limit, offset, fmt, output, wide)
 
 
 def show(
@@ -205,7 +88,7 @@ def show(
 
     with reading(db) as con:
         ev = queries.get_event(con, event_id)
-    _document(ev, fmt, render_event)
+    document(ev, fmt, "render_event")
 
 
 def quotes(
@@ -230,9 +113,9 @@ def quotes(
     df = local_or_served(db, local, lambda client: pd.DataFrame(client.items(
         "/api/quotes", {"speaker": who, "dyad": "-".join(pair) if pair else None,
                         "since": since, "until": until, "q": text}, limit, offset)))
-    df = _lists_as_text(df, ["event_ids"], fmt)
-    _listing(df, "quotes", fmt, output, wide, title=f"{len(df)} quotes",
-             cols=["date", "speaker", "speaker_name", "text", "outlet", "event_ids"])
+    df = lists_as_text(df, ["event_ids"], fmt)
+    print_listing(df, "quotes", fmt, output, wide, title=f"{len(df)} quotes",
+                  cols=["date", "speaker", "speaker_name", "text", "outlet", "event_ids"])
 
 
 def actors(
@@ -258,7 +141,7 @@ def actors(
                         "include_nonfactual": all_}, limit)))
     names = Names.from_package()
     df.insert(1, "label", [names.label(c) for c in df["code"]] if len(df) else [])
-    _listing(df, "actors", fmt, output, wide, title="actors", trim=False)
+    print_listing(df, "actors", fmt, output, wide, title="actors", trim=False)
 
 
 def dyad(
@@ -273,44 +156,8 @@ def dyad(
 ) -> None:
     """Events between A and B per period: counts by PLOVER type and
     QuadClass, Goldstein sum and mean, share of conflict."""
-    from ..analysis import dyads as analysis
-    from ..store import queries
-
-    a, b = actor_code(a, "A"), actor_code(b, "B")
-    label = f"{a.upper()}{' -> ' if directed else '-'}{b.upper()}"
-    options = dict(directed=directed, freq=freq.value, since=since, until=until,
-                   unit=unit.value, include_nonfactual=all_)
-    if _fits(fmt, output) and not plot:
-        with reading(db) as con:
-            rows = queries.fetch_records(con, *analysis.dyad_series_query(con, a, b, **options))
-        _print_series(rows, freq.value, label, all_periods=all_periods, wide=wide)
-        return
-    with reading(db) as con:
-        df = analysis.dyad_series(con, a, b, **options)
-    if plot:
-        from ..analysis.plots import plot_dyad
-
-        plot_dyad(df, plot, title=f"{label}: {unit.value} events per {freq.value}"
-                                  f"{'' if directed else ' (both directions)'}")
-        console(stderr=True).print(f"wrote {plot}")
-    if _fits(fmt, output):
-        _print_series(queries.records(df), freq.value, label, all_periods=all_periods, wide=wide)
-        return
-    if _name(fmt) == "table":  # PLOVER types that never occur only widen the table
-        df = df[[c for c in df.columns if c not in PLOVER_TYPES or df[c].any()]]
-    emit(_columns(df, fmt), fmt, output, title=label)
-
-
-def _print_series(rows: list[dict[str, Any]], freq: str, label: str, *, all_periods: bool,
-                  wide: bool) -> None:
-    """A dyad's series fitted to the terminal, without the PLOVER types that
-    never occur in it (they only widen the table)."""
-    from .fit import print_fitted, series_columns, series_rows
-
-    used = {t for t in PLOVER_TYPES if any(r[t] for r in rows)}
-    rows = [{k: v for k, v in r.items() if k not in PLOVER_TYPES or k in used} for r in rows]
-    rows = series_rows(rows, freq, all_periods=all_periods)
-    print_fitted(rows, series_columns(rows, PLOVER_TYPES), wide=wide, title=label)
+    listings.dyad(a, b, db, since, until, freq, directed, unit, all_, plot, fmt, output,
+                   all_periods, wide)
 
 
 def alerts(
@@ -330,61 +177,8 @@ def alerts(
 ) -> None:
     """Dyads whose conflict in the latest window is far above their own
     baseline (robust z-score), ranked, with the events that drove it."""
-    from ..analysis import alerts as analysis
-    from ..store import queries
-
-    s = Settings.from_env()
-    options = dict(window_days=s.alert_window_days if window is None else window,
-                   baseline_windows=s.alert_baseline_windows if baseline is None else baseline,
-                   threshold=s.alert_threshold if threshold is None else threshold,
-                   as_of=as_of, min_events=min_events, directed=directed)
-    as_records = _fits(fmt, output)
-
-    def local() -> pd.DataFrame | list[dict[str, Any]]:
-        with reading(db) as con:
-            if not as_records:
-                return analysis.alerts(con, **options, unit=unit.value, include_nonfactual=all_)
-            query = analysis.alerts_query(con, **options, unit=unit.value,
-                                          include_nonfactual=all_)
-            return [] if query is None else queries.fetch_records(con, *query)
-
-    def served(client: Client) -> pd.DataFrame | list[dict[str, Any]]:
-        if unit is not Unit.canonical or all_:
-            raise error("E528")
-        import pandas as pd
-
-        df = pd.DataFrame(client.get("/api/alerts", options)["items"])
-        return queries.records(df) if as_records else df
-
-    df = local_or_served(db, local, served)
-    if _name(fmt) == "table" and not len(df):
-        console().print(_nothing_fires(db, options, unit, all_))
-        return
-    if as_records:
-        for row in df:
-            row.update({c: _list_text(row[c]) for c in ("event_ids", "canonical_ids")},
-                       baseline=" ".join(f"{x:g}" for x in row["baseline"]))
-        _listing(df, "alerts", fmt, output, wide, title="escalation alerts")
-        return
-    df = _lists_as_text(df, ["event_ids", "canonical_ids"], fmt)
-    if _name(fmt) in ("table", "csv"):
-        df["baseline"] = [" ".join(f"{x:g}" for x in v) for v in df["baseline"]]
-    _listing(df, "alerts", fmt, output, wide, title="escalation alerts",
-             cols=["dyad", "z", "n_events", "intensity", "baseline", "window_start",
-                   "window_end", "event_ids"])
-
-
-def _nothing_fires(db: Path, options: dict, unit: Unit, all_: bool) -> str:
-    """The window `alerts` checked and the dyads closest to firing (read from
-    the file; through a running server only the plain sentence)."""
-    from ..analysis.alerts import closest
-    from ..errors import StoreLockedError
-
-    try:
-        with reading(db) as con:
-            return closest(con, **options, unit=unit.value, include_nonfactual=all_)
-    except StoreLockedError:
-        return "no dyad crosses the threshold."
+    listings.alerts(db, window, baseline, threshold, as_of, min_events, directed, unit,
+                    all_, fmt, output, wide)
 
 
 def timeline(
@@ -411,9 +205,10 @@ def timeline(
         return pd.DataFrame(client.get(f"/api/dyads/{a}/{b}/timeline", params)["items"])
 
     df = local_or_served(db, local, served)
-    _listing(df, "timeline", fmt, output, wide, title=f"{a.upper()}-{b.upper()} timeline",
-             cols=["date", "event_id", "source", "target", "plover", "goldstein",
-                   "n_stories", "sentence", "outlet", "quote"])
+    print_listing(df, "timeline", fmt, output, wide,
+                  title=f"{a.upper()}-{b.upper()} timeline",
+                  cols=["date", "event_id", "source", "target", "plover", "goldstein",
+                        "n_stories", "sentence", "outlet", "quote"])
 
 
 def summary(
@@ -437,7 +232,7 @@ def summary(
     with reading(db) as con:
         result = analysis.summary(con, a, b, directed=directed, since=since, until=until,
                                   max_sentences=sentences)
-    _document(result, fmt, render_summary)
+    document(result, fmt, "render_summary")
 
 
 def network(
@@ -468,7 +263,7 @@ def network(
         plot_network(df, plot, title="Who acts on whom, " + period_label(
             queries.parse_date(since), queries.parse_date(until, end=True)))
         console(stderr=True).print(f"wrote {plot}")
-    _listing(df, "network", fmt, output, wide, title="network")
+    print_listing(df, "network", fmt, output, wide, title="network")
 
 
 @filter_options
@@ -487,29 +282,13 @@ def export(
     from ..analysis import dyads as analysis
 
     with reading(db) as con:
-        n = analysis.export_events(con, out, _name(fmt) if fmt else None, flt)
+        n = analysis.export_events(con, out, format_name(fmt) if fmt else None, flt)
     console(stderr=True).print(f"wrote {n} events to {out}")
 
 
 def stats(db: DbOption = DEFAULT_DB_PATH, fmt: DocumentFormatOption = "table") -> None:
     """What the database holds: articles, events, types, top dyads."""
-    from ..analysis import dyads as analysis
-    from ..provenance import coder_counts
-
-    def local() -> dict[str, Any]:
-        with reading(db) as con:
-            ov = analysis.overview(con)
-            ov["coders"] = [{"fingerprint": fp, "articles": n} for fp, n in coder_counts(con)]
-            return ov
-
-    def served(client: Client) -> dict[str, Any]:
-        ov = client.get("/api/stats")
-        for extra in ("ingest", "writes_enabled"):
-            ov.pop(extra, None)
-        return ov
-
-    ov = local_or_served(db, local, served)
-    _document(ov, fmt, lambda value: render_overview(value, str(db)))
+    listings.stats(db, fmt)
 
 
 #: The read commands, in the order `dyadwatch --help` lists them.

@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from ..config import Settings
-from ._common import DEFAULT_DB_PATH, DbOption, console
+from ._common import DEFAULT_DB_PATH, DbOption
+from .printing import console
 
 SinceOption = Annotated[str | None, typer.Option(
     help="Only articles dated on or after this day (YYYY-MM-DD).")]

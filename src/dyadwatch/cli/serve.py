@@ -17,7 +17,8 @@ from typing import Annotated
 import typer
 
 from ..config import Settings
-from ._common import DEFAULT_DB_PATH, DbOption, console
+from ._common import DEFAULT_DB_PATH, DbOption
+from .printing import console
 from .remote import advertise
 
 

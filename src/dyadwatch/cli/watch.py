@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from ..config import Settings
 from ..errors import error
-from ._common import DEFAULT_DB_PATH, DbOption, FormatOption, OutputOption, console, emit
+from ._common import DEFAULT_DB_PATH, DbOption, FormatOption, OutputOption
+from .printing import console, emit, escape
 
 SourcesArg = Annotated[Path, typer.Argument(help="YAML sources file (sources: and rules:).")]
 
