@@ -35,6 +35,8 @@ from spacy.symbols import conj as CONJ
 _DOC_CHILDREN = "dyadwatch.children"
 #: Where a Doc keeps its conjuncts tuples, by token index.
 _DOC_CONJUNCTS = "dyadwatch.conjuncts"
+#: Where a Doc keeps each token's head index.
+_DOC_HEADS = "dyadwatch.heads"
 #: Where a Doc keeps each token's sentence start, and the sentence Spans asked for.
 _DOC_SENTENCES = "dyadwatch.sentences"
 
@@ -42,7 +44,9 @@ _DOC_SENTENCES = "dyadwatch.sentences"
 def children(tok) -> tuple:
     """The syntactic children of `tok`, as `tok.children` yields them."""
     doc = tok.doc
-    index = kept(doc, _DOC_CHILDREN, _index)
+    index = doc.user_data.get(_DOC_CHILDREN)  # `kept`, inline: asked 400,000 times on 300 articles
+    if index is None:
+        index = doc.user_data[_DOC_CHILDREN] = _index(doc)
     kids = index[tok.i]
     if kids.__class__ is list:  # indices until first asked: a Token for every word costs more
         kids = index[tok.i] = tuple(doc[j] for j in kids)
@@ -76,6 +80,12 @@ def sentence(tok):
     return span
 
 
+def heads(doc) -> list[int]:
+    """Each token's head index (a root's is its own), from the HEAD array: a
+    walk up the tree by index makes no Token per step (`Token.head` makes one)."""
+    return kept(doc, _DOC_HEADS, _heads)
+
+
 def kept(doc, key: str, build):
     """The table `key` the Doc keeps in `user_data`, built by `build(doc)` the
     first time it is asked for."""
@@ -104,6 +114,14 @@ def _index(doc) -> list:
             if offset:
                 index[i + offset].append(i)
     return index
+
+
+def _heads(doc) -> list[int]:
+    from spacy.attrs import HEAD
+
+    if not len(doc):
+        return []
+    return [i + offset for i, offset in enumerate(doc.to_array(HEAD).astype(numpy.int64).tolist())]
 
 
 def _conjuncts(tok) -> tuple:
