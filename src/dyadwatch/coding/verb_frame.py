@@ -26,6 +26,25 @@ class VerbFrame:
         self.tok = tok
         self.circumstance_preps = circumstance_preps
 
+    # the word's own attributes, asked by each of its patterns in turn (a spaCy
+    # Token looks each up in the StringStore on every read)
+    @cached_property
+    def pos(self) -> str:
+        return self.tok.pos_
+
+    @cached_property
+    def verbal(self) -> bool:
+        """A verb tag (VB*), whatever the part of speech."""
+        return self.tok.tag_.startswith("VB")
+
+    @cached_property
+    def dep(self) -> str:
+        return self.tok.dep_
+
+    @cached_property
+    def lemma(self) -> str:
+        return self.tok.lemma_.lower()
+
     @cached_property
     def has_object(self) -> bool:
         """A direct object or a passive: what a `no_object` pattern may not have."""
