@@ -25,25 +25,12 @@ class VerbFrame:
     def __init__(self, tok, circumstance_preps: frozenset[str]) -> None:
         self.tok = tok
         self.circumstance_preps = circumstance_preps
-
-    # the word's own attributes, asked by each of its patterns in turn (a spaCy
-    # Token looks each up in the StringStore on every read)
-    @cached_property
-    def pos(self) -> str:
-        return self.tok.pos_
-
-    @cached_property
-    def verbal(self) -> bool:
-        """A verb tag (VB*), whatever the part of speech."""
-        return self.tok.tag_.startswith("VB")
-
-    @cached_property
-    def dep(self) -> str:
-        return self.tok.dep_
-
-    @cached_property
-    def lemma(self) -> str:
-        return self.tok.lemma_.lower()
+        # the word's own attributes, asked by each of its patterns in turn (a spaCy
+        # Token looks each up in the StringStore on every read)
+        self.pos: str = tok.pos_
+        self.verbal: bool = tok.tag_.startswith("VB")  # a verb tag, whatever the part of speech
+        self.dep: str = tok.dep_
+        self.lemma: str = tok.lemma_.lower()
 
     @cached_property
     def has_object(self) -> bool:
