@@ -102,7 +102,7 @@ class ClauseReader:
             return Context("background", negated)  # "was once invited", "always condemns"
         if any(self._question(t) for t in [tok, *tok.ancestors]):
             return Context("hypothetical", negated)  # "unclear whether X will Z", "asked if X agreed"
-        if _yes_no_question(tree.sentence(tok)):
+        if _yes_no_question(tok.doc, *tree.sentence_bounds(tok)):
             return Context("hypothetical", negated)  # an interviewer's "Did X attack Y?"
         return None
 
@@ -465,18 +465,18 @@ def _verb_above(noun):
     return cur
 
 
-def _yes_no_question(sent) -> bool:
+def _yes_no_question(doc, start: int, end: int) -> bool:
     """Is the sentence a direct yes/no question ("Did X attack Y?", "Will X
     send aid?")? It asks whether the act happened and asserts nothing, as an
-    interviewer's turn in a transcript. The sentence ends in a question mark
+    interviewer's turn in a transcript. The sentence (doc[start:end]) ends in a question mark
     and opens with the auxiliary put before its subject; a wh-question ("Why
     did X attack Y?") takes the act as given and is not one."""
-    doc, last = sent.doc, sent.end - 1  # read from the end: asked for every trigger
-    while last >= sent.start and (doc[last].is_quote or doc[last].is_space):
+    last = end - 1  # read from the end: asked for every trigger
+    while last >= start and (doc[last].is_quote or doc[last].is_space):
         last -= 1
-    if last < sent.start or doc[last].text != "?":
+    if last < start or doc[last].text != "?":
         return False
-    words = [t for t in sent if not (t.is_punct or t.is_quote or t.is_space)]
+    words = [t for t in doc[start:end] if not (t.is_punct or t.is_quote or t.is_space)]
     if not words:
         return False
     first = words[0]

@@ -69,14 +69,19 @@ def sentence_start(tok) -> int:
     return kept(tok.doc, _DOC_SENTENCES, _sentence_tables)[0][tok.i]
 
 
+def sentence_bounds(tok) -> tuple[int, int]:
+    """(`tok.sent.start`, `tok.sent.end`), without making the Span."""
+    starts, ends, _ = kept(tok.doc, _DOC_SENTENCES, _sentence_tables)
+    return starts[tok.i], ends[tok.i]
+
+
 def sentence(tok):
     """`tok.sent`: the sentence Span, made once per sentence."""
-    starts, spans = kept(tok.doc, _DOC_SENTENCES, _sentence_tables)
+    starts, ends, spans = kept(tok.doc, _DOC_SENTENCES, _sentence_tables)
     start = starts[tok.i]
     span = spans.get(start)
     if span is None:
-        end = next((j for j in range(tok.i + 1, len(starts)) if starts[j] == j), len(starts))
-        span = spans[start] = tok.doc[start:end]
+        span = spans[start] = tok.doc[start:ends[tok.i]]
     return span
 
 
@@ -135,10 +140,10 @@ def _conjuncts(tok) -> tuple:
     return tuple(w for w in output if w.i != tok.i)
 
 
-def _sentence_tables(doc) -> tuple[list[int], dict]:
-    """Each token's sentence start, from the SENT_START array as `Span.sent`
-    reads it (a sentence starts where the flag is 1, and at 0), and an empty
-    cache of sentence Spans."""
+def _sentence_tables(doc) -> tuple[list[int], list[int], dict]:
+    """Each token's sentence start and end, from the SENT_START array as
+    `Span.sent` reads it (a sentence starts where the flag is 1, and at 0),
+    and an empty cache of sentence Spans."""
     from spacy.attrs import SENT_START
 
     starts: list[int] = []
@@ -148,4 +153,11 @@ def _sentence_tables(doc) -> tuple[list[int], dict]:
             if flag == 1:
                 current = i
             starts.append(current)
-    return starts, {}
+    ends: list[int] = []
+    end = len(starts)
+    for i in range(len(starts) - 1, -1, -1):  # a sentence ends where the next one starts
+        ends.append(end)
+        if starts[i] == i:
+            end = i
+    ends.reverse()
+    return starts, ends, {}
