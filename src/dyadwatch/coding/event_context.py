@@ -397,15 +397,19 @@ class ClauseReader:
     def negated(self, tok) -> bool:
         """"did not sign", "never met", "held no talks", "no deadline was set"."""
         neg = self.words["negation_words"]
-        if any(c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in neg)
-               for c in tree.children(tok)):
-            return True
-        if any(c.dep_ == "advmod" and c.lower_ == "longer" and any(g.lower_ == "no" for g in tree.children(c))
-               for c in tree.children(tok)):
-            return True  # "will no longer recognize"
-        return any(c.dep_ in ("dobj", "nsubjpass") and any(g.dep_ == "det" and g.lower_ in neg
-                                                           for g in tree.children(c))
-                   for c in tree.children(tok))
+        for c in tree.children(tok):  # one pass: asked for every trigger and clause above it
+            dep = c.dep_
+            if dep == "neg":
+                return True
+            if dep in ("advmod", "det"):
+                low = c.lower_
+                if low in neg or (dep == "advmod" and low == "longer"
+                                  and any(g.lower_ == "no" for g in tree.children(c))):
+                    return True  # ("will no longer recognize")
+            elif dep in ("dobj", "nsubjpass") and any(g.dep_ == "det" and g.lower_ in neg
+                                                      for g in tree.children(c)):
+                return True
+        return False
 
     def negated_noun(self, noun) -> bool:
         """"no discussions", "no plan": a noun its determiner denies."""
