@@ -443,9 +443,11 @@ class ClauseReader:
         "suggested that Y should Z" asks it of Y (the demand event codes that)."""
         w = self.words
         modal = w["hypothetical_aux"] | w["obligation_aux"]
-        return lemma_key(tok, self.governors) in w["inference_verbs"] and any(
+        # the clause first: asked for every verb trigger, few have a "that" clause, and
+        # `lemma_key` tries the word's de-inflections when its lemma is no governor
+        return any(
             c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lemma_.lower() in modal for a in tree.children(c))
-            for c in tree.children(tok))
+            for c in tree.children(tok)) and lemma_key(tok, self.governors) in w["inference_verbs"]
 
     def no_comment(self, tok) -> bool:
         comment = self.words["comment_verbs"]
