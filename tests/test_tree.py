@@ -25,5 +25,14 @@ def test_conjuncts_and_sentences_are_spacy_ones(nlp):
         assert tree.conjuncts(tok) == tok.conjuncts
         assert tree.sentence_start(tok) == tok.sent.start
         assert tree.sentence(tok) == tok.sent
+        assert tree.sentence_bounds(tok) == (tok.sent.start, tok.sent.end)
+    tree.release(doc)
+    assert not doc.user_data
+
+
+def test_heads_are_spacy_heads(nlp):
+    doc = nlp("Once the ferry docked, the crew, tired and cold, walked to the harbour office. It was shut.")
+    assert tree.heads(doc) == [tok.head.i for tok in doc]
+    assert tree.heads(nlp("")) == []
     tree.release(doc)
     assert not doc.user_data

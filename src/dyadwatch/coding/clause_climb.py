@@ -23,6 +23,8 @@ from .triggers import lemma_key
 #: Dependency labels that link a clause to the word governing it.
 CLAUSAL = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "relcl", "conj", "csubj", "acomp",
                      "parataxis"})
+#: The labels a climb goes up through: a clause, or a noun object ("made a call to").
+CLIMBED = CLAUSAL | {"dobj"}
 #: Step results besides a Context or a token to climb on from.
 NEXT, STOP = object(), object()
 
@@ -79,8 +81,11 @@ def climb(reader, tok, at: dict, r: Reading, quoted) -> tuple[Any, Any]:
     """Climb from `tok`; returns (the deciding Context or None, the last clause word)."""
     cur = tok
     for _ in range(6):
-        dep, gov = cur.dep_, cur.head
-        if gov == cur or dep not in CLAUSAL | {"dobj"}:
+        dep = cur.dep_
+        if dep not in CLIMBED:
+            break
+        gov = cur.head
+        if gov == cur:
             break
         link = Link(tok, cur, gov, dep, lemma_key(gov, reader.governors), at, quoted)
         step = _step(reader, link, r)

@@ -310,7 +310,7 @@ def _unlabelled(doc, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, 
     """Relative date phrases of the text that no DATE entity covers, found by one
     regular expression over the document's text (no Token is made per word)."""
     found = []
-    for m in _UNLABELLED.finditer(doc.text):
+    for m in _UNLABELLED.finditer(nlp.kept_text(doc)):  # (`doc.text` makes a Token per word)
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None and not any(s < span.end and span.start < e for _, s, e in spans):
             found.append((span.text, span.start, span.end))

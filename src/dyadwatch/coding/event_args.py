@@ -579,8 +579,9 @@ class ArgumentFinder:
         out: list[Arg] = []
         # "X's envoy Ana Diaz and Japan's envoy Taro Kono": the conjunct hangs on the apposition;
         # in a list of countries parsed as one, the apposition is a member too (see `names_country`)
-        appos_conj = [x for c in tree.children(tok) if c.dep_ == "appos" for x in tree.conjuncts(c)]
-        appos_conj += [c for c in tree.children(tok) if c.dep_ == "appos" and tree.conjuncts(c)
+        appos = [c for c in tree.children(tok) if c.dep_ == "appos"]
+        appos_conj = [x for c in appos for x in tree.conjuncts(c)]
+        appos_conj += [c for c in appos if tree.conjuncts(c)
                        and names_country(by_token.get(c.i)) and names_country(by_token.get(tok.i))]
         for i, t in enumerate([tok, *tree.conjuncts(tok), *appos_conj]):
             how = "direct" if i == 0 else "conj"

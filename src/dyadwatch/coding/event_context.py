@@ -102,7 +102,7 @@ class ClauseReader:
             return Context("background", negated)  # "was once invited", "always condemns"
         if any(self._question(t) for t in [tok, *tok.ancestors]):
             return Context("hypothetical", negated)  # "unclear whether X will Z", "asked if X agreed"
-        if _yes_no_question(tree.sentence(tok)):
+        if _yes_no_question(tok.doc, *tree.sentence_bounds(tok)):
             return Context("hypothetical", negated)  # an interviewer's "Did X attack Y?"
         return None
 
@@ -401,15 +401,19 @@ class ClauseReader:
     def negated(self, tok) -> bool:
         """"did not sign", "never met", "held no talks", "no deadline was set"."""
         neg = self.words["negation_words"]
-        if any(c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in neg)
-               for c in tree.children(tok)):
-            return True
-        if any(c.dep_ == "advmod" and c.lower_ == "longer" and any(g.lower_ == "no" for g in tree.children(c))
-               for c in tree.children(tok)):
-            return True  # "will no longer recognize"
-        return any(c.dep_ in ("dobj", "nsubjpass") and any(g.dep_ == "det" and g.lower_ in neg
-                                                           for g in tree.children(c))
-                   for c in tree.children(tok))
+        for c in tree.children(tok):  # one pass: asked for every trigger and clause above it
+            dep = c.dep_
+            if dep == "neg":
+                return True
+            if dep in ("advmod", "det"):
+                low = c.lower_
+                if low in neg or (dep == "advmod" and low == "longer"
+                                  and any(g.lower_ == "no" for g in tree.children(c))):
+                    return True  # ("will no longer recognize")
+            elif dep in ("dobj", "nsubjpass") and any(g.dep_ == "det" and g.lower_ in neg
+                                                      for g in tree.children(c)):
+                return True
+        return False
 
     def negated_noun(self, noun) -> bool:
         """"no discussions", "no plan": a noun its determiner denies."""
@@ -443,9 +447,11 @@ class ClauseReader:
         "suggested that Y should Z" asks it of Y (the demand event codes that)."""
         w = self.words
         modal = w["hypothetical_aux"] | w["obligation_aux"]
-        return lemma_key(tok, self.governors) in w["inference_verbs"] and any(
+        # the clause first: asked for every verb trigger, few have a "that" clause, and
+        # `lemma_key` tries the word's de-inflections when its lemma is no governor
+        return any(
             c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lemma_.lower() in modal for a in tree.children(c))
-            for c in tree.children(tok))
+            for c in tree.children(tok)) and lemma_key(tok, self.governors) in w["inference_verbs"]
 
     def no_comment(self, tok) -> bool:
         comment = self.words["comment_verbs"]
@@ -484,18 +490,18 @@ def _verb_above(noun):
     return cur
 
 
-def _yes_no_question(sent) -> bool:
+def _yes_no_question(doc, start: int, end: int) -> bool:
     """Is the sentence a direct yes/no question ("Did X attack Y?", "Will X
     send aid?")? It asks whether the act happened and asserts nothing, as an
-    interviewer's turn in a transcript. The sentence ends in a question mark
+    interviewer's turn in a transcript. The sentence (doc[start:end]) ends in a question mark
     and opens with the auxiliary put before its subject; a wh-question ("Why
     did X attack Y?") takes the act as given and is not one."""
-    doc, last = sent.doc, sent.end - 1  # read from the end: asked for every trigger
-    while last >= sent.start and (doc[last].is_quote or doc[last].is_space):
+    last = end - 1  # read from the end: asked for every trigger
+    while last >= start and (doc[last].is_quote or doc[last].is_space):
         last -= 1
-    if last < sent.start or doc[last].text != "?":
+    if last < start or doc[last].text != "?":
         return False
-    words = [t for t in sent if not (t.is_punct or t.is_quote or t.is_space)]
+    words = [t for t in doc[start:end] if not (t.is_punct or t.is_quote or t.is_space)]
     if not words:
         return False
     first = words[0]

@@ -10,7 +10,7 @@ tested on its own.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from . import dates, tree
 from ..types import Actor, Article, Event, Modality
@@ -23,14 +23,10 @@ def tally(sent, tok, article: Article) -> bool:
     first visit since 2019": the span is the wait before this act, the news."""
     chain = clause_chain(tok)
     for text, start, end in dates.find_dates(sent):
-        root = sent.doc[start:end].root
-        prep = root.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else None
-        verb = prep.head if prep is not None else root.head
-        if verb.i not in chain or _wait_before(root):
+        a = _anchor(sent.doc, start, end)
+        if a.verb not in chain or _wait_before(sent.doc[start:end].root):
             continue
-        cumulative = (prep is not None and prep.lower_ == "since") or any(
-            c.dep_ == "advmod" and c.lower_ == "far" for c in tree.children(verb))  # "so far this year"
-        if dates.tally_before_window(text, article.date, cumulative=cumulative):
+        if dates.tally_before_window(text, article.date, cumulative=a.cumulative):
             return True
     return False
 
@@ -53,23 +49,19 @@ def event_date(sent, tok, article: Article):
     chain = clause_chain(tok)
     ranked = []
     for text, start, end in dates.find_dates(sent):
-        root = sent.doc[start:end].root
-        if root.head.i == tok.i and root.dep_ in ("poss", "compound", "nmod", "nummod", "amod") and \
+        a = _anchor(sent.doc, start, end)
+        if a.root_head == tok.i and a.root_dep in ("poss", "compound", "nmod", "nummod", "amod") and \
                 tok.pos_ in ("NOUN", "PROPN"):
             ranked.append((0, start, text))  # the nominal event's own date: "last year's summit"
             continue
-        scene = _scene(root)
-        if scene is not None and scene.head.i in chain:  # "during/ahead of last year's drills"
+        if a.scene_head is not None and a.scene_head in chain:  # "during/ahead of last year's drills"
             ranked.append((20, start, text))
             continue
-        verb = root.head  # "on Friday" -> on -> verb; "last month" -> verb
-        if root.dep_ == "pobj" and verb.dep_ == "prep":
-            verb = verb.head
-        if verb.pos_ not in ("VERB", "AUX") or root.dep_ not in ("npadvmod", "pobj", "tmod", "advmod"):
+        if not a.on_verb:
             continue  # a date inside a noun phrase: "the 1950-53 war", "a 2018 accord"
-        rank = chain.index(verb.i) if verb.i in chain else 99
-        if rank == 99 and _simultaneous(verb) and verb.head.i in chain:
-            rank = 50 + chain.index(verb.head.i)  # "when the war ended in 1995, X decided": 1995
+        rank = chain.index(a.verb) if a.verb in chain else 99
+        if rank == 99 and a.simultaneous_head in chain:
+            rank = 50 + chain.index(a.simultaneous_head)  # "when the war ended in 1995, X decided": 1995
         ranked.append((rank, start, text))
     for _, _, text in sorted(r for r in ranked if r[0] < 99):
         value, how = dates.resolve(text, anchor)
@@ -83,14 +75,54 @@ def event_date(sent, tok, article: Article):
 def clause_chain(tok) -> list[int]:
     """Indices of the trigger and the words above it (eight steps up the parse):
     a date attached to one of them dates the trigger's clause."""
+    heads = tree.heads(tok.doc)
     chain = []
-    cur = tok
+    cur = tok.i
     for _ in range(8):
-        chain.append(cur.i)
-        if cur.head == cur:
+        chain.append(cur)
+        if heads[cur] == cur:
             break
-        cur = cur.head
+        cur = heads[cur]
     return chain
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    """Where a date expression attaches, as token indices: what every trigger
+    of its sentence asks of it (its root's head and label, the scene word
+    above it, the verb it dates), read once per document, not once per trigger."""
+
+    root_head: int
+    root_dep: str
+    scene_head: int | None  # the head of the scene word it hangs from ("during")
+    verb: int  # the word it dates: its root's head, or a preposition's head
+    on_verb: bool  # that word is a verb and the root an adverbial
+    simultaneous_head: int | None  # the clause a "when"/"while" clause it dates hangs on
+    cumulative: bool  # "since ...", "so far this year": a tally's span
+
+
+#: Where a Doc keeps its date anchors, by (start, end) of the expression.
+_DOC_ANCHORS = "dyadwatch.date_anchors"
+
+
+def _anchor(doc, start: int, end: int) -> _Anchor:
+    """The anchor of the date expression doc[start:end], made once per document."""
+    anchors = tree.kept(doc, _DOC_ANCHORS, lambda d: {})
+    found = anchors.get((start, end))
+    if found is None:
+        found = anchors[(start, end)] = _read_anchor(doc[start:end].root)
+    return found
+
+
+def _read_anchor(root) -> _Anchor:
+    scene = _scene(root)
+    prep = root.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else None
+    verb = prep.head if prep is not None else root.head  # "on Friday" -> on -> verb; "last month" -> verb
+    on_verb = verb.pos_ in ("VERB", "AUX") and root.dep_ in ("npadvmod", "pobj", "tmod", "advmod")
+    cumulative = (prep is not None and prep.lower_ == "since") or any(
+        c.dep_ == "advmod" and c.lower_ == "far" for c in tree.children(verb))  # "so far this year"
+    return _Anchor(root.head.i, root.dep_, scene.head.i if scene is not None else None, verb.i, on_verb,
+                   verb.head.i if on_verb and _simultaneous(verb) else None, cumulative)
 
 
 #: Units an act can be measured from another act in ("a day after", "two weeks before"), in days.
@@ -179,9 +211,7 @@ def lead_day(doc, article: Article, lead: frozenset[int]) -> tuple[object, str] 
         if index not in lead:
             continue
         for text, start, end in dates.find_dates(sent):
-            root = sent.doc[start:end].root
-            verb = root.head.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else root.head
-            if verb.pos_ not in ("VERB", "AUX") or root.dep_ not in ("npadvmod", "pobj", "tmod", "advmod"):
+            if not _anchor(doc, start, end).on_verb:
                 continue
             value, how = dates.resolve(text, article.date)
             if value is not None and how in ("weekday", "relative-day", "absolute-day") \

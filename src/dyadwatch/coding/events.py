@@ -316,16 +316,16 @@ class EventCoder:
     def _fits(self, frame: VerbFrame, p: Pattern):
         """The object token (or None) when the pattern fits the token, else False."""
         tok = frame.tok
-        if tok.pos_ not in p.pos and not (tok.tag_.startswith("VB") and "VERB" in p.pos):
+        if frame.pos not in p.pos and not (frame.verbal and "VERB" in p.pos):
             return False
         if p.no_object and frame.has_object:
             return False
-        if p.kind == "verb" and "VERB" in p.pos and tok.dep_ in NOMINAL_DEPS:
+        if p.kind == "verb" and "VERB" in p.pos and frame.dep in NOMINAL_DEPS:
             return False
-        if p.complement is Complement.OBLIGATION and tok.lemma_.lower() in self.words["obligation_verbs"] \
+        if p.complement is Complement.OBLIGATION and frame.lemma in self.words["obligation_verbs"] \
                 and not self.clauses.obliges(tok):
             return False  # "the help they need": no obligation, and no trigger to hide others
-        if p.complement is Complement.REQUEST and tok.lemma_.lower() in self.words["directive_verbs"] \
+        if p.complement is Complement.REQUEST and frame.lemma in self.words["directive_verbs"] \
                 and not frame.infinitive:
             return False  # "told Y that ...": speech; "told Y to Z": an order
         if p.subjects or p.subjects_not:

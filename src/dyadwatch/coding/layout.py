@@ -123,9 +123,11 @@ def is_glued_heading(sent) -> bool:
     """Whether the sentence `sent` is a subheading cut off by
     `sentence_starts`: it names the section's topic ("India backs port
     deal"), it reports no event of its own."""
-    doc = sent.doc
-    return (0 < sent.start and sent.end < len(doc) and _after_sentence_end(doc, sent.start)
-            and _heading_end(doc, sent.start) == sent.end)
+    doc, start, end = sent.doc, sent.start, sent.end
+    # `_heading_end` finds an end 2 to MAX_HEADING words on: a longer sentence is
+    # no heading, whatever its words (asked for every sentence of every article)
+    return (0 < start and 2 <= end - start <= MAX_HEADING and end < len(doc)
+            and _after_sentence_end(doc, start) and _heading_end(doc, start) == end)
 
 
 def _after_sentence_end(doc, i: int) -> bool:

@@ -198,6 +198,13 @@ def doc_text(doc, article: Article) -> str:
     return text
 
 
+def kept_text(doc) -> str:
+    """The text `doc_text` verified and kept on the Doc, else `doc.text`: for
+    a stage that reads the whole text but is not handed the Article."""
+    text = doc.user_data.get(_DOC_TEXT)
+    return doc.text if text is None else text
+
+
 def sentences(doc) -> tuple:
     """`doc.sents`, read once per document.
 

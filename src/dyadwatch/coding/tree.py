@@ -35,6 +35,8 @@ from spacy.symbols import conj as CONJ
 _DOC_CHILDREN = "dyadwatch.children"
 #: Where a Doc keeps its conjuncts tuples, by token index.
 _DOC_CONJUNCTS = "dyadwatch.conjuncts"
+#: Where a Doc keeps each token's head index.
+_DOC_HEADS = "dyadwatch.heads"
 #: Where a Doc keeps each token's sentence start, and the sentence Spans asked for.
 _DOC_SENTENCES = "dyadwatch.sentences"
 
@@ -42,7 +44,9 @@ _DOC_SENTENCES = "dyadwatch.sentences"
 def children(tok) -> tuple:
     """The syntactic children of `tok`, as `tok.children` yields them."""
     doc = tok.doc
-    index = kept(doc, _DOC_CHILDREN, _index)
+    index = doc.user_data.get(_DOC_CHILDREN)  # `kept`, inline: asked 400,000 times on 300 articles
+    if index is None:
+        index = doc.user_data[_DOC_CHILDREN] = _index(doc)
     kids = index[tok.i]
     if kids.__class__ is list:  # indices until first asked: a Token for every word costs more
         kids = index[tok.i] = tuple(doc[j] for j in kids)
@@ -65,15 +69,26 @@ def sentence_start(tok) -> int:
     return kept(tok.doc, _DOC_SENTENCES, _sentence_tables)[0][tok.i]
 
 
+def sentence_bounds(tok) -> tuple[int, int]:
+    """(`tok.sent.start`, `tok.sent.end`), without making the Span."""
+    starts, ends, _ = kept(tok.doc, _DOC_SENTENCES, _sentence_tables)
+    return starts[tok.i], ends[tok.i]
+
+
 def sentence(tok):
     """`tok.sent`: the sentence Span, made once per sentence."""
-    starts, spans = kept(tok.doc, _DOC_SENTENCES, _sentence_tables)
+    starts, ends, spans = kept(tok.doc, _DOC_SENTENCES, _sentence_tables)
     start = starts[tok.i]
     span = spans.get(start)
     if span is None:
-        end = next((j for j in range(tok.i + 1, len(starts)) if starts[j] == j), len(starts))
-        span = spans[start] = tok.doc[start:end]
+        span = spans[start] = tok.doc[start:ends[tok.i]]
     return span
+
+
+def heads(doc) -> list[int]:
+    """Each token's head index (a root's is its own), from the HEAD array: a
+    walk up the tree by index makes no Token per step (`Token.head` makes one)."""
+    return kept(doc, _DOC_HEADS, _heads)
 
 
 def kept(doc, key: str, build):
@@ -106,6 +121,14 @@ def _index(doc) -> list:
     return index
 
 
+def _heads(doc) -> list[int]:
+    from spacy.attrs import HEAD
+
+    if not len(doc):
+        return []
+    return [i + offset for i, offset in enumerate(doc.to_array(HEAD).astype(numpy.int64).tolist())]
+
+
 def _conjuncts(tok) -> tuple:
     """As spaCy's `Token.conjuncts`, from the children tuples."""
     start = tok
@@ -117,10 +140,10 @@ def _conjuncts(tok) -> tuple:
     return tuple(w for w in output if w.i != tok.i)
 
 
-def _sentence_tables(doc) -> tuple[list[int], dict]:
-    """Each token's sentence start, from the SENT_START array as `Span.sent`
-    reads it (a sentence starts where the flag is 1, and at 0), and an empty
-    cache of sentence Spans."""
+def _sentence_tables(doc) -> tuple[list[int], list[int], dict]:
+    """Each token's sentence start and end, from the SENT_START array as
+    `Span.sent` reads it (a sentence starts where the flag is 1, and at 0),
+    and an empty cache of sentence Spans."""
     from spacy.attrs import SENT_START
 
     starts: list[int] = []
@@ -130,4 +153,11 @@ def _sentence_tables(doc) -> tuple[list[int], dict]:
             if flag == 1:
                 current = i
             starts.append(current)
-    return starts, {}
+    ends: list[int] = []
+    end = len(starts)
+    for i in range(len(starts) - 1, -1, -1):  # a sentence ends where the next one starts
+        ends.append(end)
+        if starts[i] == i:
+            end = i
+    ends.reverse()
+    return starts, ends, {}

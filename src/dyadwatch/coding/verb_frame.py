@@ -25,6 +25,12 @@ class VerbFrame:
     def __init__(self, tok, circumstance_preps: frozenset[str]) -> None:
         self.tok = tok
         self.circumstance_preps = circumstance_preps
+        # the word's own attributes, asked by each of its patterns in turn (a spaCy
+        # Token looks each up in the StringStore on every read)
+        self.pos: str = tok.pos_
+        self.verbal: bool = tok.tag_.startswith("VB")  # a verb tag, whatever the part of speech
+        self.dep: str = tok.dep_
+        self.lemma: str = tok.lemma_.lower()
 
     @cached_property
     def has_object(self) -> bool:
