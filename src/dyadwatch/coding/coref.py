@@ -433,7 +433,7 @@ def _embedded(doc, f: Found) -> bool:
     while tok.dep_ == "conj" and tok.head.i != tok.i:
         tok = tok.head
     gov = tok.head.head if tok.dep_ == "pobj" else tok.head
-    return not _topical(doc, f) and gov.i != gov.sent.root.i
+    return not _topical(doc, f) and gov.i != tree.sentence(gov).root.i
 
 
 def _topical(doc, f: Found) -> bool:
