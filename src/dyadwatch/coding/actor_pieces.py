@@ -301,9 +301,9 @@ class PieceFinder:
         left = phrase[-1]
         if left.hyphen or nxt.hyphen or sent_of[left.end - 1] != sent_of[nxt.start]:
             return False
-        gap = doc[left.end:nxt.start]
-        if len(gap) > 4:
+        if nxt.start - left.end > 4:
             return False
+        gap = doc[left.end:nxt.start] if nxt.start > left.end else ()  # most pieces touch
         has_country = any(p.kind in ("C", "O") for p in phrase)
         has_role = any(p.kind in ("R", "P") for p in phrase)
         pair = left.kind + nxt.kind
