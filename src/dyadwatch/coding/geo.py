@@ -283,7 +283,7 @@ class Geocoder:
             if ent.start_char < skip[1] and skip[0] < ent.end_char:
                 continue
             if ent.label_ in _CANDIDATE_LABELS:
-                for start, end in self._split_qualified(ent):
+                for start, end in _split_qualified(ent, text):
                     self._add_candidate(spans, doc, index, text, start, end, primary_only=False)
             elif ent.label_ not in ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY",
                                     "PERCENT", "QUANTITY"):
@@ -302,13 +302,6 @@ class Geocoder:
                                         primary_only=not self._locative_head(tok))
         ordered = sorted(spans.values(), key=lambda c: c.start)
         return self._attach_qualifiers(ordered, text)
-
-    def _split_qualified(self, ent) -> list[tuple[int, int]]:
-        """"Cambridge, Massachusetts" tagged as one entity -> two spans."""
-        comma = ent.text.find(", ")
-        if comma < 0:
-            return [(ent.start_char, ent.end_char)]
-        return [(ent.start_char, ent.start_char + comma), (ent.start_char + comma + 2, ent.end_char)]
 
     def _known(self, name: str, primary_only: bool) -> bool:
         if norm(name) in self.hints.not_places:
@@ -569,6 +562,17 @@ def _bare_proper_nouns(doc) -> list[int]:
     compound = doc.vocab.strings["compound"]
     keep = (tags[:, 0] == PROPN) & (tags[:, 1] != compound) & (tags[:, 2] == 0)
     return keep.nonzero()[0].tolist()
+
+
+def _split_qualified(ent, text: str) -> list[tuple[int, int]]:
+    """"Cambridge, Massachusetts" tagged as one entity -> two spans. The
+    entity's text is read as a slice of the article's (`Span.text` joins a
+    new Token per word)."""
+    start, end = ent.start_char, ent.end_char
+    comma = text.find(", ", start, end)
+    if comma < 0:
+        return [(start, end)]
+    return [(start, comma), (comma + 2, end)]
 
 
 def _other_names(base: Context, own: Place | None, all_countries: Counter,
