@@ -64,7 +64,7 @@ def _score_mention(rec: dict, gold: dict, coder: Geocoder, places, countries: fr
     detected = cand is not None and (cand.start, cand.end) in places.resolved
     if detected:
         ctx = dataclasses.replace(places.context[(cand.start, cand.end)], actor_countries=countries)
-        place = coder._best(cand, ctx)
+        place = coder._best(cand, ctx, {}, ("gold",))
     else:
         ranked = coder.gazetteer.rank(gold["text"], Context(actor_countries=countries))
         place = ranked[0][1] if ranked else None

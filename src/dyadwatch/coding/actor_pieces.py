@@ -78,21 +78,22 @@ class PieceFinder:
 
     def _pieces(self, st: ArticleState) -> list[Piece]:
         doc = st.doc
-        candidates: list[Piece] = []
         veto = _veto_index(doc, st.ents)
         strings = doc.vocab.strings
         orths = st.orth
-        for key, start, end in self.surfaces.matches(doc, st.lower):
-            words = [strings[o] for o in orths[start:end]]
-            piece = self._piece(st, start, end, words, self._by_key[key], veto)
-            if piece is not None:
-                candidates.append(piece)
-        candidates.sort(key=lambda p: (p.start - p.end, p.start))
         taken = bytearray(len(doc))
         pieces: list[Piece] = []
-        for p in candidates:
-            if not any(taken[p.start:p.end]):
-                taken[p.start:p.end] = b"\x01" * (p.end - p.start)
+        # Longest match first, then leftmost; a match inside words already taken
+        # can no longer win, so it is not judged at all ("north" and "korea" in
+        # "North Korea" were: half the table matches of a news text).
+        matches = sorted(self.surfaces.matches(doc, st.lower), key=lambda m: (m[1] - m[2], m[1]))
+        for key, start, end in matches:
+            if any(taken[start:end]):
+                continue
+            words = [strings[o] for o in orths[start:end]]
+            p = self._piece(st, start, end, words, self._by_key[key], veto)
+            if p is not None:
+                taken[start:end] = b"\x01" * (end - start)
                 if p.kind != "-":
                     pieces.append(p)
         for p in pieces:
@@ -300,9 +301,9 @@ class PieceFinder:
         left = phrase[-1]
         if left.hyphen or nxt.hyphen or sent_of[left.end - 1] != sent_of[nxt.start]:
             return False
-        gap = doc[left.end:nxt.start]
-        if len(gap) > 4:
+        if nxt.start - left.end > 4:
             return False
+        gap = doc[left.end:nxt.start] if nxt.start > left.end else ()  # most pieces touch
         has_country = any(p.kind in ("C", "O") for p in phrase)
         has_role = any(p.kind in ("R", "P") for p in phrase)
         pair = left.kind + nxt.kind

@@ -104,9 +104,10 @@ class ActorCoder:
         pending += self._numbered_groups(doc, lower, pieces)
         pending += _body_references(doc, lower, pieces)
         for p in pieces:
+            if p.kind != "C" or p.entry is None or p.entry.kind not in ("country", "capital"):
+                continue  # the word's Token is made only for a country or capital
             head = doc[p.end - 1]
-            if (p.kind == "C" and p.entry is not None and p.entry.kind in ("country", "capital")
-                    and head.dep_ == "pobj" and head.head.lower_ in self.rules.locative):
+            if head.dep_ == "pobj" and head.head.lower_ in self.rules.locative:
                 state.places.setdefault(state.sent_of[p.start], set()).update(p.countries)
         phrases = self.pieces.phrases(doc, [p for p in pieces if p.kind != "X"], state.sent_of)
         for phrase in phrases:

@@ -68,9 +68,9 @@ class Coreference:
         out: list[Pending] = []
         run_start = last = None
         for i in _names_and_pronouns(doc):
-            t = doc[i]
-            name = (t.pos_ == "PROPN" and not covered[i] and t.text[:1].isupper()
-                    and (t.ent_type_ not in NOT_NAMES or _lone_org(doc, t)))
+            t = None if covered[i] else doc[i]  # a covered word only ends a run of names
+            name = t is not None and (t.pos_ == "PROPN" and t.text[:1].isupper()
+                                      and (t.ent_type_ not in NOT_NAMES or _lone_org(doc, t)))
             if run_start is not None and (not name or i != last + 1):
                 out.append(Pending(run_start, last + 1, "surname",
                                    name_tokens=tuple(x.text for x in doc[run_start:last + 1])))
@@ -79,7 +79,7 @@ class Coreference:
                 run_start = i if run_start is None else run_start
                 last = i
                 continue
-            if covered[i] or t.pos_ != "PRON":
+            if t is None or t.pos_ != "PRON":
                 continue
             low = t.lower_
             if low in self.rules.person_pronouns:
@@ -433,7 +433,7 @@ def _embedded(doc, f: Found) -> bool:
     while tok.dep_ == "conj" and tok.head.i != tok.i:
         tok = tok.head
     gov = tok.head.head if tok.dep_ == "pobj" else tok.head
-    return not _topical(doc, f) and gov.i != gov.sent.root.i
+    return not _topical(doc, f) and gov.i != tree.sentence(gov).root.i
 
 
 def _topical(doc, f: Found) -> bool:

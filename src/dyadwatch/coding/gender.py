@@ -106,7 +106,7 @@ class GenderWords:
             sex = self.honorifics.get(first) or self.titles.get(first)
             if sex:
                 return sex
-        sent_start = doc[start].sent.start
+        sent_start = tree.sentence_start(doc[start])
         for i in range(start - 1, max(sent_start, start - 5) - 1, -1):
             t = doc[i]
             if t.lower_ in self.honorifics:  # whatever its tag ("Ms" is sometimes PRON)
@@ -138,10 +138,10 @@ class GenderWords:
         doc = st.doc
         if doc[i].dep_ not in SUBJECTS:
             return
-        own_start = lo = doc[i].sent.start
+        own_start = lo = tree.sentence_start(doc[i])
         keys = _people_since(history, lo, genders)
         if not keys and lo > 0:
-            lo = doc[lo - 1].sent.start
+            lo = tree.sentence_start(doc[lo - 1])
             keys = _people_since(history, lo, genders)
         if len(keys) != 1 or next(iter(keys)) in genders.sex:
             return

@@ -116,6 +116,12 @@ class Candidate:
     qualifier: str | None = None
     actor: bool = False
 
+    def as_actor(self) -> "Candidate":
+        """This name marked as an actor (`dataclasses.replace` reads every
+        field's definition again on each call; every actor name passes here)."""
+        return Candidate(self.text, self.start, self.end, self.sentence, self.token, self.hint,
+                         self.qualifier, True)
+
 
 @dataclass(frozen=True)
 class DocPlaces:
@@ -126,6 +132,8 @@ class DocPlaces:
     resolved: dict[tuple[int, int], Place]
     context: dict[tuple[int, int], Context]
     dateline: Location | None
+    #: Each name's best place per context (`Geocoder._best`), for the events' turn.
+    ranks: dict = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
     def starts(self) -> list[int]:
@@ -201,7 +209,8 @@ class Geocoder:
         every = [c for cs in by_sentence.values() for c in cs]
         base = Context(article_countries=mention_countries,
                        dateline_country=dateline.country if dateline else None)
-        first = {(c.start, c.end): self._best(c, base) for c in every}
+        ranks: dict = {}
+        first = {(c.start, c.end): self._best(c, base, ranks, ("base",)) for c in every}
         # Each name's evidence is every other name's first reading: the totals
         # minus its own (not a pass over all the others per name, quadratic).
         all_countries = Counter(p.country for p in first.values() if p is not None and p.country)
@@ -215,13 +224,13 @@ class Geocoder:
             ctx = others.get(key)
             if ctx is None:
                 ctx = others[key] = _other_names(base, own, all_countries, all_admin1)
-            place = self._best(c, ctx)
+            place = self._best(c, ctx, ranks, ("other", id(ctx)))
             if place is not None:
                 resolved[(c.start, c.end)] = place
                 contexts[(c.start, c.end)] = ctx
-        by_sentence = {i: tuple(dataclasses.replace(c, actor=True) if self._targeted(c, resolved) else c
+        by_sentence = {i: tuple(c.as_actor() if self._targeted(c, resolved) else c
                                 for c in cs) for i, cs in by_sentence.items()}
-        return DocPlaces(sents, by_sentence, resolved, contexts, dateline)
+        return DocPlaces(sents, by_sentence, resolved, contexts, dateline, ranks)
 
     def _targeted(self, c: Candidate, resolved: dict) -> bool:
         """A country or capital as an object ("called on Pyongyang", "the
@@ -240,9 +249,17 @@ class Geocoder:
             return False
         return prep.lower_ not in self.hints.locative_preps or prep.lower_ in self.hints.weak_preps
 
-    def _best(self, c: Candidate, ctx: Context) -> Place | None:
+    def _best(self, c: Candidate, ctx: Context, ranks: dict, ctx_key: tuple) -> Place | None:
+        """The best place called `c.text` in `ctx`. A name recurs in an article
+        and is asked for again per event: it is ranked once per context, in
+        `ranks` under `ctx_key` (which names the context; ids of contexts the
+        article's `DocPlaces` keeps alive)."""
+        key = (ctx_key, c.text, c.hint, c.qualifier)
+        if key in ranks:
+            return ranks[key]
         ranked = self.gazetteer.rank(c.text, ctx, hint=c.hint, qualifier=c.qualifier)
-        return ranked[0][1] if ranked else None
+        place = ranks[key] = ranked[0][1] if ranked else None
+        return place
 
     def _dateline(self, text: str) -> Location | None:
         """"SEOUL, Jan. 17 (Yonhap) --", "BEIJING:", "PARIS, Texas (AP) --"."""
@@ -266,7 +283,7 @@ class Geocoder:
             if ent.start_char < skip[1] and skip[0] < ent.end_char:
                 continue
             if ent.label_ in _CANDIDATE_LABELS:
-                for start, end in self._split_qualified(ent):
+                for start, end in _split_qualified(ent, text):
                     self._add_candidate(spans, doc, index, text, start, end, primary_only=False)
             elif ent.label_ not in ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY",
                                     "PERCENT", "QUANTITY"):
@@ -285,13 +302,6 @@ class Geocoder:
                                         primary_only=not self._locative_head(tok))
         ordered = sorted(spans.values(), key=lambda c: c.start)
         return self._attach_qualifiers(ordered, text)
-
-    def _split_qualified(self, ent) -> list[tuple[int, int]]:
-        """"Cambridge, Massachusetts" tagged as one entity -> two spans."""
-        comma = ent.text.find(", ")
-        if comma < 0:
-            return [(ent.start_char, ent.end_char)]
-        return [(ent.start_char, ent.start_char + comma), (ent.start_char + comma + 2, ent.end_char)]
 
     def _known(self, name: str, primary_only: bool) -> bool:
         if norm(name) in self.hints.not_places:
@@ -386,7 +396,7 @@ class Geocoder:
                 and tok.head.lemma_.lower() not in self.hints.coast_words)
             or (tok.dep_ in ("compound", "amod", "nmod") and tok.head.lower_ in self.hints.actor_heads)
         )
-        return dataclasses.replace(c, actor=True) if is_actor else c
+        return c.as_actor() if is_actor else c
 
     # -- event level ---------------------------------------------------------------------
 
@@ -431,9 +441,10 @@ class Geocoder:
             if key not in places.resolved:
                 continue
             ctx = places.context[key]
+            ctx_key = ("other", id(ctx))
             if actors:
-                ctx = dataclasses.replace(ctx, actor_countries=actors)
-            place = self._best(c, ctx) or places.resolved[key]
+                ctx, ctx_key = dataclasses.replace(ctx, actor_countries=actors), (*ctx_key, actors)
+            place = self._best(c, ctx, places.ranks, ctx_key) or places.resolved[key]
             loc = place.location(text=c.text, start=c.start, end=c.end)
             if not most_specific:
                 return loc
@@ -551,6 +562,17 @@ def _bare_proper_nouns(doc) -> list[int]:
     compound = doc.vocab.strings["compound"]
     keep = (tags[:, 0] == PROPN) & (tags[:, 1] != compound) & (tags[:, 2] == 0)
     return keep.nonzero()[0].tolist()
+
+
+def _split_qualified(ent, text: str) -> list[tuple[int, int]]:
+    """"Cambridge, Massachusetts" tagged as one entity -> two spans. The
+    entity's text is read as a slice of the article's (`Span.text` joins a
+    new Token per word)."""
+    start, end = ent.start_char, ent.end_char
+    comma = text.find(", ", start, end)
+    if comma < 0:
+        return [(start, end)]
+    return [(start, comma), (comma + 2, end)]
 
 
 def _other_names(base: Context, own: Place | None, all_countries: Counter,

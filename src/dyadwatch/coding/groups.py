@@ -46,10 +46,10 @@ def they(st: ArticleState, item: Pending, history: list[Found], cover: dict[int,
         subjects = [c for c in tree.children(token) if c.dep_ in SUBJECTS]
         if subjects:
             return _plural_subject(st, item, subjects[0], history, cover, None, plural_words)
-    first = doc[item.start].sent.start
+    first = tree.sentence_start(doc[item.start])
     if first == 0:
         return []
-    prev = doc[first - 1].sent
+    prev = tree.sentence(doc[first - 1])
     subjects = [c for c in tree.children(prev.root) if c.dep_ in SUBJECTS]
     if not subjects:
         return []

@@ -27,6 +27,7 @@ class PhraseTable:
     keys: dict[tuple[int, ...], tuple[str, ...]]
     prefixes: frozenset[tuple[int, ...]]
     longest: int
+    firsts: frozenset[int]  # the first token of every sequence: where a walk may start
 
     @classmethod
     def build(cls, surfaces: Iterable[tuple[str, Iterable[str]]]) -> "PhraseTable":
@@ -40,7 +41,7 @@ class PhraseTable:
                 keys[seq].append(key)
         prefixes = frozenset(seq[:n] for seq in keys for n in range(1, len(seq) + 1))
         return cls({s: tuple(k) for s, k in keys.items()}, prefixes,
-                   max((len(s) for s in keys), default=0))
+                   max((len(s) for s in keys), default=0), frozenset(seq[0] for seq in keys))
 
     def matches(self, doc, lower: list[int] | None = None) -> Iterator[tuple[str, int, int]]:
         """(key, start, end) of every known surface in `doc`, overlaps included,
@@ -50,10 +51,8 @@ class PhraseTable:
 
         if lower is None:
             lower = doc.to_array(LOWER).tolist() if len(doc) else []
-        n, prefixes, keys = len(lower), self.prefixes, self.keys
-        for start in range(n):
-            if (lower[start],) not in prefixes:
-                continue
+        n, prefixes, keys, firsts = len(lower), self.prefixes, self.keys, self.firsts
+        for start in [i for i, word in enumerate(lower) if word in firsts]:
             for end in range(start + 1, min(n, start + self.longest) + 1):
                 seq = tuple(lower[start:end])
                 if seq not in prefixes:
