@@ -513,7 +513,7 @@ def _yes_no_question(doc, start: int, end: int) -> bool:
 def _own_meeting(tok, at: dict) -> bool:
     """"X, after a meeting with Y, told Z to ...": a meeting named by a noun with
     no doer of its own (no owner, name or "by" agent) is one the clause's
-    subject held (see event_args JOINT_SCENE_PREPS), the lead-up to its next
+    subject held (see noun_args JOINT_SCENE_PREPS), the lead-up to its next
     act in the same news, not an earlier act recalled ("after Peru's talks with
     Y collapsed", "after an attack on Y" stay background)."""
     match = at.get(tok.i)

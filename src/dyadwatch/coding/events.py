@@ -45,12 +45,13 @@ from dataclasses import dataclass, replace
 
 from . import dates, tree
 from .arg_parts import PLACE_KINDS, Arg, about_another, demand_pair, home_authorities, unique
-from .event_args import JOINT_SCENE_PREPS, ArgumentFinder
+from .event_args import ArgumentFinder
 from .event_context import ClauseReader, Context, commands
 from .event_dates import event_date, lead_dates, lead_day, lead_sentences, recalled_narration, tally
 from .layout import is_glued_heading
 from .nlp import doc_text
 from .noun_anaphora import owner_of_earlier_mention
+from .noun_args import JOINT_SCENE_PREPS, NounArguments
 from .ontology import Ontology
 from .patterns import Pattern, PatternSet
 from .triggers import TriggerKeys
@@ -93,6 +94,7 @@ class EventCoder:
         self.words = patterns.modality
         self.clauses = ClauseReader(self.words)
         self.args = ArgumentFinder(ontology, self.words)
+        self.nouns = NounArguments(self.args)
 
     @classmethod
     def from_package(cls) -> "EventCoder":
@@ -375,7 +377,7 @@ class EventCoder:
         if p.promised_only and ctx.modality not in (Modality.FUTURE, Modality.HYPOTHETICAL, Modality.CONDITIONAL):
             return []  # "retaliated with tariffs": the tariffs, not the word, are the act
         if p.kind == "noun":
-            pairs = self.args.noun_pairs(tok, p, by_token)
+            pairs = self.nouns.noun_pairs(tok, p, by_token)
         else:
             pairs = self.args.verb_pairs(tok, p, match.obj, ctx, by_token, at)
         if not pairs:
