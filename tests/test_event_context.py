@@ -318,3 +318,15 @@ def test_a_span_of_years_hung_on_the_object_still_dates_the_act(nlp, coder):
     recalled = "Denmark has invested steadily in vaccines over the past three decades."
     assert counted(nlp, coder, recalled) == []
     assert counted(nlp, coder, "Denmark has invested steadily in vaccines.") == [("DNK", "-", "COOPERATE")]
+
+
+def test_an_imperative_demands_its_act_and_does_not_assert_it(nlp, coder):
+    # the parser labels a quoted imperative ccomp or advcl of the verb of saying
+    for text in ('"Release the Peruvians now," Oslo said.', '"Pull your troops out of Peru," Oslo told Chile.'):
+        assert [f for f in facts(nlp, coder, text) if f[2] == "RETREAT"] == [
+            ("NOR", "PER", "RETREAT", "hypothetical", False)], text
+    twin = "Withdrawing its troops from Peru, Chile said it wanted calm."
+    assert ("CHL", "PER", "RETREAT") in counted(nlp, coder, twin)
+    # a bare verb after another word is no command, whatever the parser's label for it
+    assert counted(nlp, coder, "Chile let free some 30 activists and members of a little rebel faction.") == [
+        ("CHL", "-", "RETREAT")]

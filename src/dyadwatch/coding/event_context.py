@@ -13,6 +13,8 @@ in data/patterns/modality.yaml.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from . import tree
 from ..types import Complement
 from .clause_climb import Context, Reading, according_to, climb, subject_token
@@ -39,7 +41,13 @@ class ClauseReader:
         """The modality of `tok`'s clause; `at` maps token indices to the
         sentence's matched triggers (their patterns say "agree to", "refuse to");
         `quoted` is the speaker's token of a direct quote around `tok`, the
-        speaker when no verb of saying in the sentence names one."""
+        speaker when no verb of saying in the sentence names one. An imperative
+        ("Withdraw your troops," X said) is demanded of another, not done: its
+        act is hypothetical, its speaker kept for the demand itself."""
+        ctx = self._context(tok, at, quoted)
+        return replace(ctx, modality="hypothetical", derive_intent=False) if is_command(tok) else ctx
+
+    def _context(self, tok, at: dict, quoted=None) -> Context:
         r = self._own_clause(tok)
         decided = self._around(tok, at, r)
         if decided is None:
@@ -463,14 +471,22 @@ def commands(sent) -> list:
     gunmen out of Y.", "“Stop the drills,” X said"): a bare verb first in its
     clause, with no subject, auxiliary or marker of its own."""
     heads = [sent.root] + [c for c in tree.children(sent.root) if c.dep_ == "ccomp"]
-    out = []
-    for verb in heads:
-        words = [t for t in verb.subtree if not t.is_punct and t.lower_ != "please"]
-        if verb.tag_ == "VB" and words and words[0] == verb and not any(
-                c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl", "mark", "neg")
-                for c in tree.children(verb)):
-            out.append(verb)
-    return out
+    return [verb for verb in heads if is_command(verb)]
+
+
+def is_command(verb) -> bool:
+    """Is the verb an imperative heading its sentence or a clause quoted in it:
+    a bare verb first in its clause, with no subject, auxiliary or marker, and
+    nothing but punctuation (a quote mark, a colon) before it?"""
+    if verb.tag_ != "VB" or not (verb.dep_ == "ROOT" or (verb.dep_ in ("ccomp", "advcl") and verb.head.dep_ == "ROOT")):
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl", "mark", "neg") for c in tree.children(verb)):
+        return False
+    words = [t for t in verb.subtree if not t.is_punct and t.lower_ != "please"]
+    if not words or words[0] != verb:
+        return False
+    before = verb.doc[words[0].i - 1] if words[0].i > verb.sent.start else None
+    return before is None or before.is_punct or before.lower_ == "please"  # not "let free X"
 
 
 def _non_restrictive(relcl) -> bool:
