@@ -485,7 +485,7 @@ def is_command(verb) -> bool:
     words = [t for t in verb.subtree if not t.is_punct and t.lower_ != "please"]
     if not words or words[0] != verb:
         return False
-    before = verb.doc[words[0].i - 1] if words[0].i > verb.sent.start else None
+    before = verb.doc[words[0].i - 1] if words[0].i > tree.sentence_bounds(verb)[0] else None
     return before is None or before.is_punct or before.lower_ == "please"  # not "let free X"
 
 

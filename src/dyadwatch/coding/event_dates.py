@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from . import dates, tree
+from .nlp import sentences
 from ..types import Actor, Article, Event, Modality
 
 
@@ -190,7 +191,7 @@ def lead_sentences(doc) -> frozenset[int]:
     ("BEIJING:"), byline, photo credit or date line before the story are no
     sentences of it, and would push the lead out of reach."""
     lead = []
-    for index, sent in enumerate(doc.sents):
+    for index, sent in enumerate(sentences(doc)):
         if len(lead) == LEAD_SENTENCES:
             break
         if any(t.pos_ in ("VERB", "AUX") for t in sent):
@@ -205,12 +206,9 @@ def lead_day(doc, article: Article, lead: frozenset[int]) -> tuple[object, str] 
     if article.date is None:
         return None
     found: dict = {}
-    for index, sent in enumerate(doc.sents):
-        if index > max(lead, default=-1):
-            break
-        if index not in lead:
-            continue
-        for text, start, end in dates.find_dates(sent):
+    sents = sentences(doc)
+    for index in sorted(lead):
+        for text, start, end in dates.find_dates(sents[index]):
             if not _anchor(doc, start, end).on_verb:
                 continue
             value, how = dates.resolve(text, article.date)
