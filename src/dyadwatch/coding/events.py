@@ -30,7 +30,8 @@ derived events are asserted and name the pattern that produced them.
 
 The argument rules live in event_args.py (their pieces in arg_parts.py), the
 clause rules in
-event_context.py; this module finds triggers and assembles the events.
+event_context.py, the record of an event (id, confidence, texts) in
+event_records.py; this module finds triggers and assembles the events.
 
 Confidence = pattern strength x actor resolution confidence x a parse factor
 (1.0 argument found directly, lower when inherited, nested in a modifier or
@@ -39,28 +40,24 @@ taken from the speaker), so a user can trade precision for recall.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from . import dates, tree
 from .arg_parts import PLACE_KINDS, Arg, about_another, demand_pair, home_authorities, unique
 from .event_args import ArgumentFinder
 from .event_context import ClauseReader, Context, commands
 from .event_dates import event_date, lead_dates, lead_day, lead_sentences, recalled_narration, tally
+from .event_records import Match, event_id, record
 from .layout import is_glued_heading
-from .nlp import doc_text
 from .noun_anaphora import owner_of_earlier_mention
 from .noun_args import JOINT_SCENE_PREPS, NounArguments
 from .ontology import Ontology
 from .patterns import Pattern, PatternSet
 from .triggers import TriggerKeys
 from .verb_frame import VerbFrame, lemmas
-from ..types import Actor, Article, Complement, Event, Mention, Modality
+from ..types import Article, Complement, Event, Mention, Modality
 
-#: Parse factors of the confidence (see module docstring).
-HOW_FACTOR = {"direct": 1.0, "conj": 0.95, "inherited": 0.9, "nested": 0.85, "speaker": 0.75,
-              "default": 0.7, "missing": 0.6}
 #: Prepositions of time that make a nominal event the occasion of a verb, not its object
 #: or manner ("urged Y during talks with Z", "after a meeting with Z, told Y to").
 TIME_OF_MEETING = frozenset({"after", "following", "during"})
@@ -70,28 +67,16 @@ NOMINAL_DEPS = frozenset({"amod", "compound", "nsubj", "nsubjpass", "dobj", "pob
                           "appos", "nmod"})
 
 
-def event_id(article_id: str, sentence_index: int, trigger_start: int, plover: str,
-             source_code: str | None, target_code: str | None) -> str:
-    """Deterministic event id: a re-run over the same text gives the same ids."""
-    key = "|".join([article_id, str(sentence_index), str(trigger_start), plover,
-                    source_code or "", target_code or ""])
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
-@dataclass(frozen=True, slots=True)
-class _Match:
-    pattern: Pattern
-    trigger: object  # spaCy Token
-    obj: object | None  # the object token a light-verb pattern required
-
-
 class EventCoder:
     """Codes events from a parsed article and its actor mentions."""
 
     def __init__(self, ontology: Ontology, patterns: PatternSet) -> None:
         self.ontology = ontology
         self.patterns = patterns
-        self.words = patterns.modality
+        self.tables = patterns.modality  # the intent, refusal and demand codes
+        # the word lists as a plain dict: the rules ask it some 150,000 times on 300
+        # synthetic articles, and `Modality.__getitem__` is a Python call each time
+        self.words = patterns.modality.words
         self.clauses = ClauseReader(self.words)
         self.args = ArgumentFinder(ontology, self.words)
         self.nouns = NounArguments(self.args)
@@ -190,7 +175,7 @@ class EventCoder:
             speakers = unique(self.args.actors(ctx.speaker, by_token))
             addressees = unique([a for t in verb.subtree if t.dep_ in ("dobj", "pobj", "dative", "conj")
                                  for a in self.args.actors(t, by_token) if a.mention.actor.country])
-            match = _Match(next(p for p in self.patterns.verbs["must"] if p.complement is Complement.OBLIGATION),
+            match = Match(next(p for p in self.patterns.verbs["must"] if p.complement is Complement.OBLIGATION),
                            verb, None)
             date, date_source, date_text = event_date(sent, verb, article)
             out += [self._event(article, sent, index, match, match.pattern.cameo, s, a, Modality.ASSERTED, False,
@@ -198,7 +183,7 @@ class EventCoder:
                     for s in speakers for a in addressees if demand_pair(s, a)]
         return out
 
-    def _consequence(self, match: _Match, at: dict) -> bool:
+    def _consequence(self, match: Match, at: dict) -> bool:
         """"attacked the camp, killing 156", "rioted, setting fire to mattresses": a
         participle without its own subject, of the same type or both material
         conflict, describes the act it hangs on, not a second act."""
@@ -214,7 +199,7 @@ class EventCoder:
         theirs = self.ontology.plover_of(gov.pattern.cameo)
         return mine == theirs or (self.ontology.quad_class(mine) == 4 and self.ontology.quad_class(theirs) == 4)
 
-    def _clause_head(self, match: _Match, at: dict):
+    def _clause_head(self, match: Match, at: dict):
         """The word whose clause says whether the event happened: the trigger,
         or for a noun the support verb it is the object of ("will complete the
         withdrawal"), or the verb whose scene it is when that verb's act is still
@@ -237,7 +222,7 @@ class EventCoder:
                     return verb
         return tok
 
-    def _obligation(self, match: _Match, sent, index: int, article: Article, by_token, at,
+    def _obligation(self, match: Match, sent, index: int, article: Article, by_token, at,
                     quoted=None) -> list[Event]:
         """"X said Y must Z": X's REQUEST to Y, whatever Z is (a coded Z makes
         its own demand event in `_derived`)."""
@@ -271,10 +256,10 @@ class EventCoder:
                 for s in speakers for a in addressees if demand_pair(s, a)]
 
     # -- triggers --------------------------------------------------------------
-    def _matches(self, sent, by_token, keys: TriggerKeys) -> list[_Match]:
+    def _matches(self, sent, by_token, keys: TriggerKeys) -> list[Match]:
         """Pattern matches in the sentence: verb patterns first, then nouns
         not already taken; only the tokens `keys` lists are looked at."""
-        matches: list[_Match] = []
+        matches: list[Match] = []
         consumed: dict[int, str] = {}  # token -> PLOVER type of the verb match that took it
         doc, span = sent.doc, range(sent.start, sent.end)
         for i in span:
@@ -293,7 +278,7 @@ class EventCoder:
                 obj = self._fits(frame, pattern)
                 if obj is False:
                     continue
-                matches.append(_Match(pattern, tok, obj))
+                matches.append(Match(pattern, tok, obj))
                 if not verdict:
                     plover = self.ontology.plover_of(pattern.cameo)
                     if obj is not None:
@@ -311,7 +296,7 @@ class EventCoder:
                 if pattern.objects and not any(lemmas(o) & pattern.objects for o in _of_objects(tok)):
                     continue  # "the activation of a force", not of an account
                 if tok.pos_ in pattern.pos and not self._governed_by_match(tok, pattern, consumed):
-                    matches.append(_Match(pattern, tok, None))
+                    matches.append(Match(pattern, tok, None))
                     break
         return matches
 
@@ -371,7 +356,7 @@ class EventCoder:
                     and consumed[head.head.i] != plover)
 
     # -- arguments -------------------------------------------------------------
-    def _events(self, match: _Match, ctx: Context, sent, index: int, article: Article,
+    def _events(self, match: Match, ctx: Context, sent, index: int, article: Article,
                 by_token, at: dict) -> list[Event]:
         p, tok = match.pattern, match.trigger
         if p.promised_only and ctx.modality not in (Modality.FUTURE, Modality.HYPOTHETICAL, Modality.CONDITIONAL):
@@ -408,10 +393,10 @@ class EventCoder:
                    for e in out]
         return out
 
-    def _derived(self, base: Event, match: _Match, ctx: Context, src: Arg, tgt: Arg,
+    def _derived(self, base: Event, match: Match, ctx: Context, src: Arg, tgt: Arg,
                  article, sent, index, by_token, date, date_source, date_text) -> list[Event]:
         """Intent (AGREE/THREATEN), refusal (REJECT) and demand (REQUEST) events."""
-        m = self.words
+        m = self.tables
         plover = base.plover
         coop = self.ontology.is_cooperative(plover)
         if ctx.refuse and coop and plover in m.refusal:
@@ -447,35 +432,11 @@ class EventCoder:
         return [self._event(article, sent, index, match, table[plover], src, tgt, Modality.ASSERTED, False,
                             date, date_source, date_text, f"intent:{base.pattern}", factor=0.9)]
 
-    # -- records -----------------------------------------------------------------
-    def _event(self, article: Article, sent, index: int, match: _Match, cameo: str, src: Arg,
+    def _event(self, article: Article, sent, index: int, match: Match, cameo: str, src: Arg,
                tgt: Arg, modality: Modality | str, negated: bool, date, date_source, date_text,
                pattern_id: str, factor: float = 1.0) -> Event:
-        entry = self.ontology.code(cameo)
-        plover = entry.plover
-        s_actor: Actor | None = src.mention.actor if src.mention else None
-        t_actor: Actor | None = tgt.mention.actor if tgt.mention else None
-        start, end = _trigger_span(match)
-        doc = sent.doc
-        confidences = [a.mention.confidence for a in (src, tgt) if a.mention is not None] or [0.5]
-        parse = HOW_FACTOR.get(src.how, 0.8) * (HOW_FACTOR.get(tgt.how, 0.8) if tgt.mention else 1.0)
-        confidence = match.pattern.strength * (sum(confidences) / len(confidences)) * parse * factor
-        text = doc_text(doc, article)  # slices of it are the spans' texts, without a Token per word
-        t_start, t_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-        return Event(
-            id=event_id(article.id, index, t_start, plover,
-                        s_actor.code if s_actor else None, t_actor.code if t_actor else None),
-            article_id=article.id, sentence_index=index, sentence=text[sent.start_char:sent.end_char],
-            trigger=text[t_start:t_end], trigger_start=t_start, trigger_end=t_end,
-            plover=plover, cameo=cameo, goldstein=entry.goldstein,
-            quad_class=self.ontology.cameo_quad_class(cameo),
-            source=s_actor, target=t_actor,
-            source_text=src.mention.text if src.mention else None,
-            target_text=tgt.mention.text if tgt.mention else None,
-            date=date, date_source=date_source, date_text=date_text,
-            confidence=round(min(max(confidence, 0.0), 1.0), 4), negated=negated,
-            modality=Modality(modality), pattern=pattern_id,
-        )
+        return record(self.ontology, article, sent, index, match, cameo, src, tgt, modality, negated,
+                      (date, date_source, date_text), pattern_id, factor)
 
 
 # -- helpers -----------------------------------------------------------------
@@ -488,19 +449,6 @@ def _of_objects(tok):
     """The objects of a noun's "of" phrases ("the activation of a standby force")."""
     return [o for c in tree.children(tok) if c.dep_ == "prep" and c.lower_ == "of"
             for o in tree.children(c) if o.dep_ == "pobj"]
-
-
-def _trigger_span(match: _Match) -> tuple[int, int]:
-    """Token span of the trigger: the word, extended over a light verb's object
-    or a particle when they follow within three tokens."""
-    tok = match.trigger
-    start, end = tok.i, tok.i + 1
-    extra = [match.obj] if match.obj is not None else []
-    extra += [c for c in tree.children(tok) if c.dep_ == "prt"]
-    for e in extra:
-        if 0 < e.i - tok.i <= 3:
-            end = max(end, e.i + 1)
-    return start, end
 
 
 def _names_place(tok) -> bool:
