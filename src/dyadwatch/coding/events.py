@@ -147,6 +147,11 @@ class EventCoder:
                 continue
             if self._consequence(match, at):
                 continue
+            # a noun's parties do not depend on its clause: when it has none (nearly every
+            # noun trigger of a news text), the clause is not read at all
+            pairs = self.nouns.noun_pairs(t, match.pattern, by_token) if match.pattern.kind == "noun" else None
+            if pairs is not None and not pairs:
+                continue
             head = self._clause_head(match, at)
             ctx = self.clauses.context(head, at, speaker)
             if "denier" in match.pattern.targets and t.dep_ == "dobj" and \
@@ -158,7 +163,7 @@ class EventCoder:
                 continue
             if match.pattern.complement is Complement.DERIVE and self.clauses.embedded(match.trigger, at):
                 continue  # "vowed to fight": the embedded event makes the intent event
-            out.extend(self._events(match, ctx, sent, index, article, by_token, at))
+            out.extend(self._events(match, ctx, sent, index, article, by_token, at, pairs))
         return out + self._commands(sent, index, article, by_token, at, quoted)
 
     def _commands(self, sent, index: int, article: Article, by_token, at, quoted) -> list[Event]:
@@ -357,13 +362,12 @@ class EventCoder:
 
     # -- arguments -------------------------------------------------------------
     def _events(self, match: Match, ctx: Context, sent, index: int, article: Article,
-                by_token, at: dict) -> list[Event]:
+                by_token, at: dict, pairs=None) -> list[Event]:
+        """The match's events; `pairs` are a noun's parties, already found."""
         p, tok = match.pattern, match.trigger
         if p.promised_only and ctx.modality not in (Modality.FUTURE, Modality.HYPOTHETICAL, Modality.CONDITIONAL):
             return []  # "retaliated with tariffs": the tariffs, not the word, are the act
-        if p.kind == "noun":
-            pairs = self.nouns.noun_pairs(tok, p, by_token)
-        else:
+        if pairs is None:
             pairs = self.args.verb_pairs(tok, p, match.obj, ctx, by_token, at)
         if not pairs:
             return []
