@@ -19,22 +19,30 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class TriggerKeys:
     """Token index -> the key it has in a pattern index, for the tokens that
-    have one: `verbs` as `lemma_key` gives it, `nouns` the lowercased lemma."""
+    have one: `verbs` as `lemma_key` gives it, `nouns` the lowercased lemma;
+    and each token's lowercased lemma and form (`words`)."""
 
     verbs: dict[int, str]
     nouns: dict[int, str]
+    lemmas: list[str]
+    forms: list[str]
 
     @classmethod
     def of(cls, doc, verbs: Mapping[str, object], nouns: Mapping[str, object]) -> "TriggerKeys":
         strings = doc.vocab.strings
-        lowered: dict[int, str] = {}  # lemma id -> lowercased lemma
+        lowered: dict[int, str] = {}  # lemma or form id -> lowercased string
         verbal: dict[int, bool] = {}  # tag id -> a verb tag (VB*)
         verb_keys: dict[int, str] = {}
         noun_keys: dict[int, str] = {}
-        for i, (lemma_id, tag_id) in enumerate(doc.to_array(["LEMMA", "TAG"]).tolist()):
+        lemmas: list[str] = []
+        forms: list[str] = []
+        for i, (lemma_id, tag_id, lower_id) in enumerate(doc.to_array(["LEMMA", "TAG", "LOWER"]).tolist()):
             lemma = lowered.get(lemma_id)
             if lemma is None:
                 lemma = lowered[lemma_id] = strings[lemma_id].lower()
+            lemmas.append(lemma)
+            form = lowered.get(lower_id)
+            forms.append(form if form is not None else lowered.setdefault(lower_id, strings[lower_id]))
             if lemma in nouns:
                 noun_keys[i] = lemma
             if lemma in verbs:
@@ -47,7 +55,15 @@ class TriggerKeys:
                 key = lemma_key(doc[i], verbs)
                 if key in verbs:
                     verb_keys[i] = key
-        return cls(verb_keys, noun_keys)
+        return cls(verb_keys, noun_keys, lemmas, forms)
+
+    def words(self, start: int, end: int) -> set[str]:
+        """The lowercased lemmas and forms of tokens start..end (a sentence): a
+        pattern needing an object, subject or particle none of them is cannot fit
+        any word there, and is rejected before its trigger's dependents are read."""
+        found = set(self.lemmas[start:end])
+        found.update(self.forms[start:end])
+        return found
 
 
 def lemma_key(tok, index: Mapping[str, object]) -> str:
