@@ -27,6 +27,9 @@ GOVERNOR_LISTS = ("speech_verbs", "intent_verbs", "wish_verbs", "belief_verbs", 
                   "negating_verbs", "allegation_verbs", "inference_verbs", "deliberation_verbs",
                   "purpose_verbs", "object_control_verbs", "preparation_verbs", "forecast_words")
 
+#: Labels of a clause that can be an indirect question ("asked whether ...").
+QUESTION_DEPS = frozenset({"ccomp", "csubj", "xcomp", "advcl"})
+
 
 class ClauseReader:
     """Reads the modality of a trigger's clause (see the module docstring)."""
@@ -108,7 +111,8 @@ class ClauseReader:
             return Context("hypothetical", negated)
         if self.recalled(tok):
             return Context("background", negated)  # "was once invited", "always condemns"
-        if any(self._question(t) for t in [tok, *tok.ancestors]):
+        doc, deps = tok.doc, tree.labels(tok.doc)
+        if any(self._question(doc[i]) for i in tree.path(tok) if deps[i] in QUESTION_DEPS):
             return Context("hypothetical", negated)  # "unclear whether X will Z", "asked if X agreed"
         if _yes_no_question(tok.doc, *tree.sentence_bounds(tok)):
             return Context("hypothetical", negated)  # an interviewer's "Did X attack Y?"
@@ -212,7 +216,7 @@ class ClauseReader:
     def _question(self, clause) -> bool:
         """Is the clause an indirect question ("whether X will Z", "asked if X
         agreed")? It names a possibility, not an act."""
-        if clause.dep_ not in ("ccomp", "csubj", "xcomp", "advcl"):
+        if clause.dep_ not in QUESTION_DEPS:
             return False
         marks = {c.lower_ for c in tree.children(clause) if c.dep_ == "mark"}
         return "whether" in marks or (clause.dep_ == "ccomp" and "if" in marks)

@@ -289,7 +289,8 @@ def _undated_fact(e: Event) -> bool:
 def _describes_someone(tok) -> bool:
     """Is the date inside a relative clause or an apposition ("X, who was
     elected in 2018, criticized Y")? It dates what it says of the noun only."""
-    return any(a.dep_ in ("relcl", "appos") for a in [tok, *tok.ancestors])
+    deps = tree.labels(tok.doc)
+    return any(deps[i] in ("relcl", "appos") for i in tree.path(tok))
 
 
 def _wait_before(date_root) -> bool:

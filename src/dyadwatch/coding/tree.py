@@ -37,6 +37,8 @@ _DOC_CHILDREN = "dyadwatch.children"
 _DOC_CONJUNCTS = "dyadwatch.conjuncts"
 #: Where a Doc keeps each token's head index.
 _DOC_HEADS = "dyadwatch.heads"
+#: Where a Doc keeps each token's dependency label.
+_DOC_LABELS = "dyadwatch.labels"
 #: Where a Doc keeps each token's sentence start, and the sentence Spans asked for.
 _DOC_SENTENCES = "dyadwatch.sentences"
 
@@ -91,6 +93,23 @@ def heads(doc) -> list[int]:
     return kept(doc, _DOC_HEADS, _heads)
 
 
+def labels(doc) -> list[str]:
+    """Each token's dependency label (`Token.dep_`), read from the DEP array once
+    per document: a walk up the tree that only tests labels makes no Token."""
+    return kept(doc, _DOC_LABELS, _labels)
+
+
+def path(tok) -> list[int]:
+    """The indices of `tok` and of its ancestors, nearest first (`[tok, *tok.ancestors]`)."""
+    up = heads(tok.doc)
+    i = tok.i
+    out = [i]
+    while up[i] != i:
+        i = up[i]
+        out.append(i)
+    return out
+
+
 def kept(doc, key: str, build):
     """The table `key` the Doc keeps in `user_data`, built by `build(doc)` the
     first time it is asked for."""
@@ -127,6 +146,13 @@ def _heads(doc) -> list[int]:
     if not len(doc):
         return []
     return [i + offset for i, offset in enumerate(doc.to_array(HEAD).astype(numpy.int64).tolist())]
+
+
+def _labels(doc) -> list[str]:
+    from spacy.attrs import DEP
+
+    strings, names = doc.vocab.strings, {}
+    return [names.get(d) or names.setdefault(d, strings[d]) for d in doc.to_array(DEP).tolist()]
 
 
 def _conjuncts(tok) -> tuple:
