@@ -20,29 +20,26 @@ from dataclasses import dataclass
 class TriggerKeys:
     """Token index -> the key it has in a pattern index, for the tokens that
     have one: `verbs` as `lemma_key` gives it, `nouns` the lowercased lemma;
-    and each token's lowercased lemma and form (`words`)."""
+    with the document's (lemma, tag, lowercase form) id rows, for `words`."""
 
     verbs: dict[int, str]
     nouns: dict[int, str]
-    lemmas: list[str]
-    forms: list[str]
+    rows: list[list[int]]
+    lowered: dict[int, str]  # lemma or form id -> lowercased string
+    strings: object  # the vocab's StringStore
 
     @classmethod
     def of(cls, doc, verbs: Mapping[str, object], nouns: Mapping[str, object]) -> "TriggerKeys":
         strings = doc.vocab.strings
-        lowered: dict[int, str] = {}  # lemma or form id -> lowercased string
+        lowered: dict[int, str] = {}  # lemma id -> lowercased lemma
         verbal: dict[int, bool] = {}  # tag id -> a verb tag (VB*)
         verb_keys: dict[int, str] = {}
         noun_keys: dict[int, str] = {}
-        lemmas: list[str] = []
-        forms: list[str] = []
-        for i, (lemma_id, tag_id, lower_id) in enumerate(doc.to_array(["LEMMA", "TAG", "LOWER"]).tolist()):
+        rows = doc.to_array(["LEMMA", "TAG", "LOWER"]).tolist()
+        for i, (lemma_id, tag_id, _) in enumerate(rows):
             lemma = lowered.get(lemma_id)
             if lemma is None:
                 lemma = lowered[lemma_id] = strings[lemma_id].lower()
-            lemmas.append(lemma)
-            form = lowered.get(lower_id)
-            forms.append(form if form is not None else lowered.setdefault(lower_id, strings[lower_id]))
             if lemma in nouns:
                 noun_keys[i] = lemma
             if lemma in verbs:
@@ -55,14 +52,19 @@ class TriggerKeys:
                 key = lemma_key(doc[i], verbs)
                 if key in verbs:
                     verb_keys[i] = key
-        return cls(verb_keys, noun_keys, lemmas, forms)
+        return cls(verb_keys, noun_keys, rows, lowered, strings)
 
     def words(self, start: int, end: int) -> set[str]:
         """The lowercased lemmas and forms of tokens start..end (a sentence): a
         pattern needing an object, subject or particle none of them is cannot fit
-        any word there, and is rejected before its trigger's dependents are read."""
-        found = set(self.lemmas[start:end])
-        found.update(self.forms[start:end])
+        any word there, and is rejected before its trigger's dependents are read.
+        (A form's id is turned into its string once per document.)"""
+        lowered, strings = self.lowered, self.strings
+        found = set()
+        for lemma_id, _, form_id in self.rows[start:end]:
+            found.add(lowered[lemma_id])
+            form = lowered.get(form_id)
+            found.add(form if form is not None else lowered.setdefault(form_id, strings[form_id]))
         return found
 
 
