@@ -36,3 +36,25 @@ def test_heads_are_spacy_heads(nlp):
     assert tree.heads(nlp("")) == []
     tree.release(doc)
     assert not doc.user_data
+
+
+def test_labels_and_paths_are_spacy_ones(nlp):
+    doc = nlp("Whether the harbour board will reopen the pier, which storms wrecked, is unclear. "
+              "Fishermen asked if repairs had begun.")
+    assert tree.labels(doc) == [tok.dep_ for tok in doc]
+    for tok in doc:
+        assert tree.path(tok) == [tok.i, *(a.i for a in tok.ancestors)]
+    assert tree.labels(nlp("")) == []
+    tree.release(doc)
+    assert not doc.user_data
+
+
+def test_trigger_keys_give_each_sentence_its_lemmas_and_forms(nlp):
+    from dyadwatch.coding.triggers import TriggerKeys
+
+    doc = nlp("The Ministers Met in Oslo and Signed a Treaty. Talks resumed on Friday.")
+    keys = TriggerKeys.of(doc, {"meet": (), "sign": ()}, {"talk": ()})
+    for sent in doc.sents:
+        expected = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
+        assert keys.words(sent.start, sent.end) == expected
+    assert keys.words(0, 0) == set()
