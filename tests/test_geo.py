@@ -248,16 +248,16 @@ def test_evaluate_geo_on_gold(geocoder, nlp):
 
 def test_overlap_by_bisection_is_the_overlap_of_any_span():
     """A place name is an actor's when its characters overlap a mention's;
-    `_Overlaps` answers by bisection what a scan of every mention answers."""
+    `Overlaps` answers by bisection what a scan of every mention answers."""
     import random
 
-    from dyadwatch.coding.geo import _Overlaps
+    from dyadwatch.coding.geo_names import Overlaps
 
     rng = random.Random(7)
     for _ in range(200):
         starts = [rng.randint(0, 80) for _ in range(rng.randint(0, 8))]
         spans = [(s, s + rng.randint(1, 12)) for s in starts]
-        test = _Overlaps(spans)
+        test = Overlaps(spans)
         for start in range(0, 90, 3):
             end = start + rng.randint(1, 10)
             assert test.overlap(start, end) == any(s < end and start < e for s, e in spans)

@@ -34,7 +34,7 @@ from .actor_pieces import Piece, PieceFinder, sentence_index
 from .actor_state import ArticleState, Found, Pending
 from .actor_tables import ActorTables, Person, dated, person_actor
 from .coref import Coreference
-from .geo import dateline_span
+from .geo_names import dateline_span
 from .nlp import doc_text, entities
 from ..types import Actor, Article, Mention
 
