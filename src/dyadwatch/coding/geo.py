@@ -39,16 +39,20 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from spacy.symbols import AUX, VERB
+
 from . import tree
 from ..config import data_path
 from .gazetteer import PRECISION_RANK, Context, Gazetteer, Place, norm
 from .geo_names import (DATELINE, Candidate, DocPlaces, Hints, bare_proper_nouns,
                         ents_by_sentence, other_names, Overlaps, split_qualified)
-from .nlp import sentences
+from .nlp import char_tokens, sentences
 from ..types import Article, Event, Location, Mention
 
 _CANDIDATE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _UNKNOWN = Location(name="unknown", precision="none")
+#: How many names `Geocoder._known` remembers.
+_KNOWN_NAMES = 4096
 
 
 class Geocoder:
@@ -58,6 +62,9 @@ class Geocoder:
         self.gazetteer = gazetteer
         self.hints = hints
         self.curated = curated
+        #: `_known`'s answers for the last names asked (an article repeats its
+        #: place names, each normalised and looked up again per mention).
+        self._known_names: dict[tuple[str, bool], bool] = {}
 
     @classmethod
     def from_package(cls) -> "Geocoder":
@@ -209,6 +216,17 @@ class Geocoder:
         return self._attach_qualifiers(ordered, text)
 
     def _known(self, name: str, primary_only: bool) -> bool:
+        """Is `name` a place the gazetteer knows (under its primary name only
+        when `primary_only`) and no word the hints say is never a place?"""
+        key = (name, primary_only)
+        known = self._known_names.get(key)
+        if known is None:
+            if len(self._known_names) >= _KNOWN_NAMES:
+                self._known_names.clear()
+            known = self._known_names[key] = self._lookup(name, primary_only)
+        return known
+
+    def _lookup(self, name: str, primary_only: bool) -> bool:
         if norm(name) in self.hints.not_places:
             return False
         found = self.gazetteer.candidates(name)
@@ -309,18 +327,18 @@ class Geocoder:
         """Predicate-attached place, else a place in the sentence, else the
         dateline, else precision "none"."""
         actors = frozenset(a.country for a in (event.source, event.target) if a and a.country)
-        trigger = doc.char_span(event.trigger_start, event.trigger_end, alignment_mode="expand")
+        trigger = char_tokens(doc, event.trigger_start, event.trigger_end)
         index = event.sentence_index
         if trigger is not None:  # the trigger's own sentence, whatever splitter made the event
-            found = places.sentence_of(trigger.start)
+            found = places.sentence_of(trigger[0])
             index = index if found is None else found
         cands = [c for c in places.by_sentence.get(index, ()) if not c.actor]
         targets = set()
         if trigger is not None:
-            for t in trigger:
-                targets.add(t.i)
-                if t.pos_ not in ("VERB", "AUX"):
-                    targets.add(t.head.i)
+            for i in range(*trigger):
+                targets.add(i)
+                if doc[i].pos not in (VERB, AUX):
+                    targets.add(tree.heads(doc)[i])
         attached = [(c.start, c) for c in cands
                     if self._path_to(c.token, targets, self._weak_ok(c, places)) is not None]
         if attached:
@@ -414,11 +432,14 @@ class Geocoder:
     def _coast_words(self, doc) -> list[int]:
         """Indices of the document's coast words that are the objects of a
         locative preposition, found among its prepositional objects."""
-        from spacy.attrs import DEP
+        from spacy.attrs import DEP, LEMMA
 
-        pobj = doc.vocab.strings["pobj"]
-        return [i for i in (doc.to_array(DEP) == pobj).nonzero()[0].tolist()
-                if doc[i].lemma_.lower() in self.hints.coast_words
+        strings = doc.vocab.strings
+        tags = doc.to_array([DEP, LEMMA])
+        pobj = (tags[:, 0] == strings["pobj"]).nonzero()[0].tolist()
+        lemmas = tags[pobj, 1].tolist() if pobj else []  # read by id: no Token for most objects
+        return [i for i, lemma in zip(pobj, lemmas)
+                if strings[lemma].lower() in self.hints.coast_words
                 and doc[i].head.lower_ in self.hints.locative_preps]
 
     def _subject_country(self, tok) -> Place | None:

@@ -166,11 +166,23 @@ def other_names(base: Context, own: Place | None, all_countries: Counter,
     regions of every other name's first reading (the totals minus its own)."""
     countries, admin1s = all_countries, all_admin1
     if own is not None and own.country:
-        countries = all_countries - Counter((own.country,))
+        countries = _less_one(all_countries, own.country)
     if own is not None and own.admin1:
-        admin1s = all_admin1 - Counter((own.admin1,))
+        admin1s = _less_one(all_admin1, own.admin1)
     return Context(article_countries=base.article_countries + countries,
                    article_admin1=frozenset(admin1s), dateline_country=base.dateline_country)
+
+
+def _less_one(counts: Counter, key) -> Counter:
+    """`counts - Counter((key,))` for counts that are all positive, in the
+    same order, without Counter's subtraction building a Counter per name."""
+    out = counts.copy()
+    n = out.get(key, 0) - 1
+    if n > 0:
+        out[key] = n
+    else:
+        out.pop(key, None)
+    return out
 
 
 def ents_by_sentence(doc, sents: tuple) -> list[list]:
