@@ -18,8 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy
-
 from .actor_state import ArticleState
 from .actor_tables import ActorTables, Entry, typographic_variants
 from .nlp import sentences
@@ -92,7 +90,7 @@ class PieceFinder:
         for key, start, end in matches:
             if any(taken[start:end]):
                 continue
-            words = [strings[o] for o in orths[start:end].tolist()]
+            words = [strings[o] for o in orths[start:end]]
             p = self._piece(st, start, end, words, self._by_key[key], veto)
             if p is not None:
                 taken[start:end] = b"\x01" * (end - start)
@@ -382,18 +380,18 @@ def _case_ok(surface, words) -> bool:
 
 
 
-def _hyphenated_words(strings, orths) -> list[int]:
+def _hyphenated_words(strings, orths: list[int]) -> list[int]:
     """Indices of the words with an inner hyphen and more than three
     characters ("Hamas-run", "U.S.-backed"), in order, read from the Doc's
-    ORTH array (`orths`), each distinct word tested once: testing each
-    token's text made a Token object per word of the article for the few
-    that pass."""
-    if not len(orths):
-        return []
-    forms, where = numpy.unique(orths, return_inverse=True)
-    hit = numpy.array([_hyphenated(strings[orth]) for orth in forms.tolist()], dtype=bool)
-    return numpy.flatnonzero(hit[where]).tolist()
-
-
-def _hyphenated(text: str) -> bool:
-    return "-" in text.strip("-") and len(text) > 3
+    word ids (`orths`): testing each token's text made a Token object per
+    word of the article for the few that pass."""
+    hyphenated: dict[int, bool] = {}
+    out = []
+    for i, orth in enumerate(orths):
+        hit = hyphenated.get(orth)
+        if hit is None:
+            text = strings[orth]
+            hit = hyphenated[orth] = "-" in text.strip("-") and len(text) > 3
+        if hit:
+            out.append(i)
+    return out

@@ -91,8 +91,7 @@ class ActorCoder:
         from spacy.attrs import LOWER, ORTH
 
         text = doc_text(doc, article)
-        words = doc.to_array([LOWER, ORTH]).reshape(len(doc), 2)
-        lower, orth = words[:, 0].tolist(), words[:, 1]
+        lower, orth = doc.to_array([LOWER, ORTH]).reshape(len(doc), 2).T.tolist()
         idx, length, _ = token_offsets(doc)
         state = ArticleState(doc, article.date, sentence_index(doc),
                              korean=any(m in text for m in self.rules.korea_context),
