@@ -58,10 +58,16 @@ _KNOWN_NAMES = 4096
 class Geocoder:
     """Sets `Event.location` from the parse, the gazetteer and the evidence."""
 
-    def __init__(self, gazetteer: Gazetteer, hints: Hints, curated: re.Pattern | None) -> None:
+    def __init__(self, gazetteer: Gazetteer, hints: Hints, curated: re.Pattern | None,
+                 curated_names: tuple[str, ...] = ()) -> None:
+        """`curated` finds the curated names (sites, islands, seas), which are
+        `curated_names` when given: an article that holds none of them is not
+        searched (75 substring tests cost a twentieth of the search, which
+        tries each name at each character of the article)."""
         self.gazetteer = gazetteer
         self.hints = hints
         self.curated = curated
+        self.curated_names = curated_names
         #: `_known`'s answers for the last names asked (an article repeats its
         #: place names, each normalised and looked up again per mention).
         self._known_names: dict[tuple[str, bool], bool] = {}
@@ -84,7 +90,8 @@ class Geocoder:
                  if row.kind in ("place", "region")
                  for label in (row.name, *row.aliases.split("|")) if len(label) >= 3}
         pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        return cls(gazetteer, hints, re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])") if names else None)
+        return cls(gazetteer, hints, re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])") if names else None,
+                   tuple(sorted(names)))
 
     def resolve_place(self, name: str) -> Location | None:
         return self.gazetteer.resolve_place(name)
@@ -114,9 +121,10 @@ class Geocoder:
         by_sentence: dict[int, tuple[Candidate, ...]] = {}
         ents = ents_by_sentence(doc, sents)
         names = bare_proper_nouns(doc)
+        curated = self._curated_in(article.text)
         for i, sent in enumerate(sents):
             names_here = names[bisect.bisect_left(names, sent.start):bisect.bisect_left(names, sent.end)]
-            found = self._candidates(doc, sent, i, article.text, skip, ents[i], names_here)
+            found = self._candidates(doc, sent, i, article.text, skip, ents[i], names_here, curated)
             by_sentence[i] = tuple(self._mark_actor(c, gov_spans, actor_spans) for c in found)
         every = [c for cs in by_sentence.values() for c in cs]
         base = Context(article_countries=mention_countries,
@@ -183,13 +191,20 @@ class Geocoder:
             return None
         return ranked[0][1].location(text=m.group("place"), start=m.start("place"), end=m.end("place"))
 
+    def _curated_in(self, text: str) -> re.Pattern | None:
+        """The curated-name pattern, or None when `text` holds none of the names."""
+        if self.curated_names and not any(name in text for name in self.curated_names):
+            return None
+        return self.curated
+
     def _candidates(self, doc, sent, index: int, text: str, skip: tuple[int, int],
-                    ents: list, names: list[int]) -> list[Candidate]:
+                    ents: list, names: list[int], curated: re.Pattern | None) -> list[Candidate]:
         """NER place entities; curated names (sites, islands, seas); other
         entities and proper nouns that the NER did not call places but that
         the gazetteer knows under their official name ("Kursk" tagged as a
         product, "Hokkaido" as an organisation). `skip` is the dateline;
-        `ents` are the sentence's entities, `names` its `bare_proper_nouns`."""
+        `ents` are the sentence's entities, `names` its `bare_proper_nouns`, `curated`
+        the curated-name pattern when the article holds one (`_curated_in`)."""
         spans: dict[tuple[int, int], Candidate] = {}
         for ent in ents:
             if ent.start_char < skip[1] and skip[0] < ent.end_char:
@@ -201,8 +216,8 @@ class Geocoder:
                                     "PERCENT", "QUANTITY"):
                 self._add_candidate(spans, doc, index, text, ent.start_char, ent.end_char,
                                     primary_only=True)
-        if self.curated is not None:
-            for m in self.curated.finditer(text, max(sent.start_char, skip[1]), sent.end_char):
+        if curated is not None:
+            for m in curated.finditer(text, max(sent.start_char, skip[1]), sent.end_char):
                 self._add_candidate(spans, doc, index, text, m.start(), m.end(), primary_only=False)
         for tok in (doc[i] for i in names):
             if tok.idx >= skip[1]:
