@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 import numpy
 
 from . import tree
+from .nlp import sentences, token_offsets
 from .quote_spans import paragraphs
 from ..types import Event, Mention, Quote
 
@@ -47,11 +48,11 @@ class QuoteContext:
     def __init__(self, doc, text: str) -> None:
         self.doc = doc
         self.text = text
-        # from the Doc's arrays: one Token object per token would cost more
-        # than the whole extraction on long documents
-        self.token_starts = doc.to_array("IDX").tolist()
-        starts = numpy.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
-        self.sent_starts = [0] + [self.token_starts[i] for i in starts if i > 0]
+        # from the Doc's arrays and sentences, which the other stages read
+        # too: one Token object per token would cost more than the whole
+        # extraction on long documents
+        self.token_starts, self.token_lengths, _ = token_offsets(doc)
+        self.sent_starts = [self.token_starts[s.start] for s in sentences(doc)] or [0]
         self.paragraphs = paragraphs(self.text)
         self.para_starts = [p[0] for p in self.paragraphs]
         self.by_token: dict[int, list[Mention]] = {}
@@ -65,6 +66,10 @@ class QuoteContext:
     def token_before(self, char: int) -> int:
         """Index of the last token starting before `char` (-1 if none)."""
         return bisect.bisect_left(self.token_starts, char) - 1
+
+    def span_text(self, a: int, b: int) -> str:
+        """The text of tokens a..b (`doc[a:b].text`, without a Token per word)."""
+        return self.text[self.token_starts[a]:self.token_starts[b - 1] + self.token_lengths[b - 1]]
 
     def token_after(self, char: int) -> int:
         """Index of the first token starting at or after `char`."""

@@ -324,7 +324,8 @@ class QuoteExtractor:
         other tokens (on long documents, building them all dominates).
         """
         lemma_ids, word_ids = self._candidate_ids
-        mask = member(doc.to_array("LEMMA"), lemma_ids) | member(doc.to_array("LOWER"), word_ids)
+        words = doc.to_array(["LEMMA", "LOWER"]).reshape(len(doc), 2)
+        mask = member(words[:, 0], lemma_ids) | member(words[:, 1], word_ids)
         return (doc[int(i)] for i in numpy.flatnonzero(mask))
 
     @functools.cached_property
@@ -450,7 +451,7 @@ class QuoteExtractor:
             verb = att.verb
             if att.speaker_span is not None:
                 a, b = att.speaker_span
-                speaker_text = ctx.doc[a:b].text
+                speaker_text = ctx.span_text(a, b)
                 mention = ctx.mention_for(a, b, att.speaker_head)
                 speaker = mention.actor if mention is not None else None
         return Quote(
