@@ -248,16 +248,39 @@ def test_evaluate_geo_on_gold(geocoder, nlp):
 
 def test_overlap_by_bisection_is_the_overlap_of_any_span():
     """A place name is an actor's when its characters overlap a mention's;
-    `_Overlaps` answers by bisection what a scan of every mention answers."""
+    `Overlaps` answers by bisection what a scan of every mention answers."""
     import random
 
-    from dyadwatch.coding.geo import _Overlaps
+    from dyadwatch.coding.geo_names import Overlaps
 
     rng = random.Random(7)
     for _ in range(200):
         starts = [rng.randint(0, 80) for _ in range(rng.randint(0, 8))]
         spans = [(s, s + rng.randint(1, 12)) for s in starts]
-        test = _Overlaps(spans)
+        test = Overlaps(spans)
         for start in range(0, 90, 3):
             end = start + rng.randint(1, 10)
             assert test.overlap(start, end) == any(s < end and start < e for s, e in spans)
+
+
+def test_char_tokens_is_char_span_expand(nlp):
+    """`nlp.char_tokens` (the geo stage's trigger look-up) gives the token
+    range `doc.char_span(..., alignment_mode="expand")` gives, for every
+    character range of a text with runs of spaces and a blank line."""
+    from dyadwatch.coding.nlp import char_tokens
+
+    doc = nlp("  Rescue crews  reached the valley late.\n\nU.S.-backed teams followed ")
+    for start in range(len(doc.text) + 1):
+        for end in range(start, len(doc.text) + 1):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            expected = None if span is None else (span.start, span.end)
+            assert char_tokens(doc, start, end) == expected, (start, end)
+
+
+def test_curated_names_are_searched_only_where_one_is_written(geocoder):
+    """The curated-name pattern runs only on a text that holds one of its
+    names: none is found where none is written, the same ones where one is."""
+    assert geocoder._curated_in("Ferries crossed the bay before the storm.") is None
+    text = "Negotiators met again at Panmunjom on Friday."
+    assert geocoder._curated_in(text) is geocoder.curated
+    assert [m.group() for m in geocoder.curated.finditer(text)] == ["Panmunjom"]

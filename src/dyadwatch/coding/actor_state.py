@@ -73,8 +73,9 @@ class ArticleState:
     #: `doc.ents`, read once: spaCy builds every entity Span again on each access,
     #: and four passes of the actor coder read them
     ents: tuple = ()
-    #: the Doc's LOWER, ORTH, IDX and LENGTH arrays as lists, read once: the
-    #: passes over every word and every match read them without making Tokens
+    #: the Doc's LOWER and ORTH arrays as lists, and each token's first
+    #: character and length (`nlp.token_offsets`), read once: the passes over
+    #: every word and every match read them without making Tokens
     lower: list[int] = field(default_factory=list)
     orth: list[int] = field(default_factory=list)
     idx: list[int] = field(default_factory=list)

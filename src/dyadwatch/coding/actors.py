@@ -34,8 +34,8 @@ from .actor_pieces import Piece, PieceFinder, sentence_index
 from .actor_state import ArticleState, Found, Pending
 from .actor_tables import ActorTables, Person, dated, person_actor
 from .coref import Coreference
-from .geo import dateline_span
-from .nlp import doc_text, entities
+from .geo_names import dateline_span
+from .nlp import doc_text, entities, token_offsets
 from ..types import Actor, Article, Mention
 
 CONF_NAMED = 0.95  # a country, organisation or dated person with its role
@@ -88,11 +88,11 @@ class ActorCoder:
     # ------------------------------------------------------------------ coding
     def code(self, doc, article: Article) -> tuple[Mention, ...]:
         """All actor Mentions of an article, coreference resolved, in text order."""
-        from spacy.attrs import IDX, LENGTH, LOWER, ORTH
+        from spacy.attrs import LOWER, ORTH
 
         text = doc_text(doc, article)
-        lower, orth, idx, length = (doc.to_array([LOWER, ORTH, IDX, LENGTH]).T.tolist()
-                                    if len(doc) else ([], [], [], []))
+        lower, orth = doc.to_array([LOWER, ORTH]).reshape(len(doc), 2).T.tolist()
+        idx, length, _ = token_offsets(doc)
         state = ArticleState(doc, article.date, sentence_index(doc),
                              korean=any(m in text for m in self.rules.korea_context),
                              south=any(m in text for m in self.rules.korea_south),

@@ -35,124 +35,42 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import functools
-import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+
+from spacy.symbols import AUX, VERB
 
 from . import tree
 from ..config import data_path
 from .gazetteer import PRECISION_RANK, Context, Gazetteer, Place, norm
-from .nlp import entities, sentences
+from .geo_names import (DATELINE, Candidate, DocPlaces, Hints, bare_proper_nouns,
+                        ents_by_sentence, other_names, Overlaps, split_qualified)
+from .nlp import char_tokens, sentences
 from ..types import Article, Event, Location, Mention
 
 _CANDIDATE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_DATELINE = re.compile(
-    r"^[ \t]*(?P<place>[A-Z][A-Z.'\- ]{1,40}?[A-Z.])"
-    r"(?:\s*,\s*(?P<qual>[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?))?"
-    r"(?=\s*(?:,\s*[A-Z][a-z]{2,}\.?\s+\d{1,2}\b|\(|:|\s[-\u2014\u2013]{1,2}\s))",
-    re.MULTILINE,
-)
 _UNKNOWN = Location(name="unknown", precision="none")
-
-
-def dateline_span(text: str) -> tuple[int, int] | None:
-    """Characters of the article's dateline ("ISLAMABAD, Pakistan —"): where the
-    story was filed, which is never a participant of its events."""
-    m = _DATELINE.search(text[:400])
-    return (m.start("place"), m.end()) if m else None
-
-
-@dataclass(frozen=True, slots=True)
-class Hints:
-    """Feature words and syntactic roles read from data/geo_hints.yaml."""
-
-    locative_preps: frozenset[str]
-    weak_preps: frozenset[str]
-    relative_words: frozenset[str]
-    not_places: frozenset[str]
-    admin1_words: frozenset[str]
-    place_words: frozenset[str]
-    country_words: frozenset[str]
-    coast_words: frozenset[str]
-    actor_heads: frozenset[str]
-    destination_verbs: frozenset[str]
-    actor_deps: frozenset[str]
-
-    @classmethod
-    def from_file(cls, path: Path) -> "Hints":
-        from ..schemas import GeoHints
-        from ..tables import load_yaml
-
-        table = load_yaml(path, GeoHints)
-        return cls(**{f.name: frozenset(w.lower() for w in getattr(table, f.name))
-                      for f in dataclasses.fields(cls)})
-
-    def kind_of_word(self, word: str) -> str | None:
-        w = word.lower()
-        if w in self.admin1_words:
-            return "admin1"
-        if w in self.place_words:
-            return "place"
-        if w in self.country_words:
-            return "country"
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A place name found in a sentence. `token` is the name's root token in
-    the Doc (candidates live only inside one `locate` call)."""
-
-    text: str
-    start: int
-    end: int
-    sentence: int
-    token: object
-    hint: str | None = None
-    qualifier: str | None = None
-    actor: bool = False
-
-    def as_actor(self) -> "Candidate":
-        """This name marked as an actor (`dataclasses.replace` reads every
-        field's definition again on each call; every actor name passes here)."""
-        return Candidate(self.text, self.start, self.end, self.sentence, self.token, self.hint,
-                         self.qualifier, True)
-
-
-@dataclass(frozen=True)
-class DocPlaces:
-    """The place names of one article, resolved once with article evidence."""
-
-    sentences: tuple
-    by_sentence: dict[int, tuple[Candidate, ...]]
-    resolved: dict[tuple[int, int], Place]
-    context: dict[tuple[int, int], Context]
-    dateline: Location | None
-    #: Each name's best place per context (`Geocoder._best`), for the events' turn.
-    ranks: dict = dataclasses.field(default_factory=dict)
-
-    @functools.cached_property
-    def starts(self) -> list[int]:
-        """First token of each sentence, to find a token's sentence by bisection."""
-        return [s.start for s in self.sentences]
-
-    def sentence_of(self, token: int) -> int | None:
-        """Index of the sentence holding token `token` (None outside them all)."""
-        i = bisect.bisect_right(self.starts, token) - 1
-        return i if i >= 0 and token < self.sentences[i].end else None
+#: How many names `Geocoder._known` remembers.
+_KNOWN_NAMES = 4096
 
 
 class Geocoder:
     """Sets `Event.location` from the parse, the gazetteer and the evidence."""
 
-    def __init__(self, gazetteer: Gazetteer, hints: Hints, curated: re.Pattern | None) -> None:
+    def __init__(self, gazetteer: Gazetteer, hints: Hints, curated: re.Pattern | None,
+                 curated_names: tuple[str, ...] = ()) -> None:
+        """`curated` finds the curated names (sites, islands, seas), which are
+        `curated_names` when given: an article that holds none of them is not
+        searched (75 substring tests cost a twentieth of the search, which
+        tries each name at each character of the article)."""
         self.gazetteer = gazetteer
         self.hints = hints
         self.curated = curated
+        self.curated_names = curated_names
+        #: `_known`'s answers for the last names asked (an article repeats its
+        #: place names, each normalised and looked up again per mention).
+        self._known_names: dict[tuple[str, bool], bool] = {}
 
     @classmethod
     def from_package(cls) -> "Geocoder":
@@ -172,7 +90,8 @@ class Geocoder:
                  if row.kind in ("place", "region")
                  for label in (row.name, *row.aliases.split("|")) if len(label) >= 3}
         pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        return cls(gazetteer, hints, re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])") if names else None)
+        return cls(gazetteer, hints, re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])") if names else None,
+                   tuple(sorted(names)))
 
     def resolve_place(self, name: str) -> Location | None:
         return self.gazetteer.resolve_place(name)
@@ -194,17 +113,18 @@ class Geocoder:
     def analyse(self, doc, article: Article, mentions: Sequence[Mention]) -> DocPlaces:
         """Find and resolve every place name once per article."""
         sents = sentences(doc)
-        gov_spans = _Overlaps([(m.start, m.end) for m in mentions if m.actor.sector == "GOV"])
-        actor_spans = _Overlaps([(m.start, m.end) for m in mentions])
+        gov_spans = Overlaps([(m.start, m.end) for m in mentions if m.actor.sector == "GOV"])
+        actor_spans = Overlaps([(m.start, m.end) for m in mentions])
         mention_countries = Counter({m.actor.country for m in mentions if m.actor.country})
         dateline = self._dateline(article.text)
         skip = (dateline.start, dateline.end) if dateline else (0, 0)
         by_sentence: dict[int, tuple[Candidate, ...]] = {}
-        ents = _ents_by_sentence(doc, sents)
-        names = _bare_proper_nouns(doc)
+        ents = ents_by_sentence(doc, sents)
+        names = bare_proper_nouns(doc)
+        curated = self._curated_in(article.text)
         for i, sent in enumerate(sents):
             names_here = names[bisect.bisect_left(names, sent.start):bisect.bisect_left(names, sent.end)]
-            found = self._candidates(doc, sent, i, article.text, skip, ents[i], names_here)
+            found = self._candidates(doc, sent, i, article.text, skip, ents[i], names_here, curated)
             by_sentence[i] = tuple(self._mark_actor(c, gov_spans, actor_spans) for c in found)
         every = [c for cs in by_sentence.values() for c in cs]
         base = Context(article_countries=mention_countries,
@@ -223,7 +143,7 @@ class Geocoder:
             key = (own.country, own.admin1) if own is not None else (None, None)
             ctx = others.get(key)
             if ctx is None:
-                ctx = others[key] = _other_names(base, own, all_countries, all_admin1)
+                ctx = others[key] = other_names(base, own, all_countries, all_admin1)
             place = self._best(c, ctx, ranks, ("other", id(ctx)))
             if place is not None:
                 resolved[(c.start, c.end)] = place
@@ -263,7 +183,7 @@ class Geocoder:
 
     def _dateline(self, text: str) -> Location | None:
         """"SEOUL, Jan. 17 (Yonhap) --", "BEIJING:", "PARIS, Texas (AP) --"."""
-        m = _DATELINE.search(text[:400])
+        m = DATELINE.search(text[:400])
         if not m:
             return None
         ranked = self.gazetteer.rank(m.group("place").title(), hint="place", qualifier=m.group("qual"))
@@ -271,26 +191,33 @@ class Geocoder:
             return None
         return ranked[0][1].location(text=m.group("place"), start=m.start("place"), end=m.end("place"))
 
+    def _curated_in(self, text: str) -> re.Pattern | None:
+        """The curated-name pattern, or None when `text` holds none of the names."""
+        if self.curated_names and not any(name in text for name in self.curated_names):
+            return None
+        return self.curated
+
     def _candidates(self, doc, sent, index: int, text: str, skip: tuple[int, int],
-                    ents: list, names: list[int]) -> list[Candidate]:
+                    ents: list, names: list[int], curated: re.Pattern | None) -> list[Candidate]:
         """NER place entities; curated names (sites, islands, seas); other
         entities and proper nouns that the NER did not call places but that
         the gazetteer knows under their official name ("Kursk" tagged as a
         product, "Hokkaido" as an organisation). `skip` is the dateline;
-        `ents` are the sentence's entities, `names` its `_bare_proper_nouns`."""
+        `ents` are the sentence's entities, `names` its `bare_proper_nouns`, `curated`
+        the curated-name pattern when the article holds one (`_curated_in`)."""
         spans: dict[tuple[int, int], Candidate] = {}
         for ent in ents:
             if ent.start_char < skip[1] and skip[0] < ent.end_char:
                 continue
             if ent.label_ in _CANDIDATE_LABELS:
-                for start, end in _split_qualified(ent, text):
+                for start, end in split_qualified(ent, text):
                     self._add_candidate(spans, doc, index, text, start, end, primary_only=False)
             elif ent.label_ not in ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY",
                                     "PERCENT", "QUANTITY"):
                 self._add_candidate(spans, doc, index, text, ent.start_char, ent.end_char,
                                     primary_only=True)
-        if self.curated is not None:
-            for m in self.curated.finditer(text, max(sent.start_char, skip[1]), sent.end_char):
+        if curated is not None:
+            for m in curated.finditer(text, max(sent.start_char, skip[1]), sent.end_char):
                 self._add_candidate(spans, doc, index, text, m.start(), m.end(), primary_only=False)
         for tok in (doc[i] for i in names):
             if tok.idx >= skip[1]:
@@ -304,6 +231,17 @@ class Geocoder:
         return self._attach_qualifiers(ordered, text)
 
     def _known(self, name: str, primary_only: bool) -> bool:
+        """Is `name` a place the gazetteer knows (under its primary name only
+        when `primary_only`) and no word the hints say is never a place?"""
+        key = (name, primary_only)
+        known = self._known_names.get(key)
+        if known is None:
+            if len(self._known_names) >= _KNOWN_NAMES:
+                self._known_names.clear()
+            known = self._known_names[key] = self._lookup(name, primary_only)
+        return known
+
+    def _lookup(self, name: str, primary_only: bool) -> bool:
         if norm(name) in self.hints.not_places:
             return False
         found = self.gazetteer.candidates(name)
@@ -380,8 +318,8 @@ class Geocoder:
         return bool(self.hints.kind_of_word(lemma)) or lemma in self.hints.coast_words \
             or lemma in self.hints.relative_words
 
-    def _mark_actor(self, c: Candidate, gov_spans: "_Overlaps",
-                    actor_spans: "_Overlaps") -> Candidate:
+    def _mark_actor(self, c: Candidate, gov_spans: "Overlaps",
+                    actor_spans: "Overlaps") -> Candidate:
         """Names that act are actors, not locations."""
         tok = c.token
         if self._locative_head(tok):
@@ -404,18 +342,18 @@ class Geocoder:
         """Predicate-attached place, else a place in the sentence, else the
         dateline, else precision "none"."""
         actors = frozenset(a.country for a in (event.source, event.target) if a and a.country)
-        trigger = doc.char_span(event.trigger_start, event.trigger_end, alignment_mode="expand")
+        trigger = char_tokens(doc, event.trigger_start, event.trigger_end)
         index = event.sentence_index
         if trigger is not None:  # the trigger's own sentence, whatever splitter made the event
-            found = places.sentence_of(trigger.start)
+            found = places.sentence_of(trigger[0])
             index = index if found is None else found
         cands = [c for c in places.by_sentence.get(index, ()) if not c.actor]
         targets = set()
         if trigger is not None:
-            for t in trigger:
-                targets.add(t.i)
-                if t.pos_ not in ("VERB", "AUX"):
-                    targets.add(t.head.i)
+            for i in range(*trigger):
+                targets.add(i)
+                if doc[i].pos not in (VERB, AUX):
+                    targets.add(tree.heads(doc)[i])
         attached = [(c.start, c) for c in cands
                     if self._path_to(c.token, targets, self._weak_ok(c, places)) is not None]
         if attached:
@@ -509,11 +447,14 @@ class Geocoder:
     def _coast_words(self, doc) -> list[int]:
         """Indices of the document's coast words that are the objects of a
         locative preposition, found among its prepositional objects."""
-        from spacy.attrs import DEP
+        from spacy.attrs import DEP, LEMMA
 
-        pobj = doc.vocab.strings["pobj"]
-        return [i for i in (doc.to_array(DEP) == pobj).nonzero()[0].tolist()
-                if doc[i].lemma_.lower() in self.hints.coast_words
+        strings = doc.vocab.strings
+        tags = doc.to_array([DEP, LEMMA])
+        pobj = (tags[:, 0] == strings["pobj"]).nonzero()[0].tolist()
+        lemmas = tags[pobj, 1].tolist() if pobj else []  # read by id: no Token for most objects
+        return [i for i, lemma in zip(pobj, lemmas)
+                if strings[lemma].lower() in self.hints.coast_words
                 and doc[i].head.lower_ in self.hints.locative_preps]
 
     def _subject_country(self, tok) -> Place | None:
@@ -530,74 +471,7 @@ class Geocoder:
         return self.gazetteer.country(ranked[0][1].country) if ranked else None
 
 
-class _Overlaps:
-    """Does a character range overlap one of these spans? By bisection: the
-    spans starting before the range's end overlap it when the farthest end
-    among them lies after its start (every candidate name was tested against
-    every mention of the article)."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        spans = sorted(spans)
-        self.starts = [s for s, _ in spans]
-        self.reach = list(itertools.accumulate((e for _, e in spans), max))
-
-    def overlap(self, start: int, end: int) -> bool:
-        k = bisect.bisect_left(self.starts, end)
-        return k > 0 and self.reach[k - 1] > start
 
 
 #: Where a Doc keeps the indices `Geocoder._coasts` found (`Doc.user_data`).
 _DOC_COASTS = "dyadwatch.geo.coasts"
-
-
-def _bare_proper_nouns(doc) -> list[int]:
-    """Indices of the proper nouns outside every entity that head their
-    name (not a compound modifier), read from the Doc's arrays: testing
-    every token's tags in Python cost more than what follows for the few
-    that pass."""
-    from spacy.attrs import DEP, ENT_TYPE, POS
-    from spacy.symbols import PROPN
-
-    tags = doc.to_array([POS, DEP, ENT_TYPE])
-    compound = doc.vocab.strings["compound"]
-    keep = (tags[:, 0] == PROPN) & (tags[:, 1] != compound) & (tags[:, 2] == 0)
-    return keep.nonzero()[0].tolist()
-
-
-def _split_qualified(ent, text: str) -> list[tuple[int, int]]:
-    """"Cambridge, Massachusetts" tagged as one entity -> two spans. The
-    entity's text is read as a slice of the article's (`Span.text` joins a
-    new Token per word)."""
-    start, end = ent.start_char, ent.end_char
-    comma = text.find(", ", start, end)
-    if comma < 0:
-        return [(start, end)]
-    return [(start, comma), (comma + 2, end)]
-
-
-def _other_names(base: Context, own: Place | None, all_countries: Counter,
-                 all_admin1: Counter) -> Context:
-    """The evidence for one name: the article's mentions and the countries and
-    regions of every other name's first reading (the totals minus its own)."""
-    countries, admin1s = all_countries, all_admin1
-    if own is not None and own.country:
-        countries = all_countries - Counter((own.country,))
-    if own is not None and own.admin1:
-        admin1s = all_admin1 - Counter((own.admin1,))
-    return Context(article_countries=base.article_countries + countries,
-                   article_admin1=frozenset(admin1s), dateline_country=base.dateline_country)
-
-
-def _ents_by_sentence(doc, sents: tuple) -> list[list]:
-    """Each sentence's entities (those wholly inside it, as `Span.ents`),
-    from one pass over `doc.ents`: `Span.ents` rebuilds every entity of the
-    document on each call, which made the per-sentence loop quadratic."""
-    out: list[list] = [[] for _ in sents]
-    ends = [s.end for s in sents]
-    i = 0
-    for ent in entities(doc):
-        while i < len(ends) and ends[i] <= ent.start:
-            i += 1
-        if i < len(ends) and sents[i].start <= ent.start and ent.end <= ends[i]:
-            out[i].append(ent)
-    return out

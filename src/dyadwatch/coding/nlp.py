@@ -16,6 +16,7 @@ glued to the next sentence and a speaker label (coding/layout.py).
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -173,6 +174,7 @@ def pipes_for(nlp, reads: Iterable[str]) -> set[str]:
 _DOC_TEXT = "dyadwatch.text"
 _DOC_SENTS = "dyadwatch.sents"
 _DOC_ENTS = "dyadwatch.ents"
+_DOC_OFFSETS = "dyadwatch.offsets"
 
 
 def doc_text(doc, article: Article) -> str:
@@ -215,6 +217,36 @@ def sentences(doc) -> tuple:
     `tree.release` when the document is coded.
     """
     return tree.kept(doc, _DOC_SENTS, lambda d: tuple(d.sents))
+
+
+def char_tokens(doc, start: int, end: int) -> tuple[int, int] | None:
+    """The token range `doc.char_span(start, end, alignment_mode="expand")`
+    covers, as (start, end) token indices, or None where it gives None;
+    found by bisection in the Doc's token offsets, read once per document:
+    the geo stage asks once per event, and char_span makes a Span each time."""
+    idx, length, stop = token_offsets(doc)
+    if start < 0 or end - 1 < 0 or start >= stop or end - 1 >= stop:
+        return None
+    first = bisect.bisect_right(idx, start) - 1
+    last = bisect.bisect_right(idx, end - 1) - 1
+    if start == idx[first] + length[first]:  # the character is the word's trailing space
+        first += 1
+    return first, last + 1
+
+
+def token_offsets(doc) -> tuple[list[int], list[int], int]:
+    """Each token's first character and length, and the end of its text (the
+    Doc's IDX, LENGTH and SPACY arrays, read once per document)."""
+    return tree.kept(doc, _DOC_OFFSETS, _offsets)
+
+
+def _offsets(doc) -> tuple[list[int], list[int], int]:
+    from spacy.attrs import IDX, LENGTH, SPACY
+
+    if not len(doc):
+        return [], [], 0
+    idx, length, space = doc.to_array([IDX, LENGTH, SPACY]).T.tolist()
+    return idx, length, idx[-1] + length[-1] + space[-1]
 
 
 def entities(doc) -> tuple:

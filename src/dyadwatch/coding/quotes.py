@@ -64,7 +64,7 @@ Speaker
   * `speaker_text` is the speaker phrase as written (the subject noun phrase
     up to its first comma: "Wang, the foreign minister," -> "Wang");
     `speaker` is the Actor of the actor coder's Mention covering that phrase
-    (see `_Context.mention_for` for the preference order). No mention ->
+    (see `QuoteContext.mention_for` for the preference order). No mention ->
     `speaker` None; no speaker phrase -> both None. Nothing is ever guessed:
     a pronoun the actor coder did not resolve stays `speaker_text` "he" with
     `speaker` None.
@@ -76,11 +76,10 @@ expression that can backtrack.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import functools
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +88,9 @@ import numpy
 from . import tree
 from ..config import data_path
 from .nlp import doc_text
-from .quote_spans import (CLOSERS, OPENERS, QUOTE_MARKS, STRAIGHT, Attribution, QuoteSpan, paragraphs,
+from .quote_context import (QuoteContext, is_infinitive, link_events, member, negated,
+                            speaker_phrase, trim_tokens)
+from .quote_spans import (CLOSERS, OPENERS, QUOTE_MARKS, STRAIGHT, Attribution, QuoteSpan,
                           resolve_overlaps, rtrim, scan_marks, standalone, word_count)
 from ..types import Article, Event, Mention, Quote
 
@@ -102,23 +103,6 @@ _CLIMB_DEPS = frozenset({"prep", "pobj", "dobj", "dative", "npadvmod", "advmod",
 #: Where `direct_speakers` leaves the direct quotes it found for `extract` (`Doc.user_data`;
 #: they point back at the Doc: `extract` takes them, and `Pipeline.code_doc` drops the rest).
 _DOC_DIRECT = "dyadwatch.quotes.direct"
-#: Labels that end a speaker phrase to the right of its head word (an
-#: apposition ends it only after a comma: "Seoul's envoy Han" is one phrase,
-#: "Wang, the foreign minister," stops at "Wang").
-_SPEAKER_STOP_DEPS = frozenset({"relcl", "acl", "cc", "conj", "advcl"})
-
-
-def _member(values: numpy.ndarray, ids: numpy.ndarray) -> numpy.ndarray:
-    """`numpy.isin(values, ids)` for sorted distinct `ids`, by bisection.
-
-    `numpy.isin` sorts both arrays on every call and, on its first, imports
-    `numpy.ma` (0.015 CPU-s of every start)."""
-    if not len(ids):
-        return numpy.zeros(len(values), dtype=bool)
-    at = numpy.minimum(numpy.searchsorted(ids, values), len(ids) - 1)
-    return ids[at] == values
-
-
 def quote_id(article_id: str, start: int, end: int) -> str:
     """Deterministic quote id: sha1 of "article_id|start|end", 16 hex digits."""
     return hashlib.sha1(f"{article_id}|{start}|{end}".encode()).hexdigest()[:16]
@@ -182,13 +166,13 @@ class QuoteExtractor:
             return (), {}
         ctx, direct = doc.user_data.pop(_DOC_DIRECT, None) or (None, None)
         if ctx is None or ctx.text != text:  # not asked by the event stage before (or another text)
-            ctx = _Context(doc, text)
+            ctx = QuoteContext(doc, text)
             direct = self._direct_spans(ctx)
         ctx.add_mentions(mentions)
         indirect = self._indirect_spans(ctx)
         spans = resolve_overlaps(direct, indirect, text)
         quotes = [self._to_quote(ctx, article.id, s) for s in spans]
-        return _link_events(quotes, events)
+        return link_events(quotes, events)
 
     def direct_speakers(self, doc, article: Article) -> tuple[tuple[int, int, int], ...]:
         """(start, end, speaker's head token) of every attributed direct quote, for
@@ -201,7 +185,7 @@ class QuoteExtractor:
         text = doc_text(doc, article)
         if not text.strip():
             return ()
-        ctx = _Context(doc, text)
+        ctx = QuoteContext(doc, text)
         spans = self._direct_spans(ctx)
         doc.user_data[_DOC_DIRECT] = (ctx, spans)
         return tuple((s.start, s.end, s.attribution.speaker_head) for s in spans
@@ -209,7 +193,7 @@ class QuoteExtractor:
 
     # -------------------------------------------------------- direct quotes
 
-    def _direct_spans(self, ctx: "_Context") -> list[QuoteSpan]:
+    def _direct_spans(self, ctx: "QuoteContext") -> list[QuoteSpan]:
         """Scan the marks, attribute each span, inherit along chains, flag labels."""
         text = ctx.text
         spans = [QuoteSpan(start=s, end=e, kind="direct", open_mark=o, close_mark=c)
@@ -230,7 +214,7 @@ class QuoteExtractor:
                 standalone(text, span.open_mark) and word_count(text, span.start, span.end) >= self.min_words)
         return spans
 
-    def _before_attribution(self, ctx: "_Context", span: QuoteSpan) -> Attribution | None:
+    def _before_attribution(self, ctx: "QuoteContext", span: QuoteSpan) -> Attribution | None:
         """Wang said: "..." / Wang told reporters, "..." / he said "..."."""
         doc = ctx.doc
         i = ctx.token_before(span.open_mark)
@@ -257,7 +241,7 @@ class QuoteExtractor:
             return None
         return self._attribution_of(verb)
 
-    def _after_attribution(self, ctx: "_Context", span: QuoteSpan) -> Attribution | None:
+    def _after_attribution(self, ctx: "QuoteContext", span: QuoteSpan) -> Attribution | None:
         """"...," Wang said / said Wang / the ministry said / according to X."""
         if span.close_mark is None:
             return None  # capped quote: whatever follows is not its attribution
@@ -287,7 +271,7 @@ class QuoteExtractor:
         for _ in range(6):
             if node.dep_ == "nsubj" and node.left_edge.i == first.i:
                 verb = node.head
-                if verb.i > node.i and self._is_reporting(verb) and not _negated(verb) \
+                if verb.i > node.i and self._is_reporting(verb) and not negated(verb) \
                         and not any(c.dep_ == "ccomp" and c.i > verb.i for c in tree.children(verb)):
                     return self._attribution_of(verb)
                 return None
@@ -301,7 +285,7 @@ class QuoteExtractor:
         node = tok
         for _ in range(5):
             if self._is_reporting(node):
-                return node if not _negated(node) else None
+                return node if not negated(node) else None
             if node.dep_ not in _CLIMB_DEPS or node.head == node:
                 return None
             node = node.head
@@ -309,13 +293,13 @@ class QuoteExtractor:
 
     # ------------------------------------------------------ indirect speech
 
-    def _indirect_spans(self, ctx: "_Context") -> list[QuoteSpan]:
+    def _indirect_spans(self, ctx: "QuoteContext") -> list[QuoteSpan]:
         """Complement clauses of reporting verbs, and "according to" clauses."""
         doc = ctx.doc
         found: list[QuoteSpan] = []
         for tok in self._candidates(doc):
             if self._is_reporting(tok):
-                if _negated(tok) or _is_infinitive(tok):
+                if negated(tok) or is_infinitive(tok):
                     continue
                 for child in tree.children(tok):
                     if child.dep_ == "ccomp":
@@ -324,7 +308,7 @@ class QuoteExtractor:
                             if self._is_attaching_participle(doc[k]):
                                 end = doc[k].left_edge.i
                                 break
-                        rng = _trim_tokens(doc, child.left_edge.i, end)
+                        rng = trim_tokens(doc, child.left_edge.i, end)
                         self._add_indirect(ctx, found, rng, tok, self._attribution_of(tok))
             else:
                 source = self._source_phrase(tok)
@@ -340,7 +324,8 @@ class QuoteExtractor:
         other tokens (on long documents, building them all dominates).
         """
         lemma_ids, word_ids = self._candidate_ids
-        mask = _member(doc.to_array("LEMMA"), lemma_ids) | _member(doc.to_array("LOWER"), word_ids)
+        words = doc.to_array(["LEMMA", "LOWER"]).reshape(len(doc), 2)
+        mask = member(words[:, 0], lemma_ids) | member(words[:, 1], word_ids)
         return (doc[int(i)] for i in numpy.flatnonzero(mask))
 
     @functools.cached_property
@@ -385,10 +370,10 @@ class QuoteExtractor:
         lo, hi = head.left_edge.i, head.right_edge.i + 1
         a_lo, a_hi = according.left_edge.i, according.right_edge.i + 1
         if a_lo <= lo:
-            return _trim_tokens(doc, a_hi, hi)
+            return trim_tokens(doc, a_hi, hi)
         if a_hi >= hi or all(t.is_punct or t.is_space for t in doc[a_hi:hi]):
-            return _trim_tokens(doc, lo, a_lo)
-        return _trim_tokens(doc, lo, hi)
+            return trim_tokens(doc, lo, a_lo)
+        return trim_tokens(doc, lo, hi)
 
     # ------------------------------------------------------------ speakers
 
@@ -449,16 +434,16 @@ class QuoteExtractor:
                     obj = next((c for c in tree.children(p) if c.dep_ == "pobj"), None)
                     if obj is not None:
                         return Attribution(verb=f"{head_word} {prep}",
-                                            speaker_span=_speaker_phrase(obj), speaker_head=obj.i)
+                                            speaker_span=speaker_phrase(obj), speaker_head=obj.i)
         return None
 
     def _attribution_of(self, verb) -> Attribution:
         head = self._speaker_head(verb)
         return Attribution(verb=self._verb_name(verb),
-                            speaker_span=_speaker_phrase(head) if head is not None else None,
+                            speaker_span=speaker_phrase(head) if head is not None else None,
                             speaker_head=head.i if head is not None else None)
 
-    def _to_quote(self, ctx: "_Context", article_id: str, span: QuoteSpan) -> Quote:
+    def _to_quote(self, ctx: "QuoteContext", article_id: str, span: QuoteSpan) -> Quote:
         att = span.attribution
         speaker_text = speaker = None
         verb = None
@@ -466,7 +451,7 @@ class QuoteExtractor:
             verb = att.verb
             if att.speaker_span is not None:
                 a, b = att.speaker_span
-                speaker_text = ctx.doc[a:b].text
+                speaker_text = ctx.span_text(a, b)
                 mention = ctx.mention_for(a, b, att.speaker_head)
                 speaker = mention.actor if mention is not None else None
         return Quote(
@@ -488,112 +473,3 @@ def extract(doc, article: Article, mentions: Sequence[Mention], events: Sequence
             extractor: QuoteExtractor | None = None) -> tuple[tuple[Quote, ...], dict[str, str]]:
     """Pipeline entry point: `QuoteExtractor.extract` with the packaged table."""
     return (extractor or default_extractor()).extract(doc, article, mentions, events)
-
-
-# ---------------------------------------------------------------- helpers
-
-
-class _Context:
-    """Per-document lookups built once: token, sentence and paragraph by
-    character offset, and mentions by token (`add_mentions`: the direct
-    quotes are found without them)."""
-
-    def __init__(self, doc, text: str) -> None:
-        self.doc = doc
-        self.text = text
-        # from the Doc's arrays: one Token object per token would cost more
-        # than the whole extraction on long documents
-        self.token_starts = doc.to_array("IDX").tolist()
-        starts = numpy.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
-        self.sent_starts = [0] + [self.token_starts[i] for i in starts if i > 0]
-        self.paragraphs = paragraphs(self.text)
-        self.para_starts = [p[0] for p in self.paragraphs]
-        self.by_token: dict[int, list[Mention]] = {}
-
-    def add_mentions(self, mentions: Iterable[Mention]) -> None:
-        self.by_token = {}
-        for m in mentions:
-            for i in range(m.token_start, m.token_end):
-                self.by_token.setdefault(i, []).append(m)
-
-    def token_before(self, char: int) -> int:
-        """Index of the last token starting before `char` (-1 if none)."""
-        return bisect.bisect_left(self.token_starts, char) - 1
-
-    def token_after(self, char: int) -> int:
-        """Index of the first token starting at or after `char`."""
-        return bisect.bisect_left(self.token_starts, char)
-
-    def sentence_of(self, char: int) -> int:
-        return max(bisect.bisect_right(self.sent_starts, char) - 1, 0)
-
-    def paragraph_of(self, char: int) -> int:
-        return max(bisect.bisect_right(self.para_starts, char) - 1, 0)
-
-    def mention_for(self, a: int, b: int, head: int | None) -> Mention | None:
-        """The mention naming tokens a..b. Preference: a coded actor over one
-        whose country the actor coder could not tell ("---GOV" for "a
-        spokesperson for the Chinese foreign ministry"); then one containing
-        the head word; then one on a name in apposition to it ("Seoul's envoy
-        Han"); then the longest in the phrase (the rightmost on ties)."""
-        best, best_key = None, None
-        for i in range(a, b):
-            tok = self.doc[i]
-            rank = 2 if i == head else 1 if tok.dep_ == "appos" and tok.head.i == head else 0
-            for m in self.by_token.get(i, ()):
-                known = not m.actor.code.startswith("---")
-                key = (known, rank, m.token_end - m.token_start, m.token_start)
-                if best_key is None or key > best_key:
-                    best, best_key = m, key
-        return best
-
-
-def _negated(verb) -> bool:
-    """"did not say", "never said"; a "not" inside the quote does not count."""
-    return any(c.dep_ == "neg" and verb.i - 3 <= c.i < verb.i for c in tree.children(verb))
-
-
-def _is_infinitive(tok) -> bool:
-    return tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tree.children(tok))
-
-
-def _trim_tokens(doc, a: int, b: int) -> tuple[int, int] | None:
-    """Token range without leading "that", marks, conjunctions and punctuation."""
-    while a < b and (doc[a].is_punct or doc[a].is_space or doc[a].dep_ in ("mark", "cc")
-                     and doc[a].lower_ in ("that", "and", "but")):
-        a += 1
-    while b > a and (doc[b - 1].is_punct or doc[b - 1].is_space or doc[b - 1].dep_ == "cc"):
-        b -= 1
-    return (a, b) if b > a else None
-
-
-def _speaker_phrase(head) -> tuple[int, int]:
-    """Token range of the speaker noun phrase: from its left edge through the
-    head and its right modifiers, up to the first comma or apposition."""
-    doc = head.doc
-    a = head.left_edge.i
-    while a < head.i and (doc[a].is_punct or doc[a].is_space):
-        a += 1
-    b = head.i + 1
-    for k in range(head.i + 1, head.right_edge.i + 1):
-        tok = doc[k]
-        if tok.is_punct or tok.is_space or (tok.head.i == head.i and tok.dep_ in _SPEAKER_STOP_DEPS):
-            break
-        b = k + 1
-    return a, b
-
-
-def _link_events(quotes: list[Quote], events: Sequence[Event]) -> tuple[tuple[Quote, ...], dict[str, str]]:
-    """Set `event_ids` on each quote; return them with the quote id of every
-    event inside a quote (the event itself is not rebuilt: see coding/stages.py)."""
-    starts = [q.start for q in quotes]
-    members: dict[int, list[str]] = {}
-    links: dict[str, str] = {}
-    for ev in events:
-        k = bisect.bisect_right(starts, ev.trigger_start) - 1
-        if k >= 0 and quotes[k].start <= ev.trigger_start < quotes[k].end:
-            links[ev.id] = quotes[k].id
-            members.setdefault(k, []).append(ev.id)
-    out = tuple(dataclasses.replace(q, event_ids=tuple(members[k])) if k in members else q
-                for k, q in enumerate(quotes))
-    return out, links
