@@ -365,16 +365,8 @@ def overview(con: Any, *, top: int = 10) -> dict[str, Any]:
     PLOVER type, largest first) and top_dyads (list of {source, target, n},
     country to country, directed).
     """
-    one = {
-        "articles": "SELECT count(*) FROM articles",
-        "stories": "SELECT count(*) FROM stories",
-        "sentences": "SELECT count(*) FROM sentences",
-        "events": "SELECT count(*) FROM events",
-        "factual_events": "SELECT count(*) FROM factual_events",
-        "quotes": "SELECT count(*) FROM quotes",
-        "errors": "SELECT count(*) FROM errors",
-    }
-    out: dict[str, Any] = {k: first_row(con, q)[0] for k, q in one.items()}
+    counts = ", ".join(f"(SELECT count(*) FROM {table})" for table in _COUNTED.values())
+    out: dict[str, Any] = dict(zip(_COUNTED, first_row(con, f"SELECT {counts}")))
     rows = con.execute(_OVERVIEW.format(base=base_events_sql(con)), [top]).fetchall()
     (_, _, _, n, first, last), = (r for r in rows if r[0] == 0)
     out.update(canonical_events=n, first_date=first, last_date=last)
@@ -384,6 +376,12 @@ def overview(con: Any, *, top: int = 10) -> dict[str, Any]:
     dyads = sorted((r for r in rows if r[0] == 2), key=lambda r: (-r[3], r[1], r[2]))
     out["top_dyads"] = [{"source": r[1], "target": r[2], "n": r[3]} for r in dyads]
     return out
+
+
+#: The overview's plain counts (key: table or view), read in one query.
+_COUNTED = {"articles": "articles", "stories": "stories", "sentences": "sentences",
+            "events": "events", "factual_events": "factual_events", "quotes": "quotes",
+            "errors": "errors"}
 
 
 #: The counted events read once for the three parts of the overview (their
