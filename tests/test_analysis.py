@@ -360,3 +360,111 @@ def test_goldstein_sums_are_exact_whatever_order_the_rows_are_added(tmp_path):
         edges = analysis.network(store.cursor(), unit="mentions")
     assert list(df["goldstein_sum"]) == [1.0] and list(df["goldstein_mean"]) == [0.1]
     assert list(edges["goldstein_sum"]) == [1.0] and list(edges["goldstein_mean"]) == [0.1]
+
+
+# -- the stored factual flag and files written by earlier versions -------------------
+
+def _modality_specs() -> list[Ev]:
+    return [
+        Ev("f1", "2024-05-02", "CHNGOV", "PRKGOV", "AID", 2, 7.4,
+           "China delivered rice to North Korea.", "delivered"),
+        Ev("f2", "2024-05-20", "CHNGOV", "PRKGOV", "AID", 2, 7.4,
+           "China will deliver more rice to North Korea.", "deliver", modality="future"),
+        Ev("f3", "2024-05-21", "CHNGOV", "PRKGOV", "ACCUSE", 3, -2.0,
+           "China blamed North Korea for the border incident.", "blamed"),
+        Ev("f4", "2024-05-22", "CHNGOV", "PRKGOV", "ACCUSE", 3, -2.0,
+           "China did not blame North Korea for the flood.", "blame", negated=True),
+    ]
+
+
+def _counts(path) -> tuple:
+    """What the read paths count on a file (opened read-only)."""
+    with Store.open(path, read_only=True) as store:
+        con = store.cursor()
+        series = analysis.dyad_series(con, "CHN", "PRK")
+        ov = analysis.overview(con)
+        return (int(series["n_events"].sum()), ov["canonical_events"], ov["events_by_type"],
+                list(analysis.timeline(con, "CHN", "PRK")["event_id"]))
+
+
+def _as_written_by_an_earlier_version(path, *, drop: tuple[str, ...]) -> None:
+    """Make the file look as one an earlier version wrote last: its
+    canonical events without the columns `drop`, its schema version 1."""
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    for col in drop:
+        con.execute(f"ALTER TABLE canonical_events DROP COLUMN {col}")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+
+
+def test_dedup_stores_whether_a_canonical_event_counts(tmp_path):
+    path = tmp_path / "flag.duckdb"
+    build_db(path, _modality_specs())
+    with Store.open(path, read_only=True) as store:
+        rows = store.con.execute("SELECT first_event_id, modality, factual FROM canonical_events "
+                                 "ORDER BY first_event_id").fetchall()
+        version = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'"
+                                    ).fetchone()[0]
+    assert rows == [("f1", "asserted", True), ("f2", "future", False), ("f3", "asserted", True)]
+    assert version == "2"
+    assert _counts(path) == (2, 2, {"ACCUSE": 1, "AID": 1}, ["f1", "f3"])
+
+
+@pytest.mark.parametrize("drop", [("factual",), ("factual", "modality")])
+def test_a_file_from_before_the_flag_is_read_the_old_way_then_upgraded(tmp_path, drop):
+    """A file an earlier version wrote last (its canonical events without
+    the flag, or even without modality) counts the same read-only, by the
+    mentions, and after its next write, which fills the flag."""
+    path = tmp_path / "old.duckdb"
+    build_db(path, _modality_specs())
+    expected = _counts(path)
+    _as_written_by_an_earlier_version(path, drop=drop)
+    assert _counts(path) == expected
+    with Store.open(path) as store:  # the next write's open upgrades it
+        flags = store.con.execute("SELECT first_event_id, factual FROM canonical_events "
+                                  "ORDER BY first_event_id").fetchall()
+    assert flags == [("f1", True), ("f2", False), ("f3", True)]
+    assert _counts(path) == expected
+
+
+def test_a_file_an_earlier_version_wrote_after_the_upgrade_is_read_the_old_way(tmp_path):
+    """An earlier version's dedup leaves the flag NULL and records its own
+    schema version: readers then count by the mentions, and the next write
+    of this version computes the flag again."""
+    import duckdb
+
+    path = tmp_path / "back.duckdb"
+    build_db(path, _modality_specs())
+    expected = _counts(path)
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE canonical_events SET factual = NULL")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    assert _counts(path) == expected
+    with Store.open(path) as store:
+        assert store.con.execute("SELECT count(*) FROM canonical_events WHERE factual IS NULL"
+                                 ).fetchone()[0] == 0
+    assert _counts(path) == expected
+
+
+def test_an_upgrade_that_fails_leaves_the_file_as_it_was(tmp_path, monkeypatch):
+    from dyadwatch.errors import StoreError
+    from dyadwatch.store import db as store_db
+
+    path = tmp_path / "half.duckdb"
+    build_db(path, _modality_specs())
+    _as_written_by_an_earlier_version(path, drop=("factual",))
+    real = store_db.upgrade
+    monkeypatch.setattr(store_db, "upgrade",
+                        lambda *a: [*real(*a), "UPDATE canonical_events SET plover = NULL"])
+    with pytest.raises(StoreError):
+        Store.open(path)
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    cols = {r[0] for r in con.execute("DESCRIBE canonical_events").fetchall()}
+    version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+    con.close()
+    assert "factual" not in cols and version == "1"

@@ -14,7 +14,6 @@ stamp differs, and Dask shard names include it.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +69,8 @@ def model_version(model: str) -> str:
     if meta.is_file():
         data = json.loads(meta.read_text(encoding="utf-8"))
         return str(data.get("version", hashlib.sha256(meta.read_bytes()).hexdigest()[:12]))
+    import importlib.metadata  # here: `stats` reads `coder_counts` and needs none of it
+
     try:
         return importlib.metadata.version(model)
     except importlib.metadata.PackageNotFoundError:

@@ -141,7 +141,7 @@ def alerts_query(con: Any, *, window_days: int = Settings.alert_window_days,
     _check_alert_options(window_days=window_days, baseline_windows=baseline_windows,
                          min_events=min_events, max_evidence=max_evidence,
                          min_baseline_events=min_baseline_events)
-    base = base_events_sql(unit, include_nonfactual)
+    base = base_events_sql(con, unit, include_nonfactual)
     window = _alert_window(con, base, as_of, window_days, baseline_windows)
     if window is None:
         return None

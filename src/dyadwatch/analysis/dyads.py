@@ -102,7 +102,7 @@ def _series(con: Any, w: Where, freq: str, since: Any, until: Any, unit: str,
     lo = parse_date(since, name="since")
     hi = parse_date(until, name="until", end=True)
     w.dates("b.date", lo, hi).add("b.date IS NOT NULL")
-    base = base_events_sql(unit, include_nonfactual)
+    base = base_events_sql(con, unit, include_nonfactual)
     if lo is None or hi is None:
         _check_open_span(con, f"SELECT min(b.date), max(b.date) FROM ({base}) b {w.sql()}",
                          w.params, freq, lo, hi)
@@ -205,11 +205,11 @@ from .alerts import alerts  # noqa: E402,F401
 
 # -- timeline and summary --------------------------------------------------------
 
-def _dyad_selection(a: str, b: str, directed: bool, since: Any, until: Any,
+def _dyad_selection(con: Any, a: str, b: str, directed: bool, since: Any, until: Any,
                     unit: str, include_nonfactual: bool) -> tuple[str, list[Any]]:
     """`sel` CTE: the counted events of a dyad in a period."""
     w = Where().dyad((a, b), directed, "b.source", "b.target").dates("b.date", since, until)
-    return (f"sel AS (SELECT b.* FROM ({base_events_sql(unit, include_nonfactual)}) b "
+    return (f"sel AS (SELECT b.* FROM ({base_events_sql(con, unit, include_nonfactual)}) b "
             f"{w.sql()})"), w.params
 
 
@@ -240,7 +240,7 @@ def timeline(con: Any, a: str, b: str, *, directed: bool = False, since: Any = N
     canonical event's first mention when it counts, else its first counted
     mention), the article it came from and the quote it was said in."""
     check_unit(unit)
-    sel, params = _dyad_selection(a, b, directed, since, until, unit, include_nonfactual)
+    sel, params = _dyad_selection(con, a, b, directed, since, until, unit, include_nonfactual)
     events = "events" if include_nonfactual else "factual_events"
     canonical = "s.id" if unit == "canonical" else "e.canonical_id"
     sql = f"""
@@ -282,7 +282,7 @@ def summary(con: Any, a: str, b: str, *, directed: bool = False, since: Any = No
         raise error("E503", name="max_sentences", value=max_sentences, minimum=1)
     check_unit(unit)
     a, b = parse_actor(a), parse_actor(b)
-    sel, params = _dyad_selection(a, b, directed, since, until, unit, include_nonfactual)
+    sel, params = _dyad_selection(con, a, b, directed, since, until, unit, include_nonfactual)
     events = "events" if include_nonfactual else "factual_events"
     cols = ("s.id AS cid, s.date, s.n_stories, s.goldstein, s.plover, e.id AS event_id, "
             "e.sentence, e.article_id, a.title, a.outlet, a.date AS article_date, a.url")
@@ -351,7 +351,7 @@ def network(con: Any, *, since: Any = None, until: Any = None, min_events: int =
            f"coalesce({exact_sum('b.goldstein')}, 0.0) AS goldstein_sum, "
            f"{exact_avg('b.goldstein')} AS goldstein_mean, "
            f"avg(CASE WHEN b.quad_class IN (3, 4) THEN 1.0 ELSE 0.0 END) AS conflict_share "
-           f"FROM ({base_events_sql(unit, include_nonfactual)}) b {w.sql()} "
+           f"FROM ({base_events_sql(con, unit, include_nonfactual)}) b {w.sql()} "
            f"GROUP BY ALL HAVING count(*) >= ? ORDER BY n_events DESC, source, target")
     return frame(con, sql, [*w.params, min_events])
 
@@ -365,17 +365,9 @@ def overview(con: Any, *, top: int = 10) -> dict[str, Any]:
     PLOVER type, largest first) and top_dyads (list of {source, target, n},
     country to country, directed).
     """
-    one = {
-        "articles": "SELECT count(*) FROM articles",
-        "stories": "SELECT count(*) FROM stories",
-        "sentences": "SELECT count(*) FROM sentences",
-        "events": "SELECT count(*) FROM events",
-        "factual_events": "SELECT count(*) FROM factual_events",
-        "quotes": "SELECT count(*) FROM quotes",
-        "errors": "SELECT count(*) FROM errors",
-    }
-    out: dict[str, Any] = {k: first_row(con, q)[0] for k, q in one.items()}
-    rows = con.execute(_OVERVIEW.format(base=base_events_sql()), [top]).fetchall()
+    counts = ", ".join(f"(SELECT count(*) FROM {table})" for table in _COUNTED.values())
+    out: dict[str, Any] = dict(zip(_COUNTED, first_row(con, f"SELECT {counts}")))
+    rows = con.execute(_OVERVIEW.format(base=base_events_sql(con)), [top]).fetchall()
     (_, _, _, n, first, last), = (r for r in rows if r[0] == 0)
     out.update(canonical_events=n, first_date=first, last_date=last)
     by_type = sorted((r for r in rows if r[0] == 1),
@@ -384,6 +376,12 @@ def overview(con: Any, *, top: int = 10) -> dict[str, Any]:
     dyads = sorted((r for r in rows if r[0] == 2), key=lambda r: (-r[3], r[1], r[2]))
     out["top_dyads"] = [{"source": r[1], "target": r[2], "n": r[3]} for r in dyads]
     return out
+
+
+#: The overview's plain counts (key: table or view), read in one query.
+_COUNTED = {"articles": "articles", "stories": "stories", "sentences": "sentences",
+            "events": "events", "factual_events": "factual_events", "quotes": "quotes",
+            "errors": "errors"}
 
 
 #: The counted events read once for the three parts of the overview (their

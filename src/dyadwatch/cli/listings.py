@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,22 +19,12 @@ from ..config import Settings
 from ..errors import error
 from ..plover import PLOVER_TYPES
 from ..store.filters import EventFilter, actor_code
+from .options import Freq, Unit
 from .printing import console, emit
 from .remote import Client, local_or_served
 
 if TYPE_CHECKING:  # pandas, the queries and the analysis load inside the commands that use them
     import pandas as pd
-
-
-class Freq(str, Enum):
-    day = "day"
-    week = "week"
-    month = "month"
-
-
-class Unit(str, Enum):
-    canonical = "canonical"
-    mentions = "mentions"
 
 
 @contextmanager

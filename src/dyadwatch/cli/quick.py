@@ -10,10 +10,10 @@ them (cli/lean.py's plain cases), and handed to the same functions the
 typer commands call (listings.py), so they print the same. Anything else
 (help, an unknown or repeated option, a value typer could refuse or read
 another way, shell completion) returns None from `parse`, and the typer
-app runs as before, with its own help, errors and wording.
-`tests/test_cli_quick.py` checks that the options declared here are the
-typer commands' own (names, defaults, flags) and runs argument lists both
-ways.
+app runs as before, with its own help, errors and wording. The options
+are those declared in options.py, from which the typer commands are made
+too; `tests/test_cli_quick.py` checks them against the click commands
+typer builds (names, defaults, flags) and runs argument lists both ways.
 """
 
 from __future__ import annotations
@@ -23,14 +23,13 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from .. import formats
-from ..config import DEFAULT_DB
 from ..store.filters import PARAMS
-from . import listings
-from .listings import Freq, Unit
+from . import options
 
 #: The values lean.py converts itself for a plain int option, minus a sign:
 #: a leading "-" could be read by click as another option.
@@ -45,8 +44,9 @@ _DECLINE = object()
 
 @dataclass(frozen=True)
 class Opt:
-    """One option as typer declares it: its names, the parameter it fills,
-    how its value is converted (`flag` takes none) and its default."""
+    """One option as the quick start parses it: its names, the parameter it
+    fills, how its value is converted (None: a flag, which takes none), its
+    default and environment variable."""
 
     names: tuple[str, ...]
     dest: str
@@ -93,14 +93,15 @@ def _choice(values: Sequence[str], enum: Any = None) -> Callable[[str], Any]:
     return convert
 
 
-def _db() -> Opt:
-    return Opt(("--db",), "db", _path, Path(DEFAULT_DB), envvar="DYADWATCH_DB")
-
-
-def _listing_out() -> tuple[Opt, ...]:
-    return (Opt(("--format", "-f"), "fmt", _choice(formats.LISTING), "table"),
-            Opt(("--output", "-o"), "output", _path, None),
-            Opt(("--wide",), "wide", None, False))
+def _converter(o: options.Opt) -> Callable[[str], Any] | None:
+    """How the quick start converts a declared option's value (None: a flag)."""
+    if o.flag:
+        return None
+    if issubclass(o.kind, Enum):
+        return _choice([m.value for m in o.kind], o.kind)
+    by_kind = {(str, True): _str, (Path, False): _path, (Path, True): _path,
+               (int, False): _int, (int, True): _opt_int, (float, True): _opt_float}
+    return by_kind[o.kind, o.optional]
 
 
 def _filters() -> tuple[Opt, ...]:
@@ -109,28 +110,17 @@ def _filters() -> tuple[Opt, ...]:
                      False if p.kind is bool else None) for p in PARAMS)
 
 
-def _series() -> tuple[Opt, ...]:
-    """Options `dyad` and `alerts` share."""
-    return (Opt(("--directed",), "directed", None, False),
-            Opt(("--unit",), "unit", _choice([u.value for u in Unit], Unit), Unit.canonical),
-            Opt(("--all",), "all_", None, False))
+def _quick(command: options.Command) -> tuple[tuple[str, ...], tuple[Opt, ...]]:
+    own = tuple(Opt(o.names, o.dest, _converter(o), o.default, o.envvar)
+                for o in command.options)
+    return (tuple(a.dest for a in command.arguments),
+            own + (_filters() if command.filters else ()))
 
 
-#: Each quick command: its positional arguments and its options.
+#: Each quick command: its positional arguments and its options, made from
+#: their declarations (options.py).
 COMMANDS: dict[str, tuple[tuple[str, ...], tuple[Opt, ...]]] = {
-    "events": ((), (_db(), Opt(("--limit",), "limit", _int, 50),
-                    Opt(("--offset",), "offset", _int, 0), *_listing_out(), *_filters())),
-    "stats": ((), (_db(), Opt(("--format", "-f"), "fmt", _choice(formats.DOCUMENT), "table"))),
-    "dyad": (("a", "b"), (
-        _db(), Opt(("--since",), "since", _str), Opt(("--until",), "until", _str),
-        Opt(("--freq",), "freq", _choice([f.value for f in Freq], Freq), Freq.month),
-        *_series(), Opt(("--plot",), "plot", _path, None),
-        Opt(("--all-periods",), "all_periods", None, False), *_listing_out())),
-    "alerts": ((), (
-        _db(), Opt(("--window",), "window", _opt_int), Opt(("--baseline",), "baseline", _opt_int),
-        Opt(("--threshold",), "threshold", _opt_float), Opt(("--as-of",), "as_of", _str),
-        Opt(("--min-events",), "min_events", _int, 3), *_series(), *_listing_out())),
-}
+    name: _quick(command) for name, command in options.COMMANDS.items()}
 
 
 def parse(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
@@ -174,7 +164,7 @@ def parse(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
             if value is _DECLINE or (isinstance(value, Path) and _path(str(value)) is _DECLINE):
                 return None
             values[opt.dest] = value
-    fmt = values.get("fmt")
+    fmt = getattr(values.get("fmt"), "value", values.get("fmt"))
     if fmt is not None and formats.FORMATS[fmt].binary and values.get("output") is None:
         return None  # typer's usage error
     return args[0], values
@@ -184,7 +174,7 @@ def run(command: str, values: dict[str, Any]) -> None:
     """Run a parsed quick command as typer's standalone mode would: an
     interrupt exits 130, a closed pipe 1 (with click's flush guard)."""
     try:
-        _call(command, values)
+        options.run(command, values)
     except KeyboardInterrupt:
         sys.exit(130)
     except EOFError:
@@ -203,21 +193,3 @@ def run(command: str, values: dict[str, Any]) -> None:
         sys.stdout = PacifyFlushWrapper(sys.stdout)  # type: ignore[assignment]
         sys.stderr = PacifyFlushWrapper(sys.stderr)  # type: ignore[assignment]
         sys.exit(1)
-
-
-def _call(command: str, v: dict[str, Any]) -> None:
-    if command == "events":
-        from .printing import event_filter
-
-        flt = event_filter({p.field: v[f"filter_{p.field}"] for p in PARAMS})
-        listings.events(flt, v["db"], v["limit"], v["offset"], v["fmt"], v["output"], v["wide"])
-    elif command == "stats":
-        listings.stats(v["db"], v["fmt"])
-    elif command == "dyad":
-        listings.dyad(v["a"], v["b"], v["db"], v["since"], v["until"], v["freq"], v["directed"],
-                      v["unit"], v["all_"], v["plot"], v["fmt"], v["output"], v["all_periods"],
-                      v["wide"])
-    else:
-        listings.alerts(v["db"], v["window"], v["baseline"], v["threshold"], v["as_of"],
-                        v["min_events"], v["directed"], v["unit"], v["all_"], v["fmt"],
-                        v["output"], v["wide"])

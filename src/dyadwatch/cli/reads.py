@@ -7,8 +7,9 @@ terminal, CSV/JSON/Parquet for scripts). Argument errors (a bad date, an
 unknown PLOVER type) surface as `QueryError`s, which `main` prints as one
 line. Commands are module-level functions (as in sqlite-utils' cli.py);
 `register(app)` adds them to the `dyadwatch` app. `events`, `dyad`,
-`alerts` and `stats` only declare their options here: what they do is in
-listings.py, which quick.py also calls without typer.
+`alerts` and `stats` are made from their declarations in options.py
+(which quick.py also reads, without typer); what they do is in
+listings.py.
 """
 
 from __future__ import annotations
@@ -23,13 +24,12 @@ from .. import formats
 from ..errors import error
 from ..store.filters import EventFilter, actor_code
 from .remote import Client, local_or_served
-from . import listings
-from .listings import (
-    Freq, Unit, document, format_name, lists_as_text, parse_pair, print_listing, reading,
-)
+from . import options
+from .listings import document, format_name, lists_as_text, parse_pair, print_listing, reading
+from .options import ExportFormat, Unit
 from ._common import (
-    DEFAULT_DB_PATH, DbOption, DocumentFormatOption, ExportFormat, FormatOption, OutputOption,
-    filter_options,
+    DEFAULT_DB_PATH, DbOption, DocumentFormatOption, FormatOption, OutputOption,
+    filter_options, typer_argument, typer_command, typer_option,
 )
 from .printing import console
 
@@ -42,39 +42,29 @@ class Level(str, Enum):
     actor = "actor"
 
 
-# Options shared by several commands (the event filters come from
-# store/filters.py through `filter_options`).
-Since = Annotated[str | None, typer.Option("--since", help="From this date (YYYY-MM-DD, "
-                                                           "YYYY-MM or YYYY).")]
-Until = Annotated[str | None, typer.Option("--until", help="Up to this date, inclusive.")]
-Directed = Annotated[bool, typer.Option("--directed", help="Only A -> B (default: both "
-                                                           "directions).")]
-AllEvents = Annotated[bool, typer.Option("--all", help="Also count negated, future and "
-                                                       "hypothetical events.")]
-UnitOpt = Annotated[Unit, typer.Option("--unit", help="Count canonical (deduplicated) events "
-                                                      "or every mention.")]
-ActorA = Annotated[str, typer.Argument(help="Actor code: country (CHN) or country+sector "
-                                            "(KORGOV).")]
-ActorB = Annotated[str, typer.Argument(help="The other actor code.")]
-PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Also draw a picture "
-                                                             "(.png, .svg or .pdf).")]
+# Options shared by several commands, from their one declaration in
+# options.py (the event filters come from store/filters.py through
+# `filter_options`).
+Since = typer_option(options.SINCE)
+Until = typer_option(options.UNTIL)
+Directed = typer_option(options.DIRECTED)
+AllEvents = typer_option(options.ALL_EVENTS)
+UnitOpt = typer_option(options.UNIT)
+ActorA = typer_argument(options.ACTOR_A)
+ActorB = typer_argument(options.ACTOR_B)
+PlotOpt = typer_option(options.PLOT)
 DyadOpt = Annotated[str | None, typer.Option("--dyad", help="Two actors: CHN-PRK.")]
 TextOpt = Annotated[str | None, typer.Option("--text", help="Words in the text.")]
-Limit = Annotated[int, typer.Option(help="At most this many rows.")]
-WideOpt = Annotated[bool, typer.Option("--wide", help="In a terminal, every column in full "
-                                                      "(default: what fits the width).")]
-Offset = Annotated[int, typer.Option(help="Skip this many rows (paging).")]
+Limit = typer_option(options.LIMIT)
+WideOpt = typer_option(options.WIDE)
+Offset = typer_option(options.OFFSET)
 
-
-@filter_options
-def events(
-    flt: EventFilter,
-    db: DbOption = DEFAULT_DB_PATH,
-    limit: Limit = 50, offset: Offset = 0,
-    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
-) -> None:
-    """List events with their evidence sentence, oldest first."""
-    listings.events(flt, db, limit, offset, fmt, output, wide)
+#: `events`, `dyad`, `alerts` and `stats`: made from their declarations
+#: (what they do is in listings.py).
+events = typer_command(options.COMMANDS["events"])
+dyad = typer_command(options.COMMANDS["dyad"])
+alerts = typer_command(options.COMMANDS["alerts"])
+stats = typer_command(options.COMMANDS["stats"])
 
 
 def show(
@@ -142,43 +132,6 @@ def actors(
     names = Names.from_package()
     df.insert(1, "label", [names.label(c) for c in df["code"]] if len(df) else [])
     print_listing(df, "actors", fmt, output, wide, title="actors", trim=False)
-
-
-def dyad(
-    a: ActorA, b: ActorB, db: DbOption = DEFAULT_DB_PATH,
-    since: Since = None, until: Until = None,
-    freq: Annotated[Freq, typer.Option(help="Period length.")] = Freq.month,
-    directed: Directed = False, unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
-    plot: PlotOpt = None, fmt: FormatOption = "table", output: OutputOption = None,
-    all_periods: Annotated[bool, typer.Option(
-        "--all-periods", help="In a terminal, also the periods without events.")] = False,
-    wide: WideOpt = False,
-) -> None:
-    """Events between A and B per period: counts by PLOVER type and
-    QuadClass, Goldstein sum and mean, share of conflict."""
-    listings.dyad(a, b, db, since, until, freq, directed, unit, all_, plot, fmt, output,
-                   all_periods, wide)
-
-
-def alerts(
-    db: DbOption = DEFAULT_DB_PATH,
-    window: Annotated[int | None, typer.Option(help="Window length in days "
-                                                     "[default: 30].")] = None,
-    baseline: Annotated[int | None, typer.Option(help="Baseline windows before the "
-                                                       "latest [default: 6].")] = None,
-    threshold: Annotated[float | None, typer.Option(help="Robust z-score to alert at "
-                                                         "[default: 3].")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="End of the latest window "
-                                              "(default: the last event's date).")] = None,
-    min_events: Annotated[int, typer.Option(help="Conflict events needed in the "
-                                                 "latest window.")] = 3,
-    directed: Directed = False, unit: UnitOpt = Unit.canonical, all_: AllEvents = False,
-    fmt: FormatOption = "table", output: OutputOption = None, wide: WideOpt = False,
-) -> None:
-    """Dyads whose conflict in the latest window is far above their own
-    baseline (robust z-score), ranked, with the events that drove it."""
-    listings.alerts(db, window, baseline, threshold, as_of, min_events, directed, unit,
-                    all_, fmt, output, wide)
 
 
 def timeline(
@@ -284,11 +237,6 @@ def export(
     with reading(db) as con:
         n = analysis.export_events(con, out, format_name(fmt) if fmt else None, flt)
     console(stderr=True).print(f"wrote {n} events to {out}")
-
-
-def stats(db: DbOption = DEFAULT_DB_PATH, fmt: DocumentFormatOption = "table") -> None:
-    """What the database holds: articles, events, types, top dyads."""
-    listings.stats(db, fmt)
 
 
 #: The read commands, in the order `dyadwatch --help` lists them.

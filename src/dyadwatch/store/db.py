@@ -32,7 +32,7 @@ import _duckdb as duckdb
 from ..errors import StoreError, error
 from .damage import damaged_error, is_damaged
 from .rows import results_to_rows, rows_to_arrow
-from .schema import BATCH_TABLES, SCHEMA_VERSION, ddl, missing_columns
+from .schema import BATCH_TABLES, SCHEMA_VERSION, ddl, upgrade
 
 if TYPE_CHECKING:  # batches arrive as Arrow tables; a read-only open never loads pyarrow
     import pyarrow as pa
@@ -102,28 +102,34 @@ class Store:
         return store
 
     def _migrate(self) -> None:
-        """Create what is missing and bring older files up to the schema:
-        the DDL only creates tables that do not exist, so every declared
-        column an older file lacks is added by an idempotent ALTER (files
-        made before it stay usable). The views in schema.sql come last, as
-        they read the columns."""
+        """Create what is missing and bring older files up to the schema, in
+        one transaction (a kill leaves the file as it was): the DDL only
+        creates tables that do not exist, so every declared column an older
+        file lacks is added by an idempotent ALTER, and columns computed
+        from other rows are filled when the file was last written by
+        another version (`schema.upgrade`). The views in schema.sql come
+        last, as they read the columns."""
         views = resources.files("dyadwatch.store").joinpath("schema.sql").read_text(
             encoding="utf-8")
+        con = self.con
         try:
-            self.con.execute(ddl())
+            con.begin()
+            con.execute(ddl())
             existing: dict[str, set[str]] = {}
-            for table, column in self.con.execute(
+            for table, column in con.execute(
                     "SELECT table_name, column_name FROM duckdb_columns() "
                     "WHERE database_name = current_database() AND schema_name = 'main'"
             ).fetchall():
                 existing.setdefault(table, set()).add(column)
-            for statement in missing_columns(existing):
-                self.con.execute(statement)
-            self.con.execute(views)
-            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
-                             [SCHEMA_VERSION])
+            for statement in upgrade(existing, stored_version(con)):
+                con.execute(statement)
+            con.execute(views)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                        [SCHEMA_VERSION])
+            con.commit()
         except duckdb.Error as exc:
-            self.con.close()
+            _rollback(con)
+            con.close()
             raise _write_error(self.path, exc) from exc
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -315,6 +321,12 @@ class Store:
             yield
         except duckdb.Error as exc:
             raise _write_error(self.path, exc) from exc
+
+
+def stored_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The schema version the file records (None for a new file)."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    return row[0][0] if row else None
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

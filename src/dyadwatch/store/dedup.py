@@ -419,7 +419,7 @@ def _update_canonical_events(con: duckdb.DuckDBPyConnection,
 _CANONICAL_INSERT = """
     INSERT INTO canonical_events (id, source, source_country, target, target_country,
         plover, modality, cameo, goldstein, quad_class, date, n_mentions, n_stories, n_articles,
-        first_event_id, confidence)
+        first_event_id, confidence, factual)
     WITH code AS (
         SELECT cid, cameo, min(goldstein) AS goldstein, min(quad_class) AS quad_class,
                row_number() OVER (PARTITION BY cid
@@ -432,7 +432,7 @@ _CANONICAL_INSERT = """
            min(m.target_country), min(m.plover), min(m.modality), c.cameo, c.goldstein, c.quad_class,
            min(m.first_date), count(*), count(DISTINCT m.story),
            count(DISTINCT m.article_id), first(m.id ORDER BY m.date NULLS LAST, m.id),
-           max(m.confidence)
+           max(m.confidence), bool_and(m.modality = 'asserted')
     FROM _dedup_member m JOIN code c ON c.cid = m.cid AND c.rank = 1
     WHERE {in_slice}
     GROUP BY m.cid, c.cameo, c.goldstein, c.quad_class""".format(

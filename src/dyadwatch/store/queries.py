@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import error
 from .filters import EventFilter
-from .schema import Projection, expr, ref, refs
+from .schema import NONFACTUAL_MEMBERS, Projection, expr, ref, refs
 from .where import (  # noqa: F401  (the query API: callers import these from here)
     DEFAULT_NEAR_KM, EARTH_RADIUS_KM, UNITS, Where, check_latlon, check_page, check_unit,
     distance_sql, parse_actor, parse_date, parse_distance_km, parse_dyad, parse_latlon,
@@ -43,7 +43,7 @@ from .where import (  # noqa: F401  (the query API: callers import these from he
 if TYPE_CHECKING:  # pandas and numpy load in the functions that make or read frames
     import pandas as pd
 
-def base_events_sql(unit: str = "canonical", include_nonfactual: bool = False) -> str:
+def base_events_sql(con: Any, unit: str = "canonical", include_nonfactual: bool = False) -> str:
     """SQL (a subquery) with one row per counted event, the unit of analysis.
 
     Columns: id, event_id (a stored mention to show as evidence), source,
@@ -54,7 +54,10 @@ def base_events_sql(unit: str = "canonical", include_nonfactual: bool = False) -
     factual (every one with `include_nonfactual`); events that dedup
     has not grouped yet (canonical_id NULL) count as their own canonical
     event, so a database is analysable even before `dedup.update` ran. With
-    unit="mentions" a row is a stored event mention.
+    unit="mentions" a row is a stored event mention. `con` tells which
+    form the file has: whether a canonical event counts is stored with it
+    (`canonical_events.factual`), or, in a file an older version wrote
+    last, is worked out from its mentions.
     """
     check_unit(unit)
     events = "events" if include_nonfactual else "factual_events"
@@ -62,7 +65,12 @@ def base_events_sql(unit: str = "canonical", include_nonfactual: bool = False) -
     if unit == "mentions":
         return (f"SELECT id, id AS event_id, {cols}, 1 AS n_stories, 1 AS n_mentions "
                 f"FROM {events}")
-    keep = "" if include_nonfactual else f" ANTI JOIN ({_NONFACTUAL}) nf ON nf.cid = c.id"
+    if include_nonfactual:
+        keep = ""
+    elif factual_stored(con):
+        keep = " WHERE c.factual"
+    else:
+        keep = f" ANTI JOIN ({NONFACTUAL_MEMBERS}) nf ON nf.canonical_id = c.id"
     return (f"SELECT c.id, c.first_event_id AS event_id, "
             f"{', '.join('c.' + col for col in _BASE_COLUMNS)}, c.n_stories, c.n_mentions "
             f"FROM canonical_events c{keep} "
@@ -70,18 +78,18 @@ def base_events_sql(unit: str = "canonical", include_nonfactual: bool = False) -
             f"FROM {events} WHERE canonical_id IS NULL")
 
 
+def factual_stored(con: Any) -> bool:
+    """True when the file stores whether each canonical event counts
+    (schema version 2 or later: written last by a version that keeps
+    `canonical_events.factual` right). Counting by the flag is a plain
+    filter; working it out from the mentions took 0.1 CPU-s more per scan
+    on a million events (bench/analysis.py)."""
+    row = first_row(con, "SELECT value FROM meta WHERE key = 'schema_version'")
+    return row is not None and row[0].isdigit() and int(row[0]) >= 2
+
+
 _BASE_COLUMNS = ("source", "source_country", "target", "target_country", "plover", "cameo",
                  "goldstein", "quad_class", "date")
-#: Canonical events whose mentions are not factual. dedup builds canonical
-#: events from non-negated mentions only and puts modality in their key, so
-#: the mentions of one canonical event share one modality and a canonical
-#: event is factual exactly when it has no non-factual mention. Anti-joining
-#: the few non-factual mentions is 2x faster on a million events than
-#: `id IN (SELECT canonical_id FROM factual_events)`, which hashes every
-#: mention (bench/analysis.py). Were a canonical event ever to mix
-#: modalities, it would be left out: undercounting is the safe side.
-_NONFACTUAL = ("SELECT DISTINCT canonical_id AS cid FROM events "
-               "WHERE canonical_id IS NOT NULL AND (negated OR modality <> 'asserted')")
 
 
 def first_row(con: Any, sql: str, params: Sequence[Any] = ()) -> tuple | None:
@@ -359,6 +367,8 @@ def get_event(con: Any, event_id: str) -> dict[str, Any]:
     if rec["canonical_id"]:
         df = frame(con, "SELECT * FROM canonical_events WHERE id = ?", [rec["canonical_id"]])
         canonical = records(df)[0] if len(df) else None
+        if canonical is not None:  # how counts are made, not what happened
+            canonical.pop("factual", None)
         others = records(frame(
             con, f"SELECT {OTHER_MENTION.sql()} FROM events e "
                  "LEFT JOIN articles a ON a.id = e.article_id "

@@ -3,7 +3,7 @@ type (derived from the SQL type), nullability, default and meaning.
 
 Everything that knows the shape of a stored row reads it from here: the
 DDL `Store` runs (`ddl()`), the columns added to files made by an earlier
-version (`missing_columns`), the Arrow tables a batch is written as
+version (`upgrade`), the Arrow tables a batch is written as
 (`Table.arrow_schema`), the column lists of queries and exports
 (`Projection`) and the HTTP API's response models (`Projection.model`).
 Adding a column is one `Column(...)` line in its table; a column the
@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pyarrow as pa
 
-#: Bumped when a change needs more than adding columns (see `missing_columns`).
-SCHEMA_VERSION = "1"
+#: Bumped when a change needs more than adding columns (see `upgrade`).
+#: 2: canonical_events.factual is set on every row (readers count by it).
+SCHEMA_VERSION = "2"
 
 #: DuckDB type -> (Arrow type, made from the pyarrow module; Python type).
 #: The one place a SQL type is translated: Arrow for bulk writes, Python for
@@ -67,6 +68,11 @@ class Column:
     default: str | None = None
     doc: str = ""
     filled_by: str | None = None
+    #: SQL (a SET expression over the table's rows) that computes the column
+    #: on a file last written by an older version: `upgrade` runs it when it
+    #: adds the column and whenever such a version may have written the
+    #: table since, as a version that does not know the column leaves it NULL.
+    backfill: str | None = None
 
     def __post_init__(self) -> None:
         if self.sql not in SQL_TYPES:
@@ -144,6 +150,15 @@ class Table:
             lines.append(f"PRIMARY KEY ({', '.join(self.primary_key)})")
         body = ",\n    ".join(lines)
         return f"CREATE TABLE IF NOT EXISTS {self.name} (\n    {body}\n);"
+
+
+#: The canonical events with a mention that does not count (negated, or not
+#: asserted): what `canonical_events.factual` was computed from before it was
+#: stored, and still is on files an older version wrote last. A canonical
+#: event mixing modalities (files made before modality was part of dedup's
+#: key) is left out: undercounting is the safe side.
+NONFACTUAL_MEMBERS = ("SELECT DISTINCT canonical_id FROM events WHERE canonical_id IS NOT NULL "
+                      "AND (negated OR modality <> 'asserted')")
 
 
 def _c(name: str, sql: str = "VARCHAR", doc: str = "", **kw: Any) -> Column:
@@ -248,6 +263,9 @@ TABLES: tuple[Table, ...] = (
         _req("n_mentions", "INTEGER"), _req("n_stories", "INTEGER"),
         _req("n_articles", "INTEGER"), _req("first_event_id"),
         _c("confidence", "DOUBLE"),
+        _c("factual", "BOOLEAN", doc="Every member is asserted and none negated: the event "
+                                     "counts (set by dedup).",
+           backfill=f"id NOT IN ({NONFACTUAL_MEMBERS})"),
     ), primary_key=("id",), doc="One row per deduplicated event; members are "
                                 "events.canonical_id."),
     Table("errors", (
@@ -330,12 +348,15 @@ def ddl() -> str:
     return "\n".join(seqs + [t.ddl() for t in TABLES])
 
 
-def missing_columns(existing: dict[str, set[str]]) -> list[str]:
-    """ALTER statements that add the declared columns a file made by an
-    earlier version lacks (`existing`: table -> its column names). DuckDB
-    adds no NOT NULL constraint in ALTER, so an added column is nullable in
-    old files; defaults still apply."""
-    out = []
+def upgrade(existing: dict[str, set[str]], version: str | None) -> list[str]:
+    """Statements that bring a file made or last written by an earlier
+    version (`existing`: table -> its column names; `version`: the schema
+    version it records) up to the declared tables, to run in one
+    transaction: an ALTER for every declared column it lacks (DuckDB adds
+    no NOT NULL constraint in ALTER, so an added column is nullable in old
+    files; defaults still apply), then the backfill of every column that
+    declares one, when the file's version is not this one."""
+    out, fills = [], []
     for table in TABLES:
         have = existing.get(table.name)
         if have is None:
@@ -345,7 +366,9 @@ def missing_columns(existing: dict[str, set[str]]) -> list[str]:
                 default = f" DEFAULT {col.default}" if col.default is not None else ""
                 out.append(f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS "
                            f"{col.name} {col.sql}{default}")
-    return out
+            if col.backfill is not None and version != SCHEMA_VERSION:
+                fills.append(f"UPDATE {table.name} SET {col.name} = {col.backfill}")
+    return out + fills
 
 
 # -- projections: column lists of queries and exports ------------------------------------
