@@ -461,3 +461,28 @@ def test_canonical_events_key_on_country_so_sector_codes_from_two_outlets_merge(
     merged = next(r for r in rows if r["id"] == cid["a"])
     assert (merged["source"], merged["source_country"], merged["n_mentions"]) == ("CHN", "CHN", 2)
     assert next(r for r in rows if r["id"] == cid["c"])["source"] == "USAGOV"  # one code: kept
+
+
+def test_first_days_are_the_greedy_cut_of_each_key():
+    """`_first_days` (all keys advanced together in numpy) cuts as the plain
+    pass over the sorted rows does: a new cluster at a key's first row and
+    at the first row more than `window` days after the cluster's start."""
+    import numpy as np
+
+    def greedy(groups, days, window):
+        out, prev, first = [], None, 0
+        for group, day in zip(groups, days):
+            if group != prev or day - first > window:
+                prev, first = group, day
+            out.append(first)
+        return out
+
+    rng = random.Random(5)
+    for _ in range(200):
+        rows = sorted((rng.randrange(rng.randint(1, 20)), rng.randint(17000, 17000 + rng.choice(
+            (5, 60, 3000)))) for _ in range(rng.randrange(120)))
+        groups = np.array([g for g, _ in rows], dtype=np.int64)
+        days = np.array([d for _, d in rows], dtype=np.int32)
+        window = rng.randrange(6)
+        assert dedup._first_days(groups, days, window).tolist() == greedy(
+            groups.tolist(), days.tolist(), window)

@@ -79,6 +79,24 @@ def test_reloading_the_same_tables_is_a_no_op(db_path):
         assert counts(store)["events"] == 5
 
 
+def test_a_bounded_cache_holds_inside_its_block_only(db_path):
+    """Writes inside `cache_bound` go through under a small bound, which is
+    DuckDB's default again afterwards, also when the block fails."""
+    def limit(store: Store) -> str:
+        return store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    with Store.open(db_path) as store:
+        default = limit(store)
+        with store.cache_bound("16MB"):
+            assert limit(store) != default
+            store.write([make_result(i) for i in range(50)])
+        assert limit(store) == default
+        with pytest.raises(RuntimeError), store.cache_bound("16MB"):
+            raise RuntimeError("the block fails")
+        assert limit(store) == default
+        assert counts(store)["events"] == 50
+
+
 def test_failed_transaction_leaves_nothing_half_written(db_path):
     good = make_result(1)
     bad_event = Event(**{**{f: getattr(good.events[0], f) for f in good.events[0].__slots__},

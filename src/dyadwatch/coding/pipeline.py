@@ -14,6 +14,7 @@ groups stories and canonical events.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
@@ -230,13 +231,16 @@ def process(paths: Sequence[str | Path] | Iterable[Article | Failure], db: str |
     try:
         report.run_id = store.start_run(command, pipeline.fingerprint.id)
         chunks = _prepared(_dated(_items(paths), default_date), store, report, _chunk_size(settings))
-        for results, failures in _coded(chunks, pipeline, settings.n_process):
-            _write(results, store, report, failures, pipeline.fingerprint.id)
-            store.record_failures(failures, report.run_id)
-            report.n_failed += len(failures)
-            report.failures.extend(failures)
-            if progress:
-                progress(report.n_read, report.n_stored)
+        # a file opened here has no other reader: DuckDB's cache is bounded
+        # while it is written, so the writer does not grow with the file
+        with store.cache_bound() if own_store else contextlib.nullcontext():
+            for results, failures in _coded(chunks, pipeline, settings.n_process):
+                _write(results, store, report, failures, pipeline.fingerprint.id)
+                store.record_failures(failures, report.run_id)
+                report.n_failed += len(failures)
+                report.failures.extend(failures)
+                if progress:
+                    progress(report.n_read, report.n_stored)
         dedup.update(store.con, settings)
         report.seconds = time.perf_counter() - started
         store.finish_run(report.run_id, n_read=report.n_read, n_stored=report.n_stored,
