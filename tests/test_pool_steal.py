@@ -1,0 +1,71 @@
+"""The ingest process codes the pool's tasks that no worker has started
+(`pipeline._gathered`), so `--workers N` runs N coding processes in all."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+
+from dyadwatch.coding.pipeline import _gathered, _Task
+
+
+class Coder:
+    """Stands in for a Pipeline: codes a batch by naming its items."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def code_articles(self, part):
+        self.batches.append(list(part))
+        return [f"here:{x}" for x in part]
+
+
+def pending() -> Future:
+    return Future()
+
+
+def running() -> Future:
+    f = Future()
+    assert f.set_running_or_notify_cancel()
+    return f
+
+
+def finished(value) -> Future:
+    f = running()
+    f.set_result(value)
+    return f
+
+
+def test_tasks_no_worker_started_are_coded_here_in_order():
+    coder = Coder()
+    tasks = [_Task(["a", "b"], finished(["pool:a", "pool:b"])), _Task(["c"], pending()),
+             _Task(["d"], pending())]
+    results, failures = _gathered(tasks, [], [], coder)
+    assert results == ["pool:a", "pool:b", "here:c", "here:d"] and failures == []
+    assert coder.batches == [["c"], ["d"]]  # one call per spaCy batch, as a worker does
+    assert all(t.future.cancelled() for t in tasks[1:])
+
+
+def test_while_a_worker_finishes_the_chunk_the_next_chunk_is_coded_here():
+    coder = Coder()
+    last = running()
+    head = [_Task(["a"], finished(["pool:a"])), _Task(["b"], last)]
+    later_started, later_free = _Task(["c"], running()), _Task(["d"], pending())
+    later = [([later_started, later_free], [])]
+
+    def worker_done(part):  # the worker ends its batch while this process codes "d"
+        last.set_result(["pool:b"])
+        return [f"here:{x}" for x in part]
+
+    coder.code_articles = worker_done
+    results, _ = _gathered(head, [], later, coder)
+    assert results == ["pool:a", "pool:b"]
+    assert later_free.result() == ["here:d"] and not later_started.future.cancelled()
+
+
+def test_nothing_of_a_later_chunk_is_taken_once_the_chunk_is_done():
+    coder = Coder()
+    head = [_Task(["a"], finished(["pool:a"]))]
+    later = [([_Task(["b"], pending())], [])]
+    assert _gathered(head, [], later, coder)[0] == ["pool:a"]
+    assert coder.batches == [] and not later[0][0][0].future.cancelled()
+
