@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import pickle
 from concurrent.futures import Future
 
-from dyadwatch.coding.pipeline import _gathered, _Task
+from dyadwatch.sources.articles import article_from_text
+from dyadwatch.types import Failure
+from dyadwatch.coding.pipeline import _gathered, _packed, _Task
 
 
 class Coder:
@@ -31,7 +34,7 @@ def running() -> Future:
 
 def finished(value) -> Future:
     f = running()
-    f.set_result(value)
+    f.set_result(_packed(value))  # a worker's results come back pickled
     return f
 
 
@@ -53,13 +56,13 @@ def test_while_a_worker_finishes_the_chunk_the_next_chunk_is_coded_here():
     later = [([later_started, later_free], [])]
 
     def worker_done(part):  # the worker ends its batch while this process codes "d"
-        last.set_result(["pool:b"])
+        last.set_result(_packed(["pool:b"]))
         return [f"here:{x}" for x in part]
 
     coder.code_articles = worker_done
     results, _ = _gathered(head, [], later, coder)
     assert results == ["pool:a", "pool:b"]
-    assert later_free.result() == ["here:d"] and not later_started.future.cancelled()
+    assert later_free.coded == ["here:d"] and not later_started.future.cancelled()
 
 
 def test_nothing_of_a_later_chunk_is_taken_once_the_chunk_is_done():
@@ -69,3 +72,20 @@ def test_nothing_of_a_later_chunk_is_taken_once_the_chunk_is_done():
     assert _gathered(head, [], later, coder)[0] == ["pool:a"]
     assert coder.batches == [] and not later[0][0][0].future.cancelled()
 
+
+
+def test_results_come_back_from_a_worker_equal(loaded_pipeline):
+    """Every kind of object of a coded article (actors, mentions, events
+    with places and dates, quotes) and a failure survive the wire as equal
+    values of the same classes."""
+    text = ("Iran's foreign minister met his Omani counterpart in Muscat on Tuesday. "
+            "\"We will not accept new sanctions,\" the minister told reporters. "
+            "Police in Karachi arrested 12 protesters on Monday.")
+    coded = list(loaded_pipeline.code_articles([article_from_text(text, doc_id="wire")]))
+    coded.append(Failure(path="in.jsonl", reason="no text", line=3, code="E132", doc_id="x"))
+    back = pickle.loads(_packed(coded))
+    assert back == coded and [type(x) for x in back] == [type(x) for x in coded]
+    doc = back[0]
+    assert doc.events and doc.mentions and doc.quotes and doc.minhash
+    assert any(e.location for e in doc.events) and isinstance(back[1], Failure)
+    assert type(doc.events[0].modality) is type(coded[0].events[0].modality)
