@@ -17,8 +17,9 @@ Part 1, per corpus size: peak MB of each kind, ingest and code against spaCy
 (target <= 1.5x) and the smallest size against the largest (target: within
 5%). Part 2, at --workers-size articles: `ingest --workers 1` and
 `--workers 2` alternating for --rounds rounds: articles per wall second, CPU
-milliseconds per article, and the database file's size (target: 2 workers
->= 1.85x one, the same file size, the same rows). The machine is shared, so
+milliseconds per article, cores busy (CPU seconds of all processes per wall
+second: what the machine's load left the command), and the database file's
+size (target: 2 workers >= 1.85x one, the same file size, the same rows). The machine is shared, so
 the load average is printed with every run: judge the wall-clock ratio with
 it, and the CPU per article (equal for 1 and 2 workers when nothing is
 wasted) without.
@@ -169,14 +170,17 @@ def workers(size: int, words: int, batch: int, rounds: int, tmp: Path) -> None:
             r.update(db_facts(folder / "ingest.duckdb"))
             runs[n].append(r)
             print(f"  round {k + 1} workers {n}: {size / r['wall_s']:5.1f} art/s, "
-                  f"{1000 * r['cpu_s'] / size:4.0f} CPU-ms/article (all processes), peak "
+                  f"{1000 * r['cpu_s'] / size:4.0f} CPU-ms/article (all processes), "
+                  f"{r['cpu_s'] / r['wall_s']:.2f} cores busy, peak "
                   f"{r['peak_mb']:.0f} MB, database {r['mb']:.2f} MB; {load_text(r)}", flush=True)
     pairs = list(zip(runs[1], runs[2]))
     same_rows = all(a["rows"] == b["rows"] for a, b in pairs)
     print(f"  2 workers vs 1 (median [range] of {rounds} pairs): throughput "
           f"x{spread([a['wall_s'] / b['wall_s'] for a, b in pairs])} wall (target >= 1.85); "
           f"CPU per article x{spread([b['cpu_s'] / a['cpu_s'] for a, b in pairs])} "
-          f"(1.00 = no CPU lost to the second worker); database "
+          f"(1.00 = no CPU lost to the second worker); cores busy "
+          f"x{spread([(b['cpu_s'] / b['wall_s']) / (a['cpu_s'] / a['wall_s']) for a, b in pairs])} "
+          f"(2.00 = both cores all the time: wall ratio = this / CPU ratio); database "
           f"x{spread([b['mb'] / a['mb'] for a, b in pairs], '.3f')} "
           f"({spread([a['mb'] for a, _ in pairs])} vs {spread([b['mb'] for _, b in pairs])} MB; "
           f"target 1.000); same rows: {'yes' if same_rows else 'NO'}")

@@ -1,5 +1,6 @@
-"""kill -9 of `dyadwatch ingest --workers 2` leaves no process behind: its
-coding workers and multiprocessing's resource tracker end with it."""
+"""kill -9 of `dyadwatch ingest --workers 3` leaves no process behind: its
+coding workers and multiprocessing's resource tracker end with it (the
+ingest process codes too, so --workers 3 starts two workers)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def test_kill_9_of_a_parallel_ingest_leaves_no_worker_or_tracker(tmp_path):
     synthetic.write_jsonl(corpus, 400)
     proc = subprocess.Popen(
         [sys.executable, "-m", "dyadwatch.cli", "ingest", str(corpus), "--db",
-         str(tmp_path / "w.duckdb"), "--workers", "2"],
+         str(tmp_path / "w.duckdb"), "--workers", "3"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     parent = psutil.Process(proc.pid)
     children: list[psutil.Process] = []

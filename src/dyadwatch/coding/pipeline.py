@@ -17,11 +17,16 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import copyreg
+import io
 import itertools
+import operator
 import os
+import pickle
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -35,7 +40,7 @@ from . import tree
 from .lifeline import die_with_parent
 from ..config import Settings
 from ..errors import DyadwatchError, StoreError, StoreReadOnlyError, error, error_class
-from ..types import Article, DocResult, Failure
+from ..types import Actor, Article, DocResult, Event, Failure, Location, Mention, Quote, Sentence
 from .stages import STAGES, GeoStage, Stage, StageFn, State, check
 
 if TYPE_CHECKING:  # the store (DuckDB, pyarrow) is imported by `process` only: coding
@@ -309,8 +314,40 @@ def worker_pipeline(settings: Settings) -> Pipeline:
     return Pipeline(settings).warm_up()
 
 
-def _code_chunk(settings: Settings, articles: list[Article]) -> list[DocResult | Failure]:
-    return list(worker_pipeline(settings).code_articles(articles))
+def _code_chunk(settings: Settings, articles: list[Article]) -> bytes:
+    """A worker's task: one spaCy batch coded, pickled for the way back (`_packed`)."""
+    return _packed(list(worker_pipeline(settings).code_articles(articles)))
+
+
+def _packed(results: list[DocResult | Failure]) -> bytes:
+    """`results` pickled with each of our dataclasses reduced to its class
+    and field values (`_wire_reducers`); `pickle.loads` reads it back.
+
+    The default pickling of a frozen, slotted dataclass calls
+    `dataclasses.fields` and `object.__setattr__` per field in Python, for
+    each of the ~100 objects of an article: 0.84-0.89 ms to dump and
+    0.99-1.06 to load per article of 150 words, against 0.42 and 0.67 this
+    way (the class is called with its values: `__init__` is generated code)."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _wire_reducers()
+    pickler.dump(results)
+    return buf.getvalue()
+
+
+@functools.cache
+def _wire_reducers() -> dict:
+    """copyreg's reductions, and for each result dataclass (none has a
+    __post_init__ or a field left out of __init__) its class and values."""
+    table = copyreg.dispatch_table.copy()
+    for cls in (Article, Failure, Sentence, Actor, Mention, Location, Event, Quote, DocResult):
+        get = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
+        table[cls] = functools.partial(_reduced, cls, get)
+    return table
+
+
+def _reduced(cls: type, get: Callable, obj) -> tuple:
+    return cls, get(obj)
 
 
 def _split(coded: Iterable[DocResult | Failure], failures: list[Failure]) -> list[DocResult]:
@@ -322,12 +359,21 @@ def _split(coded: Iterable[DocResult | Failure], failures: list[Failure]) -> lis
 
 def _coded(chunks: Iterator[tuple[list[Article], list[Failure]]], pipeline: Pipeline,
            n_process: int) -> Iterator[tuple[list[DocResult], list[Failure]]]:
-    """Code chunks in this process, or in `n_process` worker processes, one
-    spaCy batch per task, results in input order and regrouped into their
-    chunk (one write each). At most two chunks are in flight: the workers
-    code the next while this process writes the last, and memory stays
-    bounded. Workers are spawned, not forked: the parent holds DuckDB
-    threads, and a fork could copy a held lock."""
+    """Code chunks in this process, or in `n_process` coding processes: this
+    one and `n_process - 1` spawned workers, one spaCy batch per task,
+    results in input order and regrouped into their chunk (one write each).
+
+    This process codes too (`_Task.steal`): a task no worker has started
+    yet is coded here instead, between two writes. One process fewer than
+    coders means one model and table load fewer, and the tasks coded here
+    are never pickled; with `n_process` worker processes as well as the
+    writer, `--workers 2` ran three processes on two cores and spent
+    x1.12-1.24 the CPU per article of one process. Three chunks are in
+    flight: with two, this process, coding the next chunk's free tasks while
+    a worker ended the one it waits for, often found none left and waited
+    (48 s of 261 on 600 articles); memory stays bounded by three chunks of
+    articles and results. Workers are spawned, not forked:
+    this process holds DuckDB threads, and a fork could copy a held lock."""
     if n_process <= 1:
         for fresh, failures in chunks:
             yield _split(pipeline.code_articles(fresh), failures), failures
@@ -337,21 +383,53 @@ def _coded(chunks: Iterator[tuple[list[Article], list[Failure]]], pipeline: Pipe
 
     settings = pipeline.settings
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(n_process, mp_context=ctx, initializer=die_with_parent,
+    with ProcessPoolExecutor(n_process - 1, mp_context=ctx, initializer=die_with_parent,
                              initargs=(os.getpid(),)) as pool:
-        pending: deque = deque()
+        pending: deque[tuple[list[_Task], list[Failure]]] = deque()
         for fresh, failures in chunks:
-            tasks = [pool.submit(_code_chunk, settings, part)
+            tasks = [_Task(part, pool.submit(_code_chunk, settings, part))
                      for part in batched(fresh, max(settings.batch_size, 1))]
             pending.append((tasks, failures))
-            if len(pending) >= 2:
-                yield _gathered(*pending.popleft())
+            if len(pending) >= 3:
+                yield _gathered(*pending.popleft(), pending, pipeline)
         while pending:
-            yield _gathered(*pending.popleft())
+            yield _gathered(*pending.popleft(), pending, pipeline)
 
 
-def _gathered(tasks: list, failures: list[Failure]) -> tuple[list[DocResult], list[Failure]]:
-    """One chunk's results from its tasks, in input order."""
+@dataclass
+class _Task:
+    """One spaCy batch submitted to the pool, which this process may code
+    itself while no worker has started it."""
+
+    part: list[Article]
+    future: Future
+    coded: list[DocResult | Failure] | None = None
+
+    def done(self) -> bool:
+        return self.coded is not None or self.future.done()
+
+    def steal(self, pipeline: Pipeline) -> None:
+        """Code the batch here if no worker has taken it yet (a future the
+        pool has not handed to a worker can still be cancelled)."""
+        if self.coded is None and self.future.cancel():
+            self.coded = list(pipeline.code_articles(self.part))
+
+    def result(self) -> list[DocResult | Failure]:
+        if self.coded is not None:
+            return self.coded
+        return pickle.loads(self.future.result())
+
+
+def _gathered(tasks: list[_Task], failures: list[Failure], later: Iterable[tuple[list[_Task], list]],
+              pipeline: Pipeline) -> tuple[list[DocResult], list[Failure]]:
+    """One chunk's results, in input order. Until its last task is done
+    this process codes the tasks no worker has started, the chunk's own
+    first, then those of the `later` chunks already submitted, so that it
+    is not idle while a worker finishes the chunk's last batch."""
+    for task in itertools.chain(tasks, (t for ts, _ in later for t in ts)):
+        if all(t.done() for t in tasks):
+            break
+        task.steal(pipeline)
     coded = [r for task in tasks for r in task.result()]
     return _split(coded, failures), failures
 
