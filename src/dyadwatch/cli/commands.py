@@ -40,8 +40,8 @@ def ingest(
     batch_size: Annotated[int | None, typer.Option(
         help="Documents per spaCy batch (default: the batch_size setting).")] = None,
     workers: Annotated[int | None, typer.Option(
-        help="Worker processes for coding (default: the n_process setting, "
-             "DYADWATCH_N_PROCESS).")] = None,
+        help="Coding processes, this one included: N starts N-1 workers (default: the "
+             "n_process setting, DYADWATCH_N_PROCESS).")] = None,
     scheduler: Annotated[str | None, typer.Option(
         help="Run on Dask: local (a LocalCluster of --workers processes), processes, or "
              "tcp://HOST:PORT (an existing scheduler).")] = None,
