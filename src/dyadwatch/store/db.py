@@ -32,7 +32,7 @@ import _duckdb as duckdb
 from ..errors import StoreError, error
 from .damage import damaged_error, is_damaged
 from .rows import results_to_rows, rows_to_arrow
-from .schema import BATCH_TABLES, SCHEMA_VERSION, ddl, upgrade
+from .schema import BATCH_TABLES, SCHEMA_VERSION, ddl, stored_version, upgrade
 
 if TYPE_CHECKING:  # batches arrive as Arrow tables; a read-only open never loads pyarrow
     import pyarrow as pa
@@ -351,12 +351,6 @@ class Store:
             yield
         except duckdb.Error as exc:
             raise _write_error(self.path, exc) from exc
-
-
-def stored_version(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The schema version the file records (None for a new file)."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-    return row[0][0] if row else None
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

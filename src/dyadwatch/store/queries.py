@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import error
 from .filters import EventFilter
-from .schema import NONFACTUAL_MEMBERS, Projection, expr, ref, refs
+from .schema import (FACTUAL_SINCE, NONFACTUAL_MEMBERS, Projection, expr, ref, refs,
+                     stored_version)
 from .where import (  # noqa: F401  (the query API: callers import these from here)
     DEFAULT_NEAR_KM, EARTH_RADIUS_KM, UNITS, Where, check_latlon, check_page, check_unit,
     distance_sql, parse_actor, parse_date, parse_distance_km, parse_dyad, parse_latlon,
@@ -80,12 +81,12 @@ def base_events_sql(con: Any, unit: str = "canonical", include_nonfactual: bool 
 
 def factual_stored(con: Any) -> bool:
     """True when the file stores whether each canonical event counts
-    (schema version 2 or later: written last by a version that keeps
-    `canonical_events.factual` right). Counting by the flag is a plain
-    filter; working it out from the mentions took 0.1 CPU-s more per scan
-    on a million events (bench/analysis.py)."""
-    row = first_row(con, "SELECT value FROM meta WHERE key = 'schema_version'")
-    return row is not None and row[0].isdigit() and int(row[0]) >= 2
+    (written last by a version that keeps `canonical_events.factual` right:
+    `schema.FACTUAL_SINCE`). Counting by the flag is a plain filter; working
+    it out from the mentions took 0.1 CPU-s more per scan on a million
+    events (bench/analysis.py)."""
+    version = stored_version(con)
+    return version is not None and version.isdigit() and int(version) >= FACTUAL_SINCE
 
 
 _BASE_COLUMNS = ("source", "source_country", "target", "target_country", "plover", "cameo",

@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 #: Bumped when a change needs more than adding columns (see `upgrade`).
 #: 2: canonical_events.factual is set on every row (readers count by it).
 SCHEMA_VERSION = "2"
+#: The first version whose files keep `canonical_events.factual` right.
+FACTUAL_SINCE = 2
+
+
+def stored_version(con: Any) -> str | None:
+    """The schema version a file records in `meta` (None for a new file):
+    what `upgrade` brings it up from, and how readers count its events."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return row[0] if row else None
 
 #: DuckDB type -> (Arrow type, made from the pyarrow module; Python type).
 #: The one place a SQL type is translated: Arrow for bulk writes, Python for
